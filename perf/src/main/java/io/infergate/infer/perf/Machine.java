@@ -18,11 +18,13 @@ import java.util.List;
  * @param ownCpus this process's affinity ({@code Cpus_allowed_list}), as pinned by its launcher
  * @param taskset whether {@code taskset} is on the PATH
  */
-record Machine(int onlineCpus, String cpuModel, String jvm, String ownCpus, boolean taskset) {
-  static final String UNKNOWN = "unknown";
+public record Machine(
+    int onlineCpus, String cpuModel, String jvm, String ownCpus, boolean taskset) {
+  /** What a field reads as when its file is absent. */
+  public static final String UNKNOWN = "unknown";
 
   /** Reads the running machine. */
-  static Machine current() {
+  public static Machine current() {
     String online = readOr(Path.of("/sys/devices/system/cpu/online"), "");
     int cpus =
         online.isBlank() ? Runtime.getRuntime().availableProcessors() : CpuLists.count(online);
@@ -53,7 +55,7 @@ record Machine(int onlineCpus, String cpuModel, String jvm, String ownCpus, bool
    * The 1-, 5- and 15-minute load averages now, as /proc/loadavg has them: how busy the shared
    * machine was around a run.
    */
-  static String loadAverage() {
+  public static String loadAverage() {
     String[] fields = readOr(Path.of("/proc/loadavg"), "").trim().split("\\s+");
     return fields.length < 3 ? UNKNOWN : fields[0] + " " + fields[1] + " " + fields[2];
   }

@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
 
 /**
  * The model server as a child process: started from a command line, known by its pid (for CPU
- * accounting) and the port it announces, stopped with SIGTERM.
+ * accounting) and the port it announces, stopped with SIGTERM. Public so that the benchmarks in
+ * sub-packages (the soak) start servers the same way.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
   private static final Pattern LISTENING =
       Pattern.compile("model-server listening on (\\S+):(\\d+)");
 
@@ -40,7 +41,7 @@ final class ServerProcess implements AutoCloseable {
    *
    * @throws IllegalStateException if it exits or stays silent for {@code timeout} first
    */
-  static ServerProcess start(List<String> command, Path log, Duration timeout)
+  public static ServerProcess start(List<String> command, Path log, Duration timeout)
       throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
@@ -59,11 +60,12 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** The pid to read CPU time from: {@code taskset} execs the JVM, so it is the JVM's. */
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  int port() {
+  /** The port from the server's listening line. */
+  public int port() {
     return port;
   }
 

@@ -1,0 +1,45 @@
+package io.infergate.infer.perf.soak;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.IntSupplier;
+
+/** Takes {@link Sample}s of one server process while a {@link SoakLoad} runs against it. */
+final class ServerSampler {
+  private final long pid;
+  private final Path jcmdCommands;
+  private final SoakLoad load;
+  private final IntSupplier swapsDone;
+  private final long startNanos;
+
+  /**
+   * @param jcmdCommands a file written by {@link JvmMemory#writeCommands}
+   * @param startNanos {@link System#nanoTime()} at which the load started
+   */
+  ServerSampler(
+      long pid, Path jcmdCommands, SoakLoad load, IntSupplier swapsDone, long startNanos) {
+    this.pid = pid;
+    this.jcmdCommands = jcmdCommands;
+    this.load = load;
+    this.swapsDone = swapsDone;
+    this.startNanos = startNanos;
+  }
+
+  /** Reads /proc first and jcmd second: jcmd's own attach briefly adds a thread to the server. */
+  Sample take() throws IOException, InterruptedException {
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+    ProcessStatus process = ProcessStatus.read(pid);
+    int fds = ProcessStatus.openFileDescriptors(pid);
+    JvmMemory jvm = JvmMemory.read(pid, jcmdCommands);
+    return new Sample(
+        elapsed,
+        process,
+        fds,
+        jvm,
+        swapsDone.getAsInt(),
+        load.calls(),
+        load.failedCalls(),
+        load.latencySinceLastAsked());
+  }
+}
