@@ -33,4 +33,22 @@ final class DurationConverter implements ITypeConverter<Duration> {
           "'" + text + "' (expected: a duration such as 500ms, 20s, 2m or PT20S)");
     }
   }
+
+  /** The shortest of {@code 500ms}, {@code 20s}, {@code 2m}, {@code 1h} that is exact; else ISO. */
+  static String format(Duration duration) {
+    long millis = duration.toMillis();
+    if (!Duration.ofMillis(millis).equals(duration)) {
+      return duration.toString();
+    }
+    if (millis % 3_600_000 == 0 && millis > 0) {
+      return millis / 3_600_000 + "h";
+    }
+    if (millis % 60_000 == 0 && millis > 0) {
+      return millis / 60_000 + "m";
+    }
+    if (millis % 1000 == 0) {
+      return millis / 1000 + "s";
+    }
+    return millis + "ms";
+  }
 }

@@ -10,6 +10,7 @@ import org.HdrHistogram.Histogram;
  * @param process RSS and threads from /proc
  * @param fileDescriptors open file descriptors
  * @param jvm NMT committed total and heap in use, from jcmd
+ * @param gc the heap after the newest collection, from the server's GC log
  * @param swaps swaps completed so far
  * @param calls calls ended so far, whatever their status
  * @param failedCalls calls ended so far with a status other than OK
@@ -20,6 +21,7 @@ record Sample(
     ProcessStatus process,
     int fileDescriptors,
     JvmMemory jvm,
+    GcLog gc,
     int swaps,
     long calls,
     long failedCalls,
@@ -43,5 +45,10 @@ record Sample(
 
   double heapUsedMb() {
     return jvm.heapUsedKb() / 1024.0;
+  }
+
+  /** The heap after the newest collection; NaN before the first. */
+  double heapAfterGcMb() {
+    return gc.heapAfterLastGcKb() < 0 ? Double.NaN : gc.heapAfterLastGcKb() / 1024.0;
   }
 }

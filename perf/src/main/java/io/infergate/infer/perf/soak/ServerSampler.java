@@ -9,18 +9,26 @@ import java.util.function.IntSupplier;
 final class ServerSampler {
   private final long pid;
   private final Path jcmdCommands;
+  private final Path gcLog;
   private final SoakLoad load;
   private final IntSupplier swapsDone;
   private final long startNanos;
 
   /**
    * @param jcmdCommands a file written by {@link JvmMemory#writeCommands}
+   * @param gcLog the server's {@code -Xlog:gc} file
    * @param startNanos {@link System#nanoTime()} at which the load started
    */
   ServerSampler(
-      long pid, Path jcmdCommands, SoakLoad load, IntSupplier swapsDone, long startNanos) {
+      long pid,
+      Path jcmdCommands,
+      Path gcLog,
+      SoakLoad load,
+      IntSupplier swapsDone,
+      long startNanos) {
     this.pid = pid;
     this.jcmdCommands = jcmdCommands;
+    this.gcLog = gcLog;
     this.load = load;
     this.swapsDone = swapsDone;
     this.startNanos = startNanos;
@@ -37,6 +45,7 @@ final class ServerSampler {
         process,
         fds,
         jvm,
+        GcLog.read(gcLog),
         swapsDone.getAsInt(),
         load.calls(),
         load.failedCalls(),

@@ -145,6 +145,7 @@ public final class SoakBench implements Callable<Integer> {
     Path config = Files.writeString(workDir.resolve("model-server.yaml"), serverConfig(), UTF_8);
     Path log = workDir.resolve("model-server.log");
     Path jcmdCommands = JvmMemory.writeCommands(workDir.resolve("jcmd-commands.txt"));
+    Path gcLog = workDir.resolve("model-server-gc.log");
     System.err.printf("soak: repository, config and server log in %s%n", workDir);
 
     String started = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_INSTANT);
@@ -155,14 +156,15 @@ public final class SoakBench implements Callable<Integer> {
     Map<Status.Code, String> firstDescriptions = new EnumMap<>(Status.Code.class);
     SortedMap<Long, Long> answersByVersion;
     try (ServerProcess server =
-            ServerProcess.start(serverCommand(repository, config), log, Duration.ofMinutes(2));
+            ServerProcess.start(
+                serverCommand(repository, config, gcLog), log, Duration.ofMinutes(2));
         SoakLoad load = new SoakLoad(server.port(), requests(), deadline)) {
       // The first jcmd attach starts the server's Attach Listener thread and socket for good; do
       // it before the first sample, or that sample alone would be one thread and one fd short.
       JvmMemory.read(server.pid(), jcmdCommands);
       long startNanos = System.nanoTime();
       ServerSampler sampler =
-          new ServerSampler(server.pid(), jcmdCommands, load, swapsDone::get, startNanos);
+          new ServerSampler(server.pid(), jcmdCommands, gcLog, load, swapsDone::get, startNanos);
       load.start(concurrency);
       ScheduledExecutorService sampling =
           Executors.newSingleThreadScheduledExecutor(
@@ -202,7 +204,7 @@ public final class SoakBench implements Callable<Integer> {
                 machine(),
                 serverDescription(),
                 loadDescription(),
-                swapEvery.toString()),
+                DurationConverter.format(swapEvery)),
             samples,
             swaps,
             callsByCode,
@@ -241,7 +243,7 @@ public final class SoakBench implements Callable<Integer> {
         swaps.add(new Swap(staged.version(), publishedAt, null));
         System.err.printf(
             "soak: version %d (published at %d s) did not answer within %s%n",
-            staged.version(), publishedAt.toSeconds(), swapTimeout);
+            staged.version(), publishedAt.toSeconds(), DurationConverter.format(swapTimeout));
         continue;
       }
       Duration time = Duration.ofNanos(answered - published);
@@ -260,13 +262,14 @@ public final class SoakBench implements Callable<Integer> {
       samples.add(sample);
       System.err.printf(
           Locale.ROOT,
-          "soak: %4d s  RSS %.1f MB (anon %.1f)  NMT %.1f MB  heap %.1f MB  threads %d  fds %d"
-              + "  swaps %d  calls %d  failed %d%n",
+          "soak: %4d s  RSS %.1f MB (anon %.1f)  NMT %.1f MB  heap %.1f MB (after GC %.1f)"
+              + "  threads %d  fds %d  swaps %d  calls %d  failed %d%n",
           sample.elapsed().toSeconds(),
           sample.rssMb(),
           sample.rssAnonMb(),
           sample.nmtCommittedMb(),
           sample.heapUsedMb(),
+          sample.heapAfterGcMb(),
           sample.process().threads(),
           sample.fileDescriptors(),
           sample.swaps(),
@@ -287,9 +290,10 @@ public final class SoakBench implements Callable<Integer> {
 
   /**
    * The heap is fixed and pre-touched ({@code -Xms = -Xmx}, {@code AlwaysPreTouch}), so its pages
-   * are all resident from the start: heap growth cannot masquerade as an RSS leak.
+   * are all resident from the start: heap growth cannot masquerade as an RSS leak. The GC log gives
+   * the heap after each collection, which does show a heap leak.
    */
-  private List<String> serverCommand(ScratchRepository repository, Path config) {
+  private List<String> serverCommand(ScratchRepository repository, Path config, Path gcLog) {
     return List.of(
         "taskset",
         "-c",
@@ -299,6 +303,7 @@ public final class SoakBench implements Callable<Integer> {
         "-Xmx" + heap,
         "-XX:+AlwaysPreTouch",
         "-XX:NativeMemoryTracking=summary",
+        "-Xlog:gc:file=" + gcLog,
         "-cp",
         System.getProperty("java.class.path"),
         "io.infergate.infer.modelserver.ModelServerMain",
@@ -361,7 +366,7 @@ public final class SoakBench implements Callable<Integer> {
     return String.format(
         Locale.ROOT,
         "model server on CPU %s (`taskset`), `-Xms%s -Xmx%s -XX:+AlwaysPreTouch"
-            + " -XX:NativeMemoryTracking=summary`, batching %s, repository pollInterval 500ms,"
+            + " -XX:NativeMemoryTracking=summary -Xlog:gc`, batching %s, repository pollInterval 500ms,"
             + " `digits` with versionPolicy latest 1",
         serverCpu,
         heap,
@@ -377,9 +382,9 @@ public final class SoakBench implements Callable<Integer> {
             + " old one deleted once the new one answers; contents alternate digits v1 and v2);"
             + " a sample every %s",
         concurrency,
-        deadline,
-        swapEvery,
-        sampleEvery);
+        DurationConverter.format(deadline),
+        DurationConverter.format(swapEvery),
+        DurationConverter.format(sampleEvery));
   }
 
   private static void sleepUntil(long nanos) throws InterruptedException {

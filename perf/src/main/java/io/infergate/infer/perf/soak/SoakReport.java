@@ -95,21 +95,22 @@ final class SoakReport {
   private void minuteTable(StringBuilder text) {
     line(
         text,
-        "| minute | elapsed s | RSS MB | RSS anon MB | NMT committed MB | heap used MB | threads"
-            + " | fds | swaps | calls | failed | p99 ms in the minute |");
-    line(text, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        "| minute | elapsed s | RSS MB | RSS anon MB | NMT committed MB | heap used MB | heap after"
+            + " GC MB | threads | fds | swaps | calls | failed | p99 ms in the minute |");
+    line(text, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     Sample previous = null;
     for (Sample row : minuteRows()) {
       Histogram minute = latencyBetween(previous, row);
       line(
           text,
-          "| %s | %.0f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %d | %s |",
+          "| %s | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %d | %s |",
           previous == null ? "start" : Long.toString(Math.round(row.minutes())),
           row.elapsed().toMillis() / 1000.0,
           row.rssMb(),
           row.rssAnonMb(),
           row.nmtCommittedMb(),
           row.heapUsedMb(),
+          row.heapAfterGcMb(),
           row.process().threads(),
           row.fileDescriptors(),
           row.swaps(),
@@ -188,7 +189,7 @@ final class SoakReport {
     line(
         text,
         "- least-squares slope over the second half (%.1f–%.1f min, %d samples): RSS %+.2f MB/min,"
-            + " RSS anon %+.2f MB/min, NMT committed %+.2f MB/min, heap used %+.2f MB/min,"
+            + " RSS anon %+.2f MB/min, NMT committed %+.2f MB/min, heap after GC %+.2f MB/min,"
             + " threads %+.2f /min, fds %+.2f /min",
         secondHalf.get(0).minutes(),
         last.minutes(),
@@ -196,9 +197,15 @@ final class SoakReport {
         slope(secondHalf, Sample::rssMb),
         slope(secondHalf, Sample::rssAnonMb),
         slope(secondHalf, Sample::nmtCommittedMb),
-        slope(secondHalf, Sample::heapUsedMb),
+        slope(secondHalf, Sample::heapAfterGcMb),
         slope(secondHalf, s -> s.process().threads()),
         slope(secondHalf, Sample::fileDescriptors));
+    line(
+        text,
+        "- GC over the run: %d young pauses, %d full pauses; heap used is a sawtooth between"
+            + " collections, the heap after GC is the figure that climbs if the heap leaks",
+        last.gc().youngPauses(),
+        last.gc().fullPauses());
     line(
         text,
         "- RSS counts everything the process holds; NMT counts only the JVM's own memory (heap,"
@@ -292,10 +299,14 @@ final class SoakReport {
     return sum;
   }
 
+  /** MB (or count) per minute; samples where the figure is NaN (no GC yet) are left out. */
   static double slope(List<Sample> samples, ToDoubleFunction<Sample> figure) {
     List<Point> points = new ArrayList<>(samples.size());
     for (Sample sample : samples) {
-      points.add(new Point(sample.minutes(), figure.applyAsDouble(sample)));
+      double y = figure.applyAsDouble(sample);
+      if (!Double.isNaN(y)) {
+        points.add(new Point(sample.minutes(), y));
+      }
     }
     return LeastSquares.slope(points);
   }

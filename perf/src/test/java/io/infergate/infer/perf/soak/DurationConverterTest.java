@@ -29,4 +29,14 @@ class DurationConverterTest {
         .isInstanceOf(TypeConversionException.class)
         .hasMessageContaining("500ms, 20s, 2m or PT20S");
   }
+
+  @Test
+  void formatsAsShortAsItReads() {
+    assertThat(DurationConverter.format(Duration.ofMillis(500))).isEqualTo("500ms");
+    assertThat(DurationConverter.format(Duration.ofSeconds(20))).isEqualTo("20s");
+    assertThat(DurationConverter.format(Duration.ofSeconds(90))).isEqualTo("90s");
+    assertThat(DurationConverter.format(Duration.ofMinutes(10))).isEqualTo("10m");
+    assertThat(DurationConverter.format(Duration.ofHours(2))).isEqualTo("2h");
+    assertThat(DurationConverter.format(Duration.ofNanos(1500))).isEqualTo("PT0.0000015S");
+  }
 }

@@ -119,6 +119,7 @@ class SoakReportTest {
         new ProcessStatus(rssKb, rssKb - 200 * 1024, 200 * 1024, threads),
         80,
         new JvmMemory(350 * 1024, 70 * 1024),
+        new GcLog(20 * 1024, seconds, 0),
         seconds / 20,
         seconds * 1000L,
         0,

@@ -1,0 +1,45 @@
+package io.infergate.infer.perf.soak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GcLogTest {
+
+  @Test
+  void takesTheHeapAfterTheNewestPauseAndCountsYoungAndFull() {
+    // Real -Xlog:gc lines of G1 (two runs of one allocating program, 64 MB heap): six young
+    // pauses, one "Pause Full (System.gc()) 25M->11M(64M)", concurrent cycles without sizes, and
+    // last "Pause Young (Concurrent Start) (G1 Humongous Allocation) 27M->11M(64M)".
+    GcLog log = GcLog.parse(Fixtures.text("gc-g1.log"));
+
+    assertThat(log).isEqualTo(new GcLog(11 * 1024, 6, 1));
+  }
+
+  @Test
+  void ignoresRemarkAndCleanupWhichFreeNothing() {
+    String log =
+        "[9.1s][info][gc] GC(7) Pause Young (Normal) (G1 Evacuation Pause) 60M->8M(256M) 3.4ms\n"
+            + "[9.2s][info][gc] GC(8) Pause Remark 30M->30M(256M) 1.2ms\n"
+            + "[9.3s][info][gc] GC(8) Pause Cleanup 31M->31M(256M) 0.1ms\n";
+
+    assertThat(GcLog.parse(log)).isEqualTo(new GcLog(8 * 1024, 1, 0));
+  }
+
+  @Test
+  void readsKilobytesAndGigabytes() {
+    assertThat(GcLog.parse("GC(1) Pause Young (Normal) (G1 Evacuation Pause) 900K->512K(2G)"))
+        .isEqualTo(new GcLog(512, 1, 0));
+    assertThat(GcLog.parse("GC(2) Pause Full (Allocation Failure) 3G->1G(4G) 800ms"))
+        .isEqualTo(new GcLog(1024 * 1024, 0, 1));
+  }
+
+  @Test
+  void hasNoHeapFigureBeforeTheFirstPause(@TempDir Path temp) throws IOException {
+    assertThat(GcLog.parse("[0.005s][info][gc] Using G1\n")).isEqualTo(new GcLog(-1, 0, 0));
+    assertThat(GcLog.read(temp.resolve("not-yet-written.log"))).isEqualTo(new GcLog(-1, 0, 0));
+  }
+}
