@@ -99,12 +99,13 @@ final class SoakReport {
             + " GC MB | threads | fds | swaps | calls | failed | p99 ms in the minute |");
     line(text, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     Sample previous = null;
-    for (Sample row : minuteRows()) {
+    for (Row labelled : minuteRows()) {
+      Sample row = labelled.sample();
       Histogram minute = latencyBetween(previous, row);
       line(
           text,
           "| %s | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %d | %s |",
-          previous == null ? "start" : Long.toString(Math.round(row.minutes())),
+          labelled.label(),
           row.elapsed().toMillis() / 1000.0,
           row.rssMb(),
           row.rssAnonMb(),
@@ -202,8 +203,9 @@ final class SoakReport {
         slope(secondHalf, Sample::fileDescriptors));
     line(
         text,
-        "- GC over the run: %d young pauses, %d full pauses; heap used is a sawtooth between"
+        "- GC over the run (%s collector): %d young pauses, %d full pauses; heap used is a sawtooth between"
             + " collections, the heap after GC is the figure that climbs if the heap leaks",
+        last.gc().collector(),
         last.gc().youngPauses(),
         last.gc().fullPauses());
     line(
@@ -249,16 +251,22 @@ final class SoakReport {
     return text.length() == 0 ? "" : text.append(')').toString();
   }
 
-  /** The first sample, then the sample closest to each whole minute. */
-  List<Sample> minuteRows() {
-    List<Sample> rows = new ArrayList<>();
-    rows.add(samples.get(0));
-    double end = samples.get(samples.size() - 1).minutes();
-    for (int minute = 1; minute <= Math.round(end); minute++) {
+  /**
+   * The first sample, the sample closest to each whole minute, and the last sample when the run did
+   * not end on a whole minute.
+   */
+  List<Row> minuteRows() {
+    List<Row> rows = new ArrayList<>();
+    rows.add(new Row("start", samples.get(0)));
+    Sample last = samples.get(samples.size() - 1);
+    for (int minute = 1; minute <= Math.round(last.minutes()); minute++) {
       Sample closest = closestTo(minute);
-      if (closest != rows.get(rows.size() - 1)) {
-        rows.add(closest);
+      if (closest != rows.get(rows.size() - 1).sample()) {
+        rows.add(new Row(Integer.toString(minute), closest));
       }
+    }
+    if (last != rows.get(rows.size() - 1).sample()) {
+      rows.add(new Row("end", last));
     }
     return rows;
   }
@@ -324,6 +332,9 @@ final class SoakReport {
   private static String format(String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
   }
+
+  /** A row of the minute table: which minute, and the sample that stands for it. */
+  record Row(String label, Sample sample) {}
 
   /** The lines of the report that describe the set-up rather than measure it. */
   record Header(

@@ -38,8 +38,9 @@ class SoakReportTest {
   }
 
   @Test
-  void hasARowForTheStartAndForTheSampleClosestToEachMinute() {
-    // Samples at 0, 7, 14, ... 126 s: minute 1 is the 63 s sample, minute 2 the 119 s one.
+  void hasARowForTheStartTheSampleClosestToEachMinuteAndTheEnd() {
+    // Samples at 0, 7, 14, ... 126 s: minute 1 is the 63 s sample, minute 2 the 119 s one, and
+    // the last sample, 126 s, ends the table.
     List<Sample> samples = new ArrayList<>();
     for (int seconds = 0; seconds <= 126; seconds += 7) {
       samples.add(sample(seconds, 600, 25));
@@ -47,8 +48,8 @@ class SoakReportTest {
     SoakReport report = report(samples, List.of(swap(2, 150)), Map.of(Status.Code.OK, 10L));
 
     assertThat(report.minuteRows())
-        .extracting(s -> s.elapsed().toSeconds())
-        .containsExactly(0L, 63L, 119L);
+        .extracting(row -> row.label() + "@" + row.sample().elapsed().toSeconds())
+        .containsExactly("start@0", "1@63", "2@119", "end@126");
   }
 
   @Test
@@ -119,7 +120,7 @@ class SoakReportTest {
         new ProcessStatus(rssKb, rssKb - 200 * 1024, 200 * 1024, threads),
         80,
         new JvmMemory(350 * 1024, 70 * 1024),
-        new GcLog(20 * 1024, seconds, 0),
+        new GcLog("Serial", 20 * 1024, seconds, 0),
         seconds / 20,
         seconds * 1000L,
         0,
