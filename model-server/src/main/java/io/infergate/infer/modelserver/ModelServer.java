@@ -7,13 +7,13 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.infergate.infer.modelserver.batching.BatchStats;
-import io.infergate.infer.modelserver.batching.BatcherRegistry;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
 import io.infergate.infer.modelserver.grpc.OipInferenceService;
 import io.infergate.infer.modelserver.grpc.TfServingModelService;
 import io.infergate.infer.modelserver.grpc.TfServingPredictionService;
 import io.infergate.infer.modelserver.repository.ModelRepository;
 import io.infergate.infer.modelserver.repository.ServedModel;
+import io.infergate.infer.modelserver.repository.ServedVersion;
 import io.infergate.infer.modelserver.transport.NettyTransport;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.tfserving.ModelServiceGrpc;
@@ -56,17 +56,20 @@ public final class ModelServer implements AutoCloseable {
   private final ModelRepository repository;
   private final NettyTransport transport;
   private final ExecutorService executor;
-  private final BatcherRegistry batchers;
   private final HealthStatusManager health = new HealthStatusManager();
   private final AtomicBoolean serving = new AtomicBoolean();
   private final Server server;
 
-  private ModelServer(ModelServerConfig config, ModelRepository repository) {
+  private ModelServer(ModelServerConfig config) {
     this.config = config;
-    this.repository = repository;
-    this.transport = NettyTransport.create("model-server", 0);
     this.executor = Executors.newFixedThreadPool(config.workerThreads(), daemonThreads());
-    this.batchers = BatcherRegistry.create(repository, config.batching(), executor);
+    try {
+      this.repository = ModelRepository.open(config, executor, this::modelAvailability);
+    } catch (RuntimeException e) {
+      executor.shutdown();
+      throw e;
+    }
+    this.transport = NettyTransport.create("model-server", 0);
     this.server =
         transport
             .serverBuilder(config.host(), config.port())
@@ -75,10 +78,8 @@ public final class ModelServer implements AutoCloseable {
             // costs per call event (measured: ~12 context switches per call with one).
             .directExecutor()
             .maxInboundMessageSize(config.maxInboundMessageBytes())
-            .addService(
-                new OipInferenceService(
-                    repository, batchers, executor, NAME, VERSION, serving::get))
-            .addService(new TfServingPredictionService(repository, batchers, executor))
+            .addService(new OipInferenceService(repository, executor, NAME, VERSION, serving::get))
+            .addService(new TfServingPredictionService(repository, executor))
             .addService(new TfServingModelService(repository))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
@@ -87,15 +88,15 @@ public final class ModelServer implements AutoCloseable {
   }
 
   /**
-   * Loads every model under {@code config.models()} and starts serving.
+   * Loads every model under {@code config.models()}, starts serving, and keeps the served versions
+   * in step with that directory (see {@link ModelRepository}).
    *
    * @throws io.infergate.infer.modelserver.backend.ModelLoadException if a model cannot be loaded
    * @throws UncheckedIOException if the port cannot be bound
    */
   public static ModelServer start(ModelServerConfig config) {
     requireNonNull(config, "config");
-    ModelRepository repository = ModelRepository.load(config.models());
-    ModelServer server = new ModelServer(config, repository);
+    ModelServer server = new ModelServer(config);
     try {
       server.server.start();
     } catch (IOException e) {
@@ -121,7 +122,17 @@ public final class ModelServer implements AutoCloseable {
    * dropped and refused); empty when that version is not batched.
    */
   public Optional<BatchStats> batchStats(String model, long version) {
-    return batchers.stats(model, version);
+    ServedModel served = repository.model(model);
+    ServedVersion loaded = served == null ? null : served.version(version);
+    if (loaded == null || loaded.batcher() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(loaded.batcher().stats());
+  }
+
+  /** The repository this server serves, as it stands now. */
+  public ModelRepository repository() {
+    return repository;
   }
 
   /** Blocks until the server has shut down. */
@@ -139,7 +150,7 @@ public final class ModelServer implements AutoCloseable {
     serving.set(false);
     health.enterTerminalState();
     server.shutdown();
-    batchers.drain();
+    repository.drainBatchers();
     try {
       if (!server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
         log.warn("In-flight calls still running after {}; cancelling them", config.shutdownGrace());
@@ -150,17 +161,17 @@ public final class ModelServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       server.shutdownNow();
     }
-    // Before the executor stops (batched callers are answered on it) and before models are freed.
-    batchers.close();
+    // Before the executor stops: batched callers are answered on it, and each version closes (its
+    // batcher, then its session) once its last call is answered.
+    repository.close();
     executor.shutdown();
     try {
       if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-        log.warn("Worker threads still busy after shutdown; freeing models anyway");
+        log.warn("Worker threads still busy after shutdown");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    repository.close();
     transport.close();
     log.info("Model server stopped");
   }
@@ -169,10 +180,12 @@ public final class ModelServer implements AutoCloseable {
     for (String name : HEALTH_NAMES) {
       health.setStatus(name, ServingStatus.SERVING);
     }
-    for (ServedModel model : repository.models()) {
-      health.setStatus(model.name(), ServingStatus.SERVING);
-    }
     serving.set(true);
+  }
+
+  /** Per-model health, as TF Serving reports it: SERVING while a version of it is available. */
+  private void modelAvailability(String model, boolean available) {
+    health.setStatus(model, available ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
   }
 
   /** grpc.reflection.v1alpha, for tools (older grpcurl, some ghz builds) that speak only that. */

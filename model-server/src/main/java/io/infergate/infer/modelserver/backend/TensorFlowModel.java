@@ -2,6 +2,7 @@ package io.infergate.infer.modelserver.backend;
 
 import static java.util.Objects.requireNonNull;
 
+import io.infergate.infer.modelserver.config.TensorFlowConfig;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.GPUOptions;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorShapeProto;
@@ -41,18 +43,6 @@ public final class TensorFlowModel implements AutoCloseable {
   public static final String DEFAULT_SIGNATURE = "serving_default";
 
   private static final String SERVE_TAG = "serve";
-
-  /**
-   * Each run executes on the worker thread that asks for it (inter-op -1: "run all ops in the
-   * caller's thread") with single-threaded kernels: calls are already parallel across workers, and
-   * handing every run to TensorFlow's own pools cost thread switches that outweighed the small
-   * matrix products of the models we serve.
-   */
-  private static final ConfigProto SESSION_CONFIG =
-      ConfigProto.newBuilder()
-          .setInterOpParallelismThreads(-1)
-          .setIntraOpParallelismThreads(1)
-          .build();
 
   private final SavedModelBundle bundle;
   private final SignatureDef signatureDef;
@@ -78,8 +68,9 @@ public final class TensorFlowModel implements AutoCloseable {
    * @throws ModelLoadException when the directory is not a SavedModel, has no {@code
    *     serving_default} signature, or uses an element type this server does not serve
    */
-  public static TensorFlowModel load(Path dir) {
+  public static TensorFlowModel load(Path dir, TensorFlowConfig options) {
     requireNonNull(dir, "dir");
+    requireNonNull(options, "options");
     if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
       throw new ModelLoadException(dir + ": no saved_model.pb");
     }
@@ -88,7 +79,7 @@ public final class TensorFlowModel implements AutoCloseable {
       bundle =
           SavedModelBundle.loader(dir.toString())
               .withTags(SERVE_TAG)
-              .withConfigProto(SESSION_CONFIG)
+              .withConfigProto(sessionConfig(options))
               .load();
     } catch (RuntimeException e) {
       throw new ModelLoadException(dir + ": TensorFlow could not load it: " + e.getMessage(), e);
@@ -103,6 +94,27 @@ public final class TensorFlowModel implements AutoCloseable {
       bundle.close();
       throw e;
     }
+  }
+
+  /** Loads with the default session options ({@link TensorFlowConfig#DEFAULT}). */
+  public static TensorFlowModel load(Path dir) {
+    return load(dir, TensorFlowConfig.DEFAULT);
+  }
+
+  /** TensorFlow's session options; the GPU ones are ignored by the CPU native library. */
+  static ConfigProto sessionConfig(TensorFlowConfig options) {
+    GPUOptions.Builder gpu =
+        GPUOptions.newBuilder()
+            .setAllowGrowth(options.gpuAllowGrowth())
+            .setVisibleDeviceList(options.gpuVisibleDevices());
+    if (options.gpuMemoryFraction() > 0) {
+      gpu.setPerProcessGpuMemoryFraction(options.gpuMemoryFraction());
+    }
+    return ConfigProto.newBuilder()
+        .setInterOpParallelismThreads(options.interOpThreads())
+        .setIntraOpParallelismThreads(options.intraOpThreads())
+        .setGpuOptions(gpu)
+        .build();
   }
 
   /** Inputs of {@code serving_default}, ordered by alias. */

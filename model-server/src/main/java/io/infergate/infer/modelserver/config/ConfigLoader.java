@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Builds a {@link ModelServerConfig} from defaults, then an optional YAML file, then flags.
@@ -30,18 +31,30 @@ public final class ConfigLoader {
           "workerThreads",
           "maxInboundMessageBytes",
           "shutdownGrace",
-          "batching");
+          "batching",
+          "repository",
+          "tensorflow");
 
   /**
-   * Keys of the {@code batching} mapping, the components of {@link BatchingConfig}; flags name them
-   * {@code batching.<key>}.
+   * The keys that are mappings, with their own keys: the components of {@link BatchingConfig},
+   * {@link RepositoryConfig} and {@link TensorFlowConfig}. Flags name them {@code <section>.<key>}.
    */
-  public static final List<String> BATCHING_KEYS =
-      List.of("enabled", "maxBatchSize", "maxQueueDelay", "preferredBatchSizes", "queueCapacity");
+  public static final Map<String, List<String>> SECTIONS =
+      Map.of(
+          "batching",
+          List.of(
+              "enabled", "maxBatchSize", "maxQueueDelay", "preferredBatchSizes", "queueCapacity"),
+          "repository",
+          List.of("pollInterval", "warmupRuns"),
+          "tensorflow",
+          List.of(
+              "interOpThreads",
+              "intraOpThreads",
+              "gpuAllowGrowth",
+              "gpuMemoryFraction",
+              "gpuVisibleDevices"));
 
-  private static final String BATCHING = "batching";
-
-  /** Every key a value can be set for: the scalar keys and {@code batching.<key>}. */
+  /** Every key a value can be set for: the scalar keys and {@code <section>.<key>}. */
   private static final List<String> FLAT_KEYS = flatKeys();
 
   private static final Map<String, String> DEFAULTS =
@@ -60,7 +73,24 @@ public final class ConfigLoader {
               "batching.maxQueueDelay", BatchingConfig.DISABLED.maxQueueDelay().toMillis() + "ms"),
           Map.entry("batching.preferredBatchSizes", "[]"),
           Map.entry(
-              "batching.queueCapacity", Integer.toString(BatchingConfig.DISABLED.queueCapacity())));
+              "batching.queueCapacity", Integer.toString(BatchingConfig.DISABLED.queueCapacity())),
+          Map.entry(
+              "repository.pollInterval", RepositoryConfig.DEFAULT.pollInterval().toMillis() + "ms"),
+          Map.entry(
+              "repository.warmupRuns", Integer.toString(RepositoryConfig.DEFAULT.warmupRuns())),
+          Map.entry(
+              "tensorflow.interOpThreads",
+              Integer.toString(TensorFlowConfig.DEFAULT.interOpThreads())),
+          Map.entry(
+              "tensorflow.intraOpThreads",
+              Integer.toString(TensorFlowConfig.DEFAULT.intraOpThreads())),
+          Map.entry(
+              "tensorflow.gpuAllowGrowth",
+              Boolean.toString(TensorFlowConfig.DEFAULT.gpuAllowGrowth())),
+          Map.entry(
+              "tensorflow.gpuMemoryFraction",
+              Double.toString(TensorFlowConfig.DEFAULT.gpuMemoryFraction())),
+          Map.entry("tensorflow.gpuVisibleDevices", TensorFlowConfig.DEFAULT.gpuVisibleDevices()));
 
   private final Map<String, String> values = new LinkedHashMap<>();
   private final Map<String, String> sources = new LinkedHashMap<>();
@@ -76,8 +106,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * Reads a YAML file of {@link #KEYS}, with {@code batching} a mapping of {@link #BATCHING_KEYS};
-   * unknown keys and unreadable files are errors.
+   * Reads a YAML file of {@link #KEYS}, with each of the {@link #SECTIONS} a mapping of its own
+   * keys; unknown keys and unreadable files are errors.
    */
   public ConfigLoader file(Path file) {
     JsonNode root;
@@ -99,8 +129,8 @@ public final class ConfigLoader {
       JsonNode value = entry.getValue();
       if (!KEYS.contains(key)) {
         errors.add(key + ": unknown key in " + file + " (known: " + KEYS + ")");
-      } else if (key.equals(BATCHING)) {
-        batching(value, file);
+      } else if (SECTIONS.containsKey(key)) {
+        section(key, value, file);
       } else if (!value.isValueNode()) {
         errors.add(key + ": expected a single value in " + file);
       } else {
@@ -111,8 +141,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * Sets a value from a command-line flag; null leaves the current value. Batching keys are named
-   * {@code batching.<key>}.
+   * Sets a value from a command-line flag; null leaves the current value. Section keys are named
+   * {@code <section>.<key>}.
    */
   public ConfigLoader flag(String key, Object value) {
     if (!FLAT_KEYS.contains(key)) {
@@ -149,10 +179,26 @@ public final class ConfigLoader {
     int maxInbound = intValue("maxInboundMessageBytes", 1024, Integer.MAX_VALUE);
     Duration grace = durationValue("shutdownGrace");
     BatchingConfig batching = batchingValue();
+    RepositoryConfig repository =
+        section(
+            () ->
+                new RepositoryConfig(
+                    durationValue("repository.pollInterval"),
+                    intValue("repository.warmupRuns", 0, RepositoryConfig.WARMUP_RUNS_LIMIT)));
+    TensorFlowConfig tensorFlow =
+        section(
+            () ->
+                new TensorFlowConfig(
+                    intValue("tensorflow.interOpThreads", -1, TensorFlowConfig.THREADS_LIMIT),
+                    intValue("tensorflow.intraOpThreads", 0, TensorFlowConfig.THREADS_LIMIT),
+                    booleanValue("tensorflow.gpuAllowGrowth"),
+                    fractionValue("tensorflow.gpuMemoryFraction"),
+                    deviceListValue("tensorflow.gpuVisibleDevices")));
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new ModelServerConfig(host, port, models, workerThreads, maxInbound, grace, batching);
+    return new ModelServerConfig(
+        host, port, models, workerThreads, maxInbound, grace, batching, repository, tensorFlow);
   }
 
   /** One line per key: {@code port=8500 (flag)}. */
@@ -170,16 +216,17 @@ public final class ConfigLoader {
     return text.toString();
   }
 
-  private void batching(JsonNode node, Path file) {
+  private void section(String section, JsonNode node, Path file) {
+    List<String> known = SECTIONS.get(section);
     if (!node.isObject()) {
-      errors.add(BATCHING + ": expected a mapping of " + BATCHING_KEYS + " in " + file);
+      errors.add(section + ": expected a mapping of " + known + " in " + file);
       return;
     }
     for (Map.Entry<String, JsonNode> entry : node.properties()) {
-      String key = BATCHING + "." + entry.getKey();
+      String key = section + "." + entry.getKey();
       JsonNode value = entry.getValue();
-      if (!BATCHING_KEYS.contains(entry.getKey())) {
-        errors.add(key + ": unknown key in " + file + " (known: " + BATCHING_KEYS + ")");
+      if (!known.contains(entry.getKey())) {
+        errors.add(key + ": unknown key in " + file + " (known: " + known + ")");
       } else if (value.isArray() && entry.getKey().equals("preferredBatchSizes")) {
         List<String> items = new ArrayList<>();
         value.forEach(item -> items.add(item.asText()));
@@ -245,6 +292,44 @@ public final class ConfigLoader {
     }
   }
 
+  /** A section's record from its values; null, with the errors recorded, when any was bad. */
+  private <T> T section(Supplier<T> build) {
+    int errorsBefore = errors.size();
+    T value;
+    try {
+      value = build.get();
+    } catch (IllegalArgumentException e) {
+      if (errors.size() == errorsBefore) {
+        errors.add(e.getMessage());
+      }
+      return null;
+    }
+    return errors.size() > errorsBefore ? null : value;
+  }
+
+  private double fractionValue(String key) {
+    String text = values.get(key);
+    try {
+      double value = Double.parseDouble(text.trim());
+      if (value >= 0 && value <= 1) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    errors.add(key + ": " + text + " (expected: a number in 0..1)");
+    return 0;
+  }
+
+  private String deviceListValue(String key) {
+    String text = values.get(key).trim();
+    if (TensorFlowConfig.DEVICE_LIST.matcher(text).matches()) {
+      return text;
+    }
+    errors.add(key + ": " + text + " (expected: CUDA device indexes such as 0 or 0,1)");
+    return "";
+  }
+
   private boolean booleanValue(String key) {
     String text = values.get(key).trim().toLowerCase(Locale.ROOT);
     if (text.equals("true") || text.equals("false")) {
@@ -257,8 +342,8 @@ public final class ConfigLoader {
   private static List<String> flatKeys() {
     List<String> keys = new ArrayList<>();
     for (String key : KEYS) {
-      if (key.equals(BATCHING)) {
-        BATCHING_KEYS.forEach(sub -> keys.add(BATCHING + "." + sub));
+      if (SECTIONS.containsKey(key)) {
+        SECTIONS.get(key).forEach(sub -> keys.add(key + "." + sub));
       } else {
         keys.add(key);
       }

@@ -18,6 +18,8 @@ import java.time.Duration;
  *     for image batches
  * @param shutdownGrace how long in-flight calls may finish on shutdown before they are cancelled
  * @param batching dynamic batching of concurrent calls per model version
+ * @param repository how the model directory is watched and new versions warmed up
+ * @param tensorFlow session options (threads, GPU) for every loaded version
  */
 public record ModelServerConfig(
     String host,
@@ -26,13 +28,52 @@ public record ModelServerConfig(
     int workerThreads,
     int maxInboundMessageBytes,
     Duration shutdownGrace,
-    BatchingConfig batching) {
+    BatchingConfig batching,
+    RepositoryConfig repository,
+    TensorFlowConfig tensorFlow) {
 
   public ModelServerConfig {
     requireNonNull(host, "host");
     requireNonNull(models, "models");
     requireNonNull(shutdownGrace, "shutdownGrace");
     requireNonNull(batching, "batching");
+    requireNonNull(repository, "repository");
+    requireNonNull(tensorFlow, "tensorFlow");
+  }
+
+  /** A configuration with the default repository watching and TensorFlow options. */
+  public ModelServerConfig(
+      String host,
+      int port,
+      Path models,
+      int workerThreads,
+      int maxInboundMessageBytes,
+      Duration shutdownGrace,
+      BatchingConfig batching) {
+    this(
+        host,
+        port,
+        models,
+        workerThreads,
+        maxInboundMessageBytes,
+        shutdownGrace,
+        batching,
+        RepositoryConfig.DEFAULT,
+        TensorFlowConfig.DEFAULT);
+  }
+
+  /** The same configuration with another repository setting. */
+  public ModelServerConfig withRepository(RepositoryConfig repository) {
+    return new ModelServerConfig(
+        host,
+        port,
+        models,
+        workerThreads,
+        maxInboundMessageBytes,
+        shutdownGrace,
+        batching,
+        repository,
+        tensorFlow);
   }
 
   /** A configuration without batching, as servers had before batching existed. */

@@ -62,7 +62,8 @@ public final class DigitsTrainer {
   /**
    * Trains and exports each version whose directory is absent under {@code repositoryRoot} and
    * re-measures the ones already there, so callers (tests, the demo, servers at start-up) can call
-   * it unconditionally and pay for training once.
+   * it unconditionally and pay for training once. Also writes the model's {@code model.yaml} (both
+   * versions served, labelled {@code stable} and {@code canary}) unless one is there.
    *
    * @return one entry per version, in version order
    * @throws IllegalStateException if a newly trained version scores below {@link
@@ -72,6 +73,20 @@ public final class DigitsTrainer {
   public static List<TrainedVersion> ensureExported(Path repositoryRoot) {
     return export(repositoryRoot, false);
   }
+
+  /**
+   * The demo serves both versions side by side (the gateway splits traffic between them), so it
+   * overrides the default policy of serving only the newest; the labels name them for TF Serving
+   * clients and OIP's model_version.
+   */
+  private static final String MODEL_CONFIG =
+      """
+      # Written by DigitsTrainer; edit freely: the model server re-reads it while running.
+      versionPolicy: all
+      labels:
+        stable: 1
+        canary: 2
+      """;
 
   static List<TrainedVersion> export(Path repositoryRoot, boolean force) {
     // Loads the native library (about a second, once per JVM) here rather than inside the first
@@ -89,6 +104,10 @@ public final class DigitsTrainer {
         } else {
           versions.add(trainAndPublish(architecture, split, versionDirectory));
         }
+      }
+      Path modelConfig = modelDirectory.resolve("model.yaml");
+      if (!Files.exists(modelConfig)) {
+        Files.writeString(modelConfig, MODEL_CONFIG);
       }
       return List.copyOf(versions);
     } catch (IOException e) {

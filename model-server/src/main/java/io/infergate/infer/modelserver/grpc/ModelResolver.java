@@ -2,11 +2,15 @@ package io.infergate.infer.modelserver.grpc;
 
 import static java.util.Objects.requireNonNull;
 
-import io.infergate.infer.modelserver.backend.TensorFlowModel;
 import io.infergate.infer.modelserver.repository.ModelRepository;
 import io.infergate.infer.modelserver.repository.ServedModel;
+import io.infergate.infer.modelserver.repository.ServedVersion;
 
-/** Finds the model version a call names, or answers NOT_FOUND naming what was missing. */
+/**
+ * Finds the model version a call names (the newest, a number or a label), or answers NOT_FOUND
+ * naming what was missing. Calls that run the model {@link #acquire} it, so that a version swapped
+ * out meanwhile is closed only after they are answered.
+ */
 final class ModelResolver {
   private final ModelRepository repository;
 
@@ -26,35 +30,71 @@ final class ModelResolver {
     return model;
   }
 
-  /** A version of {@code model}; {@code version} 0 means the newest. */
-  static Resolved version(ServedModel model, long version) {
-    long number = version == 0 ? model.latestVersion() : version;
-    TensorFlowModel loaded = model.version(number);
-    if (loaded == null) {
+  /**
+   * The version a call runs on, with a reference the caller must {@link ServedVersion#release}
+   * exactly once when the call is answered.
+   *
+   * @param number 0 for the newest, or when {@code label} is given
+   * @param label a version label, or null
+   */
+  ServedVersion acquire(String name, String field, long number, String label) {
+    while (true) {
+      ServedVersion version = version(model(name, field), number, label);
+      if (version.tryAcquire()) {
+        return version;
+      }
+      // Retired between the lookup and now; the repository has already published its successor.
+    }
+  }
+
+  /** OIP's spelling: {@code model_version} empty (the newest), a number, or a label. */
+  ServedVersion acquire(String name, String field, String version) {
+    while (true) {
+      ServedVersion found = version(model(name, field), version);
+      if (found.tryAcquire()) {
+        return found;
+      }
+    }
+  }
+
+  /** The version without a reference, for metadata and readiness that never run the model. */
+  static ServedVersion version(ServedModel model, String version) {
+    if (version.isEmpty()) {
+      return version(model, 0, null);
+    }
+    long number = parseVersion(version);
+    if (number == 0) {
+      throw Statuses.notFound("model '" + model.name() + "' version '0' not found");
+    }
+    return number > 0 ? version(model, number, null) : version(model, 0, version);
+  }
+
+  /** A version of {@code model}: a label, else {@code number}, where 0 means the newest. */
+  static ServedVersion version(ServedModel model, long number, String label) {
+    long wanted = number;
+    if (label != null) {
+      Long labelled = model.labelled(label);
+      if (labelled == null) {
+        throw Statuses.notFound(
+            "model '" + model.name() + "' has no version labelled '" + label + "'");
+      }
+      wanted = labelled;
+    }
+    ServedVersion version = wanted == 0 ? model.latest() : model.version(wanted);
+    if (version == null) {
       throw Statuses.notFound(
           "model '"
               + model.name()
               + "' version "
-              + version
+              + (label == null ? number : wanted + " (labelled '" + label + "')")
               + " not found (loaded: "
               + model.versions().keySet()
               + ")");
     }
-    return new Resolved(model, number, loaded);
+    return version;
   }
 
-  /** OIP spells versions as strings: empty means the newest. */
-  static Resolved version(ServedModel model, String version) {
-    if (version.isEmpty()) {
-      return version(model, 0);
-    }
-    long number = parseVersion(version);
-    if (number <= 0) {
-      throw Statuses.notFound("model '" + model.name() + "' version '" + version + "' not found");
-    }
-    return version(model, number);
-  }
-
+  /** A decimal version, or -1 for anything else (a label). */
   private static long parseVersion(String version) {
     if (version.length() > 18) {
       return -1;
@@ -65,12 +105,5 @@ final class ModelResolver {
       }
     }
     return Long.parseLong(version);
-  }
-
-  /** A model version that a call will run on. */
-  record Resolved(ServedModel model, long version, TensorFlowModel tensorFlow) {
-    String name() {
-      return model.name();
-    }
   }
 }

@@ -7,10 +7,9 @@ import io.grpc.stub.StreamObserver;
 import io.infergate.infer.modelserver.backend.HostTensor;
 import io.infergate.infer.modelserver.backend.TensorFlowModel;
 import io.infergate.infer.modelserver.backend.TensorSpec;
-import io.infergate.infer.modelserver.batching.Batcher;
-import io.infergate.infer.modelserver.batching.BatcherRegistry;
 import io.infergate.infer.modelserver.repository.ModelRepository;
 import io.infergate.infer.modelserver.repository.ServedModel;
+import io.infergate.infer.modelserver.repository.ServedVersion;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import io.infergate.infer.proto.oip.v2.ModelInferResponse;
@@ -39,14 +38,12 @@ public final class OipInferenceService
   static final String PLATFORM = "tensorflow_savedmodel";
 
   private final ModelResolver resolver;
-  private final BatcherRegistry batchers;
   private final Executor workers;
   private final ServerMetadataResponse serverMetadata;
   private final BooleanSupplier ready;
 
   /**
-   * @param models where calls find their models
-   * @param batchers the batched model versions; calls to others run one by one
+   * @param models where calls find their models (and batched versions their batchers)
    * @param workers where unbatched models run; gRPC itself calls this service on its event loops,
    *     so a call costs one hand-off to a worker and none back
    * @param serverName and {@code serverVersion}: what ServerMetadata reports
@@ -55,13 +52,11 @@ public final class OipInferenceService
    */
   public OipInferenceService(
       ModelRepository models,
-      BatcherRegistry batchers,
       Executor workers,
       String serverName,
       String serverVersion,
       BooleanSupplier ready) {
     this.resolver = new ModelResolver(models);
-    this.batchers = requireNonNull(batchers, "batchers");
     this.workers = requireNonNull(workers, "workers");
     this.serverMetadata =
         ServerMetadataResponse.newBuilder().setName(serverName).setVersion(serverVersion).build();
@@ -108,7 +103,7 @@ public final class OipInferenceService
       ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> observer) {
     try {
       ServedModel model = resolver.model(request.getName(), "name");
-      ModelResolver.Resolved version = ModelResolver.version(model, request.getVersion());
+      ServedVersion version = ModelResolver.version(model, request.getVersion());
       ModelMetadataResponse.Builder response =
           ModelMetadataResponse.newBuilder().setName(model.name()).setPlatform(PLATFORM);
       model.versions().keySet().forEach(v -> response.addVersions(Long.toString(v)));
@@ -123,31 +118,35 @@ public final class OipInferenceService
 
   /**
    * Runs the call at once, or, for a batched model version, queues it and answers from the batch
-   * (without holding this thread while it waits).
+   * (without holding this thread while it waits). The version stays acquired until the answer.
    */
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+    ServedVersion version;
     try {
-      ServedModel model = resolver.model(request.getModelName(), "model_name");
-      ModelResolver.Resolved version = ModelResolver.version(model, request.getModelVersion());
+      version = resolver.acquire(request.getModelName(), "model_name", request.getModelVersion());
+    } catch (RuntimeException e) {
+      Statuses.reply(observer, e);
+      return;
+    }
+    try {
       TensorFlowModel tensorFlow = version.tensorFlow();
-      HostTensor[] feeds = OipTensors.decodeInputs(request, model.name(), tensorFlow.inputs());
-      int[] fetch = OipTensors.requestedOutputs(request, model.name(), tensorFlow.outputs());
-      Batcher batcher = batchers.forModel(tensorFlow);
-      if (batcher != null) {
-        new QueuedInfer(feeds, fetch, observer, Context.current(), request, version)
-            .submit(batcher, model.name(), version.version());
+      HostTensor[] feeds = OipTensors.decodeInputs(request, version.model(), tensorFlow.inputs());
+      int[] fetch = OipTensors.requestedOutputs(request, version.model(), tensorFlow.outputs());
+      if (version.batcher() != null) {
+        new QueuedInfer(feeds, fetch, observer, Context.current(), request, version).submit();
         return;
       }
       workers.execute(() -> runAndReply(request, version, feeds, fetch, observer));
     } catch (RuntimeException e) {
+      version.release();
       Statuses.reply(observer, e);
     }
   }
 
   private static void runAndReply(
       ModelInferRequest request,
-      ModelResolver.Resolved version,
+      ServedVersion version,
       HostTensor[] feeds,
       int[] fetch,
       StreamObserver<ModelInferResponse> observer) {
@@ -155,23 +154,22 @@ public final class OipInferenceService
     try {
       response = response(request, version, fetch, version.tensorFlow().run(feeds, fetch));
     } catch (RuntimeException e) {
+      version.release();
       Statuses.reply(observer, e);
       return;
     }
+    version.release();
     observer.onNext(response);
     observer.onCompleted();
   }
 
   private static ModelInferResponse response(
-      ModelInferRequest request,
-      ModelResolver.Resolved version,
-      int[] fetch,
-      HostTensor[] results) {
+      ModelInferRequest request, ServedVersion version, int[] fetch, HostTensor[] results) {
     List<TensorSpec> outputs = version.tensorFlow().outputs();
     ModelInferResponse.Builder response =
         ModelInferResponse.newBuilder()
-            .setModelName(version.name())
-            .setModelVersion(Long.toString(version.version()))
+            .setModelName(version.model())
+            .setModelVersion(Long.toString(version.number()))
             .setId(request.getId());
     // Raw in, raw out: what KServe intends and what Triton's clients rely on.
     boolean raw = request.getRawInputContentsCount() > 0;
@@ -200,7 +198,7 @@ public final class OipInferenceService
   /** A ModelInfer call waiting for its batch. */
   private static final class QueuedInfer extends QueuedCall<ModelInferResponse> {
     private final ModelInferRequest request;
-    private final ModelResolver.Resolved version;
+    private final ServedVersion version;
     private final int[] fetch;
 
     QueuedInfer(
@@ -209,8 +207,8 @@ public final class OipInferenceService
         StreamObserver<ModelInferResponse> observer,
         Context context,
         ModelInferRequest request,
-        ModelResolver.Resolved version) {
-      super(feeds, fetch, observer, context);
+        ServedVersion version) {
+      super(feeds, fetch, observer, context, version);
       this.request = request;
       this.version = version;
       this.fetch = fetch;

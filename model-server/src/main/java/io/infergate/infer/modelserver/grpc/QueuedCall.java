@@ -8,12 +8,13 @@ import io.grpc.stub.StreamObserver;
 import io.infergate.infer.modelserver.backend.HostTensor;
 import io.infergate.infer.modelserver.batching.BatchedCall;
 import io.infergate.infer.modelserver.batching.Batcher;
+import io.infergate.infer.modelserver.repository.ServedVersion;
 import java.util.concurrent.Executor;
 
 /**
  * A unary call waiting for its batch: answers its observer from the batcher's outcome, and watches
  * the call's {@link Context} so that a caller who cancels or runs out of time leaves the queue at
- * once and never takes a row of a batch.
+ * once and never takes a row of a batch. Releases its model version when answered.
  *
  * @param <RespT> the response message
  */
@@ -24,29 +25,39 @@ abstract class QueuedCall<RespT> extends BatchedCall implements Context.Cancella
   private final StreamObserver<RespT> observer;
   private final Context context;
   private final Deadline deadline;
+  private final ServedVersion version;
 
   /**
    * @param context the call's context, captured on the thread that received it
+   * @param version the batched version, acquired for this call; released once it is answered
    */
-  QueuedCall(HostTensor[] feeds, int[] fetch, StreamObserver<RespT> observer, Context context) {
+  QueuedCall(
+      HostTensor[] feeds,
+      int[] fetch,
+      StreamObserver<RespT> observer,
+      Context context,
+      ServedVersion version) {
     super(feeds, fetch);
     this.observer = requireNonNull(observer, "observer");
     this.context = requireNonNull(context, "context");
     this.deadline = context.getDeadline();
+    this.version = requireNonNull(version, "version");
   }
 
   /**
-   * Queues this call, or throws the rejection to answer it with.
+   * Queues this call on its version's batcher, or throws the rejection to answer it with (the
+   * caller then still owns the version's reference).
    *
    * @throws Statuses.Rejection RESOURCE_EXHAUSTED with retry pushback when the queue is full,
    *     UNAVAILABLE when the server is shutting down
    */
-  final void submit(Batcher batcher, String model, long version) {
+  final void submit() {
+    Batcher batcher = version.batcher();
     switch (batcher.submit(this)) {
       case ACCEPTED -> context.addListener(this, DIRECTLY);
       case QUEUE_FULL ->
           throw Statuses.queueFull(
-              model, version, batcher.queueCapacity(), batcher.pushbackMillis());
+              version.model(), version.number(), batcher.queueCapacity(), batcher.pushbackMillis());
       case CLOSED -> throw Statuses.shuttingDown();
     }
   }
@@ -65,20 +76,24 @@ abstract class QueuedCall<RespT> extends BatchedCall implements Context.Cancella
     try {
       response = response(outputs);
     } catch (RuntimeException e) {
+      version.release();
       Statuses.reply(observer, e);
       return;
     }
+    version.release();
     observer.onNext(response);
     observer.onCompleted();
   }
 
   @Override
   protected final void failed(RuntimeException failure) {
+    version.release();
     Statuses.reply(observer, failure);
   }
 
   @Override
   protected final void notRun(NotRun reason) {
+    version.release();
     observer.onError(Statuses.notRun(reason, context).asRuntimeException());
   }
 

@@ -3,14 +3,19 @@ package io.infergate.infer.modelserver.grpc;
 import io.grpc.stub.StreamObserver;
 import io.infergate.infer.modelserver.repository.ModelRepository;
 import io.infergate.infer.modelserver.repository.ServedModel;
+import io.infergate.infer.modelserver.repository.VersionState;
 import io.infergate.infer.proto.tfserving.GetModelStatusRequest;
 import io.infergate.infer.proto.tfserving.GetModelStatusResponse;
 import io.infergate.infer.proto.tfserving.ModelServiceGrpc;
+import io.infergate.infer.proto.tfserving.ModelSpec;
 import io.infergate.infer.proto.tfserving.ModelVersionStatus;
 import io.infergate.infer.proto.tfserving.StatusProto;
 import org.tensorflow.proto.error.Code;
 
-/** {@code tensorflow.serving.ModelService}: GetModelStatus, one entry per loaded version. */
+/**
+ * {@code tensorflow.serving.ModelService}: GetModelStatus, one entry per version directory the
+ * repository knows: available, loading, unloading, or END with the error that stopped it loading.
+ */
 public final class TfServingModelService extends ModelServiceGrpc.ModelServiceImplBase {
   private static final StatusProto OK = StatusProto.newBuilder().setErrorCode(Code.OK).build();
 
@@ -24,17 +29,22 @@ public final class TfServingModelService extends ModelServiceGrpc.ModelServiceIm
   public void getModelStatus(
       GetModelStatusRequest request, StreamObserver<GetModelStatusResponse> observer) {
     try {
-      ServedModel model = resolver.model(request.getModelSpec().getName(), "model_spec.name");
+      ModelSpec spec = request.getModelSpec();
+      ServedModel model = resolver.model(spec.getName(), "model_spec.name");
       GetModelStatusResponse.Builder response = GetModelStatusResponse.newBuilder();
-      if (request.getModelSpec().hasVersion()) {
-        long version = request.getModelSpec().getVersion().getValue();
-        if (version <= 0) {
+      if (spec.hasVersion()
+          || spec.getVersionChoiceCase() == ModelSpec.VersionChoiceCase.VERSION_LABEL) {
+        long version = wanted(model, spec);
+        for (VersionState state : model.states()) {
+          if (state.version() == version) {
+            response.addModelVersionStatus(status(state));
+          }
+        }
+        if (response.getModelVersionStatusCount() == 0) {
           throw Statuses.notFound("model '" + model.name() + "' version " + version + " not found");
         }
-        ModelResolver.version(model, version);
-        response.addModelVersionStatus(available(version));
       } else {
-        model.versions().keySet().forEach(v -> response.addModelVersionStatus(available(v)));
+        model.states().forEach(state -> response.addModelVersionStatus(status(state)));
       }
       observer.onNext(response.build());
       observer.onCompleted();
@@ -43,11 +53,40 @@ public final class TfServingModelService extends ModelServiceGrpc.ModelServiceIm
     }
   }
 
-  private static ModelVersionStatus available(long version) {
-    return ModelVersionStatus.newBuilder()
-        .setVersion(version)
-        .setState(ModelVersionStatus.State.AVAILABLE)
-        .setStatus(OK)
-        .build();
+  private static long wanted(ServedModel model, ModelSpec spec) {
+    if (spec.getVersionChoiceCase() == ModelSpec.VersionChoiceCase.VERSION_LABEL) {
+      Long labelled = model.labelled(spec.getVersionLabel());
+      if (labelled == null) {
+        throw Statuses.notFound(
+            "model '"
+                + model.name()
+                + "' has no version labelled '"
+                + spec.getVersionLabel()
+                + "'");
+      }
+      return labelled;
+    }
+    long version = spec.getVersion().getValue();
+    if (version <= 0) {
+      throw Statuses.notFound("model '" + model.name() + "' version " + version + " not found");
+    }
+    return version;
+  }
+
+  private static ModelVersionStatus status(VersionState state) {
+    ModelVersionStatus.Builder status = ModelVersionStatus.newBuilder().setVersion(state.version());
+    switch (state.state()) {
+      case LOADING -> status.setState(ModelVersionStatus.State.LOADING).setStatus(OK);
+      case AVAILABLE -> status.setState(ModelVersionStatus.State.AVAILABLE).setStatus(OK);
+      case UNLOADING -> status.setState(ModelVersionStatus.State.UNLOADING).setStatus(OK);
+      case END ->
+          status
+              .setState(ModelVersionStatus.State.END)
+              .setStatus(
+                  StatusProto.newBuilder()
+                      .setErrorCode(Code.FAILED_PRECONDITION)
+                      .setErrorMessage(state.error()));
+    }
+    return status.build();
   }
 }

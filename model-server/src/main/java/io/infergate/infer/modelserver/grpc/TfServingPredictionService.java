@@ -9,10 +9,9 @@ import io.grpc.stub.StreamObserver;
 import io.infergate.infer.modelserver.backend.HostTensor;
 import io.infergate.infer.modelserver.backend.TensorFlowModel;
 import io.infergate.infer.modelserver.backend.TensorSpec;
-import io.infergate.infer.modelserver.batching.Batcher;
-import io.infergate.infer.modelserver.batching.BatcherRegistry;
 import io.infergate.infer.modelserver.repository.ModelRepository;
 import io.infergate.infer.modelserver.repository.ServedModel;
+import io.infergate.infer.modelserver.repository.ServedVersion;
 import io.infergate.infer.proto.tfserving.GetModelMetadataRequest;
 import io.infergate.infer.proto.tfserving.GetModelMetadataResponse;
 import io.infergate.infer.proto.tfserving.ModelSpec;
@@ -35,50 +34,52 @@ public final class TfServingPredictionService
   private static final String SIGNATURE_DEF_FIELD = "signature_def";
 
   private final ModelResolver resolver;
-  private final BatcherRegistry batchers;
   private final Executor workers;
 
   /**
-   * @param models where calls find their models
-   * @param batchers the batched model versions; calls to others run one by one
+   * @param models where calls find their models (and batched versions their batchers)
    * @param workers where unbatched models run (gRPC calls this service on its event loops)
    */
-  public TfServingPredictionService(
-      ModelRepository models, BatcherRegistry batchers, Executor workers) {
+  public TfServingPredictionService(ModelRepository models, Executor workers) {
     this.resolver = new ModelResolver(models);
-    this.batchers = requireNonNull(batchers, "batchers");
     this.workers = requireNonNull(workers, "workers");
   }
 
   /**
    * Runs the call at once, or, for a batched model version, queues it and answers from the batch
-   * (without holding this thread while it waits).
+   * (without holding this thread while it waits). The version stays acquired until the answer.
    */
   @Override
   public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
+    ServedVersion version;
     try {
-      ModelResolver.Resolved version = resolve(request.getModelSpec());
       String signature = request.getModelSpec().getSignatureName();
       if (!signature.isEmpty() && !signature.equals(TensorFlowModel.DEFAULT_SIGNATURE)) {
+        resolve(request.getModelSpec()); // an unknown model is reported first, as TF Serving does
         throw Statuses.failedPrecondition("Serving signature key \"" + signature + "\" not found.");
       }
+      version = acquire(request.getModelSpec());
+    } catch (RuntimeException e) {
+      Statuses.reply(observer, e);
+      return;
+    }
+    try {
       TensorFlowModel model = version.tensorFlow();
       HostTensor[] feeds = decodeInputs(request.getInputsMap(), model.inputs());
       int[] fetch = outputFilter(request, model.outputs());
-      Batcher batcher = batchers.forModel(model);
-      if (batcher != null) {
-        new QueuedPredict(feeds, fetch, observer, Context.current(), version)
-            .submit(batcher, version.name(), version.version());
+      if (version.batcher() != null) {
+        new QueuedPredict(feeds, fetch, observer, Context.current(), version).submit();
         return;
       }
       workers.execute(() -> runAndReply(version, feeds, fetch, observer));
     } catch (RuntimeException e) {
+      version.release();
       Statuses.reply(observer, e);
     }
   }
 
   private static void runAndReply(
-      ModelResolver.Resolved version,
+      ServedVersion version,
       HostTensor[] feeds,
       int[] fetch,
       StreamObserver<PredictResponse> observer) {
@@ -86,9 +87,11 @@ public final class TfServingPredictionService
     try {
       response = response(version, fetch, version.tensorFlow().run(feeds, fetch));
     } catch (RuntimeException e) {
+      version.release();
       Statuses.reply(observer, e);
       return;
     }
+    version.release();
     observer.onNext(response);
     observer.onCompleted();
   }
@@ -106,7 +109,7 @@ public final class TfServingPredictionService
           throw Statuses.invalidArgument("Metadata field " + field + " is not supported");
         }
       }
-      ModelResolver.Resolved version = resolve(request.getModelSpec());
+      ServedVersion version = resolve(request.getModelSpec());
       SignatureDefMap signatures =
           SignatureDefMap.newBuilder()
               .putSignatureDef(
@@ -124,7 +127,7 @@ public final class TfServingPredictionService
   }
 
   private static PredictResponse response(
-      ModelResolver.Resolved version, int[] fetch, HostTensor[] results) {
+      ServedVersion version, int[] fetch, HostTensor[] results) {
     List<TensorSpec> outputs = version.tensorFlow().outputs();
     PredictResponse.Builder response = PredictResponse.newBuilder();
     for (int i = 0; i < fetch.length; i++) {
@@ -133,17 +136,34 @@ public final class TfServingPredictionService
     return response.setModelSpec(answeredSpec(version)).build();
   }
 
-  private ModelResolver.Resolved resolve(ModelSpec spec) {
+  /** The version a spec names, without a reference (metadata only). */
+  private ServedVersion resolve(ModelSpec spec) {
     ServedModel model = resolver.model(spec.getName(), "model_spec.name");
-    if (spec.getVersionChoiceCase() == ModelSpec.VersionChoiceCase.VERSION_LABEL) {
-      throw Statuses.notFound(
-          "model '" + model.name() + "' has no version labelled '" + spec.getVersionLabel() + "'");
+    return ModelResolver.version(model, version(spec, model.name()), label(spec));
+  }
+
+  /** The version a spec names, acquired for one call. */
+  private ServedVersion acquire(ModelSpec spec) {
+    String name = resolver.model(spec.getName(), "model_spec.name").name();
+    return resolver.acquire(name, "model_spec.name", version(spec, name), label(spec));
+  }
+
+  /** The spec's version number; 0 (the newest) when it names none or a label. */
+  private static long version(ModelSpec spec, String model) {
+    if (!spec.hasVersion()) {
+      return 0;
     }
-    long version = spec.hasVersion() ? spec.getVersion().getValue() : 0;
-    if (spec.hasVersion() && version <= 0) {
-      throw Statuses.notFound("model '" + model.name() + "' version " + version + " not found");
+    long version = spec.getVersion().getValue();
+    if (version <= 0) {
+      throw Statuses.notFound("model '" + model + "' version " + version + " not found");
     }
-    return ModelResolver.version(model, version);
+    return version;
+  }
+
+  private static String label(ModelSpec spec) {
+    return spec.getVersionChoiceCase() == ModelSpec.VersionChoiceCase.VERSION_LABEL
+        ? spec.getVersionLabel()
+        : null;
   }
 
   private static HostTensor[] decodeInputs(Map<String, TensorProto> given, List<TensorSpec> specs) {
@@ -214,17 +234,17 @@ public final class TfServingPredictionService
     return fetch;
   }
 
-  private static ModelSpec answeredSpec(ModelResolver.Resolved version) {
+  private static ModelSpec answeredSpec(ServedVersion version) {
     return ModelSpec.newBuilder()
-        .setName(version.name())
-        .setVersion(Int64Value.of(version.version()))
+        .setName(version.model())
+        .setVersion(Int64Value.of(version.number()))
         .setSignatureName(TensorFlowModel.DEFAULT_SIGNATURE)
         .build();
   }
 
   /** A Predict call waiting for its batch. */
   private static final class QueuedPredict extends QueuedCall<PredictResponse> {
-    private final ModelResolver.Resolved version;
+    private final ServedVersion version;
     private final int[] fetch;
 
     QueuedPredict(
@@ -232,8 +252,8 @@ public final class TfServingPredictionService
         int[] fetch,
         StreamObserver<PredictResponse> observer,
         Context context,
-        ModelResolver.Resolved version) {
-      super(feeds, fetch, observer, context);
+        ServedVersion version) {
+      super(feeds, fetch, observer, context, version);
       this.version = version;
       this.fetch = fetch;
     }

@@ -3,78 +3,135 @@ package io.infergate.infer.modelserver.repository;
 import static java.util.Objects.requireNonNull;
 
 import io.infergate.infer.modelserver.backend.ModelLoadException;
-import io.infergate.infer.modelserver.backend.TensorFlowModel;
+import io.infergate.infer.modelserver.config.ModelServerConfig;
+import io.infergate.infer.modelserver.repository.VersionState.State;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The models on disk, laid out as TF Serving and Triton lay them out: {@code
- * <root>/<model>/<version>/} where each numeric version directory holds a SavedModel. Every version
- * found is loaded at start; a version that fails to load fails the start, naming its directory.
+ * <root>/<model>/<version>/} where each numeric version directory holds a SavedModel, with an
+ * optional {@code <root>/<model>/model.yaml} ({@link ModelConfig}: version policy and labels).
+ *
+ * <p>At start every version the policy selects is loaded and warmed up, and any failure fails the
+ * start. While watched, one thread re-scans the directory every poll interval and, per model:
+ *
+ * <ol>
+ *   <li>re-reads {@code model.yaml} (a bad edit is logged and the previous settings kept);
+ *   <li>loads and warms up each newly selected version once its directory has stopped changing for
+ *       one poll (so a half-copied directory is not loaded);
+ *   <li>publishes the new set of versions, and only then retires those no longer selected: each
+ *       closes when its last call in flight is answered ({@link ServedVersion}).
+ * </ol>
+ *
+ * A version that fails to load is reported ({@link VersionState.State#END} with the error, and an
+ * ERROR log line) and treated as absent, so the policy keeps selecting the versions served before
+ * it: the old one keeps serving. It is tried again when its directory changes.
+ *
+ * <p>Calls read only the published snapshot, a volatile map: no lock on the call path.
  */
 public final class ModelRepository implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ModelRepository.class);
 
-  private final Path root;
-  private final Map<String, ServedModel> models;
+  /** How long close waits for calls still in flight on a version before leaving it open. */
+  private static final long UNLOAD_WAIT_SECONDS = 10;
 
-  private ModelRepository(Path root, Map<String, ServedModel> models) {
-    this.root = root;
-    this.models = Map.copyOf(models);
+  /** Told when a model gains its first available version or loses its last one. */
+  @FunctionalInterface
+  public interface Listener {
+    void availabilityChanged(String model, boolean available);
+  }
+
+  private final Path root;
+  private final Listener listener;
+  private final ScheduledExecutorService thread;
+  private final VersionLoader loader;
+
+  // Owned by the repository thread (and by open() before that thread starts).
+  private final Map<String, ModelState> models = new TreeMap<>();
+
+  private volatile Map<String, ServedModel> served = Map.of();
+
+  private ModelRepository(ModelServerConfig config, Executor completions, Listener listener) {
+    this.root = config.models();
+    this.listener = listener;
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "model-repository");
+              thread.setDaemon(true);
+              return thread;
+            });
+    Executor unloader =
+        task ->
+            thread.execute(
+                () -> {
+                  task.run();
+                  publish();
+                });
+    this.loader =
+        new VersionLoader(
+            config.tensorFlow(),
+            config.batching(),
+            config.repository().warmupRuns(),
+            completions,
+            unloader);
   }
 
   /**
-   * Loads every version of every model under {@code root}.
+   * Loads every model under {@code config.models()} and, when {@code config.repository()} says so,
+   * starts watching it.
    *
-   * @throws ModelLoadException if the root holds no model, or a version cannot be loaded
+   * @param completions where batched callers are answered (the server's workers)
+   * @param listener told of models becoming available or unavailable, on the repository thread
+   * @throws ModelLoadException if the root holds no model, or a selected version or a {@code
+   *     model.yaml} cannot be loaded
    */
-  public static ModelRepository load(Path root) {
-    requireNonNull(root, "root");
-    if (!Files.isDirectory(root)) {
-      throw new ModelLoadException(root + ": not a directory");
-    }
-    Map<String, ServedModel> models = new TreeMap<>();
+  public static ModelRepository open(
+      ModelServerConfig config, Executor completions, Listener listener) {
+    requireNonNull(config, "config");
+    requireNonNull(completions, "completions");
+    requireNonNull(listener, "listener");
+    ModelRepository repository = new ModelRepository(config, completions, listener);
     try {
-      for (Path modelDir : list(root)) {
-        TreeMap<Long, TensorFlowModel> versions = new TreeMap<>();
-        for (Path versionDir : list(modelDir)) {
-          Long version = versionNumber(versionDir);
-          if (version == null) {
-            log.warn("Skipping {}: version directories are positive integers", versionDir);
-            continue;
-          }
-          long started = System.nanoTime();
-          versions.put(version, TensorFlowModel.load(versionDir));
-          log.info(
-              "Loaded model {} version {} from {} in {} ms",
-              modelDir.getFileName(),
-              version,
-              versionDir,
-              (System.nanoTime() - started) / 1_000_000);
-        }
-        if (!versions.isEmpty()) {
-          String name = modelDir.getFileName().toString();
-          models.put(name, new ServedModel(name, versions));
-        }
+      if (!Files.isDirectory(repository.root)) {
+        throw new ModelLoadException(repository.root + ": not a directory");
+      }
+      repository.scan(true);
+      if (repository.served.values().stream().allMatch(model -> model.latest() == null)) {
+        throw new ModelLoadException(
+            repository.root + ": no model found (expected <root>/<model>/<version>/)");
       }
     } catch (RuntimeException e) {
-      models.values().forEach(model -> model.versions().values().forEach(TensorFlowModel::close));
+      repository.close();
       throw e;
     }
-    if (models.isEmpty()) {
-      throw new ModelLoadException(root + ": no model found (expected <root>/<model>/<version>/)");
+    if (config.repository().watched()) {
+      long pollMillis = Math.max(1, config.repository().pollInterval().toMillis());
+      repository.thread.scheduleWithFixedDelay(
+          repository::poll, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
     }
-    return new ModelRepository(root, models);
+    return repository;
   }
 
   /** The repository directory. */
@@ -84,45 +141,322 @@ public final class ModelRepository implements AutoCloseable {
 
   /** A model by name, or null. */
   public ServedModel model(String name) {
-    return models.get(name);
+    return served.get(name);
   }
 
   /** All models, by name. */
   public Collection<ServedModel> models() {
-    return new TreeMap<>(models).values();
+    return served.values();
   }
 
-  @Override
-  public void close() {
-    for (ServedModel model : models.values()) {
-      model.versions().values().forEach(TensorFlowModel::close);
+  /** Stops every batcher waiting for batches to fill; see {@code Batcher#drain()}. */
+  public void drainBatchers() {
+    for (ServedModel model : served.values()) {
+      for (ServedVersion version : model.versions().values()) {
+        if (version.batcher() != null) {
+          version.batcher().drain();
+        }
+      }
     }
   }
 
-  private static Long versionNumber(Path dir) {
-    String name = dir.getFileName().toString();
-    if (!Files.isDirectory(dir) || name.isEmpty() || name.length() > 18) {
-      return null;
+  /**
+   * Stops watching, retires every version and waits (a bounded time) for each to be closed once its
+   * calls in flight are answered.
+   */
+  @Override
+  public void close() {
+    thread.shutdownNow();
+    try {
+      if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
+        log.warn("Model repository thread still loading a model after 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<CompletableFuture<Void>> unloads = new ArrayList<>();
+    for (ModelState state : models.values()) {
+      for (ServedVersion version : state.loaded.values()) {
+        version.retire();
+      }
+      state.unloading.addAll(state.loaded.values());
+      state.loaded.clear();
+      state.unloading.forEach(version -> unloads.add(version.unloaded()));
+    }
+    served = Map.of();
+    try {
+      CompletableFuture.allOf(unloads.toArray(CompletableFuture[]::new))
+          .get(UNLOAD_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      log.warn("Calls still running on a model after {} s; leaving it loaded", UNLOAD_WAIT_SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException e) {
+      log.warn("Unloading a model failed", e.getCause());
+    }
+  }
+
+  /** One watch cycle; never throws, or the scheduler would stop calling it. */
+  private void poll() {
+    try {
+      scan(false);
+    } catch (RuntimeException e) {
+      log.error("Scanning model repository {} failed; trying again next poll", root, e);
+    }
+  }
+
+  /**
+   * Brings the served models in step with the directory. On the first scan, any failure is thrown;
+   * afterwards failures are reported and the previous state kept.
+   */
+  private void scan(boolean initial) {
+    List<ServedVersion> retiring = new ArrayList<>();
+    Map<String, Path> onDisk = new TreeMap<>();
+    for (Path dir : directories(root)) {
+      onDisk.put(dir.getFileName().toString(), dir);
+    }
+    for (Map.Entry<String, Path> model : onDisk.entrySet()) {
+      ModelState state = models.computeIfAbsent(model.getKey(), ModelState::new);
+      reconcile(state, model.getValue(), initial, retiring);
+    }
+    for (ModelState state : models.values()) {
+      if (!onDisk.containsKey(state.name) && !state.loaded.isEmpty()) {
+        log.info("Model {} removed from {}; unloading it", state.name, root);
+        retiring.addAll(state.loaded.values());
+        state.loaded.clear();
+      }
+    }
+    markUnloading(retiring);
+    models.values().removeIf(state -> !onDisk.containsKey(state.name) && state.isEmpty());
+    publish();
+    // Only now that no new call can find them.
+    retiring.forEach(ServedVersion::retire);
+  }
+
+  private void markUnloading(List<ServedVersion> retiring) {
+    for (ServedVersion version : retiring) {
+      models.get(version.model()).unloading.add(version);
+    }
+  }
+
+  private void reconcile(
+      ModelState state, Path dir, boolean initial, List<ServedVersion> retiring) {
+    readConfig(state, dir, initial);
+    NavigableMap<Long, Path> onDisk = versionDirectories(dir);
+    state.failed.keySet().retainAll(onDisk.keySet());
+    state.settling.keySet().retainAll(onDisk.keySet());
+
+    NavigableSet<Long> candidates = new TreeSet<>(onDisk.keySet());
+    state.failed.forEach(
+        (number, failure) -> {
+          if (failure.fingerprint().equals(Fingerprints.of(onDisk.get(number)))) {
+            candidates.remove(number); // unchanged since it failed
+          }
+        });
+    // Load newest first; a version that cannot be loaded (yet) drops out of the candidates and the
+    // policy picks again, so the versions it would have replaced stay.
+    NavigableSet<Long> wanted;
+    while (true) {
+      wanted = state.config.versionPolicy().select(candidates);
+      Long blocked = null;
+      for (long number : wanted.descendingSet()) {
+        if (state.loaded.containsKey(number)) {
+          continue;
+        }
+        Path versionDir = onDisk.get(number);
+        boolean ready = initial || settled(state, number, versionDir);
+        if (!ready || !load(state, number, versionDir, initial)) {
+          blocked = number;
+          break;
+        }
+      }
+      if (blocked == null) {
+        break;
+      }
+      candidates.remove(blocked);
+    }
+
+    for (Long number : new ArrayList<>(state.loaded.keySet())) {
+      if (!wanted.contains(number)) {
+        log.info(
+            "Model {} version {} no longer selected ({}); unloading it once its calls finish",
+            state.name,
+            number,
+            onDisk.containsKey(number) ? state.config.versionPolicy() : "directory removed");
+        retiring.add(state.loaded.remove(number));
+      }
+    }
+  }
+
+  /**
+   * Whether a new version directory looks as it did on the previous poll, so that one still being
+   * copied is not loaded half-written.
+   */
+  private static boolean settled(ModelState state, long number, Path dir) {
+    String fingerprint = Fingerprints.of(dir);
+    return fingerprint.equals(state.settling.put(number, fingerprint));
+  }
+
+  /** Loads one version; false (reported) when it fails after start. */
+  private boolean load(ModelState state, long number, Path dir, boolean initial) {
+    state.loading = number;
+    publish();
+    try {
+      state.loaded.put(number, loader.load(state.name, number, dir));
+      state.settling.remove(number);
+      return true;
+    } catch (RuntimeException e) {
+      if (initial) {
+        throw e;
+      }
+      String error = e.getMessage() == null ? e.toString() : e.getMessage();
+      state.failed.put(number, new Failure(Fingerprints.of(dir), error));
+      state.settling.remove(number);
+      log.error(
+          "Model {} version {} failed to load; still serving versions {}: {}",
+          state.name,
+          number,
+          state.loaded.keySet(),
+          error);
+      return false;
+    } finally {
+      state.loading = 0;
+    }
+  }
+
+  private void readConfig(ModelState state, Path dir, boolean initial) {
+    ModelConfig config;
+    try {
+      config = ModelConfig.read(dir);
+    } catch (ModelLoadException e) {
+      if (initial) {
+        throw e;
+      }
+      if (!e.getMessage().equals(state.configError)) {
+        log.error("{}; keeping the previous settings of model {}", e.getMessage(), state.name);
+        state.configError = e.getMessage();
+      }
+      return;
+    }
+    state.configError = null;
+    if (!config.equals(state.config)) {
+      log.info(
+          "Model {}: version policy {}, labels {}",
+          state.name,
+          config.versionPolicy(),
+          config.labels());
+      state.config = config;
+    }
+  }
+
+  /** Publishes what calls and status requests see, and tells the listener what changed. */
+  private void publish() {
+    Map<String, ServedModel> next = new TreeMap<>();
+    for (ModelState state : models.values()) {
+      state.unloading.removeIf(version -> version.unloaded().isDone());
+      if (state.isKnown()) {
+        next.put(state.name, state.served());
+      }
+    }
+    Map<String, ServedModel> previous = served;
+    served = Map.copyOf(next);
+    for (ServedModel model : next.values()) {
+      ServedModel before = previous.get(model.name());
+      boolean was = before != null && !before.versions().isEmpty();
+      if (was != !model.versions().isEmpty()) {
+        listener.availabilityChanged(model.name(), !was);
+      }
+    }
+    for (ServedModel before : previous.values()) {
+      if (!next.containsKey(before.name()) && !before.versions().isEmpty()) {
+        listener.availabilityChanged(before.name(), false);
+      }
+    }
+  }
+
+  /** Subdirectories, sorted; hidden ones (staging copies such as {@code .3.tmp}) left out. */
+  private static List<Path> directories(Path dir) {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries
+          .filter(Files::isDirectory)
+          .filter(path -> !path.getFileName().toString().startsWith("."))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  private static NavigableMap<Long, Path> versionDirectories(Path modelDir) {
+    NavigableMap<Long, Path> versions = new TreeMap<>();
+    for (Path dir : directories(modelDir)) {
+      long number = versionNumber(dir.getFileName().toString());
+      if (number > 0) {
+        versions.put(number, dir);
+      }
+    }
+    return versions;
+  }
+
+  /** A positive decimal directory name as a number; -1 for anything else. */
+  static long versionNumber(String name) {
+    if (name.isEmpty() || name.length() > 18) {
+      return -1;
     }
     for (int i = 0; i < name.length(); i++) {
       if (!Character.isDigit(name.charAt(i))) {
-        return null;
+        return -1;
       }
     }
-    long version = Long.parseLong(name);
-    return version > 0 ? version : null;
+    long number = Long.parseLong(name);
+    return number > 0 ? number : -1;
   }
 
-  private static List<Path> list(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
+  private record Failure(String fingerprint, String error) {}
+
+  /** What the repository thread knows of one model directory. */
+  private static final class ModelState {
+    final String name;
+    ModelConfig config = ModelConfig.DEFAULT;
+    String configError;
+    final TreeMap<Long, ServedVersion> loaded = new TreeMap<>();
+    final Map<Long, Failure> failed = new HashMap<>();
+    final Map<Long, String> settling = new HashMap<>();
+    final List<ServedVersion> unloading = new ArrayList<>();
+    long loading;
+
+    ModelState(String name) {
+      this.name = name;
     }
-    try (Stream<Path> entries = Files.list(dir)) {
-      List<Path> sorted = new ArrayList<>(entries.filter(Files::isDirectory).sorted().toList());
-      sorted.removeIf(p -> p.getFileName().toString().startsWith("."));
-      return sorted;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir, e);
+
+    boolean isEmpty() {
+      return loaded.isEmpty() && unloading.isEmpty();
+    }
+
+    /** Whether there is anything to report: a directory without versions is not a model. */
+    boolean isKnown() {
+      return !isEmpty() || !failed.isEmpty() || loading > 0;
+    }
+
+    ServedModel served() {
+      TreeMap<Long, VersionState> states = new TreeMap<>();
+      failed.forEach((number, failure) -> states.put(number, end(number, failure.error())));
+      for (ServedVersion version : unloading) {
+        states.put(version.number(), new VersionState(version.number(), State.UNLOADING, ""));
+      }
+      loaded.keySet().forEach(number -> states.put(number, available(number)));
+      if (loading > 0) {
+        states.put(loading, new VersionState(loading, State.LOADING, ""));
+      }
+      return new ServedModel(name, loaded, config.labels(), List.copyOf(states.values()));
+    }
+
+    private static VersionState available(long number) {
+      return new VersionState(number, State.AVAILABLE, "");
+    }
+
+    private static VersionState end(long number, String error) {
+      return new VersionState(number, State.END, error);
     }
   }
 }

@@ -2,25 +2,32 @@ package io.infergate.infer.modelserver.repository;
 
 import static java.util.Objects.requireNonNull;
 
-import io.infergate.infer.modelserver.backend.TensorFlowModel;
 import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * A model name and its loaded versions. Immutable; the newest version answers calls that name none,
- * as in TF Serving and Triton.
+ * A model as served at one moment: its available versions, its labels and the state of every
+ * version directory the repository knows of. Immutable; the repository publishes a new one on each
+ * change. The newest available version answers calls that name none, as in TF Serving and Triton.
  */
 public final class ServedModel {
   private final String name;
-  private final NavigableMap<Long, TensorFlowModel> versions;
+  private final NavigableMap<Long, ServedVersion> versions;
+  private final Map<String, Long> labels;
+  private final List<VersionState> states;
 
-  ServedModel(String name, NavigableMap<Long, TensorFlowModel> versions) {
+  ServedModel(
+      String name,
+      NavigableMap<Long, ServedVersion> versions,
+      Map<String, Long> labels,
+      List<VersionState> states) {
     this.name = requireNonNull(name, "name");
-    if (versions.isEmpty()) {
-      throw new IllegalArgumentException("model '" + name + "' has no versions");
-    }
     this.versions = Collections.unmodifiableNavigableMap(new TreeMap<>(versions));
+    this.labels = Map.copyOf(labels);
+    this.states = List.copyOf(states);
   }
 
   /** The model name, which is its directory name in the repository. */
@@ -28,18 +35,34 @@ public final class ServedModel {
     return name;
   }
 
-  /** Loaded versions, oldest first. */
-  public NavigableMap<Long, TensorFlowModel> versions() {
+  /** Available versions, oldest first; empty while none could be loaded. */
+  public NavigableMap<Long, ServedVersion> versions() {
     return versions;
   }
 
-  /** The newest loaded version number. */
-  public long latestVersion() {
-    return versions.lastKey();
+  /** The newest available version, or null when none is. */
+  public ServedVersion latest() {
+    Map.Entry<Long, ServedVersion> newest = versions.lastEntry();
+    return newest == null ? null : newest.getValue();
   }
 
-  /** A loaded version, or null. */
-  public TensorFlowModel version(long version) {
-    return versions.get(version);
+  /** An available version, or null. */
+  public ServedVersion version(long number) {
+    return versions.get(number);
+  }
+
+  /** The version number a label points at, or null for an unknown label. */
+  public Long labelled(String label) {
+    return labels.get(label);
+  }
+
+  /** Labels and the versions they point at, from {@code model.yaml}. */
+  public Map<String, Long> labels() {
+    return labels;
+  }
+
+  /** Every version directory's state, by version: available, loading, unloading or failed. */
+  public List<VersionState> states() {
+    return states;
   }
 }

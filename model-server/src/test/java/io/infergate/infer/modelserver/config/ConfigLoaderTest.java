@@ -46,6 +46,37 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void repositoryAndTensorFlowSectionsAreReadAndChecked() throws Exception {
+    Path file = dir.resolve("server.yaml");
+    Files.writeString(
+        file,
+        "models: "
+            + dir
+            + "\nrepository:\n  pollInterval: 250ms\n  warmupRuns: 0\n"
+            + "tensorflow:\n  intraOpThreads: 4\n  gpuMemoryFraction: 0.5\n"
+            + "  gpuVisibleDevices: 0,1\n  gpuAllowGrowth: false\n");
+
+    ModelServerConfig config = new ConfigLoader().file(file).load();
+
+    assertThat(config.repository()).isEqualTo(new RepositoryConfig(Duration.ofMillis(250), 0));
+    assertThat(config.tensorFlow()).isEqualTo(new TensorFlowConfig(-1, 4, false, 0.5, "0,1"));
+
+    Files.writeString(
+        file,
+        "models: "
+            + dir
+            + "\nrepository:\n  pollInterval: often\n  watch: true\n"
+            + "tensorflow:\n  gpuMemoryFraction: 2\n  gpuVisibleDevices: all\n");
+    assertThatThrownBy(() -> new ConfigLoader().file(file).load())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("repository.pollInterval: often (expected: a duration >= 0")
+        .hasMessageContaining("repository.watch: unknown key in " + file)
+        .hasMessageContaining("tensorflow.gpuMemoryFraction: 2 (expected: a number in 0..1)")
+        .hasMessageContaining(
+            "tensorflow.gpuVisibleDevices: all (expected: CUDA device indexes such as 0 or 0,1)");
+  }
+
+  @Test
   void aModelsDirectoryThatDoesNotExistIsRefused() {
     assertThatThrownBy(
             () -> new ConfigLoader().flag("models", dir.resolve("absent")).flag("port", 0).load())

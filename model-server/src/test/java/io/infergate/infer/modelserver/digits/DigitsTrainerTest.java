@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.infergate.infer.modelserver.digits.DigitsTrainer.TrainedVersion;
+import io.infergate.infer.modelserver.repository.ModelConfig;
+import io.infergate.infer.modelserver.repository.VersionPolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -58,8 +60,11 @@ class DigitsTrainerTest {
   }
 
   @Test
-  void leavesOnlyVersionDirectoriesBehind() throws IOException {
-    assertThat(listNames(repository.resolve("digits"))).containsExactlyInAnyOrder("1", "2");
+  void leavesOnlyVersionDirectoriesAndTheModelConfigBehind() throws IOException {
+    assertThat(listNames(repository.resolve("digits")))
+        .containsExactlyInAnyOrder("1", "2", "model.yaml");
+    assertThat(ModelConfig.read(repository.resolve("digits")))
+        .isEqualTo(new ModelConfig(new VersionPolicy.All(), Map.of("stable", 1L, "canary", 2L)));
   }
 
   @Test
@@ -166,7 +171,8 @@ class DigitsTrainerTest {
 
     assertThat(retrained).allSatisfy(v -> assertThat(v.trainedNow()).isTrue());
     assertThat(stale).doesNotExist();
-    assertThat(listNames(other.resolve("digits"))).containsExactlyInAnyOrder("1", "2");
+    assertThat(listNames(other.resolve("digits")))
+        .containsExactlyInAnyOrder("1", "2", "model.yaml");
     for (int version = 1; version <= 2; version++) {
       Predictions first = predict(repository, version, validation);
       Predictions second = predict(other, version, validation);

@@ -92,10 +92,10 @@ class BadInputIT {
         "model 'digits' version 7 not found (loaded: [1, 2])");
     oip(
         calls,
-        "non-numeric version",
+        "unknown version label",
         typed().setModelVersion("latest"),
         Status.Code.NOT_FOUND,
-        "model 'digits' version 'latest' not found");
+        "model 'digits' has no version labelled 'latest'");
     oip(
         calls,
         "no inputs",
@@ -222,10 +222,10 @@ class BadInputIT {
         "model 'digits' version 9 not found");
     predict(
         calls,
-        "Predict version label",
-        spec(s -> s.setVersionLabel("canary")),
+        "Predict unknown version label",
+        spec(s -> s.setVersionLabel("beta")),
         Status.Code.NOT_FOUND,
-        "model 'digits' has no version labelled 'canary'");
+        "model 'digits' has no version labelled 'beta'");
     predict(
         calls,
         "Predict unknown signature",
