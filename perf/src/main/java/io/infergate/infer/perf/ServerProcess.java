@@ -28,10 +28,12 @@ public final class ServerProcess implements AutoCloseable {
       Pattern.compile("model-server listening on (\\S+):(\\d+)");
 
   private final Process process;
+  private final Thread copier;
   private final int port;
 
-  private ServerProcess(Process process, int port) {
+  private ServerProcess(Process process, Thread copier, int port) {
     this.process = process;
+    this.copier = copier;
     this.port = port;
   }
 
@@ -52,7 +54,7 @@ public final class ServerProcess implements AutoCloseable {
     copier.setDaemon(true);
     copier.start();
     try {
-      return new ServerProcess(process, port.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+      return new ServerProcess(process, copier, port.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
     } catch (ExecutionException | TimeoutException e) {
       process.destroyForcibly();
       throw new IllegalStateException("model server did not start; see " + log, e);
@@ -69,7 +71,10 @@ public final class ServerProcess implements AutoCloseable {
     return port;
   }
 
-  /** SIGTERM, as an orchestrator would stop it; SIGKILL if it has not exited after 15 s. */
+  /**
+   * SIGTERM, as an orchestrator would stop it; SIGKILL if it has not exited after 15 s. Returns
+   * once its last output is in the log, so the log can be read at once.
+   */
   @Override
   public void close() {
     process.destroy();
@@ -77,6 +82,8 @@ public final class ServerProcess implements AutoCloseable {
       if (!process.waitFor(15, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
+      // The copier may still hold what the server wrote while stopping.
+      copier.join(TimeUnit.SECONDS.toMillis(5));
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();

@@ -32,7 +32,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,7 +52,6 @@ import picocli.CommandLine.Option;
             + " any call failed or a swap did not complete.")
 public final class SoakBench implements Callable<Integer> {
   private static final String MODEL = DigitsTrainer.MODEL_NAME;
-  private static final Pattern WARNING = Pattern.compile("\\] (WARN|ERROR) |Exception|FATAL");
 
   @Option(names = "--minutes", description = "length of the load (default: 10)")
   double minutes = 10;
@@ -210,7 +208,7 @@ public final class SoakBench implements Callable<Integer> {
             callsByCode,
             firstDescriptions,
             answersByVersion,
-            warnings(log));
+            ServerLog.parse(Files.readAllLines(log, UTF_8)));
     String markdown = report.markdown();
     System.out.print(markdown);
     if (out != null) {
@@ -340,16 +338,6 @@ public final class SoakBench implements Callable<Integer> {
               .build();
     }
     return requests;
-  }
-
-  private static List<String> warnings(Path log) throws IOException {
-    List<String> warnings = new ArrayList<>();
-    for (String line : Files.readAllLines(log, UTF_8)) {
-      if (WARNING.matcher(line).find()) {
-        warnings.add(line);
-      }
-    }
-    return warnings;
   }
 
   private String machine() {

@@ -21,12 +21,12 @@ final class SoakReport {
   private final Map<Status.Code, Long> callsByCode;
   private final Map<Status.Code, String> firstDescriptions;
   private final SortedMap<Long, Long> answersByVersion;
-  private final List<String> serverWarnings;
+  private final ServerLog serverLog;
 
   /**
    * @param samples in time order, at least one
    * @param firstDescriptions per failing code, the description of its first call
-   * @param serverWarnings the WARN and ERROR lines of the server's log
+   * @param serverLog the server's whole log, read after it stopped
    */
   SoakReport(
       Header header,
@@ -35,7 +35,7 @@ final class SoakReport {
       Map<Status.Code, Long> callsByCode,
       Map<Status.Code, String> firstDescriptions,
       SortedMap<Long, Long> answersByVersion,
-      List<String> serverWarnings) {
+      ServerLog serverLog) {
     if (samples.isEmpty()) {
       throw new IllegalArgumentException("samples: empty (expected: at least one)");
     }
@@ -45,7 +45,7 @@ final class SoakReport {
     this.callsByCode = Map.copyOf(callsByCode);
     this.firstDescriptions = Map.copyOf(firstDescriptions);
     this.answersByVersion = answersByVersion;
-    this.serverWarnings = List.copyOf(serverWarnings);
+    this.serverLog = serverLog;
   }
 
   /** No call failed, at least one swap completed and none timed out. */
@@ -214,12 +214,16 @@ final class SoakReport {
             + " metaspace, stacks, code, GC): TensorFlow's native allocations are not tracked by"
             + " NMT, so a TensorFlow leak shows in RSS (anonymous) and not in NMT. The heap is"
             + " fixed and pre-touched, so heap growth cannot show up as RSS growth.");
+    List<String> warnings = serverLog.warnings();
     line(
         text,
-        "- server log: %d WARN/ERROR lines%s",
-        serverWarnings.size(),
-        serverWarnings.isEmpty() ? "" : "; the first ones:");
-    for (String warning : serverWarnings.subList(0, Math.min(10, serverWarnings.size()))) {
+        "- server log: %d versions loaded, %d unloaded (the last one at shutdown); %d WARN/ERROR"
+            + " lines%s",
+        serverLog.loaded(),
+        serverLog.unloaded(),
+        warnings.size(),
+        warnings.isEmpty() ? "" : "; the first ones:");
+    for (String warning : warnings.subList(0, Math.min(10, warnings.size()))) {
       line(text, "  - `%s`", warning.replace('`', '\''));
     }
     line(

@@ -79,7 +79,7 @@ class SoakReportTest {
             calls,
             Map.of(Status.Code.NOT_FOUND, "model 'digits' version 0 not found"),
             new TreeMap<>(Map.of(1L, 500L, 2L, 490L)),
-            List.of("[main] WARN x - slow"));
+            new ServerLog(3, 3, List.of("[main] WARN x - slow")));
 
     String markdown = report.markdown();
 
@@ -92,7 +92,8 @@ class SoakReportTest {
         .contains("p50 150 ms, p99 400 ms")
         .contains("OK answers by model_version: {1=500, 2=490}")
         .contains("RSS: 612.0 MB at 60 s, 612.0 MB at the end")
-        .contains("1 WARN/ERROR lines")
+        .contains(
+            "server log: 3 versions loaded, 3 unloaded (the last one at shutdown); 1 WARN/ERROR")
         .contains("**FAIL**");
   }
 
@@ -108,7 +109,13 @@ class SoakReportTest {
   private static SoakReport report(
       List<Sample> samples, List<Swap> swaps, Map<Status.Code, Long> calls) {
     return new SoakReport(
-        HEADER, samples, swaps, calls, Map.of(), new TreeMap<>(Map.of(1L, 1L)), List.of());
+        HEADER,
+        samples,
+        swaps,
+        calls,
+        Map.of(),
+        new TreeMap<>(Map.of(1L, 1L)),
+        new ServerLog(1, 1, List.of()));
   }
 
   private static Sample sample(int seconds, double rssMb, int threads) {
