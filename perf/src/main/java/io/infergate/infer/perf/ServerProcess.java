@@ -77,7 +77,9 @@ public final class ServerProcess implements AutoCloseable {
    */
   @Override
   public void close() {
-    process.destroy();
+    // Through the handle: Process.destroy() also closes our end of the output pipe, so whatever the
+    // server logs while it stops would be lost (and its writes would fail with EPIPE).
+    process.toHandle().destroy();
     try {
       if (!process.waitFor(15, TimeUnit.SECONDS)) {
         process.destroyForcibly();
