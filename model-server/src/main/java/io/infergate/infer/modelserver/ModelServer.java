@@ -11,6 +11,7 @@ import io.infergate.infer.modelserver.config.ModelServerConfig;
 import io.infergate.infer.modelserver.grpc.OipInferenceService;
 import io.infergate.infer.modelserver.grpc.TfServingModelService;
 import io.infergate.infer.modelserver.grpc.TfServingPredictionService;
+import io.infergate.infer.modelserver.grpc.TfServingWarmupFile;
 import io.infergate.infer.modelserver.repository.ModelRepository;
 import io.infergate.infer.modelserver.repository.ServedModel;
 import io.infergate.infer.modelserver.repository.ServedVersion;
@@ -64,7 +65,9 @@ public final class ModelServer implements AutoCloseable {
     this.config = config;
     this.executor = Executors.newFixedThreadPool(config.workerThreads(), daemonThreads());
     try {
-      this.repository = ModelRepository.open(config, executor, this::modelAvailability);
+      this.repository =
+          ModelRepository.open(
+              config, executor, new TfServingWarmupFile(), this::modelAvailability);
     } catch (RuntimeException e) {
       executor.shutdown();
       throw e;

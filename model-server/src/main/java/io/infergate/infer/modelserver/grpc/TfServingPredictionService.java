@@ -166,7 +166,7 @@ public final class TfServingPredictionService
         : null;
   }
 
-  private static HostTensor[] decodeInputs(Map<String, TensorProto> given, List<TensorSpec> specs) {
+  static HostTensor[] decodeInputs(Map<String, TensorProto> given, List<TensorSpec> specs) {
     boolean complete = given.size() == specs.size();
     for (TensorSpec spec : specs) {
       complete &= given.containsKey(spec.name());
