@@ -62,20 +62,6 @@ public record ModelServerConfig(
         TensorFlowConfig.DEFAULT);
   }
 
-  /** The same configuration with another repository setting. */
-  public ModelServerConfig withRepository(RepositoryConfig repository) {
-    return new ModelServerConfig(
-        host,
-        port,
-        models,
-        workerThreads,
-        maxInboundMessageBytes,
-        shutdownGrace,
-        batching,
-        repository,
-        tensorFlow);
-  }
-
   /** A configuration without batching, as servers had before batching existed. */
   public ModelServerConfig(
       String host,
