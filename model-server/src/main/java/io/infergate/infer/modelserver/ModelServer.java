@@ -12,6 +12,7 @@ import io.infergate.infer.modelserver.grpc.OipInferenceService;
 import io.infergate.infer.modelserver.grpc.TfServingModelService;
 import io.infergate.infer.modelserver.grpc.TfServingPredictionService;
 import io.infergate.infer.modelserver.grpc.TfServingWarmupFile;
+import io.infergate.infer.modelserver.grpc.WorkerQueue;
 import io.infergate.infer.modelserver.repository.ModelRepository;
 import io.infergate.infer.modelserver.repository.ServedModel;
 import io.infergate.infer.modelserver.repository.ServedVersion;
@@ -73,6 +74,8 @@ public final class ModelServer implements AutoCloseable {
       throw e;
     }
     this.transport = NettyTransport.create("model-server", 0);
+    WorkerQueue workerQueue =
+        new WorkerQueue(executor, config.workerThreads(), config.workerQueueCapacity());
     this.server =
         transport
             .serverBuilder(config.host(), config.port())
@@ -81,8 +84,9 @@ public final class ModelServer implements AutoCloseable {
             // costs per call event (measured: ~12 context switches per call with one).
             .directExecutor()
             .maxInboundMessageSize(config.maxInboundMessageBytes())
-            .addService(new OipInferenceService(repository, executor, NAME, VERSION, serving::get))
-            .addService(new TfServingPredictionService(repository, executor))
+            .addService(
+                new OipInferenceService(repository, workerQueue, NAME, VERSION, serving::get))
+            .addService(new TfServingPredictionService(repository, workerQueue))
             .addService(new TfServingModelService(repository))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())

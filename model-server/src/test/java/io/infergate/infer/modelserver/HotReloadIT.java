@@ -274,6 +274,7 @@ class HotReloadIT {
         0,
         repo.root(),
         4,
+        ModelServerConfig.DEFAULT_WORKER_QUEUE_CAPACITY,
         64 << 20,
         Duration.ofSeconds(5),
         batching,
