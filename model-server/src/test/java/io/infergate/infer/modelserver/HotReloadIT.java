@@ -10,11 +10,13 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import io.infergate.infer.modelserver.backend.TfRecords;
 import io.infergate.infer.modelserver.config.BatchingConfig;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
 import io.infergate.infer.modelserver.config.RepositoryConfig;
 import io.infergate.infer.modelserver.config.TensorFlowConfig;
 import io.infergate.infer.modelserver.digits.DigitsDataset;
+import io.infergate.infer.modelserver.grpc.TfServingWarmupFile;
 import io.infergate.infer.modelserver.testing.DigitsRequests;
 import io.infergate.infer.modelserver.testing.RunningServer;
 import io.infergate.infer.modelserver.testing.ScratchRepository;
@@ -27,6 +29,8 @@ import io.infergate.infer.proto.oip.v2.ModelReadyRequest;
 import io.infergate.infer.proto.tfserving.GetModelStatusRequest;
 import io.infergate.infer.proto.tfserving.ModelSpec;
 import io.infergate.infer.proto.tfserving.ModelVersionStatus;
+import io.infergate.infer.proto.tfserving.PredictLog;
+import io.infergate.infer.proto.tfserving.PredictionLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,6 +131,34 @@ class HotReloadIT {
   }
 
   @Test
+  void replaysRecordedWarmupRequestsAndRefusesAVersionTheyDoNotFit() throws Exception {
+    ScratchRepository repo = ScratchRepository.create(temp);
+    repo.publish("digits", 1, trained.resolve("1"));
+    assertThat(trained.resolve("2").resolve(TfServingWarmupFile.PATH)).isRegularFile();
+    try (RunningServer server = RunningServer.start(config(repo, BatchingConfig.DISABLED))) {
+      // Version 2 as trained, except that its recorded request names an input it does not have.
+      repo.publish(
+          "digits",
+          2,
+          trained.resolve("2"),
+          staging -> TfRecords.write(staging.resolve(TfServingWarmupFile.PATH), wrongInput()));
+      await()
+          .atMost(SWAP_TIMEOUT)
+          .until(() -> states(server).equals(Map.of(1L, "AVAILABLE", 2L, "END")));
+      assertThat(status(server, 2).get(0).getStatus().getErrorMessage())
+          .endsWith(
+              TfServingWarmupFile.PATH
+                  + ": record 0: input size does not match signature: 1!=1 len({image}) !="
+                  + " len({pixels}). Sent extra: {image}. Missing but required: {pixels}.");
+
+      // The trained file (real digits) replays fine.
+      repo.replace("digits", 2, trained.resolve("2"));
+      await().atMost(SWAP_TIMEOUT).until(() -> states(server).equals(Map.of(2L, "AVAILABLE")));
+      assertThat(infer(server, "").getModelVersion()).isEqualTo("2");
+    }
+  }
+
+  @Test
   void answersCallsQueuedOnARemovedVersionBeforeUnloadingIt() throws Exception {
     ScratchRepository repo = ScratchRepository.create(temp);
     repo.writeConfig("digits", "versionPolicy: all\n");
@@ -221,12 +253,28 @@ class HotReloadIT {
     }
   }
 
+  private static List<byte[]> wrongInput() {
+    var request =
+        DigitsRequests.predict(DigitsRequests.validation().head(1), 0)
+            .putInputs(
+                "image",
+                DigitsRequests.predict(DigitsRequests.validation().head(1), 0)
+                    .getInputsOrThrow("pixels"))
+            .removeInputs("pixels");
+    return List.of(
+        PredictionLog.newBuilder()
+            .setPredictLog(PredictLog.newBuilder().setRequest(request))
+            .build()
+            .toByteArray());
+  }
+
   private static ModelServerConfig config(ScratchRepository repo, BatchingConfig batching) {
     return new ModelServerConfig(
         "127.0.0.1",
         0,
         repo.root(),
         4,
+        ModelServerConfig.DEFAULT_WORKER_QUEUE_CAPACITY,
         64 << 20,
         Duration.ofSeconds(5),
         batching,

@@ -29,6 +29,7 @@ public final class ConfigLoader {
           "port",
           "models",
           "workerThreads",
+          "workerQueueCapacity",
           "maxInboundMessageBytes",
           "shutdownGrace",
           "batching",
@@ -64,6 +65,9 @@ public final class ConfigLoader {
           Map.entry(
               "workerThreads",
               Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors()))),
+          Map.entry(
+              "workerQueueCapacity",
+              Integer.toString(ModelServerConfig.DEFAULT_WORKER_QUEUE_CAPACITY)),
           Map.entry("maxInboundMessageBytes", Integer.toString(64 << 20)),
           Map.entry("shutdownGrace", "10s"),
           Map.entry("batching.enabled", Boolean.toString(BatchingConfig.DISABLED.enabled())),
@@ -176,6 +180,8 @@ public final class ConfigLoader {
       }
     }
     int workerThreads = intValue("workerThreads", 1, 1024);
+    int workerQueueCapacity =
+        intValue("workerQueueCapacity", 1, ModelServerConfig.WORKER_QUEUE_CAPACITY_LIMIT);
     int maxInbound = intValue("maxInboundMessageBytes", 1024, Integer.MAX_VALUE);
     Duration grace = durationValue("shutdownGrace");
     BatchingConfig batching = batchingValue();
@@ -198,7 +204,16 @@ public final class ConfigLoader {
       throw new ConfigException(errors);
     }
     return new ModelServerConfig(
-        host, port, models, workerThreads, maxInbound, grace, batching, repository, tensorFlow);
+        host,
+        port,
+        models,
+        workerThreads,
+        workerQueueCapacity,
+        maxInbound,
+        grace,
+        batching,
+        repository,
+        tensorFlow);
   }
 
   /** One line per key: {@code port=8500 (flag)}. */

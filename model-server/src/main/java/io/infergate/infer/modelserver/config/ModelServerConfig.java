@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param port gRPC port; 0 picks a free one
  * @param models repository root, laid out as {@code <models>/<model>/<version>/}
  * @param workerThreads threads that run calls (TensorFlow's own thread pools are separate)
+ * @param workerQueueCapacity the most calls of unbatched versions waiting for a worker; more are
+ *     shed with RESOURCE_EXHAUSTED (batched versions have their own queue bound)
  * @param maxInboundMessageBytes largest request accepted; grpc-java's 4 MiB default is too small
  *     for image batches
  * @param shutdownGrace how long in-flight calls may finish on shutdown before they are cancelled
@@ -26,13 +28,28 @@ public record ModelServerConfig(
     int port,
     Path models,
     int workerThreads,
+    int workerQueueCapacity,
     int maxInboundMessageBytes,
     Duration shutdownGrace,
     BatchingConfig batching,
     RepositoryConfig repository,
     TensorFlowConfig tensorFlow) {
 
+  /** The default {@code workerQueueCapacity}, as many calls as a default batching queue holds. */
+  public static final int DEFAULT_WORKER_QUEUE_CAPACITY = 1024;
+
+  /** The largest {@code workerQueueCapacity} that may be configured. */
+  public static final int WORKER_QUEUE_CAPACITY_LIMIT = 1_000_000;
+
   public ModelServerConfig {
+    if (workerQueueCapacity < 1 || workerQueueCapacity > WORKER_QUEUE_CAPACITY_LIMIT) {
+      throw new IllegalArgumentException(
+          "workerQueueCapacity: "
+              + workerQueueCapacity
+              + " (expected: an integer in 1.."
+              + WORKER_QUEUE_CAPACITY_LIMIT
+              + ")");
+    }
     requireNonNull(host, "host");
     requireNonNull(models, "models");
     requireNonNull(shutdownGrace, "shutdownGrace");
@@ -55,25 +72,12 @@ public record ModelServerConfig(
         port,
         models,
         workerThreads,
+        DEFAULT_WORKER_QUEUE_CAPACITY,
         maxInboundMessageBytes,
         shutdownGrace,
         batching,
         RepositoryConfig.DEFAULT,
         TensorFlowConfig.DEFAULT);
-  }
-
-  /** The same configuration with another repository setting. */
-  public ModelServerConfig withRepository(RepositoryConfig repository) {
-    return new ModelServerConfig(
-        host,
-        port,
-        models,
-        workerThreads,
-        maxInboundMessageBytes,
-        shutdownGrace,
-        batching,
-        repository,
-        tensorFlow);
   }
 
   /** A configuration without batching, as servers had before batching existed. */

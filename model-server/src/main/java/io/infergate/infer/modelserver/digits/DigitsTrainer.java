@@ -62,8 +62,9 @@ public final class DigitsTrainer {
   /**
    * Trains and exports each version whose directory is absent under {@code repositoryRoot} and
    * re-measures the ones already there, so callers (tests, the demo, servers at start-up) can call
-   * it unconditionally and pay for training once. Also writes the model's {@code model.yaml} (both
-   * versions served, labelled {@code stable} and {@code canary}) unless one is there.
+   * it unconditionally and pay for training once. Also writes, unless there, each version's TF
+   * Serving warm-up file of real held-out digits and the model's {@code model.yaml} (both versions
+   * served, labelled {@code stable} and {@code canary}).
    *
    * @return one entry per version, in version order
    * @throws IllegalStateException if a newly trained version scores below {@link
@@ -101,6 +102,7 @@ public final class DigitsTrainer {
         Path versionDirectory = modelDirectory.resolve(Integer.toString(architecture.version()));
         if (!force && Files.exists(versionDirectory)) {
           versions.add(alreadyExported(architecture, versionDirectory, split.validation()));
+          WarmupRecords.ensureWritten(versionDirectory, split.validation());
         } else {
           versions.add(trainAndPublish(architecture, split, versionDirectory));
         }
@@ -143,6 +145,7 @@ public final class DigitsTrainer {
     Files.createDirectory(staging);
     try {
       ServingExport.write(architecture, parameters, staging);
+      WarmupRecords.ensureWritten(staging, split.validation());
       double accuracy = SavedModelEvaluation.accuracy(staging, split.validation());
       if (accuracy < MIN_VALIDATION_ACCURACY) {
         throw new IllegalStateException(

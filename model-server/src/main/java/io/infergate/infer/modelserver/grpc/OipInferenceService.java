@@ -25,7 +25,6 @@ import io.infergate.infer.proto.oip.v2.ServerMetadataResponse;
 import io.infergate.infer.proto.oip.v2.ServerReadyRequest;
 import io.infergate.infer.proto.oip.v2.ServerReadyResponse;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -38,7 +37,7 @@ public final class OipInferenceService
   static final String PLATFORM = "tensorflow_savedmodel";
 
   private final ModelResolver resolver;
-  private final Executor workers;
+  private final WorkerQueue workers;
   private final ServerMetadataResponse serverMetadata;
   private final BooleanSupplier ready;
 
@@ -52,7 +51,7 @@ public final class OipInferenceService
    */
   public OipInferenceService(
       ModelRepository models,
-      Executor workers,
+      WorkerQueue workers,
       String serverName,
       String serverVersion,
       BooleanSupplier ready) {
@@ -137,7 +136,7 @@ public final class OipInferenceService
         new QueuedInfer(feeds, fetch, observer, Context.current(), request, version).submit();
         return;
       }
-      workers.execute(() -> runAndReply(request, version, feeds, fetch, observer));
+      workers.submit(() -> runAndReply(request, version, feeds, fetch, observer));
     } catch (RuntimeException e) {
       version.release();
       Statuses.reply(observer, e);

@@ -76,6 +76,20 @@ final class Statuses {
         trailers);
   }
 
+  /**
+   * Every worker is busy and {@code capacity} calls wait for one: shed as a full batch queue is.
+   */
+  static Rejection workersBusy(int capacity, long pushbackMillis) {
+    Metadata trailers = new Metadata();
+    trailers.put(RETRY_PUSHBACK_MS, Long.toString(pushbackMillis));
+    return new Rejection(
+        Status.RESOURCE_EXHAUSTED.withDescription(
+            "model server is busy: "
+                + capacity
+                + " calls are waiting for a worker (the workerQueueCapacity)"),
+        trailers);
+  }
+
   static Rejection shuttingDown() {
     return new Rejection(SHUTTING_DOWN, null);
   }
@@ -154,6 +168,11 @@ final class Statuses {
 
     Status status() {
       return status;
+    }
+
+    /** Trailers to send with the status (the retry pushback), or null. */
+    Metadata trailers() {
+      return trailers;
     }
   }
 }

@@ -22,7 +22,6 @@ import io.infergate.infer.proto.tfserving.SignatureDefMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.Executor;
 import org.tensorflow.proto.TensorProto;
 
 /**
@@ -34,13 +33,13 @@ public final class TfServingPredictionService
   private static final String SIGNATURE_DEF_FIELD = "signature_def";
 
   private final ModelResolver resolver;
-  private final Executor workers;
+  private final WorkerQueue workers;
 
   /**
    * @param models where calls find their models (and batched versions their batchers)
    * @param workers where unbatched models run (gRPC calls this service on its event loops)
    */
-  public TfServingPredictionService(ModelRepository models, Executor workers) {
+  public TfServingPredictionService(ModelRepository models, WorkerQueue workers) {
     this.resolver = new ModelResolver(models);
     this.workers = requireNonNull(workers, "workers");
   }
@@ -71,7 +70,7 @@ public final class TfServingPredictionService
         new QueuedPredict(feeds, fetch, observer, Context.current(), version).submit();
         return;
       }
-      workers.execute(() -> runAndReply(version, feeds, fetch, observer));
+      workers.submit(() -> runAndReply(version, feeds, fetch, observer));
     } catch (RuntimeException e) {
       version.release();
       Statuses.reply(observer, e);
@@ -166,7 +165,7 @@ public final class TfServingPredictionService
         : null;
   }
 
-  private static HostTensor[] decodeInputs(Map<String, TensorProto> given, List<TensorSpec> specs) {
+  static HostTensor[] decodeInputs(Map<String, TensorProto> given, List<TensorSpec> specs) {
     boolean complete = given.size() == specs.size();
     for (TensorSpec spec : specs) {
       complete &= given.containsKey(spec.name());

@@ -19,6 +19,7 @@ import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -72,7 +73,8 @@ public final class ModelRepository implements AutoCloseable {
 
   private volatile Map<String, ServedModel> served = Map.of();
 
-  private ModelRepository(ModelServerConfig config, Executor completions, Listener listener) {
+  private ModelRepository(
+      ModelServerConfig config, Executor completions, WarmupRequests warmup, Listener listener) {
     this.root = config.models();
     this.listener = listener;
     this.thread =
@@ -94,6 +96,7 @@ public final class ModelRepository implements AutoCloseable {
             config.tensorFlow(),
             config.batching(),
             config.repository().warmupRuns(),
+            warmup,
             completions,
             unloader);
   }
@@ -103,16 +106,18 @@ public final class ModelRepository implements AutoCloseable {
    * starts watching it.
    *
    * @param completions where batched callers are answered (the server's workers)
+   * @param warmup the recorded requests a new version replays before it is served
    * @param listener told of models becoming available or unavailable, on the repository thread
    * @throws ModelLoadException if the root holds no model, or a selected version or a {@code
    *     model.yaml} cannot be loaded
    */
   public static ModelRepository open(
-      ModelServerConfig config, Executor completions, Listener listener) {
+      ModelServerConfig config, Executor completions, WarmupRequests warmup, Listener listener) {
     requireNonNull(config, "config");
     requireNonNull(completions, "completions");
+    requireNonNull(warmup, "warmup");
     requireNonNull(listener, "listener");
-    ModelRepository repository = new ModelRepository(config, completions, listener);
+    ModelRepository repository = new ModelRepository(config, completions, warmup, listener);
     try {
       if (!Files.isDirectory(repository.root)) {
         throw new ModelLoadException(repository.root + ": not a directory");
@@ -191,7 +196,7 @@ public final class ModelRepository implements AutoCloseable {
       log.warn("Calls still running on a model after {} s; leaving it loaded", UNLOAD_WAIT_SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       log.warn("Unloading a model failed", e.getCause());
     }
   }
@@ -217,7 +222,15 @@ public final class ModelRepository implements AutoCloseable {
     }
     for (Map.Entry<String, Path> model : onDisk.entrySet()) {
       ModelState state = models.computeIfAbsent(model.getKey(), ModelState::new);
-      reconcile(state, model.getValue(), initial, retiring);
+      try {
+        reconcile(state, model.getValue(), initial, retiring);
+      } catch (RuntimeException e) {
+        if (initial) {
+          throw e;
+        }
+        // One model's directory vanishing mid-scan must not stop the others' swaps.
+        log.error("Scanning model {} failed; trying again next poll", state.name, e);
+      }
     }
     for (ModelState state : models.values()) {
       if (!onDisk.containsKey(state.name) && !state.loaded.isEmpty()) {

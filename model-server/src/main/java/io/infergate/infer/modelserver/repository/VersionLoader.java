@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a version directory into a {@link ServedVersion}: loads the SavedModel, warms it up with
- * real model runs at every batch size it will see, and starts its batcher when it is batchable.
- * Only a version that passed all of that is ever served.
+ * Turns a version directory into a {@link ServedVersion}: loads the SavedModel, warms it up (its
+ * recorded requests, then model runs at every batch size it will see), and starts its batcher when
+ * it is batchable. Only a version that passed all of that is ever served.
  */
 final class VersionLoader {
   private static final Logger log = LoggerFactory.getLogger(VersionLoader.class);
@@ -29,6 +29,7 @@ final class VersionLoader {
   private final TensorFlowConfig tensorFlow;
   private final BatchingConfig batching;
   private final int warmupRuns;
+  private final WarmupRequests recorded;
   private final Executor completions;
   private final Executor unloader;
 
@@ -40,11 +41,13 @@ final class VersionLoader {
       TensorFlowConfig tensorFlow,
       BatchingConfig batching,
       int warmupRuns,
+      WarmupRequests recorded,
       Executor completions,
       Executor unloader) {
     this.tensorFlow = requireNonNull(tensorFlow, "tensorFlow");
     this.batching = requireNonNull(batching, "batching");
     this.warmupRuns = warmupRuns;
+    this.recorded = requireNonNull(recorded, "recorded");
     this.completions = requireNonNull(completions, "completions");
     this.unloader = requireNonNull(unloader, "unloader");
   }
@@ -60,6 +63,7 @@ final class VersionLoader {
     try {
       String unbatchable = batching.enabled() ? whyNotBatchable(loaded) : "batching is off";
       List<Integer> sizes = unbatchable == null ? warmupBatchSizes(batching) : List.of(1);
+      int replayed = replay(loaded, dir);
       warmUp(loaded, dir, sizes);
       Batcher batcher = null;
       if (unbatchable == null) {
@@ -68,11 +72,13 @@ final class VersionLoader {
         log.info("Not batching model {} version {}: {}", model, version, unbatchable);
       }
       log.info(
-          "Loaded model {} version {} from {} in {} ms ({} warm-up runs at batch sizes {}{})",
+          "Loaded model {} version {} from {} in {} ms (warm-up: {} recorded requests, {} runs at"
+              + " batch sizes {}{})",
           model,
           version,
           dir,
           (System.nanoTime() - started) / 1_000_000,
+          replayed,
           warmupRuns * sizes.size(),
           sizes,
           batcher == null ? "" : "; batching up to " + batching.maxBatchSize() + " rows");
@@ -110,16 +116,44 @@ final class VersionLoader {
   }
 
   /**
+   * Replays the version's recorded requests (real inputs, as its users send them) {@code
+   * warmupRuns} times each; returns how many there were.
+   */
+  private int replay(TensorFlowModel model, Path dir) {
+    if (warmupRuns == 0) {
+      return 0;
+    }
+    List<HostTensor[]> requests = recorded.read(dir, model);
+    int[] fetchAll = allOutputs(model);
+    for (int i = 0; i < requests.size(); i++) {
+      for (int run = 0; run < warmupRuns; run++) {
+        try {
+          model.run(requests.get(i), fetchAll);
+        } catch (RuntimeException e) {
+          throw new ModelLoadException(
+              dir + ": recorded warm-up request " + i + " failed: " + e.getMessage(), e);
+        }
+      }
+    }
+    return requests.size();
+  }
+
+  private static int[] allOutputs(TensorFlowModel model) {
+    int[] all = new int[model.outputs().size()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = i;
+    }
+    return all;
+  }
+
+  /**
    * Runs the signature {@code warmupRuns} times per batch size on zero-filled inputs of its own
    * shapes, and checks the outputs have the rows asked for. TensorFlow allocates, picks kernels and
    * (on a GPU) compiles on the first runs of each shape; that cost must not land on the first
    * callers, and a version whose graph cannot run must not be served.
    */
   private void warmUp(TensorFlowModel model, Path dir, List<Integer> batchSizes) {
-    int[] fetchAll = new int[model.outputs().size()];
-    for (int i = 0; i < fetchAll.length; i++) {
-      fetchAll[i] = i;
-    }
+    int[] fetchAll = allOutputs(model);
     for (int rows : batchSizes) {
       HostTensor[] feeds = new HostTensor[model.inputs().size()];
       for (int i = 0; i < feeds.length; i++) {

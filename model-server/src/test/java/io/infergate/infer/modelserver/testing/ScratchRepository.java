@@ -32,15 +32,27 @@ public final class ScratchRepository {
    * Publishes {@code source} (a SavedModel directory) as {@code model}'s version {@code version}.
    */
   public void publish(String model, long version, Path source) {
+    publish(model, version, source, staging -> {});
+  }
+
+  /** As {@link #publish(String, long, Path)}, with {@code edit} applied to the copy first. */
+  public void publish(String model, long version, Path source, StagingEdit edit) {
     Path modelDir = root.resolve(model);
     Path staging = modelDir.resolve(".staging-" + version);
     try {
       Files.createDirectories(modelDir);
       copyTree(source, staging);
+      edit.apply(staging);
       Files.move(staging, modelDir.resolve(Long.toString(version)), StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A change to a staged version directory before it is published. */
+  @FunctionalInterface
+  public interface StagingEdit {
+    void apply(Path staging) throws IOException;
   }
 
   /** Publishes a version directory that is not a SavedModel TensorFlow can load. */

@@ -1,0 +1,67 @@
+package io.infergate.infer.modelserver.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.Status;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.junit.jupiter.api.Test;
+
+class WorkerQueueTest {
+  /** Workers that run nothing until told: the queue's depth is then decided by the test. */
+  private final Queue<Runnable> pending = new ArrayDeque<>();
+
+  private final Executor heldWorkers = pending::add;
+
+  @Test
+  void shedsCallsPastItsCapacityWithAPushbackHint() {
+    WorkerQueue queue = new WorkerQueue(heldWorkers, 2, 3);
+    int[] ran = new int[1];
+    for (int i = 0; i < 3; i++) {
+      queue.submit(() -> ran[0]++);
+    }
+
+    assertThatThrownBy(() -> queue.submit(() -> ran[0]++))
+        .isInstanceOfSatisfying(
+            Statuses.Rejection.class,
+            rejection -> {
+              assertThat(rejection.status().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+              assertThat(rejection.status().getDescription())
+                  .isEqualTo(
+                      "model server is busy: 3 calls are waiting for a worker (the"
+                          + " workerQueueCapacity)");
+              assertThat(Long.parseLong(rejection.trailers().get(Statuses.RETRY_PUSHBACK_MS)))
+                  .isPositive();
+            });
+    assertThat(queue.waiting()).isEqualTo(3);
+
+    pending.remove().run();
+    queue.submit(() -> ran[0]++);
+    while (!pending.isEmpty()) {
+      pending.remove().run();
+    }
+    assertThat(ran[0]).isEqualTo(4);
+    assertThat(queue.waiting()).isZero();
+  }
+
+  @Test
+  void answersUnavailableOnceTheWorkersHaveStopped() {
+    WorkerQueue queue =
+        new WorkerQueue(
+            task -> {
+              throw new RejectedExecutionException("stopped");
+            },
+            1,
+            1);
+
+    assertThatThrownBy(() -> queue.submit(() -> {}))
+        .isInstanceOfSatisfying(
+            Statuses.Rejection.class,
+            rejection ->
+                assertThat(rejection.status().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    assertThat(queue.waiting()).isZero();
+  }
+}
