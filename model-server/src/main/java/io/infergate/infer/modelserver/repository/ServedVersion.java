@@ -114,6 +114,8 @@ public final class ServedVersion {
     try {
       if (batcher != null) {
         batcher.close();
+        // perf/bin/batching-bench reads the batch sizes from this line.
+        log.info("Batching summary for model {} version {}: {}", model, number, batcher.stats());
       }
       tensorFlow.close();
       log.info(
