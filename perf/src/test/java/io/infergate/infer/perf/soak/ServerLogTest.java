@@ -9,7 +9,7 @@ class ServerLogTest {
 
   @Test
   void countsLoadsAndUnloadsOfARealSoak() {
-    // The first twelve lines of a 2-minute soak's server log (TensorFlow's own lines dropped):
+    // The first thirteen lines of a 2-minute soak's server log (TensorFlow's own lines dropped):
     // version 1 at start, then versions 2, 3, 4 each loaded with the previous one unloaded.
     List<String> lines = Fixtures.text("model-server-swaps.log").lines().toList();
 
