@@ -179,6 +179,8 @@ public final class ModelRepository implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // Unpublish first, as a swap does, so no call can find a version after it is retired.
+    served = Map.of();
     List<CompletableFuture<Void>> unloads = new ArrayList<>();
     for (ModelState state : models.values()) {
       for (ServedVersion version : state.loaded.values()) {
@@ -188,7 +190,6 @@ public final class ModelRepository implements AutoCloseable {
       state.loaded.clear();
       state.unloading.forEach(version -> unloads.add(version.unloaded()));
     }
-    served = Map.of();
     try {
       CompletableFuture.allOf(unloads.toArray(CompletableFuture[]::new))
           .get(UNLOAD_WAIT_SECONDS, TimeUnit.SECONDS);
