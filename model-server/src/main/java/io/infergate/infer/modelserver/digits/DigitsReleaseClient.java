@@ -1,0 +1,167 @@
+package io.infergate.infer.modelserver.digits;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
+import io.infergate.infer.proto.oip.v2.InferTensorContents;
+import io.infergate.infer.proto.oip.v2.ModelInferRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The demo's release: while calls flow through the gateway, publishes a new version into a model
+ * server's repository the way a release manager would (copied to a hidden staging directory,
+ * renamed into place) and reports which variant and version answered, and that no call failed.
+ */
+@Command(
+    name = "digits-release-client",
+    mixinStandardHelpOptions = true,
+    description = "Publishes a new digits version under load and tallies who answered.")
+public final class DigitsReleaseClient implements Callable<Integer> {
+  private static final Metadata.Key<String> X_VARIANT =
+      Metadata.Key.of("x-variant", Metadata.ASCII_STRING_MARSHALLER);
+  private static final int THREADS = 4;
+
+  @Option(names = "--target", required = true, description = "host:port of the gateway")
+  String target;
+
+  @Option(names = "--model-dir", required = true, description = "the served <repo>/digits dir")
+  Path modelDir;
+
+  @Option(names = "--source", required = true, description = "SavedModel dir to publish")
+  Path source;
+
+  @Option(names = "--version", required = true, description = "version number to publish as")
+  long version;
+
+  @Option(names = "--calls", defaultValue = "400", description = "calls before and after (400)")
+  int calls;
+
+  private final Map<String, AtomicLong> answers = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
+  private final AtomicLong sent = new AtomicLong();
+  private volatile boolean running = true;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new DigitsReleaseClient()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    DigitsDataset heldOut = DigitsDataset.load().split().validation();
+    ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    Thread[] senders = new Thread[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+      senders[i] = new Thread(() -> send(channel, heldOut), "release-client-" + i);
+      senders[i].start();
+    }
+    String published = "canary;version=" + version;
+    boolean swapped = false;
+    try {
+      awaitSent(calls);
+      publish();
+      System.out.printf(
+          "published %s as version %d at %s/%d (staged, then renamed)%n",
+          source, version, modelDir, version);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!answers.containsKey(published) && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      swapped = answers.containsKey(published);
+      awaitSent(sent.get() + calls);
+    } finally {
+      running = false;
+      for (Thread sender : senders) {
+        sender.join();
+      }
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    System.out.printf(
+        "sent %d calls through the gateway at %s while releasing%n", sent.get(), target);
+    new TreeMap<>(answers)
+        .forEach(
+            (variant, count) ->
+                System.out.printf("  x-variant %-18s %6d calls%n", variant, count.get()));
+    long failed = failures.values().stream().mapToLong(AtomicLong::get).sum();
+    System.out.printf("  failed calls: %d %s%n", failed, failed == 0 ? "" : failures);
+    if (!swapped) {
+      System.out.println("  version " + version + " never answered within 30 s");
+    }
+    return failed == 0 && swapped ? 0 : 1;
+  }
+
+  private void send(ManagedChannel channel, DigitsDataset heldOut) {
+    var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+    while (running) {
+      int row = (int) (sent.getAndIncrement() % heldOut.size());
+      AtomicReference<Metadata> headers = new AtomicReference<>();
+      try {
+        stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+            .withInterceptors(
+                MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>()))
+            .modelInfer(request(heldOut.pixels(row)));
+        String variant = headers.get() == null ? "?" : headers.get().get(X_VARIANT);
+        answers.computeIfAbsent(variant, v -> new AtomicLong()).incrementAndGet();
+      } catch (StatusRuntimeException e) {
+        failures
+            .computeIfAbsent(e.getStatus().getCode().name(), c -> new AtomicLong())
+            .incrementAndGet();
+      }
+    }
+  }
+
+  private void awaitSent(long count) throws InterruptedException {
+    while (sent.get() < count) {
+      Thread.sleep(5);
+    }
+  }
+
+  /** Copies the SavedModel beside the versions under a hidden name, then renames it into place. */
+  private void publish() throws IOException {
+    Path staging = modelDir.resolve(".staging-" + version);
+    try (Stream<Path> tree = Files.walk(source)) {
+      for (Path path : (Iterable<Path>) tree::iterator) {
+        Path copy = staging.resolve(source.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(copy);
+        } else {
+          Files.copy(path, copy);
+        }
+      }
+    }
+    Files.move(staging, modelDir.resolve(Long.toString(version)), StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static ModelInferRequest request(float[] pixels) {
+    InferTensorContents.Builder contents = InferTensorContents.newBuilder();
+    for (float pixel : pixels) {
+      contents.addFp32Contents(pixel);
+    }
+    return ModelInferRequest.newBuilder()
+        .setModelName("digits")
+        .addInputs(
+            ModelInferRequest.InferInputTensor.newBuilder()
+                .setName("pixels")
+                .setDatatype("FP32")
+                .addShape(1)
+                .addShape(DigitsDataset.PIXELS)
+                .setContents(contents))
+        .build();
+  }
+}
