@@ -74,7 +74,8 @@ public final class DigitsCanaryClient implements Callable<Integer> {
     return 0;
   }
 
-  private static ModelInferRequest request(float[] pixels) {
+  /** One digit as an OIP call asking for the {@code classes} output. */
+  static ModelInferRequest request(float[] pixels) {
     InferTensorContents.Builder contents = InferTensorContents.newBuilder();
     for (float pixel : pixels) {
       contents.addFp32Contents(pixel);

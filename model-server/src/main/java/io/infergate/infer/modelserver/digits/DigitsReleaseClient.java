@@ -6,8 +6,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
-import io.infergate.infer.proto.oip.v2.InferTensorContents;
-import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,6 +56,10 @@ public final class DigitsReleaseClient implements Callable<Integer> {
   private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
   private final AtomicLong sent = new AtomicLong();
   private volatile boolean running = true;
+  private volatile String published = "";
+  private CountDownLatch before;
+  private CountDownLatch after;
+  private final CountDownLatch newVersionAnswered = new CountDownLatch(1);
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new DigitsReleaseClient()).execute(args));
@@ -65,26 +68,26 @@ public final class DigitsReleaseClient implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DigitsDataset heldOut = DigitsDataset.load().split().validation();
+    before = new CountDownLatch(calls);
+    after = new CountDownLatch(calls);
     ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
     Thread[] senders = new Thread[THREADS];
     for (int i = 0; i < THREADS; i++) {
       senders[i] = new Thread(() -> send(channel, heldOut), "release-client-" + i);
       senders[i].start();
     }
-    String published = "canary;version=" + version;
     boolean swapped = false;
     try {
-      awaitSent(calls);
+      before.await();
+      published = "canary;version=" + version;
       publish();
       System.out.printf(
           "published %s as version %d at %s/%d (staged, then renamed)%n",
           source, version, modelDir, version);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!answers.containsKey(published) && System.nanoTime() < deadline) {
-        Thread.sleep(10);
+      swapped = newVersionAnswered.await(30, TimeUnit.SECONDS);
+      if (swapped) {
+        after.await(60, TimeUnit.SECONDS);
       }
-      swapped = answers.containsKey(published);
-      awaitSent(sent.get() + calls);
     } finally {
       running = false;
       for (Thread sender : senders) {
@@ -115,20 +118,19 @@ public final class DigitsReleaseClient implements Callable<Integer> {
         stub.withDeadlineAfter(10, TimeUnit.SECONDS)
             .withInterceptors(
                 MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>()))
-            .modelInfer(request(heldOut.pixels(row)));
+            .modelInfer(DigitsCanaryClient.request(heldOut.pixels(row)));
         String variant = headers.get() == null ? "?" : headers.get().get(X_VARIANT);
         answers.computeIfAbsent(variant, v -> new AtomicLong()).incrementAndGet();
+        if (published.equals(variant)) {
+          newVersionAnswered.countDown();
+        }
       } catch (StatusRuntimeException e) {
         failures
             .computeIfAbsent(e.getStatus().getCode().name(), c -> new AtomicLong())
             .incrementAndGet();
       }
-    }
-  }
-
-  private void awaitSent(long count) throws InterruptedException {
-    while (sent.get() < count) {
-      Thread.sleep(5);
+      // Counts calls before the release, then calls after the new version first answered.
+      (newVersionAnswered.getCount() == 0 ? after : before).countDown();
     }
   }
 
@@ -146,22 +148,5 @@ public final class DigitsReleaseClient implements Callable<Integer> {
       }
     }
     Files.move(staging, modelDir.resolve(Long.toString(version)), StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static ModelInferRequest request(float[] pixels) {
-    InferTensorContents.Builder contents = InferTensorContents.newBuilder();
-    for (float pixel : pixels) {
-      contents.addFp32Contents(pixel);
-    }
-    return ModelInferRequest.newBuilder()
-        .setModelName("digits")
-        .addInputs(
-            ModelInferRequest.InferInputTensor.newBuilder()
-                .setName("pixels")
-                .setDatatype("FP32")
-                .addShape(1)
-                .addShape(DigitsDataset.PIXELS)
-                .setContents(contents))
-        .build();
   }
 }
