@@ -1,14 +1,10 @@
 package io.infergate.infer.perf.batching;
 
-import com.google.protobuf.ByteString;
-import io.infergate.infer.modelserver.digits.DigitsDataset;
 import io.infergate.infer.modelserver.digits.DigitsTrainer;
+import io.infergate.infer.perf.DigitsCalls;
 import io.infergate.infer.perf.batching.ClosedLoop.Round;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
-import io.infergate.infer.proto.oip.v2.ModelInferRequest.InferInputTensor;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +90,7 @@ public final class BatchingBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DigitsTrainer.ensureExported(models);
-    ModelInferRequest[] requests = requests(version);
+    ModelInferRequest[] requests = DigitsCalls.heldOut(Long.toString(version));
     List<String> batchedArgs =
         batchedConfig == null
             ? List.of("--batching")
@@ -134,32 +130,6 @@ public final class BatchingBench implements Callable<Integer> {
       Files.writeString(out, report, StandardCharsets.UTF_8);
     }
     return 0;
-  }
-
-  /** One-row raw ModelInfer calls, one per held-out digit, as a client would send them. */
-  private static ModelInferRequest[] requests(long version) {
-    DigitsDataset validation = DigitsDataset.load().split().validation();
-    ModelInferRequest[] requests = new ModelInferRequest[validation.size()];
-    for (int row = 0; row < requests.length; row++) {
-      float[] pixels = validation.pixels(row);
-      ByteBuffer bytes = ByteBuffer.allocate(pixels.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-      for (float pixel : pixels) {
-        bytes.putFloat(pixel);
-      }
-      requests[row] =
-          ModelInferRequest.newBuilder()
-              .setModelName("digits")
-              .setModelVersion(Long.toString(version))
-              .addInputs(
-                  InferInputTensor.newBuilder()
-                      .setName("pixels")
-                      .setDatatype("FP32")
-                      .addShape(1)
-                      .addShape(DigitsDataset.PIXELS))
-              .addRawInputContents(ByteString.copyFrom(bytes.flip()))
-              .build();
-    }
-    return requests;
   }
 
   /** Rows per batch → batches, from the summary the batched server logs when it stops. */

@@ -2,6 +2,7 @@ package io.infergate.infer.perf.gateway;
 
 import com.google.protobuf.ByteString;
 import io.infergate.infer.modelserver.digits.DigitsDataset;
+import io.infergate.infer.perf.DigitsCalls;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import io.infergate.infer.proto.oip.v2.ModelInferResponse;
 import java.nio.ByteBuffer;
@@ -19,23 +20,7 @@ final class DigitsMessages {
 
   /** A held-out digit (row {@code row} of the validation split) for {@code digits} v2. */
   static ModelInferRequest request(int row) {
-    float[] pixels = DigitsDataset.load().split().validation().pixels(row);
-    ByteBuffer raw =
-        ByteBuffer.allocate(pixels.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    for (float pixel : pixels) {
-      raw.putFloat(pixel);
-    }
-    return ModelInferRequest.newBuilder()
-        .setModelName(MODEL)
-        .setModelVersion(VERSION)
-        .addInputs(
-            ModelInferRequest.InferInputTensor.newBuilder()
-                .setName("pixels")
-                .setDatatype("FP32")
-                .addShape(1)
-                .addShape(DigitsDataset.PIXELS))
-        .addRawInputContents(ByteString.copyFrom(raw.flip()))
-        .build();
+    return DigitsCalls.oneRow(DigitsDataset.load().split().validation().pixels(row), VERSION);
   }
 
   /** The label of held-out row {@code row}. */

@@ -2,18 +2,13 @@ package io.infergate.infer.perf.soak;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
-import io.infergate.infer.modelserver.digits.DigitsDataset;
 import io.infergate.infer.modelserver.digits.DigitsTrainer;
+import io.infergate.infer.perf.DigitsCalls;
 import io.infergate.infer.perf.Machine;
 import io.infergate.infer.perf.ServerProcess;
 import io.infergate.infer.perf.soak.ScratchRepository.Staged;
-import io.infergate.infer.proto.oip.v2.ModelInferRequest;
-import io.infergate.infer.proto.oip.v2.ModelInferRequest.InferInputTensor;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,9 +23,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -156,7 +153,7 @@ public final class SoakBench implements Callable<Integer> {
     try (ServerProcess server =
             ServerProcess.start(
                 serverCommand(repository, config, gcLog), log, Duration.ofMinutes(2));
-        SoakLoad load = new SoakLoad(server.port(), requests(), deadline)) {
+        SoakLoad load = new SoakLoad(server.port(), DigitsCalls.heldOut(""), deadline)) {
       // The first jcmd attach starts the server's Attach Listener thread and socket for good; do
       // it before the first sample, or that sample alone would be one thread and one fd short.
       JvmMemory.read(server.pid(), jcmdCommands);
@@ -230,11 +227,13 @@ public final class SoakBench implements Callable<Integer> {
       Staged staged = repository.stage();
       long published = System.nanoTime();
       repository.publish(staged);
-      Long answered = null;
-      long giveUp = published + swapTimeout.toNanos();
-      while ((answered = load.firstAnswerNanos(staged.version())) == null
-          && System.nanoTime() < giveUp) {
-        Thread.sleep(5);
+      Long answered;
+      try {
+        answered =
+            load.firstAnswerNanos(staged.version())
+                .get(swapTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        answered = null;
       }
       Duration publishedAt = Duration.ofNanos(published - startNanos);
       if (answered == null) {
@@ -313,31 +312,6 @@ public final class SoakBench implements Callable<Integer> {
         repository.root().toString(),
         "--config",
         config.toString());
-  }
-
-  /** One-row raw ModelInfer calls naming no version, one per held-out digit. */
-  private static ModelInferRequest[] requests() {
-    DigitsDataset validation = DigitsDataset.load().split().validation();
-    ModelInferRequest[] requests = new ModelInferRequest[validation.size()];
-    for (int row = 0; row < requests.length; row++) {
-      float[] pixels = validation.pixels(row);
-      ByteBuffer bytes = ByteBuffer.allocate(pixels.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-      for (float pixel : pixels) {
-        bytes.putFloat(pixel);
-      }
-      requests[row] =
-          ModelInferRequest.newBuilder()
-              .setModelName(MODEL)
-              .addInputs(
-                  InferInputTensor.newBuilder()
-                      .setName("pixels")
-                      .setDatatype("FP32")
-                      .addShape(1)
-                      .addShape(DigitsDataset.PIXELS))
-              .addRawInputContents(ByteString.copyFrom(bytes.flip()))
-              .build();
-    }
-    return requests;
   }
 
   private String machine() {

@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CountDownLatch;
@@ -40,7 +41,8 @@ final class SoakLoad implements AutoCloseable {
   private final AtomicLongArray callsByCode = new AtomicLongArray(CODES.length);
   private final ConcurrentMap<Status.Code, String> firstDescriptions = new ConcurrentHashMap<>();
   private final ConcurrentMap<Long, LongAdder> answersByVersion = new ConcurrentHashMap<>();
-  private final ConcurrentMap<Long, Long> firstAnswerNanos = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Long, CompletableFuture<Long>> firstAnswerNanos =
+      new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final CountDownLatch drained = new CountDownLatch(1);
   private volatile boolean running;
@@ -114,9 +116,9 @@ final class SoakLoad implements AutoCloseable {
     return counts;
   }
 
-  /** {@link System#nanoTime()} of the first answer from {@code version}, or null if none yet. */
-  Long firstAnswerNanos(long version) {
-    return firstAnswerNanos.get(version);
+  /** Completes with the {@link System#nanoTime()} of the first answer from {@code version}. */
+  CompletableFuture<Long> firstAnswerNanos(long version) {
+    return firstAnswerNanos.computeIfAbsent(version, v -> new CompletableFuture<>());
   }
 
   /** Latency, send to answer in µs, of the OK calls since the previous call of this method. */
@@ -135,7 +137,7 @@ final class SoakLoad implements AutoCloseable {
                 long now = System.nanoTime();
                 latencies.recordValue(Math.min(MAX_MICROS, (now - sent) / 1000));
                 long version = version(response);
-                firstAnswerNanos.putIfAbsent(version, now);
+                firstAnswerNanos(version).complete(now);
                 answersByVersion.computeIfAbsent(version, v -> new LongAdder()).increment();
               }
 
