@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.StatusRuntimeException;
+import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.gateway.config.ConfigWatcher;
 import io.infergate.infer.gateway.config.GatewayConfigLoader;
 import io.infergate.infer.gateway.testing.Backends;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Captured;
-import io.infergate.infer.modelserver.digits.DigitsDataset;
 import io.infergate.infer.modelserver.testing.DigitsRequests;
 import io.infergate.infer.modelserver.testing.RunningServer;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;

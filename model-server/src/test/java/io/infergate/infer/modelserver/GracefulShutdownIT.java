@@ -9,7 +9,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
-import io.infergate.infer.modelserver.digits.DigitsDataset;
+import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.modelserver.testing.DigitsRequests;
 import io.infergate.infer.modelserver.testing.RunningServer;
 import io.infergate.infer.modelserver.testing.TestRepository;

@@ -10,12 +10,12 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.infergate.infer.modelserver.backend.TfRecords;
+import io.infergate.infer.digits.DigitsDataset;
+import io.infergate.infer.digits.TfRecordWriter;
 import io.infergate.infer.modelserver.config.BatchingConfig;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
 import io.infergate.infer.modelserver.config.RepositoryConfig;
 import io.infergate.infer.modelserver.config.TensorFlowConfig;
-import io.infergate.infer.modelserver.digits.DigitsDataset;
 import io.infergate.infer.modelserver.grpc.TfServingWarmupFile;
 import io.infergate.infer.modelserver.testing.DigitsRequests;
 import io.infergate.infer.modelserver.testing.RunningServer;
@@ -141,7 +141,7 @@ class HotReloadIT {
           "digits",
           2,
           trained.resolve("2"),
-          staging -> TfRecords.write(staging.resolve(TfServingWarmupFile.PATH), wrongInput()));
+          staging -> TfRecordWriter.write(staging.resolve(TfServingWarmupFile.PATH), wrongInput()));
       await()
           .atMost(SWAP_TIMEOUT)
           .until(() -> states(server).equals(Map.of(1L, "AVAILABLE", 2L, "END")));

@@ -1,8 +1,8 @@
 package io.infergate.infer.perf;
 
 import com.google.protobuf.ByteString;
-import io.infergate.infer.modelserver.digits.DigitsDataset;
-import io.infergate.infer.modelserver.digits.DigitsTrainer;
+import io.infergate.infer.digits.DigitsDataset;
+import io.infergate.infer.digits.DigitsTrainer;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

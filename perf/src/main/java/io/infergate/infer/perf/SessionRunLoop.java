@@ -1,7 +1,7 @@
 package io.infergate.infer.perf;
 
-import io.infergate.infer.modelserver.digits.DigitsDataset;
-import io.infergate.infer.modelserver.digits.DigitsTrainer;
+import io.infergate.infer.digits.DigitsDataset;
+import io.infergate.infer.digits.DigitsTrainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,6 @@ package io.infergate.infer.modelserver.backend;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -61,21 +60,6 @@ public final class TfRecords {
           throw new IOException("record " + index + ": corrupt data (checksum mismatch)");
         }
         records.add(data);
-      }
-    }
-  }
-
-  /** Writes {@code records} to {@code file}, replacing it. */
-  public static void write(Path file, List<byte[]> records) throws IOException {
-    try (OutputStream out = Files.newOutputStream(file)) {
-      ByteBuffer header = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-      ByteBuffer footer = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-      for (byte[] record : records) {
-        header.clear().putLong(0, record.length);
-        header.putInt(8, maskedCrc(header.array(), 0, 8));
-        out.write(header.array());
-        out.write(record);
-        out.write(footer.putInt(0, maskedCrc(record, 0, record.length)).array());
       }
     }
   }

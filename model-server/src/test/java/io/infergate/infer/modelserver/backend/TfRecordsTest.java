@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.infergate.infer.digits.TfRecordWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class TfRecordsTest {
     Path file = dir.resolve("records");
     List<byte[]> records = List.of(new byte[0], "one".getBytes(US_ASCII), new byte[70_000]);
 
-    TfRecords.write(file, records);
+    TfRecordWriter.write(file, records);
 
     assertThat(Files.size(file)).isEqualTo(3 * 16 + 3 + 70_000);
     assertThat(TfRecords.read(file, 10)).containsExactlyElementsOf(records);
@@ -38,7 +39,7 @@ class TfRecordsTest {
   @Test
   void namesTheRecordThatIsCorruptOrTruncated() throws IOException {
     Path file = dir.resolve("records");
-    TfRecords.write(file, List.of("first".getBytes(US_ASCII), "second".getBytes(US_ASCII)));
+    TfRecordWriter.write(file, List.of("first".getBytes(US_ASCII), "second".getBytes(US_ASCII)));
     byte[] bytes = Files.readAllBytes(file);
 
     byte[] flipped = bytes.clone();

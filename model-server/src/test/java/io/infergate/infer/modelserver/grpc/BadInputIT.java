@@ -10,7 +10,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.infergate.infer.modelserver.digits.DigitsDataset;
+import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.modelserver.testing.DigitsRequests;
 import io.infergate.infer.modelserver.testing.RunningServer;
 import io.infergate.infer.modelserver.testing.TestRepository;

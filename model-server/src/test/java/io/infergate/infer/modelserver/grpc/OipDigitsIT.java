@@ -2,8 +2,8 @@ package io.infergate.infer.modelserver.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.modelserver.ModelServer;
-import io.infergate.infer.modelserver.digits.DigitsDataset;
 import io.infergate.infer.modelserver.testing.DigitsRequests;
 import io.infergate.infer.modelserver.testing.RunningServer;
 import io.infergate.infer.modelserver.testing.TestRepository;

@@ -3,7 +3,7 @@ package io.infergate.infer.modelserver.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Int64Value;
-import io.infergate.infer.modelserver.digits.DigitsDataset;
+import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.modelserver.testing.DigitsRequests;
 import io.infergate.infer.modelserver.testing.RunningServer;
 import io.infergate.infer.modelserver.testing.TestRepository;

@@ -2,7 +2,7 @@ package io.infergate.infer.modelserver.testing;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
-import io.infergate.infer.modelserver.digits.DigitsDataset;
+import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.proto.oip.v2.InferTensorContents;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest.InferInputTensor;

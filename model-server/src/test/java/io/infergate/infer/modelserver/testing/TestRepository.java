@@ -1,6 +1,6 @@
 package io.infergate.infer.modelserver.testing;
 
-import io.infergate.infer.modelserver.digits.DigitsTrainer;
+import io.infergate.infer.digits.DigitsTrainer;
 import java.nio.file.Path;
 
 /**

@@ -1,6 +1,6 @@
 package io.infergate.infer.perf.batching;
 
-import io.infergate.infer.modelserver.digits.DigitsTrainer;
+import io.infergate.infer.digits.DigitsTrainer;
 import io.infergate.infer.perf.DigitsCalls;
 import io.infergate.infer.perf.batching.ClosedLoop.Round;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;

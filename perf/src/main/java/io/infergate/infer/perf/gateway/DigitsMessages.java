@@ -1,7 +1,7 @@
 package io.infergate.infer.perf.gateway;
 
 import com.google.protobuf.ByteString;
-import io.infergate.infer.modelserver.digits.DigitsDataset;
+import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.perf.DigitsCalls;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import io.infergate.infer.proto.oip.v2.ModelInferResponse;

@@ -109,7 +109,7 @@ final class Launcher {
         new ProcessBuilder(
                 javaCommand(
                     modelServerClasspath,
-                    "io.infergate.infer.modelserver.digits.DigitsTrainer",
+                    "io.infergate.infer.digits.DigitsTrainer",
                     "--out",
                     models.toString()))
             .redirectErrorStream(true)

@@ -3,7 +3,7 @@ package io.infergate.infer.perf.soak;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.grpc.Status;
-import io.infergate.infer.modelserver.digits.DigitsTrainer;
+import io.infergate.infer.digits.DigitsTrainer;
 import io.infergate.infer.perf.DigitsCalls;
 import io.infergate.infer.perf.Machine;
 import io.infergate.infer.perf.ServerProcess;

@@ -1,4 +1,4 @@
-package io.infergate.infer.modelserver.digits;
+package io.infergate.infer.digits;
 
 import java.time.Duration;
 import java.util.List;

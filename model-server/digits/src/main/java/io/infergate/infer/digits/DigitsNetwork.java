@@ -1,6 +1,6 @@
-package io.infergate.infer.modelserver.digits;
+package io.infergate.infer.digits;
 
-import static io.infergate.infer.modelserver.digits.DigitsDataset.MAX_PIXEL;
+import static io.infergate.infer.digits.DigitsDataset.MAX_PIXEL;
 
 import java.util.List;
 import org.tensorflow.Operand;

@@ -1,7 +1,7 @@
-package io.infergate.infer.modelserver.digits;
+package io.infergate.infer.digits;
 
-import static io.infergate.infer.modelserver.digits.DigitsDataset.CLASSES;
-import static io.infergate.infer.modelserver.digits.DigitsDataset.PIXELS;
+import static io.infergate.infer.digits.DigitsDataset.CLASSES;
+import static io.infergate.infer.digits.DigitsDataset.PIXELS;
 
 import java.util.List;
 import org.tensorflow.ndarray.Shape;

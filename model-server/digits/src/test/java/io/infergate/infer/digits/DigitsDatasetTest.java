@@ -1,4 +1,4 @@
-package io.infergate.infer.modelserver.digits;
+package io.infergate.infer.digits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

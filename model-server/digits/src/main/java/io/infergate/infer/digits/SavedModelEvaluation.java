@@ -1,6 +1,6 @@
-package io.infergate.infer.modelserver.digits;
+package io.infergate.infer.digits;
 
-import static io.infergate.infer.modelserver.digits.DigitsDataset.PIXELS;
+import static io.infergate.infer.digits.DigitsDataset.PIXELS;
 
 import java.nio.file.Path;
 import org.tensorflow.Result;

@@ -1,8 +1,8 @@
-package io.infergate.infer.modelserver.digits;
+package io.infergate.infer.digits;
 
-import static io.infergate.infer.modelserver.digits.DigitsArchitecture.BATCH_SIZE;
-import static io.infergate.infer.modelserver.digits.DigitsDataset.CLASSES;
-import static io.infergate.infer.modelserver.digits.DigitsDataset.PIXELS;
+import static io.infergate.infer.digits.DigitsArchitecture.BATCH_SIZE;
+import static io.infergate.infer.digits.DigitsDataset.CLASSES;
+import static io.infergate.infer.digits.DigitsDataset.PIXELS;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.infergate.infer.modelserver.digits;
+package io.infergate.infer.digits;
 
 import static java.util.Objects.checkIndex;
 

@@ -1,9 +1,10 @@
-package io.infergate.infer.modelserver.digits;
+package io.infergate.infer.demo;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.InferTensorContents;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;

@@ -1,7 +1,6 @@
-package io.infergate.infer.modelserver.digits;
+package io.infergate.infer.digits;
 
 import com.google.protobuf.ByteString;
-import io.infergate.infer.modelserver.backend.TfRecords;
 import io.infergate.infer.proto.tfserving.ModelSpec;
 import io.infergate.infer.proto.tfserving.PredictLog;
 import io.infergate.infer.proto.tfserving.PredictRequest;
@@ -34,7 +33,7 @@ final class WarmupRecords {
       return;
     }
     Files.createDirectories(file.getParent());
-    TfRecords.write(
+    TfRecordWriter.write(
         file,
         List.of(
             record(validation.head(1)).toByteArray(), record(validation.head(8)).toByteArray()));

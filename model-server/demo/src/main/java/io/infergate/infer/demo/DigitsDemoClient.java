@@ -1,9 +1,10 @@
-package io.infergate.infer.modelserver.digits;
+package io.infergate.infer.demo;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import io.infergate.infer.proto.oip.v2.InferTensorContents;

@@ -1,10 +1,11 @@
-package io.infergate.infer.modelserver.digits;
+package io.infergate.infer.demo;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import java.io.IOException;
 import java.nio.file.Files;
