@@ -1,5 +1,7 @@
 package io.infergate.infer.observability.config;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -211,7 +213,11 @@ public final class ConfigBinder<T> {
     SimpleModule durations = new SimpleModule("durations");
     durations.addDeserializer(Duration.class, new DurationDeserializer());
     durations.addSerializer(Duration.class, new DurationSerializer());
-    return new ObjectMapper(new YAMLFactory())
+    ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+    // An element that failed to bind was reported and comes back null; leaving it out of its list
+    // lets the enclosing record's own checks run and report too, in the same round.
+    mapper.setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.SKIP));
+    return mapper
         .registerModule(durations)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -359,18 +365,21 @@ public final class ConfigBinder<T> {
         DeserializationContext ctxt, Class<?> instClass, Object argument, Throwable t) {
       String at = path(ctxt.getParser());
       String prefix = "(top level)".equals(at) ? "" : at + ".";
-      if (found.stream().anyMatch(f -> f.startsWith(prefix))) {
-        // The values it was built from were already reported; what its checks say would repeat
-        // them.
-        return null;
-      }
       Throwable cause = t instanceof IllegalArgumentException ? t : t.getCause();
       if (!(cause instanceof IllegalArgumentException) || cause.getMessage() == null) {
-        found.add(at + ": " + t);
+        // A record built from values already reported as bad may fail on what they left null;
+        // that failure says nothing new.
+        if (found.stream().noneMatch(f -> f.startsWith(prefix))) {
+          found.add(at + ": " + t);
+        }
         return null;
       }
       for (String line : cause.getMessage().split("\n")) {
-        found.add(prefix + line.strip());
+        String problem = prefix + line.strip();
+        String key = problem.substring(0, Math.max(0, problem.indexOf(':')));
+        if (found.stream().noneMatch(f -> f.startsWith(key + ":") || f.startsWith(key + "."))) {
+          found.add(problem);
+        }
       }
       return null;
     }

@@ -123,6 +123,7 @@ class ConfigBinderTest {
                         "timeout: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
                         "mode: \"FASTEST\" (expected: one of FAST, SAFE)",
                         "colour: unknown key (expected one of: backends, limits, mode, port, timeout)",
+                        "port: 70000 (expected: 0..65535)",
                         "backends[0].weight: -5 (expected: >= 0)",
                         "backends[1].address: missing (expected: host:port)",
                         "backends[2].wieght: unknown key (expected one of: address, weight)",
