@@ -52,6 +52,17 @@ public final class TensorFlowModel implements LoadedModel {
 
   private static final String SERVE_TAG = "serve";
 
+  /** TensorFlow's exception classes (all final) and the kinds they stand for. */
+  private static final Map<Class<?>, InferenceException.Kind> KINDS =
+      Map.of(
+          TFInvalidArgumentException.class, InferenceException.Kind.BAD_INPUT,
+          TFOutOfRangeException.class, InferenceException.Kind.OUT_OF_RANGE,
+          TFFailedPreconditionException.class, InferenceException.Kind.FAILED_PRECONDITION,
+          TFResourceExhaustedException.class, InferenceException.Kind.RESOURCE_EXHAUSTED,
+          TFUnimplementedException.class, InferenceException.Kind.UNIMPLEMENTED,
+          TFPermissionDeniedException.class, InferenceException.Kind.PERMISSION_DENIED,
+          TFUnauthenticatedException.class, InferenceException.Kind.UNAUTHENTICATED);
+
   private final SavedModelBundle bundle;
   private final SignatureDef signatureDef;
   private final List<TensorSpec> inputs;
@@ -220,22 +231,7 @@ public final class TensorFlowModel implements LoadedModel {
    * INTERNAL, ...) and anything else say something went wrong inside the server, not with the call.
    */
   private static InferenceException.Kind kind(RuntimeException e) {
-    if (e instanceof TFInvalidArgumentException) {
-      return InferenceException.Kind.BAD_INPUT;
-    } else if (e instanceof TFOutOfRangeException) {
-      return InferenceException.Kind.OUT_OF_RANGE;
-    } else if (e instanceof TFFailedPreconditionException) {
-      return InferenceException.Kind.FAILED_PRECONDITION;
-    } else if (e instanceof TFResourceExhaustedException) {
-      return InferenceException.Kind.RESOURCE_EXHAUSTED;
-    } else if (e instanceof TFUnimplementedException) {
-      return InferenceException.Kind.UNIMPLEMENTED;
-    } else if (e instanceof TFPermissionDeniedException) {
-      return InferenceException.Kind.PERMISSION_DENIED;
-    } else if (e instanceof TFUnauthenticatedException) {
-      return InferenceException.Kind.UNAUTHENTICATED;
-    }
-    return InferenceException.Kind.INTERNAL;
+    return KINDS.getOrDefault(e.getClass(), InferenceException.Kind.INTERNAL);
   }
 
   private static Class<? extends TType> tensorClass(ElementType type) {
