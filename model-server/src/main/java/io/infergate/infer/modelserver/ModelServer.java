@@ -5,18 +5,22 @@ import static java.util.Objects.requireNonNull;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.infergate.infer.modelserver.batching.BatchStats;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
 import io.infergate.infer.modelserver.grpc.OipInferenceService;
 import io.infergate.infer.modelserver.grpc.TfServingModelService;
 import io.infergate.infer.modelserver.grpc.TfServingPredictionService;
 import io.infergate.infer.modelserver.grpc.TfServingWarmupFile;
-import io.infergate.infer.modelserver.grpc.WorkerQueue;
+import io.infergate.infer.modelserver.inference.InferencePath;
+import io.infergate.infer.modelserver.inference.ModelResolver;
+import io.infergate.infer.modelserver.inference.WorkerQueue;
 import io.infergate.infer.modelserver.repository.ModelRepository;
 import io.infergate.infer.modelserver.repository.ServedModel;
 import io.infergate.infer.modelserver.repository.ServedVersion;
-import io.infergate.infer.modelserver.transport.NettyTransport;
+import io.infergate.infer.observability.ProjectVersion;
+import io.infergate.infer.observability.config.Durations;
+import io.infergate.infer.observability.server.StandardServices;
+import io.infergate.infer.observability.transport.NettyTransport;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.tfserving.ModelServiceGrpc;
 import io.infergate.infer.proto.tfserving.PredictionServiceGrpc;
@@ -43,7 +47,8 @@ public final class ModelServer implements AutoCloseable {
   /** What ServerMetadata reports. */
   public static final String NAME = "infergate-model-server";
 
-  public static final String VERSION = "0.1.0";
+  /** What ServerMetadata reports: the project's version. */
+  public static final String VERSION = ProjectVersion.current();
 
   /** TF Serving's short health-service names, which its clients and probes ask for. */
   private static final List<String> HEALTH_NAMES =
@@ -74,23 +79,25 @@ public final class ModelServer implements AutoCloseable {
       throw e;
     }
     this.transport = NettyTransport.create("model-server", 0);
-    WorkerQueue workerQueue =
-        new WorkerQueue(executor, config.workerThreads(), config.workerQueueCapacity());
+    InferencePath inference =
+        new InferencePath(
+            new ModelResolver(repository::model),
+            new WorkerQueue(executor, config.workerThreads(), config.workerQueueCapacity()));
     this.server =
-        transport
-            .serverBuilder(config.host(), config.port())
-            // Services never block: inference runs on the workers, everything else is quick.
-            // Running gRPC's callbacks on the event loops saves the hand-offs that an executor
-            // costs per call event (measured: ~12 context switches per call with one).
-            .directExecutor()
-            .maxInboundMessageSize(config.maxInboundMessageBytes())
-            .addService(
-                new OipInferenceService(repository, workerQueue, NAME, VERSION, serving::get))
-            .addService(new TfServingPredictionService(repository, workerQueue))
-            .addService(new TfServingModelService(repository))
-            .addService(health.getHealthService())
-            .addService(ProtoReflectionServiceV1.newInstance())
-            .addService(legacyReflection())
+        StandardServices.add(
+                transport
+                    .server(config.host(), config.port())
+                    // Services never block: inference runs on the workers, everything else is
+                    // quick. Running gRPC's callbacks on the event loops saves the hand-offs that
+                    // an
+                    // executor costs per call event (measured: ~12 context switches per call with
+                    // one).
+                    .directExecutor()
+                    .maxInboundMessageSize(config.maxInboundMessageBytes())
+                    .addService(new OipInferenceService(inference, NAME, VERSION, serving::get))
+                    .addService(new TfServingPredictionService(inference))
+                    .addService(new TfServingModelService(inference.models())),
+                health)
             .build();
   }
 
@@ -99,7 +106,7 @@ public final class ModelServer implements AutoCloseable {
    * in step with that directory (see {@link ModelRepository}).
    *
    * @throws io.infergate.infer.modelserver.backend.ModelLoadException if a model cannot be loaded
-   * @throws UncheckedIOException if the port cannot be bound
+   * @throws UncheckedIOException if the port cannot be bound; the message says why
    */
   public static ModelServer start(ModelServerConfig config) {
     requireNonNull(config, "config");
@@ -108,7 +115,8 @@ public final class ModelServer implements AutoCloseable {
       server.server.start();
     } catch (IOException e) {
       server.close();
-      throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port(), e);
+      throw new UncheckedIOException(
+          "cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e), e);
     }
     server.markServing();
     return server;
@@ -158,15 +166,10 @@ public final class ModelServer implements AutoCloseable {
     health.enterTerminalState();
     server.shutdown();
     repository.drainBatchers();
-    try {
-      if (!server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("In-flight calls still running after {}; cancelling them", config.shutdownGrace());
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      server.shutdownNow();
+    if (!StandardServices.awaitOrCancel(server, config.shutdownGrace())) {
+      log.warn(
+          "In-flight calls still running after {}; cancelled them",
+          Durations.format(config.shutdownGrace()));
     }
     // Before the executor stops: batched callers are answered on it, and each version closes (its
     // batcher, then its session) once its last call is answered.
@@ -195,10 +198,13 @@ public final class ModelServer implements AutoCloseable {
     health.setStatus(model, available ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
   }
 
-  /** grpc.reflection.v1alpha, for tools (older grpcurl, some ghz builds) that speak only that. */
-  @SuppressWarnings("deprecation")
-  private static io.grpc.BindableService legacyReflection() {
-    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+  /** What the innermost cause says: {@code Address already in use}, rather than grpc's wrapper. */
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.toString() : root.getMessage();
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads() {

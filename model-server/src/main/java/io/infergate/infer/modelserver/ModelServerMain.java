@@ -1,85 +1,124 @@
 package io.infergate.infer.modelserver;
 
+import static java.util.Objects.requireNonNull;
+
 import io.infergate.infer.modelserver.backend.ModelLoadException;
-import io.infergate.infer.modelserver.config.ConfigException;
-import io.infergate.infer.modelserver.config.ConfigLoader;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
+import io.infergate.infer.observability.ProjectVersion;
+import io.infergate.infer.observability.config.Bound;
+import io.infergate.infer.observability.config.ConfigBinder;
+import io.infergate.infer.observability.config.ConfigException;
+import io.infergate.infer.observability.config.Source;
+import io.infergate.infer.observability.server.ExitCodes;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code bin/model-server}: loads the configuration, starts the server, stops it on SIGTERM. */
+/**
+ * {@code bin/model-server}: binds the configuration (defaults, YAML file, environment, flags),
+ * starts the server, stops it on SIGTERM. Exit codes: 2 for bad configuration (including a model
+ * that cannot be loaded at start), 3 when the port cannot be bound.
+ */
 @Command(
     name = "model-server",
     mixinStandardHelpOptions = true,
-    description = "Serves TensorFlow SavedModels over OIP v2 and TF Serving gRPC APIs.")
+    versionProvider = ProjectVersion.class,
+    description = "Serves TensorFlow SavedModels over OIP v2 and TF Serving gRPC APIs.",
+    footer = {
+      "",
+      "Environment: MODEL_SERVER_CONFIG (the --config file), MODEL_SERVER_HOST, MODEL_SERVER_PORT,"
+          + " MODEL_SERVER_MODELS; flags win over them, they win over the file.",
+      "Exit codes: 0 stopped, 2 bad configuration or a model that cannot be loaded, 3 cannot"
+          + " listen."
+    })
 public final class ModelServerMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ModelServerMain.class);
 
-  /** Exit code for bad configuration, as documented in the README. */
-  static final int EXIT_CONFIG = 2;
+  /** The environment variable naming the configuration file, as {@code --config} does. */
+  static final String CONFIG_VARIABLE = "MODEL_SERVER_CONFIG";
 
-  @Option(names = "--config", description = "YAML file with any of: ${sys:keys}")
+  /** The environment variables that set keys, and those keys. */
+  static final Map<String, String> VARIABLES =
+      Map.of(
+          "MODEL_SERVER_HOST", "host",
+          "MODEL_SERVER_PORT", "port",
+          "MODEL_SERVER_MODELS", "models");
+
+  private final Map<String, String> environment;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "YAML file of any of: host, port, models, workerThreads, workerQueueCapacity,"
+              + " maxInboundMessageBytes, shutdownGrace, batching, repository, tensorflow")
   Path configFile;
 
-  @Option(names = "--host", description = "address to bind (default 0.0.0.0)")
+  @Option(names = "--host", paramLabel = "ADDRESS", description = "address to bind (0.0.0.0)")
   String host;
 
-  @Option(names = "--port", description = "gRPC port; 0 picks a free one (default 8500)")
-  Integer port;
+  @Option(names = "--port", paramLabel = "PORT", description = "gRPC port; 0 any free one (8500)")
+  String port;
 
-  @Option(names = "--models", description = "model repository: <DIR>/<model>/<version>/")
-  Path models;
+  @Option(
+      names = "--models",
+      paramLabel = "DIR",
+      description = "model repository: <DIR>/<model>/<version>/")
+  String models;
 
-  @Option(names = "--worker-threads", description = "threads running calls (default: cores)")
-  Integer workerThreads;
+  @Option(
+      names = "--worker-threads",
+      paramLabel = "N",
+      description = "threads running calls (default: cores)")
+  String workerThreads;
 
   @Option(
       names = "--batching",
       arity = "0..1",
       fallbackValue = "true",
+      paramLabel = "BOOLEAN",
       description = "batch concurrent calls per model version (batching.enabled; default false)")
-  Boolean batching;
+  String batching;
+
+  /** A command reading {@code environment} (the process's own, from {@link #main}). */
+  ModelServerMain(Map<String, String> environment) {
+    this.environment = requireNonNull(environment, "environment");
+  }
 
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    System.setProperty("keys", String.join(", ", ConfigLoader.KEYS));
-    System.exit(new CommandLine(new ModelServerMain()).execute(args));
+    System.exit(new CommandLine(new ModelServerMain(System.getenv())).execute(args));
   }
 
   @Override
   public Integer call() throws InterruptedException {
-    ConfigLoader loader = new ConfigLoader();
-    if (configFile != null) {
-      loader.file(configFile);
-    }
-    loader
-        .flag("host", host)
-        .flag("port", port)
-        .flag("models", models)
-        .flag("workerThreads", workerThreads)
-        .flag("batching.enabled", batching);
     ModelServerConfig config;
     try {
-      config = loader.load();
+      Bound<ModelServerConfig> bound = bind();
+      config = bound.value();
+      log.info("Effective config:\n  {}", String.join("\n  ", bound.effective()));
     } catch (ConfigException e) {
-      System.err.println("model-server: " + e.getMessage());
-      return EXIT_CONFIG;
+      return fail(ExitCodes.BAD_CONFIG, e.getMessage());
     }
-    log.info("Effective config: {}", loader.describe());
     ModelServer server;
     try {
       server = ModelServer.start(config);
-    } catch (ModelLoadException | UncheckedIOException e) {
-      System.err.println("model-server: " + e.getMessage());
-      return EXIT_CONFIG;
+    } catch (ModelLoadException e) {
+      return fail(ExitCodes.BAD_CONFIG, e.getMessage());
+    } catch (UncheckedIOException e) {
+      return fail(ExitCodes.CANNOT_LISTEN, e.getMessage());
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "model-server-shutdown"));
     String shown = "0.0.0.0".equals(config.host()) ? "127.0.0.1" : config.host();
@@ -90,6 +129,47 @@ public final class ModelServerMain implements Callable<Integer> {
         server.port(),
         server.transportKind());
     server.awaitTermination();
-    return 0;
+    return ExitCodes.OK;
+  }
+
+  /** The configuration from every source, lowest precedence first. */
+  Bound<ModelServerConfig> bind() {
+    ConfigBinder<ModelServerConfig> binder = ConfigBinder.of(ModelServerConfig.class);
+    String fromEnvironment = environment.get(CONFIG_VARIABLE);
+    if (configFile != null) {
+      binder.file(configFile);
+    } else if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
+      binder.file(Path.of(fromEnvironment));
+    }
+    VARIABLES.forEach(
+        (variable, key) -> {
+          String text = environment.get(variable);
+          if (text != null && !text.isEmpty()) {
+            binder.value(key, "port".equals(key) ? text : quoted(text), Source.ENVIRONMENT);
+          }
+        });
+    flag(binder, "host", host == null ? null : quoted(host));
+    flag(binder, "port", port);
+    flag(binder, "models", models == null ? null : quoted(models));
+    flag(binder, "workerThreads", workerThreads);
+    flag(binder, "batching.enabled", batching);
+    return binder.bind();
+  }
+
+  private int fail(int code, String message) {
+    spec.commandLine().getErr().println("model-server: " + message);
+    spec.commandLine().getErr().flush();
+    return code;
+  }
+
+  private static void flag(ConfigBinder<?> binder, String key, String text) {
+    if (text != null) {
+      binder.value(key, text, Source.FLAG);
+    }
+  }
+
+  /** {@code text} as a YAML string, so that an address or a path is never read as YAML. */
+  private static String quoted(String text) {
+    return "'" + text.replace("'", "''") + "'";
   }
 }

@@ -1,11 +1,10 @@
 package io.infergate.infer.modelserver;
 
+import static io.infergate.infer.modelserver.testing.CallFailures.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
@@ -14,30 +13,18 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
-import io.infergate.infer.modelserver.testing.RunningServer;
-import io.infergate.infer.modelserver.testing.TestRepository;
+import io.infergate.infer.modelserver.testing.ServerExtension;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Standard grpc.health.v1 and server reflection, as load balancers, grpcurl and ghz use them. */
 class HealthAndReflectionIT {
-  static RunningServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = RunningServer.start(TestRepository.shared());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension static final ServerExtension server = new ServerExtension();
 
   @ParameterizedTest
   @ValueSource(
@@ -57,10 +44,7 @@ class HealthAndReflectionIT {
 
   @Test
   void healthOfAnUnknownServiceIsNotFound() {
-    assertThatThrownBy(() -> check("no-such-model"))
-        .isInstanceOfSatisfying(
-            StatusRuntimeException.class,
-            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    assertFails(() -> check("no-such-model"), Status.Code.NOT_FOUND);
   }
 
   @Test

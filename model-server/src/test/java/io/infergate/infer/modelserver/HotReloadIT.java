@@ -1,7 +1,7 @@
 package io.infergate.infer.modelserver;
 
+import static io.infergate.infer.modelserver.testing.CallFailures.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.common.util.concurrent.ListenableFuture;
@@ -88,14 +88,10 @@ class HotReloadIT {
       assertThat(load.failed()).as("%s", load).isZero();
       assertThat(load.answeredBy("1") + load.answeredBy("2") + load.answeredBy("3"))
           .isEqualTo(load.count(Status.Code.OK));
-      assertThatThrownBy(() -> infer(server, "1"))
-          .isInstanceOfSatisfying(
-              StatusRuntimeException.class,
-              e -> {
-                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-                assertThat(e.getStatus().getDescription())
-                    .isEqualTo("model 'digits' version 1 not found (loaded: [3])");
-              });
+      assertFails(
+          () -> infer(server, "1"),
+          Status.Code.NOT_FOUND,
+          "model 'digits' version 1 not found (loaded: [3])");
     }
   }
 
@@ -185,10 +181,7 @@ class HotReloadIT {
         assertThat(call.get(30, TimeUnit.SECONDS).getModelVersion()).isEqualTo("1");
       }
       await().atMost(SWAP_TIMEOUT).until(() -> states(server).equals(Map.of(2L, "AVAILABLE")));
-      assertThatThrownBy(() -> infer(server, "1"))
-          .isInstanceOfSatisfying(
-              StatusRuntimeException.class,
-              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+      assertFails(() -> infer(server, "1"), Status.Code.NOT_FOUND);
       assertThat(ready(server, "1")).isFalse();
       assertThat(ready(server, "2")).isTrue();
     }
@@ -221,12 +214,10 @@ class HotReloadIT {
 
       repo.writeConfig("digits", "versionPolicy:\n  latest: 1\n");
       await().atMost(SWAP_TIMEOUT).until(() -> states(server).equals(Map.of(2L, "AVAILABLE")));
-      assertThatThrownBy(() -> infer(server, "canary"))
-          .isInstanceOfSatisfying(
-              StatusRuntimeException.class,
-              e ->
-                  assertThat(e.getStatus().getDescription())
-                      .isEqualTo("model 'digits' has no version labelled 'canary'"));
+      assertFails(
+          () -> infer(server, "canary"),
+          Status.Code.NOT_FOUND,
+          "model 'digits' has no version labelled 'canary'");
     }
   }
 
@@ -245,10 +236,7 @@ class HotReloadIT {
       await()
           .atMost(SWAP_TIMEOUT)
           .until(() -> health(health, "digits-b") == ServingStatus.NOT_SERVING);
-      assertThatThrownBy(() -> server.oip().modelInfer(toB))
-          .isInstanceOfSatisfying(
-              StatusRuntimeException.class,
-              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+      assertFails(() -> server.oip().modelInfer(toB), Status.Code.NOT_FOUND);
       assertThat(health(health, "digits")).isEqualTo(ServingStatus.SERVING);
     }
   }

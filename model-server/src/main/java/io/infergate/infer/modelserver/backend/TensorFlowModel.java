@@ -15,10 +15,16 @@ import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TFFailedPreconditionException;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.exceptions.TFOutOfRangeException;
+import org.tensorflow.exceptions.TFPermissionDeniedException;
+import org.tensorflow.exceptions.TFResourceExhaustedException;
+import org.tensorflow.exceptions.TFUnauthenticatedException;
+import org.tensorflow.exceptions.TFUnimplementedException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GPUOptions;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
@@ -36,13 +42,26 @@ import org.tensorflow.types.family.TType;
  * sessions run concurrently, and everything else here is immutable after loading.
  *
  * <p>Inputs and outputs are ordered by alias, so metadata and positional arrays agree everywhere.
+ * TensorFlow's exceptions do not leave this class: {@link #run} maps them to {@link
+ * InferenceException}s.
  */
-public final class TensorFlowModel implements AutoCloseable {
+public final class TensorFlowModel implements LoadedModel {
 
   /** The signature every client gets when it names none, as in TF Serving. */
   public static final String DEFAULT_SIGNATURE = "serving_default";
 
   private static final String SERVE_TAG = "serve";
+
+  /** TensorFlow's exception classes (all final) and the kinds they stand for. */
+  private static final Map<Class<?>, InferenceException.Kind> KINDS =
+      Map.of(
+          TFInvalidArgumentException.class, InferenceException.Kind.BAD_INPUT,
+          TFOutOfRangeException.class, InferenceException.Kind.OUT_OF_RANGE,
+          TFFailedPreconditionException.class, InferenceException.Kind.FAILED_PRECONDITION,
+          TFResourceExhaustedException.class, InferenceException.Kind.RESOURCE_EXHAUSTED,
+          TFUnimplementedException.class, InferenceException.Kind.UNIMPLEMENTED,
+          TFPermissionDeniedException.class, InferenceException.Kind.PERMISSION_DENIED,
+          TFUnauthenticatedException.class, InferenceException.Kind.UNAUTHENTICATED);
 
   private final SavedModelBundle bundle;
   private final SignatureDef signatureDef;
@@ -117,30 +136,34 @@ public final class TensorFlowModel implements AutoCloseable {
         .build();
   }
 
-  /** Inputs of {@code serving_default}, ordered by alias. */
+  @Override
   public List<TensorSpec> inputs() {
     return inputs;
   }
 
-  /** Outputs of {@code serving_default}, ordered by alias. */
+  @Override
   public List<TensorSpec> outputs() {
     return outputs;
   }
 
-  /** The signature as TensorFlow stores it, for TF Serving's GetModelMetadata. */
+  @Override
   public SignatureDef signatureDef() {
     return signatureDef;
   }
 
-  /**
-   * Runs the model once.
-   *
-   * @param feeds one tensor per input, in the order of {@link #inputs()}, already checked against
-   *     it
-   * @param fetch indexes into {@link #outputs()} of the outputs to return, in the order wanted
-   * @return the fetched outputs, in the order of {@code fetch}
-   */
+  @Override
   public HostTensor[] run(HostTensor[] feeds, int[] fetch) {
+    try {
+      return runSession(feeds, fetch);
+    } catch (RuntimeException e) { // TensorFlow's, and any other (a closed session, say)
+      InferenceException.Kind kind = kind(e);
+      throw kind == InferenceException.Kind.INTERNAL
+          ? InferenceException.from(e)
+          : InferenceException.of(kind, e);
+    }
+  }
+
+  private HostTensor[] runSession(HostTensor[] feeds, int[] fetch) {
     Session.Runner runner = bundle.session().runner();
     List<Tensor> fed = new ArrayList<>(feeds.length);
     try {
@@ -187,7 +210,7 @@ public final class TensorFlowModel implements AutoCloseable {
   }
 
   private static TensorSpec spec(String alias, TensorInfo info) {
-    ElementType type = elementType(info.getDtype());
+    ElementType type = ElementType.fromDataType(info.getDtype());
     if (type == null) {
       throw new ModelLoadException(
           "signature tensor '" + alias + "' has type " + info.getDtype() + ", which is not served");
@@ -203,29 +226,12 @@ public final class TensorFlowModel implements AutoCloseable {
     return new TensorSpec(alias, type, dims);
   }
 
-  /** TensorFlow's data type for an element type, for TF Serving's TensorProto. */
-  public static DataType dataType(ElementType type) {
-    return switch (type) {
-      case BOOL -> DataType.DT_BOOL;
-      case UINT8 -> DataType.DT_UINT8;
-      case INT32 -> DataType.DT_INT32;
-      case INT64 -> DataType.DT_INT64;
-      case FP32 -> DataType.DT_FLOAT;
-      case FP64 -> DataType.DT_DOUBLE;
-    };
-  }
-
-  /** The element type for a TensorFlow data type, or null when this server does not serve it. */
-  public static ElementType elementType(DataType dataType) {
-    return switch (dataType) {
-      case DT_BOOL -> ElementType.BOOL;
-      case DT_UINT8 -> ElementType.UINT8;
-      case DT_INT32 -> ElementType.INT32;
-      case DT_INT64 -> ElementType.INT64;
-      case DT_FLOAT -> ElementType.FP32;
-      case DT_DOUBLE -> ElementType.FP64;
-      default -> null;
-    };
+  /**
+   * The kind each of TensorFlow's exceptions stands for; TensorFlow's other codes (NOT_FOUND,
+   * INTERNAL, ...) and anything else say something went wrong inside the server, not with the call.
+   */
+  private static InferenceException.Kind kind(RuntimeException e) {
+    return KINDS.getOrDefault(e.getClass(), InferenceException.Kind.INTERNAL);
   }
 
   private static Class<? extends TType> tensorClass(ElementType type) {

@@ -3,6 +3,7 @@ package io.infergate.infer.modelserver.backend;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One input or output of a model signature: its alias, element type and shape, where {@code -1}
@@ -36,6 +37,34 @@ public record TensorSpec(String name, ElementType type, long[] shape) {
       }
     }
     return true;
+  }
+
+  /** The index of the spec called {@code name} in {@code specs}, or -1. */
+  public static int indexOf(List<TensorSpec> specs, String name) {
+    for (int i = 0; i < specs.size(); i++) {
+      if (specs.get(i).name.equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** {@code 0, 1, ..., specs.size() - 1}: every output, when a call names none. */
+  public static int[] all(List<TensorSpec> specs) {
+    int[] all = new int[specs.size()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = i;
+    }
+    return all;
+  }
+
+  /** The names, as {@code [classes, probs]}. */
+  public static String names(List<TensorSpec> specs) {
+    StringBuilder names = new StringBuilder("[");
+    for (int i = 0; i < specs.size(); i++) {
+      names.append(i > 0 ? ", " : "").append(specs.get(i).name);
+    }
+    return names.append(']').toString();
   }
 
   /** The shape as {@code [-1,64]}, the form error messages use. */

@@ -6,8 +6,8 @@ import io.infergate.infer.modelserver.backend.HostTensor;
 
 /**
  * One call waiting in a {@link Batcher}: its inputs, the outputs it wants, and how to answer it.
- * The protocol layer subclasses it once per call. Exactly one of {@link #succeeded}, {@link
- * #failed} and {@link #notRun} is called, once, on the batcher's completion executor, unless {@link
+ * The call path subclasses it once per call. Exactly one of {@link #succeeded}, {@link #failed} and
+ * {@link #notRun} is called, once, on the batcher's completion executor, unless {@link
  * Batcher#submit} refused the call.
  */
 public abstract class BatchedCall {
@@ -23,11 +23,12 @@ public abstract class BatchedCall {
   static final int QUEUED = 1;
   static final int DONE = 2;
 
-  final HostTensor[] feeds;
-  final int[] fetch;
+  // Set once, before the call is submitted (which publishes them to the scheduler).
+  HostTensor[] feeds;
+  int[] fetch;
 
   /** Rows along the first dimension, or -1 when the inputs disagree on it (the call runs alone). */
-  final int rows;
+  int rows;
 
   /** Written by the submitting thread before the call is queued, then only by the scheduler. */
   volatile int state = NEW;
@@ -37,7 +38,7 @@ public abstract class BatchedCall {
 
   // Set by the scheduler before the call is handed to the completion executor.
   private HostTensor[] outputs;
-  private RuntimeException failure;
+  private Throwable failure;
   private NotRun notRun;
 
   /**
@@ -45,9 +46,32 @@ public abstract class BatchedCall {
    * @param fetch indexes of the outputs wanted, as for {@code TensorFlowModel#run}
    */
   protected BatchedCall(HostTensor[] feeds, int[] fetch) {
+    inputs(feeds, fetch);
+  }
+
+  /** A call whose inputs are set later, by {@link #inputs}, before it is submitted. */
+  protected BatchedCall() {}
+
+  /**
+   * Sets what the call runs with, once, before it is submitted.
+   *
+   * @param feeds one tensor per model input, checked against the signature
+   * @param fetch indexes of the outputs wanted, as for {@code LoadedModel#run}
+   */
+  protected final void inputs(HostTensor[] feeds, int[] fetch) {
     this.feeds = requireNonNull(feeds, "feeds");
     this.fetch = requireNonNull(fetch, "fetch");
     this.rows = Batches.commonRows(feeds);
+  }
+
+  /** The inputs, one tensor per model input. */
+  protected final HostTensor[] feeds() {
+    return feeds;
+  }
+
+  /** Indexes of the outputs wanted. */
+  protected final int[] fetch() {
+    return fetch;
   }
 
   /**
@@ -59,8 +83,8 @@ public abstract class BatchedCall {
   /** The call ran: {@code outputs} are its own rows of each fetched output. */
   protected abstract void succeeded(HostTensor[] outputs);
 
-  /** The model failed on this call's rows. */
-  protected abstract void failed(RuntimeException failure);
+  /** The model failed on this call's rows (an {@link Error} included). */
+  protected abstract void failed(Throwable failure);
 
   /** The call was answered without running. */
   protected abstract void notRun(NotRun reason);
@@ -80,7 +104,7 @@ public abstract class BatchedCall {
     this.outputs = outputs;
   }
 
-  void complete(RuntimeException failure) {
+  void complete(Throwable failure) {
     this.failure = failure;
   }
 

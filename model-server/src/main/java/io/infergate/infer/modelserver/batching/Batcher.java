@@ -54,7 +54,7 @@ public final class Batcher implements AutoCloseable {
     CLOSED
   }
 
-  /** Runs the model once: {@code TensorFlowModel#run} in production. */
+  /** Runs the model once: {@code LoadedModel#run} in production. */
   @FunctionalInterface
   public interface Runner {
     HostTensor[] run(HostTensor[] feeds, int[] fetch);
@@ -435,7 +435,7 @@ public final class Batcher implements AutoCloseable {
   private void runAlone(BatchedCall call) {
     try {
       call.complete(runner.run(call.feeds, call.fetch));
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // an Error too: the call is answered, and the scheduler lives on
       call.complete(e);
     }
   }
@@ -458,7 +458,7 @@ public final class Batcher implements AutoCloseable {
       }
       parts.clear();
       outputs = runner.run(feeds, head.fetch);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       // The rows of one call may be what the model refused: run each call alone, so that only
       // that call fails and its neighbours are answered as if they had never been batched.
       runEachAlone(calls);
@@ -512,8 +512,8 @@ public final class Batcher implements AutoCloseable {
     for (BatchedCall call : calls) {
       try {
         call.deliver();
-      } catch (RuntimeException e) {
-        log.error("Answering a batched call failed", e); // a bug in the caller's callbacks
+      } catch (Throwable e) { // a bug in the caller's callbacks; the other calls still get answers
+        log.error("Answering a batched call failed", e);
       }
     }
   }

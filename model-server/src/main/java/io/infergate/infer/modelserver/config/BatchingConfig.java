@@ -1,29 +1,31 @@
 package io.infergate.infer.modelserver.config;
 
-import static java.util.Objects.requireNonNull;
-
+import com.fasterxml.jackson.annotation.JsonFormat;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * Dynamic batching, applied to every model version whose signature inputs and outputs all have a
- * variable first dimension; other models run each call on its own.
+ * variable first dimension; other models run each call on its own. Absent values take their
+ * defaults (batching off; 64 rows, 2 ms, no preferred sizes, 1024 calls).
  *
  * @param enabled whether batching is on at all (off by default: every call runs alone)
  * @param maxBatchSize the most rows (first-dimension entries) one model run takes; a call with more
  *     rows than this runs alone
  * @param maxQueueDelay how long the oldest queued call may wait for others to join its batch
  * @param preferredBatchSizes row counts worth running at once: when the queue holds at least one of
- *     them, that many run without waiting for the delay; ascending, each in 1..maxBatchSize
+ *     them, that many run without waiting for the delay; ascending, each in 1..maxBatchSize (one
+ *     number may stand for a list of one)
  * @param queueCapacity the most calls waiting per model version; more are refused with
  *     RESOURCE_EXHAUSTED
  */
 public record BatchingConfig(
-    boolean enabled,
-    int maxBatchSize,
+    Boolean enabled,
+    Integer maxBatchSize,
     Duration maxQueueDelay,
-    List<Integer> preferredBatchSizes,
-    int queueCapacity) {
+    @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+        List<Integer> preferredBatchSizes,
+    Integer queueCapacity) {
 
   /** The most rows a batch may be configured to hold. */
   public static final int MAX_BATCH_SIZE_LIMIT = 65_536;
@@ -35,50 +37,34 @@ public record BatchingConfig(
   public static final Duration MAX_QUEUE_DELAY = Duration.ofMinutes(1);
 
   /** Batching off; the other values are the defaults {@code enabled: true} would use. */
-  public static final BatchingConfig DISABLED =
-      new BatchingConfig(false, 64, Duration.ofMillis(2), List.of(), 1024);
+  public static final BatchingConfig DISABLED = new BatchingConfig(null, null, null, null, null);
 
   public BatchingConfig {
-    requireNonNull(maxQueueDelay, "maxQueueDelay");
-    requireNonNull(preferredBatchSizes, "preferredBatchSizes");
-    check(
-        maxBatchSize >= 1 && maxBatchSize <= MAX_BATCH_SIZE_LIMIT,
-        "maxBatchSize: "
-            + maxBatchSize
-            + " (expected: an integer in 1.."
-            + MAX_BATCH_SIZE_LIMIT
-            + ")");
-    check(
-        !maxQueueDelay.isNegative() && maxQueueDelay.compareTo(MAX_QUEUE_DELAY) <= 0,
-        "maxQueueDelay: "
-            + maxQueueDelay
-            + " (expected: a duration in 0s.."
-            + MAX_QUEUE_DELAY
-            + ")");
-    check(
-        queueCapacity >= 1 && queueCapacity <= QUEUE_CAPACITY_LIMIT,
-        "queueCapacity: "
-            + queueCapacity
-            + " (expected: an integer in 1.."
-            + QUEUE_CAPACITY_LIMIT
-            + ")");
-    preferredBatchSizes = List.copyOf(preferredBatchSizes);
+    enabled = enabled != null && enabled;
+    maxBatchSize = maxBatchSize == null ? 64 : maxBatchSize;
+    maxQueueDelay = maxQueueDelay == null ? Duration.ofMillis(2) : maxQueueDelay;
+    preferredBatchSizes =
+        preferredBatchSizes == null ? List.of() : List.copyOf(preferredBatchSizes);
+    queueCapacity = queueCapacity == null ? 1024 : queueCapacity;
+    Problems problems =
+        new Problems()
+            .range("maxBatchSize", maxBatchSize, 1, MAX_BATCH_SIZE_LIMIT)
+            .range("maxQueueDelay", maxQueueDelay, Duration.ZERO, MAX_QUEUE_DELAY)
+            .range("queueCapacity", queueCapacity, 1, QUEUE_CAPACITY_LIMIT);
     int previous = 0;
+    boolean ascending = true;
     for (int size : preferredBatchSizes) {
-      check(
-          size > previous && size <= maxBatchSize,
-          "preferredBatchSizes: "
-              + preferredBatchSizes
-              + " (expected: ascending integers in 1.."
-              + maxBatchSize
-              + ")");
+      ascending &= size > previous && size <= maxBatchSize;
       previous = size;
     }
-  }
-
-  private static void check(boolean condition, String message) {
-    if (!condition) {
-      throw new IllegalArgumentException(message);
-    }
+    problems
+        .check(
+            ascending,
+            "preferredBatchSizes: "
+                + preferredBatchSizes
+                + " (expected: ascending integers in 1.."
+                + maxBatchSize
+                + ", the maxBatchSize)")
+        .throwIfAny();
   }
 }

@@ -1,39 +1,46 @@
 package io.infergate.infer.modelserver.config;
 
-import static java.util.Objects.requireNonNull;
-
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import io.infergate.infer.observability.config.Durations;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Everything the model server is configured with; one immutable value per process, built and
- * validated by {@link ConfigLoader} from defaults, a YAML file and flags (in that order of
- * precedence, lowest first).
+ * Everything the model server is configured with; one immutable value per process, bound by {@code
+ * ModelServerMain} with {@code ConfigBinder} from defaults, a YAML file, environment variables and
+ * flags (in that order of precedence, lowest first). Its components are the file's keys; absent
+ * ones take their defaults, and the constructor reports every bad value at once.
  *
- * @param host address to bind; {@code 0.0.0.0} for all interfaces
- * @param port gRPC port; 0 picks a free one
- * @param models repository root, laid out as {@code <models>/<model>/<version>/}
- * @param workerThreads threads that run calls (TensorFlow's own thread pools are separate)
+ * @param host address to bind; {@code 0.0.0.0} (the default) for all interfaces
+ * @param port gRPC port; 0 picks a free one (default 8500)
+ * @param models repository root, laid out as {@code <models>/<model>/<version>/} (required)
+ * @param workerThreads threads that run calls (TensorFlow's own thread pools are separate; default:
+ *     the cores, at least 2)
  * @param workerQueueCapacity the most calls of unbatched versions waiting for a worker; more are
  *     shed with RESOURCE_EXHAUSTED (batched versions have their own queue bound)
  * @param maxInboundMessageBytes largest request accepted; grpc-java's 4 MiB default is too small
- *     for image batches
+ *     for image batches (default 64 MiB)
  * @param shutdownGrace how long in-flight calls may finish on shutdown before they are cancelled
+ *     (default 10s)
  * @param batching dynamic batching of concurrent calls per model version
  * @param repository how the model directory is watched and new versions warmed up
- * @param tensorFlow session options (threads, GPU) for every loaded version
+ * @param tensorFlow session options (threads, GPU) for every loaded version (key {@code
+ *     tensorflow})
  */
 public record ModelServerConfig(
     String host,
-    int port,
-    Path models,
-    int workerThreads,
-    int workerQueueCapacity,
-    int maxInboundMessageBytes,
+    Integer port,
+    @JsonSerialize(using = ToStringSerializer.class) Path models,
+    Integer workerThreads,
+    Integer workerQueueCapacity,
+    Integer maxInboundMessageBytes,
     Duration shutdownGrace,
     BatchingConfig batching,
     RepositoryConfig repository,
-    TensorFlowConfig tensorFlow) {
+    @JsonProperty("tensorflow") TensorFlowConfig tensorFlow) {
 
   /** The default {@code workerQueueCapacity}, as many calls as a default batching queue holds. */
   public static final int DEFAULT_WORKER_QUEUE_CAPACITY = 1024;
@@ -41,24 +48,45 @@ public record ModelServerConfig(
   /** The largest {@code workerQueueCapacity} that may be configured. */
   public static final int WORKER_QUEUE_CAPACITY_LIMIT = 1_000_000;
 
+  /** The most worker threads that may be configured. */
+  public static final int WORKER_THREADS_LIMIT = 1024;
+
   public ModelServerConfig {
-    if (workerQueueCapacity < 1 || workerQueueCapacity > WORKER_QUEUE_CAPACITY_LIMIT) {
-      throw new IllegalArgumentException(
-          "workerQueueCapacity: "
-              + workerQueueCapacity
-              + " (expected: an integer in 1.."
-              + WORKER_QUEUE_CAPACITY_LIMIT
-              + ")");
-    }
-    requireNonNull(host, "host");
-    requireNonNull(models, "models");
-    requireNonNull(shutdownGrace, "shutdownGrace");
-    requireNonNull(batching, "batching");
-    requireNonNull(repository, "repository");
-    requireNonNull(tensorFlow, "tensorFlow");
+    host = host == null ? "0.0.0.0" : host;
+    port = port == null ? 8500 : port;
+    workerThreads =
+        workerThreads == null
+            ? Math.max(2, Runtime.getRuntime().availableProcessors())
+            : workerThreads;
+    workerQueueCapacity =
+        workerQueueCapacity == null ? DEFAULT_WORKER_QUEUE_CAPACITY : workerQueueCapacity;
+    maxInboundMessageBytes = maxInboundMessageBytes == null ? 64 << 20 : maxInboundMessageBytes;
+    shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(10) : shutdownGrace;
+    batching = batching == null ? BatchingConfig.DISABLED : batching;
+    repository = repository == null ? RepositoryConfig.DEFAULT : repository;
+    tensorFlow = tensorFlow == null ? TensorFlowConfig.DEFAULT : tensorFlow;
+    new Problems()
+        .check(!host.isBlank(), "host: empty (expected: an address such as 0.0.0.0 or 127.0.0.1)")
+        .range("port", port, 0, 65_535)
+        .check(
+            models != null,
+            "models: missing (expected: the model repository directory, --models DIR)")
+        .check(
+            models == null || Files.isDirectory(models),
+            "models: " + models + " (expected: an existing directory)")
+        .range("workerThreads", workerThreads, 1, WORKER_THREADS_LIMIT)
+        .range("workerQueueCapacity", workerQueueCapacity, 1, WORKER_QUEUE_CAPACITY_LIMIT)
+        .range("maxInboundMessageBytes", maxInboundMessageBytes, 1024, Integer.MAX_VALUE)
+        .check(
+            !shutdownGrace.isNegative(),
+            "shutdownGrace: " + Durations.format(shutdownGrace) + " (expected: a duration >= 0s)")
+        .throwIfAny();
   }
 
-  /** A configuration with the default repository watching and TensorFlow options. */
+  /**
+   * A configuration of the defaults but for these, with the default repository watching and
+   * TensorFlow options.
+   */
   public ModelServerConfig(
       String host,
       int port,
@@ -72,29 +100,11 @@ public record ModelServerConfig(
         port,
         models,
         workerThreads,
-        DEFAULT_WORKER_QUEUE_CAPACITY,
+        null,
         maxInboundMessageBytes,
         shutdownGrace,
         batching,
-        RepositoryConfig.DEFAULT,
-        TensorFlowConfig.DEFAULT);
-  }
-
-  /** A configuration without batching, as servers had before batching existed. */
-  public ModelServerConfig(
-      String host,
-      int port,
-      Path models,
-      int workerThreads,
-      int maxInboundMessageBytes,
-      Duration shutdownGrace) {
-    this(
-        host,
-        port,
-        models,
-        workerThreads,
-        maxInboundMessageBytes,
-        shutdownGrace,
-        BatchingConfig.DISABLED);
+        null,
+        null);
   }
 }

@@ -1,35 +1,35 @@
 package io.infergate.infer.modelserver.config;
 
-import static java.util.Objects.requireNonNull;
-
+import io.infergate.infer.observability.config.Durations;
 import java.time.Duration;
 
 /**
- * How the model repository is kept in step with its directory.
+ * How the model repository is kept in step with its directory. Absent values take their defaults.
  *
  * @param pollInterval how often the directory is scanned for new, changed and removed versions and
- *     for edited {@code model.yaml} files; zero loads once at start and never looks again
+ *     for edited {@code model.yaml} files; zero loads once at start and never looks again (default:
+ *     TF Serving's one second)
  * @param warmupRuns model runs per warm-up batch size before a newly loaded version is marked ready
  *     (the first runs of a TensorFlow session allocate and pick kernels); zero skips warm-up
+ *     (default: 2)
  */
-public record RepositoryConfig(Duration pollInterval, int warmupRuns) {
+public record RepositoryConfig(Duration pollInterval, Integer warmupRuns) {
 
   /** The most warm-up runs per batch size that may be configured. */
   public static final int WARMUP_RUNS_LIMIT = 100;
 
   /** TF Serving's one-second file-system poll, and two warm-up runs per batch size. */
-  public static final RepositoryConfig DEFAULT = new RepositoryConfig(Duration.ofSeconds(1), 2);
+  public static final RepositoryConfig DEFAULT = new RepositoryConfig(null, null);
 
   public RepositoryConfig {
-    requireNonNull(pollInterval, "pollInterval");
-    if (pollInterval.isNegative()) {
-      throw new IllegalArgumentException(
-          "pollInterval: " + pollInterval + " (expected: a duration >= 0)");
-    }
-    if (warmupRuns < 0 || warmupRuns > WARMUP_RUNS_LIMIT) {
-      throw new IllegalArgumentException(
-          "warmupRuns: " + warmupRuns + " (expected: an integer in 0.." + WARMUP_RUNS_LIMIT + ")");
-    }
+    pollInterval = pollInterval == null ? Duration.ofSeconds(1) : pollInterval;
+    warmupRuns = warmupRuns == null ? 2 : warmupRuns;
+    new Problems()
+        .check(
+            !pollInterval.isNegative(),
+            "pollInterval: " + Durations.format(pollInterval) + " (expected: a duration >= 0s)")
+        .range("warmupRuns", warmupRuns, 0, WARMUP_RUNS_LIMIT)
+        .throwIfAny();
   }
 
   /** Whether the directory is watched after start. */

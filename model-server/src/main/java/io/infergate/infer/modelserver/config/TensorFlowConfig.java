@@ -1,12 +1,11 @@
 package io.infergate.infer.modelserver.config;
 
-import static java.util.Objects.requireNonNull;
-
 import java.util.regex.Pattern;
 
 /**
  * The TensorFlow session options every loaded model version gets. The GPU options matter only on
  * the {@code gpu} build profile (TensorFlow's GPU native library); the CPU library ignores them.
+ * Absent values take the defaults of {@link #DEFAULT}.
  *
  * @param interOpThreads threads that run independent ops in parallel; -1 runs every op in the
  *     calling thread (calls are already parallel across the server's workers), 0 lets TensorFlow
@@ -20,10 +19,10 @@ import java.util.regex.Pattern;
  *     {@code 0,1}; empty means all
  */
 public record TensorFlowConfig(
-    int interOpThreads,
-    int intraOpThreads,
-    boolean gpuAllowGrowth,
-    double gpuMemoryFraction,
+    Integer interOpThreads,
+    Integer intraOpThreads,
+    Boolean gpuAllowGrowth,
+    Double gpuMemoryFraction,
     String gpuVisibleDevices) {
 
   /** CUDA device indexes separated by commas. */
@@ -36,35 +35,25 @@ public record TensorFlowConfig(
    * Every op in the calling worker thread with single-threaded kernels: measured fastest for the
    * small models we serve (see docs/benchmarks.md); GPU memory grows as needed on all devices.
    */
-  public static final TensorFlowConfig DEFAULT = new TensorFlowConfig(-1, 1, true, 0, "");
+  public static final TensorFlowConfig DEFAULT = new TensorFlowConfig(null, null, null, null, null);
 
   public TensorFlowConfig {
-    requireNonNull(gpuVisibleDevices, "gpuVisibleDevices");
-    if (interOpThreads < -1 || interOpThreads > THREADS_LIMIT) {
-      throw new IllegalArgumentException(
-          "interOpThreads: "
-              + interOpThreads
-              + " (expected: an integer in -1.."
-              + THREADS_LIMIT
-              + ")");
-    }
-    if (intraOpThreads < 0 || intraOpThreads > THREADS_LIMIT) {
-      throw new IllegalArgumentException(
-          "intraOpThreads: "
-              + intraOpThreads
-              + " (expected: an integer in 0.."
-              + THREADS_LIMIT
-              + ")");
-    }
-    if (!(gpuMemoryFraction >= 0 && gpuMemoryFraction <= 1)) {
-      throw new IllegalArgumentException(
-          "gpuMemoryFraction: " + gpuMemoryFraction + " (expected: a number in 0..1)");
-    }
-    if (!DEVICE_LIST.matcher(gpuVisibleDevices).matches()) {
-      throw new IllegalArgumentException(
-          "gpuVisibleDevices: "
-              + gpuVisibleDevices
-              + " (expected: CUDA device indexes such as 0 or 0,1)");
-    }
+    interOpThreads = interOpThreads == null ? -1 : interOpThreads;
+    intraOpThreads = intraOpThreads == null ? 1 : intraOpThreads;
+    gpuAllowGrowth = gpuAllowGrowth == null || gpuAllowGrowth;
+    gpuMemoryFraction = gpuMemoryFraction == null ? 0 : gpuMemoryFraction;
+    gpuVisibleDevices = gpuVisibleDevices == null ? "" : gpuVisibleDevices.trim();
+    new Problems()
+        .range("interOpThreads", interOpThreads, -1, THREADS_LIMIT)
+        .range("intraOpThreads", intraOpThreads, 0, THREADS_LIMIT)
+        .check(
+            gpuMemoryFraction >= 0 && gpuMemoryFraction <= 1,
+            "gpuMemoryFraction: " + gpuMemoryFraction + " (expected: a number in 0..1)")
+        .check(
+            DEVICE_LIST.matcher(gpuVisibleDevices).matches(),
+            "gpuVisibleDevices: "
+                + gpuVisibleDevices
+                + " (expected: CUDA device indexes such as 0 or 0,1)")
+        .throwIfAny();
   }
 }

@@ -2,12 +2,14 @@ package io.infergate.infer.modelserver.grpc;
 
 import static java.util.Objects.requireNonNull;
 
-import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import io.infergate.infer.modelserver.backend.HostTensor;
-import io.infergate.infer.modelserver.backend.TensorFlowModel;
+import io.infergate.infer.modelserver.backend.InferenceException;
+import io.infergate.infer.modelserver.backend.LoadedModel;
 import io.infergate.infer.modelserver.backend.TensorSpec;
-import io.infergate.infer.modelserver.repository.ModelRepository;
+import io.infergate.infer.modelserver.inference.InferenceCall;
+import io.infergate.infer.modelserver.inference.InferencePath;
+import io.infergate.infer.modelserver.inference.ModelResolver;
 import io.infergate.infer.modelserver.repository.ServedModel;
 import io.infergate.infer.modelserver.repository.ServedVersion;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
@@ -36,27 +38,21 @@ public final class OipInferenceService
   /** The {@code platform} Triton reports for TensorFlow SavedModels. */
   static final String PLATFORM = "tensorflow_savedmodel";
 
+  private final InferencePath inference;
   private final ModelResolver resolver;
-  private final WorkerQueue workers;
   private final ServerMetadataResponse serverMetadata;
   private final BooleanSupplier ready;
 
   /**
-   * @param models where calls find their models (and batched versions their batchers)
-   * @param workers where unbatched models run; gRPC itself calls this service on its event loops,
-   *     so a call costs one hand-off to a worker and none back
+   * @param inference where ModelInfer calls go, and metadata calls find their models
    * @param serverName and {@code serverVersion}: what ServerMetadata reports
    * @param ready false while the server is draining, so ServerReady tells load balancers to stop
    *     sending
    */
   public OipInferenceService(
-      ModelRepository models,
-      WorkerQueue workers,
-      String serverName,
-      String serverVersion,
-      BooleanSupplier ready) {
-    this.resolver = new ModelResolver(models);
-    this.workers = requireNonNull(workers, "workers");
+      InferencePath inference, String serverName, String serverVersion, BooleanSupplier ready) {
+    this.inference = requireNonNull(inference, "inference");
+    this.resolver = inference.models();
     this.serverMetadata =
         ServerMetadataResponse.newBuilder().setName(serverName).setVersion(serverVersion).build();
     this.ready = requireNonNull(ready, "ready");
@@ -90,7 +86,7 @@ public final class OipInferenceService
       ServedModel model = resolver.model(request.getName(), "name");
       ModelResolver.version(model, request.getVersion());
       modelReady = ready.getAsBoolean();
-    } catch (Statuses.Rejection notReady) {
+    } catch (InferenceException notReady) {
       modelReady = false;
     }
     observer.onNext(ModelReadyResponse.newBuilder().setReady(modelReady).build());
@@ -106,8 +102,8 @@ public final class OipInferenceService
       ModelMetadataResponse.Builder response =
           ModelMetadataResponse.newBuilder().setName(model.name()).setPlatform(PLATFORM);
       model.versions().keySet().forEach(v -> response.addVersions(Long.toString(v)));
-      version.tensorFlow().inputs().forEach(spec -> response.addInputs(metadata(spec)));
-      version.tensorFlow().outputs().forEach(spec -> response.addOutputs(metadata(spec)));
+      version.loaded().inputs().forEach(spec -> response.addInputs(metadata(spec)));
+      version.loaded().outputs().forEach(spec -> response.addOutputs(metadata(spec)));
       observer.onNext(response.build());
       observer.onCompleted();
     } catch (RuntimeException e) {
@@ -116,73 +112,12 @@ public final class OipInferenceService
   }
 
   /**
-   * Runs the call at once, or, for a batched model version, queues it and answers from the batch
-   * (without holding this thread while it waits). The version stays acquired until the answer.
+   * Runs the call on a worker, or, for a batched model version, queues it and answers from the
+   * batch, without holding this thread while it waits (see {@link InferenceCall}).
    */
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
-    ServedVersion version;
-    try {
-      version = resolver.acquire(request.getModelName(), "model_name", request.getModelVersion());
-    } catch (RuntimeException e) {
-      Statuses.reply(observer, e);
-      return;
-    }
-    try {
-      TensorFlowModel tensorFlow = version.tensorFlow();
-      HostTensor[] feeds = OipTensors.decodeInputs(request, version.model(), tensorFlow.inputs());
-      int[] fetch = OipTensors.requestedOutputs(request, version.model(), tensorFlow.outputs());
-      if (version.batcher() != null) {
-        new QueuedInfer(feeds, fetch, observer, Context.current(), request, version).submit();
-        return;
-      }
-      workers.submit(() -> runAndReply(request, version, feeds, fetch, observer));
-    } catch (RuntimeException e) {
-      version.release();
-      Statuses.reply(observer, e);
-    }
-  }
-
-  private static void runAndReply(
-      ModelInferRequest request,
-      ServedVersion version,
-      HostTensor[] feeds,
-      int[] fetch,
-      StreamObserver<ModelInferResponse> observer) {
-    ModelInferResponse response;
-    try {
-      response = response(request, version, fetch, version.tensorFlow().run(feeds, fetch));
-    } catch (RuntimeException e) {
-      version.release();
-      Statuses.reply(observer, e);
-      return;
-    }
-    version.release();
-    observer.onNext(response);
-    observer.onCompleted();
-  }
-
-  private static ModelInferResponse response(
-      ModelInferRequest request, ServedVersion version, int[] fetch, HostTensor[] results) {
-    List<TensorSpec> outputs = version.tensorFlow().outputs();
-    ModelInferResponse.Builder response =
-        ModelInferResponse.newBuilder()
-            .setModelName(version.model())
-            .setModelVersion(Long.toString(version.number()))
-            .setId(request.getId());
-    // Raw in, raw out: what KServe intends and what Triton's clients rely on.
-    boolean raw = request.getRawInputContentsCount() > 0;
-    for (int i = 0; i < fetch.length; i++) {
-      HostTensor result = results[i];
-      var output = OipTensors.outputHeader(outputs.get(fetch[i]).name(), result);
-      if (raw) {
-        response.addRawOutputContents(OipTensors.rawContents(result));
-      } else {
-        output.setContents(OipTensors.typedContents(result));
-      }
-      response.addOutputs(output);
-    }
-    return response.build();
+    inference.submit(new Infer(request, observer));
   }
 
   private static TensorMetadata metadata(TensorSpec spec) {
@@ -194,28 +129,52 @@ public final class OipInferenceService
     return metadata.build();
   }
 
-  /** A ModelInfer call waiting for its batch. */
-  private static final class QueuedInfer extends QueuedCall<ModelInferResponse> {
+  /** One ModelInfer call: which version it names, its tensors, and its answer. */
+  private static final class Infer extends GrpcCall<ModelInferResponse> {
     private final ModelInferRequest request;
-    private final ServedVersion version;
-    private final int[] fetch;
 
-    QueuedInfer(
-        HostTensor[] feeds,
-        int[] fetch,
-        StreamObserver<ModelInferResponse> observer,
-        Context context,
-        ModelInferRequest request,
-        ServedVersion version) {
-      super(feeds, fetch, observer, context, version);
+    Infer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+      super(observer);
       this.request = request;
-      this.version = version;
-      this.fetch = fetch;
     }
 
     @Override
-    ModelInferResponse response(HostTensor[] outputs) {
-      return OipInferenceService.response(request, version, fetch, outputs);
+    protected ServedVersion acquire(ModelResolver models) {
+      return models.acquire(request.getModelName(), "model_name", request.getModelVersion());
+    }
+
+    @Override
+    protected HostTensor[] decodeInputs(LoadedModel model) {
+      return OipTensors.decodeInputs(request, request.getModelName(), model.inputs());
+    }
+
+    @Override
+    protected int[] decodeOutputs(LoadedModel model) {
+      return OipTensors.requestedOutputs(request, request.getModelName(), model.outputs());
+    }
+
+    @Override
+    protected ModelInferResponse response(ServedVersion version, HostTensor[] results) {
+      List<TensorSpec> outputs = version.loaded().outputs();
+      int[] fetch = fetch();
+      ModelInferResponse.Builder response =
+          ModelInferResponse.newBuilder()
+              .setModelName(version.model())
+              .setModelVersion(Long.toString(version.number()))
+              .setId(request.getId());
+      // Raw in, raw out: what KServe intends and what Triton's clients rely on.
+      boolean raw = request.getRawInputContentsCount() > 0;
+      for (int i = 0; i < fetch.length; i++) {
+        HostTensor result = results[i];
+        var output = OipTensors.outputHeader(outputs.get(fetch[i]).name(), result);
+        if (raw) {
+          response.addRawOutputContents(OipTensors.rawContents(result));
+        } else {
+          output.setContents(OipTensors.typedContents(result));
+        }
+        response.addOutputs(output);
+      }
+      return response.build();
     }
   }
 }

@@ -4,15 +4,13 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.infergate.infer.modelserver.backend.ElementType;
 import io.infergate.infer.modelserver.backend.HostTensor;
+import io.infergate.infer.modelserver.backend.InferenceException;
 import io.infergate.infer.modelserver.backend.Shapes;
 import io.infergate.infer.modelserver.backend.TensorSpec;
 import io.infergate.infer.proto.oip.v2.InferTensorContents;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest.InferInputTensor;
-import io.infergate.infer.proto.oip.v2.ModelInferRequest.InferRequestedOutputTensor;
 import io.infergate.infer.proto.oip.v2.ModelInferResponse.InferOutputTensor;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -21,6 +19,69 @@ import java.util.List;
  * and people who know Triton recognise them.
  */
 final class OipTensors {
+  /** Which {@code InferTensorContents} field holds each element type. */
+  static final TypedFields<InferTensorContents, InferTensorContents.Builder> CONTENTS =
+      new TypedFields<>() {
+        @Override
+        int count(InferTensorContents contents, ElementType type) {
+          return switch (type) {
+            case FP32 -> contents.getFp32ContentsCount();
+            case FP64 -> contents.getFp64ContentsCount();
+            case INT32 -> contents.getIntContentsCount();
+            case INT64 -> contents.getInt64ContentsCount();
+            case UINT8 -> contents.getUintContentsCount();
+            case BOOL -> contents.getBoolContentsCount();
+          };
+        }
+
+        @Override
+        String field(ElementType type) {
+          return switch (type) {
+            case FP32 -> "fp32_contents";
+            case FP64 -> "fp64_contents";
+            case INT32 -> "int_contents";
+            case INT64 -> "int64_contents";
+            case UINT8 -> "uint_contents";
+            case BOOL -> "bool_contents";
+          };
+        }
+
+        @Override
+        double real(InferTensorContents contents, ElementType type, int index) {
+          return type == ElementType.FP32
+              ? contents.getFp32Contents(index)
+              : contents.getFp64Contents(index);
+        }
+
+        @Override
+        long integer(InferTensorContents contents, ElementType type, int index) {
+          return switch (type) {
+            case INT32 -> contents.getIntContents(index);
+            case INT64 -> contents.getInt64Contents(index);
+            case UINT8 -> Integer.toUnsignedLong(contents.getUintContents(index));
+            default -> contents.getBoolContents(index) ? 1 : 0;
+          };
+        }
+
+        @Override
+        void addReal(InferTensorContents.Builder contents, ElementType type, double value) {
+          if (type == ElementType.FP32) {
+            contents.addFp32Contents((float) value);
+          } else {
+            contents.addFp64Contents(value);
+          }
+        }
+
+        @Override
+        void addInteger(InferTensorContents.Builder contents, ElementType type, long value) {
+          switch (type) {
+            case INT32 -> contents.addIntContents((int) value);
+            case INT64 -> contents.addInt64Contents(value);
+            case UINT8 -> contents.addUintContents((int) value);
+            default -> contents.addBoolContents(value != 0);
+          }
+        }
+      };
 
   private OipTensors() {}
 
@@ -28,14 +89,14 @@ final class OipTensors {
    * Checks the request's inputs against {@code specs} and returns one tensor per spec, in spec
    * order.
    *
-   * @throws Statuses.Rejection INVALID_ARGUMENT naming the input and what was expected
+   * @throws InferenceException BAD_INPUT naming the input and what was expected
    */
   static HostTensor[] decodeInputs(
       ModelInferRequest request, String model, List<TensorSpec> specs) {
     int given = request.getInputsCount();
     boolean raw = request.getRawInputContentsCount() > 0;
     if (raw && request.getRawInputContentsCount() != given) {
-      throw Statuses.invalidArgument(
+      throw InferenceException.badInput(
           "raw_input_contents has "
               + request.getRawInputContentsCount()
               + " entries but the request has "
@@ -45,23 +106,24 @@ final class OipTensors {
     HostTensor[] feeds = new HostTensor[specs.size()];
     for (int i = 0; i < given; i++) {
       InferInputTensor input = request.getInputs(i);
-      int index = indexOf(specs, input.getName());
+      int index = TensorSpec.indexOf(specs, input.getName());
       if (index < 0) {
-        throw Statuses.invalidArgument(
+        throw InferenceException.badInput(
             "unexpected inference input '"
                 + input.getName()
                 + "' for model '"
                 + model
                 + "'; expected inputs: "
-                + names(specs));
+                + TensorSpec.names(specs));
       }
       if (feeds[index] != null) {
-        throw Statuses.invalidArgument("input '" + input.getName() + "' is given more than once");
+        throw InferenceException.badInput(
+            "input '" + input.getName() + "' is given more than once");
       }
       TensorSpec spec = specs.get(index);
       long[] shape = checkTypeAndShape(input, model, spec);
       if (raw && input.hasContents()) {
-        throw Statuses.invalidArgument(
+        throw InferenceException.badInput(
             "input '"
                 + input.getName()
                 + "' has contents while raw_input_contents is used; the two cannot be mixed");
@@ -72,7 +134,7 @@ final class OipTensors {
               : fromContents(input, shape, spec);
     }
     if (given != specs.size()) {
-      throw Statuses.invalidArgument(
+      throw InferenceException.badInput(
           "expected "
               + specs.size()
               + " inputs but got "
@@ -89,36 +151,21 @@ final class OipTensors {
    * Indexes into {@code outputs} of the requested outputs, or all outputs when none is requested.
    */
   static int[] requestedOutputs(ModelInferRequest request, String model, List<TensorSpec> outputs) {
-    int count = request.getOutputsCount();
-    if (count == 0) {
-      int[] all = new int[outputs.size()];
-      for (int i = 0; i < all.length; i++) {
-        all[i] = i;
-      }
-      return all;
+    if (request.getOutputsCount() == 0) {
+      return TensorSpec.all(outputs);
     }
-    int[] fetch = new int[count];
-    for (int i = 0; i < count; i++) {
-      InferRequestedOutputTensor requested = request.getOutputs(i);
-      int index = indexOf(outputs, requested.getName());
-      if (index < 0) {
-        throw Statuses.invalidArgument(
+    return Outputs.select(
+        outputs,
+        request.getOutputsCount(),
+        i -> request.getOutputs(i).getName(),
+        name ->
             "unexpected inference output '"
-                + requested.getName()
+                + name
                 + "' for model '"
                 + model
                 + "'; outputs: "
-                + names(outputs));
-      }
-      for (int j = 0; j < i; j++) {
-        if (fetch[j] == index) {
-          throw Statuses.invalidArgument(
-              "output '" + requested.getName() + "' is requested more than once");
-        }
-      }
-      fetch[i] = index;
-    }
-    return fetch;
+                + TensorSpec.names(outputs),
+        name -> "output '" + name + "' is requested more than once");
   }
 
   /** The output's header (name, datatype, shape) without data. */
@@ -138,48 +185,15 @@ final class OipTensors {
 
   /** The typed contents field that matches the tensor's element type. */
   static InferTensorContents typedContents(HostTensor tensor) {
-    ByteBuffer data = tensor.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    int count = (int) tensor.elementCount();
     InferTensorContents.Builder contents = InferTensorContents.newBuilder();
-    switch (tensor.type()) {
-      case FP32 -> {
-        for (int i = 0; i < count; i++) {
-          contents.addFp32Contents(data.getFloat(i * 4));
-        }
-      }
-      case FP64 -> {
-        for (int i = 0; i < count; i++) {
-          contents.addFp64Contents(data.getDouble(i * 8));
-        }
-      }
-      case INT32 -> {
-        for (int i = 0; i < count; i++) {
-          contents.addIntContents(data.getInt(i * 4));
-        }
-      }
-      case INT64 -> {
-        for (int i = 0; i < count; i++) {
-          contents.addInt64Contents(data.getLong(i * 8));
-        }
-      }
-      case UINT8 -> {
-        for (int i = 0; i < count; i++) {
-          contents.addUintContents(data.get(i) & 0xff);
-        }
-      }
-      case BOOL -> {
-        for (int i = 0; i < count; i++) {
-          contents.addBoolContents(data.get(i) != 0);
-        }
-      }
-    }
+    CONTENTS.encode(tensor, contents);
     return contents.build();
   }
 
   private static long[] checkTypeAndShape(InferInputTensor input, String model, TensorSpec spec) {
     ElementType type = ElementType.fromProtocolName(input.getDatatype());
     if (type == null) {
-      throw Statuses.invalidArgument(
+      throw InferenceException.badInput(
           "input '"
               + input.getName()
               + "': datatype '"
@@ -187,7 +201,7 @@ final class OipTensors {
               + "' is not one this server serves (BOOL, UINT8, INT32, INT64, FP32, FP64)");
     }
     if (type != spec.type()) {
-      throw Statuses.invalidArgument(
+      throw InferenceException.badInput(
           "inference input '"
               + input.getName()
               + "' data-type is '"
@@ -200,7 +214,7 @@ final class OipTensors {
     }
     long[] shape = shapeOf(input);
     if (!spec.accepts(shape) || Shapes.byteSize(shape, type) < 0) {
-      throw Statuses.invalidArgument(
+      throw InferenceException.badInput(
           "unexpected shape for input '"
               + input.getName()
               + "' for model '"
@@ -217,7 +231,7 @@ final class OipTensors {
       InferInputTensor input, long[] shape, String model, TensorSpec spec, ByteString bytes) {
     int expected = Shapes.byteSize(shape, spec.type());
     if (bytes.size() != expected) {
-      throw Statuses.invalidArgument(
+      throw InferenceException.badInput(
           "input byte size mismatch for input '"
               + input.getName()
               + "' for model '"
@@ -233,9 +247,9 @@ final class OipTensors {
   private static HostTensor fromContents(InferInputTensor input, long[] shape, TensorSpec spec) {
     int count = (int) Shapes.elementCount(shape);
     InferTensorContents contents = input.getContents();
-    int given = typedCount(contents, spec.type());
+    int given = CONTENTS.count(contents, spec.type());
     if (given != count) {
-      throw Statuses.invalidArgument(
+      throw InferenceException.badInput(
           "input '"
               + input.getName()
               + "': shape "
@@ -245,82 +259,14 @@ final class OipTensors {
               + " "
               + spec.type()
               + " elements in contents."
-              + typedField(spec.type())
+              + CONTENTS.field(spec.type())
               + ", got "
               + given
               + (given == 0 && contents.getSerializedSize() > 0
                   ? " (data is in another contents field)"
                   : ""));
     }
-    ByteBuffer data =
-        ByteBuffer.allocate(count * spec.type().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
-    switch (spec.type()) {
-      case FP32 -> {
-        for (int i = 0; i < count; i++) {
-          data.putFloat(contents.getFp32Contents(i));
-        }
-      }
-      case FP64 -> {
-        for (int i = 0; i < count; i++) {
-          data.putDouble(contents.getFp64Contents(i));
-        }
-      }
-      case INT32 -> {
-        for (int i = 0; i < count; i++) {
-          data.putInt(contents.getIntContents(i));
-        }
-      }
-      case INT64 -> {
-        for (int i = 0; i < count; i++) {
-          data.putLong(contents.getInt64Contents(i));
-        }
-      }
-      case UINT8 -> {
-        for (int i = 0; i < count; i++) {
-          int value = contents.getUintContents(i);
-          if (value < 0 || value > 255) {
-            throw Statuses.invalidArgument(
-                "input '"
-                    + input.getName()
-                    + "': UINT8 element "
-                    + i
-                    + " is "
-                    + Integer.toUnsignedString(value)
-                    + ", outside 0..255");
-          }
-          data.put((byte) value);
-        }
-      }
-      case BOOL -> {
-        for (int i = 0; i < count; i++) {
-          data.put(contents.getBoolContents(i) ? (byte) 1 : (byte) 0);
-        }
-      }
-    }
-    data.flip();
-    return new HostTensor(spec.type(), shape, data);
-  }
-
-  private static int typedCount(InferTensorContents contents, ElementType type) {
-    return switch (type) {
-      case FP32 -> contents.getFp32ContentsCount();
-      case FP64 -> contents.getFp64ContentsCount();
-      case INT32 -> contents.getIntContentsCount();
-      case INT64 -> contents.getInt64ContentsCount();
-      case UINT8 -> contents.getUintContentsCount();
-      case BOOL -> contents.getBoolContentsCount();
-    };
-  }
-
-  private static String typedField(ElementType type) {
-    return switch (type) {
-      case FP32 -> "fp32_contents";
-      case FP64 -> "fp64_contents";
-      case INT32 -> "int_contents";
-      case INT64 -> "int64_contents";
-      case UINT8 -> "uint_contents";
-      case BOOL -> "bool_contents";
-    };
+    return CONTENTS.decode(contents, spec.type(), shape, count, input.getName());
   }
 
   private static long[] shapeOf(InferInputTensor input) {
@@ -329,19 +275,6 @@ final class OipTensors {
       shape[i] = input.getShape(i);
     }
     return shape;
-  }
-
-  private static int indexOf(List<TensorSpec> specs, String name) {
-    for (int i = 0; i < specs.size(); i++) {
-      if (specs.get(i).name().equals(name)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static String names(List<TensorSpec> specs) {
-    return specs.stream().map(TensorSpec::name).toList().toString();
   }
 
   private static String missing(List<TensorSpec> specs, HostTensor[] feeds) {

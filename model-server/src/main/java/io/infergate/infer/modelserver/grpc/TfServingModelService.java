@@ -1,7 +1,8 @@
 package io.infergate.infer.modelserver.grpc;
 
 import io.grpc.stub.StreamObserver;
-import io.infergate.infer.modelserver.repository.ModelRepository;
+import io.infergate.infer.modelserver.backend.InferenceException;
+import io.infergate.infer.modelserver.inference.ModelResolver;
 import io.infergate.infer.modelserver.repository.ServedModel;
 import io.infergate.infer.modelserver.repository.VersionState;
 import io.infergate.infer.proto.tfserving.GetModelStatusRequest;
@@ -21,8 +22,11 @@ public final class TfServingModelService extends ModelServiceGrpc.ModelServiceIm
 
   private final ModelResolver resolver;
 
-  public TfServingModelService(ModelRepository models) {
-    this.resolver = new ModelResolver(models);
+  /**
+   * @param models where calls find their models
+   */
+  public TfServingModelService(ModelResolver models) {
+    this.resolver = models;
   }
 
   @Override
@@ -41,7 +45,8 @@ public final class TfServingModelService extends ModelServiceGrpc.ModelServiceIm
           }
         }
         if (response.getModelVersionStatusCount() == 0) {
-          throw Statuses.notFound("model '" + model.name() + "' version " + version + " not found");
+          throw InferenceException.notFound(
+              "model '" + model.name() + "' version " + version + " not found");
         }
       } else {
         model.states().forEach(state -> response.addModelVersionStatus(status(state)));
@@ -57,7 +62,7 @@ public final class TfServingModelService extends ModelServiceGrpc.ModelServiceIm
     if (spec.getVersionChoiceCase() == ModelSpec.VersionChoiceCase.VERSION_LABEL) {
       Long labelled = model.labelled(spec.getVersionLabel());
       if (labelled == null) {
-        throw Statuses.notFound(
+        throw InferenceException.notFound(
             "model '"
                 + model.name()
                 + "' has no version labelled '"
@@ -68,7 +73,8 @@ public final class TfServingModelService extends ModelServiceGrpc.ModelServiceIm
     }
     long version = spec.getVersion().getValue();
     if (version <= 0) {
-      throw Statuses.notFound("model '" + model.name() + "' version " + version + " not found");
+      throw InferenceException.notFound(
+          "model '" + model.name() + "' version " + version + " not found");
     }
     return version;
   }

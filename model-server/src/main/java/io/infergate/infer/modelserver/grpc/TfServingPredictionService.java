@@ -4,12 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Int64Value;
-import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import io.infergate.infer.modelserver.backend.HostTensor;
+import io.infergate.infer.modelserver.backend.InferenceException;
+import io.infergate.infer.modelserver.backend.LoadedModel;
 import io.infergate.infer.modelserver.backend.TensorFlowModel;
 import io.infergate.infer.modelserver.backend.TensorSpec;
-import io.infergate.infer.modelserver.repository.ModelRepository;
+import io.infergate.infer.modelserver.inference.InferenceCall;
+import io.infergate.infer.modelserver.inference.InferencePath;
+import io.infergate.infer.modelserver.inference.ModelResolver;
 import io.infergate.infer.modelserver.repository.ServedModel;
 import io.infergate.infer.modelserver.repository.ServedVersion;
 import io.infergate.infer.proto.tfserving.GetModelMetadataRequest;
@@ -20,9 +23,6 @@ import io.infergate.infer.proto.tfserving.PredictResponse;
 import io.infergate.infer.proto.tfserving.PredictionServiceGrpc;
 import io.infergate.infer.proto.tfserving.SignatureDefMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
-import org.tensorflow.proto.TensorProto;
 
 /**
  * {@code tensorflow.serving.PredictionService}: Predict and GetModelMetadata, with TF Serving's
@@ -32,67 +32,24 @@ public final class TfServingPredictionService
     extends PredictionServiceGrpc.PredictionServiceImplBase {
   private static final String SIGNATURE_DEF_FIELD = "signature_def";
 
+  private final InferencePath inference;
   private final ModelResolver resolver;
-  private final WorkerQueue workers;
 
   /**
-   * @param models where calls find their models (and batched versions their batchers)
-   * @param workers where unbatched models run (gRPC calls this service on its event loops)
+   * @param inference where Predict calls go, and metadata calls find their models
    */
-  public TfServingPredictionService(ModelRepository models, WorkerQueue workers) {
-    this.resolver = new ModelResolver(models);
-    this.workers = requireNonNull(workers, "workers");
+  public TfServingPredictionService(InferencePath inference) {
+    this.inference = requireNonNull(inference, "inference");
+    this.resolver = inference.models();
   }
 
   /**
-   * Runs the call at once, or, for a batched model version, queues it and answers from the batch
-   * (without holding this thread while it waits). The version stays acquired until the answer.
+   * Runs the call on a worker, or, for a batched model version, queues it and answers from the
+   * batch, without holding this thread while it waits (see {@link InferenceCall}).
    */
   @Override
   public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
-    ServedVersion version;
-    try {
-      String signature = request.getModelSpec().getSignatureName();
-      if (!signature.isEmpty() && !signature.equals(TensorFlowModel.DEFAULT_SIGNATURE)) {
-        resolve(request.getModelSpec()); // an unknown model is reported first, as TF Serving does
-        throw Statuses.failedPrecondition("Serving signature key \"" + signature + "\" not found.");
-      }
-      version = acquire(request.getModelSpec());
-    } catch (RuntimeException e) {
-      Statuses.reply(observer, e);
-      return;
-    }
-    try {
-      TensorFlowModel model = version.tensorFlow();
-      HostTensor[] feeds = decodeInputs(request.getInputsMap(), model.inputs());
-      int[] fetch = outputFilter(request, model.outputs());
-      if (version.batcher() != null) {
-        new QueuedPredict(feeds, fetch, observer, Context.current(), version).submit();
-        return;
-      }
-      workers.submit(() -> runAndReply(version, feeds, fetch, observer));
-    } catch (RuntimeException e) {
-      version.release();
-      Statuses.reply(observer, e);
-    }
-  }
-
-  private static void runAndReply(
-      ServedVersion version,
-      HostTensor[] feeds,
-      int[] fetch,
-      StreamObserver<PredictResponse> observer) {
-    PredictResponse response;
-    try {
-      response = response(version, fetch, version.tensorFlow().run(feeds, fetch));
-    } catch (RuntimeException e) {
-      version.release();
-      Statuses.reply(observer, e);
-      return;
-    }
-    version.release();
-    observer.onNext(response);
-    observer.onCompleted();
+    inference.submit(new Predict(request, observer));
   }
 
   @Override
@@ -100,19 +57,18 @@ public final class TfServingPredictionService
       GetModelMetadataRequest request, StreamObserver<GetModelMetadataResponse> observer) {
     try {
       if (request.getMetadataFieldCount() == 0) {
-        throw Statuses.invalidArgument(
+        throw InferenceException.badInput(
             "GetModelMetadataRequest must specify at least one metadata_field");
       }
       for (String field : request.getMetadataFieldList()) {
         if (!SIGNATURE_DEF_FIELD.equals(field)) {
-          throw Statuses.invalidArgument("Metadata field " + field + " is not supported");
+          throw InferenceException.badInput("Metadata field " + field + " is not supported");
         }
       }
-      ServedVersion version = resolve(request.getModelSpec());
+      ServedVersion version = resolve(resolver, request.getModelSpec());
       SignatureDefMap signatures =
           SignatureDefMap.newBuilder()
-              .putSignatureDef(
-                  TensorFlowModel.DEFAULT_SIGNATURE, version.tensorFlow().signatureDef())
+              .putSignatureDef(TensorFlowModel.DEFAULT_SIGNATURE, version.loaded().signatureDef())
               .build();
       observer.onNext(
           GetModelMetadataResponse.newBuilder()
@@ -125,26 +81,10 @@ public final class TfServingPredictionService
     }
   }
 
-  private static PredictResponse response(
-      ServedVersion version, int[] fetch, HostTensor[] results) {
-    List<TensorSpec> outputs = version.tensorFlow().outputs();
-    PredictResponse.Builder response = PredictResponse.newBuilder();
-    for (int i = 0; i < fetch.length; i++) {
-      response.putOutputs(outputs.get(fetch[i]).name(), TfTensors.encode(results[i]));
-    }
-    return response.setModelSpec(answeredSpec(version)).build();
-  }
-
   /** The version a spec names, without a reference (metadata only). */
-  private ServedVersion resolve(ModelSpec spec) {
-    ServedModel model = resolver.model(spec.getName(), "model_spec.name");
+  private static ServedVersion resolve(ModelResolver models, ModelSpec spec) {
+    ServedModel model = models.model(spec.getName(), "model_spec.name");
     return ModelResolver.version(model, version(spec, model.name()), label(spec));
-  }
-
-  /** The version a spec names, acquired for one call. */
-  private ServedVersion acquire(ModelSpec spec) {
-    String name = resolver.model(spec.getName(), "model_spec.name").name();
-    return resolver.acquire(name, "model_spec.name", version(spec, name), label(spec));
   }
 
   /** The spec's version number; 0 (the newest) when it names none or a label. */
@@ -154,7 +94,7 @@ public final class TfServingPredictionService
     }
     long version = spec.getVersion().getValue();
     if (version <= 0) {
-      throw Statuses.notFound("model '" + model + "' version " + version + " not found");
+      throw InferenceException.notFound("model '" + model + "' version " + version + " not found");
     }
     return version;
   }
@@ -165,74 +105,6 @@ public final class TfServingPredictionService
         : null;
   }
 
-  static HostTensor[] decodeInputs(Map<String, TensorProto> given, List<TensorSpec> specs) {
-    boolean complete = given.size() == specs.size();
-    for (TensorSpec spec : specs) {
-      complete &= given.containsKey(spec.name());
-    }
-    if (!complete) {
-      TreeSet<String> extra = new TreeSet<>(given.keySet());
-      TreeSet<String> missing = new TreeSet<>();
-      for (TensorSpec spec : specs) {
-        extra.remove(spec.name());
-        if (!given.containsKey(spec.name())) {
-          missing.add(spec.name());
-        }
-      }
-      throw Statuses.invalidArgument(
-          "input size does not match signature: "
-              + given.size()
-              + "!="
-              + specs.size()
-              + " len({"
-              + String.join(",", given.keySet())
-              + "}) != len({"
-              + String.join(",", specs.stream().map(TensorSpec::name).toList())
-              + "}). Sent extra: {"
-              + String.join(",", extra)
-              + "}. Missing but required: {"
-              + String.join(",", missing)
-              + "}.");
-    }
-    HostTensor[] feeds = new HostTensor[specs.size()];
-    for (int i = 0; i < feeds.length; i++) {
-      TensorSpec spec = specs.get(i);
-      feeds[i] = TfTensors.decode(given.get(spec.name()), spec, i);
-    }
-    return feeds;
-  }
-
-  private static int[] outputFilter(PredictRequest request, List<TensorSpec> outputs) {
-    int count = request.getOutputFilterCount();
-    if (count == 0) {
-      int[] all = new int[outputs.size()];
-      for (int i = 0; i < all.length; i++) {
-        all[i] = i;
-      }
-      return all;
-    }
-    int[] fetch = new int[count];
-    for (int i = 0; i < count; i++) {
-      String alias = request.getOutputFilter(i);
-      int index = -1;
-      for (int j = 0; j < outputs.size(); j++) {
-        if (outputs.get(j).name().equals(alias)) {
-          index = j;
-        }
-      }
-      if (index < 0) {
-        throw Statuses.invalidArgument("output tensor alias not found in signature: " + alias);
-      }
-      for (int j = 0; j < i; j++) {
-        if (fetch[j] == index) {
-          throw Statuses.invalidArgument("duplicate output tensor alias: " + alias);
-        }
-      }
-      fetch[i] = index;
-    }
-    return fetch;
-  }
-
   private static ModelSpec answeredSpec(ServedVersion version) {
     return ModelSpec.newBuilder()
         .setName(version.model())
@@ -241,25 +113,49 @@ public final class TfServingPredictionService
         .build();
   }
 
-  /** A Predict call waiting for its batch. */
-  private static final class QueuedPredict extends QueuedCall<PredictResponse> {
-    private final ServedVersion version;
-    private final int[] fetch;
+  /** One Predict call: which version it names, its tensors, and its answer. */
+  private static final class Predict extends GrpcCall<PredictResponse> {
+    private final PredictRequest request;
 
-    QueuedPredict(
-        HostTensor[] feeds,
-        int[] fetch,
-        StreamObserver<PredictResponse> observer,
-        Context context,
-        ServedVersion version) {
-      super(feeds, fetch, observer, context, version);
-      this.version = version;
-      this.fetch = fetch;
+    Predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
+      super(observer);
+      this.request = request;
+    }
+
+    /** An unknown model is reported before an unknown signature, as TF Serving does. */
+    @Override
+    protected ServedVersion acquire(ModelResolver models) {
+      ModelSpec spec = request.getModelSpec();
+      String signature = spec.getSignatureName();
+      if (!signature.isEmpty() && !signature.equals(TensorFlowModel.DEFAULT_SIGNATURE)) {
+        resolve(models, spec);
+        throw InferenceException.of(
+            InferenceException.Kind.FAILED_PRECONDITION,
+            "Serving signature key \"" + signature + "\" not found.");
+      }
+      String name = models.model(spec.getName(), "model_spec.name").name();
+      return models.acquire(name, "model_spec.name", version(spec, name), label(spec));
     }
 
     @Override
-    PredictResponse response(HostTensor[] outputs) {
-      return TfServingPredictionService.response(version, fetch, outputs);
+    protected HostTensor[] decodeInputs(LoadedModel model) {
+      return TfTensors.decodeInputs(request.getInputsMap(), model.inputs());
+    }
+
+    @Override
+    protected int[] decodeOutputs(LoadedModel model) {
+      return TfTensors.outputFilter(request, model.outputs());
+    }
+
+    @Override
+    protected PredictResponse response(ServedVersion version, HostTensor[] results) {
+      List<TensorSpec> outputs = version.loaded().outputs();
+      int[] fetch = fetch();
+      PredictResponse.Builder response = PredictResponse.newBuilder();
+      for (int i = 0; i < fetch.length; i++) {
+        response.putOutputs(outputs.get(fetch[i]).name(), TfTensors.encode(results[i]));
+      }
+      return response.setModelSpec(answeredSpec(version)).build();
     }
   }
 }

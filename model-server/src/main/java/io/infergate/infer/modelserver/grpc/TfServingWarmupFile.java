@@ -2,8 +2,9 @@ package io.infergate.infer.modelserver.grpc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.infergate.infer.modelserver.backend.HostTensor;
+import io.infergate.infer.modelserver.backend.InferenceException;
+import io.infergate.infer.modelserver.backend.LoadedModel;
 import io.infergate.infer.modelserver.backend.ModelLoadException;
-import io.infergate.infer.modelserver.backend.TensorFlowModel;
 import io.infergate.infer.modelserver.backend.TfRecords;
 import io.infergate.infer.modelserver.repository.WarmupRequests;
 import io.infergate.infer.proto.tfserving.PredictRequest;
@@ -28,7 +29,7 @@ public final class TfServingWarmupFile implements WarmupRequests {
   public static final int MAX_RECORDS = 1000;
 
   @Override
-  public List<HostTensor[]> read(Path versionDir, TensorFlowModel model) {
+  public List<HostTensor[]> read(Path versionDir, LoadedModel model) {
     Path file = versionDir.resolve(PATH);
     if (!Files.isRegularFile(file)) {
       return List.of();
@@ -46,7 +47,7 @@ public final class TfServingWarmupFile implements WarmupRequests {
     return requests;
   }
 
-  private static HostTensor[] feeds(Path file, int index, byte[] record, TensorFlowModel model) {
+  private static HostTensor[] feeds(Path file, int index, byte[] record, LoadedModel model) {
     String where = file + ": record " + index + ": ";
     PredictionLog log;
     try {
@@ -59,8 +60,8 @@ public final class TfServingWarmupFile implements WarmupRequests {
     }
     PredictRequest request = log.getPredictLog().getRequest();
     try {
-      return TfServingPredictionService.decodeInputs(request.getInputsMap(), model.inputs());
-    } catch (Statuses.Rejection e) {
+      return TfTensors.decodeInputs(request.getInputsMap(), model.inputs());
+    } catch (InferenceException e) {
       throw new ModelLoadException(where + e.getMessage(), e);
     }
   }

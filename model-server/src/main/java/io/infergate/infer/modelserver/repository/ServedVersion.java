@@ -2,7 +2,7 @@ package io.infergate.infer.modelserver.repository;
 
 import static java.util.Objects.requireNonNull;
 
-import io.infergate.infer.modelserver.backend.TensorFlowModel;
+import io.infergate.infer.modelserver.backend.LoadedModel;
 import io.infergate.infer.modelserver.batching.Batcher;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -23,7 +23,7 @@ public final class ServedVersion {
 
   private final String model;
   private final long number;
-  private final TensorFlowModel tensorFlow;
+  private final LoadedModel loaded;
   private final Batcher batcher;
   private final Executor unloader;
   private final AtomicInteger references = new AtomicInteger(1);
@@ -32,14 +32,18 @@ public final class ServedVersion {
   private volatile long retiredNanos;
 
   /**
+   * A version as the repository serves it (tests of the call path make their own).
+   *
+   * @param model the model's name
+   * @param loaded the loaded model, which this version closes once drained
    * @param batcher the version's batcher, or null when its calls run one by one
    * @param unloader where the version is closed once drained (the repository's own thread)
    */
-  ServedVersion(
-      String model, long number, TensorFlowModel tensorFlow, Batcher batcher, Executor unloader) {
+  public ServedVersion(
+      String model, long number, LoadedModel loaded, Batcher batcher, Executor unloader) {
     this.model = requireNonNull(model, "model");
     this.number = number;
-    this.tensorFlow = requireNonNull(tensorFlow, "tensorFlow");
+    this.loaded = requireNonNull(loaded, "loaded");
     this.batcher = batcher;
     this.unloader = requireNonNull(unloader, "unloader");
   }
@@ -54,8 +58,9 @@ public final class ServedVersion {
     return number;
   }
 
-  public TensorFlowModel tensorFlow() {
-    return tensorFlow;
+  /** The loaded model: its signature, and the run. */
+  public LoadedModel loaded() {
+    return loaded;
   }
 
   /** The batcher that queues this version's calls, or null when they run one by one. */
@@ -90,6 +95,12 @@ public final class ServedVersion {
     }
   }
 
+  /** Calls holding a reference now: acquired and not yet released. */
+  public int callsInFlight() {
+    int references = this.references.get();
+    return retired.get() || references == 0 ? references : references - 1;
+  }
+
   /** Completes once the version is closed. */
   CompletableFuture<Void> unloaded() {
     return unloaded;
@@ -117,7 +128,7 @@ public final class ServedVersion {
         // perf/bin/batching-bench reads the batch sizes from this line.
         log.info("Batching summary for model {} version {}: {}", model, number, batcher.stats());
       }
-      tensorFlow.close();
+      loaded.close();
       log.info(
           "Unloaded model {} version {} ({} ms after it was retired)",
           model,

@@ -3,6 +3,7 @@ package io.infergate.infer.modelserver.repository;
 import static java.util.Objects.requireNonNull;
 
 import io.infergate.infer.modelserver.backend.HostTensor;
+import io.infergate.infer.modelserver.backend.LoadedModel;
 import io.infergate.infer.modelserver.backend.ModelLoadException;
 import io.infergate.infer.modelserver.backend.Shapes;
 import io.infergate.infer.modelserver.backend.TensorFlowModel;
@@ -59,7 +60,7 @@ final class VersionLoader {
    */
   ServedVersion load(String model, long version, Path dir) {
     long started = System.nanoTime();
-    TensorFlowModel loaded = TensorFlowModel.load(dir, tensorFlow);
+    LoadedModel loaded = TensorFlowModel.load(dir, tensorFlow);
     try {
       String unbatchable = batching.enabled() ? whyNotBatchable(loaded) : "batching is off";
       List<Integer> sizes = unbatchable == null ? warmupBatchSizes(batching) : List.of(1);
@@ -90,7 +91,7 @@ final class VersionLoader {
   }
 
   /** Null if every input and output has a variable first dimension, else why not. */
-  static String whyNotBatchable(TensorFlowModel model) {
+  static String whyNotBatchable(LoadedModel model) {
     if (model.inputs().isEmpty()) {
       return "it has no inputs";
     }
@@ -119,12 +120,12 @@ final class VersionLoader {
    * Replays the version's recorded requests (real inputs, as its users send them) {@code
    * warmupRuns} times each; returns how many there were.
    */
-  private int replay(TensorFlowModel model, Path dir) {
+  private int replay(LoadedModel model, Path dir) {
     if (warmupRuns == 0) {
       return 0;
     }
     List<HostTensor[]> requests = recorded.read(dir, model);
-    int[] fetchAll = allOutputs(model);
+    int[] fetchAll = TensorSpec.all(model.outputs());
     for (int i = 0; i < requests.size(); i++) {
       for (int run = 0; run < warmupRuns; run++) {
         try {
@@ -138,22 +139,14 @@ final class VersionLoader {
     return requests.size();
   }
 
-  private static int[] allOutputs(TensorFlowModel model) {
-    int[] all = new int[model.outputs().size()];
-    for (int i = 0; i < all.length; i++) {
-      all[i] = i;
-    }
-    return all;
-  }
-
   /**
    * Runs the signature {@code warmupRuns} times per batch size on zero-filled inputs of its own
    * shapes, and checks the outputs have the rows asked for. TensorFlow allocates, picks kernels and
    * (on a GPU) compiles on the first runs of each shape; that cost must not land on the first
    * callers, and a version whose graph cannot run must not be served.
    */
-  private void warmUp(TensorFlowModel model, Path dir, List<Integer> batchSizes) {
-    int[] fetchAll = allOutputs(model);
+  private void warmUp(LoadedModel model, Path dir, List<Integer> batchSizes) {
+    int[] fetchAll = TensorSpec.all(model.outputs());
     for (int rows : batchSizes) {
       HostTensor[] feeds = new HostTensor[model.inputs().size()];
       for (int i = 0; i < feeds.length; i++) {

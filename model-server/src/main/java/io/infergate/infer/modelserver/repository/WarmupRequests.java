@@ -1,7 +1,7 @@
 package io.infergate.infer.modelserver.repository;
 
 import io.infergate.infer.modelserver.backend.HostTensor;
-import io.infergate.infer.modelserver.backend.TensorFlowModel;
+import io.infergate.infer.modelserver.backend.LoadedModel;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -23,5 +23,5 @@ public interface WarmupRequests {
    * @throws io.infergate.infer.modelserver.backend.ModelLoadException if the file exists but a
    *     record cannot be read or does not fit the signature
    */
-  List<HostTensor[]> read(Path versionDir, TensorFlowModel model);
+  List<HostTensor[]> read(Path versionDir, LoadedModel model);
 }

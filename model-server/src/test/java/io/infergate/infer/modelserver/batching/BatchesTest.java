@@ -121,7 +121,7 @@ class BatchesTest {
     protected void succeeded(HostTensor[] outputs) {}
 
     @Override
-    protected void failed(RuntimeException failure) {}
+    protected void failed(Throwable failure) {}
 
     @Override
     protected void notRun(NotRun reason) {}

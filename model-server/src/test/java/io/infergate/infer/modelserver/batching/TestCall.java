@@ -53,7 +53,7 @@ final class TestCall extends BatchedCall {
   }
 
   @Override
-  protected void failed(RuntimeException failure) {
+  protected void failed(Throwable failure) {
     answers.incrementAndGet();
     outputs.completeExceptionally(failure);
   }

@@ -1,7 +1,7 @@
 package io.infergate.infer.modelserver.grpc;
 
+import static io.infergate.infer.modelserver.testing.CallFailures.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
@@ -12,8 +12,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.modelserver.testing.DigitsRequests;
-import io.infergate.infer.modelserver.testing.RunningServer;
-import io.infergate.infer.modelserver.testing.TestRepository;
+import io.infergate.infer.modelserver.testing.ServerExtension;
 import io.infergate.infer.proto.oip.v2.InferTensorContents;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest.InferRequestedOutputTensor;
@@ -29,9 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,22 +41,11 @@ import org.tensorflow.proto.TensorProto;
  * names the input and what was expected; a flood of them leaves the server healthy and correct.
  */
 class BadInputIT {
-  static RunningServer server;
-  static DigitsDataset one;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = RunningServer.start(TestRepository.shared());
-    one = DigitsRequests.validation().head(1);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension static final ServerExtension server = new ServerExtension();
+  static final DigitsDataset one = DigitsRequests.validation().head(1);
 
   /** A bad call, the status it must get, and words its description must contain. */
-  record BadCall(String name, Consumer<RunningServer> call, Status.Code code, String message) {
+  record BadCall(String name, Consumer<ServerExtension> call, Status.Code code, String message) {
     @Override
     public String toString() {
       return name;
@@ -335,13 +322,9 @@ class BadInputIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("badCalls")
   void badInputGetsAClearStatus(BadCall bad) {
-    assertThatThrownBy(() -> bad.call().accept(server))
-        .isInstanceOfSatisfying(
-            StatusRuntimeException.class,
-            e -> {
-              assertThat(e.getStatus().getCode()).isEqualTo(bad.code());
-              assertThat(e.getStatus().getDescription()).contains(bad.message());
-            });
+    assertThat(
+            assertFails(() -> bad.call().accept(server), bad.code()).getStatus().getDescription())
+        .contains(bad.message());
   }
 
   @Test

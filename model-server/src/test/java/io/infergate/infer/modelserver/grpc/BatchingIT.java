@@ -1,5 +1,6 @@
 package io.infergate.infer.modelserver.grpc;
 
+import static io.infergate.infer.modelserver.testing.CallFailures.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -203,18 +204,15 @@ class BatchingIT {
           .atMost(Duration.ofSeconds(30))
           .until(() -> server.server().batchStats("digits", 2).orElseThrow().queued() == 2);
 
-      assertThatThrownBy(() -> server.oip().modelInfer(oipRaw(pixels(2, 1), 1)))
-          .isInstanceOfSatisfying(
-              StatusRuntimeException.class,
-              e -> {
-                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-                assertThat(e.getStatus().getDescription())
-                    .isEqualTo(
-                        "model 'digits' version 2: batching queue is full (2 calls, the"
-                            + " queueCapacity)");
-                assertThat(Long.parseLong(e.getTrailers().get(RETRY_PUSHBACK_MS)))
-                    .isGreaterThanOrEqualTo(LONG.toMillis());
-              });
+      StatusRuntimeException shed =
+          assertFails(
+              () -> server.oip().modelInfer(oipRaw(pixels(2, 1), 1)),
+              Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(shed.getStatus().getDescription())
+          .isEqualTo(
+              "model 'digits' version 2: batching queue is full (2 calls, the queueCapacity)");
+      assertThat(Long.parseLong(shed.getTrailers().get(RETRY_PUSHBACK_MS)))
+          .isGreaterThanOrEqualTo(LONG.toMillis());
       assertThat(server.server().batchStats("digits", 2).orElseThrow().rejected()).isEqualTo(1);
 
       // Shutdown does not wait out the queue delay: the queued calls run, and are answered.

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.modelserver.ModelServer;
 import io.infergate.infer.modelserver.testing.DigitsRequests;
-import io.infergate.infer.modelserver.testing.RunningServer;
-import io.infergate.infer.modelserver.testing.TestRepository;
+import io.infergate.infer.modelserver.testing.ServerExtension;
 import io.infergate.infer.proto.oip.v2.ModelInferResponse;
 import io.infergate.infer.proto.oip.v2.ModelMetadataRequest;
 import io.infergate.infer.proto.oip.v2.ModelMetadataResponse;
@@ -17,27 +16,15 @@ import io.infergate.infer.proto.oip.v2.ServerMetadataResponse;
 import io.infergate.infer.proto.oip.v2.ServerReadyRequest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every OIP RPC against the trained digits model, both versions, over a real socket. */
 class OipDigitsIT {
-  static RunningServer server;
-  static DigitsDataset validation;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = RunningServer.start(TestRepository.shared());
-    validation = DigitsRequests.validation();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension static final ServerExtension server = new ServerExtension();
+  static final DigitsDataset validation = DigitsRequests.validation();
 
   @Test
   void serverIsLiveAndReady() {
@@ -98,13 +85,10 @@ class OipDigitsIT {
     assertThat(response.getOutputs(0).getShapeList()).containsExactly((long) validation.size());
     assertThat(response.getOutputs(1).getShapeList())
         .containsExactly((long) validation.size(), 10L);
-    long correct = 0;
-    for (int row = 0; row < validation.size(); row++) {
-      if (response.getOutputs(0).getContents().getInt64Contents(row) == validation.label(row)) {
-        correct++;
-      }
-    }
-    assertThat((double) correct / validation.size()).isGreaterThanOrEqualTo(0.92);
+    assertThat(
+            DigitsRequests.accuracy(
+                validation, response.getOutputs(0).getContents()::getInt64Contents))
+        .isGreaterThanOrEqualTo(0.92);
   }
 
   @ParameterizedTest

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Int64Value;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.modelserver.testing.DigitsRequests;
-import io.infergate.infer.modelserver.testing.RunningServer;
-import io.infergate.infer.modelserver.testing.TestRepository;
+import io.infergate.infer.modelserver.testing.ServerExtension;
 import io.infergate.infer.proto.tfserving.GetModelMetadataRequest;
 import io.infergate.infer.proto.tfserving.GetModelMetadataResponse;
 import io.infergate.infer.proto.tfserving.GetModelStatusRequest;
@@ -16,9 +15,8 @@ import io.infergate.infer.proto.tfserving.ModelVersionStatus;
 import io.infergate.infer.proto.tfserving.PredictRequest;
 import io.infergate.infer.proto.tfserving.PredictResponse;
 import io.infergate.infer.proto.tfserving.SignatureDefMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tensorflow.proto.DataType;
@@ -30,19 +28,8 @@ import org.tensorflow.proto.error.Code;
  * TF Serving's PredictionService and ModelService against the trained digits model, real socket.
  */
 class TfServingDigitsIT {
-  static RunningServer server;
-  static DigitsDataset validation;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = RunningServer.start(TestRepository.shared());
-    validation = DigitsRequests.validation();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension static final ServerExtension server = new ServerExtension();
+  static final DigitsDataset validation = DigitsRequests.validation();
 
   @ParameterizedTest
   @ValueSource(longs = {1, 2})
@@ -56,13 +43,8 @@ class TfServingDigitsIT {
     TensorProto classes = response.getOutputsOrThrow("classes");
     assertThat(classes.getDtype()).isEqualTo(DataType.DT_INT64);
     assertThat(classes.getTensorShape()).isEqualTo(DigitsRequests.shape(validation.size()));
-    long correct = 0;
-    for (int row = 0; row < validation.size(); row++) {
-      if (classes.getInt64Val(row) == validation.label(row)) {
-        correct++;
-      }
-    }
-    assertThat((double) correct / validation.size()).isGreaterThanOrEqualTo(0.92);
+    assertThat(DigitsRequests.accuracy(validation, classes::getInt64Val))
+        .isGreaterThanOrEqualTo(0.92);
     TensorProto probs = response.getOutputsOrThrow("probs");
     assertThat(probs.getTensorShape()).isEqualTo(DigitsRequests.shape(validation.size(), 10));
     assertThat(probs.getFloatValCount()).isEqualTo(validation.size() * 10);

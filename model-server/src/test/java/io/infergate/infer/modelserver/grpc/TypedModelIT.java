@@ -1,12 +1,11 @@
 package io.infergate.infer.modelserver.grpc;
 
+import static io.infergate.infer.modelserver.testing.CallFailures.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.infergate.infer.modelserver.testing.RunningServer;
 import io.infergate.infer.modelserver.testing.TypedTestModel;
 import io.infergate.infer.proto.oip.v2.InferTensorContents;
@@ -134,15 +133,10 @@ class TypedModelIT {
     ModelInferRequest.Builder request = typedRequest();
     request.getInputsBuilder(1).setDatatype("FP64");
 
-    assertThatThrownBy(() -> server.oip().modelInfer(request.build()))
-        .isInstanceOfSatisfying(
-            StatusRuntimeException.class,
-            e -> {
-              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-              assertThat(e.getStatus().getDescription())
-                  .isEqualTo(
-                      "inference input 'i32' data-type is 'FP64', but model 'typed' expects 'INT32'");
-            });
+    assertFails(
+        () -> server.oip().modelInfer(request.build()),
+        Status.Code.INVALID_ARGUMENT,
+        "inference input 'i32' data-type is 'FP64', but model 'typed' expects 'INT32'");
   }
 
   private static ModelInferRequest.Builder typedRequest() {

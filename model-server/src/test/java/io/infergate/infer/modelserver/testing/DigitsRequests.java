@@ -10,6 +10,7 @@ import io.infergate.infer.proto.tfserving.ModelSpec;
 import io.infergate.infer.proto.tfserving.PredictRequest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.IntToLongFunction;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
@@ -59,6 +60,17 @@ public final class DigitsRequests {
                 .setTensorShape(shape(rows.size(), DigitsDataset.PIXELS))
                 .setTensorContent(littleEndian(rows.flatPixels()))
                 .build());
+  }
+
+  /** The share of {@code rows} whose label is {@code predicted} (the class of each row). */
+  public static double accuracy(DigitsDataset rows, IntToLongFunction predicted) {
+    long correct = 0;
+    for (int row = 0; row < rows.size(); row++) {
+      if (predicted.applyAsLong(row) == rows.label(row)) {
+        correct++;
+      }
+    }
+    return (double) correct / rows.size();
   }
 
   public static TensorShapeProto shape(long... dims) {

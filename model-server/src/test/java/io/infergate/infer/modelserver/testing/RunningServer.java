@@ -33,7 +33,9 @@ public final class RunningServer implements AutoCloseable {
 
   /** As {@link #start(Path)}, with a given graceful-shutdown window. */
   public static RunningServer start(Path repository, Duration shutdownGrace) {
-    return start(new ModelServerConfig("127.0.0.1", 0, repository, 4, 64 << 20, shutdownGrace));
+    return start(
+        new ModelServerConfig(
+            "127.0.0.1", 0, repository, 4, 64 << 20, shutdownGrace, BatchingConfig.DISABLED));
   }
 
   /** As {@link #start(Path)}, with dynamic batching configured as given. */

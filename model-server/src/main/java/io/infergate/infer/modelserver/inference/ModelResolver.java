@@ -1,31 +1,38 @@
-package io.infergate.infer.modelserver.grpc;
+package io.infergate.infer.modelserver.inference;
 
 import static java.util.Objects.requireNonNull;
 
-import io.infergate.infer.modelserver.repository.ModelRepository;
+import io.infergate.infer.modelserver.backend.InferenceException;
 import io.infergate.infer.modelserver.repository.ServedModel;
 import io.infergate.infer.modelserver.repository.ServedVersion;
+import java.util.function.Function;
 
 /**
- * Finds the model version a call names (the newest, a number or a label), or answers NOT_FOUND
- * naming what was missing. Calls that run the model {@link #acquire} it, so that a version swapped
- * out meanwhile is closed only after they are answered.
+ * Finds the model version a call names (the newest, a number or a label), or fails {@link
+ * InferenceException.Kind#NOT_FOUND} naming what was missing. Calls that run the model {@link
+ * #acquire} it, so that a version swapped out meanwhile is closed only after they are answered.
  */
-final class ModelResolver {
-  private final ModelRepository repository;
+public final class ModelResolver {
+  private final Function<String, ServedModel> models;
 
-  ModelResolver(ModelRepository repository) {
-    this.repository = requireNonNull(repository, "repository");
+  /**
+   * @param models the model of a name as served now, or null ({@code ModelRepository::model})
+   */
+  public ModelResolver(Function<String, ServedModel> models) {
+    this.models = requireNonNull(models, "models");
   }
 
-  /** The model called {@code name}; a blank name is the caller's error, not a missing model. */
-  ServedModel model(String name, String field) {
+  /**
+   * The model called {@code name}; a blank name is the caller's error ({@code field} is required),
+   * not a missing model.
+   */
+  public ServedModel model(String name, String field) {
     if (name.isEmpty()) {
-      throw Statuses.invalidArgument(field + " is required");
+      throw InferenceException.badInput(field + " is required");
     }
-    ServedModel model = repository.model(name);
+    ServedModel model = models.apply(name);
     if (model == null) {
-      throw Statuses.notFound("model '" + name + "' not found");
+      throw InferenceException.notFound("model '" + name + "' not found");
     }
     return model;
   }
@@ -37,7 +44,7 @@ final class ModelResolver {
    * @param number 0 for the newest, or when {@code label} is given
    * @param label a version label, or null
    */
-  ServedVersion acquire(String name, String field, long number, String label) {
+  public ServedVersion acquire(String name, String field, long number, String label) {
     while (true) {
       ServedVersion version = version(model(name, field), number, label);
       if (version.tryAcquire()) {
@@ -48,7 +55,7 @@ final class ModelResolver {
   }
 
   /** OIP's spelling: {@code model_version} empty (the newest), a number, or a label. */
-  ServedVersion acquire(String name, String field, String version) {
+  public ServedVersion acquire(String name, String field, String version) {
     while (true) {
       ServedVersion found = version(model(name, field), version);
       if (found.tryAcquire()) {
@@ -58,31 +65,31 @@ final class ModelResolver {
   }
 
   /** The version without a reference, for metadata and readiness that never run the model. */
-  static ServedVersion version(ServedModel model, String version) {
+  public static ServedVersion version(ServedModel model, String version) {
     if (version.isEmpty()) {
       return version(model, 0, null);
     }
     long number = parseVersion(version);
     if (number == 0) {
-      throw Statuses.notFound("model '" + model.name() + "' version '0' not found");
+      throw InferenceException.notFound("model '" + model.name() + "' version '0' not found");
     }
     return number > 0 ? version(model, number, null) : version(model, 0, version);
   }
 
   /** A version of {@code model}: a label, else {@code number}, where 0 means the newest. */
-  static ServedVersion version(ServedModel model, long number, String label) {
+  public static ServedVersion version(ServedModel model, long number, String label) {
     long wanted = number;
     if (label != null) {
       Long labelled = model.labelled(label);
       if (labelled == null) {
-        throw Statuses.notFound(
+        throw InferenceException.notFound(
             "model '" + model.name() + "' has no version labelled '" + label + "'");
       }
       wanted = labelled;
     }
     ServedVersion version = wanted == 0 ? model.latest() : model.version(wanted);
     if (version == null) {
-      throw Statuses.notFound(
+      throw InferenceException.notFound(
           "model '"
               + model.name()
               + "' version "

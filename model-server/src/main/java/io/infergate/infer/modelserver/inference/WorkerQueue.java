@@ -1,7 +1,8 @@
-package io.infergate.infer.modelserver.grpc;
+package io.infergate.infer.modelserver.inference;
 
 import static java.util.Objects.requireNonNull;
 
+import io.infergate.infer.modelserver.backend.InferenceException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -9,9 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Hands calls of unbatched model versions to the worker threads, with a bound on how many may wait:
- * past it a call is shed at once (RESOURCE_EXHAUSTED with a retry pushback hint) rather than queued
- * without limit, so a flood costs neither memory nor the latency of the calls already waiting.
- * Lock-free: one counter.
+ * past it a call is shed at once ({@link InferenceException.Kind#OVERLOADED} with a retry hint)
+ * rather than queued without limit, so a flood costs neither memory nor the latency of the calls
+ * already waiting. Lock-free: one counter.
  */
 public final class WorkerQueue {
   private final Executor workers;
@@ -41,19 +42,23 @@ public final class WorkerQueue {
   /**
    * Queues {@code call} for a worker.
    *
-   * @throws Statuses.Rejection RESOURCE_EXHAUSTED with pushback when {@code capacity} calls are
-   *     waiting already, UNAVAILABLE when the workers have stopped
+   * @throws InferenceException OVERLOADED with a retry hint when {@code capacity} calls are waiting
+   *     already, SHUTTING_DOWN when the workers have stopped
    */
   void submit(Runnable call) {
     if (waiting.incrementAndGet() > capacity) {
       waiting.decrementAndGet();
-      throw Statuses.workersBusy(capacity, pushbackMillis());
+      throw InferenceException.overloaded(
+          "model server is busy: "
+              + capacity
+              + " calls are waiting for a worker (the workerQueueCapacity)",
+          pushbackMillis());
     }
     try {
       workers.execute(() -> run(call));
     } catch (RejectedExecutionException e) {
       waiting.decrementAndGet();
-      throw Statuses.shuttingDown();
+      throw InferenceException.shuttingDown();
     }
   }
 

@@ -1,9 +1,9 @@
-package io.infergate.infer.modelserver.grpc;
+package io.infergate.infer.modelserver.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.Status;
+import io.infergate.infer.modelserver.backend.InferenceException;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
@@ -26,15 +26,14 @@ class WorkerQueueTest {
 
     assertThatThrownBy(() -> queue.submit(() -> ran[0]++))
         .isInstanceOfSatisfying(
-            Statuses.Rejection.class,
-            rejection -> {
-              assertThat(rejection.status().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-              assertThat(rejection.status().getDescription())
+            InferenceException.class,
+            shed -> {
+              assertThat(shed.kind()).isEqualTo(InferenceException.Kind.OVERLOADED);
+              assertThat(shed.getMessage())
                   .isEqualTo(
                       "model server is busy: 3 calls are waiting for a worker (the"
                           + " workerQueueCapacity)");
-              assertThat(Long.parseLong(rejection.trailers().get(Statuses.RETRY_PUSHBACK_MS)))
-                  .isPositive();
+              assertThat(shed.retryAfterMillis()).isPositive();
             });
     assertThat(queue.waiting()).isEqualTo(3);
 
@@ -59,9 +58,8 @@ class WorkerQueueTest {
 
     assertThatThrownBy(() -> queue.submit(() -> {}))
         .isInstanceOfSatisfying(
-            Statuses.Rejection.class,
-            rejection ->
-                assertThat(rejection.status().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+            InferenceException.class,
+            refused -> assertThat(refused.kind()).isEqualTo(InferenceException.Kind.SHUTTING_DOWN));
     assertThat(queue.waiting()).isZero();
   }
 }

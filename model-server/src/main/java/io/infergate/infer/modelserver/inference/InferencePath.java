@@ -1,0 +1,33 @@
+package io.infergate.infer.modelserver.inference;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Where the protocol services hand their inference calls: the model versions calls are resolved
+ * against, and the workers that run the calls of unbatched versions. See {@link InferenceCall} for
+ * the path itself.
+ */
+public final class InferencePath {
+  private final ModelResolver models;
+  private final WorkerQueue workers;
+
+  /**
+   * @param models where calls find their versions (and batched versions their batchers)
+   * @param workers where calls of unbatched versions run; gRPC calls the services on its event
+   *     loops, so a call costs one hand-off to a worker and none back
+   */
+  public InferencePath(ModelResolver models, WorkerQueue workers) {
+    this.models = requireNonNull(models, "models");
+    this.workers = requireNonNull(workers, "workers");
+  }
+
+  /** The models, for requests that only look at them (metadata, readiness). */
+  public ModelResolver models() {
+    return models;
+  }
+
+  /** Starts {@code call}, which is answered exactly once, now or later. */
+  public void submit(InferenceCall<?> call) {
+    call.start(models, workers);
+  }
+}

@@ -1,0 +1,56 @@
+package io.infergate.infer.modelserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.infergate.infer.modelserver.testing.TypedTestModel;
+import io.infergate.infer.observability.server.ExitCodes;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** What {@code bin/model-server} answers when it cannot start. */
+class ModelServerMainIT {
+  @TempDir Path repository;
+
+  @Test
+  void aPortInUseExitsWithCode3SayingWhy() throws Exception {
+    TypedTestModel.export(repository, 1);
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      StringWriter err = new StringWriter();
+      CommandLine command = new CommandLine(new ModelServerMain(Map.of()));
+      command.setErr(new PrintWriter(err));
+
+      int code =
+          command.execute(
+              "--host",
+              "127.0.0.1",
+              "--port",
+              Integer.toString(taken.getLocalPort()),
+              "--models",
+              repository.toString());
+
+      assertThat(code).isEqualTo(ExitCodes.CANNOT_LISTEN);
+      assertThat(err.toString())
+          .startsWith("model-server: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ")
+          .contains("in use");
+    }
+  }
+
+  @Test
+  void aRepositoryWithoutModelsExitsWithCode2() {
+    StringWriter err = new StringWriter();
+    CommandLine command = new CommandLine(new ModelServerMain(Map.of()));
+    command.setErr(new PrintWriter(err));
+
+    int code = command.execute("--port", "0", "--models", repository.toString());
+
+    assertThat(code).isEqualTo(ExitCodes.BAD_CONFIG);
+    assertThat(err.toString()).contains("no model found");
+  }
+}

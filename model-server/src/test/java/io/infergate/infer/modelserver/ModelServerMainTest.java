@@ -1,0 +1,211 @@
+package io.infergate.infer.modelserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.infergate.infer.modelserver.config.BatchingConfig;
+import io.infergate.infer.modelserver.config.ModelServerConfig;
+import io.infergate.infer.modelserver.config.RepositoryConfig;
+import io.infergate.infer.modelserver.config.TensorFlowConfig;
+import io.infergate.infer.observability.ProjectVersion;
+import io.infergate.infer.observability.config.Bound;
+import io.infergate.infer.observability.config.ConfigException;
+import io.infergate.infer.observability.server.ExitCodes;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line: configuration from file, environment and flags, exit codes, version. */
+class ModelServerMainTest {
+  @TempDir Path dir;
+
+  @Test
+  void flagsWinOverTheEnvironmentWhichWinsOverTheFileAndTheReportSaysWhereEachCameFrom()
+      throws Exception {
+    Path file =
+        yaml(
+            "port: 9000\nworkerThreads: 3\nshutdownGrace: 250ms\nhost: 10.0.0.1\n"
+                + "batching:\n  maxBatchSize: 32\n  maxQueueDelay: 500us\n"
+                + "  preferredBatchSizes: [8, 16]\n");
+
+    Bound<ModelServerConfig> bound =
+        bind(
+            Map.of("MODEL_SERVER_PORT", "9050", "MODEL_SERVER_MODELS", dir.toString()),
+            "--config",
+            file.toString(),
+            "--port",
+            "9100",
+            "--batching");
+    ModelServerConfig config = bound.value();
+
+    assertThat(config.port()).isEqualTo(9100);
+    assertThat(config.host()).isEqualTo("10.0.0.1");
+    assertThat(config.models()).isEqualTo(dir);
+    assertThat(config.workerThreads()).isEqualTo(3);
+    assertThat(config.shutdownGrace()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.batching())
+        .isEqualTo(new BatchingConfig(true, 32, Duration.ofNanos(500_000), List.of(8, 16), null));
+    assertThat(bound.effective())
+        .contains(
+            "port=9100 (flag)",
+            "host=10.0.0.1 (file)",
+            "models=" + dir + " (env)",
+            "workerQueueCapacity=1024 (default)",
+            "shutdownGrace=250ms (file)",
+            "batching.enabled=true (flag)",
+            "batching.maxQueueDelay=500µs (file)",
+            "batching.preferredBatchSizes=[8,16] (file)",
+            "tensorflow.interOpThreads=-1 (default)");
+  }
+
+  @Test
+  void theConfigFileMayBeNamedByTheEnvironment() throws Exception {
+    Path file = yaml("models: " + dir + "\nworkerThreads: 5\n");
+
+    ModelServerConfig config =
+        bind(Map.of("MODEL_SERVER_CONFIG", file.toString(), "MODEL_SERVER_HOST", "127.0.0.1"))
+            .value();
+
+    assertThat(config.workerThreads()).isEqualTo(5);
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void everyValueThatDoesNotParseIsReportedAtOnceByItsPath() throws Exception {
+    Path file =
+        yaml(
+            "prot: 1\nshutdownGrace: soon\nbatching:\n  maxBatchSzie: 8\n  enabled: maybe\n"
+                + "repository:\n  pollInterval: often\n");
+
+    assertThatThrownBy(() -> bind(Map.of(), "--config", file.toString(), "--port", "http"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .contains(
+                        "prot: unknown key (expected one of: batching, host,"
+                            + " maxInboundMessageBytes, models, port, repository, shutdownGrace,"
+                            + " tensorflow, workerQueueCapacity, workerThreads)",
+                        "shutdownGrace: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
+                        "batching.maxBatchSzie: unknown key (expected one of: enabled,"
+                            + " maxBatchSize, maxQueueDelay, preferredBatchSizes, queueCapacity)",
+                        "batching.enabled: \"maybe\" (expected: true or false)",
+                        "repository.pollInterval: \"often\" (expected: a duration, e.g. 250ms,"
+                            + " 10s, 1h30m)",
+                        "port: \"http\" (expected: an integer)"));
+  }
+
+  @Test
+  void everyValueOutOfRangeIsReportedAtOnceByItsPath() throws Exception {
+    Path file = yaml("port: 70000\nworkerThreads: 0\nhost: ''\nshutdownGrace: -1s\n");
+
+    assertThatThrownBy(() -> bind(Map.of(), "--config", file.toString()))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "host: empty (expected: an address such as 0.0.0.0 or 127.0.0.1)",
+                        "port: 70000 (expected: an integer in 0..65535)",
+                        "models: missing (expected: the model repository directory, --models"
+                            + " DIR)",
+                        "workerThreads: 0 (expected: an integer in 1..1024)",
+                        "shutdownGrace: -1s (expected: a duration >= 0s)"));
+  }
+
+  @Test
+  void everyBadSectionValueIsReportedByItsPath() throws Exception {
+    Path file =
+        yaml(
+            "models: "
+                + dir
+                + "\nbatching:\n  maxBatchSize: 16\n  maxQueueDelay: 2m\n"
+                + "  preferredBatchSizes: [8, 4, 32]\n  queueCapacity: -1\n"
+                + "repository:\n  warmupRuns: 101\n"
+                + "tensorflow:\n  gpuMemoryFraction: 2\n  gpuVisibleDevices: all\n");
+
+    assertThatThrownBy(() -> bind(Map.of(), "--config", file.toString()))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactlyInAnyOrder(
+                        "batching.maxQueueDelay: 2m0s (expected: a duration in 0s..1m0s)",
+                        "batching.queueCapacity: -1 (expected: an integer in 1..1000000)",
+                        "batching.preferredBatchSizes: [8, 4, 32] (expected: ascending integers"
+                            + " in 1..16, the maxBatchSize)",
+                        "repository.warmupRuns: 101 (expected: an integer in 0..100)",
+                        "tensorflow.gpuMemoryFraction: 2.0 (expected: a number in 0..1)",
+                        "tensorflow.gpuVisibleDevices: all (expected: CUDA device indexes such as"
+                            + " 0 or 0,1)"));
+  }
+
+  @Test
+  void sectionsAreReadFromTheirOwnMappings() throws Exception {
+    Path file =
+        yaml(
+            "models: "
+                + dir
+                + "\nrepository:\n  pollInterval: 250ms\n  warmupRuns: 0\n"
+                + "tensorflow:\n  intraOpThreads: 4\n  gpuMemoryFraction: 0.5\n"
+                + "  gpuVisibleDevices: 0,1\n  gpuAllowGrowth: false\n"
+                + "batching:\n  preferredBatchSizes: 16\n");
+
+    ModelServerConfig config = bind(Map.of(), "--config", file.toString()).value();
+
+    assertThat(config.repository()).isEqualTo(new RepositoryConfig(Duration.ofMillis(250), 0));
+    assertThat(config.tensorFlow()).isEqualTo(new TensorFlowConfig(-1, 4, false, 0.5, "0,1"));
+    assertThat(config.batching().preferredBatchSizes()).containsExactly(16);
+    assertThat(config.batching().enabled()).isFalse();
+  }
+
+  @Test
+  void aModelsDirectoryThatDoesNotExistIsRefused() {
+    assertThatThrownBy(() -> bind(Map.of(), "--models", dir.resolve("absent").toString()))
+        .hasMessageContaining(
+            "models: " + dir.resolve("absent") + " (expected: an existing directory)");
+  }
+
+  @Test
+  void badConfigurationExitsWithCode2NamingEveryProblem() throws Exception {
+    StringWriter err = new StringWriter();
+    CommandLine command = new CommandLine(new ModelServerMain(Map.of()));
+    command.setErr(new PrintWriter(err));
+
+    int code = command.execute("--port", "70000", "--worker-threads", "0");
+
+    assertThat(code).isEqualTo(ExitCodes.BAD_CONFIG);
+    assertThat(err.toString())
+        .startsWith("model-server: invalid configuration:")
+        .contains("  port: 70000 (expected: an integer in 0..65535)")
+        .contains("  workerThreads: 0 (expected: an integer in 1..1024)")
+        .contains("  models: missing");
+  }
+
+  @Test
+  void versionIsTheProjectsVersion() {
+    StringWriter out = new StringWriter();
+    CommandLine command = new CommandLine(new ModelServerMain(Map.of()));
+    command.setOut(new PrintWriter(out));
+
+    assertThat(command.execute("--version")).isZero();
+    assertThat(out.toString().strip()).isEqualTo("model-server " + ProjectVersion.current());
+  }
+
+  private Bound<ModelServerConfig> bind(Map<String, String> environment, String... args) {
+    ModelServerMain main = new ModelServerMain(environment);
+    new CommandLine(main).parseArgs(args);
+    return main.bind();
+  }
+
+  private Path yaml(String text) throws Exception {
+    return Files.writeString(Files.createTempFile(dir, "server", ".yaml"), text);
+  }
+}
