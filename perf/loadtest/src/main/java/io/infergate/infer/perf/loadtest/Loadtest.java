@@ -14,6 +14,7 @@ import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+import io.infergate.infer.observability.config.Durations;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
@@ -645,12 +646,12 @@ final class Loadtest {
 
   static long parseDuration(String text, String flag) {
     try {
-      long n = GoDuration.parseNanos(text);
+      long n = Durations.parse(text).toNanos();
       if (n < 0) {
         throw new UsageException(flag + " " + text + " (expected: >= 0)");
       }
       return n;
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | ArithmeticException e) {
       throw new UsageException(flag + " " + text + ": " + e.getMessage());
     }
   }
@@ -797,7 +798,7 @@ final class Loadtest {
               "cannot connect to "
                   + o.host
                   + " within "
-                  + GoDuration.format(connectTimeoutNanos)
+                  + Durations.formatNanos(connectTimeoutNanos)
                   + " (last state "
                   + s
                   + ")",

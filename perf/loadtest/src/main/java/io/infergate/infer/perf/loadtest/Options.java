@@ -1,5 +1,6 @@
 package io.infergate.infer.perf.loadtest;
 
+import io.infergate.infer.observability.ProjectVersion;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "loadtest",
     mixinStandardHelpOptions = true,
-    versionProvider = Options.Version.class,
+    versionProvider = ProjectVersion.class,
     sortOptions = false,
     usageHelpWidth = 110,
     description = {
@@ -493,13 +494,4 @@ final class Options {
       fallbackValue = "true",
       description = "Extra: live progress line on stderr (default: only when on a terminal).")
   Boolean progress;
-
-  /** The version line. */
-  static final class Version implements picocli.CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      String v = Options.class.getPackage().getImplementationVersion();
-      return new String[] {"loadtest " + (v == null ? "dev" : v) + " (ghz-compatible)"};
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.infergate.infer.perf.loadtest;
 
+import io.infergate.infer.observability.config.Durations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -318,8 +319,8 @@ final class Printers {
       s.add("concurrency-start=" + o.concurrencyStart);
       s.add("concurrency-end=" + o.concurrencyEnd);
       s.add("concurrency-step=" + o.concurrencyStep);
-      s.add("concurrency-step-duration=" + GoDuration.format(o.concurrencyStepDuration));
-      s.add("concurrency-max-duration=" + GoDuration.format(o.concurrencyMaxDuration));
+      s.add("concurrency-step-duration=" + Durations.formatNanos(o.concurrencyStepDuration));
+      s.add("concurrency-max-duration=" + Durations.formatNanos(o.concurrencyMaxDuration));
     }
     if (o.loadSchedule.equals("const")) {
       s.add("rps=" + o.rps);
@@ -328,8 +329,8 @@ final class Printers {
       s.add("load-start=" + o.loadStart);
       s.add("load-end=" + o.loadEnd);
       s.add("load-step=" + o.loadStep);
-      s.add("load-step-duration=" + GoDuration.format(o.loadStepDuration));
-      s.add("load-max-duration=" + GoDuration.format(o.loadMaxDuration));
+      s.add("load-step-duration=" + Durations.formatNanos(o.loadStepDuration));
+      s.add("load-max-duration=" + Durations.formatNanos(o.loadMaxDuration));
     }
     s.add("z=" + o.duration);
     s.add("timeout=" + GoJson.vFormat(Recorder.seconds(o.timeout)));

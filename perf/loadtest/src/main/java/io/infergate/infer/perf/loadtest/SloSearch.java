@@ -1,5 +1,6 @@
 package io.infergate.infer.perf.loadtest;
 
+import io.infergate.infer.observability.config.Durations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +33,7 @@ final class SloSearch {
       }
       long nanos;
       try {
-        nanos = GoDuration.parseNanos(m.group(2));
+        nanos = Durations.parse(m.group(2)).toNanos();
       } catch (IllegalArgumentException e) {
         throw new UsageException("--slo " + s + ": " + e.getMessage());
       }

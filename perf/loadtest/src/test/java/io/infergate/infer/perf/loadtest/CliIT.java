@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
+import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.perf.loadtest.testing.TestServer;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import java.io.ByteArrayOutputStream;
@@ -14,10 +15,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** ghz's ways of naming the method and giving the data, config files, formats and bad usage. */
 class CliIT {
@@ -316,143 +321,69 @@ class CliIT {
     assertThat(JSON.readTree(Files.readString(out)).get("count").asInt()).isEqualTo(3);
   }
 
-  @Test
-  void unknownMethodIsAUsageError() {
-    Cli.Result r =
-        Cli.run(
-            "--insecure",
-            "--proto",
-            PROTO,
-            "--call",
-            "inference.GRPCInferenceService/ModelInfr",
-            server.target());
-    assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err())
-        .contains(
+  /** Bad usage: each case's flags (before the target) and what stderr must say; exit code 2. */
+  static Stream<Arguments> badUsage() {
+    return Stream.of(
+        usage(
             "service inference.GRPCInferenceService has no method ModelInfr (it has: ",
-            "ModelInfer");
-    Cli.Result s =
-        Cli.run(
-            "--insecure", "--proto", PROTO, "--call", "inference.Nope/ModelInfer", server.target());
-    assertThat(s.exitCode()).isEqualTo(2);
-    assertThat(s.err())
-        .contains("unknown service inference.Nope (known: inference.GRPCInferenceService)");
-    Cli.Result reflected =
-        Cli.run("--insecure", "--call", "inference.Nope/ModelInfer", server.target());
-    assertThat(reflected.exitCode()).as(reflected.err()).isEqualTo(2);
-  }
-
-  @Test
-  void unparsableDataIsAUsageError() {
-    Cli.Result notJson =
-        Cli.run(
-            "--insecure",
             "--proto",
             PROTO,
             "--call",
-            Cli.MODEL_INFER,
-            "-d",
-            "{model_name:",
-            server.target());
-    assertThat(notJson.exitCode()).isEqualTo(2);
-    assertThat(notJson.err()).contains("--data: not JSON");
-    Cli.Result wrongField =
-        Cli.run(
-            "--insecure",
+            "inference.GRPCInferenceService/ModelInfr"),
+        usage(
+            "unknown service inference.Nope (known: inference.GRPCInferenceService)",
             "--proto",
             PROTO,
             "--call",
-            Cli.MODEL_INFER,
-            "-d",
-            "{\"modelname\":\"x\"}",
-            server.target());
-    assertThat(wrongField.exitCode()).isEqualTo(2);
-    assertThat(wrongField.err()).contains("--data: cannot read as inference.ModelInferRequest");
-    Cli.Result badTemplate =
-        Cli.run(
-            "--insecure",
-            "--proto",
-            PROTO,
-            "--call",
-            Cli.MODEL_INFER,
-            "-d",
-            "{\"id\":\"{{.Nope}}\"}",
-            server.target());
-    assertThat(badTemplate.exitCode()).isEqualTo(2);
-    assertThat(badTemplate.err()).contains("unknown variable");
-  }
-
-  @Test
-  void missingProtoIsAUsageError() {
-    Cli.Result r =
-        Cli.run(
-            "--insecure",
+            "inference.Nope/ModelInfer"),
+        usage("", "--call", "inference.Nope/ModelInfer"), // by reflection
+        usage("--data: not JSON", call("-d", "{model_name:")),
+        usage(
+            "--data: cannot read as inference.ModelInferRequest",
+            call("-d", "{\"modelname\":\"x\"}")),
+        usage("unknown variable", call("-d", "{\"id\":\"{{.Nope}}\"}")),
+        usage(
+            "--proto nope/missing.proto: no such file",
             "--proto",
             "nope/missing.proto",
             "--call",
-            Cli.MODEL_INFER,
-            server.target());
-    assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("--proto nope/missing.proto: no such file");
-    Cli.Result ext =
-        Cli.run("--insecure", "--proto", "x.txt", "--call", Cli.MODEL_INFER, server.target());
-    assertThat(ext.exitCode()).isEqualTo(2);
-    assertThat(ext.err()).contains("must have .proto extension");
+            Cli.MODEL_INFER),
+        usage("must have .proto extension", "--proto", "x.txt", "--call", Cli.MODEL_INFER),
+        usage(
+            "conflicting flags: --data and --data-file both give the call data",
+            call("-d", "{}", "-D", "x.json")),
+        usage("--open-loop needs a rate", call("--open-loop")),
+        usage(
+            "--rps is for the const schedule",
+            call(
+                "--rps",
+                "5",
+                "--load-schedule",
+                "step",
+                "--load-step",
+                "5",
+                "--load-step-duration",
+                "1s")),
+        usage("Unknown option: '--bogus'", "--bogus"),
+        usage("--duration ten: \"ten\" is not a duration", "--call", Cli.MODEL_INFER, "-z", "ten"));
   }
 
-  @Test
-  void conflictingFlagsAreAUsageError() {
-    Cli.Result r =
-        Cli.run(
-            "--insecure",
-            "--proto",
-            PROTO,
-            "--call",
-            Cli.MODEL_INFER,
-            "-d",
-            "{}",
-            "-D",
-            "x.json",
-            server.target());
-    assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err())
-        .contains("conflicting flags: --data and --data-file both give the call data");
-    Cli.Result open =
-        Cli.run(
-            "--insecure",
-            "--proto",
-            PROTO,
-            "--call",
-            Cli.MODEL_INFER,
-            "--open-loop",
-            server.target());
-    assertThat(open.exitCode()).isEqualTo(2);
-    assertThat(open.err()).contains("--open-loop needs a rate");
-    Cli.Result sched =
-        Cli.run(
-            "--insecure",
-            "--proto",
-            PROTO,
-            "--call",
-            Cli.MODEL_INFER,
-            "--rps",
-            "5",
-            "--load-schedule",
-            "step",
-            "--load-step",
-            "5",
-            "--load-step-duration",
-            "1s",
-            server.target());
-    assertThat(sched.exitCode()).isEqualTo(2);
-    assertThat(sched.err()).contains("--rps is for the const schedule");
-    Cli.Result unknown = Cli.run("--insecure", "--bogus", server.target());
-    assertThat(unknown.exitCode()).isEqualTo(2);
-    assertThat(unknown.err()).contains("Unknown option: '--bogus'");
-    Cli.Result duration =
-        Cli.run("--insecure", "--call", Cli.MODEL_INFER, "-z", "ten", server.target());
-    assertThat(duration.exitCode()).isEqualTo(2);
-    assertThat(duration.err()).contains("--duration ten: invalid duration");
+  private static Arguments usage(String message, String... flags) {
+    return Arguments.of(String.join(" ", flags), flags, message);
+  }
+
+  /** {@code --proto PROTO --call ModelInfer} and {@code extra}. */
+  private static String[] call(String... extra) {
+    return concat(new String[] {"--proto", PROTO, "--call", Cli.MODEL_INFER}, extra);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badUsage")
+  void badUsageExitsWithTwoAndSaysWhy(String name, String[] flags, String message) {
+    Cli.Result r = Cli.run(concat(concat(new String[] {"--insecure"}, flags), server.target()));
+
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains(message);
   }
 
   @Test
@@ -484,6 +415,15 @@ class CliIT {
             "--load-schedule",
             "--open-loop",
             "--slo");
+  }
+
+  @Test
+  void versionIsTheProjectsVersion() {
+    Cli.Result r = Cli.run("--version");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out().trim()).isEqualTo("loadtest " + ProjectVersion.current());
+    assertThat(ProjectVersion.current()).isNotBlank().isNotEqualTo("dev");
   }
 
   private static String[] concat(String[] a, String... b) {
