@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.digits.DigitsTrainer;
+import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.perf.kit.ChildProcess;
 import io.infergate.infer.perf.kit.ClosedLoop;
 import io.infergate.infer.perf.kit.ContextSwitches;
@@ -53,6 +54,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "model-server-bench",
     mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     sortOptions = false,
     description =
         "Model server ModelInfer throughput vs an in-process Session.run loop on the same model"

@@ -2,6 +2,7 @@ package io.infergate.infer.perf;
 
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.digits.DigitsTrainer;
+import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.perf.kit.ContextSwitches;
 import io.infergate.infer.perf.kit.ProcStat;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "session-run-loop",
     mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description =
         "Runs the digits SavedModel in a closed Session.run loop and prints one JSON line.")
 public final class SessionRunLoop implements Callable<Integer> {

@@ -1,6 +1,7 @@
 package io.infergate.infer.perf.batching;
 
 import io.infergate.infer.digits.DigitsTrainer;
+import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.perf.DigitsCalls;
 import io.infergate.infer.perf.ModelServers;
 import io.infergate.infer.perf.kit.ChildProcess;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "batching-bench",
     mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description = "Batched vs unbatched model server throughput, p50/p99 and CPU per call.")
 public final class BatchingBench implements Callable<Integer> {
   private static final Pattern SUMMARY =
@@ -51,7 +53,9 @@ public final class BatchingBench implements Callable<Integer> {
   @Option(names = "--models", description = "model repository; digits is trained into it if absent")
   Path models = Path.of("models");
 
-  @Option(names = "--version", description = "digits version to serve (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--model-version",
+      description = "digits version to serve (default: ${DEFAULT-VALUE})")
   long version = 2;
 
   @Option(names = "--concurrency", description = "calls in flight (default: ${DEFAULT-VALUE})")

@@ -5,6 +5,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
+import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.perf.kit.RawMethods;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "fixed-response-backend",
     mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description = "Answers OIP ModelInfer with fixed bytes; the backend of the gateway benchmark.")
 public final class FixedResponseBackend implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind")

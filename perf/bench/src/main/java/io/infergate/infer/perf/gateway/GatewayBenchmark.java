@@ -1,5 +1,6 @@
 package io.infergate.infer.perf.gateway;
 
+import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.perf.kit.Table;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "gateway-bench",
     mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     sortOptions = false,
     description = "Benchmarks the gateway against nginx grpc_pass and end to end to digits.")
 public final class GatewayBenchmark implements Callable<Integer> {

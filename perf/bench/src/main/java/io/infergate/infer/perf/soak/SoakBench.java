@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.grpc.Status;
 import io.infergate.infer.digits.DigitsTrainer;
+import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.observability.config.DurationFlagConverter;
 import io.infergate.infer.observability.config.Durations;
 import io.infergate.infer.perf.DigitsCalls;
@@ -48,6 +49,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "soak",
     mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description =
         "Model server memory, threads and fds under load across model version swaps; exits 1 if"
             + " any call failed or a swap did not complete.")
