@@ -1,0 +1,380 @@
+package io.infergate.infer.perf.batching;
+
+import io.infergate.infer.digits.DigitsTrainer;
+import io.infergate.infer.observability.ProjectVersion;
+import io.infergate.infer.perf.DigitsCalls;
+import io.infergate.infer.perf.ModelServers;
+import io.infergate.infer.perf.kit.ChildProcess;
+import io.infergate.infer.perf.kit.ClosedLoop;
+import io.infergate.infer.perf.kit.ProcStat;
+import io.infergate.infer.perf.kit.Spread;
+import io.infergate.infer.proto.oip.v2.ModelInferRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Batched against unbatched model server, side by side in one run (docs/benchmarks.md rules 1–3):
+ * two model servers on the same pinned CPU, one with {@code --batching} and one without, serving
+ * the same model; a closed loop of one-row OIP ModelInfer calls from this JVM (pinned to another
+ * CPU by {@code perf/bin/batching-bench}); after a warm-up, rounds alternate A B A B ...
+ *
+ * <p>Reports per round and as medians: calls/s, latency percentiles (HdrHistogram, from send to
+ * answer), and server CPU per call from {@code /proc/<pid>/stat}; then the batched server's
+ * batch-size distribution, which it logs when it stops.
+ */
+@Command(
+    name = "batching-bench",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
+    description = "Batched vs unbatched model server throughput, p50/p99 and CPU per call.")
+public final class BatchingBench implements Callable<Integer> {
+  private static final Pattern SUMMARY =
+      Pattern.compile("Batching summary for model (\\S+) version (\\d+): .* sizes=\\{(.*)}");
+
+  @Option(names = "--models", description = "model repository; digits is trained into it if absent")
+  Path models = Path.of("models");
+
+  @Option(
+      names = "--model-version",
+      description = "digits version to serve (default: ${DEFAULT-VALUE})")
+  long version = 2;
+
+  @Option(names = "--concurrency", description = "calls in flight (default: ${DEFAULT-VALUE})")
+  int concurrency = 64;
+
+  @Option(
+      names = "--warmup",
+      description = "warm-up per server, discarded (default: ${DEFAULT-VALUE})")
+  Duration warmup = Duration.ofSeconds(10);
+
+  @Option(
+      names = "--round",
+      description = "length of one measured round (default: ${DEFAULT-VALUE})")
+  Duration round = Duration.ofSeconds(5);
+
+  @Option(
+      names = "--rounds",
+      description = "measured rounds per server (default: ${DEFAULT-VALUE})")
+  int rounds = 3;
+
+  @Option(
+      names = "--server-cpu",
+      description = "CPU list for both servers (default: ${DEFAULT-VALUE})")
+  String serverCpu = "0";
+
+  @Option(
+      names = "--batched-config",
+      description = "YAML config for the batched server (default: --batching, default settings)")
+  Path batchedConfig;
+
+  @Option(names = "--log-dir", description = "server logs (default: ${DEFAULT-VALUE})")
+  Path logDir = Path.of("perf", "bench", "target", "batching-bench");
+
+  @Option(names = "--out", description = "also write the markdown report here")
+  Path out;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BatchingBench()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    DigitsTrainer.ensureExported(models);
+    ModelInferRequest[] requests = DigitsCalls.heldOut(Long.toString(version));
+    List<String> batchedArgs =
+        batchedConfig == null
+            ? List.of("--batching")
+            : List.of("--batching", "--config", batchedConfig.toString());
+    String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    String load = Files.readString(Path.of("/proc/loadavg")).trim();
+    List<Round> unbatchedRounds = new ArrayList<>();
+    List<Round> batchedRounds = new ArrayList<>();
+    List<String> batchedLog;
+    try (ChildProcess unbatched = server("unbatched", List.of());
+        ChildProcess batched = server("batched", batchedArgs);
+        ClosedLoop toUnbatched = ClosedLoop.to(unbatched.port(), requests);
+        ClosedLoop toBatched = ClosedLoop.to(batched.port(), requests)) {
+      System.err.printf(
+          "servers: unbatched pid %d port %d, batched pid %d port %d (CPU %s); warming up%n",
+          unbatched.pid(), unbatched.port(), batched.pid(), batched.port(), serverCpu);
+      measure(toUnbatched, concurrency, warmup, unbatched);
+      measure(toBatched, concurrency, warmup, batched);
+      for (int r = 1; r <= rounds; r++) {
+        unbatchedRounds.add(measure(toUnbatched, concurrency, round, unbatched));
+        batchedRounds.add(measure(toBatched, concurrency, round, batched));
+        System.err.printf(
+            "round %d: unbatched %.0f calls/s, batched %.0f calls/s%n",
+            r,
+            unbatchedRounds.get(r - 1).callsPerSecond(),
+            batchedRounds.get(r - 1).callsPerSecond());
+      }
+      unbatched.stop(Duration.ofMinutes(1));
+      batchedLog = batched.stop(Duration.ofMinutes(1));
+    }
+    String report =
+        report(started, load, unbatchedRounds, batchedRounds, batchSizes(batchedLog, version));
+    System.out.print(report);
+    if (out != null) {
+      Files.writeString(out, report, StandardCharsets.UTF_8);
+    }
+    return 0;
+  }
+
+  /** Rows per batch → batches, from the summary the batched server logs when it stops. */
+  static SortedMap<Integer, Long> batchSizes(List<String> log, long version) {
+    SortedMap<Integer, Long> sizes = new TreeMap<>();
+    for (String line : log) {
+      Matcher matcher = SUMMARY.matcher(line);
+      if (matcher.find()
+          && matcher.group(1).equals("digits")
+          && Long.parseLong(matcher.group(2)) == version
+          && !matcher.group(3).isBlank()) {
+        for (String entry : matcher.group(3).split(", ")) {
+          String[] pair = entry.split("=");
+          sizes.put(Integer.parseInt(pair[0]), Long.parseLong(pair[1]));
+        }
+      }
+    }
+    return sizes;
+  }
+
+  private String report(
+      String started,
+      String load,
+      List<Round> unbatched,
+      List<Round> batched,
+      SortedMap<Integer, Long> sizes)
+      throws IOException, InterruptedException {
+    long ticks = ProcStat.TICKS_PER_SECOND;
+    StringBuilder text = new StringBuilder();
+    line(text, "## Dynamic batching: digits v%d, %d calls in flight", version, concurrency);
+    line(text, "");
+    line(text, "- started: %s; load average before the run: %s", started, load);
+    line(text, "- machine: %d CPUs (nproc), %s", processors(), cpuModel());
+    line(
+        text,
+        "- servers on CPU %s (both, `taskset`), load generator on its own CPU; each server's"
+            + " default worker threads",
+        serverCpu);
+    line(
+        text,
+        "- warm-up %s per server (discarded), then %d rounds of %s alternating unbatched, batched",
+        warmup,
+        rounds,
+        round);
+    line(text, "");
+    line(
+        text,
+        "| server | round | calls/s | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs | server CPU µs/call"
+            + " | load-generator CPU µs/call (share of its CPU) | failed |");
+    line(text, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (List<Round> rounds : List.of(unbatched, batched)) {
+      for (int r = 0; r < rounds.size(); r++) {
+        Round round = rounds.get(r);
+        line(
+            text,
+            "| %s | %d | %.0f | %d | %d | %d | %d | %d | %.1f | %.1f (%.0f%%) | %d%s |",
+            round.server(),
+            r + 1,
+            round.callsPerSecond(),
+            round.latencyMicros().getValueAtPercentile(50),
+            round.latencyMicros().getValueAtPercentile(90),
+            round.latencyMicros().getValueAtPercentile(99),
+            round.latencyMicros().getValueAtPercentile(99.9),
+            round.latencyMicros().getMaxValue(),
+            round.cpuMicrosPerCall(ticks),
+            round.loadCpuMicrosPerCall(ticks),
+            100 * round.loadCpuShare(ticks),
+            round.failed(),
+            round.firstFailure() == null ? "" : " (" + round.firstFailure() + ")");
+      }
+    }
+    line(text, "");
+    double[] ratios = new double[unbatched.size()];
+    for (int r = 0; r < ratios.length; r++) {
+      ratios[r] = batched.get(r).callsPerSecond() / unbatched.get(r).callsPerSecond();
+    }
+    Arrays.sort(ratios);
+    line(text, "| median over rounds | unbatched | batched | batched ÷ unbatched |");
+    line(text, "|---|---:|---:|---:|");
+    double unbatchedRate = median(unbatched, Round::callsPerSecond);
+    double batchedRate = median(batched, Round::callsPerSecond);
+    line(
+        text,
+        "| calls/s | %.0f | %.0f | **%.2f×** (per-round ratios %.2f–%.2f) |",
+        unbatchedRate,
+        batchedRate,
+        batchedRate / unbatchedRate,
+        ratios[0],
+        ratios[ratios.length - 1]);
+    for (double percentile : new double[] {50, 99}) {
+      double a = median(unbatched, round -> round.latencyMicros().getValueAtPercentile(percentile));
+      double b = median(batched, round -> round.latencyMicros().getValueAtPercentile(percentile));
+      line(text, "| p%.0f µs | %.0f | %.0f | %.2f× |", percentile, a, b, b / a);
+    }
+    double cpuA = median(unbatched, round -> round.cpuMicrosPerCall(ticks));
+    double cpuB = median(batched, round -> round.cpuMicrosPerCall(ticks));
+    line(text, "| server CPU µs/call | %.1f | %.1f | %.2f× |", cpuA, cpuB, cpuB / cpuA);
+    line(text, "");
+    batchSizeTable(text, sizes);
+    return text.toString();
+  }
+
+  /** Batches by size, bucketed in powers of two, over the batched server's whole life. */
+  private void batchSizeTable(StringBuilder text, SortedMap<Integer, Long> sizes) {
+    long batches = 0;
+    long rows = 0;
+    for (Map.Entry<Integer, Long> size : sizes.entrySet()) {
+      batches += size.getValue();
+      rows += size.getKey() * size.getValue();
+    }
+    line(
+        text,
+        "Batch sizes of the batched server over its whole run (warm-up included): %d batches, %d"
+            + " rows, %.1f rows per batch on average.",
+        batches,
+        rows,
+        batches == 0 ? 0.0 : (double) rows / batches);
+    line(text, "");
+    line(text, "| rows per batch | batches | share of batches | share of rows |");
+    line(text, "|---|---:|---:|---:|");
+    int low = 1;
+    int largest = sizes.isEmpty() ? 1 : sizes.lastKey();
+    while (low <= largest) {
+      int high = low * 2 - 1;
+      long bucketBatches = 0;
+      long bucketRows = 0;
+      for (Map.Entry<Integer, Long> size : sizes.entrySet()) {
+        if (size.getKey() >= low && size.getKey() <= high) {
+          bucketBatches += size.getValue();
+          bucketRows += size.getKey() * size.getValue();
+        }
+      }
+      line(
+          text,
+          "| %s | %d | %.1f%% | %.1f%% |",
+          low == high ? Integer.toString(low) : low + "–" + high,
+          bucketBatches,
+          batches == 0 ? 0.0 : 100.0 * bucketBatches / batches,
+          rows == 0 ? 0.0 : 100.0 * bucketRows / rows);
+      low *= 2;
+    }
+    line(text, "");
+    line(text, "Exact counts (rows=batches): %s", sizes);
+  }
+
+  private static double median(List<Round> rounds, java.util.function.ToDoubleFunction<Round> f) {
+    return Spread.of(rounds.stream().mapToDouble(f).toArray()).median();
+  }
+
+  private ChildProcess server(String name, List<String> serverArgs)
+      throws IOException, InterruptedException {
+    return ModelServers.start(
+        name, serverCpu, List.of(), models, serverArgs, logDir.resolve(name + ".log"));
+  }
+
+  /**
+   * Keeps {@code concurrency} calls in flight for {@code duration}; counts, latencies and CPU are
+   * taken at the end of that window, before the calls still in flight drain.
+   */
+  static Round measure(ClosedLoop load, int concurrency, Duration duration, ChildProcess server)
+      throws InterruptedException {
+    load.latencySinceLastAsked();
+    long callsBefore = load.calls();
+    long failedBefore = load.failedCalls();
+    long cpuBefore = server.cpuTicks();
+    ProcStat loadCpuBefore = ProcStat.self();
+    long started = System.nanoTime();
+    load.start(concurrency);
+    Thread.sleep(duration.toMillis());
+    long calls = load.calls() - callsBefore;
+    long elapsed = System.nanoTime() - started;
+    long cpuTicks = server.cpuTicks() - cpuBefore;
+    long loadCpuTicks = ProcStat.self().cpuTicks() - loadCpuBefore.cpuTicks();
+    Histogram histogram = load.latencySinceLastAsked();
+    if (!load.stop(Duration.ofMinutes(1))) {
+      throw new IllegalStateException("calls still in flight 60 s after the round");
+    }
+    return new Round(
+        server.name(),
+        calls,
+        elapsed,
+        histogram,
+        cpuTicks,
+        loadCpuTicks,
+        load.failedCalls() - failedBefore,
+        load.firstFailure());
+  }
+
+  /** What one server did in one measured window. */
+  record Round(
+      String server,
+      long calls,
+      long elapsedNanos,
+      Histogram latencyMicros,
+      long cpuTicks,
+      long loadCpuTicks,
+      long failed,
+      String firstFailure) {
+
+    double callsPerSecond() {
+      return calls * 1e9 / elapsedNanos;
+    }
+
+    /** Server CPU (user + system, all threads) per call, in microseconds. */
+    double cpuMicrosPerCall(long ticksPerSecond) {
+      return calls == 0 ? Double.NaN : cpuTicks * 1e6 / ticksPerSecond / calls;
+    }
+
+    /**
+     * This load generator's CPU per call, in microseconds: near 1 core's worth, it is the limit.
+     */
+    double loadCpuMicrosPerCall(long ticksPerSecond) {
+      return calls == 0 ? Double.NaN : loadCpuTicks * 1e6 / ticksPerSecond / calls;
+    }
+
+    /** The share of one CPU the load generator used. */
+    double loadCpuShare(long ticksPerSecond) {
+      return loadCpuTicks * 1e9 / ticksPerSecond / elapsedNanos;
+    }
+  }
+
+  private static void line(StringBuilder text, String format, Object... args) {
+    text.append(String.format(Locale.ROOT, format, args)).append('\n');
+  }
+
+  /** All CPUs of the machine (this JVM is pinned to one, so it cannot ask the runtime). */
+  private static long processors() throws IOException {
+    return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+        .filter(line -> line.startsWith("processor"))
+        .count();
+  }
+
+  private static String cpuModel() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+      if (line.startsWith("model name")) {
+        return line.substring(line.indexOf(':') + 1).trim();
+      }
+    }
+    return "unknown CPU";
+  }
+}

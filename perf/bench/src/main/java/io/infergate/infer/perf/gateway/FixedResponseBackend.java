@@ -1,0 +1,109 @@
+package io.infergate.infer.perf.gateway;
+
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCalls;
+import io.infergate.infer.observability.ProjectVersion;
+import io.infergate.infer.perf.kit.RawMethods;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.LongAdder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The backend of the proxy-cost benchmark: answers every {@code ModelInfer} with the same
+ * precomputed bytes (what {@code digits} v2 answers for one row), on the event loop, so that the
+ * backend costs little and what a proxy adds shows. It checks the request's model name, so a proxy
+ * that mangles bodies fails loudly, and counts the calls it served, so the benchmark can tell calls
+ * that reached it from gRPC errors that h2load counts as successes.
+ */
+@Command(
+    name = "fixed-response-backend",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
+    description = "Answers OIP ModelInfer with fixed bytes; the backend of the gateway benchmark.")
+public final class FixedResponseBackend implements Callable<Integer> {
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind")
+  String host;
+
+  @Option(names = "--port", defaultValue = "0", description = "port (0: any free port)")
+  int port;
+
+  @Option(names = "--label", defaultValue = "0", description = "the class the answer names")
+  int label;
+
+  private final LongAdder served = new LongAdder();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new FixedResponseBackend()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    byte[] answer = DigitsMessages.response(label).toByteArray();
+    byte[] modelPrefix =
+        DigitsMessages.request(0).toBuilder()
+            .clearInputs()
+            .clearRawInputContents()
+            .clearModelVersion()
+            .build()
+            .toByteArray();
+    ServerServiceDefinition service =
+        ServerServiceDefinition.builder(RawMethods.MODEL_INFER.getServiceName())
+            .addMethod(
+                RawMethods.MODEL_INFER,
+                ServerCalls.asyncUnaryCall(
+                    (request, observer) -> {
+                      if (!startsWith(request, modelPrefix)) {
+                        observer.onError(
+                            Status.INVALID_ARGUMENT
+                                .withDescription("request does not start with model_name digits")
+                                .asRuntimeException());
+                        return;
+                      }
+                      served.increment();
+                      observer.onNext(answer);
+                      observer.onCompleted();
+                    }))
+            .build();
+    ServerServiceDefinition counter =
+        ServerServiceDefinition.builder(RawMethods.CALLS_SERVED.getServiceName())
+            .addMethod(
+                RawMethods.CALLS_SERVED,
+                ServerCalls.asyncUnaryCall(
+                    (request, observer) -> {
+                      observer.onNext(
+                          ByteBuffer.allocate(Long.BYTES).putLong(served.sum()).array());
+                      observer.onCompleted();
+                    }))
+            .build();
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+            .directExecutor()
+            .addService(service)
+            .addService(counter)
+            .build()
+            .start();
+    Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow, "backend-shutdown"));
+    System.out.println("backend listening on " + host + ":" + server.getPort());
+    server.awaitTermination();
+    return 0;
+  }
+
+  private static boolean startsWith(byte[] bytes, byte[] prefix) {
+    if (bytes.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (bytes[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

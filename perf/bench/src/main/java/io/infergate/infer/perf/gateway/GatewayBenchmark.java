@@ -1,0 +1,308 @@
+package io.infergate.infer.perf.gateway;
+
+import io.infergate.infer.observability.ProjectVersion;
+import io.infergate.infer.perf.kit.Table;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code perf/bin/gateway-bench}: the gateway against nginx and the direct path with h2load, its
+ * allocation per call, then end to end to the real model with an open-loop rate search. Prints
+ * Markdown (and writes it to {@code --out}); progress goes to standard error.
+ */
+@Command(
+    name = "gateway-bench",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
+    sortOptions = false,
+    description = "Benchmarks the gateway against nginx grpc_pass and end to end to digits.")
+public final class GatewayBenchmark implements Callable<Integer> {
+  @Option(names = "--gateway-classpath", required = true, description = "the gateway's classpath")
+  String gatewayClasspath;
+
+  @Option(
+      names = "--model-server-classpath",
+      required = true,
+      description = "the model server's classpath")
+  String modelServerClasspath;
+
+  @Option(names = "--models", defaultValue = "models", description = "digits cache (trained once)")
+  Path models;
+
+  @Option(
+      names = "--work",
+      defaultValue = "perf/bench/target/gateway-bench",
+      description = "logs, configs, request body")
+  Path work;
+
+  @Option(names = "--out", description = "also write the Markdown here")
+  Path out;
+
+  @Option(
+      names = "--jvm-options",
+      defaultValue = "-Xms1g -Xmx1g",
+      description = "options of every server JVM (default: ${DEFAULT-VALUE})")
+  String jvmOptions;
+
+  @Option(names = "--proxy-cpus", defaultValue = "0", description = "proxy (gateway, nginx) CPUs")
+  String proxyCpus;
+
+  @Option(names = "--load-cpus", defaultValue = "1", description = "backend and h2load CPUs")
+  String loadCpus;
+
+  @Option(
+      names = "--in-flight",
+      split = ",",
+      defaultValue = "1,16,64,256",
+      description = "closed-loop calls in flight (default: ${DEFAULT-VALUE})")
+  List<Integer> inFlight;
+
+  @Option(names = "--clients", defaultValue = "4", description = "h2load connections")
+  int clients;
+
+  @Option(names = "--rounds", defaultValue = "3", description = "rounds per concurrency")
+  int rounds;
+
+  @Option(names = "--run-seconds", defaultValue = "7", description = "each measured h2load run")
+  int runSeconds;
+
+  @Option(
+      names = "--warmup-seconds",
+      defaultValue = "15",
+      description = "per path, at least, discarded")
+  int warmupSeconds;
+
+  @Option(
+      names = "--warmup-max-seconds",
+      defaultValue = "45",
+      description = "per path, at most, until the rate is steady")
+  int warmupMaxSeconds;
+
+  @Option(
+      names = "--allocation-seconds",
+      defaultValue = "10",
+      description = "JFR allocation run (0: skip)")
+  int allocationSeconds;
+
+  @Option(names = "--skip-nginx", description = "leave nginx out")
+  boolean skipNginx;
+
+  @Option(names = "--skip-proxy", description = "skip the proxy-cost part")
+  boolean skipProxy;
+
+  @Option(names = "--skip-e2e", description = "skip the end-to-end part")
+  boolean skipEndToEnd;
+
+  @Option(names = "--model-server-cpus", defaultValue = "0", description = "end to end")
+  String modelServerCpus;
+
+  @Option(names = "--e2e-gateway-cpus", defaultValue = "1", description = "end to end")
+  String endToEndGatewayCpus;
+
+  @Option(names = "--e2e-warmup-seconds", defaultValue = "10", description = "per path")
+  int endToEndWarmupSeconds;
+
+  @Option(names = "--e2e-warmup-rate", defaultValue = "500", description = "calls/s")
+  double endToEndWarmupRate;
+
+  @Option(names = "--e2e-step-seconds", defaultValue = "5", description = "measured, per step")
+  int stepSeconds;
+
+  @Option(names = "--e2e-step-warmup-seconds", defaultValue = "1", description = "per step")
+  int stepWarmupSeconds;
+
+  @Option(names = "--e2e-start-rate", defaultValue = "250", description = "calls/s")
+  double startRate;
+
+  @Option(names = "--e2e-max-rate", defaultValue = "64000", description = "calls/s")
+  double maxRate;
+
+  @Option(
+      names = "--e2e-max-steps",
+      defaultValue = "9",
+      description = "distinct rates per path; a failed rate is tried twice")
+  int maxSteps;
+
+  @Option(names = "--e2e-precision", defaultValue = "0.1", description = "relative")
+  double precision;
+
+  @Option(names = "--slo-ms", defaultValue = "200", description = "p99 objective")
+  double sloMillis;
+
+  @Option(names = "--row", defaultValue = "0", description = "held-out digit sent")
+  int row;
+
+  private static String[] commandLine = new String[0];
+
+  public static void main(String[] args) {
+    commandLine = args.clone();
+    System.exit(new CommandLine(new GatewayBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream progress = System.err;
+    Files.createDirectories(work);
+    Launcher launcher =
+        new Launcher(
+            Arrays.asList(jvmOptions.trim().split("\\s+")),
+            gatewayClasspath,
+            modelServerClasspath,
+            System.getProperty("java.class.path"));
+    String nginx = skipNginx ? null : Nginx.binary();
+    String nginxVersion = nginx == null ? null : Nginx.version(nginx);
+    StringBuilder markdown = new StringBuilder();
+    markdown.append(environment(nginxVersion));
+    if (!skipProxy) {
+      if (nginx == null) {
+        String why =
+            skipNginx
+                ? "--skip-nginx given"
+                : "nginx is not installed (apt-get install nginx-light)";
+        progress.println("nginx comparison skipped: " + why);
+        markdown.append("\n**nginx comparison skipped: ").append(why).append(".**\n");
+      }
+      markdown.append(
+          "\n### Proxy cost: gateway vs nginx `grpc_pass` vs direct, closed loop (h2load)\n\n");
+      markdown.append(
+          new ProxyCostBenchmark(
+                  new ProxyCostBenchmark.Options(
+                      work,
+                      proxyCpus,
+                      loadCpus,
+                      inFlight,
+                      clients,
+                      rounds,
+                      runSeconds,
+                      0,
+                      warmupSeconds,
+                      Math.max(warmupSeconds, warmupMaxSeconds),
+                      allocationSeconds,
+                      nginx,
+                      nginxVersion,
+                      row),
+                  launcher,
+                  progress)
+              .run());
+    }
+    if (!skipEndToEnd) {
+      markdown.append("\n### End to end to `digits` v2: open-loop rate search\n\n");
+      markdown.append(
+          new EndToEndBenchmark(
+                  new EndToEndBenchmark.Options(
+                      work,
+                      models,
+                      modelServerCpus,
+                      endToEndGatewayCpus,
+                      row,
+                      endToEndWarmupSeconds,
+                      endToEndWarmupRate,
+                      stepSeconds,
+                      stepWarmupSeconds,
+                      startRate,
+                      maxRate,
+                      sloMillis,
+                      precision,
+                      maxSteps,
+                      2000),
+                  launcher,
+                  progress)
+              .run());
+    }
+    markdown.append("\nLoad average at the end: ").append(loadAverage()).append(".\n");
+    System.out.print(markdown);
+    if (out != null) {
+      Files.writeString(out, markdown.toString(), StandardCharsets.UTF_8);
+      progress.println("results written to " + out);
+    }
+    return 0;
+  }
+
+  private String environment(String nginxVersion) throws IOException, InterruptedException {
+    Table table = new Table("what", "value");
+    table.row("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+    // perf/bin/gateway-bench adds the classpaths and paths; it says what the user typed.
+    String invokedAs = System.getenv("GATEWAY_BENCH_COMMAND");
+    table.row(
+        "command",
+        "`"
+            + (invokedAs != null
+                ? invokedAs.trim()
+                : "GatewayBenchmark " + String.join(" ", commandLine))
+            + "`");
+    table.row("machine", processors() + " CPUs (`nproc`), " + cpuModel());
+    table.row(
+        "JVM",
+        System.getProperty("java.vm.name")
+            + " "
+            + System.getProperty("java.runtime.version")
+            + ", server JVMs with `"
+            + jvmOptions
+            + "` (one CPU each: the JVM picks SerialGC)");
+    table.row("nginx", nginxVersion == null ? "not used" : nginxVersion);
+    table.row("h2load", H2Load.version());
+    table.row(
+        "pinning, proxy cost",
+        "proxy (gateway JVM or nginx master + 1 worker) `taskset -c "
+            + proxyCpus
+            + "`; fixed backend and h2load (`-t 1`) `taskset -c "
+            + loadCpus
+            + "`; the direct path leaves CPU "
+            + proxyCpus
+            + " idle");
+    table.row(
+        "pinning, end to end",
+        "model server `taskset -c "
+            + modelServerCpus
+            + "`; gateway `taskset -c "
+            + endToEndGatewayCpus
+            + "`; open-loop generator (this JVM) on "
+            + ownCpus());
+    table.row("load average at start", loadAverage());
+    return table.toString();
+  }
+
+  private static int processors() throws IOException {
+    int count = 0;
+    for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+      if (line.startsWith("processor")) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private static String cpuModel() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+      if (line.startsWith("model name")) {
+        return line.substring(line.indexOf(':') + 1).trim();
+      }
+    }
+    return "unknown CPU";
+  }
+
+  private static String ownCpus() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("Cpus_allowed_list:")) {
+        return "CPUs " + line.substring(line.indexOf(':') + 1).trim();
+      }
+    }
+    return "unknown CPUs";
+  }
+
+  private static String loadAverage() throws IOException {
+    String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+    return fields[0] + " " + fields[1] + " " + fields[2];
+  }
+}

@@ -1,0 +1,174 @@
+package io.infergate.infer.perf.gateway;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
+import io.infergate.infer.perf.kit.RawMethods;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * A fixed-rate (open-loop) unary load: one thread starts call {@code i} at its intended time {@code
+ * start + i / rate} whatever happened to earlier calls, and each latency is measured from that
+ * intended time, so time spent queued behind a slow server, or behind this sender falling late,
+ * counts (no coordinated omission). Calls are raw bytes on one channel with a direct executor, so
+ * the generator's own cost per call stays small.
+ */
+final class OpenLoopLoad implements AutoCloseable {
+  private static final long MAX_LATENCY_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  private final ManagedChannel channel;
+  private final byte[] request;
+  private final long deadlineNanos;
+
+  OpenLoopLoad(String target, byte[] request, long deadlineNanos) {
+    this.channel = NettyChannelBuilder.forTarget(target).usePlaintext().directExecutor().build();
+    this.request = request.clone();
+    this.deadlineNanos = deadlineNanos;
+  }
+
+  /**
+   * Sends at {@code ratePerSecond} for {@code warmupNanos + measureNanos}, recording only the calls
+   * intended after the warm-up, then waits for every call to finish (they all carry a deadline).
+   */
+  Result run(double ratePerSecond, long warmupNanos, long measureNanos, int maxOutstanding)
+      throws InterruptedException {
+    Recorder recorder = new Recorder(MAX_LATENCY_NANOS, 3);
+    AtomicLong outstanding = new AtomicLong();
+    AtomicLong ok = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong lastError = new AtomicLong(-1);
+    AtomicLong ended = new AtomicLong();
+    long skipped = 0;
+    long sent = 0;
+    double intervalNanos = 1e9 / ratePerSecond;
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
+    long measureFrom = start + warmupNanos;
+    long end = measureFrom + measureNanos;
+    for (long i = 0; ; i++) {
+      long intended = start + (long) (i * intervalNanos);
+      if (intended >= end) {
+        break;
+      }
+      long now = System.nanoTime();
+      while (now < intended) {
+        LockSupport.parkNanos(intended - now);
+        now = System.nanoTime();
+      }
+      boolean measured = intended >= measureFrom;
+      if (outstanding.get() >= maxOutstanding) {
+        // The server fell hopelessly behind; counting these as failures ends the step honestly
+        // without piling up unbounded memory.
+        if (measured) {
+          skipped++;
+        }
+        continue;
+      }
+      outstanding.incrementAndGet();
+      if (measured) {
+        sent++;
+      }
+      send(intended, measured, recorder, outstanding, ok, errors, lastError, ended);
+    }
+    long sendEnd = System.nanoTime();
+    long drainDeadline = sendEnd + deadlineNanos + TimeUnit.SECONDS.toNanos(2);
+    while (outstanding.get() > 0 && System.nanoTime() < drainDeadline) {
+      Thread.sleep(5);
+    }
+    Histogram histogram = recorder.getIntervalHistogram();
+    return new Result(
+        ratePerSecond,
+        sent,
+        ok.get(),
+        errors.get() + skipped + outstanding.get(),
+        lastError.get() < 0 ? null : Status.Code.values()[(int) lastError.get()],
+        (sendEnd - measureFrom) / 1e9,
+        histogram,
+        ended.get());
+  }
+
+  private void send(
+      long intendedNanos,
+      boolean measured,
+      Recorder recorder,
+      AtomicLong outstanding,
+      AtomicLong ok,
+      AtomicLong errors,
+      AtomicLong lastError,
+      AtomicLong ended) {
+    ClientCall<byte[], byte[]> call =
+        channel.newCall(
+            RawMethods.MODEL_INFER,
+            CallOptions.DEFAULT.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS));
+    call.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            long latency = System.nanoTime() - intendedNanos;
+            if (measured) {
+              if (status.isOk()) {
+                recorder.recordValue(Math.min(latency, MAX_LATENCY_NANOS));
+                ok.incrementAndGet();
+              } else {
+                errors.incrementAndGet();
+                lastError.set(status.getCode().ordinal());
+              }
+            }
+            ended.incrementAndGet();
+            outstanding.decrementAndGet();
+          }
+        },
+        new Metadata());
+    call.request(1);
+    call.sendMessage(request);
+    call.halfClose();
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * One step at a fixed rate.
+   *
+   * @param requestedPerSecond the rate asked for
+   * @param sent calls started in the measured window
+   * @param ok of those, calls that ended OK
+   * @param failed of those, calls that ended in error, were never sent because too many were
+   *     outstanding, or had not ended after the drain
+   * @param lastError the code of the last error, or null
+   * @param seconds length of the measured window
+   * @param latencyNanos latencies of the OK calls, from their intended start
+   * @param allEnded every call that ended in the step, warm-up included (what CPU was spent on)
+   */
+  record Result(
+      double requestedPerSecond,
+      long sent,
+      long ok,
+      long failed,
+      Status.Code lastError,
+      double seconds,
+      Histogram latencyNanos,
+      long allEnded) {
+
+    double achievedPerSecond() {
+      return ok / seconds;
+    }
+
+    double percentileMillis(double percentile) {
+      return ok == 0 ? Double.NaN : latencyNanos.getValueAtPercentile(percentile) / 1e6;
+    }
+  }
+}

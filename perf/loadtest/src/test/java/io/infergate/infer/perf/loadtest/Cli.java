@@ -1,0 +1,42 @@
+package io.infergate.infer.perf.loadtest;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** Runs bin/loadtest's entry point in-process and captures its exit code and output. */
+final class Cli {
+  /**
+   * The OIP .proto in the proto module, relative to perf/loadtest/ (the tests' working directory).
+   */
+  static final Path OIP_PROTO =
+      Path.of(
+          "..", "..", "proto", "src", "main", "proto", "inference", "open_inference_grpc.proto");
+
+  static final String MODEL_INFER = "inference.GRPCInferenceService/ModelInfer";
+
+  private Cli() {}
+
+  /** The outcome of one invocation. */
+  record Result(int exitCode, String out, String err) {}
+
+  static Result run(String... args) {
+    return runWithStdin(new byte[0], args);
+  }
+
+  static Result runWithStdin(byte[] stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        LoadtestMain.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            new ByteArrayInputStream(stdin),
+            false);
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+}
