@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.infergate.infer.modelserver.backend.ModelLoadException;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
+import io.infergate.infer.observability.ProcessLogging;
 import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.observability.config.Bound;
 import io.infergate.infer.observability.config.ConfigBinder;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -97,8 +97,7 @@ public final class ModelServerMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    SLF4JBridgeHandler.removeHandlersForRootLogger();
-    SLF4JBridgeHandler.install();
+    ProcessLogging.install();
     System.exit(new CommandLine(new ModelServerMain(System.getenv())).execute(args));
   }
 

@@ -5,6 +5,8 @@ import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.infergate.infer.digits.DigitsDataset;
+import io.infergate.infer.observability.ProcessLogging;
+import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.InferTensorContents;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
@@ -26,6 +28,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "digits-canary-client",
     mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description = "Classifies held-out digits through a gateway and reports per variant.")
 public final class DigitsCanaryClient implements Callable<Integer> {
   private static final Metadata.Key<String> X_VARIANT =
@@ -38,6 +41,7 @@ public final class DigitsCanaryClient implements Callable<Integer> {
   int calls;
 
   public static void main(String[] args) {
+    ProcessLogging.install();
     System.exit(new CommandLine(new DigitsCanaryClient()).execute(args));
   }
 

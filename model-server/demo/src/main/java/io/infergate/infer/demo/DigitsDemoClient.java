@@ -5,6 +5,8 @@ import com.google.protobuf.Int64Value;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.infergate.infer.digits.DigitsDataset;
+import io.infergate.infer.observability.ProcessLogging;
+import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import io.infergate.infer.proto.oip.v2.InferTensorContents;
@@ -30,6 +32,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "digits-demo-client",
     mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description = "Classifies the held-out UCI digits over OIP v2 and TF Serving gRPC.")
 public final class DigitsDemoClient implements Callable<Integer> {
   private static final int SHOWN = 8;
@@ -45,6 +48,7 @@ public final class DigitsDemoClient implements Callable<Integer> {
   long[] versions;
 
   public static void main(String[] args) {
+    ProcessLogging.install();
     System.exit(new CommandLine(new DigitsDemoClient()).execute(args));
   }
 

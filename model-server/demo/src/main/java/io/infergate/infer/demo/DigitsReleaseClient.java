@@ -6,6 +6,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.infergate.infer.digits.DigitsDataset;
+import io.infergate.infer.observability.ProcessLogging;
+import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +34,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "digits-release-client",
     mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description = "Publishes a new digits version under load and tallies who answered.")
 public final class DigitsReleaseClient implements Callable<Integer> {
   private static final Metadata.Key<String> X_VARIANT =
@@ -63,6 +66,7 @@ public final class DigitsReleaseClient implements Callable<Integer> {
   private final CountDownLatch newVersionAnswered = new CountDownLatch(1);
 
   public static void main(String[] args) {
+    ProcessLogging.install();
     System.exit(new CommandLine(new DigitsReleaseClient()).execute(args));
   }
 
