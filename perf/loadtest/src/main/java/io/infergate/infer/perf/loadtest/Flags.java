@@ -18,9 +18,16 @@ final class Flags {
   private final List<String> problems = new ArrayList<>();
   private final List<String> conflicts = new ArrayList<>();
 
-  /** An enum whose constants are spelled on the command line as {@link #flag()}. */
+  /**
+   * An enum whose constants are spelled on the command line as {@link #flag()}: the name in lower
+   * case with '-' for '_' ({@code GRPC_JAVA} is {@code grpc-java}).
+   */
   interface Named {
-    String flag();
+    String name();
+
+    default String flag() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
   }
 
   /** A value that cannot be used, as a whole line ({@code --flag value (expected: ...)}). */
@@ -46,15 +53,31 @@ final class Flags {
 
   /** The constant spelled {@code value}, or {@code fallback} (after a problem) when none is. */
   <E extends Enum<E> & Named> E oneOf(String flag, String value, Class<E> type, E fallback) {
-    List<String> allowed = new ArrayList<>();
+    E e = find(type, value);
+    if (e == null) {
+      problem(flag + " " + value + ": expected one of " + spellings(type));
+      return fallback;
+    }
+    return e;
+  }
+
+  /** The constant spelled {@code value}, or null. */
+  static <E extends Enum<E> & Named> E find(Class<E> type, String value) {
     for (E e : type.getEnumConstants()) {
       if (e.flag().equals(value)) {
         return e;
       }
-      allowed.add(e.flag());
     }
-    problem(flag + " " + value + ": expected one of " + String.join(", ", allowed));
-    return fallback;
+    return null;
+  }
+
+  /** How the constants are spelled, comma-separated. */
+  static <E extends Enum<E> & Named> String spellings(Class<E> type) {
+    List<String> all = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      all.add(e.flag());
+    }
+    return String.join(", ", all);
   }
 
   /** {@code v}, or 0 (after a problem) when negative. */

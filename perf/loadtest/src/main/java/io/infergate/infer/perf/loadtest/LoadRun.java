@@ -10,20 +10,8 @@ import java.util.function.Consumer;
  * Runs the load against a {@link Target}: the warm-up and one measured run (stopped early, and
  * still reported, on SIGINT), or the SLO search's probes. Progress goes to stderr.
  */
-final class LoadRun {
-  private final Settings settings;
-  private final Target target;
-  private final ReportWriter writer;
-  private final PrintStream err;
-  private final DebugLog debug;
-
-  LoadRun(Settings settings, Target target, ReportWriter writer, PrintStream err, DebugLog debug) {
-    this.settings = settings;
-    this.target = target;
-    this.writer = writer;
-    this.err = err;
-    this.debug = debug;
-  }
+record LoadRun(
+    Settings settings, Target target, ReportWriter writer, PrintStream err, DebugLog debug) {
 
   /**
    * Runs and returns the report, or null when it has already been written (SIGINT).

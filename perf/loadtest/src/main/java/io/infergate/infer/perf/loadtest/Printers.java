@@ -9,67 +9,41 @@ import java.util.TreeMap;
 
 /** ghz's text formats: summary, csv, json, pretty, influx-summary, influx-details, prometheus. */
 final class Printers {
-  static final List<String> FORMATS =
-      List.of(
-          "summary",
-          "csv",
-          "json",
-          "pretty",
-          "html",
-          "influx-summary",
-          "influx-details",
-          "prometheus");
+  /** ghz's {@code -O} values (and the harness's html), spelled as on the command line. */
+  enum Format implements Flags.Named {
+    SUMMARY,
+    CSV,
+    JSON,
+    PRETTY,
+    HTML,
+    INFLUX_SUMMARY,
+    INFLUX_DETAILS,
+    PROMETHEUS
+  }
 
   private Printers() {}
 
-  static String print(Report r, String format) {
+  static String print(Report r, Format format) {
     StringBuilder b = new StringBuilder();
     print(r, format, b);
     return b.toString();
   }
 
   /** Streams the report to {@code out} (a million details do not fit comfortably in one String). */
-  static void print(Report r, String format, Appendable out) {
+  static void print(Report r, Format format, Appendable out) {
     try {
       switch (format) {
-        case "summary":
-          out.append(summary(r));
-          return;
-        case "csv":
-          csv(r, out);
-          return;
-        case "json":
-          r.toJson(out);
-          return;
-        case "pretty":
-          r.toJson(new GoJson.Indenter(out));
-          return;
-        case "html":
-          out.append(HtmlReport.render(r));
-          return;
-        case "influx-summary":
-          out.append(influxSummary(r));
-          return;
-        case "influx-details":
-          influxDetails(r, out);
-          return;
-        case "prometheus":
-          out.append(prometheus(r));
-          return;
-        default:
-          break;
+        case SUMMARY -> out.append(summary(r));
+        case CSV -> csv(r, out);
+        case JSON -> r.toJson(out);
+        case PRETTY -> r.toJson(new GoJson.Indenter(out));
+        case HTML -> out.append(HtmlReport.render(r));
+        case INFLUX_SUMMARY -> out.append(influxSummary(r));
+        case INFLUX_DETAILS -> influxDetails(r, out);
+        case PROMETHEUS -> out.append(prometheus(r));
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
-    }
-    switch (format) {
-      default:
-        throw new UsageException(
-            "--format "
-                + format
-                + ": unknown (expected one of "
-                + String.join(", ", FORMATS)
-                + ")");
     }
   }
 

@@ -27,20 +27,9 @@ record RunPlan(
 
   /** ghz's {@code --duration-stop}: in-flight calls at -z are cancelled, awaited or dropped. */
   enum DurationStop implements Flags.Named {
-    CLOSE("close"),
-    WAIT("wait"),
-    IGNORE("ignore");
-
-    private final String flag;
-
-    DurationStop(String flag) {
-      this.flag = flag;
-    }
-
-    @Override
-    public String flag() {
-      return flag;
-    }
+    CLOSE,
+    WAIT,
+    IGNORE
   }
 
   /** An open-loop plan at {@code newRate} for {@code newDurationNanos} (an SLO probe). */

@@ -11,20 +11,9 @@ record Schedule(Kind kind, long start, long end, long step, long stepNanos, long
 
   /** ghz's schedule names ({@code --load-schedule}, {@code --concurrency-schedule}). */
   enum Kind implements Flags.Named {
-    CONST("const"),
-    STEP("step"),
-    LINE("line");
-
-    private final String flag;
-
-    Kind(String flag) {
-      this.flag = flag;
-    }
-
-    @Override
-    public String flag() {
-      return flag;
-    }
+    CONST,
+    STEP,
+    LINE
   }
 
   static Schedule constant(long value) {

@@ -48,20 +48,9 @@ record Settings(Call call, Connection connection, Payload payload, Load load, Ou
   /** {@code --transport}: which client writes the calls. */
   enum Transport implements Flags.Named {
     /** h2 when the settings allow it, else grpc-java. */
-    AUTO("auto"),
-    H2("h2"),
-    GRPC_JAVA("grpc-java");
-
-    private final String flag;
-
-    Transport(String flag) {
-      this.flag = flag;
-    }
-
-    @Override
-    public String flag() {
-      return flag;
-    }
+    AUTO,
+    H2,
+    GRPC_JAVA
   }
 
   /** A literal {@code host:port} (IPv6 without brackets), the HTTP/2 fast path's target. */
@@ -172,14 +161,13 @@ record Settings(Call call, Connection connection, Payload payload, Load load, Ou
   }
 
   /**
-   * @param format one of {@link Printers#FORMATS}
    * @param file report file, or null for stdout
    * @param tags report tags, or null
    * @param debugFile JSON-lines log of the run's phases, or null
    * @param progress live progress line; null: only on a terminal
    */
   record Output(
-      String format,
+      Printers.Format format,
       String file,
       String name,
       Map<String, String> tags,

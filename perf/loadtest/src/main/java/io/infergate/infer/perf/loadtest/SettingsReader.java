@@ -88,16 +88,17 @@ final class SettingsReader {
   }
 
   private Settings.Output output() {
-    if (!Printers.FORMATS.contains(o.format)) {
+    Printers.Format format = Flags.find(Printers.Format.class, o.format);
+    if (format == null) {
       flags.problem(
           "--format "
               + o.format
               + ": unknown (expected one of "
-              + String.join(", ", Printers.FORMATS)
+              + Flags.spellings(Printers.Format.class)
               + ")");
     }
     return new Settings.Output(
-        o.format,
+        format,
         o.output,
         o.name,
         tags(),

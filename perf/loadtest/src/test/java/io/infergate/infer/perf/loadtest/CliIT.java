@@ -359,7 +359,9 @@ class CliIT {
     assertThat(r.err().lines()).hasSize(5).allMatch(l -> l.startsWith("loadtest: "));
     assertThat(r.err())
         .contains(
-            "--format yaml: unknown (expected one of " + String.join(", ", Printers.FORMATS) + ")",
+            "--format yaml: unknown (expected one of "
+                + Flags.spellings(Printers.Format.class)
+                + ")",
             "--duration ten: \"ten\" is not a duration",
             "--load-schedule wave: expected one of const, step, line",
             "--concurrency 0 (expected: >= 1)",

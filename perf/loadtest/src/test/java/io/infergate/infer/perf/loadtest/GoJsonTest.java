@@ -9,38 +9,34 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class GoJsonTest {
-  @ParameterizedTest
+  /** {@code go}: encoding/json's float format, strconv's 'g' ({@code %g}) or fmt's {@code %v}. */
+  @ParameterizedTest(name = "{0}({1}) = {2}")
   @CsvSource({
-    "0, 0",
-    "1, 1",
-    "1156.34, 1156.34",
-    "0.02540428, 0.02540428",
-    "0.0000001, 1e-7",
-    "1e21, 1e+21",
-    "123456789.0, 123456789",
-    "-2.5, -2.5"
+    "json, 0, 0",
+    "json, 1, 1",
+    "json, 1156.34, 1156.34",
+    "json, 0.02540428, 0.02540428",
+    "json, 0.0000001, 1e-7",
+    "json, 1e21, 1e+21",
+    "json, 123456789.0, 123456789",
+    "json, -2.5, -2.5",
+    "g, 200, 200",
+    "g, 1.126828629e9, 1.126828629e+09",
+    "g, 177.48927818552966, 177.48927818552966",
+    "g, 0.1814464911, 0.1814464911",
+    "g, 1e6, 1e+06",
+    "g, 0.00001, 1e-05",
+    "v, 20, 20",
+    "v, 1e6, 1000000"
   })
-  void formatsFloatsAsGoEncodingJsonDoes(double value, String expected) {
-    assertThat(GoJson.floatString(value)).isEqualTo(expected);
-  }
-
-  @ParameterizedTest
-  @CsvSource({
-    "200, 200",
-    "1.126828629e9, 1.126828629e+09",
-    "177.48927818552966, 177.48927818552966",
-    "0.1814464911, 0.1814464911",
-    "1e6, 1e+06",
-    "0.00001, 1e-05"
-  })
-  void formatsFloatsAsStrconvG(double value, String expected) {
-    assertThat(GoJson.gFormat(value)).isEqualTo(expected);
-  }
-
-  @ParameterizedTest
-  @CsvSource({"20, 20", "1e6, 1000000"})
-  void formatsFloatsAsFmtV(double value, String expected) {
-    assertThat(GoJson.vFormat(value)).isEqualTo(expected);
+  void formatsFloatsAsGoDoes(String go, double value, String expected) {
+    String actual =
+        switch (go) {
+          case "json" -> GoJson.floatString(value);
+          case "g" -> GoJson.gFormat(value);
+          default -> GoJson.vFormat(value);
+        };
+    assertThat(actual).isEqualTo(expected);
   }
 
   @Test
