@@ -55,7 +55,9 @@ public final class LoadtestMain {
       err.println("Try 'loadtest --help' for the flags (they are ghz's).");
       return 2;
     } catch (UsageException e) {
-      err.println("loadtest: " + e.getMessage());
+      for (String problem : e.getMessage().split("\n", -1)) { // one line per problem
+        err.println("loadtest: " + problem);
+      }
       return 2;
     } catch (Loadtest.RunFailure e) {
       err.println("loadtest: " + e.getMessage());

@@ -9,67 +9,41 @@ import java.util.TreeMap;
 
 /** ghz's text formats: summary, csv, json, pretty, influx-summary, influx-details, prometheus. */
 final class Printers {
-  static final List<String> FORMATS =
-      List.of(
-          "summary",
-          "csv",
-          "json",
-          "pretty",
-          "html",
-          "influx-summary",
-          "influx-details",
-          "prometheus");
+  /** ghz's {@code -O} values (and the harness's html), spelled as on the command line. */
+  enum Format implements Flags.Named {
+    SUMMARY,
+    CSV,
+    JSON,
+    PRETTY,
+    HTML,
+    INFLUX_SUMMARY,
+    INFLUX_DETAILS,
+    PROMETHEUS
+  }
 
   private Printers() {}
 
-  static String print(Report r, String format) {
+  static String print(Report r, Format format) {
     StringBuilder b = new StringBuilder();
     print(r, format, b);
     return b.toString();
   }
 
   /** Streams the report to {@code out} (a million details do not fit comfortably in one String). */
-  static void print(Report r, String format, Appendable out) {
+  static void print(Report r, Format format, Appendable out) {
     try {
       switch (format) {
-        case "summary":
-          out.append(summary(r));
-          return;
-        case "csv":
-          csv(r, out);
-          return;
-        case "json":
-          r.toJson(out);
-          return;
-        case "pretty":
-          r.toJson(new GoJson.Indenter(out));
-          return;
-        case "html":
-          out.append(HtmlReport.render(r));
-          return;
-        case "influx-summary":
-          out.append(influxSummary(r));
-          return;
-        case "influx-details":
-          influxDetails(r, out);
-          return;
-        case "prometheus":
-          out.append(prometheus(r));
-          return;
-        default:
-          break;
+        case SUMMARY -> out.append(summary(r));
+        case CSV -> csv(r, out);
+        case JSON -> r.toJson(out);
+        case PRETTY -> r.toJson(new GoJson.Indenter(out));
+        case HTML -> out.append(HtmlReport.render(r));
+        case INFLUX_SUMMARY -> out.append(influxSummary(r));
+        case INFLUX_DETAILS -> influxDetails(r, out);
+        case PROMETHEUS -> out.append(prometheus(r));
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
-    }
-    switch (format) {
-      default:
-        throw new UsageException(
-            "--format "
-                + format
-                + ": unknown (expected one of "
-                + String.join(", ", FORMATS)
-                + ")");
     }
   }
 
@@ -312,25 +286,15 @@ final class Printers {
     s.add("call=\"" + nz(o.call) + "\"");
     s.add("host=\"" + nz(o.host) + "\"");
     s.add("n=" + o.total);
-    if (o.concurrencySchedule.equals("const")) {
+    if (o.concurrencySchedule.kind() == Schedule.Kind.CONST) {
       s.add("c=" + o.concurrency);
     } else {
-      s.add("concurrency-schedule=" + o.concurrencySchedule);
-      s.add("concurrency-start=" + o.concurrencyStart);
-      s.add("concurrency-end=" + o.concurrencyEnd);
-      s.add("concurrency-step=" + o.concurrencyStep);
-      s.add("concurrency-step-duration=" + Durations.formatNanos(o.concurrencyStepDuration));
-      s.add("concurrency-max-duration=" + Durations.formatNanos(o.concurrencyMaxDuration));
+      influxSchedule(s, "concurrency-", o.concurrencySchedule);
     }
-    if (o.loadSchedule.equals("const")) {
+    if (o.load.kind() == Schedule.Kind.CONST) {
       s.add("rps=" + o.rps);
     } else {
-      s.add("load-schedule=" + o.loadSchedule);
-      s.add("load-start=" + o.loadStart);
-      s.add("load-end=" + o.loadEnd);
-      s.add("load-step=" + o.loadStep);
-      s.add("load-step-duration=" + Durations.formatNanos(o.loadStepDuration));
-      s.add("load-max-duration=" + Durations.formatNanos(o.loadMaxDuration));
+      influxSchedule(s, "load-", o.load);
     }
     s.add("z=" + o.duration);
     s.add("timeout=" + GoJson.vFormat(Recorder.seconds(o.timeout)));
@@ -376,6 +340,15 @@ final class Printers {
     }
     s.add("errors=" + r.errorCount());
     return String.join(",", s);
+  }
+
+  private static void influxSchedule(List<String> s, String prefix, Settings.ScheduleFlags f) {
+    s.add(prefix + "schedule=" + f.kind().flag());
+    s.add(prefix + "start=" + f.start());
+    s.add(prefix + "end=" + f.end());
+    s.add(prefix + "step=" + f.step());
+    s.add(prefix + "step-duration=" + Durations.formatNanos(f.stepNanos()));
+    s.add(prefix + "max-duration=" + Durations.formatNanos(f.maxNanos()));
   }
 
   private static String cleanInflux(String in) {
@@ -480,22 +453,8 @@ final class Printers {
     if (o.name != null && !o.name.isEmpty()) {
       m.put("name", o.name);
     }
-    if (!o.concurrencySchedule.equals("const")) {
-      m.put("concurrency_schedule", o.concurrencySchedule);
-      m.put("concurrency_start", Long.toString(o.concurrencyStart));
-      m.put("concurrency_end", Long.toString(o.concurrencyEnd));
-      m.put("concurrency_step", Long.toString(o.concurrencyStep));
-      m.put("concurrency_step_duration", Long.toString(o.concurrencyStepDuration));
-      m.put("concurrency_max_duration", Long.toString(o.concurrencyMaxDuration));
-    }
-    if (!o.loadSchedule.equals("const")) {
-      m.put("load_schedule", o.loadSchedule);
-      m.put("load_start", Long.toString(o.loadStart));
-      m.put("load_end", Long.toString(o.loadEnd));
-      m.put("load_step", Long.toString(o.loadStep));
-      m.put("load_step_duration", Long.toString(o.loadStepDuration));
-      m.put("load_max_duration", Long.toString(o.loadMaxDuration));
-    }
+    promSchedule(m, "concurrency_", o.concurrencySchedule);
+    promSchedule(m, "load_", o.load);
     StringBuilder b = new StringBuilder();
     m.forEach(
         (k, v) -> {
@@ -508,6 +467,18 @@ final class Printers {
               .append('"');
         });
     return b.toString();
+  }
+
+  /** A schedule's labels, none for const. */
+  private static void promSchedule(Map<String, String> m, String prefix, Settings.ScheduleFlags f) {
+    if (f.kind() != Schedule.Kind.CONST) {
+      m.put(prefix + "schedule", f.kind().flag());
+      m.put(prefix + "start", Long.toString(f.start()));
+      m.put(prefix + "end", Long.toString(f.end()));
+      m.put(prefix + "step", Long.toString(f.step()));
+      m.put(prefix + "step_duration", Long.toString(f.stepNanos()));
+      m.put(prefix + "max_duration", Long.toString(f.maxNanos()));
+    }
   }
 
   private static void put(Map<String, String> m, String k, String v) {

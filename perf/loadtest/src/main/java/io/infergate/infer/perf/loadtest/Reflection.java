@@ -7,6 +7,7 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
@@ -30,6 +31,17 @@ import java.util.concurrent.TimeoutException;
  * first, {@code v1alpha} when the server answers UNIMPLEMENTED, as ghz (jhump/protoreflect) does.
  */
 final class Reflection {
+  /**
+   * {@code v1alpha}'s method with {@code v1}'s messages: v1 is v1alpha renamed, field for field, so
+   * the bytes on the wire are the same and one client serves both.
+   */
+  private static final MethodDescriptor<ServerReflectionRequest, ServerReflectionResponse> V1ALPHA =
+      ServerReflectionGrpc.getServerReflectionInfoMethod().toBuilder()
+          .setFullMethodName(
+              io.grpc.reflection.v1alpha.ServerReflectionGrpc.getServerReflectionInfoMethod()
+                  .getFullMethodName())
+          .build();
+
   private Reflection() {}
 
   static List<FileDescriptorProto> filesFor(Channel channel, String service, Metadata headers) {
@@ -81,59 +93,20 @@ final class Reflection {
   /** One request on its own stream: by symbol or by file name. */
   private static List<ByteString> ask(Channel ch, boolean alpha, String symbol, String file) {
     CompletableFuture<List<ByteString>> result = new CompletableFuture<>();
-    if (alpha) {
-      var req = io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder();
-      if (symbol != null) {
-        req.setFileContainingSymbol(symbol);
-      } else {
-        req.setFileByFilename(file);
-      }
-      StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> out =
-          ClientCalls.asyncBidiStreamingCall(
-              ch.newCall(
-                  io.grpc.reflection.v1alpha.ServerReflectionGrpc.getServerReflectionInfoMethod(),
-                  CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
-              new Observer<io.grpc.reflection.v1alpha.ServerReflectionResponse>(result) {
-                @Override
-                public void onNext(io.grpc.reflection.v1alpha.ServerReflectionResponse r) {
-                  if (r.hasErrorResponse()) {
-                    fail(
-                        r.getErrorResponse().getErrorCode(),
-                        r.getErrorResponse().getErrorMessage());
-                  } else {
-                    result.complete(r.getFileDescriptorResponse().getFileDescriptorProtoList());
-                  }
-                }
-              });
-      out.onNext(req.build());
-      out.onCompleted();
+    var req = ServerReflectionRequest.newBuilder();
+    if (symbol != null) {
+      req.setFileContainingSymbol(symbol);
     } else {
-      var req = ServerReflectionRequest.newBuilder();
-      if (symbol != null) {
-        req.setFileContainingSymbol(symbol);
-      } else {
-        req.setFileByFilename(file);
-      }
-      StreamObserver<ServerReflectionRequest> out =
-          ClientCalls.asyncBidiStreamingCall(
-              ch.newCall(
-                  ServerReflectionGrpc.getServerReflectionInfoMethod(),
-                  CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
-              new Observer<ServerReflectionResponse>(result) {
-                @Override
-                public void onNext(ServerReflectionResponse r) {
-                  if (r.hasErrorResponse()) {
-                    fail(
-                        r.getErrorResponse().getErrorCode(),
-                        r.getErrorResponse().getErrorMessage());
-                  } else {
-                    result.complete(r.getFileDescriptorResponse().getFileDescriptorProtoList());
-                  }
-                }
-              });
-      out.onNext(req.build());
-      out.onCompleted();
+      req.setFileByFilename(file);
     }
+    StreamObserver<ServerReflectionRequest> out =
+        ClientCalls.asyncBidiStreamingCall(
+            ch.newCall(
+                alpha ? V1ALPHA : ServerReflectionGrpc.getServerReflectionInfoMethod(),
+                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
+            new Observer(result));
+    out.onNext(req.build());
+    out.onCompleted();
     try {
       return result.get(15, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -152,14 +125,23 @@ final class Reflection {
     }
   }
 
-  private abstract static class Observer<T> implements StreamObserver<T> {
+  private static final class Observer implements StreamObserver<ServerReflectionResponse> {
     private final CompletableFuture<List<ByteString>> result;
 
     Observer(CompletableFuture<List<ByteString>> result) {
       this.result = result;
     }
 
-    void fail(int code, String message) {
+    @Override
+    public void onNext(ServerReflectionResponse r) {
+      if (r.hasErrorResponse()) {
+        fail(r.getErrorResponse().getErrorCode(), r.getErrorResponse().getErrorMessage());
+      } else {
+        result.complete(r.getFileDescriptorResponse().getFileDescriptorProtoList());
+      }
+    }
+
+    private void fail(int code, String message) {
       if (code == Status.Code.NOT_FOUND.value()) {
         result.completeExceptionally(
             new UsageException("server reflection: " + message + " (is --call spelled right?)"));

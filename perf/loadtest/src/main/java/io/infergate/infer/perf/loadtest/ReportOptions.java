@@ -20,19 +20,9 @@ final class ReportOptions {
   boolean insecure;
   String authority;
   long rps;
-  String loadSchedule = "const";
-  long loadStart;
-  long loadEnd;
-  long loadStep;
-  long loadStepDuration;
-  long loadMaxDuration;
+  Settings.ScheduleFlags load = Settings.ScheduleFlags.NONE;
   long concurrency;
-  String concurrencySchedule = "const";
-  long concurrencyStart;
-  long concurrencyEnd;
-  long concurrencyStep;
-  long concurrencyStepDuration;
-  long concurrencyMaxDuration;
+  Settings.ScheduleFlags concurrencySchedule = Settings.ScheduleFlags.NONE;
   long total;
   boolean async;
   long connections;
@@ -68,19 +58,9 @@ final class ReportOptions {
     j.name("insecure").value(insecure);
     str(j, "authority", authority);
     num(j, "rps", rps);
-    j.name("load-schedule").value(loadSchedule);
-    j.name("load-start").value(loadStart);
-    j.name("load-end").value(loadEnd);
-    j.name("load-step").value(loadStep);
-    j.name("load-step-duration").value(loadStepDuration);
-    j.name("load-max-duration").value(loadMaxDuration);
+    schedule(j, "load-", load);
     num(j, "concurrency", concurrency);
-    j.name("concurrency-schedule").value(concurrencySchedule);
-    j.name("concurrency-start").value(concurrencyStart);
-    j.name("concurrency-end").value(concurrencyEnd);
-    j.name("concurrency-step").value(concurrencyStep);
-    j.name("concurrency-step-duration").value(concurrencyStepDuration);
-    j.name("concurrency-max-duration").value(concurrencyMaxDuration);
+    schedule(j, "concurrency-", concurrencySchedule);
     num(j, "total", total);
     bool(j, "async", async);
     num(j, "connections", connections);
@@ -100,6 +80,16 @@ final class ReportOptions {
     num(j, "skipFirst", skipFirst);
     bool(j, "count-errors", countErrors);
     j.endObject();
+  }
+
+  /** The schedule's ghz keys, each {@code prefix} + schedule, start, end, step, ... */
+  private static void schedule(GoJson j, String prefix, Settings.ScheduleFlags f) {
+    j.name(prefix + "schedule").value(f.kind().flag());
+    j.name(prefix + "start").value(f.start());
+    j.name(prefix + "end").value(f.end());
+    j.name(prefix + "step").value(f.step());
+    j.name(prefix + "step-duration").value(f.stepNanos());
+    j.name(prefix + "max-duration").value(f.maxNanos());
   }
 
   private static void str(GoJson j, String key, String v) {

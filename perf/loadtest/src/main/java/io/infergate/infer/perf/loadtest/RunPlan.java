@@ -9,7 +9,7 @@ package io.infergate.infer.perf.loadtest;
  * @param total calls to make (Long.MAX_VALUE for a duration run)
  * @param durationNanos -z (0: none)
  * @param maxDurationNanos -x (0: none)
- * @param durationStop close, wait or ignore
+ * @param durationStop what happens to calls in flight when the duration ends
  * @param rate the rate schedule, or null for no limit
  * @param concurrency the worker-count schedule (closed loop)
  * @param skipFirst results to drop from the tally
@@ -20,13 +20,40 @@ record RunPlan(
     long total,
     long durationNanos,
     long maxDurationNanos,
-    String durationStop,
+    DurationStop durationStop,
     Schedule rate,
     Schedule concurrency,
     int skipFirst) {
 
+  /** ghz's {@code --duration-stop}: in-flight calls at -z are cancelled, awaited or dropped. */
+  enum DurationStop implements Flags.Named {
+    CLOSE,
+    WAIT,
+    IGNORE
+  }
+
+  /** An open-loop plan at {@code newRate} for {@code newDurationNanos} (an SLO probe). */
   RunPlan withRate(Schedule newRate, long newDurationNanos) {
     return new RunPlan(
-        true, false, Long.MAX_VALUE, newDurationNanos, 0, "wait", newRate, concurrency, skipFirst);
+        true,
+        false,
+        Long.MAX_VALUE,
+        newDurationNanos,
+        0,
+        DurationStop.WAIT,
+        newRate,
+        concurrency,
+        skipFirst);
+  }
+
+  /** The same load for {@code nanos}, awaiting the calls in flight at the end (a warm-up). */
+  RunPlan warmUp(long nanos) {
+    return new RunPlan(
+        openLoop, async, Long.MAX_VALUE, nanos, 0, DurationStop.WAIT, rate, concurrency, 0);
+  }
+
+  /** ghz's and the harness's name for how calls are issued, as the report gives it. */
+  String mode() {
+    return openLoop ? "open-loop" : async && rate != null ? "async" : "closed-loop";
   }
 }

@@ -132,9 +132,10 @@ final class Runner {
       return;
     }
     endReason = reason;
-    String mode = reason.equals("cancel") ? "close" : plan.durationStop();
-    ignoreInFlight = mode.equals("ignore");
-    closing = !mode.equals("wait");
+    RunPlan.DurationStop mode =
+        reason.equals("cancel") ? RunPlan.DurationStop.CLOSE : plan.durationStop();
+    ignoreInFlight = mode == RunPlan.DurationStop.IGNORE;
+    closing = mode != RunPlan.DurationStop.WAIT;
     stopping = true;
     stopSignal.countDown();
     for (Worker w : workers) {
@@ -166,10 +167,10 @@ final class Runner {
   private void startWorkers() {
     Schedule c = plan.concurrency();
     long max =
-        c.kind().equals("const")
+        c.kind() == Schedule.Kind.CONST
             ? c.start()
             : Math.max(c.start(), Math.max(c.end(), c.valueAt(Long.MAX_VALUE / 2)));
-    if (!c.kind().equals("const") && c.end() == 0 && c.step() > 0) {
+    if (c.kind() != Schedule.Kind.CONST && c.end() == 0 && c.step() > 0) {
       max = Math.max(max, 10_000);
     }
     workers = new Worker[(int) Math.min(max, 100_000)];
@@ -177,7 +178,7 @@ final class Runner {
       workers[i] = new Worker(i, i % connections());
     }
     adjustWorkers(c.valueAtStep(0));
-    if (!c.kind().equals("const")) {
+    if (c.kind() != Schedule.Kind.CONST) {
       long settled = c.settledAfterNanos();
       for (long i = 1; i * c.stepNanos() <= Math.min(settled, 24L * 3600 * Schedule.SECOND); i++) {
         long value = c.valueAtStep(i);

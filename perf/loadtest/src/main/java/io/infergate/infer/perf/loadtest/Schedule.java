@@ -6,22 +6,29 @@ package io.infergate.infer.perf.loadtest;
  * reached (when {@code end} &gt; 0) or {@code maxNanos} has elapsed (when &gt; 0), then holds;
  * {@code line} is {@code step} with a fixed 1 s step, {@code step} being the slope per second.
  */
-record Schedule(String kind, long start, long end, long step, long stepNanos, long maxNanos) {
+record Schedule(Kind kind, long start, long end, long step, long stepNanos, long maxNanos) {
   static final long SECOND = 1_000_000_000L;
 
+  /** ghz's schedule names ({@code --load-schedule}, {@code --concurrency-schedule}). */
+  enum Kind implements Flags.Named {
+    CONST,
+    STEP,
+    LINE
+  }
+
   static Schedule constant(long value) {
-    return new Schedule("const", value, 0, 0, 0, 0);
+    return new Schedule(Kind.CONST, value, 0, 0, 0, 0);
   }
 
   Schedule {
-    if (kind.equals("line")) {
+    if (kind == Kind.LINE) {
       stepNanos = SECOND;
     }
   }
 
   /** The value in effect during step {@code i} (0-based). */
   long valueAtStep(long i) {
-    if (kind.equals("const")) {
+    if (kind == Kind.CONST) {
       return start;
     }
     if (maxNanos > 0 && stepNanos > 0) {
@@ -36,12 +43,12 @@ record Schedule(String kind, long start, long end, long step, long stepNanos, lo
 
   /** The value at {@code elapsedNanos} since the start. */
   long valueAt(long elapsedNanos) {
-    return kind.equals("const") ? start : valueAtStep(elapsedNanos / stepNanos);
+    return kind == Kind.CONST ? start : valueAtStep(elapsedNanos / stepNanos);
   }
 
   /** Nanoseconds after which the value never changes (0 for const). */
   long settledAfterNanos() {
-    if (kind.equals("const")) {
+    if (kind == Kind.CONST) {
       return 0;
     }
     long steps = Long.MAX_VALUE;
@@ -72,7 +79,7 @@ record Schedule(String kind, long start, long end, long step, long stepNanos, lo
     /** The offset of the next call, or Long.MAX_VALUE if the rate is 0 from here on. */
     synchronized long next() {
       while (true) {
-        if (rate.kind().equals("const")) {
+        if (rate.kind() == Kind.CONST) {
           if (stepRate <= 0) {
             return Long.MAX_VALUE;
           }

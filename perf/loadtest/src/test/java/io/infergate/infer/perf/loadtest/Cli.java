@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** Runs bin/loadtest's entry point in-process and captures its exit code and output. */
 final class Cli {
@@ -24,6 +25,25 @@ final class Cli {
 
   static Result run(String... args) {
     return runWithStdin(new byte[0], args);
+  }
+
+  /**
+   * Calls {@link #MODEL_INFER} on {@code target} over plaintext with the OIP .proto, with {@code
+   * flags} added.
+   */
+  static Result infer(String target, String... flags) {
+    return run(
+        concat(
+            concat(
+                new String[] {"--insecure", "--proto", OIP_PROTO.toString(), "--call", MODEL_INFER},
+                flags),
+            target));
+  }
+
+  static String[] concat(String[] a, String... b) {
+    String[] r = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
   }
 
   static Result runWithStdin(byte[] stdin, String... args) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -99,12 +100,8 @@ class CliIT {
   @Test
   void rendersGhzTemplateVariablesPerCallInDataAndMetadata() throws Exception {
     json(
-        Cli.run(
-            "--insecure",
-            "--proto",
-            PROTO,
-            "--call",
-            Cli.MODEL_INFER,
+        Cli.infer(
+            server.target(),
             "-d",
             "{\"model_name\":\"tmpl\",\"id\":\"{{.RequestNumber}}/{{.WorkerID}}/{{.MethodName}}/{{randomString 4}}\"}",
             "-m",
@@ -114,8 +111,7 @@ class CliIT {
             "-c",
             "3",
             "-O",
-            "json",
-            server.target()));
+            "json"));
     List<String> ids =
         server.requests().stream()
             .filter(q -> q.getModelName().equals("tmpl"))
@@ -132,22 +128,7 @@ class CliIT {
   void sendsAnArrayOfMessagesRoundRobinAndReadsDataFiles() throws Exception {
     Path data = tmp.resolve("data.json");
     Files.writeString(data, "[{\"model_name\":\"rr-a\"},{\"model_name\":\"rr-b\"}]");
-    json(
-        Cli.run(
-            "--insecure",
-            "--proto",
-            PROTO,
-            "--call",
-            Cli.MODEL_INFER,
-            "-D",
-            data.toString(),
-            "-n",
-            "10",
-            "-c",
-            "1",
-            "-O",
-            "json",
-            server.target()));
+    json(Cli.infer(server.target(), "-D", data.toString(), "-n", "10", "-c", "1", "-O", "json"));
     long a = server.requests().stream().filter(q -> q.getModelName().equals("rr-a")).count();
     long b = server.requests().stream().filter(q -> q.getModelName().equals("rr-b")).count();
     assertThat(a).isEqualTo(5);
@@ -161,22 +142,7 @@ class CliIT {
     ModelInferRequest.newBuilder().setModelName("bin-b").build().writeDelimitedTo(bytes);
     Path file = tmp.resolve("msgs.bin");
     Files.write(file, bytes.toByteArray());
-    json(
-        Cli.run(
-            "--insecure",
-            "--proto",
-            PROTO,
-            "--call",
-            Cli.MODEL_INFER,
-            "-B",
-            file.toString(),
-            "-n",
-            "4",
-            "-c",
-            "1",
-            "-O",
-            "json",
-            server.target()));
+    json(Cli.infer(server.target(), "-B", file.toString(), "-n", "4", "-c", "1", "-O", "json"));
     assertThat(server.requests()).anyMatch(q -> q.getModelName().equals("bin-a"));
     assertThat(server.requests()).anyMatch(q -> q.getModelName().equals("bin-b"));
     byte[] single = ModelInferRequest.newBuilder().setModelName("bin-stdin").build().toByteArray();
@@ -241,52 +207,50 @@ class CliIT {
 
   @Test
   void printsGhzTextFormats() {
-    String[] base = {
-      "--insecure",
-      "--proto",
-      PROTO,
-      "--call",
-      Cli.MODEL_INFER,
-      "-d",
-      "{\"model_name\":\"fmt\"}",
-      "-n",
-      "50",
-      "-c",
-      "2",
-      "--name",
-      "fmt run",
-      server.target()
-    };
-    Cli.Result summary = Cli.run(concat(base, "-O", "summary"));
-    assertThat(summary.out())
-        .startsWith("\nSummary:\n  Name:\t\tfmt run\n  Count:\t50\n  Total:\t");
-    assertThat(summary.out())
+    UnaryOperator<String> formatted =
+        format ->
+            Cli.infer(
+                    server.target(),
+                    "-d",
+                    "{\"model_name\":\"fmt\"}",
+                    "-n",
+                    "50",
+                    "-c",
+                    "2",
+                    "--name",
+                    "fmt run",
+                    "-O",
+                    format)
+                .out();
+    String summary = formatted.apply("summary");
+    assertThat(summary).startsWith("\nSummary:\n  Name:\t\tfmt run\n  Count:\t50\n  Total:\t");
+    assertThat(summary)
         .contains(
             "\n  Requests/sec:\t",
             "\nResponse time histogram:\n",
             "\nLatency distribution:\n  10 % in ",
             "\n  99 % in ",
             "Status code distribution:\n  [OK]   50 responses   \n");
-    Cli.Result csv = Cli.run(concat(base, "-O", "csv"));
-    String[] rows = csv.out().split("\n");
+    String csv = formatted.apply("csv");
+    String[] rows = csv.split("\n");
     assertThat(rows[1]).isEqualTo("duration (ms),status,error");
     assertThat(rows).hasSize(52);
     assertThat(rows[2]).matches("\\d+\\.\\d\\d,OK,");
-    Cli.Result influx = Cli.run(concat(base, "-O", "influx-summary"));
-    assertThat(influx.out())
+    String influx = formatted.apply("influx-summary");
+    assertThat(influx)
         .startsWith(
             "ghz_run,name=\"fmt\\ run\",proto=\"" + PROTO + "\",call=\"" + Cli.MODEL_INFER + "\"");
-    assertThat(influx.out())
+    assertThat(influx)
         .contains(
             ",n=50,c=2,rps=0,z=0,timeout=20,dial_timeout=10,keepalive=0,",
             ",errors=0,has_errors=false count=50,total=");
-    Cli.Result details = Cli.run(concat(base, "-O", "influx-details"));
-    assertThat(details.out().split("\n"))
+    String details = formatted.apply("influx-details");
+    assertThat(details.split("\n"))
         .hasSize(50)
         .allMatch(l -> l.startsWith("ghz_detail,") && l.contains(",hasError=false latency="));
-    Cli.Result prom = Cli.run(concat(base, "-O", "prometheus"));
-    assertThat(prom.out()).startsWith("# TYPE ghz_run_count gauge\nghz_run_count{");
-    assertThat(prom.out())
+    String prom = formatted.apply("prometheus");
+    assertThat(prom).startsWith("# TYPE ghz_run_count gauge\nghz_run_count{");
+    assertThat(prom)
         .contains(
             "} 50\n# TYPE ghz_run_total gauge\n",
             "# TYPE ghz_run_histogram histogram\n",
@@ -301,21 +265,7 @@ class CliIT {
   void writesTheReportToOutputFile() throws Exception {
     Path out = tmp.resolve("sub/report.json");
     Cli.Result r =
-        Cli.run(
-            "--insecure",
-            "--proto",
-            PROTO,
-            "--call",
-            Cli.MODEL_INFER,
-            "-n",
-            "3",
-            "-c",
-            "1",
-            "-O",
-            "json",
-            "-o",
-            out.toString(),
-            server.target());
+        Cli.infer(server.target(), "-n", "3", "-c", "1", "-O", "json", "-o", out.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).isEmpty();
     assertThat(JSON.readTree(Files.readString(out)).get("count").asInt()).isEqualTo(3);
@@ -374,16 +324,48 @@ class CliIT {
 
   /** {@code --proto PROTO --call ModelInfer} and {@code extra}. */
   private static String[] call(String... extra) {
-    return concat(new String[] {"--proto", PROTO, "--call", Cli.MODEL_INFER}, extra);
+    return Cli.concat(new String[] {"--proto", PROTO, "--call", Cli.MODEL_INFER}, extra);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("badUsage")
   void badUsageExitsWithTwoAndSaysWhy(String name, String[] flags, String message) {
-    Cli.Result r = Cli.run(concat(concat(new String[] {"--insecure"}, flags), server.target()));
+    Cli.Result r =
+        Cli.run(Cli.concat(Cli.concat(new String[] {"--insecure"}, flags), server.target()));
 
     assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).contains(message);
+  }
+
+  @Test
+  void badUsageNamesEveryProblemAtOnce() {
+    Cli.Result r =
+        Cli.infer(
+            server.target(),
+            "-c",
+            "0",
+            "-O",
+            "yaml",
+            "--load-schedule",
+            "wave",
+            "-z",
+            "ten",
+            "--open-loop",
+            "--async",
+            "--rps",
+            "5");
+
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+    assertThat(r.err().lines()).hasSize(5).allMatch(l -> l.startsWith("loadtest: "));
+    assertThat(r.err())
+        .contains(
+            "--format yaml: unknown (expected one of "
+                + Flags.spellings(Printers.Format.class)
+                + ")",
+            "--duration ten: \"ten\" is not a duration",
+            "--load-schedule wave: expected one of const, step, line",
+            "--concurrency 0 (expected: >= 1)",
+            "conflicting flags: --open-loop and --async");
   }
 
   @Test
@@ -424,11 +406,5 @@ class CliIT {
     assertThat(r.exitCode()).isZero();
     assertThat(r.out().trim()).isEqualTo("loadtest " + ProjectVersion.current());
     assertThat(ProjectVersion.current()).isNotBlank().isNotEqualTo("dev");
-  }
-
-  private static String[] concat(String[] a, String... b) {
-    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, r, a.length, b.length);
-    return r;
   }
 }

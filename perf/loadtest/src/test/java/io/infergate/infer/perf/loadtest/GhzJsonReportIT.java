@@ -26,12 +26,8 @@ class GhzJsonReportIT {
   static void runOnce() throws Exception {
     server = TestServer.start().failEvery(20);
     Cli.Result r =
-        Cli.run(
-            "--insecure",
-            "--proto",
-            Cli.OIP_PROTO.toString(),
-            "--call",
-            Cli.MODEL_INFER,
+        Cli.infer(
+            server.target(),
             "-d",
             "{\"model_name\":\"digits\",\"inputs\":[{\"name\":\"pixels\",\"datatype\":\"FP32\",\"shape\":[1,2],\"contents\":{\"fp32_contents\":[0.5,1]}}]}",
             "-n",
@@ -43,18 +39,13 @@ class GhzJsonReportIT {
             "--tags",
             "{\"env\":\"test\",\"a\":\"<b>\"}",
             "-O",
-            "json",
-            server.target());
+            "json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     report = JSON.readTree(r.out());
     server.failEvery(0);
     Cli.Result p =
-        Cli.run(
-            "--insecure",
-            "--proto",
-            Cli.OIP_PROTO.toString(),
-            "--call",
-            Cli.MODEL_INFER,
+        Cli.infer(
+            server.target(),
             "-d",
             "{\"model_name\":\"digits\"}",
             "-n",
@@ -62,8 +53,7 @@ class GhzJsonReportIT {
             "-c",
             "2",
             "-O",
-            "pretty",
-            server.target());
+            "pretty");
     assertThat(p.exitCode()).as(p.err()).isZero();
     pretty = p.out();
   }

@@ -5,30 +5,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class GoJsonTest {
-  @Test
-  void formatsFloatsAsGoEncodingJsonDoes() {
-    assertThat(GoJson.floatString(0)).isEqualTo("0");
-    assertThat(GoJson.floatString(1)).isEqualTo("1");
-    assertThat(GoJson.floatString(1156.34)).isEqualTo("1156.34");
-    assertThat(GoJson.floatString(0.02540428)).isEqualTo("0.02540428");
-    assertThat(GoJson.floatString(0.0000001)).isEqualTo("1e-7");
-    assertThat(GoJson.floatString(1e21)).isEqualTo("1e+21");
-    assertThat(GoJson.floatString(123456789.0)).isEqualTo("123456789");
-    assertThat(GoJson.floatString(-2.5)).isEqualTo("-2.5");
-  }
-
-  @Test
-  void formatsFloatsAsStrconvGAndFmtV() {
-    assertThat(GoJson.gFormat(200)).isEqualTo("200");
-    assertThat(GoJson.gFormat(1.126828629e9)).isEqualTo("1.126828629e+09");
-    assertThat(GoJson.gFormat(177.48927818552966)).isEqualTo("177.48927818552966");
-    assertThat(GoJson.gFormat(0.1814464911)).isEqualTo("0.1814464911");
-    assertThat(GoJson.gFormat(1e6)).isEqualTo("1e+06");
-    assertThat(GoJson.gFormat(0.00001)).isEqualTo("1e-05");
-    assertThat(GoJson.vFormat(20)).isEqualTo("20");
-    assertThat(GoJson.vFormat(1e6)).isEqualTo("1000000");
+  /** {@code go}: encoding/json's float format, strconv's 'g' ({@code %g}) or fmt's {@code %v}. */
+  @ParameterizedTest(name = "{0}({1}) = {2}")
+  @CsvSource({
+    "json, 0, 0",
+    "json, 1, 1",
+    "json, 1156.34, 1156.34",
+    "json, 0.02540428, 0.02540428",
+    "json, 0.0000001, 1e-7",
+    "json, 1e21, 1e+21",
+    "json, 123456789.0, 123456789",
+    "json, -2.5, -2.5",
+    "g, 200, 200",
+    "g, 1.126828629e9, 1.126828629e+09",
+    "g, 177.48927818552966, 177.48927818552966",
+    "g, 0.1814464911, 0.1814464911",
+    "g, 1e6, 1e+06",
+    "g, 0.00001, 1e-05",
+    "v, 20, 20",
+    "v, 1e6, 1000000"
+  })
+  void formatsFloatsAsGoDoes(String go, double value, String expected) {
+    String actual =
+        switch (go) {
+          case "json" -> GoJson.floatString(value);
+          case "g" -> GoJson.gFormat(value);
+          default -> GoJson.vFormat(value);
+        };
+    assertThat(actual).isEqualTo(expected);
   }
 
   @Test

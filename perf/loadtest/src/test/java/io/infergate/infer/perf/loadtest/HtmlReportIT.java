@@ -41,12 +41,8 @@ class HtmlReportIT {
     report = tmp.resolve("report.html");
     try (TestServer server = TestServer.start().withVariants()) {
       Cli.Result r =
-          Cli.run(
-              "--insecure",
-              "--proto",
-              Cli.OIP_PROTO.toString(),
-              "--call",
-              Cli.MODEL_INFER,
+          Cli.infer(
+              server.target(),
               "-d",
               "{\"model_name\":\"html\"}",
               "--open-loop",
@@ -59,8 +55,7 @@ class HtmlReportIT {
               "-O",
               "html",
               "-o",
-              report.toString(),
-              server.target());
+              report.toString());
       assertThat(r.exitCode()).as(r.err()).isZero();
     }
     html = Files.readString(report);

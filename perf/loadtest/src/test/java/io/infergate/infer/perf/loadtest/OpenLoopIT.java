@@ -16,21 +16,9 @@ class OpenLoopIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static JsonNode run(TestServer server, String... flags) throws Exception {
-    String[] base = {
-      "--insecure",
-      "--proto",
-      Cli.OIP_PROTO.toString(),
-      "--call",
-      Cli.MODEL_INFER,
-      "-d",
-      "{\"model_name\":\"stall\"}",
-      "-O",
-      "json",
-      server.target()
-    };
-    String[] args = java.util.Arrays.copyOf(flags, flags.length + base.length);
-    System.arraycopy(base, 0, args, flags.length, base.length);
-    Cli.Result r = Cli.run(args);
+    Cli.Result r =
+        Cli.infer(
+            server.target(), Cli.concat(flags, "-d", "{\"model_name\":\"stall\"}", "-O", "json"));
     assertThat(r.exitCode()).as(r.err()).isZero();
     return JSON.readTree(r.out());
   }

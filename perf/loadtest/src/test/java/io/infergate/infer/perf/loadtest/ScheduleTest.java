@@ -16,7 +16,7 @@ class ScheduleTest {
 
   @Test
   void stepScheduleAddsItsStepEachStepDurationUpToTheEnd() {
-    Schedule step = new Schedule("step", 10, 30, 10, S, 0);
+    Schedule step = new Schedule(Schedule.Kind.STEP, 10, 30, 10, S, 0);
     assertThat(step.valueAt(0)).isEqualTo(10);
     assertThat(step.valueAt(S)).isEqualTo(20);
     assertThat(step.valueAt(5 * S)).isEqualTo(30);
@@ -29,9 +29,9 @@ class ScheduleTest {
 
   @Test
   void stepScheduleHoldsAfterMaxDurationAndStepsDown() {
-    Schedule held = new Schedule("step", 10, 0, 10, S, 2 * S);
+    Schedule held = new Schedule(Schedule.Kind.STEP, 10, 0, 10, S, 2 * S);
     assertThat(held.valueAt(10 * S)).isEqualTo(20);
-    Schedule down = new Schedule("step", 30, 10, -10, S, 0);
+    Schedule down = new Schedule(Schedule.Kind.STEP, 30, 10, -10, S, 0);
     assertThat(down.valueAt(0)).isEqualTo(30);
     assertThat(down.valueAt(S)).isEqualTo(20);
     assertThat(down.valueAt(9 * S)).isEqualTo(10);
@@ -39,7 +39,7 @@ class ScheduleTest {
 
   @Test
   void lineIsAStepOfOneSecondWithTheSlopeAsStep() {
-    Schedule line = new Schedule("line", 100, 0, 50, 0, 0);
+    Schedule line = new Schedule(Schedule.Kind.LINE, 100, 0, 50, 0, 0);
     assertThat(line.stepNanos()).isEqualTo(S);
     assertThat(countInSecond(line, 0)).isEqualTo(100);
     assertThat(countInSecond(line, 1)).isEqualTo(150);
@@ -48,9 +48,9 @@ class ScheduleTest {
 
   @Test
   void requestedRateIsTheScheduleMeanOverTheRun() {
-    assertThat(Loadtest.requestedRps(new Schedule("step", 100, 300, 100, S, 0), 3 * S))
+    assertThat(Reports.requestedRps(new Schedule(Schedule.Kind.STEP, 100, 300, 100, S, 0), 3 * S))
         .isEqualTo(200.0);
-    assertThat(Loadtest.requestedRps(Schedule.constant(50), S)).isEqualTo(50.0);
+    assertThat(Reports.requestedRps(Schedule.constant(50), S)).isEqualTo(50.0);
   }
 
   private static long countInSecond(Schedule s, int second) {
