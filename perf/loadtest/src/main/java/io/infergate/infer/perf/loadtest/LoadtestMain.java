@@ -1,5 +1,6 @@
 package io.infergate.infer.perf.loadtest;
 
+import io.infergate.infer.observability.ProcessLogging;
 import java.io.InputStream;
 import java.io.PrintStream;
 import picocli.CommandLine;
@@ -13,6 +14,7 @@ public final class LoadtestMain {
   private LoadtestMain() {}
 
   public static void main(String[] args) {
+    ProcessLogging.install();
     int code = run(args, System.out, System.err, System.in, true);
     System.out.flush();
     System.exit(code);
