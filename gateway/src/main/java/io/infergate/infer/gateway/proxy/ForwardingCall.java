@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One forwarded call: the caller's side ({@code this}, a server-call listener) and the model
- * server's side ({@link Response}), the only two objects a call allocates. The call is routed on
- * its first message, on the table in force at that moment, and the client call is created there,
- * inside the caller's gRPC context, so the caller's deadline and cancellation reach the model
- * server by themselves.
+ * server's side ({@link Response}), the listener pair that is all a call allocates besides the
+ * model name read from its body. The call is routed on its first message, on the table in force at
+ * that moment, and the client call is created there, inside the caller's gRPC context, so the
+ * caller's deadline and cancellation reach the model server by themselves.
  *
  * <p>Callbacks on each side are serialized by grpc-java; the two sides touch disjoint state, except
  * that only {@link Response} answers the caller once a client call exists, and that each side asks
