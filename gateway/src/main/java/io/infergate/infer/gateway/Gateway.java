@@ -2,117 +2,285 @@ package io.infergate.infer.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServiceDescriptor;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.infergate.infer.gateway.config.GatewayConfig;
+import io.infergate.infer.gateway.config.Rewrite;
 import io.infergate.infer.gateway.proxy.ForwardingRegistry;
 import io.infergate.infer.gateway.proxy.LiveRoutes;
-import io.infergate.infer.gateway.transport.EventLoops;
+import io.infergate.infer.gateway.proxy.ShadowCounts;
+import io.infergate.infer.observability.ProjectVersion;
+import io.infergate.infer.observability.server.StandardServices;
+import io.infergate.infer.observability.transport.NettyTransport;
+import io.infergate.infer.router.Endpoint;
+import io.infergate.infer.router.RoutingTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running gateway: one port that forwards OIP and TF Serving calls to model servers by model,
- * with the gateway's own health and reflection.
+ * A running gateway: one server that forwards OIP and TF Serving calls to model servers by model,
+ * with the gateway's own health and reflection. {@link #start(GatewayConfig)} runs it as {@code
+ * bin/gateway} does, on Netty; {@link #builder()} runs it over any server builder and any way of
+ * reaching endpoints, such as in-process ones in tests.
  */
 public final class Gateway implements AutoCloseable {
+  /** What ServerMetadata reports as the server's name. */
+  public static final String NAME = "infergate-gateway";
+
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
-  public static final String NAME = "infergate-gateway";
-  public static final String VERSION = "0.1.0";
+  private static final Pattern NATIVE_CALL = Pattern.compile("^[a-z_]+\\(\\.\\.\\) failed: ");
 
-  private final GatewayConfig config;
-  private final EventLoops loops;
-  private final LiveRoutes routes;
-  private final HealthStatusManager health = new HealthStatusManager();
-  private final AtomicBoolean serving = new AtomicBoolean();
+  /** Reference servers (Triton, TF Serving) accept messages up to 2 GiB; so do we. */
+  private static final int MAX_MESSAGE_BYTES = Integer.MAX_VALUE;
+
   private final Server server;
+  private final LiveRoutes routes;
+  private final HealthStatusManager health;
+  private final AtomicBoolean serving;
+  private final List<AutoCloseable> closeAfter;
+  private volatile Duration drainTimeout;
 
-  private Gateway(GatewayConfig config) {
-    this.config = config;
-    // One event loop per core: gateway work never blocks, so more loops only add thread switches.
-    this.loops = EventLoops.create(Runtime.getRuntime().availableProcessors());
-    this.routes = LiveRoutes.create(loops, config);
-    this.server =
-        loops
-            .server(config.host(), config.port())
-            .fallbackHandlerRegistry(new ForwardingRegistry(routes, NAME, VERSION, serving::get))
-            .addService(health.getHealthService())
-            .addService(ProtoReflectionServiceV1.newInstance())
-            .addService(legacyReflection())
-            .build();
+  private Gateway(
+      Server server,
+      LiveRoutes routes,
+      HealthStatusManager health,
+      AtomicBoolean serving,
+      List<AutoCloseable> closeAfter,
+      Duration drainTimeout) {
+    this.server = server;
+    this.routes = routes;
+    this.health = health;
+    this.serving = serving;
+    this.closeAfter = closeAfter;
+    this.drainTimeout = drainTimeout;
   }
 
   /**
-   * Connects to the configured model servers (lazily) and starts serving.
+   * Starts the gateway as {@code bin/gateway} runs it: on {@code config}'s host and port, over
+   * Netty event loops (one per core: gateway code never blocks) that its channels to model servers
+   * share, so a call and its forwarded twin run on one loop. Channels connect lazily.
    *
-   * @throws UncheckedIOException if the port cannot be bound
+   * @throws UncheckedIOException {@code cannot listen on HOST:PORT: REASON}, if the address cannot
+   *     be bound
    */
   public static Gateway start(GatewayConfig config) {
     requireNonNull(config, "config");
-    Gateway gateway = new Gateway(config);
+    NettyTransport transport =
+        NettyTransport.create("gateway", Runtime.getRuntime().availableProcessors());
+    Gateway gateway;
     try {
-      gateway.server.start();
+      gateway =
+          builder()
+              .netty(transport, config.host(), config.port())
+              .routes(config.routes())
+              .drainTimeout(config.drainTimeout())
+              .start();
     } catch (IOException e) {
-      gateway.close();
-      throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port(), e);
+      throw new UncheckedIOException(
+          "cannot listen on " + config.host() + ":" + config.port() + ": " + reason(e), e);
     }
-    gateway.serving.set(true);
-    gateway.health.setStatus("", ServingStatus.SERVING);
+    log.info(
+        "Gateway listening on {}:{} ({} transport)",
+        config.host(),
+        gateway.port(),
+        transport.kind());
     return gateway;
   }
 
-  /** The bound port. */
+  /** A gateway to assemble: its server, how it reaches endpoints, its first routes. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The bound port, for a gateway on a socket. */
   public int port() {
     return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
   }
 
-  /** The routes in force; {@link LiveRoutes#apply} swaps in a new configuration's routes. */
-  public LiveRoutes routes() {
-    return routes;
+  /**
+   * Swaps in a new configuration's routes and drain timeout; calls in flight finish on the routes
+   * they started on. The listen address of a reloaded file is not changed.
+   *
+   * @throws RuntimeException if a channel to a new endpoint cannot be opened; then the routes in
+   *     force stay
+   */
+  public void reload(GatewayConfig config) {
+    routes.apply(config.routes(), config.drainTimeout());
+    drainTimeout = config.drainTimeout();
   }
 
-  public String transportKind() {
-    return loops.kind();
-  }
-
-  public void awaitTermination() throws InterruptedException {
-    server.awaitTermination();
+  /** How the shadow copies of {@code model}'s route have fared. */
+  public ShadowCounts shadowCounts(String model) {
+    return routes.shadowCounts(model);
   }
 
   /**
-   * Stops taking calls, lets in-flight ones finish for {@code drainTimeout}, then closes channels.
+   * Stops taking calls, lets in-flight ones finish for the drain timeout, cancels the rest, then
+   * closes the channels to model servers and what the gateway was built to close.
    */
   @Override
   public void close() {
     serving.set(false);
     health.enterTerminalState();
     server.shutdown();
-    try {
-      if (!server.awaitTermination(config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("Calls still in flight after {}; cancelling them", config.drainTimeout());
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      server.shutdownNow();
+    if (!StandardServices.awaitOrCancel(server, drainTimeout)) {
+      log.warn("Calls still in flight after {}; cancelled them", drainTimeout);
     }
     routes.close();
-    loops.close();
+    closeAll(closeAfter);
     log.info("Gateway stopped");
   }
 
-  /** grpc.reflection.v1alpha, for tools that speak only that. */
-  @SuppressWarnings("deprecation")
-  private static io.grpc.BindableService legacyReflection() {
-    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+  /** Waits until the gateway has stopped. */
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("Closing {} failed", resource, e);
+      }
+    }
+  }
+
+  /**
+   * The innermost message, such as {@code Address already in use}: the same words with the NIO and
+   * the epoll transport, whose native errors prefix the system call ({@code bind(..) failed: }).
+   */
+  private static String reason(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    return NATIVE_CALL.matcher(message).replaceFirst("");
+  }
+
+  /** Collects a gateway's parts; {@link #start} starts it. */
+  public static final class Builder {
+    private ServerBuilder<?> server;
+    private Consumer<HealthStatusManager> standardServices;
+    private Function<Endpoint, ManagedChannel> channels;
+    private RoutingTable<Rewrite> routes = RoutingTable.empty();
+    private Duration drainTimeout = GatewayConfig.DEFAULT_DRAIN_TIMEOUT;
+    private final List<ServiceDescriptor> extraServices = new ArrayList<>();
+    private final List<AutoCloseable> closeAfter = new ArrayList<>();
+
+    private Builder() {}
+
+    /**
+     * The server to serve on, with its address and executor set; gateway code never blocks, so give
+     * it {@code directExecutor()}. The gateway adds its forwarding, health and reflection.
+     */
+    public <T extends ServerBuilder<T>> Builder server(T server) {
+      this.server = requireNonNull(server, "server");
+      this.standardServices = health -> StandardServices.add(server, health);
+      return this;
+    }
+
+    /**
+     * How to open the channel to an endpoint, the first time a table uses it (plaintext, and {@code
+     * directExecutor()} for the same reason as the server's).
+     */
+    public Builder channels(Function<Endpoint, ManagedChannel> channels) {
+      this.channels = requireNonNull(channels, "channels");
+      return this;
+    }
+
+    /** The routes to start with; {@link Gateway#reload} swaps in others. */
+    public Builder routes(RoutingTable<Rewrite> routes) {
+      this.routes = requireNonNull(routes, "routes");
+      return this;
+    }
+
+    /**
+     * Serves on {@code host:port} over {@code transport}'s event loops, with the channels to
+     * endpoints on the same loops, as {@code bin/gateway} runs: direct executors (gateway code
+     * never blocks), plaintext channels, messages up to 2 GiB. The gateway closes the transport
+     * after itself.
+     */
+    public Builder netty(NettyTransport transport, String host, int port) {
+      server(
+          transport.server(host, port).directExecutor().maxInboundMessageSize(MAX_MESSAGE_BYTES));
+      channels(
+          endpoint ->
+              transport
+                  .channel(endpoint.host(), endpoint.port())
+                  .directExecutor()
+                  .usePlaintext()
+                  .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                  .build());
+      return closeAfter(transport);
+    }
+
+    /** How long calls may finish on close, and channels that a reload removed may drain. */
+    public Builder drainTimeout(Duration drainTimeout) {
+      this.drainTimeout = requireNonNull(drainTimeout, "drainTimeout");
+      return this;
+    }
+
+    /**
+     * Also forwards {@code service}, a gRPC service outside OIP and TF Serving's public API (such
+     * as KServe's streaming {@code ModelStreamInfer}, from a .proto that has it), routing each call
+     * by the model name in field 1 of its first request message, where OIP requests carry it.
+     */
+    public Builder alsoForward(ServiceDescriptor service) {
+      extraServices.add(requireNonNull(service, "service"));
+      return this;
+    }
+
+    /** Something to close after the gateway has stopped, such as its event loops. */
+    public Builder closeAfter(AutoCloseable resource) {
+      closeAfter.add(requireNonNull(resource, "resource"));
+      return this;
+    }
+
+    /**
+     * Opens channels for the routes and starts serving. On failure everything started is closed
+     * again, the {@link #closeAfter} resources included.
+     *
+     * @throws IOException if the server cannot start, such as when its port is taken
+     */
+    public Gateway start() throws IOException {
+      requireNonNull(server, "server");
+      requireNonNull(channels, "channels");
+      List<AutoCloseable> resources = List.copyOf(closeAfter);
+      LiveRoutes live = new LiveRoutes(channels);
+      try {
+        live.apply(routes, drainTimeout);
+        HealthStatusManager health = new HealthStatusManager();
+        AtomicBoolean serving = new AtomicBoolean();
+        standardServices.accept(health);
+        server.fallbackHandlerRegistry(
+            new ForwardingRegistry(
+                live, NAME, ProjectVersion.current(), serving::get, List.copyOf(extraServices)));
+        Server started = server.build().start();
+        serving.set(true);
+        health.setStatus("", ServingStatus.SERVING);
+        return new Gateway(started, live, health, serving, resources, drainTimeout);
+      } catch (IOException | RuntimeException e) {
+        live.close();
+        closeAll(resources);
+        throw e;
+      }
+    }
   }
 }

@@ -1,83 +1,123 @@
 package io.infergate.infer.gateway;
 
-import io.infergate.infer.gateway.config.ConfigException;
 import io.infergate.infer.gateway.config.ConfigWatcher;
 import io.infergate.infer.gateway.config.GatewayConfig;
 import io.infergate.infer.gateway.config.GatewayConfigLoader;
+import io.infergate.infer.observability.ProjectVersion;
+import io.infergate.infer.observability.config.Bound;
+import io.infergate.infer.observability.config.ConfigException;
+import io.infergate.infer.observability.config.Durations;
+import io.infergate.infer.observability.server.ExitCodes;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code bin/gateway --config FILE}: loads the routes, starts the gateway, reloads on change. */
+/**
+ * {@code bin/gateway --config FILE}: binds the configuration (file, {@code GATEWAY_*} environment
+ * variables, flags), starts the gateway, reloads its routes when the file changes. Exits 2 on bad
+ * configuration and 3 when the address cannot be bound, each with one message on stderr.
+ */
 @Command(
     name = "gateway",
     mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
     description = "Routes OIP v2 and TF Serving gRPC calls to model servers by model.")
 public final class GatewayMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(GatewayMain.class);
-  static final int EXIT_CONFIG = 2;
 
-  @Option(names = "--config", required = true, description = "YAML file: listen address and routes")
+  @Option(
+      names = "--config",
+      description = "YAML file: listen address and routes (default: $GATEWAY_CONFIG)")
   Path configFile;
 
-  @Option(names = "--host", description = "overrides the file's host")
+  @Option(names = "--host", description = "address to bind; overrides $GATEWAY_HOST and the file")
   String host;
 
-  @Option(names = "--port", description = "overrides the file's port (0: any free port)")
+  @Option(
+      names = "--port",
+      description = "port to bind, 0 for any free one; overrides $GATEWAY_PORT and the file")
   Integer port;
+
+  @Spec CommandSpec spec;
+
+  private final Map<String, String> environment;
+
+  GatewayMain(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
 
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    System.exit(new CommandLine(new GatewayMain()).execute(args));
+    System.exit(new CommandLine(new GatewayMain(System.getenv())).execute(args));
   }
 
   @Override
   public Integer call() throws InterruptedException {
-    byte[] bytes;
-    GatewayConfig loaded;
-    try {
-      bytes = Files.readAllBytes(configFile);
-      loaded = GatewayConfigLoader.load(configFile);
-    } catch (IOException | ConfigException e) {
-      System.err.println("gateway: " + e.getMessage());
-      return EXIT_CONFIG;
+    PrintWriter err = spec.commandLine().getErr();
+    Path file =
+        configFile != null
+            ? configFile
+            : environment.containsKey(GatewayConfigLoader.CONFIG_VARIABLE)
+                ? Path.of(environment.get(GatewayConfigLoader.CONFIG_VARIABLE))
+                : null;
+    if (file == null) {
+      err.println(
+          "gateway: invalid configuration:\n  config: missing (expected: --config FILE or "
+              + GatewayConfigLoader.CONFIG_VARIABLE
+              + ")");
+      return ExitCodes.BAD_CONFIG;
     }
-    GatewayConfig config =
-        new GatewayConfig(
-            host != null ? host : loaded.host(),
-            port != null ? port : loaded.port(),
-            loaded.reloadCheckInterval(),
-            loaded.drainTimeout(),
-            loaded.routes());
-    log.info(
-        "Effective config: host={} port={} reloadCheckInterval={} drainTimeout={} routes={}",
-        config.host(),
-        config.port(),
-        config.reloadCheckInterval(),
-        config.drainTimeout(),
-        config.routes());
+    Map<String, String> flags = new LinkedHashMap<>();
+    if (host != null) {
+      flags.put("host", host);
+    }
+    if (port != null) {
+      flags.put("port", port.toString());
+    }
+    GatewayConfigLoader loader = new GatewayConfigLoader(file, environment, flags);
+    byte[] loadedBytes;
+    Bound<GatewayConfig> bound;
+    try {
+      loadedBytes = Files.readAllBytes(file);
+      bound = loader.load();
+    } catch (ConfigException e) {
+      err.println("gateway: " + e.getMessage());
+      return ExitCodes.BAD_CONFIG;
+    } catch (IOException e) {
+      err.println("gateway: invalid configuration:\n  " + file + ": cannot read (" + e + ")");
+      return ExitCodes.BAD_CONFIG;
+    }
+    GatewayConfig config = bound.value();
+    log.info("Effective config:\n  {}", String.join("\n  ", bound.effective()));
     Gateway gateway;
     try {
       gateway = Gateway.start(config);
     } catch (UncheckedIOException e) {
-      System.err.println("gateway: " + e.getMessage());
-      return EXIT_CONFIG;
+      err.println("gateway: " + e.getMessage());
+      return ExitCodes.CANNOT_LISTEN;
     }
     ConfigWatcher watcher =
         config.reloadCheckInterval().isZero()
             ? null
             : ConfigWatcher.start(
-                configFile, bytes, config.reloadCheckInterval(), gateway.routes()::apply);
+                loader,
+                loadedBytes,
+                config.reloadCheckInterval(),
+                reloaded -> reload(gateway, config, reloaded));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -89,14 +129,24 @@ public final class GatewayMain implements Callable<Integer> {
                 },
                 "gateway-shutdown"));
     String shown = "0.0.0.0".equals(config.host()) ? "127.0.0.1" : config.host();
-    System.out.println("gateway listening on " + shown + ":" + gateway.port());
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("gateway listening on " + shown + ":" + gateway.port());
+    out.flush();
     log.info(
-        "Gateway on port {} ({} transport), {} route(s), reload check every {}",
-        gateway.port(),
-        gateway.transportKind(),
-        config.routes().size(),
-        config.reloadCheckInterval().isZero() ? Duration.ZERO : config.reloadCheckInterval());
+        "Gateway serving {} route(s); reload check {}",
+        config.routes().routes().size(),
+        watcher == null ? "off" : "every " + Durations.format(config.reloadCheckInterval()));
     gateway.awaitTermination();
-    return 0;
+    return ExitCodes.OK;
+  }
+
+  private static void reload(Gateway gateway, GatewayConfig running, GatewayConfig reloaded) {
+    if (!reloaded.host().equals(running.host()) || reloaded.port() != running.port()) {
+      log.warn(
+          "Config reload: the listen address stays {}:{} until a restart",
+          running.host(),
+          running.port());
+    }
+    gateway.reload(reloaded);
   }
 }

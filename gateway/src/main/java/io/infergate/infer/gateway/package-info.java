@@ -3,6 +3,7 @@
  * splits.
  *
  * <p>Starting points: {@link io.infergate.infer.gateway.GatewayMain} (the command line) and {@link
- * io.infergate.infer.gateway.Gateway} (start, port, routes, close).
+ * io.infergate.infer.gateway.Gateway} (start on Netty or over a given server and channels, reload,
+ * close).
  */
 package io.infergate.infer.gateway;

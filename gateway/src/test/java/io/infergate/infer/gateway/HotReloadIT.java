@@ -3,16 +3,15 @@ package io.infergate.infer.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.grpc.StatusRuntimeException;
-import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.gateway.config.ConfigWatcher;
+import io.infergate.infer.gateway.config.GatewayConfig;
 import io.infergate.infer.gateway.config.GatewayConfigLoader;
-import io.infergate.infer.gateway.testing.Backends;
+import io.infergate.infer.gateway.testing.Configs;
+import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
-import io.infergate.infer.gateway.testing.GatewayClient.Captured;
-import io.infergate.infer.modelserver.testing.DigitsRequests;
-import io.infergate.infer.modelserver.testing.RunningServer;
-import io.infergate.infer.proto.oip.v2.ModelInferRequest;
+import io.infergate.infer.gateway.testing.GatewayClient.Reply;
+import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
+import io.infergate.infer.gateway.testing.Transport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,129 +23,121 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Reloading routes under load: the new table is swapped in whole and no call fails. */
+/**
+ * Reloading the file under load over real sockets, through the watcher and the start-up loader:
+ * each new table is swapped in whole, a refused file leaves the routes in force, and no call fails.
+ */
 class HotReloadIT {
-  @TempDir Path scratch;
+  @TempDir Path dir;
+  @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
+
+  private final AtomicLong ok = new AtomicLong();
+  private final Map<String, AtomicLong> servedBy = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Reply> failures = new ConcurrentLinkedQueue<>();
 
   @Test
-  void weightsAndEndpointsChangeUnderLoadWithZeroFailedCalls() throws Exception {
-    try (RunningServer v1 = Backends.digitsVersion(1, scratch);
-        RunningServer v2 = Backends.digitsVersion(2, scratch)) {
-      Path file = scratch.resolve("gateway.yaml");
-      Files.writeString(file, config(v1.server().port(), 100, v2.server().port(), 0));
-      Gateway gateway = Gateway.start(GatewayConfigLoader.load(file));
-      ConfigWatcher watcher =
-          ConfigWatcher.start(
-              file, Files.readAllBytes(file), Duration.ofMillis(50), gateway.routes()::apply);
-      ModelInferRequest request =
-          DigitsRequests.oipRaw(DigitsRequests.validation().head(4), "").build();
-      AtomicBoolean running = new AtomicBoolean(true);
-      AtomicLong ok = new AtomicLong();
-      ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-      Map<String, AtomicLong> seen = new ConcurrentHashMap<>();
-      List<Thread> load = new ArrayList<>();
-      try (GatewayClient client = new GatewayClient(gateway.port())) {
-        for (int t = 0; t < 4; t++) {
-          Thread thread =
-              new Thread(
-                  () -> {
-                    while (running.get()) {
-                      Captured captured = new Captured();
-                      try {
-                        client.oip(Map.of(), captured).modelInfer(request);
-                        ok.incrementAndGet();
-                        seen.computeIfAbsent(captured.variant(), k -> new AtomicLong())
-                            .incrementAndGet();
-                      } catch (StatusRuntimeException e) {
-                        failures.add(e);
-                      }
-                    }
-                  });
-          thread.start();
-          load.add(thread);
-        }
-        long[] steps = {100, 50, 0};
-        for (long stableWeight : steps) {
-          Files.writeString(
-              file,
-              config(
-                  v1.server().port(),
-                  (int) stableWeight,
-                  v2.server().port(),
-                  100 - (int) stableWeight));
-          long before = ok.get();
-          await().atMost(Duration.ofSeconds(20)).until(() -> ok.get() > before + 200);
-        }
-        // Then the stable variant and its endpoint go away: its channel drains and closes.
-        Files.writeString(file, canaryOnly(v2.server().port()));
-        long reloaded = ok.get();
-        await().atMost(Duration.ofSeconds(20)).until(() -> ok.get() > reloaded + 200);
-        seen.clear();
-        long before = ok.get();
-        await().atMost(Duration.ofSeconds(20)).until(() -> ok.get() > before + 200);
-        running.set(false);
-        for (Thread thread : load) {
-          thread.join(20_000);
-        }
-        assertThat(failures).as("calls failed during reloads").isEmpty();
-        assertThat(seen).containsOnlyKeys("canary;version=2");
-      } finally {
-        running.set(false);
-        watcher.close();
-        gateway.close();
+  void weightsAndEndpointsChangeUnderLoadAndABadFileIsRefusedWithZeroFailedCalls()
+      throws Exception {
+    Transport transport = Transport.loopback();
+    FakeBackend stable = cleanup.register(transport.backend("stable"));
+    FakeBackend canary = cleanup.register(transport.backend("canary"));
+    Path file = dir.resolve("gateway.yaml");
+    Files.writeString(file, split(stable, 100, canary, 0));
+    GatewayConfigLoader loader = GatewayConfigLoader.of(file);
+    GatewayConfig config = loader.load().value();
+    Gateway gateway =
+        cleanup.register(
+            transport
+                .gateway()
+                .routes(config.routes())
+                .drainTimeout(config.drainTimeout())
+                .start());
+    ConfigWatcher watcher =
+        cleanup.register(
+            ConfigWatcher.start(
+                loader, Files.readAllBytes(file), Duration.ofMillis(50), gateway::reload));
+    GatewayClient client = new GatewayClient(cleanup.register(transport.client(gateway)));
+    AtomicBoolean running = new AtomicBoolean(true);
+    List<Thread> load = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      Thread thread = new Thread(() -> call(client, running), "load-" + t);
+      thread.start();
+      load.add(thread);
+    }
+    try {
+      for (int stableWeight : new int[] {50, 0, 100}) {
+        Configs.replace(file, split(stable, stableWeight, canary, 100 - stableWeight));
+        awaitCalls(200);
+      }
+      Configs.replace(file, only(canary, "1s"));
+      awaitCalls(200);
+      servedBy.clear();
+      awaitCalls(200);
+      assertThat(servedBy).containsOnlyKeys("canary");
+
+      long rejected = watcher.rejected();
+      Configs.replace(file, only(stable, "999999999999999999m"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> watcher.rejected() > rejected);
+      servedBy.clear();
+      awaitCalls(200);
+      assertThat(servedBy).as("the refused file changed nothing").containsOnlyKeys("canary");
+
+      Configs.replace(file, only(stable, "1s"));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> servedBy.getOrDefault("stable", new AtomicLong()).get() > 100);
+    } finally {
+      running.set(false);
+      for (Thread thread : load) {
+        thread.join(20_000);
+      }
+    }
+    assertThat(failures).as("calls failed during reloads").isEmpty();
+  }
+
+  private void call(GatewayClient client, AtomicBoolean running) {
+    while (running.get()) {
+      Reply reply = client.infer("digits", Map.of());
+      if (reply.isOk()) {
+        ok.incrementAndGet();
+        servedBy
+            .computeIfAbsent(reply.header("x-served-by"), k -> new AtomicLong())
+            .incrementAndGet();
+      } else {
+        failures.add(reply);
       }
     }
   }
 
-  @Test
-  void aBadNewFileIsRejectedAndTheOldRoutesKeepServing() throws Exception {
-    try (RunningServer v1 = Backends.digitsVersion(1, scratch)) {
-      Path file = scratch.resolve("gateway.yaml");
-      Files.writeString(file, config(v1.server().port(), 1, v1.server().port(), 0));
-      Gateway gateway = Gateway.start(GatewayConfigLoader.load(file));
-      ConfigWatcher watcher =
-          ConfigWatcher.start(
-              file, Files.readAllBytes(file), Duration.ofHours(1), gateway.routes()::apply);
-      try (GatewayClient client = new GatewayClient(gateway.port())) {
-        Files.writeString(file, "routes: [{model: digits, variants: []}]\n");
-        watcher.check();
-
-        Captured captured = new Captured();
-        DigitsDataset one = DigitsRequests.validation().head(1);
-        client.oip(Map.of(), captured).modelInfer(DigitsRequests.oipRaw(one, "").build());
-        assertThat(captured.variant()).isEqualTo("stable;version=1");
-      } finally {
-        watcher.close();
-        gateway.close();
-      }
-    }
+  private void awaitCalls(long more) {
+    long before = ok.get();
+    await().atMost(Duration.ofSeconds(20)).until(() -> ok.get() > before + more);
   }
 
-  private static String canaryOnly(int canaryPort) {
+  private static String split(
+      FakeBackend stable, int stableWeight, FakeBackend canary, int canaryWeight) {
     return """
-        host: 127.0.0.1
-        port: 0
-        routes:
-          - model: digits
-            variants:
-              - {name: canary, weight: 1, endpoints: ["127.0.0.1:%d"]}
-        """
-        .formatted(canaryPort);
-  }
-
-  private static String config(int stablePort, int stableWeight, int canaryPort, int canaryWeight) {
-    return """
-        host: 127.0.0.1
-        port: 0
         drainTimeout: 5s
         routes:
           - model: digits
             variants:
-              - {name: stable, weight: %d, endpoints: ["127.0.0.1:%d"]}
-              - {name: canary, weight: %d, endpoints: ["127.0.0.1:%d"]}
+              - {name: stable, weight: %d, endpoints: ["%s"]}
+              - {name: canary, weight: %d, endpoints: ["%s"]}
         """
-        .formatted(stableWeight, stablePort, canaryWeight, canaryPort);
+        .formatted(stableWeight, stable.endpoint(), canaryWeight, canary.endpoint());
+  }
+
+  private static String only(FakeBackend backend, String drainTimeout) {
+    return """
+        drainTimeout: %s
+        routes:
+          - model: digits
+            variants:
+              - {name: only, weight: 1, endpoints: ["%s"]}
+        """
+        .formatted(drainTimeout, backend.endpoint());
   }
 }

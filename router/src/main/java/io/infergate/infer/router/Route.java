@@ -1,9 +1,5 @@
 package io.infergate.infer.router;
 
-import static io.infergate.infer.router.Checks.check;
-import static io.infergate.infer.router.Checks.invalid;
-import static io.infergate.infer.router.Checks.nonBlank;
-import static io.infergate.infer.router.Checks.nullOrNonBlank;
 import static java.util.Objects.requireNonNull;
 
 import io.infergate.infer.router.policy.EndpointBalancer;
@@ -14,7 +10,11 @@ import java.util.List;
  * How calls for one model are served: which variants exist, how traffic is split between them, what
  * keeps a caller on one variant, and what is copied to a shadow. The gateway asks a route three
  * questions per call, all without locks or allocation: {@link #pick} (which variant), {@link
- * #balancer} (which endpoint of it) and {@link #shouldShadow} (whether to copy the call).
+ * #balancer} (which endpoint of it) and {@link #shadowFor} (whether to copy the call, and where).
+ *
+ * <p>Each variant carries a target of type {@code T}: whatever its user attaches to a variant (the
+ * gateway: its channels and rewrite), so that a variant and what serves it travel together and are
+ * swapped together. {@link #withTargets} attaches new targets to the same validated routing.
  *
  * <p>A route is immutable except for its balancers, which count calls in flight. They belong to the
  * route so that a reloaded {@link RoutingTable} starts with fresh balancers; a call must therefore
@@ -22,11 +22,17 @@ import java.util.List;
  *
  * <p>Validation messages name fields relative to the route ({@code variants[1].name: "a" (expected:
  * unique, but variants[0] has it too)}); the config layer prefixes the route, such as {@code
- * routes[digits].}.
+ * routes[0].}.
+ *
+ * @param <T> what each variant carries for its user
  */
-public final class Route {
+public final class Route<T> {
+  private static final String HEADER =
+      "absent, or a lower-case header name of a-z, 0-9, '-', '_' and '.', not grpc-* or *-bin";
+
   private final String model;
   private final List<Variant> variants;
+  private final Object[] targets;
   private final String stickyHeader;
   private final String overrideHeader;
   private final Shadow shadow;
@@ -41,11 +47,13 @@ public final class Route {
    */
   private final long shadowThreshold;
 
-  private Route(Builder builder) {
-    nonBlank(builder.model, "model");
+  private Route(Builder<T> builder) {
+    Problems problems = new Problems();
+    problems.nonBlank(builder.model, "model");
     model = builder.model;
     variants = List.copyOf(builder.variants);
-    check(!variants.isEmpty(), "variants", variants, "at least one");
+    targets = builder.targets.toArray();
+    problems.check(!variants.isEmpty(), "variants", null, "at least one");
     names = new String[variants.size()];
     long totalWeight = 0;
     for (int i = 0; i < names.length; i++) {
@@ -53,44 +61,63 @@ public final class Route {
       totalWeight += variants.get(i).weight();
       for (int earlier = 0; earlier < i; earlier++) {
         if (names[earlier].equals(names[i])) {
-          throw invalid(
+          problems.add(
               "variants[" + i + "].name",
               names[i],
               "unique, but variants[" + earlier + "] has it too");
+          break;
         }
       }
     }
-    if (totalWeight <= 0 || totalWeight > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "variants: total weight " + totalWeight + " (expected: 1.." + Integer.MAX_VALUE + ")");
+    if (!variants.isEmpty() && (totalWeight <= 0 || totalWeight > Integer.MAX_VALUE)) {
+      problems.describe("variants", "total weight " + totalWeight, "1.." + Integer.MAX_VALUE);
     }
     stickyHeader = builder.stickyHeader;
-    nullOrNonBlank(stickyHeader, "stickyHeader");
+    problems.check(isHeaderName(stickyHeader), "stickyHeader", stickyHeader, HEADER);
     overrideHeader = builder.overrideHeader;
-    nullOrNonBlank(overrideHeader, "overrideHeader");
+    problems.check(isHeaderName(overrideHeader), "overrideHeader", overrideHeader, HEADER);
     shadow = builder.shadow;
-    if (shadow == null) {
-      shadowVariant = -1;
-      shadowThreshold = 0;
-    } else {
-      shadowVariant = indexOf(shadow.variant());
-      if (shadowVariant < 0) {
-        throw invalid("shadow.variant", shadow.variant(), "one of " + List.of(names));
-      }
-      // At least 1, so that a tiny but positive fraction still copies some calls.
-      shadowThreshold = Math.max(1, Math.round(shadow.fraction() * 0x1.0p32));
+    shadowVariant = shadow == null ? -1 : indexOf(shadow.variant());
+    if (shadow != null && shadowVariant < 0) {
+      problems.add("shadow.variant", shadow.variant(), "one of " + List.of(names));
     }
+    problems.throwIfAny();
+    // At least 1, so that a tiny but positive fraction still copies some calls.
+    shadowThreshold = shadow == null ? 0 : Math.max(1, Math.round(shadow.fraction() * 0x1.0p32));
     split = new WeightedSplit(variants);
-    balancers = new EndpointBalancer[variants.size()];
-    for (int i = 0; i < balancers.length; i++) {
-      Variant variant = variants.get(i);
-      balancers[i] = EndpointBalancer.of(variant.policy(), variant.endpoints().size());
+    balancers = newBalancers(variants);
+  }
+
+  /** The same routing as {@code source}, with fresh balancers and targets from {@code factory}. */
+  private <S> Route(Route<S> source, TargetFactory<? super S, ? extends T> factory) {
+    model = source.model;
+    variants = source.variants;
+    stickyHeader = source.stickyHeader;
+    overrideHeader = source.overrideHeader;
+    shadow = source.shadow;
+    split = source.split;
+    names = source.names;
+    shadowVariant = source.shadowVariant;
+    shadowThreshold = source.shadowThreshold;
+    balancers = newBalancers(variants);
+    targets = new Object[variants.size()];
+    for (int i = 0; i < targets.length; i++) {
+      targets[i] = factory.create(variants.get(i), source.target(i), balancers[i]);
     }
   }
 
   /** Starts a route for {@code model}, the name clients put in their requests. */
-  public static Builder builder(String model) {
-    return new Builder(model);
+  public static <T> Builder<T> builder(String model) {
+    return new Builder<>(model);
+  }
+
+  /**
+   * Returns this routing with new targets, one per variant from {@code factory}, and fresh
+   * balancers, which the factory receives; nothing is validated again.
+   */
+  public <U> Route<U> withTargets(TargetFactory<? super T, ? extends U> factory) {
+    requireNonNull(factory, "factory");
+    return new Route<U>(this, factory);
   }
 
   /** Returns the model name clients ask for. */
@@ -108,6 +135,12 @@ public final class Route {
    */
   public Variant variant(int index) {
     return variants.get(index);
+  }
+
+  /** Returns what the variant at {@code index} carries; null if it was given none. */
+  @SuppressWarnings("unchecked")
+  public T target(int index) {
+    return (T) targets[index];
   }
 
   /** Returns the request header whose value keeps a caller on one variant, or null if none. */
@@ -143,7 +176,7 @@ public final class Route {
    * @param stickyKey value of the {@link #stickyHeader} of the call, or null
    * @param overrideValue value of the {@link #overrideHeader} of the call, or null
    * @param random a uniformly random long, such as {@code ThreadLocalRandom.current().nextLong()};
-   *     the same value may be passed to {@link #shouldShadow}, which uses the other 32 bits
+   *     the same value may be passed to {@link #shadowFor}, which uses the other 32 bits
    */
   public int pick(String stickyKey, String overrideValue, long random) {
     if (overrideValue != null) {
@@ -159,10 +192,18 @@ public final class Route {
   }
 
   /**
-   * Returns whether to copy this call to the {@link #shadowVariant}: true with probability {@code
-   * shadow().fraction()}, and never when the route has no shadow. Uses only the low 32 bits of
-   * {@code random}, so it is independent of {@link #pick} given the same value. The caller should
-   * skip the copy when the call is already served by the shadow variant.
+   * Returns the index of the variant to copy a call served by variant {@code served} to, or -1: the
+   * {@link #shadowVariant} with probability {@code shadow().fraction()}, never when the route has
+   * no shadow or the call is already served by the shadow variant. Uses only the low 32 bits of
+   * {@code random}, so it is independent of {@link #pick} given the same value.
+   */
+  public int shadowFor(int served, long random) {
+    return served != shadowVariant && shouldShadow(random) ? shadowVariant : -1;
+  }
+
+  /**
+   * Returns whether to copy a call: true with probability {@code shadow().fraction()}, never when
+   * the route has no shadow. Uses only the low 32 bits of {@code random}.
    */
   public boolean shouldShadow(long random) {
     return (random & 0xffff_ffffL) < shadowThreshold;
@@ -189,6 +230,38 @@ public final class Route {
     return -1;
   }
 
+  private static EndpointBalancer[] newBalancers(List<Variant> variants) {
+    EndpointBalancer[] balancers = new EndpointBalancer[variants.size()];
+    for (int i = 0; i < balancers.length; i++) {
+      Variant variant = variants.get(i);
+      balancers[i] = EndpointBalancer.of(variant.balance(), variant.endpoints().size());
+    }
+    return balancers;
+  }
+
+  /**
+   * Whether {@code name} may be used as a gRPC request header read as text: lower-case token
+   * characters only, not reserved ({@code grpc-*}) and not binary ({@code *-bin}); null (no header)
+   * is fine.
+   */
+  private static boolean isHeaderName(String name) {
+    if (name == null) {
+      return true;
+    }
+    if (name.isEmpty() || name.startsWith("grpc-") || name.endsWith("-bin")) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean valid =
+          (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+      if (!valid) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   public String toString() {
     return "Route[model="
@@ -204,10 +277,30 @@ public final class Route {
         + "]";
   }
 
-  /** Collects a route's parts; {@link #build} validates them together. */
-  public static final class Builder {
+  /**
+   * Makes a variant's target for a route with new targets ({@link #withTargets}).
+   *
+   * @param <T> what the variant carried
+   * @param <U> what it is to carry
+   */
+  @FunctionalInterface
+  public interface TargetFactory<T, U> {
+    /**
+     * Returns what {@code variant} is to carry, given what it carried and the balancer of the new
+     * route that picks among its endpoints.
+     */
+    U create(Variant variant, T target, EndpointBalancer balancer);
+  }
+
+  /**
+   * Collects a route's parts; {@link #build} validates them together.
+   *
+   * @param <T> what each variant carries
+   */
+  public static final class Builder<T> {
     private final String model;
     private final List<Variant> variants = new ArrayList<>();
+    private final List<T> targets = new ArrayList<>();
     private String stickyHeader;
     private String overrideHeader;
     private Shadow shadow;
@@ -216,16 +309,25 @@ public final class Route {
       this.model = model;
     }
 
-    /** Adds a variant; the order of calls is the order of {@link Route#variants()}. */
-    public Builder variant(Variant variant) {
+    /** Adds a variant that carries nothing (a null target). */
+    public Builder<T> variant(Variant variant) {
+      return variant(variant, null);
+    }
+
+    /**
+     * Adds a variant and what it carries; the order of calls is the order of {@link
+     * Route#variants()}.
+     */
+    public Builder<T> variant(Variant variant, T target) {
       variants.add(requireNonNull(variant, "variant"));
+      targets.add(target);
       return this;
     }
 
     /**
      * Sets the header that keeps a caller on one variant, such as {@code x-user-id}; null for none.
      */
-    public Builder stickyHeader(String name) {
+    public Builder<T> stickyHeader(String name) {
       stickyHeader = name;
       return this;
     }
@@ -234,13 +336,13 @@ public final class Route {
      * Sets the header that names the variant to use, such as {@code x-variant-override}; null for
      * none.
      */
-    public Builder overrideHeader(String name) {
+    public Builder<T> overrideHeader(String name) {
       overrideHeader = name;
       return this;
     }
 
     /** Sets which variant receives copies of calls, and how many; null for none. */
-    public Builder shadow(Shadow shadow) {
+    public Builder<T> shadow(Shadow shadow) {
       this.shadow = shadow;
       return this;
     }
@@ -248,12 +350,13 @@ public final class Route {
     /**
      * Returns the validated route.
      *
-     * @throws IllegalArgumentException naming the field, if the model is blank, there are no
-     *     variants, two variants share a name, the total weight is not in 1..Integer.MAX_VALUE, a
-     *     header name is blank or the shadow names no variant of this route
+     * @throws IllegalArgumentException naming each bad field, one a line, if the model is blank,
+     *     there are no variants, two variants share a name, the total weight is not in
+     *     1..Integer.MAX_VALUE, a header name is not a lower-case gRPC header name or the shadow
+     *     names no variant of this route
      */
-    public Route build() {
-      return new Route(this);
+    public Route<T> build() {
+      return new Route<>(this);
     }
   }
 }

@@ -1,11 +1,7 @@
 package io.infergate.infer.router;
 
-import static io.infergate.infer.router.Checks.check;
-import static io.infergate.infer.router.Checks.nonBlank;
-import static io.infergate.infer.router.Checks.nullOrNonBlank;
-import static java.util.Objects.requireNonNull;
-
 import io.infergate.infer.router.policy.BalancePolicy;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,44 +11,71 @@ import java.util.List;
  *
  * <p>Messages of the exceptions name fields relative to the variant ({@code weight: -5 (expected:
  * >= 0)}); the config layer prefixes where the variant sits, such as {@code
- * routes[digits].variants[1].}.
+ * routes[0].variants[1].}.
  *
  * @param name unique within its route; the value an override header names and the seed of sticky
  *     hashing, so renaming a variant reshuffles its sticky keys
  * @param weight share of traffic relative to the route's other variants; 0 takes no traffic except
  *     by override or as a shadow
  * @param endpoints backends serving this variant, at least one
- * @param policy how calls are spread over {@code endpoints}
- * @param rewriteModelName model name to send to the backend instead of the requested one, or null
- *     to keep it; lets a variant serve the route from a model deployed under another name
- * @param rewriteModelVersion model version to send to the backend, or null to keep the requested
- *     one
+ * @param balance how calls are spread over {@code endpoints}
  */
-public record Variant(
-    String name,
-    int weight,
-    List<Endpoint> endpoints,
-    BalancePolicy policy,
-    String rewriteModelName,
-    String rewriteModelVersion) {
+public record Variant(String name, int weight, List<Endpoint> endpoints, BalancePolicy balance) {
+  private static final String WEIGHT = ">= 0";
 
   /**
    * Validates the variant and copies {@code endpoints}.
    *
-   * @throws IllegalArgumentException naming the field, if the name is blank, the weight negative,
-   *     there are no endpoints or a rewrite is blank
+   * @throws IllegalArgumentException naming each bad field, if the name is blank, the weight
+   *     negative, there are no endpoints or no policy
    */
   public Variant {
-    nonBlank(name, "name");
-    check(weight >= 0, "weight", weight, ">= 0");
-    requireNonNull(endpoints, "endpoints");
-    for (int i = 0; i < endpoints.size(); i++) {
-      requireNonNull(endpoints.get(i), "endpoints[" + i + "]");
-    }
-    check(!endpoints.isEmpty(), "endpoints", endpoints, "at least one");
+    Problems problems = new Problems();
+    problems.nonBlank(name, "name");
+    problems.check(weight >= 0, "weight", weight, WEIGHT);
+    problems.check(
+        endpoints != null && !endpoints.isEmpty() && endpoints.stream().allMatch(e -> e != null),
+        "endpoints",
+        endpoints,
+        "at least one, none null");
+    problems.check(balance != null, "balance", null, policies());
+    problems.throwIfAny();
     endpoints = List.copyOf(endpoints);
-    requireNonNull(policy, "policy");
-    nullOrNonBlank(rewriteModelName, "rewriteModelName");
-    nullOrNonBlank(rewriteModelVersion, "rewriteModelVersion");
+  }
+
+  /**
+   * Returns the variant a config file describes, parsing its endpoints ({@code host:port}) and its
+   * policy ({@code round_robin}, the default, or {@code least_outstanding}); null stands for a key
+   * the file leaves out.
+   *
+   * @throws IllegalArgumentException naming each bad field ({@code endpoints[1]: "nowhere"
+   *     (expected: host:port ...)}), all at once
+   */
+  public static Variant of(String name, Integer weight, List<String> endpoints, String balance) {
+    Problems problems = new Problems();
+    problems.nonBlank(name, "name");
+    problems.check(weight == null || weight >= 0, "weight", weight, WEIGHT);
+    problems.check(weight != null, "weight", null, "an integer " + WEIGHT);
+    List<Endpoint> parsed = new ArrayList<>();
+    if (endpoints == null || endpoints.isEmpty()) {
+      problems.add("endpoints", endpoints, "at least one host:port");
+    } else {
+      for (int i = 0; i < endpoints.size(); i++) {
+        parsed.add(Endpoint.parse(endpoints.get(i), "endpoints[" + i + "]", problems));
+      }
+    }
+    BalancePolicy policy =
+        balance == null ? BalancePolicy.ROUND_ROBIN : BalancePolicy.fromConfigName(balance);
+    problems.check(policy != null, "balance", balance, policies());
+    problems.throwIfAny();
+    return new Variant(name, weight, parsed, policy);
+  }
+
+  private static String policies() {
+    List<String> names = new ArrayList<>();
+    for (BalancePolicy policy : BalancePolicy.values()) {
+      names.add(policy.configName());
+    }
+    return "one of " + String.join(", ", names);
   }
 }

@@ -85,9 +85,8 @@ final class WeightedSplit {
    */
   int pick(long random) {
     // (32 random bits * total) >> 32 maps onto 0..total-1 without a division; the product fits in
-    // 63 bits
-    // because total <= Integer.MAX_VALUE. The bias is below total / 2^32 and so invisible in
-    // practice.
+    // 63 bits because total <= Integer.MAX_VALUE. The bias is below total / 2^32 and so invisible
+    // in practice.
     long draw = ((random >>> 32) * total) >>> 32;
     int last = cumulative.length - 1;
     for (int i = 0; i < last; i++) {
@@ -104,8 +103,7 @@ final class WeightedSplit {
       return candidates[0];
     }
     // Mixing the key's hash once up front makes the per-variant inputs (hash ^ seed) well spread
-    // even for
-    // keys that differ in one character, the way splitmix64 spreads consecutive counters.
+    // even for keys that differ in one character, the way splitmix64 spreads consecutive counters.
     long keyHash = mix(fnv1a(key));
     int best = 0;
     double bestScore = score(keyHash, 0);
@@ -121,8 +119,8 @@ final class WeightedSplit {
 
   private double score(long keyHash, int candidate) {
     long hash = mix(keyHash ^ seeds[candidate]);
-    // The top 53 bits, centred in their interval, give u strictly inside (0, 1), so ln(u) is finite
-    // and < 0.
+    // The top 53 bits, centred in their interval, give u strictly inside (0, 1), so ln(u) is
+    // finite and < 0.
     double unit = ((hash >>> 11) + 0.5) * 0x1.0p-53;
     return -Math.log(unit) * inverseWeights[candidate];
   }

@@ -4,6 +4,12 @@
  * variant gets it. Pure logic on the JDK, with no I/O and no gRPC types, so that every decision is
  * unit-testable and cheap enough for the hot path: no locks and no allocation per call.
  *
+ * <p>This is the one routing model: the gateway's config loader builds these types directly ({@link
+ * io.infergate.infer.router.Variant#of}, {@link io.infergate.infer.router.Shadow#of}, {@link
+ * io.infergate.infer.router.Route#builder}), their checks are the only routing checks, and the
+ * gateway's live table is a {@link io.infergate.infer.router.RoutingTable} whose variants carry the
+ * gateway's targets.
+ *
  * <p>Starting points: {@link io.infergate.infer.router.Router} (holds the current table), {@link
  * io.infergate.infer.router.Route#builder} and {@link io.infergate.infer.router.RoutingTable#of}.
  *

@@ -11,16 +11,21 @@ final class Fixtures {
 
   static Variant variant(String name, int weight) {
     return new Variant(
-        name,
-        weight,
-        List.of(new Endpoint(name + ".models.svc", 8500)),
-        BalancePolicy.ROUND_ROBIN,
-        null,
-        null);
+        name, weight, List.of(new Endpoint(name + ".models.svc", 8500)), BalancePolicy.ROUND_ROBIN);
   }
 
-  static Route route(Variant... variants) {
-    Route.Builder builder = Route.builder(MODEL);
+  /** A shadow with the default limits. */
+  static Shadow shadow(String variant, double fraction) {
+    return Shadow.of(variant, fraction, null, null);
+  }
+
+  static Route<Void> route(Variant... variants) {
+    return route(null, variants);
+  }
+
+  /** A route of {@code variants} whose calls are copied as {@code shadow} says (null: never). */
+  static Route<Void> route(Shadow shadow, Variant... variants) {
+    Route.Builder<Void> builder = Route.<Void>builder(MODEL).shadow(shadow);
     for (Variant variant : variants) {
       builder.variant(variant);
     }

@@ -2,6 +2,7 @@ package io.infergate.infer.router;
 
 import static io.infergate.infer.router.Fixtures.MODEL;
 import static io.infergate.infer.router.Fixtures.route;
+import static io.infergate.infer.router.Fixtures.shadow;
 import static io.infergate.infer.router.Fixtures.variant;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +16,7 @@ class RouteTest {
 
   @Test
   void anOverrideNamingAVariantForcesItEvenWithWeightZero() {
-    Route route = route(variant("stable", 100), variant("dark", 0));
+    Route<Void> route = route(variant("stable", 100), variant("dark", 0));
     SplittableRandom random = new SplittableRandom(1);
 
     for (int i = 0; i < 1_000; i++) {
@@ -27,7 +28,7 @@ class RouteTest {
 
   @Test
   void anOverrideNamingNoVariantIsIgnored() {
-    Route route = route(variant("stable", 1), variant("canary", 1));
+    Route<Void> route = route(variant("stable", 1), variant("canary", 1));
 
     assertThat(route.pick(null, "nightly", 0)).isEqualTo(route.pick(null, null, 0)).isZero();
     assertThat(route.pick(null, "nightly", -1)).isEqualTo(route.pick(null, null, -1)).isEqualTo(1);
@@ -36,12 +37,8 @@ class RouteTest {
 
   @Test
   void aShadowCopiesAboutItsFractionOfCalls() {
-    Route route =
-        Route.builder(MODEL)
-            .variant(variant("stable", 100))
-            .variant(variant("candidate", 0))
-            .shadow(new Shadow("candidate", 0.05))
-            .build();
+    Route<Void> route =
+        route(shadow("candidate", 0.05), variant("stable", 100), variant("candidate", 0));
     SplittableRandom random = new SplittableRandom(5);
 
     long copied = 0;
@@ -58,12 +55,7 @@ class RouteTest {
 
   @Test
   void theShadowDecisionIsIndependentOfThePickFromTheSameRandom() {
-    Route route =
-        Route.builder(MODEL)
-            .variant(variant("stable", 90))
-            .variant(variant("canary", 10))
-            .shadow(new Shadow("stable", 0.1))
-            .build();
+    Route<Void> route = route(shadow("stable", 0.1), variant("stable", 90), variant("canary", 10));
     SplittableRandom random = new SplittableRandom(9);
 
     int canaryCalls = 0;
@@ -84,7 +76,7 @@ class RouteTest {
 
   @Test
   void aShadowOfFractionOneCopiesEveryCall() {
-    Route route = Route.builder(MODEL).variant(variant("a", 1)).shadow(new Shadow("a", 1)).build();
+    Route<Void> route = route(shadow("a", 1), variant("a", 1));
 
     assertThat(route.shouldShadow(0)).isTrue();
     assertThat(route.shouldShadow(-1)).isTrue();
@@ -93,7 +85,7 @@ class RouteTest {
 
   @Test
   void withoutAShadowNoCallIsCopied() {
-    Route route = route(variant("a", 1));
+    Route<Void> route = route(variant("a", 1));
     SplittableRandom random = new SplittableRandom(13);
 
     assertThat(route.shadow()).isNull();
@@ -111,10 +103,8 @@ class RouteTest {
             "pair",
             1,
             List.of(new Endpoint("10.0.0.1", 8500), new Endpoint("10.0.0.2", 8500)),
-            BalancePolicy.ROUND_ROBIN,
-            null,
-            null);
-    Route route = route(pair, variant("single", 1));
+            BalancePolicy.ROUND_ROBIN);
+    Route<Void> route = route(pair, variant("single", 1));
 
     assertThat(route.balancer(0)).isNotSameAs(route.balancer(1));
     assertThat(new int[] {route.balancer(0).pick(), route.balancer(0).pick()})
@@ -124,13 +114,13 @@ class RouteTest {
 
   @Test
   void theBuilderKeepsWhatItWasGiven() {
-    Route route =
-        Route.builder(MODEL)
+    Route<Void> route =
+        Route.<Void>builder(MODEL)
             .variant(variant("stable", 9))
             .variant(variant("canary", 1))
             .stickyHeader("x-user-id")
             .overrideHeader("x-variant-override")
-            .shadow(new Shadow("canary", 0.5))
+            .shadow(shadow("canary", 0.5))
             .build();
 
     assertThat(route.model()).isEqualTo(MODEL);
@@ -138,7 +128,45 @@ class RouteTest {
     assertThat(route.variant(1).weight()).isEqualTo(1);
     assertThat(route.stickyHeader()).isEqualTo("x-user-id");
     assertThat(route.overrideHeader()).isEqualTo("x-variant-override");
-    assertThat(route.shadow()).isEqualTo(new Shadow("canary", 0.5));
+    assertThat(route.shadow()).isEqualTo(shadow("canary", 0.5));
+    assertThat(route.shadow().maxInFlight()).isEqualTo(Shadow.DEFAULT_MAX_IN_FLIGHT);
+    assertThat(route.shadow().timeout()).isEqualTo(Shadow.DEFAULT_TIMEOUT);
     assertThat(route.toString()).contains("model=digits", "stickyHeader=x-user-id");
+  }
+
+  @Test
+  void aCallIsCopiedOnlyWhenAnotherVariantServesIt() {
+    Route<Void> route =
+        route(shadow("candidate", 1), variant("stable", 1), variant("candidate", 0));
+
+    assertThat(route.shadowFor(0, 0)).isEqualTo(1);
+    assertThat(route.shadowFor(1, 0)).as("served by the shadow itself").isEqualTo(-1);
+    assertThat(route(variant("a", 1)).shadowFor(0, 0)).as("no shadow").isEqualTo(-1);
+  }
+
+  @Test
+  void eachVariantCarriesItsTargetAndNewTargetsKeepTheRoutingWithFreshBalancers() {
+    Route<String> route =
+        Route.<String>builder(MODEL)
+            .variant(variant("stable", 9), "stable-target")
+            .variant(variant("canary", 1), "canary-target")
+            .stickyHeader("x-user-id")
+            .build();
+    route.balancer(0).pick();
+
+    Route<Integer> next =
+        route.withTargets(
+            (variant, target, balancer) -> {
+              assertThat(balancer)
+                  .isNotSameAs(route.balancer(variant.name().equals("stable") ? 0 : 1));
+              return target.length() + variant.weight();
+            });
+
+    assertThat(route.target(1)).isEqualTo("canary-target");
+    assertThat(next.target(0)).isEqualTo("stable-target".length() + 9);
+    assertThat(next.variants()).isEqualTo(route.variants());
+    assertThat(next.stickyHeader()).isEqualTo("x-user-id");
+    assertThat(next.pick("user-7", null, 0)).isEqualTo(route.pick("user-7", null, 0));
+    assertThat(next.balancer(0)).isNotSameAs(route.balancer(0));
   }
 }

@@ -13,22 +13,22 @@ class RouterTest {
 
   @Test
   void aTableFindsRoutesByModelAndReturnsNullForOthers() {
-    RoutingTable table = table("v1");
+    RoutingTable<Void> table = table("v1");
 
     assertThat(table.route("digits").variant(0).name()).isEqualTo("v1");
     assertThat(table.route("mnist").variant(0).name()).isEqualTo("v1");
     assertThat(table.route("absent")).isNull();
     assertThat(table.route(null)).isNull();
-    assertThat(table.routes()).extracting(Route::model).containsExactly("digits", "mnist");
-    assertThat(RoutingTable.empty().route("digits")).isNull();
+    assertThat(table.routes()).extracting(Route<Void>::model).containsExactly("digits", "mnist");
+    assertThat(RoutingTable.<Void>empty().route("digits")).isNull();
   }
 
   @Test
   void swapReplacesTheTableThatLaterCallsSee() {
-    RoutingTable first = table("v1");
-    RoutingTable second = table("v2");
-    Router router = new Router(first);
-    Route held = router.route("digits");
+    RoutingTable<Void> first = table("v1");
+    RoutingTable<Void> second = table("v2");
+    Router<Void> router = new Router<>(first);
+    Route<Void> held = router.route("digits");
 
     router.swap(second);
 
@@ -39,9 +39,9 @@ class RouterTest {
 
   @Test
   void aReaderSeesEitherTheOldOrTheNewTableNeverAMix() throws Exception {
-    RoutingTable old = table("old");
-    RoutingTable next = table("new");
-    Router router = new Router(old);
+    RoutingTable<Void> old = table("old");
+    RoutingTable<Void> next = table("new");
+    Router<Void> router = new Router<>(old);
     AtomicBoolean done = new AtomicBoolean();
 
     CompletableFuture<Integer> reader =
@@ -49,7 +49,7 @@ class RouterTest {
             () -> {
               int mixed = 0;
               while (!done.get()) {
-                RoutingTable seen = router.table();
+                RoutingTable<Void> seen = router.table();
                 String digits = seen.route("digits").variant(0).name();
                 String mnist = seen.route("mnist").variant(0).name();
                 if ((seen != old && seen != next) || !digits.equals(mnist)) {
@@ -67,10 +67,10 @@ class RouterTest {
   }
 
   /** Two routes whose only variant is named {@code generation}, so a mix of tables is visible. */
-  private static RoutingTable table(String generation) {
+  private static RoutingTable<Void> table(String generation) {
     return RoutingTable.of(
         List.of(
-            Route.builder("digits").variant(variant(generation, 1)).build(),
-            Route.builder("mnist").variant(variant(generation, 1)).build()));
+            Route.<Void>builder("digits").variant(variant(generation, 1)).build(),
+            Route.<Void>builder("mnist").variant(variant(generation, 1)).build()));
   }
 }

@@ -54,7 +54,7 @@ class StickyRampTest {
     }
   }
 
-  private static int[] picks(Route route) {
+  private static int[] picks(Route<Void> route) {
     int[] picks = new int[KEYS.length];
     for (int i = 0; i < KEYS.length; i++) {
       picks[i] = route.pick(KEYS[i], null, 0);

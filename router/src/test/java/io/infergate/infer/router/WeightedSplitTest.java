@@ -13,7 +13,7 @@ class WeightedSplitTest {
 
   @Test
   void aNinetyTenSplitWithoutStickyKeysLandsWithinTheBinomialInterval() {
-    Route route = route(variant("stable", 90), variant("canary", 10));
+    Route<Void> route = route(variant("stable", 90), variant("canary", 10));
     SplittableRandom random = new SplittableRandom(42);
 
     long[] counts = new long[2];
@@ -26,7 +26,7 @@ class WeightedSplitTest {
 
   @Test
   void aNinetyTenSplitOverDistinctStickyKeysLandsWithinTheBinomialInterval() {
-    Route route = route(variant("stable", 90), variant("canary", 10));
+    Route<Void> route = route(variant("stable", 90), variant("canary", 10));
 
     long[] counts = new long[2];
     for (String key : userKeys(CALLS)) {
@@ -38,7 +38,7 @@ class WeightedSplitTest {
 
   @Test
   void aFiftyThirtyTwentySplitLandsWithinTheBinomialIntervalWithAndWithoutStickyKeys() {
-    Route route = route(variant("a", 50), variant("b", 30), variant("c", 20));
+    Route<Void> route = route(variant("a", 50), variant("b", 30), variant("c", 20));
     SplittableRandom random = new SplittableRandom(7);
     String[] keys = userKeys(CALLS);
 
@@ -58,8 +58,8 @@ class WeightedSplitTest {
 
   @Test
   void aStickyKeyKeepsItsVariantWhileWeightsAreUnchanged() {
-    Route first = route(variant("a", 50), variant("b", 30), variant("c", 20));
-    Route rebuilt = route(variant("a", 50), variant("b", 30), variant("c", 20));
+    Route<Void> first = route(variant("a", 50), variant("b", 30), variant("c", 20));
+    Route<Void> rebuilt = route(variant("a", 50), variant("b", 30), variant("c", 20));
     SplittableRandom random = new SplittableRandom(3);
 
     for (String key : userKeys(10_000)) {
@@ -71,7 +71,7 @@ class WeightedSplitTest {
 
   @Test
   void aVariantWithWeightZeroIsNeverPickedByWeight() {
-    Route route = route(variant("dark", 0), variant("stable", 1), variant("off", 0));
+    Route<Void> route = route(variant("dark", 0), variant("stable", 1), variant("off", 0));
     SplittableRandom random = new SplittableRandom(11);
 
     for (String key : userKeys(1_000)) {
@@ -84,7 +84,7 @@ class WeightedSplitTest {
 
   @Test
   void theExtremeRandomValuesMapToTheFirstAndLastVariants() {
-    Route route = route(variant("a", 1), variant("b", 1), variant("c", 1));
+    Route<Void> route = route(variant("a", 1), variant("b", 1), variant("c", 1));
 
     assertThat(route.pick(null, null, 0)).isZero();
     assertThat(route.pick(null, null, -1)).isEqualTo(2);
@@ -92,7 +92,7 @@ class WeightedSplitTest {
 
   @Test
   void anEmptyStickyKeyIsSpreadByWeightLikeAnAbsentOne() {
-    Route route = route(variant("a", 1), variant("b", 1));
+    Route<Void> route = route(variant("a", 1), variant("b", 1));
 
     assertThat(route.pick("", null, 0)).isZero();
     assertThat(route.pick("", null, -1)).isEqualTo(1);

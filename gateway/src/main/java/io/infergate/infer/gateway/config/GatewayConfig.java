@@ -1,83 +1,141 @@
 package io.infergate.infer.gateway.config;
 
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.infergate.infer.gateway.config.YamlNodes.RouteNode;
+import io.infergate.infer.observability.config.Durations;
+import io.infergate.infer.router.Route;
+import io.infergate.infer.router.RoutingTable;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The gateway's whole configuration: one immutable value, loaded and validated by {@link
- * GatewayConfigLoader} from one YAML file. A reload builds a new value; nothing mutates this one.
+ * The gateway's whole configuration: one immutable value, bound by {@link GatewayConfigLoader} from
+ * one YAML file, environment variables and flags. Its routes are the router's own types: the file's
+ * endpoints are parsed, its policies are enums and its durations are typed once, here, and every
+ * routing rule is the router's. A reload builds a new value; nothing mutates this one.
  *
  * @param host address to bind
  * @param port gRPC port; 0 picks a free one
  * @param reloadCheckInterval how often the file is checked for changes; zero turns hot reload off
  * @param drainTimeout how long in-flight calls may finish on shutdown, and how long channels to
  *     endpoints that a reload removed stay open for the calls still using them
- * @param routes one route per model name
+ * @param routes one route per model name; each variant carries its {@link Rewrite}
  */
 public record GatewayConfig(
     String host,
     int port,
     Duration reloadCheckInterval,
     Duration drainTimeout,
-    List<RouteConfig> routes) {
+    RoutingTable<Rewrite> routes) {
+  /** Address bound when no source sets {@code host}. */
+  public static final String DEFAULT_HOST = "0.0.0.0";
 
+  /** Port bound when no source sets {@code port}. */
+  public static final int DEFAULT_PORT = 8080;
+
+  /** How often the file is checked when it does not say. */
+  public static final Duration DEFAULT_RELOAD_CHECK_INTERVAL = Duration.ofSeconds(1);
+
+  /** How long calls may drain when the file does not say. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Longer intervals and timeouts are typos (a unit too large), not settings. */
+  private static final Duration MAX_DURATION = Duration.ofHours(1);
+
+  /**
+   * Validates the configuration.
+   *
+   * @throws IllegalArgumentException naming each bad key, one a line
+   */
   public GatewayConfig {
-    routes = List.copyOf(routes);
+    List<String> problems = check(host, port, reloadCheckInterval, drainTimeout);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("\n", problems));
+    }
+    requireNonNull(routes, "routes");
   }
 
   /**
-   * How calls for one model are split.
-   *
-   * @param model the model name callers use
-   * @param stickyHeader request header whose value keeps a caller on one variant (null: no
-   *     stickiness)
-   * @param overrideHeader request header naming a variant to force (null: none)
-   * @param shadow share of calls copied to a shadow variant (null: none)
-   * @param variants where calls go, in order
+   * Builds the configuration from the YAML shape; absent keys (null) take their defaults. Routes
+   * from the file arrive already built by the router; the router's table checks that no two are for
+   * one model.
    */
-  public record RouteConfig(
-      String model,
-      String stickyHeader,
-      String overrideHeader,
-      ShadowConfig shadow,
-      List<VariantConfig> variants) {
+  @JsonCreator
+  static GatewayConfig fromYaml(
+      @JsonProperty("host") String host,
+      @JsonProperty("port") Integer port,
+      @JsonProperty("reloadCheckInterval") Duration reloadCheckInterval,
+      @JsonProperty("drainTimeout") Duration drainTimeout,
+      @JsonProperty("routes") List<RouteNode> routes) {
+    String bound = host == null ? DEFAULT_HOST : host;
+    int listen = port == null ? DEFAULT_PORT : port;
+    Duration reload =
+        reloadCheckInterval == null ? DEFAULT_RELOAD_CHECK_INTERVAL : reloadCheckInterval;
+    Duration drain = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
+    List<String> problems = check(bound, listen, reload, drain);
+    RoutingTable<Rewrite> table = null;
+    if (routes == null || routes.isEmpty()) {
+      problems.add(
+          "routes: " + (routes == null ? "missing" : "[]") + " (expected: at least one route)");
+    } else {
+      List<Route<Rewrite>> built = new ArrayList<>();
+      for (int i = 0; i < routes.size(); i++) {
+        if (routes.get(i) == null) {
+          problems.add("routes[" + i + "]: missing (expected: a route)");
+        } else {
+          built.add(routes.get(i).route());
+        }
+      }
+      try {
+        table = RoutingTable.of(built);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("\n", problems));
+    }
+    return new GatewayConfig(bound, listen, reload, drain, table);
+  }
 
-    public RouteConfig {
-      variants = List.copyOf(variants);
+  /** The YAML shape of the effective values, which the binder reports line by line. */
+  @JsonValue
+  Map<String, Object> yaml() {
+    Map<String, Object> yaml = new LinkedHashMap<>();
+    yaml.put("host", host);
+    yaml.put("port", port);
+    yaml.put("reloadCheckInterval", reloadCheckInterval);
+    yaml.put("drainTimeout", drainTimeout);
+    yaml.put("routes", routes.routes().stream().map(YamlNodes::describe).toList());
+    return yaml;
+  }
+
+  private static List<String> check(
+      String host, int port, Duration reloadCheckInterval, Duration drainTimeout) {
+    List<String> problems = new ArrayList<>();
+    if (host == null || host.isBlank()) {
+      problems.add("host: \"" + host + "\" (expected: non-blank)");
+    }
+    if (port < 0 || port > 65_535) {
+      problems.add("port: " + port + " (expected: 0..65535)");
+    }
+    checkDuration(problems, "reloadCheckInterval", reloadCheckInterval);
+    checkDuration(problems, "drainTimeout", drainTimeout);
+    return problems;
+  }
+
+  private static void checkDuration(List<String> problems, String key, Duration value) {
+    if (value == null) {
+      problems.add(key + ": missing (expected: 0s..1h)");
+    } else if (value.isNegative() || value.compareTo(MAX_DURATION) > 0) {
+      problems.add(key + ": " + Durations.format(value) + " (expected: 0s..1h)");
     }
   }
-
-  /**
-   * One side of a split.
-   *
-   * @param name what {@code x-variant} reports and the override header names
-   * @param weight share of traffic, relative to the route's other weights
-   * @param endpoints model servers, {@code host:port}
-   * @param balance how calls spread over the endpoints: {@code round_robin} or {@code
-   *     least_outstanding}
-   * @param rewriteModel model name sent to the servers instead of the caller's (null: unchanged)
-   * @param rewriteVersion model version sent instead of the caller's (null: unchanged)
-   */
-  public record VariantConfig(
-      String name,
-      int weight,
-      List<String> endpoints,
-      String balance,
-      String rewriteModel,
-      String rewriteVersion) {
-
-    public VariantConfig {
-      endpoints = List.copyOf(endpoints);
-    }
-  }
-
-  /**
-   * Copies of live calls, answered to nobody.
-   *
-   * @param variant which variant receives the copies
-   * @param fraction share of calls copied, in (0, 1]
-   * @param maxInFlight copies outstanding at most; more are dropped and counted, never queued
-   * @param timeout deadline of each copy
-   */
-  public record ShadowConfig(String variant, double fraction, int maxInFlight, Duration timeout) {}
 }

@@ -4,7 +4,7 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 
-/** Starts a {@link ForwardingCall} for one method on the routes in force when the call arrives. */
+/** Starts a {@link ForwardingCall} for one method; the call is routed on its first message. */
 final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
   private final ForwardedMethod method;
   private final LiveRoutes routes;
@@ -16,8 +16,7 @@ final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
 
   @Override
   public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> call, Metadata headers) {
-    // The snapshot is taken once: a reload mid-call never changes where this call goes.
-    ForwardingCall forwarding = new ForwardingCall(method, routes.snapshot(), call, headers);
+    ForwardingCall forwarding = new ForwardingCall(method, routes, call, headers);
     call.request(1);
     return forwarding;
   }

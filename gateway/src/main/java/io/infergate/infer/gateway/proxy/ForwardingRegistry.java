@@ -16,11 +16,11 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * The gateway's handler registry: every method of the public API, built once at start-up, each
- * forwarding raw bytes by model (or, for the three server-level OIP methods, answered here). Any
- * other method name is UNIMPLEMENTED, so unknown names cannot make the gateway allocate. {@link
- * #getServices()} carries the generated schemas, so the gateway's reflection describes what it
- * forwards.
+ * The gateway's handler registry: every method of the public API (and of any service added with
+ * {@code Gateway.Builder#alsoForward}), built once at start-up, each forwarding raw bytes by model
+ * (or, for the three server-level OIP methods, answered here). Any other method name is
+ * UNIMPLEMENTED, so unknown names cannot make the gateway allocate. {@link #getServices()} carries
+ * the generated schemas, so the gateway's reflection describes what it forwards.
  */
 public final class ForwardingRegistry extends HandlerRegistry {
   private final Map<String, ServerMethodDefinition<?, ?>> methods;
@@ -30,10 +30,18 @@ public final class ForwardingRegistry extends HandlerRegistry {
    * @param routes the routes in force
    * @param serverName and {@code serverVersion}: what ServerMetadata reports
    * @param ready what ServerReady reports
+   * @param extraServices services forwarded besides the public API, routed by the model name in
+   *     field 1 of their first request message
    */
   public ForwardingRegistry(
-      LiveRoutes routes, String serverName, String serverVersion, BooleanSupplier ready) {
-    Map<String, ForwardedMethod> catalog = MethodCatalog.methods();
+      LiveRoutes routes,
+      String serverName,
+      String serverVersion,
+      BooleanSupplier ready,
+      List<ServiceDescriptor> extraServices) {
+    List<ServiceDescriptor> served = new ArrayList<>(MethodCatalog.services());
+    served.addAll(extraServices);
+    Map<String, ForwardedMethod> catalog = MethodCatalog.methods(served);
     byte[] live = ServerLiveResponse.newBuilder().setLive(true).build().toByteArray();
     byte[] readyTrue = ServerReadyResponse.newBuilder().setReady(true).build().toByteArray();
     byte[] readyFalse = ServerReadyResponse.getDefaultInstance().toByteArray();
@@ -45,7 +53,7 @@ public final class ForwardingRegistry extends HandlerRegistry {
             .toByteArray();
     Map<String, ServerMethodDefinition<?, ?>> byName = new HashMap<>();
     List<ServerServiceDefinition> definitions = new ArrayList<>();
-    for (ServiceDescriptor generated : MethodCatalog.services()) {
+    for (ServiceDescriptor generated : served) {
       ServiceDescriptor.Builder raw =
           ServiceDescriptor.newBuilder(generated.getName())
               .setSchemaDescriptor(generated.getSchemaDescriptor());

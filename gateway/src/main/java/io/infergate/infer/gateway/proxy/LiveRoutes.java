@@ -1,170 +1,208 @@
 package io.infergate.infer.gateway.proxy;
 
+import static java.util.Objects.requireNonNull;
+
 import io.grpc.ManagedChannel;
-import io.infergate.infer.gateway.config.GatewayConfig;
-import io.infergate.infer.gateway.config.GatewayConfig.RouteConfig;
-import io.infergate.infer.gateway.config.GatewayConfig.VariantConfig;
-import io.infergate.infer.gateway.transport.EventLoops;
+import io.grpc.Metadata;
+import io.infergate.infer.gateway.config.Rewrite;
 import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.Route;
+import io.infergate.infer.router.Router;
+import io.infergate.infer.router.RoutingTable;
 import io.infergate.infer.router.Shadow;
 import io.infergate.infer.router.Variant;
-import io.infergate.infer.router.policy.BalancePolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The routes in force and the channels they use. Calls read one immutable {@link RoutingSnapshot}
- * through a volatile field; {@link #apply} builds the next one (reusing channels to endpoints that
- * stay), swaps it in whole, and only then lets channels to removed endpoints drain. A call that
- * started on the old routes finishes on them, so a reload fails no call.
+ * The routes in force: the router's {@link Router} over a table whose variants carry their {@link
+ * VariantTarget}s, and the channels those use. Calls read the table through the router's one
+ * volatile field; {@link #apply} builds the whole next table first (opening channels only to new
+ * endpoints), and only once it is built commits it: one swap, then the channels to endpoints no
+ * longer used drain and close. A call that read the old table finishes on it, so a reload fails no
+ * call; a reload that cannot be built changes nothing.
  */
 public final class LiveRoutes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LiveRoutes.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-  private final EventLoops loops;
+  private final Function<Endpoint, ManagedChannel> dial;
+  private final Router<VariantTarget> router = new Router<>(RoutingTable.empty());
+
+  /** Header keys by name, made at apply time so that a call never makes one. Only grows. */
+  private final ConcurrentMap<String, Metadata.Key<String>> headerKeys = new ConcurrentHashMap<>();
+
+  /** Guarded by {@code this}, as are the next two. */
   private final Map<Endpoint, ManagedChannel> channels = new HashMap<>();
-  private volatile RoutingSnapshot snapshot;
-  private Duration drainTimeout;
 
-  private LiveRoutes(EventLoops loops) {
-    this.loops = loops;
+  private final Set<ManagedChannel> draining = new HashSet<>();
+  private boolean closed;
+
+  /**
+   * Routes with no table yet; {@code dial} opens the channel to an endpoint the first time a table
+   * uses it (for the gateway: plaintext, direct executor, on the server's event loops).
+   */
+  public LiveRoutes(Function<Endpoint, ManagedChannel> dial) {
+    this.dial = requireNonNull(dial, "dial");
   }
 
-  /** Routes for {@code config}, with channels on {@code loops}. */
-  public static LiveRoutes create(EventLoops loops, GatewayConfig config) {
-    LiveRoutes routes = new LiveRoutes(loops);
-    routes.apply(config);
-    return routes;
+  /** The route in force for {@code model}, or null; one volatile read. */
+  Route<VariantTarget> route(String model) {
+    return router.route(model);
   }
 
-  RoutingSnapshot snapshot() {
-    return snapshot;
+  /** The value of header {@code name} in {@code headers}, or null if absent or {@code name} is. */
+  String header(Metadata headers, String name) {
+    return name == null ? null : headers.get(headerKeys.get(name));
   }
 
-  /** Swaps in {@code config}'s routes; the listen address of a reloaded file is not changed. */
-  public synchronized void apply(GatewayConfig config) {
-    drainTimeout = config.drainTimeout();
-    Map<String, RouteTarget> targets = new HashMap<>();
-    Set<Endpoint> used = new HashSet<>();
-    for (RouteConfig route : config.routes()) {
-      targets.put(route.model(), target(route, used));
+  /**
+   * Swaps in {@code routes}; channels to endpoints that stay are kept, those to endpoints that go
+   * drain for {@code drainTimeout}, then close.
+   *
+   * @throws RuntimeException if a channel cannot be opened; then nothing has changed
+   */
+  public synchronized void apply(RoutingTable<Rewrite> routes, Duration drainTimeout) {
+    requireNonNull(routes, "routes");
+    requireNonNull(drainTimeout, "drainTimeout");
+    if (closed) {
+      throw new IllegalStateException("the routes are closed");
     }
-    snapshot = new RoutingSnapshot(targets);
+    Map<Endpoint, ManagedChannel> opened = new HashMap<>();
+    Map<String, Metadata.Key<String>> keys = new HashMap<>();
+    Set<Endpoint> used = new HashSet<>();
+    RoutingTable<VariantTarget> next;
+    try {
+      List<Route<VariantTarget>> live = new ArrayList<>();
+      for (Route<Rewrite> route : routes.routes()) {
+        live.add(
+            route.withTargets(
+                (variant, rewrite, balancer) ->
+                    new VariantTarget(
+                        variant,
+                        channelsFor(variant, opened),
+                        balancer,
+                        rewrite,
+                        receivesCopies(route.shadow(), variant) ? route.shadow() : null)));
+        addKey(keys, route.stickyHeader());
+        addKey(keys, route.overrideHeader());
+        for (Variant variant : route.variants()) {
+          used.addAll(variant.endpoints());
+        }
+      }
+      next = RoutingTable.of(live);
+    } catch (RuntimeException e) {
+      opened.values().forEach(ManagedChannel::shutdownNow);
+      throw e;
+    }
+    // Known good: commit. Keys first, so that no call on the new table misses one.
+    headerKeys.putAll(keys);
+    channels.putAll(opened);
+    router.swap(next);
     List<ManagedChannel> retired = new ArrayList<>();
     channels
         .entrySet()
-        .removeIf(
-            entry -> {
-              if (used.contains(entry.getKey())) {
-                return false;
-              }
-              retired.add(entry.getValue());
-              return true;
-            });
-    retired.forEach(this::drain);
-  }
-
-  /** Shadow-copy counters of a model's route, for tests and operators: sent, dropped, failed. */
-  public long[] shadowCounts(String model) {
-    RouteTarget route = snapshot.route(model);
-    if (route == null || route.shadow() == null) {
-      return new long[3];
+        .removeIf(entry -> !used.contains(entry.getKey()) && retired.add(entry.getValue()));
+    if (!retired.isEmpty()) {
+      drain(retired, drainTimeout);
     }
-    ShadowCopies shadow = route.shadow();
-    return new long[] {shadow.sent(), shadow.dropped(), shadow.failed()};
   }
 
+  /** Shadow-copy counts of a model's route; {@link ShadowCounts#NONE} if it has no shadow. */
+  public ShadowCounts shadowCounts(String model) {
+    Route<VariantTarget> route = router.route(model);
+    if (route == null || route.shadowVariant() < 0) {
+      return ShadowCounts.NONE;
+    }
+    return route.target(route.shadowVariant()).copies().counts();
+  }
+
+  /**
+   * Closes every channel at once, those draining included (calls still on them fail), and waits a
+   * few seconds for them to terminate, so that the event loops they run on can stop after them.
+   */
   @Override
   public synchronized void close() {
-    channels.values().forEach(ManagedChannel::shutdownNow);
+    closed = true;
+    router.swap(RoutingTable.empty());
+    List<ManagedChannel> all = new ArrayList<>(channels.values());
+    all.addAll(draining);
     channels.clear();
+    draining.clear();
+    all.forEach(ManagedChannel::shutdownNow);
+    long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+    try {
+      for (ManagedChannel channel : all) {
+        channel.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
-  private RouteTarget target(RouteConfig config, Set<Endpoint> used) {
-    Route.Builder builder =
-        Route.builder(config.model())
-            .stickyHeader(config.stickyHeader())
-            .overrideHeader(config.overrideHeader());
-    List<List<Endpoint>> endpointsByVariant = new ArrayList<>();
-    for (VariantConfig variant : config.variants()) {
-      List<Endpoint> endpoints = new ArrayList<>();
-      for (String address : variant.endpoints()) {
-        int colon = address.lastIndexOf(':');
-        endpoints.add(
-            new Endpoint(
-                address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))));
-      }
-      endpointsByVariant.add(endpoints);
-      builder.variant(
-          new Variant(
-              variant.name(),
-              variant.weight(),
-              endpoints,
-              BalancePolicy.valueOf(variant.balance().toUpperCase(Locale.ROOT)),
-              variant.rewriteModel(),
-              variant.rewriteVersion()));
+  private ManagedChannel[] channelsFor(Variant variant, Map<Endpoint, ManagedChannel> opened) {
+    ManagedChannel[] result = new ManagedChannel[variant.endpoints().size()];
+    for (int i = 0; i < result.length; i++) {
+      Endpoint endpoint = variant.endpoints().get(i);
+      ManagedChannel open = channels.get(endpoint);
+      result[i] = open != null ? open : opened.computeIfAbsent(endpoint, dial);
     }
-    if (config.shadow() != null) {
-      builder.shadow(new Shadow(config.shadow().variant(), config.shadow().fraction()));
-    }
-    Route route = builder.build();
-    VariantTarget[] targets = new VariantTarget[config.variants().size()];
-    for (int i = 0; i < targets.length; i++) {
-      List<Endpoint> endpoints = endpointsByVariant.get(i);
-      ManagedChannel[] variantChannels = new ManagedChannel[endpoints.size()];
-      for (int e = 0; e < variantChannels.length; e++) {
-        used.add(endpoints.get(e));
-        variantChannels[e] =
-            channels.computeIfAbsent(endpoints.get(e), ep -> loops.channel(ep.host(), ep.port()));
-      }
-      Variant variant = route.variant(i);
-      targets[i] =
-          new VariantTarget(
-              variant.name(),
-              endpoints,
-              variantChannels,
-              route.balancer(i),
-              variant.rewriteModelName(),
-              variant.rewriteModelVersion());
-    }
-    ShadowCopies copies =
-        config.shadow() == null
-            ? null
-            : new ShadowCopies(
-                targets[route.shadowVariant()],
-                config.shadow().maxInFlight(),
-                config.shadow().timeout());
-    return new RouteTarget(route, targets, copies);
+    return result;
   }
 
-  private void drain(ManagedChannel channel) {
-    channel.shutdown();
-    long millis = drainTimeout.toMillis();
-    Duration timeout = drainTimeout;
+  private static boolean receivesCopies(Shadow shadow, Variant variant) {
+    return shadow != null && shadow.variant().equals(variant.name());
+  }
+
+  private static void addKey(Map<String, Metadata.Key<String>> keys, String header) {
+    if (header != null) {
+      keys.put(header, Metadata.Key.of(header, Metadata.ASCII_STRING_MARSHALLER));
+    }
+  }
+
+  /**
+   * Lets calls already on {@code retired} finish for {@code timeout}, then cancels what is left. A
+   * channel that is shut down takes no new call; calls that read the old table but had not started
+   * yet route again on the new one ({@link ForwardingCall}).
+   */
+  private void drain(List<ManagedChannel> retired, Duration timeout) {
+    draining.addAll(retired);
+    retired.forEach(ManagedChannel::shutdown);
     Thread drainer =
         new Thread(
             () -> {
+              long deadline = System.nanoTime() + timeout.toNanos();
               try {
-                if (!channel.awaitTermination(millis, TimeUnit.MILLISECONDS)) {
-                  log.warn("Channel {} still busy after {}; closing it", channel, timeout);
-                  channel.shutdownNow();
+                for (ManagedChannel channel : retired) {
+                  long left = Math.max(0, deadline - System.nanoTime());
+                  if (!channel.awaitTermination(left, TimeUnit.NANOSECONDS)) {
+                    log.warn("Channel {} still busy after {}; closing it", channel, timeout);
+                  }
                 }
               } catch (InterruptedException e) {
-                channel.shutdownNow();
+                Thread.currentThread().interrupt();
+              } finally {
+                retired.forEach(ManagedChannel::shutdownNow);
+                forget(retired);
               }
             },
             "gateway-channel-drain");
     drainer.setDaemon(true);
     drainer.start();
+  }
+
+  private synchronized void forget(List<ManagedChannel> drained) {
+    drained.forEach(draining::remove);
   }
 }

@@ -10,15 +10,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The methods of the public API, as the gateway sees them: raw-bytes descriptors with the generated
- * ones' names, types and schema (so reflection still describes them), plus how to find the model in
- * each. Methods absent from here are UNIMPLEMENTED at the gateway, which bounds what callers can
- * make it allocate.
+ * The methods the gateway forwards, as it sees them: raw-bytes descriptors with the generated ones'
+ * names, types and schema (so reflection still describes them), plus how to find the model in each.
+ * Methods absent from here are UNIMPLEMENTED at the gateway, which bounds what callers can make it
+ * allocate.
  */
 final class MethodCatalog {
   private MethodCatalog() {}
 
-  /** The generated service descriptors whose methods the gateway serves. */
+  /** The generated service descriptors of the public API, whose methods the gateway serves. */
   static List<ServiceDescriptor> services() {
     return List.of(
         GRPCInferenceServiceGrpc.getServiceDescriptor(),
@@ -26,10 +26,14 @@ final class MethodCatalog {
         ModelServiceGrpc.getServiceDescriptor());
   }
 
-  /** Every method by full name, as raw descriptors. */
-  static Map<String, ForwardedMethod> methods() {
+  /**
+   * Every method of {@code services} by full name, as raw descriptors. Methods of services outside
+   * the public API are routed as OIP calls are: by the model name in field 1 of their first request
+   * message.
+   */
+  static Map<String, ForwardedMethod> methods(List<ServiceDescriptor> services) {
     Map<String, ForwardedMethod> methods = new LinkedHashMap<>();
-    for (ServiceDescriptor service : services()) {
+    for (ServiceDescriptor service : services) {
       for (MethodDescriptor<?, ?> method : service.getMethods()) {
         methods.put(method.getFullMethodName(), forwarded(method));
       }
@@ -39,8 +43,7 @@ final class MethodCatalog {
 
   private static ForwardedMethod forwarded(MethodDescriptor<?, ?> generated) {
     String name = generated.getFullMethodName();
-    MethodDescriptor<byte[], byte[]> raw =
-        generated.toBuilder(RawMarshaller.INSTANCE, RawMarshaller.INSTANCE).build();
+    MethodDescriptor<byte[], byte[]> raw = RawMarshaller.of(generated);
     BodyFormat request;
     ResponseVersion response = ResponseVersion.NONE;
     if (name.equals(GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName())) {
@@ -56,9 +59,12 @@ final class MethodCatalog {
     } else if (name.equals(PredictionServiceGrpc.getGetModelMetadataMethod().getFullMethodName())) {
       request = BodyFormat.TF_SERVING;
       response = ResponseVersion.TF_SPEC_FIELD_1;
-    } else {
+    } else if (name.startsWith(PredictionServiceGrpc.SERVICE_NAME + "/")
+        || name.startsWith(ModelServiceGrpc.SERVICE_NAME + "/")) {
       request = BodyFormat.TF_SERVING;
+    } else {
+      request = BodyFormat.OIP;
     }
-    return new ForwardedMethod(raw, request, response);
+    return ForwardedMethod.of(raw, request, response);
   }
 }

@@ -14,12 +14,19 @@ import java.io.UncheckedIOException;
  * copied exactly once in and once out: grpc-java hands over {@link KnownLength} streams, which are
  * read into one array of the right size, and gets back a {@link Drainable} stream it writes in one
  * call (a plain stream would cost an 8 KiB buffer and an extra copy per message on each side —
- * measured at ~45 KB of garbage per forwarded call before this).
+ * measured at ~45 KB of garbage per forwarded call before this). Public so that whatever else needs
+ * gRPC messages as plain bytes (tests, benchmarks) uses this one.
  */
-final class RawMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-  static final RawMarshaller INSTANCE = new RawMarshaller();
+public final class RawMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+  /** The only instance; it holds no state. */
+  public static final RawMarshaller INSTANCE = new RawMarshaller();
 
   private RawMarshaller() {}
+
+  /** {@code method} with byte-array messages, keeping its name, type and schema. */
+  public static MethodDescriptor<byte[], byte[]> of(MethodDescriptor<?, ?> method) {
+    return method.toBuilder(INSTANCE, INSTANCE).build();
+  }
 
   @Override
   public InputStream stream(byte[] value) {

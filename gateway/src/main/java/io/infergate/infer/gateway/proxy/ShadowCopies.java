@@ -5,8 +5,8 @@ import io.grpc.ClientCall;
 import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.infergate.infer.router.Shadow;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Copies of live calls sent to a shadow variant. Nobody waits for them: a copy that cannot start at
  * once (too many outstanding, no endpoint) is dropped and counted, so a slow or failing shadow can
- * never slow, fail or block the call it copies.
+ * never slow, fail or block the call it copies. Whatever happens to a copy, its in-flight slot and
+ * its endpoint are given back exactly once.
  */
 final class ShadowCopies {
   private final VariantTarget target;
@@ -25,13 +26,13 @@ final class ShadowCopies {
   private final LongAdder dropped = new LongAdder();
   private final LongAdder failed = new LongAdder();
 
-  ShadowCopies(VariantTarget target, int maxInFlight, Duration timeout) {
+  ShadowCopies(VariantTarget target, Shadow shadow) {
     this.target = target;
-    this.maxInFlight = maxInFlight;
-    this.timeoutNanos = timeout.toNanos();
+    this.maxInFlight = shadow.maxInFlight();
+    this.timeoutNanos = shadow.timeout().toNanos();
   }
 
-  /** Sends a copy of {@code body} if the shadow has room; never blocks. */
+  /** Sends a copy of {@code body} if the shadow has room; never blocks and never throws. */
   void send(ForwardedMethod method, byte[] body, Metadata callerHeaders) {
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
@@ -44,55 +45,48 @@ final class ShadowCopies {
       dropped.increment();
       return;
     }
-    byte[] copy;
-    try {
-      copy = target.body(method.request(), body);
-    } catch (IOException e) {
-      target.release(endpoint);
-      inFlight.decrementAndGet();
-      failed.increment();
-      return;
-    }
-    Metadata headers = new Metadata();
-    headers.merge(callerHeaders);
+    ClientCall<byte[], byte[]> call = null;
     // The one detached context in the gateway: the caller's context is cancelled as soon as the
-    // primary
-    // answers, and a copy must outlive that. fork() keeps the caller's context values (trace ids)
-    // and
-    // drops only its cancellation and deadline; the copy gets its own deadline below.
-    Context.current()
-        .fork()
-        .run(
-            () -> {
-              ClientCall<byte[], byte[]> call =
-                  target
-                      .channel(endpoint)
-                      .newCall(
-                          method.descriptor(),
-                          CallOptions.DEFAULT.withDeadlineAfter(
-                              timeoutNanos, TimeUnit.NANOSECONDS));
-              call.start(new Listener(endpoint), headers);
-              call.sendMessage(copy);
-              call.halfClose();
-              call.request(1);
-            });
-    sent.increment();
+    // primary answers, and a copy must outlive that. fork() keeps the caller's context values
+    // (trace ids) and drops only its cancellation and deadline; the copy gets its own deadline.
+    Context forked = Context.current().fork();
+    Context previous = forked.attach();
+    try {
+      byte[] copy = target.body(method.request(), body);
+      Metadata headers = new Metadata();
+      headers.merge(callerHeaders);
+      ClientCall<byte[], byte[]> created =
+          target
+              .channel(endpoint)
+              .newCall(
+                  method.descriptor(),
+                  CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS));
+      created.start(new Listener(endpoint), headers);
+      call = created;
+      call.sendMessage(copy);
+      call.halfClose();
+      call.request(1);
+      sent.increment();
+    } catch (IOException | RuntimeException e) {
+      if (call == null) {
+        failed.increment();
+        done(endpoint);
+      } else {
+        // Started: the listener's onClose counts the failure and gives the slot and endpoint back.
+        call.cancel("the gateway could not send the shadow copy", e);
+      }
+    } finally {
+      forked.detach(previous);
+    }
   }
 
-  long sent() {
-    return sent.sum();
+  ShadowCounts counts() {
+    return new ShadowCounts(sent.sum(), dropped.sum(), failed.sum(), inFlight.get());
   }
 
-  long dropped() {
-    return dropped.sum();
-  }
-
-  long failed() {
-    return failed.sum();
-  }
-
-  int inFlight() {
-    return inFlight.get();
+  private void done(int endpoint) {
+    target.release(endpoint);
+    inFlight.decrementAndGet();
   }
 
   /** Drops the answer; only counts how the copy ended. */
@@ -105,8 +99,7 @@ final class ShadowCopies {
 
     @Override
     public void onClose(Status status, Metadata trailers) {
-      target.release(endpoint);
-      inFlight.decrementAndGet();
+      done(endpoint);
       if (!status.isOk()) {
         failed.increment();
       }

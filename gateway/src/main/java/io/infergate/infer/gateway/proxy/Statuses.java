@@ -21,6 +21,24 @@ final class Statuses {
     return Status.INVALID_ARGUMENT.withDescription("malformed request body: " + e.getMessage());
   }
 
+  static Status noMessage() {
+    return Status.INVALID_ARGUMENT.withDescription(
+        "the call ended without a request message to route by");
+  }
+
+  /** The gateway itself failed to start or feed the forwarded call: a bug, never the caller's. */
+  static Status forwardingFailed(VariantTarget variant, String model, Throwable cause) {
+    return Status.INTERNAL
+        .withDescription(
+            "variant '"
+                + variant.name()
+                + "' of model '"
+                + model
+                + "': the gateway failed to forward the call: "
+                + cause)
+        .withCause(cause);
+  }
+
   static Status variantUnavailable(VariantTarget variant, String model) {
     return Status.UNAVAILABLE.withDescription(
         "variant '"

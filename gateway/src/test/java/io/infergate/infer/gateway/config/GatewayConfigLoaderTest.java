@@ -3,20 +3,34 @@ package io.infergate.infer.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.infergate.infer.gateway.config.GatewayConfig.VariantConfig;
+import io.infergate.infer.observability.config.Bound;
+import io.infergate.infer.observability.config.ConfigException;
+import io.infergate.infer.router.Endpoint;
+import io.infergate.infer.router.Route;
+import io.infergate.infer.router.Shadow;
+import io.infergate.infer.router.Variant;
+import io.infergate.infer.router.policy.BalancePolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GatewayConfigLoaderTest {
+  @TempDir Path dir;
 
   @Test
-  void aCompleteFileLoadsIntoRecords() throws Exception {
+  void aCompleteFileBindsToTheRoutersOwnTypes() throws IOException {
     GatewayConfig config =
-        GatewayConfigLoader.parse(
+        load(
             """
             host: 127.0.0.1
             port: 9000
             reloadCheckInterval: 250ms
+            drainTimeout: 1m30s
             routes:
               - model: digits
                 stickyHeader: x-user-id
@@ -26,93 +40,218 @@ class GatewayConfigLoaderTest {
                   - {name: stable, weight: 90, endpoints: ["127.0.0.1:8500"], rewrite: {version: "1"}}
                   - name: canary
                     weight: 10
-                    endpoints: ["127.0.0.1:8501", "127.0.0.1:8502"]
+                    endpoints: ["10.0.0.2:8501", "[::1]:8502"]
                     balance: least_outstanding
-                  - {name: candidate, weight: 0, endpoints: ["127.0.0.1:8503"]}
-            """,
-            "test.yaml");
+                  - {name: candidate, weight: 0, endpoints: ["h:8503"]}
+            """);
 
     assertThat(config.host()).isEqualTo("127.0.0.1");
     assertThat(config.port()).isEqualTo(9000);
     assertThat(config.reloadCheckInterval()).isEqualTo(Duration.ofMillis(250));
-    assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
-    var route = config.routes().get(0);
+    assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(90));
+    Route<Rewrite> route = config.routes().route("digits");
     assertThat(route.stickyHeader()).isEqualTo("x-user-id");
-    assertThat(route.shadow().fraction()).isEqualTo(0.25);
+    assertThat(route.overrideHeader()).isEqualTo("x-variant-override");
+    assertThat(route.shadow()).isEqualTo(new Shadow("candidate", 0.25, 8, Duration.ofSeconds(2)));
     assertThat(route.variants())
-        .extracting(VariantConfig::name, VariantConfig::weight, VariantConfig::balance)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("stable", 90, "round_robin"),
-            org.assertj.core.groups.Tuple.tuple("canary", 10, "least_outstanding"),
-            org.assertj.core.groups.Tuple.tuple("candidate", 0, "round_robin"));
-    assertThat(route.variants().get(0).rewriteVersion()).isEqualTo("1");
-    assertThat(route.variants().get(0).rewriteModel()).isNull();
+            new Variant(
+                "stable", 90, List.of(new Endpoint("127.0.0.1", 8500)), BalancePolicy.ROUND_ROBIN),
+            new Variant(
+                "canary",
+                10,
+                List.of(new Endpoint("10.0.0.2", 8501), new Endpoint("::1", 8502)),
+                BalancePolicy.LEAST_OUTSTANDING),
+            new Variant(
+                "candidate", 0, List.of(new Endpoint("h", 8503)), BalancePolicy.ROUND_ROBIN));
+    assertThat(route.target(0)).isEqualTo(new Rewrite(null, "1"));
+    assertThat(route.target(1)).isSameAs(Rewrite.NONE);
   }
 
   @Test
-  void everyErrorIsReportedWithItsPath() {
-    assertThatThrownBy(
-            () ->
-                GatewayConfigLoader.parse(
-                    """
-                    port: 70000
-                    colour: blue
-                    routes:
-                      - model: digits
-                        stickyHeader: X-User
-                        shadow: {variant: ghost, fraction: 2}
-                        variants:
-                          - {name: stable, weight: -5, endpoints: ["127.0.0.1:8500"]}
-                          - {name: stable, weight: 1, endpoints: ["nowhere"], balance: random}
-                          - {name: c, weight: 1, endpoints: ["h:1"], rewrite: {version: latest}}
-                      - model: digits
-                        variants: []
-                    """,
-                    "bad.yaml"))
+  void absentKeysTakeTheirDefaults() throws IOException {
+    GatewayConfig config =
+        load("routes: [{model: m, variants: [{name: a, weight: 1, endpoints: [\"h:1\"]}]}]");
+
+    assertThat(config.host()).isEqualTo("0.0.0.0");
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.reloadCheckInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.routes().route("m").shadow()).isNull();
+  }
+
+  @Test
+  void everyRoutingProblemIsReportedAtOnceWithItsPathInTheRoutersWords() {
+    assertThat(
+            problems(
+                """
+                colour: blue
+                routes:
+                  - model: digits
+                    stickyHeader: X-User
+                    shadow: {variant: ghost, fraction: 2, timeout: soon}
+                    variants:
+                      - {name: stable, weight: -5, endpoints: ["127.0.0.1:8500"]}
+                      - {name: stable, weight: 1, endpoints: ["nowhere"], balance: random}
+                      - {name: c, weight: 1, endpoints: ["h:1"], rewrite: {version: latest}}
+                      - {name: d, wieght: 1, endpoints: ["h:1"]}
+                  - model: other
+                    variants: []
+                  - model: typo
+                    overrideHeader: grpc-variant
+                    variants: [{name: a, weight: 0, endpoints: ["h:1"]}]
+                """))
+        .containsExactlyInAnyOrder(
+            "colour: unknown key (expected one of: drainTimeout, host, port, reloadCheckInterval,"
+                + " routes)",
+            "routes[0].shadow.timeout: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
+            "routes[0].variants[0].weight: -5 (expected: >= 0)",
+            "routes[0].variants[1].endpoints[0]: \"nowhere\" (expected: host:port with a port in"
+                + " 1..65535)",
+            "routes[0].variants[1].balance: \"random\" (expected: one of round_robin,"
+                + " least_outstanding)",
+            "routes[0].variants[2].rewrite.version: \"latest\" (expected: a positive integer)",
+            "routes[0].variants[3].wieght: unknown key (expected one of: balance, endpoints, name,"
+                + " rewrite, weight)",
+            "routes[0].variants[3].weight: missing (expected: an integer >= 0)",
+            "routes[1].variants: missing (expected: at least one)",
+            "routes[2].overrideHeader: \"grpc-variant\" (expected: absent, or a lower-case header"
+                + " name of a-z, 0-9, '-', '_' and '.', not grpc-* or *-bin)",
+            "routes[2].variants: total weight 0 (expected: 1..2147483647)");
+  }
+
+  @Test
+  void aRoutesOwnProblemsAreReportedTogetherOnceItsPartsAreGood() {
+    assertThat(
+            problems(
+                """
+                routes:
+                  - model: digits
+                    stickyHeader: X-User
+                    shadow: {variant: ghost, fraction: 0.5}
+                    variants:
+                      - {name: stable, weight: 1, endpoints: ["h:1"]}
+                      - {name: stable, weight: 1, endpoints: ["h:2"]}
+                """))
+        .containsExactly(
+            "routes[0].variants[1].name: \"stable\" (expected: unique, but variants[0] has it"
+                + " too)",
+            "routes[0].stickyHeader: \"X-User\" (expected: absent, or a lower-case header name of"
+                + " a-z, 0-9, '-', '_' and '.', not grpc-* or *-bin)",
+            "routes[0].shadow.variant: \"ghost\" (expected: one of [stable, stable])");
+  }
+
+  @Test
+  void theTopLevelIsCheckedToo() {
+    assertThat(
+            problems(
+                """
+                port: 70000
+                reloadCheckInterval: -1s
+                drainTimeout: 2h
+                routes:
+                  - {model: m, variants: [{name: a, weight: 1, endpoints: ["h:1"]}]}
+                  - {model: m, variants: [{name: a, weight: 1, endpoints: ["h:1"]}]}
+                """))
+        .containsExactly(
+            "port: 70000 (expected: 0..65535)",
+            "reloadCheckInterval: -1s (expected: 0s..1h)",
+            "drainTimeout: 2h0m0s (expected: 0s..1h)",
+            "routes[1].model: \"m\" (expected: unique, but routes[0] has it too)");
+    assertThat(problems("host: 127.0.0.1\n"))
+        .containsExactly("routes: missing (expected: at least one route)");
+  }
+
+  @Test
+  void anAbsurdDurationIsRefusedWithAMessage() {
+    assertThat(
+            problems(
+                """
+                drainTimeout: 999999999999999999m
+                routes: [{model: m, variants: [{name: a, weight: 1, endpoints: ["h:1"]}]}]
+                """))
+        .containsExactly(
+            "drainTimeout: \"999999999999999999m\" (expected: a duration, e.g. 250ms, 10s,"
+                + " 1h30m)");
+  }
+
+  @Test
+  void textThatIsNotYamlIsRefusedWithTheFileName() throws IOException {
+    Path file = write("routes: [");
+
+    assertThatThrownBy(() -> GatewayConfigLoader.of(file).load())
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("port: 70000 (expected: an integer in 0..65535)")
-        .hasMessageContaining("colour: unknown key")
-        .hasMessageContaining("routes[0].stickyHeader: X-User (expected: a lower-case header name)")
-        .hasMessageContaining(
-            "routes[0].variants[0].weight: -5 (expected: an integer in 0..1000000)")
-        .hasMessageContaining("routes[0].variants[1].name: stable (expected: unique)")
-        .hasMessageContaining(
-            "routes[0].variants[1].endpoints[0]: \"nowhere\" (expected: host:port)")
-        .hasMessageContaining("routes[0].variants[1].balance: random")
-        .hasMessageContaining(
-            "routes[0].variants[2].rewrite.version: latest (expected: a positive integer)")
-        .hasMessageContaining("routes[0].shadow.fraction: 2 (expected: a number in (0, 1])")
-        .hasMessageContaining("routes[0].shadow.variant: ghost (expected: a variant of this route)")
-        .hasMessageContaining("routes[1].variants: [] (expected: a list of at least one variant)");
+        .hasMessageContaining(file.toString());
   }
 
   @Test
-  void weightsThatAddUpToZeroAreRefused() {
+  void flagsWinOverTheEnvironmentWhichWinsOverTheFileAndTheReportSaysWhichIsWhich()
+      throws IOException {
+    Path file =
+        write(
+            """
+            host: 10.0.0.1
+            port: 9000
+            routes:
+              - model: digits
+                variants:
+                  - {name: stable, weight: 1, endpoints: ["h:1"], balance: least_outstanding}
+            """);
+
+    Bound<GatewayConfig> bound =
+        new GatewayConfigLoader(
+                file,
+                Map.of("GATEWAY_HOST", "127.0.0.1", "GATEWAY_PORT", "9001", "PATH", "/bin"),
+                Map.of("port", "0"))
+            .load();
+
+    assertThat(bound.value().host()).isEqualTo("127.0.0.1");
+    assertThat(bound.value().port()).isZero();
+    assertThat(bound.effective())
+        .containsExactly(
+            "host=127.0.0.1 (env)",
+            "port=0 (flag)",
+            "reloadCheckInterval=1s (default)",
+            "drainTimeout=10s (default)",
+            "routes[0].model=digits (file)",
+            "routes[0].variants[0].name=stable (file)",
+            "routes[0].variants[0].weight=1 (file)",
+            "routes[0].variants[0].endpoints=[\"h:1\"] (file)",
+            "routes[0].variants[0].balance=least_outstanding (file)");
+  }
+
+  @Test
+  void aBadEnvironmentVariableIsNamedByItsKey() throws IOException {
+    Path file =
+        write("routes: [{model: m, variants: [{name: a, weight: 1, endpoints: [\"h:1\"]}]}]");
+
     assertThatThrownBy(
-            () ->
-                GatewayConfigLoader.parse(
-                    "routes: [{model: m, variants: [{name: a, weight: 0, endpoints: [\"h:1\"]}]}]",
-                    "zero.yaml"))
-        .hasMessageContaining("routes[0].variants: weights add up to 0 (expected: > 0)");
+            () -> new GatewayConfigLoader(file, Map.of("GATEWAY_PORT", "eighty"), Map.of()).load())
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly("port: \"eighty\" (expected: an integer)"));
   }
 
-  @Test
-  void twoRoutesForOneModelAreRefused() {
-    assertThatThrownBy(
-            () ->
-                GatewayConfigLoader.parse(
-                    """
-                    routes:
-                      - {model: m, variants: [{name: a, weight: 1, endpoints: ["h:1"]}]}
-                      - {model: m, variants: [{name: a, weight: 1, endpoints: ["h:1"]}]}
-                    """,
-                    "dup.yaml"))
-        .hasMessageContaining("routes[1].model: m (expected: one route per model)");
+  private GatewayConfig load(String yaml) throws IOException {
+    return GatewayConfigLoader.of(write(yaml)).load().value();
   }
 
-  @Test
-  void textThatIsNotYamlIsRefusedWithTheFileName() {
-    assertThatThrownBy(() -> GatewayConfigLoader.parse("routes: [", "broken.yaml"))
-        .hasMessageContaining("broken.yaml: not valid YAML");
+  private List<String> problems(String yaml) {
+    try {
+      GatewayConfigLoader.of(write(yaml)).load();
+    } catch (ConfigException e) {
+      return e.problems();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    throw new AssertionError("the file was accepted:\n" + yaml);
+  }
+
+  private Path write(String yaml) throws IOException {
+    Path file = Files.createTempFile(dir, "gateway", ".yaml");
+    Files.writeString(file, yaml);
+    return file;
   }
 }

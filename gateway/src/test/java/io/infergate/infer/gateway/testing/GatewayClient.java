@@ -1,85 +1,144 @@
 package io.infergate.infer.gateway.testing;
 
-import io.grpc.ClientInterceptor;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
-import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
-import io.infergate.infer.proto.tfserving.ModelServiceGrpc;
-import io.infergate.infer.proto.tfserving.PredictionServiceGrpc;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
-/** A plaintext channel to the gateway, with stubs that send given headers and capture x-variant. */
-public final class GatewayClient implements AutoCloseable {
-  public static final Metadata.Key<String> X_VARIANT =
-      Metadata.Key.of("x-variant", Metadata.ASCII_STRING_MARSHALLER);
+/**
+ * Raw-bytes calls to a gateway that report how they ended instead of throwing: status, headers,
+ * messages and trailers, so a test can check each of them.
+ */
+public final class GatewayClient {
+  public static final Metadata.Key<String> X_VARIANT = header("x-variant");
 
   private final ManagedChannel channel;
 
-  public GatewayClient(int port) {
-    this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+  public GatewayClient(ManagedChannel channel) {
+    this.channel = channel;
   }
 
   public ManagedChannel channel() {
     return channel;
   }
 
-  /** Headers and trailers of one call, filled in as the call completes. */
-  public static final class Captured {
-    final AtomicReference<Metadata> headers = new AtomicReference<>();
-    final AtomicReference<Metadata> trailers = new AtomicReference<>();
+  /** An OIP ModelInfer for {@code model}, any version, with {@code headers}. */
+  public Reply infer(String model, Map<String, String> headers) {
+    return infer(model, "", headers);
+  }
 
-    public Metadata headers() {
-      return headers.get();
+  /** An OIP ModelInfer for {@code model} at {@code version}, with {@code headers}. */
+  public Reply infer(String model, String version, Map<String, String> headers) {
+    return unary(Requests.MODEL_INFER, Requests.oip(model, version), headers);
+  }
+
+  /** A unary call with a 20 s deadline. */
+  public Reply unary(
+      MethodDescriptor<byte[], byte[]> method, byte[] body, Map<String, String> headers) {
+    return unary(
+        method, body, headers, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS));
+  }
+
+  /** A unary call with the given options; waits up to 30 s for its end. */
+  public Reply unary(
+      MethodDescriptor<byte[], byte[]> method,
+      byte[] body,
+      Map<String, String> headers,
+      CallOptions options) {
+    Recorder recorder = new Recorder();
+    ClientCall<byte[], byte[]> call = channel.newCall(method, options);
+    call.start(recorder, metadata(headers));
+    call.sendMessage(body);
+    call.halfClose();
+    call.request(2);
+    return recorder.await();
+  }
+
+  /** {@code headers} as request metadata. */
+  public static Metadata metadata(Map<String, String> headers) {
+    Metadata metadata = new Metadata();
+    headers.forEach((name, value) -> metadata.put(header(name), value));
+    return metadata;
+  }
+
+  public static Metadata.Key<String> header(String name) {
+    return Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+  }
+
+  /**
+   * How one call ended.
+   *
+   * @param headers response headers, or null if none came
+   */
+  public record Reply(Status status, Metadata headers, List<byte[]> messages, Metadata trailers) {
+    public boolean isOk() {
+      return status.isOk();
     }
 
-    public Metadata trailers() {
-      return trailers.get();
-    }
-
-    /** x-variant from the headers, or from the trailers of a call that failed. */
-    public String variant() {
-      Metadata h = headers.get();
-      if (h != null && h.get(X_VARIANT) != null) {
-        return h.get(X_VARIANT);
+    /** The only message. */
+    public byte[] body() {
+      if (messages.size() != 1) {
+        throw new AssertionError("expected one message, got " + messages.size() + "; " + status);
       }
-      Metadata t = trailers.get();
-      return t == null ? null : t.get(X_VARIANT);
+      return messages.get(0);
+    }
+
+    /** {@code x-variant} from the headers, or from the trailers of a call without headers. */
+    public String variant() {
+      String fromHeaders = headers == null ? null : headers.get(X_VARIANT);
+      return fromHeaders != null ? fromHeaders : trailers.get(X_VARIANT);
+    }
+
+    /** The value of {@code name} in the headers, or null. */
+    public String header(String name) {
+      return headers == null ? null : headers.get(GatewayClient.header(name));
     }
   }
 
-  public GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub oip(
-      Map<String, String> headers, Captured captured) {
-    return GRPCInferenceServiceGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(20, TimeUnit.SECONDS)
-        .withInterceptors(interceptors(headers, captured));
-  }
+  /** Collects a call's outcome; usable for streaming calls too. */
+  public static final class Recorder extends ClientCall.Listener<byte[]> {
+    private final CompletableFuture<Reply> done = new CompletableFuture<>();
+    private final List<byte[]> messages = new CopyOnWriteArrayList<>();
+    private volatile Metadata headers;
 
-  public PredictionServiceGrpc.PredictionServiceBlockingStub prediction(
-      Map<String, String> headers, Captured captured) {
-    return PredictionServiceGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(20, TimeUnit.SECONDS)
-        .withInterceptors(interceptors(headers, captured));
-  }
+    @Override
+    public void onHeaders(Metadata received) {
+      headers = received;
+    }
 
-  public ModelServiceGrpc.ModelServiceBlockingStub modelService() {
-    return ModelServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
-  }
+    @Override
+    public void onMessage(byte[] message) {
+      messages.add(message);
+    }
 
-  private static ClientInterceptor[] interceptors(Map<String, String> headers, Captured captured) {
-    Metadata extra = new Metadata();
-    headers.forEach((k, v) -> extra.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
-    return new ClientInterceptor[] {
-      MetadataUtils.newAttachHeadersInterceptor(extra),
-      MetadataUtils.newCaptureMetadataInterceptor(captured.headers, captured.trailers)
-    };
-  }
+    @Override
+    public void onClose(Status status, Metadata trailers) {
+      done.complete(new Reply(status, headers, List.copyOf(messages), trailers));
+    }
 
-  @Override
-  public void close() {
-    channel.shutdownNow();
+    /** The messages received so far. */
+    public List<byte[]> messages() {
+      return messages;
+    }
+
+    public CompletableFuture<Reply> done() {
+      return done;
+    }
+
+    /** Waits up to 30 s for the call to end. */
+    public Reply await() {
+      try {
+        return done.get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new AssertionError("the call did not end", e);
+      }
+    }
   }
 }

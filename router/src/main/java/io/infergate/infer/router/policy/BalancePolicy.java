@@ -1,5 +1,7 @@
 package io.infergate.infer.router.policy;
 
+import java.util.Locale;
+
 /**
  * How a variant spreads calls over its endpoints. Named in config per variant because the right
  * choice depends on the backend: equal replicas do well with round robin, while replicas whose
@@ -10,5 +12,23 @@ public enum BalancePolicy {
   /** Each endpoint in turn; cheapest, and fair when endpoints are alike. */
   ROUND_ROBIN,
   /** The endpoint with the fewest calls in flight from this gateway; adapts to slow replicas. */
-  LEAST_OUTSTANDING
+  LEAST_OUTSTANDING;
+
+  /**
+   * Returns the policy a config file names, such as {@code round_robin}, in any case; null if
+   * {@code name} names none.
+   */
+  public static BalancePolicy fromConfigName(String name) {
+    for (BalancePolicy policy : values()) {
+      if (policy.name().equalsIgnoreCase(name)) {
+        return policy;
+      }
+    }
+    return null;
+  }
+
+  /** Returns the name config files use, such as {@code round_robin}. */
+  public String configName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
 }

@@ -16,8 +16,7 @@ final class RoundRobin implements EndpointBalancer {
   @Override
   public int pick() {
     // floorMod keeps the index in range after the counter wraps past Integer.MAX_VALUE; the one
-    // uneven
-    // step at the wrap is harmless.
+    // uneven step at the wrap is harmless.
     return Math.floorMod(next.getAndIncrement(), endpoints);
   }
 

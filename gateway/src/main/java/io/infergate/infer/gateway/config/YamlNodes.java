@@ -1,0 +1,121 @@
+package io.infergate.infer.gateway.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.infergate.infer.router.Endpoint;
+import io.infergate.infer.router.Route;
+import io.infergate.infer.router.Shadow;
+import io.infergate.infer.router.Variant;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The YAML shape of a route, a variant and a shadow, as Jackson binds them: each creator hands what
+ * the file says to the router's own factories, which parse and check it, so that a file is turned
+ * into router types in one pass and the router's messages are the ones users see (the binder
+ * prefixes each with the node's path). {@link #describe} goes the other way, for the report of the
+ * effective configuration.
+ */
+final class YamlNodes {
+  private YamlNodes() {}
+
+  /** The YAML shape of a route's settings and values for the effective-configuration report. */
+  static Map<String, Object> describe(Route<Rewrite> route) {
+    Map<String, Object> yaml = new LinkedHashMap<>();
+    yaml.put("model", route.model());
+    putIfPresent(yaml, "stickyHeader", route.stickyHeader());
+    putIfPresent(yaml, "overrideHeader", route.overrideHeader());
+    Shadow shadow = route.shadow();
+    if (shadow != null) {
+      Map<String, Object> copies = new LinkedHashMap<>();
+      copies.put("variant", shadow.variant());
+      copies.put("fraction", shadow.fraction());
+      copies.put("maxInFlight", shadow.maxInFlight());
+      copies.put("timeout", shadow.timeout());
+      yaml.put("shadow", copies);
+    }
+    List<Map<String, Object>> variants = new ArrayList<>();
+    for (int i = 0; i < route.variants().size(); i++) {
+      Variant variant = route.variant(i);
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("name", variant.name());
+      entry.put("weight", variant.weight());
+      entry.put("endpoints", variant.endpoints().stream().map(Endpoint::toString).toList());
+      entry.put("balance", variant.balance().configName());
+      Rewrite rewrite = route.target(i);
+      if (!rewrite.isNone()) {
+        Map<String, Object> renamed = new LinkedHashMap<>();
+        putIfPresent(renamed, "model", rewrite.model());
+        putIfPresent(renamed, "version", rewrite.version());
+        entry.put("rewrite", renamed);
+      }
+      variants.add(entry);
+    }
+    yaml.put("variants", variants);
+    return yaml;
+  }
+
+  private static void putIfPresent(Map<String, Object> yaml, String key, Object value) {
+    if (value != null) {
+      yaml.put(key, value);
+    }
+  }
+
+  /** {@code routes[i]}: a route and its variants, each variant carrying its rewrite. */
+  record RouteNode(Route<Rewrite> route) {
+    @JsonCreator
+    static RouteNode fromYaml(
+        @JsonProperty("model") String model,
+        @JsonProperty("stickyHeader") String stickyHeader,
+        @JsonProperty("overrideHeader") String overrideHeader,
+        @JsonProperty("shadow") ShadowNode shadow,
+        @JsonProperty("variants") List<VariantNode> variants) {
+      Route.Builder<Rewrite> builder =
+          Route.<Rewrite>builder(model)
+              .stickyHeader(stickyHeader)
+              .overrideHeader(overrideHeader)
+              .shadow(shadow == null ? null : shadow.shadow());
+      if (variants != null) {
+        for (int i = 0; i < variants.size(); i++) {
+          VariantNode variant = variants.get(i);
+          if (variant == null) {
+            // Jackson reports a variant it could not build itself; this is an explicit null.
+            throw new IllegalArgumentException(
+                "variants[" + i + "]: missing (expected: a variant)");
+          }
+          builder.variant(variant.variant(), variant.rewrite());
+        }
+      }
+      return new RouteNode(builder.build());
+    }
+  }
+
+  /** {@code routes[i].variants[j]}. */
+  record VariantNode(Variant variant, Rewrite rewrite) {
+    @JsonCreator
+    static VariantNode fromYaml(
+        @JsonProperty("name") String name,
+        @JsonProperty("weight") Integer weight,
+        @JsonProperty("endpoints") List<String> endpoints,
+        @JsonProperty("balance") String balance,
+        @JsonProperty("rewrite") Rewrite rewrite) {
+      return new VariantNode(
+          Variant.of(name, weight, endpoints, balance), rewrite == null ? Rewrite.NONE : rewrite);
+    }
+  }
+
+  /** {@code routes[i].shadow}. */
+  record ShadowNode(Shadow shadow) {
+    @JsonCreator
+    static ShadowNode fromYaml(
+        @JsonProperty("variant") String variant,
+        @JsonProperty("fraction") Double fraction,
+        @JsonProperty("maxInFlight") Integer maxInFlight,
+        @JsonProperty("timeout") Duration timeout) {
+      return new ShadowNode(Shadow.of(variant, fraction, maxInFlight, timeout));
+    }
+  }
+}

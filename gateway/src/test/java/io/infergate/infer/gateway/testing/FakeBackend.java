@@ -1,0 +1,189 @@
+package io.infergate.infer.gateway.testing;
+
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.HandlerRegistry;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.Status;
+import io.infergate.infer.router.Endpoint;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A model server stand-in that starts in milliseconds: a gRPC server that accepts every method and
+ * answers raw bytes, recording what reached it (headers, deadlines, messages, cancellations), which
+ * a real model server cannot show from outside. What it does with a call is chosen by the call's
+ * {@link #BEHAVIOUR} header:
+ *
+ * <ul>
+ *   <li>absent: echoes each message back as it arrives (one for a unary call, each one for a
+ *       stream) after the header {@code x-served-by: NAME}, and ends with OK and the trailer {@code
+ *       x-fake-trailer: done} when the caller half-closes;
+ *   <li>{@code stall}: takes the call and never answers;
+ *   <li>{@code fail:CODE:description}: ends with that status and the trailer {@code x-fake-trailer:
+ *       failed} when the caller half-closes.
+ * </ul>
+ *
+ * <p>{@link #behaveByDefault} sets what calls without the header get, such as a shadow that stalls
+ * every copy.
+ */
+public final class FakeBackend implements AutoCloseable {
+  public static final Metadata.Key<String> BEHAVIOUR = key("x-fake");
+  public static final Metadata.Key<String> SERVED_BY = key("x-served-by");
+  public static final Metadata.Key<String> TRAILER = key("x-fake-trailer");
+
+  private final String name;
+  private final Endpoint endpoint;
+  private final Server server;
+  private final AtomicInteger calls = new AtomicInteger();
+  private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+  private final BlockingQueue<String> cancellations = new LinkedBlockingQueue<>();
+  private volatile String defaultBehaviour;
+
+  private FakeBackend(String name, ServerBuilder<?> builder, Endpoint endpoint) throws IOException {
+    this.name = name;
+    this.server =
+        builder
+            .fallbackHandlerRegistry(
+                new HandlerRegistry() {
+                  @Override
+                  public ServerMethodDefinition<?, ?> lookupMethod(
+                      String method, String authority) {
+                    return ServerMethodDefinition.create(
+                        Requests.method(method, MethodType.BIDI_STREAMING), new Handler());
+                  }
+                })
+            .build()
+            .start();
+    this.endpoint = endpoint != null ? endpoint : new Endpoint("127.0.0.1", port(server));
+  }
+
+  /**
+   * Starts a backend on {@code builder}; {@code endpoint} is how the gateway's channels find it,
+   * null for the socket the server binds.
+   */
+  public static FakeBackend start(String name, ServerBuilder<?> builder, Endpoint endpoint)
+      throws IOException {
+    return new FakeBackend(name, builder, endpoint);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Where the gateway's routes point to reach this backend. */
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /** What calls without a {@link #BEHAVIOUR} header get from now on; null to echo. */
+  public void behaveByDefault(String behaviour) {
+    defaultBehaviour = behaviour;
+  }
+
+  /** Calls started here. */
+  public int calls() {
+    return calls.get();
+  }
+
+  /** Every call that reached this backend, in arrival order. */
+  public BlockingQueue<Received> received() {
+    return received;
+  }
+
+  /** The methods of calls that were cancelled here. */
+  public BlockingQueue<String> cancellations() {
+    return cancellations;
+  }
+
+  /** Stops at once, failing the calls still here. */
+  @Override
+  public void close() {
+    server.shutdownNow();
+  }
+
+  private static int port(Server server) {
+    return ((java.net.InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  private static Metadata.Key<String> key(String name) {
+    return Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+  }
+
+  /**
+   * One call as it reached the backend.
+   *
+   * @param method full method name
+   * @param headers request headers
+   * @param deadlineMillis time left on the call's deadline when it arrived, or -1 for none
+   * @param messages request messages, added as they arrive
+   */
+  public record Received(
+      String method, Metadata headers, long deadlineMillis, List<byte[]> messages) {}
+
+  private final class Handler implements ServerCallHandler<byte[], byte[]> {
+    @Override
+    public ServerCall.Listener<byte[]> startCall(
+        ServerCall<byte[], byte[]> call, Metadata headers) {
+      calls.incrementAndGet();
+      Deadline deadline = Context.current().getDeadline();
+      Received arrived =
+          new Received(
+              call.getMethodDescriptor().getFullMethodName(),
+              headers,
+              deadline == null ? -1 : deadline.timeRemaining(TimeUnit.MILLISECONDS),
+              new CopyOnWriteArrayList<>());
+      received.add(arrived);
+      String behaviour = headers.containsKey(BEHAVIOUR) ? headers.get(BEHAVIOUR) : defaultBehaviour;
+      call.request(1);
+      return new ServerCall.Listener<>() {
+        private boolean headersSent;
+
+        @Override
+        public void onMessage(byte[] message) {
+          arrived.messages().add(message);
+          call.request(1);
+          if (behaviour == null) {
+            if (!headersSent) {
+              Metadata out = new Metadata();
+              out.put(SERVED_BY, name);
+              call.sendHeaders(out);
+              headersSent = true;
+            }
+            call.sendMessage(message);
+          }
+        }
+
+        @Override
+        public void onHalfClose() {
+          Metadata trailers = new Metadata();
+          if (behaviour == null) {
+            trailers.put(TRAILER, "done");
+            call.close(Status.OK, trailers);
+          } else if (behaviour.startsWith("fail:")) {
+            String[] parts = behaviour.split(":", 3);
+            trailers.put(TRAILER, "failed");
+            call.close(
+                Status.fromCode(Status.Code.valueOf(parts[1])).withDescription(parts[2]), trailers);
+          }
+        }
+
+        @Override
+        public void onCancel() {
+          cancellations.add(call.getMethodDescriptor().getFullMethodName());
+        }
+      };
+    }
+  }
+}

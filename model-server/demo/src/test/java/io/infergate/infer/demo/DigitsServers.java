@@ -1,0 +1,93 @@
+package io.infergate.infer.demo;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import io.infergate.infer.digits.DigitsDataset;
+import io.infergate.infer.modelserver.testing.RunningServer;
+import io.infergate.infer.modelserver.testing.TestRepository;
+import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
+import io.infergate.infer.proto.oip.v2.ModelInferResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * Real TensorFlow model servers behind a real gateway for the end-to-end tests: each server serves
+ * one version of digits, the gateway's file routes {@code digits} to them, and held-out digits are
+ * classified through it.
+ */
+final class DigitsServers {
+  private static final Metadata.Key<String> X_VARIANT =
+      Metadata.Key.of("x-variant", Metadata.ASCII_STRING_MARSHALLER);
+
+  private DigitsServers() {}
+
+  /** A model server whose repository holds only {@code digits/<version>} (a copy: ~30 KB). */
+  static RunningServer version(int version, Path scratch) throws Exception {
+    Path repository = Files.createTempDirectory(scratch, "repo-v" + version);
+    Path source = TestRepository.shared().resolve("digits").resolve(Integer.toString(version));
+    Path target = repository.resolve("digits").resolve(Integer.toString(version));
+    Files.createDirectories(target.getParent());
+    try (Stream<Path> files = Files.walk(source)) {
+      for (Path file : files.toList()) {
+        Files.copy(file, target.resolve(source.relativize(file).toString()));
+      }
+    }
+    return RunningServer.start(repository);
+  }
+
+  /**
+   * Writes the gateway's file in {@code dir}: listening on a free loopback port, reload checked
+   * every 50 ms, one route for {@code digits} whose variants are given as {@code name weight port}.
+   */
+  static Path config(Path dir, String... variants) throws IOException {
+    StringBuilder yaml =
+        new StringBuilder(
+            "host: 127.0.0.1\nport: 0\nreloadCheckInterval: 50ms\ndrainTimeout: 5s\nroutes:\n"
+                + "  - model: digits\n    overrideHeader: x-variant-override\n    variants:\n");
+    for (String variant : variants) {
+      String[] parts = variant.split(" ");
+      yaml.append(
+          "      - {name: %s, weight: %s, endpoints: [\"127.0.0.1:%s\"]}\n"
+              .formatted((Object[]) parts));
+    }
+    // Renamed into place, as Kubernetes swaps config maps: a watcher never reads half a file.
+    Path next = Files.createTempFile(dir, ".next", ".yaml");
+    Files.writeString(next, yaml);
+    return Files.move(
+        next,
+        dir.resolve("gateway.yaml"),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Classifies held-out digit {@code row} through the gateway on {@code channel}.
+   *
+   * @return which variant answered ({@code x-variant}) and whether its answer was the label
+   */
+  static Answer classify(ManagedChannel channel, DigitsDataset heldOut, int row) {
+    AtomicReference<Metadata> headers = new AtomicReference<>();
+    ModelInferResponse response =
+        ClientCalls.blockingUnaryCall(
+            ClientInterceptors.intercept(
+                channel,
+                MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>())),
+            GRPCInferenceServiceGrpc.getModelInferMethod(),
+            CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS),
+            DigitsCanaryClient.request(heldOut.pixels(row)));
+    long predicted = response.getOutputs(0).getContents().getInt64Contents(0);
+    return new Answer(headers.get().get(X_VARIANT), predicted == heldOut.label(row));
+  }
+
+  /** One classification through the gateway. */
+  record Answer(String variant, boolean correct) {}
+}

@@ -1,0 +1,105 @@
+package io.infergate.infer.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.infergate.infer.demo.DigitsServers.Answer;
+import io.infergate.infer.digits.DigitsDataset;
+import io.infergate.infer.gateway.Gateway;
+import io.infergate.infer.gateway.config.GatewayConfigLoader;
+import io.infergate.infer.modelserver.testing.DigitsRequests;
+import io.infergate.infer.modelserver.testing.RunningServer;
+import io.infergate.infer.proto.tfserving.PredictResponse;
+import io.infergate.infer.proto.tfserving.PredictionServiceGrpc;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo's canary end to end: real held-out digits through the gateway, as {@code bin/gateway}
+ * runs it, at 90/10 to two real TensorFlow model servers (digits v1 as stable, v2 as canary); the
+ * answers are checked against the labels and the split against the binomial interval.
+ */
+class GatewayCanaryIT {
+  private static final Metadata.Key<String> X_VARIANT =
+      Metadata.Key.of("x-variant", Metadata.ASCII_STRING_MARSHALLER);
+
+  @TempDir static Path scratch;
+  static RunningServer stable;
+  static RunningServer canary;
+  static Gateway gateway;
+  static ManagedChannel channel;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stable = DigitsServers.version(1, scratch);
+    canary = DigitsServers.version(2, scratch);
+    Path file =
+        DigitsServers.config(
+            scratch, "stable 90 " + stable.server().port(), "canary 10 " + canary.server().port());
+    gateway = Gateway.start(GatewayConfigLoader.of(file).load().value());
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+  }
+
+  @AfterAll
+  static void stop() {
+    channel.shutdownNow();
+    gateway.close();
+    stable.close();
+    canary.close();
+  }
+
+  @Test
+  void realDigitsSplitNinetyTenAndEachVariantAnswersWithItsModelsAccuracy() {
+    DigitsDataset heldOut = DigitsRequests.validation();
+    int calls = 1_000;
+    Map<String, int[]> tally = new TreeMap<>();
+    for (int i = 0; i < calls; i++) {
+      Answer answer = DigitsServers.classify(channel, heldOut, i % heldOut.size());
+      int[] counts = tally.computeIfAbsent(answer.variant(), v -> new int[2]);
+      counts[0]++;
+      counts[1] += answer.correct() ? 1 : 0;
+    }
+
+    assertThat(tally).containsOnlyKeys("stable;version=1", "canary;version=2");
+    // 99.9% interval of Binomial(1000, 0.1): 100 ± 3.29·sqrt(1000·0.1·0.9).
+    double halfWidth = 3.29 * Math.sqrt(calls * 0.1 * 0.9);
+    assertThat((double) tally.get("canary;version=2")[0])
+        .isBetween(100 - halfWidth, 100 + halfWidth);
+    tally.forEach(
+        (variant, counts) ->
+            assertThat((double) counts[1] / counts[0]).as(variant).isGreaterThanOrEqualTo(0.92));
+  }
+
+  @Test
+  void tfServingPredictReachesTheVariantTheOverrideNames() {
+    AtomicReference<Metadata> headers = new AtomicReference<>();
+    DigitsDataset rows = DigitsRequests.validation().head(8);
+
+    PredictResponse response =
+        PredictionServiceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(20, TimeUnit.SECONDS)
+            .withInterceptors(
+                MetadataUtils.newAttachHeadersInterceptor(override("canary")),
+                MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>()))
+            .predict(DigitsRequests.predict(rows, 0).build());
+
+    assertThat(headers.get().get(X_VARIANT)).isEqualTo("canary;version=2");
+    assertThat(response.getOutputsOrThrow("classes").getInt64ValCount()).isEqualTo(8);
+  }
+
+  private static Metadata override(String variant) {
+    Metadata metadata = new Metadata();
+    metadata.put(Metadata.Key.of("x-variant-override", Metadata.ASCII_STRING_MARSHALLER), variant);
+    return metadata;
+  }
+}
