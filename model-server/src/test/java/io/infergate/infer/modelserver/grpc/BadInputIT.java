@@ -96,12 +96,12 @@ class BadInputIT {
             "input 'pixels' is given more than once"),
         new BadCall(
             "wrong datatype",
-            oip(withInput(i -> i.setDatatype("FP64"))),
+            oip(datatype("FP64")),
             Status.Code.INVALID_ARGUMENT,
             "inference input 'pixels' data-type is 'FP64', but model 'digits' expects 'FP32'"),
         new BadCall(
             "unknown datatype",
-            oip(withInput(i -> i.setDatatype("fp32"))),
+            oip(datatype("fp32")),
             Status.Code.INVALID_ARGUMENT,
             "input 'pixels': datatype 'fp32' is not one this server serves"),
         new BadCall(
@@ -350,6 +350,10 @@ class BadInputIT {
 
   private static ModelInferRequest.Builder renamed(String name) {
     return withInput(i -> i.setName(name));
+  }
+
+  private static ModelInferRequest.Builder datatype(String datatype) {
+    return withInput(i -> i.setDatatype(datatype));
   }
 
   private static ModelInferRequest.Builder withInput(
