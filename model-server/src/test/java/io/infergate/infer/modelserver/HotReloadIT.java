@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,6 +57,7 @@ class HotReloadIT {
   static ModelInferRequest oneDigit;
 
   @TempDir Path temp;
+  private ScratchRepository repo;
 
   @BeforeAll
   static void trainOnce() throws Exception {
@@ -63,12 +65,17 @@ class HotReloadIT {
     oneDigit = DigitsRequests.oipRaw(DigitsRequests.validation().head(1), "").build();
   }
 
+  /** Every test starts from a repository that holds version 1 of digits, and no server yet. */
+  @BeforeEach
+  void digitsVersion1() throws Exception {
+    repo = ScratchRepository.create(temp);
+    repo.publish("digits", 1, trained.resolve("1"));
+  }
+
   @ParameterizedTest(name = "batching {0}")
   @ValueSource(booleans = {false, true})
   void swapsVersionsUnderLoadWithoutAFailedCall(boolean batching) throws Exception {
-    ScratchRepository repo = ScratchRepository.create(temp);
-    repo.publish("digits", 1, trained.resolve("1"));
-    try (RunningServer server = RunningServer.start(config(repo, batching(batching)));
+    try (RunningServer server = RunningServer.start(config(batching(batching)));
         SteadyLoad load = SteadyLoad.start(server.channel(), oneDigit, 4)) {
       await().atMost(SWAP_TIMEOUT).until(() -> load.answeredBy("1") >= 20);
 
@@ -97,9 +104,7 @@ class HotReloadIT {
 
   @Test
   void keepsServingTheOldVersionWhenANewOneFailsToLoadAndReportsTheFailure() throws Exception {
-    ScratchRepository repo = ScratchRepository.create(temp);
-    repo.publish("digits", 1, trained.resolve("1"));
-    try (RunningServer server = RunningServer.start(config(repo, BatchingConfig.DISABLED));
+    try (RunningServer server = RunningServer.start(config(BatchingConfig.DISABLED));
         SteadyLoad load = SteadyLoad.start(server.channel(), oneDigit, 4)) {
       await().atMost(SWAP_TIMEOUT).until(() -> load.answeredBy("1") >= 20);
 
@@ -128,10 +133,8 @@ class HotReloadIT {
 
   @Test
   void replaysRecordedWarmupRequestsAndRefusesAVersionTheyDoNotFit() throws Exception {
-    ScratchRepository repo = ScratchRepository.create(temp);
-    repo.publish("digits", 1, trained.resolve("1"));
     assertThat(trained.resolve("2").resolve(TfServingWarmupFile.PATH)).isRegularFile();
-    try (RunningServer server = RunningServer.start(config(repo, BatchingConfig.DISABLED))) {
+    try (RunningServer server = RunningServer.start(config(BatchingConfig.DISABLED))) {
       // Version 2 as trained, except that its recorded request names an input it does not have.
       repo.publish(
           "digits",
@@ -156,14 +159,12 @@ class HotReloadIT {
 
   @Test
   void answersCallsQueuedOnARemovedVersionBeforeUnloadingIt() throws Exception {
-    ScratchRepository repo = ScratchRepository.create(temp);
     repo.writeConfig("digits", "versionPolicy: all\n");
-    repo.publish("digits", 1, trained.resolve("1"));
     repo.publish("digits", 2, trained.resolve("2"));
     // Batches wait up to a minute to fill, so these calls sit in version 1's queue until it drains.
     BatchingConfig slowBatches =
         new BatchingConfig(true, 64, BatchingConfig.MAX_QUEUE_DELAY, List.of(), 64);
-    try (RunningServer server = RunningServer.start(config(repo, slowBatches))) {
+    try (RunningServer server = RunningServer.start(config(slowBatches))) {
       var stub =
           GRPCInferenceServiceGrpc.newFutureStub(server.channel())
               .withDeadlineAfter(30, TimeUnit.SECONDS);
@@ -189,11 +190,9 @@ class HotReloadIT {
 
   @Test
   void followsModelYamlEditsAndKeepsThePreviousSettingsOnABadOne() throws Exception {
-    ScratchRepository repo = ScratchRepository.create(temp);
     repo.writeConfig("digits", "versionPolicy: all\nlabels:\n  stable: 1\n  canary: 2\n");
-    repo.publish("digits", 1, trained.resolve("1"));
     repo.publish("digits", 2, trained.resolve("2"));
-    try (RunningServer server = RunningServer.start(config(repo, BatchingConfig.DISABLED))) {
+    try (RunningServer server = RunningServer.start(config(BatchingConfig.DISABLED))) {
       assertThat(infer(server, "canary").getModelVersion()).isEqualTo("2");
       assertThat(infer(server, "stable").getModelVersion()).isEqualTo("1");
       assertThat(predictLabelled(server, "canary")).isEqualTo(2);
@@ -223,9 +222,7 @@ class HotReloadIT {
 
   @Test
   void servesModelsAddedAfterStartAndStopsServingRemovedOnes() throws Exception {
-    ScratchRepository repo = ScratchRepository.create(temp);
-    repo.publish("digits", 1, trained.resolve("1"));
-    try (RunningServer server = RunningServer.start(config(repo, BatchingConfig.DISABLED))) {
+    try (RunningServer server = RunningServer.start(config(BatchingConfig.DISABLED))) {
       var health = HealthGrpc.newBlockingStub(server.channel());
       repo.publish("digits-b", 4, trained.resolve("2"));
       await().atMost(SWAP_TIMEOUT).until(() -> health(health, "digits-b") == ServingStatus.SERVING);
@@ -256,7 +253,7 @@ class HotReloadIT {
             .toByteArray());
   }
 
-  private static ModelServerConfig config(ScratchRepository repo, BatchingConfig batching) {
+  private ModelServerConfig config(BatchingConfig batching) {
     return new ModelServerConfig(
         "127.0.0.1",
         0,

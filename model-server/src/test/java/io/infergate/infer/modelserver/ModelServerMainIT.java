@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infergate.infer.modelserver.testing.TypedTestModel;
 import io.infergate.infer.observability.server.ExitCodes;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** What {@code bin/model-server} answers when it cannot start. */
 class ModelServerMainIT {
@@ -22,12 +18,8 @@ class ModelServerMainIT {
   void aPortInUseExitsWithCode3SayingWhy() throws Exception {
     TypedTestModel.export(repository, 1);
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      StringWriter err = new StringWriter();
-      CommandLine command = new CommandLine(new ModelServerMain(Map.of()));
-      command.setErr(new PrintWriter(err));
-
-      int code =
-          command.execute(
+      CommandRun run =
+          CommandRun.of(
               "--host",
               "127.0.0.1",
               "--port",
@@ -35,8 +27,8 @@ class ModelServerMainIT {
               "--models",
               repository.toString());
 
-      assertThat(code).isEqualTo(ExitCodes.CANNOT_LISTEN);
-      assertThat(err.toString())
+      assertThat(run.code()).isEqualTo(ExitCodes.CANNOT_LISTEN);
+      assertThat(run.err())
           .startsWith("model-server: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ")
           .contains("in use");
     }
@@ -44,13 +36,9 @@ class ModelServerMainIT {
 
   @Test
   void aRepositoryWithoutModelsExitsWithCode2() {
-    StringWriter err = new StringWriter();
-    CommandLine command = new CommandLine(new ModelServerMain(Map.of()));
-    command.setErr(new PrintWriter(err));
+    CommandRun run = CommandRun.of("--port", "0", "--models", repository.toString());
 
-    int code = command.execute("--port", "0", "--models", repository.toString());
-
-    assertThat(code).isEqualTo(ExitCodes.BAD_CONFIG);
-    assertThat(err.toString()).contains("no model found");
+    assertThat(run.code()).isEqualTo(ExitCodes.BAD_CONFIG);
+    assertThat(run.err()).contains("no model found");
   }
 }

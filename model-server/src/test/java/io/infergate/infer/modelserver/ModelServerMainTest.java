@@ -11,8 +11,6 @@ import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.observability.config.Bound;
 import io.infergate.infer.observability.config.ConfigException;
 import io.infergate.infer.observability.server.ExitCodes;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,40 +82,31 @@ class ModelServerMainTest {
             "prot: 1\nshutdownGrace: soon\nbatching:\n  maxBatchSzie: 8\n  enabled: maybe\n"
                 + "repository:\n  pollInterval: often\n");
 
-    assertThatThrownBy(() -> bind(Map.of(), "--config", file.toString(), "--port", "http"))
-        .isInstanceOfSatisfying(
-            ConfigException.class,
-            e ->
-                assertThat(e.problems())
-                    .contains(
-                        "prot: unknown key (expected one of: batching, host,"
-                            + " maxInboundMessageBytes, models, port, repository, shutdownGrace,"
-                            + " tensorflow, workerQueueCapacity, workerThreads)",
-                        "shutdownGrace: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
-                        "batching.maxBatchSzie: unknown key (expected one of: enabled,"
-                            + " maxBatchSize, maxQueueDelay, preferredBatchSizes, queueCapacity)",
-                        "batching.enabled: \"maybe\" (expected: true or false)",
-                        "repository.pollInterval: \"often\" (expected: a duration, e.g. 250ms,"
-                            + " 10s, 1h30m)",
-                        "port: \"http\" (expected: an integer)"));
+    assertThat(problems("--config", file.toString(), "--port", "http"))
+        .contains(
+            "prot: unknown key (expected one of: batching, host,"
+                + " maxInboundMessageBytes, models, port, repository, shutdownGrace,"
+                + " tensorflow, workerQueueCapacity, workerThreads)",
+            "shutdownGrace: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
+            "batching.maxBatchSzie: unknown key (expected one of: enabled,"
+                + " maxBatchSize, maxQueueDelay, preferredBatchSizes, queueCapacity)",
+            "batching.enabled: \"maybe\" (expected: true or false)",
+            "repository.pollInterval: \"often\" (expected: a duration, e.g. 250ms,"
+                + " 10s, 1h30m)",
+            "port: \"http\" (expected: an integer)");
   }
 
   @Test
   void everyValueOutOfRangeIsReportedAtOnceByItsPath() throws Exception {
     Path file = yaml("port: 70000\nworkerThreads: 0\nhost: ''\nshutdownGrace: -1s\n");
 
-    assertThatThrownBy(() -> bind(Map.of(), "--config", file.toString()))
-        .isInstanceOfSatisfying(
-            ConfigException.class,
-            e ->
-                assertThat(e.problems())
-                    .containsExactly(
-                        "host: empty (expected: an address such as 0.0.0.0 or 127.0.0.1)",
-                        "port: 70000 (expected: an integer in 0..65535)",
-                        "models: missing (expected: the model repository directory, --models"
-                            + " DIR)",
-                        "workerThreads: 0 (expected: an integer in 1..1024)",
-                        "shutdownGrace: -1s (expected: a duration >= 0s)"));
+    assertThat(problems("--config", file.toString()))
+        .containsExactly(
+            "host: empty (expected: an address such as 0.0.0.0 or 127.0.0.1)",
+            "port: 70000 (expected: an integer in 0..65535)",
+            "models: missing (expected: the model repository directory, --models" + " DIR)",
+            "workerThreads: 0 (expected: an integer in 1..1024)",
+            "shutdownGrace: -1s (expected: a duration >= 0s)");
   }
 
   @Test
@@ -131,20 +120,16 @@ class ModelServerMainTest {
                 + "repository:\n  warmupRuns: 101\n"
                 + "tensorflow:\n  gpuMemoryFraction: 2\n  gpuVisibleDevices: all\n");
 
-    assertThatThrownBy(() -> bind(Map.of(), "--config", file.toString()))
-        .isInstanceOfSatisfying(
-            ConfigException.class,
-            e ->
-                assertThat(e.problems())
-                    .containsExactlyInAnyOrder(
-                        "batching.maxQueueDelay: 2m0s (expected: a duration in 0s..1m0s)",
-                        "batching.queueCapacity: -1 (expected: an integer in 1..1000000)",
-                        "batching.preferredBatchSizes: [8, 4, 32] (expected: ascending integers"
-                            + " in 1..16, the maxBatchSize)",
-                        "repository.warmupRuns: 101 (expected: an integer in 0..100)",
-                        "tensorflow.gpuMemoryFraction: 2.0 (expected: a number in 0..1)",
-                        "tensorflow.gpuVisibleDevices: all (expected: CUDA device indexes such as"
-                            + " 0 or 0,1)"));
+    assertThat(problems("--config", file.toString()))
+        .containsExactlyInAnyOrder(
+            "batching.maxQueueDelay: 2m0s (expected: a duration in 0s..1m0s)",
+            "batching.queueCapacity: -1 (expected: an integer in 1..1000000)",
+            "batching.preferredBatchSizes: [8, 4, 32] (expected: ascending integers"
+                + " in 1..16, the maxBatchSize)",
+            "repository.warmupRuns: 101 (expected: an integer in 0..100)",
+            "tensorflow.gpuMemoryFraction: 2.0 (expected: a number in 0..1)",
+            "tensorflow.gpuVisibleDevices: all (expected: CUDA device indexes such as"
+                + " 0 or 0,1)");
   }
 
   @Test
@@ -175,14 +160,10 @@ class ModelServerMainTest {
 
   @Test
   void badConfigurationExitsWithCode2NamingEveryProblem() throws Exception {
-    StringWriter err = new StringWriter();
-    CommandLine command = new CommandLine(new ModelServerMain(Map.of()));
-    command.setErr(new PrintWriter(err));
+    CommandRun run = CommandRun.of("--port", "70000", "--worker-threads", "0");
 
-    int code = command.execute("--port", "70000", "--worker-threads", "0");
-
-    assertThat(code).isEqualTo(ExitCodes.BAD_CONFIG);
-    assertThat(err.toString())
+    assertThat(run.code()).isEqualTo(ExitCodes.BAD_CONFIG);
+    assertThat(run.err())
         .startsWith("model-server: invalid configuration:")
         .contains("  port: 70000 (expected: an integer in 0..65535)")
         .contains("  workerThreads: 0 (expected: an integer in 1..1024)")
@@ -191,18 +172,26 @@ class ModelServerMainTest {
 
   @Test
   void versionIsTheProjectsVersion() {
-    StringWriter out = new StringWriter();
-    CommandLine command = new CommandLine(new ModelServerMain(Map.of()));
-    command.setOut(new PrintWriter(out));
+    CommandRun run = CommandRun.of("--version");
 
-    assertThat(command.execute("--version")).isZero();
-    assertThat(out.toString().strip()).isEqualTo("model-server " + ProjectVersion.current());
+    assertThat(run.code()).isZero();
+    assertThat(run.out().strip()).isEqualTo("model-server " + ProjectVersion.current());
   }
 
   private Bound<ModelServerConfig> bind(Map<String, String> environment, String... args) {
     ModelServerMain main = new ModelServerMain(environment);
     new CommandLine(main).parseArgs(args);
     return main.bind();
+  }
+
+  /** The problems binding {@code args} reports, all at once. */
+  private List<String> problems(String... args) {
+    try {
+      bind(Map.of(), args);
+    } catch (ConfigException e) {
+      return e.problems();
+    }
+    throw new AssertionError("no ConfigException binding " + List.of(args));
   }
 
   private Path yaml(String text) throws Exception {

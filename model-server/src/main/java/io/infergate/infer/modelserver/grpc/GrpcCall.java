@@ -14,19 +14,27 @@ import java.util.concurrent.Executor;
  * Context} so that a caller who cancels or runs out of time is dropped before it runs, and leaves a
  * batching queue at once.
  *
+ * @param <ReqT> the request message
  * @param <RespT> the response message
  */
-abstract class GrpcCall<RespT> extends InferenceCall<RespT>
+abstract class GrpcCall<ReqT, RespT> extends InferenceCall<RespT>
     implements Context.CancellationListener {
   /** The listener only flags the call and wakes the scheduler: cheap enough for any thread. */
   private static final Executor DIRECTLY = Runnable::run;
+
+  /** What the caller sent. */
+  protected final ReqT request;
 
   private final StreamObserver<RespT> observer;
   private final Context context;
   private final Deadline deadline;
 
-  /** A call answered through {@code observer}, in the context of the thread that received it. */
-  GrpcCall(StreamObserver<RespT> observer) {
+  /**
+   * A call for {@code request}, answered through {@code observer}, in the context of the thread
+   * that received it.
+   */
+  GrpcCall(ReqT request, StreamObserver<RespT> observer) {
+    this.request = request;
     this.observer = requireNonNull(observer, "observer");
     this.context = Context.current();
     this.deadline = context.getDeadline();

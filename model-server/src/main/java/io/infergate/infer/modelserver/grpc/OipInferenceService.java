@@ -130,12 +130,9 @@ public final class OipInferenceService
   }
 
   /** One ModelInfer call: which version it names, its tensors, and its answer. */
-  private static final class Infer extends GrpcCall<ModelInferResponse> {
-    private final ModelInferRequest request;
-
+  private static final class Infer extends GrpcCall<ModelInferRequest, ModelInferResponse> {
     Infer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
-      super(observer);
-      this.request = request;
+      super(request, observer);
     }
 
     @Override

@@ -114,12 +114,9 @@ public final class TfServingPredictionService
   }
 
   /** One Predict call: which version it names, its tensors, and its answer. */
-  private static final class Predict extends GrpcCall<PredictResponse> {
-    private final PredictRequest request;
-
+  private static final class Predict extends GrpcCall<PredictRequest, PredictResponse> {
     Predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
-      super(observer);
-      this.request = request;
+      super(request, observer);
     }
 
     /** An unknown model is reported before an unknown signature, as TF Serving does. */

@@ -57,218 +57,185 @@ class BadInputIT {
   }
 
   static List<BadCall> calls() {
-    List<BadCall> calls = new ArrayList<>();
-    // Open Inference Protocol.
-    oip(
-        calls,
-        "empty request",
-        ModelInferRequest.newBuilder(),
-        Status.Code.INVALID_ARGUMENT,
-        "model_name is required");
-    oip(
-        calls,
-        "unknown model",
-        typed().setModelName("nope"),
-        Status.Code.NOT_FOUND,
-        "model 'nope' not found");
-    oip(
-        calls,
-        "unknown version",
-        typed().setModelVersion("7"),
-        Status.Code.NOT_FOUND,
-        "model 'digits' version 7 not found (loaded: [1, 2])");
-    oip(
-        calls,
-        "unknown version label",
-        typed().setModelVersion("latest"),
-        Status.Code.NOT_FOUND,
-        "model 'digits' has no version labelled 'latest'");
-    oip(
-        calls,
-        "no inputs",
-        typed().clearInputs(),
-        Status.Code.INVALID_ARGUMENT,
-        "expected 1 inputs but got 0 inputs for model 'digits'; missing: [pixels]");
-    oip(
-        calls,
-        "unknown input",
-        renamed("pixel"),
-        Status.Code.INVALID_ARGUMENT,
-        "unexpected inference input 'pixel' for model 'digits'; expected inputs: [pixels]");
-    oip(
-        calls,
-        "duplicate input",
-        typed().addInputs(typed().getInputs(0)),
-        Status.Code.INVALID_ARGUMENT,
-        "input 'pixels' is given more than once");
-    oip(
-        calls,
-        "wrong datatype",
-        withInput(i -> i.setDatatype("FP64")),
-        Status.Code.INVALID_ARGUMENT,
-        "inference input 'pixels' data-type is 'FP64', but model 'digits' expects 'FP32'");
-    oip(
-        calls,
-        "unknown datatype",
-        withInput(i -> i.setDatatype("fp32")),
-        Status.Code.INVALID_ARGUMENT,
-        "input 'pixels': datatype 'fp32' is not one this server serves");
-    oip(
-        calls,
-        "wrong rank",
-        withInput(i -> i.clearShape().addShape(64)),
-        Status.Code.INVALID_ARGUMENT,
-        "unexpected shape for input 'pixels' for model 'digits'. Expected [-1,64], got [64]");
-    oip(
-        calls,
-        "wrong dimension",
-        withInput(i -> i.setShape(1, 63)),
-        Status.Code.INVALID_ARGUMENT,
-        "Expected [-1,64], got [1,63]");
-    oip(
-        calls,
-        "negative dimension",
-        withInput(i -> i.setShape(0, -1)),
-        Status.Code.INVALID_ARGUMENT,
-        "Expected [-1,64], got [-1,64]");
-    oip(
-        calls,
-        "overflowing shape",
-        withInput(i -> i.setShape(0, 1L << 40).setShape(1, 64)),
-        Status.Code.INVALID_ARGUMENT,
-        "got [1099511627776,64]");
-    oip(
-        calls,
-        "too few elements",
-        withInput(i -> i.setShape(0, 2)),
-        Status.Code.INVALID_ARGUMENT,
-        "input 'pixels': shape [2,64] needs 128 FP32 elements in contents.fp32_contents, got 64");
-    oip(
-        calls,
-        "data in the wrong contents field",
-        withInput(i -> i.setContents(InferTensorContents.newBuilder().addIntContents(1))),
-        Status.Code.INVALID_ARGUMENT,
-        "got 0 (data is in another contents field)");
-    oip(
-        calls,
-        "raw byte size",
-        raw().setRawInputContents(0, ByteString.copyFrom(new byte[255])),
-        Status.Code.INVALID_ARGUMENT,
-        "input byte size mismatch for input 'pixels' for model 'digits'. Expected 256, got 255");
-    oip(
-        calls,
-        "typed and raw both given",
-        raw().setInputs(0, typed().getInputs(0)),
-        Status.Code.INVALID_ARGUMENT,
-        "input 'pixels' has contents while raw_input_contents is used");
-    oip(
-        calls,
-        "more raw entries than inputs",
-        raw().addRawInputContents(ByteString.EMPTY),
-        Status.Code.INVALID_ARGUMENT,
-        "raw_input_contents has 2 entries but the request has 1 inputs");
-    oip(
-        calls,
-        "unknown output",
-        typed().addOutputs(InferRequestedOutputTensor.newBuilder().setName("logits")),
-        Status.Code.INVALID_ARGUMENT,
-        "unexpected inference output 'logits' for model 'digits'");
-    oip(
-        calls,
-        "duplicate output",
-        typed()
-            .addOutputs(InferRequestedOutputTensor.newBuilder().setName("probs"))
-            .addOutputs(InferRequestedOutputTensor.newBuilder().setName("probs")),
-        Status.Code.INVALID_ARGUMENT,
-        "output 'probs' is requested more than once");
-    calls.add(
+    return List.of(
+        // Open Inference Protocol.
+        new BadCall(
+            "empty request",
+            oip(ModelInferRequest.newBuilder()),
+            Status.Code.INVALID_ARGUMENT,
+            "model_name is required"),
+        new BadCall(
+            "unknown model",
+            oip(typed().setModelName("nope")),
+            Status.Code.NOT_FOUND,
+            "model 'nope' not found"),
+        new BadCall(
+            "unknown version",
+            oip(typed().setModelVersion("7")),
+            Status.Code.NOT_FOUND,
+            "model 'digits' version 7 not found (loaded: [1, 2])"),
+        new BadCall(
+            "unknown version label",
+            oip(typed().setModelVersion("latest")),
+            Status.Code.NOT_FOUND,
+            "model 'digits' has no version labelled 'latest'"),
+        new BadCall(
+            "no inputs",
+            oip(typed().clearInputs()),
+            Status.Code.INVALID_ARGUMENT,
+            "expected 1 inputs but got 0 inputs for model 'digits'; missing: [pixels]"),
+        new BadCall(
+            "unknown input",
+            oip(renamed("pixel")),
+            Status.Code.INVALID_ARGUMENT,
+            "unexpected inference input 'pixel' for model 'digits'; expected inputs: [pixels]"),
+        new BadCall(
+            "duplicate input",
+            oip(typed().addInputs(typed().getInputs(0))),
+            Status.Code.INVALID_ARGUMENT,
+            "input 'pixels' is given more than once"),
+        new BadCall(
+            "wrong datatype",
+            oip(datatype("FP64")),
+            Status.Code.INVALID_ARGUMENT,
+            "inference input 'pixels' data-type is 'FP64', but model 'digits' expects 'FP32'"),
+        new BadCall(
+            "unknown datatype",
+            oip(datatype("fp32")),
+            Status.Code.INVALID_ARGUMENT,
+            "input 'pixels': datatype 'fp32' is not one this server serves"),
+        new BadCall(
+            "wrong rank",
+            oip(withInput(i -> i.clearShape().addShape(64))),
+            Status.Code.INVALID_ARGUMENT,
+            "unexpected shape for input 'pixels' for model 'digits'. Expected [-1,64], got [64]"),
+        new BadCall(
+            "wrong dimension",
+            oip(withInput(i -> i.setShape(1, 63))),
+            Status.Code.INVALID_ARGUMENT,
+            "Expected [-1,64], got [1,63]"),
+        new BadCall(
+            "negative dimension",
+            oip(withInput(i -> i.setShape(0, -1))),
+            Status.Code.INVALID_ARGUMENT,
+            "Expected [-1,64], got [-1,64]"),
+        new BadCall(
+            "overflowing shape",
+            oip(withInput(i -> i.setShape(0, 1L << 40).setShape(1, 64))),
+            Status.Code.INVALID_ARGUMENT,
+            "got [1099511627776,64]"),
+        new BadCall(
+            "too few elements",
+            oip(withInput(i -> i.setShape(0, 2))),
+            Status.Code.INVALID_ARGUMENT,
+            "input 'pixels': shape [2,64] needs 128 FP32 elements in contents.fp32_contents, got 64"),
+        new BadCall(
+            "data in the wrong contents field",
+            oip(withInput(i -> i.setContents(InferTensorContents.newBuilder().addIntContents(1)))),
+            Status.Code.INVALID_ARGUMENT,
+            "got 0 (data is in another contents field)"),
+        new BadCall(
+            "raw byte size",
+            oip(raw().setRawInputContents(0, ByteString.copyFrom(new byte[255]))),
+            Status.Code.INVALID_ARGUMENT,
+            "input byte size mismatch for input 'pixels' for model 'digits'. Expected 256, got 255"),
+        new BadCall(
+            "typed and raw both given",
+            oip(raw().setInputs(0, typed().getInputs(0))),
+            Status.Code.INVALID_ARGUMENT,
+            "input 'pixels' has contents while raw_input_contents is used"),
+        new BadCall(
+            "more raw entries than inputs",
+            oip(raw().addRawInputContents(ByteString.EMPTY)),
+            Status.Code.INVALID_ARGUMENT,
+            "raw_input_contents has 2 entries but the request has 1 inputs"),
+        new BadCall(
+            "unknown output",
+            oip(typed().addOutputs(InferRequestedOutputTensor.newBuilder().setName("logits"))),
+            Status.Code.INVALID_ARGUMENT,
+            "unexpected inference output 'logits' for model 'digits'"),
+        new BadCall(
+            "duplicate output",
+            oip(
+                typed()
+                    .addOutputs(InferRequestedOutputTensor.newBuilder().setName("probs"))
+                    .addOutputs(InferRequestedOutputTensor.newBuilder().setName("probs"))),
+            Status.Code.INVALID_ARGUMENT,
+            "output 'probs' is requested more than once"),
         new BadCall(
             "metadata of unknown model",
             s -> s.oip().modelMetadata(ModelMetadataRequest.newBuilder().setName("nope").build()),
             Status.Code.NOT_FOUND,
-            "model 'nope' not found"));
+            "model 'nope' not found"),
 
-    // TF Serving.
-    predict(
-        calls,
-        "empty Predict",
-        PredictRequest.newBuilder(),
-        Status.Code.INVALID_ARGUMENT,
-        "model_spec.name is required");
-    predict(
-        calls,
-        "Predict unknown model",
-        spec(s -> s.setName("nope")),
-        Status.Code.NOT_FOUND,
-        "model 'nope' not found");
-    predict(
-        calls,
-        "Predict unknown version",
-        spec(s -> s.setVersion(Int64Value.of(9))),
-        Status.Code.NOT_FOUND,
-        "model 'digits' version 9 not found");
-    predict(
-        calls,
-        "Predict unknown version label",
-        spec(s -> s.setVersionLabel("beta")),
-        Status.Code.NOT_FOUND,
-        "model 'digits' has no version labelled 'beta'");
-    predict(
-        calls,
-        "Predict unknown signature",
-        spec(s -> s.setSignatureName("classify")),
-        Status.Code.FAILED_PRECONDITION,
-        "Serving signature key \"classify\" not found.");
-    predict(
-        calls,
-        "Predict missing input",
-        predictRequest().clearInputs(),
-        Status.Code.INVALID_ARGUMENT,
-        "input size does not match signature: 0!=1 len({}) != len({pixels}). Sent extra: {}."
-            + " Missing but required: {pixels}.");
-    predict(
-        calls,
-        "Predict extra input",
-        predictRequest().putInputs("extra", predictRequest().getInputsOrThrow("pixels")),
-        Status.Code.INVALID_ARGUMENT,
-        "Sent extra: {extra}. Missing but required: {}.");
-    predict(
-        calls,
-        "Predict wrong dtype",
-        tensor(t -> t.setDtype(DataType.DT_DOUBLE)),
-        Status.Code.INVALID_ARGUMENT,
-        "Expects arg[0] ('pixels') to be float but double is provided");
-    predict(
-        calls,
-        "Predict wrong shape",
-        tensor(t -> t.setTensorShape(DigitsRequests.shape(1, 8, 8))),
-        Status.Code.INVALID_ARGUMENT,
-        "input 'pixels': shape [1,8,8] does not match the signature's [-1,64]");
-    predict(
-        calls,
-        "Predict short tensor_content",
-        tensor(t -> t.setTensorContent(t.getTensorContent().substring(1))),
-        Status.Code.INVALID_ARGUMENT,
-        "input 'pixels': tensor_content has 255 bytes, but shape [1,64] of float needs 256");
-    predict(
-        calls,
-        "Predict short float_val",
-        tensor(t -> t.clearTensorContent().addAllFloatVal(List.of(1f, 2f))),
-        Status.Code.INVALID_ARGUMENT,
-        "input 'pixels': float_val has 2 values, but shape [1,64] needs 64");
-    predict(
-        calls,
-        "Predict unknown output filter",
-        predictRequest().addOutputFilter("logits"),
-        Status.Code.INVALID_ARGUMENT,
-        "output tensor alias not found in signature: logits");
-    predict(
-        calls,
-        "Predict duplicate output filter",
-        predictRequest().addOutputFilter("classes").addOutputFilter("classes"),
-        Status.Code.INVALID_ARGUMENT,
-        "duplicate output tensor alias: classes");
-    calls.add(
+        // TF Serving.
+        new BadCall(
+            "empty Predict",
+            predict(PredictRequest.newBuilder()),
+            Status.Code.INVALID_ARGUMENT,
+            "model_spec.name is required"),
+        new BadCall(
+            "Predict unknown model",
+            predict(spec(s -> s.setName("nope"))),
+            Status.Code.NOT_FOUND,
+            "model 'nope' not found"),
+        new BadCall(
+            "Predict unknown version",
+            predict(spec(s -> s.setVersion(Int64Value.of(9)))),
+            Status.Code.NOT_FOUND,
+            "model 'digits' version 9 not found"),
+        new BadCall(
+            "Predict unknown version label",
+            predict(spec(s -> s.setVersionLabel("beta"))),
+            Status.Code.NOT_FOUND,
+            "model 'digits' has no version labelled 'beta'"),
+        new BadCall(
+            "Predict unknown signature",
+            predict(spec(s -> s.setSignatureName("classify"))),
+            Status.Code.FAILED_PRECONDITION,
+            "Serving signature key \"classify\" not found."),
+        new BadCall(
+            "Predict missing input",
+            predict(predictRequest().clearInputs()),
+            Status.Code.INVALID_ARGUMENT,
+            "input size does not match signature: 0!=1 len({}) != len({pixels}). Sent extra: {}."
+                + " Missing but required: {pixels}."),
+        new BadCall(
+            "Predict extra input",
+            predict(
+                predictRequest().putInputs("extra", predictRequest().getInputsOrThrow("pixels"))),
+            Status.Code.INVALID_ARGUMENT,
+            "Sent extra: {extra}. Missing but required: {}."),
+        new BadCall(
+            "Predict wrong dtype",
+            predict(tensor(t -> t.setDtype(DataType.DT_DOUBLE))),
+            Status.Code.INVALID_ARGUMENT,
+            "Expects arg[0] ('pixels') to be float but double is provided"),
+        new BadCall(
+            "Predict wrong shape",
+            predict(tensor(t -> t.setTensorShape(DigitsRequests.shape(1, 8, 8)))),
+            Status.Code.INVALID_ARGUMENT,
+            "input 'pixels': shape [1,8,8] does not match the signature's [-1,64]"),
+        new BadCall(
+            "Predict short tensor_content",
+            predict(tensor(t -> t.setTensorContent(t.getTensorContent().substring(1)))),
+            Status.Code.INVALID_ARGUMENT,
+            "input 'pixels': tensor_content has 255 bytes, but shape [1,64] of float needs 256"),
+        new BadCall(
+            "Predict short float_val",
+            predict(tensor(t -> t.clearTensorContent().addAllFloatVal(List.of(1f, 2f)))),
+            Status.Code.INVALID_ARGUMENT,
+            "input 'pixels': float_val has 2 values, but shape [1,64] needs 64"),
+        new BadCall(
+            "Predict unknown output filter",
+            predict(predictRequest().addOutputFilter("logits")),
+            Status.Code.INVALID_ARGUMENT,
+            "output tensor alias not found in signature: logits"),
+        new BadCall(
+            "Predict duplicate output filter",
+            predict(predictRequest().addOutputFilter("classes").addOutputFilter("classes")),
+            Status.Code.INVALID_ARGUMENT,
+            "duplicate output tensor alias: classes"),
         new BadCall(
             "GetModelMetadata without fields",
             s ->
@@ -278,8 +245,7 @@ class BadInputIT {
                             .setModelSpec(ModelSpec.newBuilder().setName("digits"))
                             .build()),
             Status.Code.INVALID_ARGUMENT,
-            "GetModelMetadataRequest must specify at least one metadata_field"));
-    calls.add(
+            "GetModelMetadataRequest must specify at least one metadata_field"),
         new BadCall(
             "GetModelMetadata unsupported field",
             s ->
@@ -290,8 +256,7 @@ class BadInputIT {
                             .addMetadataField("graph")
                             .build()),
             Status.Code.INVALID_ARGUMENT,
-            "Metadata field graph is not supported"));
-    calls.add(
+            "Metadata field graph is not supported"),
         new BadCall(
             "GetModelStatus unknown model",
             s ->
@@ -301,8 +266,7 @@ class BadInputIT {
                             .setModelSpec(ModelSpec.newBuilder().setName("nope"))
                             .build()),
             Status.Code.NOT_FOUND,
-            "model 'nope' not found"));
-    calls.add(
+            "model 'nope' not found"),
         new BadCall(
             "GetModelStatus unknown version",
             s ->
@@ -316,7 +280,6 @@ class BadInputIT {
                             .build()),
             Status.Code.NOT_FOUND,
             "model 'digits' version 5 not found"));
-    return calls;
   }
 
   @ParameterizedTest(name = "{0}")
@@ -365,24 +328,16 @@ class BadInputIT {
     assertThat(response.getRawOutputContents(0).size()).isEqualTo(validation.size() * 8);
   }
 
-  private static void oip(
-      List<BadCall> calls,
-      String name,
-      ModelInferRequest.Builder request,
-      Status.Code code,
-      String message) {
+  /** ModelInfer with {@code request}, built once. */
+  private static Consumer<ServerExtension> oip(ModelInferRequest.Builder request) {
     ModelInferRequest built = request.build();
-    calls.add(new BadCall(name, s -> s.oip().modelInfer(built), code, message));
+    return s -> s.oip().modelInfer(built);
   }
 
-  private static void predict(
-      List<BadCall> calls,
-      String name,
-      PredictRequest.Builder request,
-      Status.Code code,
-      String message) {
+  /** Predict with {@code request}, built once. */
+  private static Consumer<ServerExtension> predict(PredictRequest.Builder request) {
     PredictRequest built = request.build();
-    calls.add(new BadCall(name, s -> s.prediction().predict(built), code, message));
+    return s -> s.prediction().predict(built);
   }
 
   private static ModelInferRequest.Builder typed() {
@@ -395,6 +350,10 @@ class BadInputIT {
 
   private static ModelInferRequest.Builder renamed(String name) {
     return withInput(i -> i.setName(name));
+  }
+
+  private static ModelInferRequest.Builder datatype(String datatype) {
+    return withInput(i -> i.setDatatype(datatype));
   }
 
   private static ModelInferRequest.Builder withInput(

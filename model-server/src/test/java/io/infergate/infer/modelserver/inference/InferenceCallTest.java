@@ -19,8 +19,6 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.proto.SignatureDef;
 
@@ -36,14 +34,6 @@ class InferenceCallTest {
       new InferencePath(new ModelResolver(name -> null), new WorkerQueue(workers::add, 1, 1));
 
   private final FakeModel model = new FakeModel();
-  private Batcher batcher;
-
-  @AfterEach
-  void close() {
-    if (batcher != null) {
-      batcher.close();
-    }
-  }
 
   @Test
   void anUnbatchedCallRunsOnAWorkerAndReleasesItsVersion() throws Exception {
@@ -75,7 +65,7 @@ class InferenceCallTest {
   @Test
   void anErrorFromTheModelAnswersTheCallAndReleasesItsVersionOnce() {
     ServedVersion version = unbatched();
-    model.failure = () -> new StackOverflowError("deep graph");
+    model.failure = new StackOverflowError("deep graph");
     TestCall call = submit(version, new TestCall(version));
 
     runWorkers();
@@ -99,19 +89,21 @@ class InferenceCallTest {
 
   @Test
   void anErrorFromTheModelInABatchAnswersTheCallAndReleasesItsVersionOnce() throws Exception {
-    ServedVersion version = batched();
-    model.failure = () -> new AssertionError("kernel bug");
-    TestCall call = submit(version, new TestCall(version));
+    try (Batcher batcher = batcher()) {
+      ServedVersion version = new ServedVersion("fake", 1, model, batcher, Runnable::run);
+      model.failure = new AssertionError("kernel bug");
+      TestCall call = submit(version, new TestCall(version));
 
-    assertThat(call.answer).failsWithin(Duration.ofSeconds(10));
-    assertRefused(call, Kind.INTERNAL);
-    assertAnsweredOnceAndReleased(call, version);
+      assertThat(call.answer).failsWithin(Duration.ofSeconds(10));
+      assertRefused(call, Kind.INTERNAL);
+      assertAnsweredOnceAndReleased(call, version);
 
-    // The batcher lives on: the next call is answered.
-    model.failure = null;
-    TestCall next = submit(version, new TestCall(version));
-    assertThat(next.answer.get(10, TimeUnit.SECONDS)).hasSize(1);
-    assertAnsweredOnceAndReleased(next, version);
+      // The batcher lives on: the next call is answered.
+      model.failure = null;
+      TestCall next = submit(version, new TestCall(version));
+      assertThat(next.answer.get(10, TimeUnit.SECONDS)).hasSize(1);
+      assertAnsweredOnceAndReleased(next, version);
+    }
   }
 
   @Test
@@ -160,15 +152,13 @@ class InferenceCallTest {
     return new ServedVersion("fake", 1, model, null, Runnable::run);
   }
 
-  private ServedVersion batched() {
-    batcher =
-        Batcher.start(
-            "fake",
-            1,
-            model::run,
-            new BatchingConfig(true, 4, Duration.ZERO, List.of(), 8),
-            Runnable::run);
-    return new ServedVersion("fake", 1, model, batcher, Runnable::run);
+  private Batcher batcher() {
+    return Batcher.start(
+        "fake",
+        1,
+        model::run,
+        new BatchingConfig(true, 4, Duration.ZERO, List.of(), 8),
+        Runnable::run);
   }
 
   private void runWorkers() {
@@ -192,7 +182,7 @@ class InferenceCallTest {
   private static final class FakeModel implements LoadedModel {
     final AtomicInteger runs = new AtomicInteger();
     final AtomicInteger closed = new AtomicInteger();
-    volatile Supplier<Throwable> failure;
+    volatile Error failure;
 
     @Override
     public List<TensorSpec> inputs() {
@@ -212,13 +202,9 @@ class InferenceCallTest {
     @Override
     public HostTensor[] run(HostTensor[] feeds, int[] fetch) {
       runs.incrementAndGet();
-      Supplier<Throwable> failing = failure;
+      Error failing = failure;
       if (failing != null) {
-        Throwable thrown = failing.get();
-        if (thrown instanceof Error error) {
-          throw error;
-        }
-        throw (RuntimeException) thrown;
+        throw failing;
       }
       return new HostTensor[] {feeds[0]};
     }
