@@ -6,7 +6,6 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
-import io.infergate.infer.proto.oip.v2.InferTensorContents;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import io.infergate.infer.proto.oip.v2.ModelInferResponse;
 import java.util.concurrent.TimeUnit;
@@ -38,20 +37,19 @@ final class DigitsCalls {
    * newest the server serves.
    */
   static ModelInferRequest request(float[] pixels, String version) {
-    InferTensorContents.Builder contents = InferTensorContents.newBuilder();
+    ModelInferRequest.InferInputTensor.Builder input =
+        ModelInferRequest.InferInputTensor.newBuilder()
+            .setName("pixels")
+            .setDatatype("FP32")
+            .addShape(1)
+            .addShape(DigitsDataset.PIXELS);
     for (float pixel : pixels) {
-      contents.addFp32Contents(pixel);
+      input.getContentsBuilder().addFp32Contents(pixel);
     }
     return ModelInferRequest.newBuilder()
         .setModelName("digits")
         .setModelVersion(version)
-        .addInputs(
-            ModelInferRequest.InferInputTensor.newBuilder()
-                .setName("pixels")
-                .setDatatype("FP32")
-                .addShape(1)
-                .addShape(DigitsDataset.PIXELS)
-                .setContents(contents))
+        .addInputs(input)
         .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("classes"))
         .build();
   }
