@@ -3,15 +3,11 @@ package io.infergate.infer.demo;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.observability.ProcessLogging;
 import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
-import io.infergate.infer.proto.oip.v2.InferTensorContents;
-import io.infergate.infer.proto.oip.v2.ModelInferRequest;
-import io.infergate.infer.proto.oip.v2.ModelInferResponse;
 import io.infergate.infer.proto.tfserving.ModelSpec;
 import io.infergate.infer.proto.tfserving.PredictRequest;
 import io.infergate.infer.proto.tfserving.PredictionServiceGrpc;
@@ -55,7 +51,7 @@ public final class DigitsDemoClient implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     DigitsDataset heldOut = DigitsDataset.load().split().validation();
-    ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    ManagedChannel channel = DigitsCalls.channel(target);
     try {
       GRPCInferenceServiceBlockingStub oip = GRPCInferenceServiceGrpc.newBlockingStub(channel);
       PredictionServiceBlockingStub tfServing = PredictionServiceGrpc.newBlockingStub(channel);
@@ -71,7 +67,7 @@ public final class DigitsDemoClient implements Callable<Integer> {
       }
       return 0;
     } finally {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      DigitsCalls.close(channel);
     }
   }
 
@@ -96,28 +92,8 @@ public final class DigitsDemoClient implements Callable<Integer> {
 
   private static long oipPredict(
       GRPCInferenceServiceBlockingStub stub, long version, DigitsDataset rows, int row) {
-    InferTensorContents.Builder pixels = InferTensorContents.newBuilder();
-    for (float pixel : rows.pixels(row)) {
-      pixels.addFp32Contents(pixel);
-    }
-    ModelInferResponse response =
-        stub.withDeadlineAfter(10, TimeUnit.SECONDS)
-            .modelInfer(
-                ModelInferRequest.newBuilder()
-                    .setModelName("digits")
-                    .setModelVersion(Long.toString(version))
-                    .addInputs(
-                        ModelInferRequest.InferInputTensor.newBuilder()
-                            .setName("pixels")
-                            .setDatatype("FP32")
-                            .addShape(1)
-                            .addShape(DigitsDataset.PIXELS)
-                            .setContents(pixels))
-                    .addOutputs(
-                        ModelInferRequest.InferRequestedOutputTensor.newBuilder()
-                            .setName("classes"))
-                    .build());
-    return response.getOutputs(0).getContents().getInt64Contents(0);
+    return DigitsCalls.predicted(
+        DigitsCalls.infer(stub, DigitsCalls.request(rows.pixels(row), Long.toString(version))));
   }
 
   private static long tfServingPredict(

@@ -1,10 +1,7 @@
 package io.infergate.infer.demo;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.observability.ProcessLogging;
 import io.infergate.infer.observability.ProjectVersion;
@@ -20,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,8 +33,6 @@ import picocli.CommandLine.Option;
     versionProvider = ProjectVersion.class,
     description = "Publishes a new digits version under load and tallies who answered.")
 public final class DigitsReleaseClient implements Callable<Integer> {
-  private static final Metadata.Key<String> X_VARIANT =
-      Metadata.Key.of("x-variant", Metadata.ASCII_STRING_MARSHALLER);
   private static final int THREADS = 4;
 
   @Option(names = "--target", required = true, description = "host:port of the gateway")
@@ -75,7 +69,7 @@ public final class DigitsReleaseClient implements Callable<Integer> {
     DigitsDataset heldOut = DigitsDataset.load().split().validation();
     before = new CountDownLatch(calls);
     after = new CountDownLatch(calls);
-    ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    ManagedChannel channel = DigitsCalls.channel(target);
     Thread[] senders = new Thread[THREADS];
     for (int i = 0; i < THREADS; i++) {
       senders[i] = new Thread(() -> send(channel, heldOut), "release-client-" + i);
@@ -98,7 +92,7 @@ public final class DigitsReleaseClient implements Callable<Integer> {
       for (Thread sender : senders) {
         sender.join();
       }
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      DigitsCalls.close(channel);
     }
     System.out.printf(
         "sent %d calls through the gateway at %s while releasing%n", sent.get(), target);
@@ -118,13 +112,8 @@ public final class DigitsReleaseClient implements Callable<Integer> {
     var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
     while (running) {
       int row = (int) (sent.getAndIncrement() % heldOut.size());
-      AtomicReference<Metadata> headers = new AtomicReference<>();
       try {
-        stub.withDeadlineAfter(10, TimeUnit.SECONDS)
-            .withInterceptors(
-                MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>()))
-            .modelInfer(DigitsCanaryClient.request(heldOut.pixels(row)));
-        String variant = headers.get() == null ? "?" : headers.get().get(X_VARIANT);
+        String variant = DigitsCalls.throughGateway(stub, heldOut.pixels(row)).variant();
         answers.computeIfAbsent(variant, v -> new AtomicLong()).incrementAndGet();
         if (published.equals(variant)) {
           newVersionAnswered.countDown();

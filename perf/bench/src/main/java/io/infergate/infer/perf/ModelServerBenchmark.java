@@ -7,7 +7,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.digits.DigitsTrainer;
-import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.perf.kit.ChildProcess;
 import io.infergate.infer.perf.kit.ClosedLoop;
 import io.infergate.infer.perf.kit.ContextSwitches;
@@ -36,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,8 +53,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "model-server-bench",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     sortOptions = false,
     description =
         "Model server ModelInfer throughput vs an in-process Session.run loop on the same model"
@@ -155,8 +153,7 @@ public final class ModelServerBenchmark implements Callable<Integer> {
       description = "where the child processes' output goes (default: ${DEFAULT-VALUE})")
   Path logs;
 
-  @Option(names = "--output", description = "also write the markdown to this file")
-  Path output;
+  @Mixin Suite suite;
 
   private String[] args = new String[0];
 
@@ -224,11 +221,7 @@ public final class ModelServerBenchmark implements Callable<Integer> {
     }
 
     String report = report(machine, started, loadAtStart, results);
-    System.out.print(report);
-    System.out.flush();
-    if (output != null) {
-      Files.writeString(output, report, UTF_8);
-    }
+    suite.print(report);
     return 0;
   }
 

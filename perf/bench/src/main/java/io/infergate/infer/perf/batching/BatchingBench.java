@@ -1,16 +1,16 @@
 package io.infergate.infer.perf.batching;
 
 import io.infergate.infer.digits.DigitsTrainer;
-import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.perf.DigitsCalls;
+import io.infergate.infer.perf.DigitsServer;
 import io.infergate.infer.perf.ModelServers;
+import io.infergate.infer.perf.Suite;
 import io.infergate.infer.perf.kit.ChildProcess;
 import io.infergate.infer.perf.kit.ClosedLoop;
 import io.infergate.infer.perf.kit.ProcStat;
 import io.infergate.infer.perf.kit.Spread;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,15 +44,13 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "batching-bench",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     description = "Batched vs unbatched model server throughput, p50/p99 and CPU per call.")
 public final class BatchingBench implements Callable<Integer> {
   private static final Pattern SUMMARY =
       Pattern.compile("Batching summary for model (\\S+) version (\\d+): .* sizes=\\{(.*)}");
 
-  @Option(names = "--models", description = "model repository; digits is trained into it if absent")
-  Path models = Path.of("models");
+  @Mixin Suite suite;
+  @Mixin DigitsServer digitsServer;
 
   @Option(
       names = "--model-version",
@@ -77,11 +76,6 @@ public final class BatchingBench implements Callable<Integer> {
   int rounds = 3;
 
   @Option(
-      names = "--server-cpu",
-      description = "CPU list for both servers (default: ${DEFAULT-VALUE})")
-  String serverCpu = "0";
-
-  @Option(
       names = "--batched-config",
       description = "YAML config for the batched server (default: --batching, default settings)")
   Path batchedConfig;
@@ -89,16 +83,13 @@ public final class BatchingBench implements Callable<Integer> {
   @Option(names = "--log-dir", description = "server logs (default: ${DEFAULT-VALUE})")
   Path logDir = Path.of("perf", "bench", "target", "batching-bench");
 
-  @Option(names = "--out", description = "also write the markdown report here")
-  Path out;
-
   public static void main(String[] args) {
     System.exit(new CommandLine(new BatchingBench()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
-    DigitsTrainer.ensureExported(models);
+    DigitsTrainer.ensureExported(digitsServer.models());
     ModelInferRequest[] requests = DigitsCalls.heldOut(Long.toString(version));
     List<String> batchedArgs =
         batchedConfig == null
@@ -115,7 +106,11 @@ public final class BatchingBench implements Callable<Integer> {
         ClosedLoop toBatched = ClosedLoop.to(batched.port(), requests)) {
       System.err.printf(
           "servers: unbatched pid %d port %d, batched pid %d port %d (CPU %s); warming up%n",
-          unbatched.pid(), unbatched.port(), batched.pid(), batched.port(), serverCpu);
+          unbatched.pid(),
+          unbatched.port(),
+          batched.pid(),
+          batched.port(),
+          digitsServer.serverCpu());
       measure(toUnbatched, concurrency, warmup, unbatched);
       measure(toBatched, concurrency, warmup, batched);
       for (int r = 1; r <= rounds; r++) {
@@ -132,10 +127,7 @@ public final class BatchingBench implements Callable<Integer> {
     }
     String report =
         report(started, load, unbatchedRounds, batchedRounds, batchSizes(batchedLog, version));
-    System.out.print(report);
-    if (out != null) {
-      Files.writeString(out, report, StandardCharsets.UTF_8);
-    }
+    suite.print(report);
     return 0;
   }
 
@@ -174,7 +166,7 @@ public final class BatchingBench implements Callable<Integer> {
         text,
         "- servers on CPU %s (both, `taskset`), load generator on its own CPU; each server's"
             + " default worker threads",
-        serverCpu);
+        digitsServer.serverCpu());
     line(
         text,
         "- warm-up %s per server (discarded), then %d rounds of %s alternating unbatched, batched",
@@ -289,7 +281,12 @@ public final class BatchingBench implements Callable<Integer> {
   private ChildProcess server(String name, List<String> serverArgs)
       throws IOException, InterruptedException {
     return ModelServers.start(
-        name, serverCpu, List.of(), models, serverArgs, logDir.resolve(name + ".log"));
+        name,
+        digitsServer.serverCpu(),
+        List.of(),
+        digitsServer.models(),
+        serverArgs,
+        logDir.resolve(name + ".log"));
   }
 
   /**

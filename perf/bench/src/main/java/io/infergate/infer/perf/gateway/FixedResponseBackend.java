@@ -1,5 +1,6 @@
 package io.infergate.infer.perf.gateway;
 
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -53,11 +54,12 @@ public final class FixedResponseBackend implements Callable<Integer> {
             .clearModelVersion()
             .build()
             .toByteArray();
-    ServerServiceDefinition service =
-        ServerServiceDefinition.builder(RawMethods.MODEL_INFER.getServiceName())
-            .addMethod(
-                RawMethods.MODEL_INFER,
-                ServerCalls.asyncUnaryCall(
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+            .directExecutor()
+            .addService(
+                unary(
+                    RawMethods.MODEL_INFER,
                     (request, observer) -> {
                       if (!startsWith(request, modelPrefix)) {
                         observer.onError(
@@ -70,29 +72,28 @@ public final class FixedResponseBackend implements Callable<Integer> {
                       observer.onNext(answer);
                       observer.onCompleted();
                     }))
-            .build();
-    ServerServiceDefinition counter =
-        ServerServiceDefinition.builder(RawMethods.CALLS_SERVED.getServiceName())
-            .addMethod(
-                RawMethods.CALLS_SERVED,
-                ServerCalls.asyncUnaryCall(
+            .addService(
+                unary(
+                    RawMethods.CALLS_SERVED,
                     (request, observer) -> {
                       observer.onNext(
                           ByteBuffer.allocate(Long.BYTES).putLong(served.sum()).array());
                       observer.onCompleted();
                     }))
-            .build();
-    Server server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-            .directExecutor()
-            .addService(service)
-            .addService(counter)
             .build()
             .start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow, "backend-shutdown"));
     System.out.println("backend listening on " + host + ":" + server.getPort());
     server.awaitTermination();
     return 0;
+  }
+
+  /** A service of the one raw unary {@code method}, answered by {@code answer}. */
+  private static ServerServiceDefinition unary(
+      MethodDescriptor<byte[], byte[]> method, ServerCalls.UnaryMethod<byte[], byte[]> answer) {
+    return ServerServiceDefinition.builder(method.getServiceName())
+        .addMethod(method, ServerCalls.asyncUnaryCall(answer))
+        .build();
   }
 
   private static boolean startsWith(byte[] bytes, byte[] prefix) {

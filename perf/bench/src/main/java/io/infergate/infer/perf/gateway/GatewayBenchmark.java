@@ -1,10 +1,9 @@
 package io.infergate.infer.perf.gateway;
 
-import io.infergate.infer.observability.ProjectVersion;
+import io.infergate.infer.perf.Suite;
 import io.infergate.infer.perf.kit.Table;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,8 +23,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "gateway-bench",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     sortOptions = false,
     description = "Benchmarks the gateway against nginx grpc_pass and end to end to digits.")
 public final class GatewayBenchmark implements Callable<Integer> {
@@ -46,8 +44,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
       description = "logs, configs, request body")
   Path work;
 
-  @Option(names = "--out", description = "also write the Markdown here")
-  Path out;
+  @Mixin Suite suite;
 
   @Option(
       names = "--jvm-options",
@@ -221,10 +218,9 @@ public final class GatewayBenchmark implements Callable<Integer> {
               .run());
     }
     markdown.append("\nLoad average at the end: ").append(loadAverage()).append(".\n");
-    System.out.print(markdown);
-    if (out != null) {
-      Files.writeString(out, markdown.toString(), StandardCharsets.UTF_8);
-      progress.println("results written to " + out);
+    suite.print(markdown.toString());
+    if (suite.out() != null) {
+      progress.println("results written to " + suite.out());
     }
     return 0;
   }

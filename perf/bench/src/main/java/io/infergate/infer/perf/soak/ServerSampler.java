@@ -7,34 +7,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.IntSupplier;
 
-/** Takes {@link Sample}s of one server process while a {@link ClosedLoop} runs against it. */
-final class ServerSampler {
-  private final long pid;
-  private final Path jcmdCommands;
-  private final Path gcLog;
-  private final ClosedLoop load;
-  private final IntSupplier swapsDone;
-  private final long startNanos;
-
-  /**
-   * @param jcmdCommands a file written by {@link JvmMemory#writeCommands}
-   * @param gcLog the server's {@code -Xlog:gc} file
-   * @param startNanos {@link System#nanoTime()} at which the load started
-   */
-  ServerSampler(
-      long pid,
-      Path jcmdCommands,
-      Path gcLog,
-      ClosedLoop load,
-      IntSupplier swapsDone,
-      long startNanos) {
-    this.pid = pid;
-    this.jcmdCommands = jcmdCommands;
-    this.gcLog = gcLog;
-    this.load = load;
-    this.swapsDone = swapsDone;
-    this.startNanos = startNanos;
-  }
+/**
+ * Takes {@link Sample}s of one server process while a {@link ClosedLoop} runs against it.
+ *
+ * @param pid the server process
+ * @param jcmdCommands a file written by {@link JvmMemory#writeCommands}
+ * @param gcLog the server's {@code -Xlog:gc} file
+ * @param load the load whose calls, failures and latency each sample reports
+ * @param swapsDone how many version swaps have completed
+ * @param startNanos {@link System#nanoTime()} at which the load started
+ */
+record ServerSampler(
+    long pid,
+    Path jcmdCommands,
+    Path gcLog,
+    ClosedLoop load,
+    IntSupplier swapsDone,
+    long startNanos) {
 
   /** Reads /proc first and jcmd second: jcmd's own attach briefly adds a thread to the server. */
   Sample take() throws IOException, InterruptedException {

@@ -4,11 +4,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.grpc.Status;
 import io.infergate.infer.digits.DigitsTrainer;
-import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.observability.config.DurationFlagConverter;
 import io.infergate.infer.observability.config.Durations;
 import io.infergate.infer.perf.DigitsCalls;
+import io.infergate.infer.perf.DigitsServer;
 import io.infergate.infer.perf.ModelServers;
+import io.infergate.infer.perf.Suite;
 import io.infergate.infer.perf.kit.ChildProcess;
 import io.infergate.infer.perf.kit.ClosedLoop;
 import io.infergate.infer.perf.kit.Machine;
@@ -36,6 +37,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,13 +50,14 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "soak",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     description =
         "Model server memory, threads and fds under load across model version swaps; exits 1 if"
             + " any call failed or a swap did not complete.")
 public final class SoakBench implements Callable<Integer> {
   private static final String MODEL = DigitsTrainer.MODEL_NAME;
+
+  @Mixin Suite suite;
+  @Mixin DigitsServer digitsServer;
 
   @Option(names = "--minutes", description = "length of the load (default: 10)")
   double minutes = 10;
@@ -102,26 +105,11 @@ public final class SoakBench implements Callable<Integer> {
   String heap = "256m";
 
   @Option(
-      names = "--server-cpu",
-      description = "CPU list the server is pinned to (default: ${DEFAULT-VALUE})")
-  String serverCpu = "0";
-
-  @Option(
-      names = "--models",
-      description =
-          "where the trained digits v1 and v2 are (trained there if absent; default:"
-              + " ${DEFAULT-VALUE})")
-  Path models = Path.of("models");
-
-  @Option(
       names = "--work",
       description =
           "directory for the scratch repository, server config and log (default: a new temp"
               + " directory)")
   Path work;
-
-  @Option(names = "--out", description = "also write the markdown report here")
-  Path out;
 
   private final AtomicInteger swapsDone = new AtomicInteger();
 
@@ -135,14 +123,15 @@ public final class SoakBench implements Callable<Integer> {
       System.err.println("soak: --minutes, --concurrency and --swap-every must be positive");
       return 2;
     }
-    DigitsTrainer.ensureExported(models);
+    DigitsTrainer.ensureExported(digitsServer.models());
     Path workDir = work == null ? Files.createTempDirectory("soak-") : work;
     Files.createDirectories(workDir);
+    Path trained = digitsServer.models().resolve(MODEL);
     ScratchRepository repository =
         ScratchRepository.create(
             workDir.resolve("repository"),
             MODEL,
-            List.of(models.resolve(MODEL).resolve("1"), models.resolve(MODEL).resolve("2")));
+            List.of(trained.resolve("1"), trained.resolve("2")));
     Path config = Files.writeString(workDir.resolve("model-server.yaml"), serverConfig(), UTF_8);
     Path log = workDir.resolve("model-server.log");
     Path jcmdCommands = JvmMemory.writeCommands(workDir.resolve("jcmd-commands.txt"));
@@ -160,7 +149,7 @@ public final class SoakBench implements Callable<Integer> {
     try (ChildProcess server =
             ModelServers.start(
                 "model-server",
-                serverCpu,
+                digitsServer.serverCpu(),
                 serverJvmOptions(gcLog),
                 repository.root(),
                 List.of("--config", config.toString()),
@@ -220,10 +209,7 @@ public final class SoakBench implements Callable<Integer> {
             answersByVersion,
             ServerLog.parse(Files.readAllLines(log, UTF_8)));
     String markdown = report.markdown();
-    System.out.print(markdown);
-    if (out != null) {
-      Files.writeString(out, markdown, UTF_8);
-    }
+    suite.print(markdown);
     return report.passed() ? 0 : 1;
   }
 
@@ -333,7 +319,7 @@ public final class SoakBench implements Callable<Integer> {
         "model server on CPU %s (`taskset`), `-Xms%s -Xmx%s -XX:+AlwaysPreTouch"
             + " -XX:NativeMemoryTracking=summary -Xlog:gc`, batching %s, repository pollInterval 500ms,"
             + " `digits` with versionPolicy latest 1",
-        serverCpu,
+        digitsServer.serverCpu(),
         heap,
         heap,
         batching ? "on" : "off");

@@ -20,7 +20,7 @@ public final class ContextSwitches {
 
   /** The total so far over the live threads of process {@code pid}. */
   public static long of(long pid) {
-    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    Path tasks = ProcFiles.of(pid, "task");
     long total = 0;
     try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
       for (Path thread : threads) {

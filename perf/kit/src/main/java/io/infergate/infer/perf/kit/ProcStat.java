@@ -28,12 +28,7 @@ public record ProcStat(int pid, int parentPid, long userTicks, long systemTicks)
 
   /** The current state of process {@code pid}. */
   public static ProcStat read(long pid) {
-    Path path = Path.of("/proc", Long.toString(pid), "stat");
-    try {
-      return parse(Files.readString(path));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + path, e);
-    }
+    return parse(ProcFiles.read(pid, "stat"));
   }
 
   /** The current state of this process. */

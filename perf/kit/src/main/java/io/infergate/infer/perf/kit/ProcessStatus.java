@@ -21,12 +21,7 @@ public record ProcessStatus(long rssKb, long rssAnonKb, long rssFileKb, int thre
 
   /** The current status of process {@code pid}. */
   public static ProcessStatus read(long pid) {
-    Path path = Path.of("/proc", Long.toString(pid), "status");
-    try {
-      return parse(Files.readString(path));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + path, e);
-    }
+    return parse(ProcFiles.read(pid, "status"));
   }
 
   /**
@@ -44,7 +39,7 @@ public record ProcessStatus(long rssKb, long rssAnonKb, long rssFileKb, int thre
 
   /** Open file descriptors of process {@code pid}: the entries of {@code /proc/<pid>/fd}. */
   public static int openFileDescriptors(long pid) {
-    Path fds = Path.of("/proc", Long.toString(pid), "fd");
+    Path fds = ProcFiles.of(pid, "fd");
     try (var entries = Files.list(fds)) {
       return (int) entries.count();
     } catch (IOException e) {
