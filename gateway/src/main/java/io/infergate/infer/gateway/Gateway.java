@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +41,6 @@ public final class Gateway implements AutoCloseable {
   public static final String NAME = "infergate-gateway";
 
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
-
-  private static final Pattern NATIVE_CALL = Pattern.compile("^[a-z_]+\\(\\.\\.\\) failed: ");
 
   /** Reference servers (Triton, TF Serving) accept messages up to 2 GiB; so do we. */
   private static final int MAX_MESSAGE_BYTES = Integer.MAX_VALUE;
@@ -91,8 +88,7 @@ public final class Gateway implements AutoCloseable {
               .drainTimeout(config.drainTimeout())
               .start();
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot listen on " + config.host() + ":" + config.port() + ": " + reason(e), e);
+      throw StandardServices.cannotListen(config.host(), config.port(), e);
     }
     log.info(
         "Gateway listening on {}:{} ({} transport)",
@@ -159,19 +155,6 @@ public final class Gateway implements AutoCloseable {
         log.warn("Closing {} failed", resource, e);
       }
     }
-  }
-
-  /**
-   * The innermost message, such as {@code Address already in use}: the same words with the NIO and
-   * the epoll transport, whose native errors prefix the system call ({@code bind(..) failed: }).
-   */
-  private static String reason(Throwable failure) {
-    Throwable cause = failure;
-    while (cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
-    return NATIVE_CALL.matcher(message).replaceFirst("");
   }
 
   /** Collects a gateway's parts; {@link #start} starts it. */

@@ -115,8 +115,7 @@ public final class ModelServer implements AutoCloseable {
       server.server.start();
     } catch (IOException e) {
       server.close();
-      throw new UncheckedIOException(
-          "cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e), e);
+      throw StandardServices.cannotListen(config.host(), config.port(), e);
     }
     server.markServing();
     return server;
@@ -199,14 +198,6 @@ public final class ModelServer implements AutoCloseable {
   }
 
   /** What the innermost cause says: {@code Address already in use}, rather than grpc's wrapper. */
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    return root.getMessage() == null ? root.toString() : root.getMessage();
-  }
-
   private static java.util.concurrent.ThreadFactory daemonThreads() {
     AtomicInteger count = new AtomicInteger();
     return task -> {

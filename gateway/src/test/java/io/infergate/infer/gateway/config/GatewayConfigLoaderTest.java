@@ -105,6 +105,8 @@ class GatewayConfigLoaderTest {
             "colour: unknown key (expected one of: drainTimeout, host, port, reloadCheckInterval,"
                 + " routes)",
             "routes[0].shadow.timeout: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
+            "routes[0].shadow.fraction: 2.0 (expected: > 0 and <= 1)",
+            "routes[0].stickyHeader: \"X-User\" (expected: absent, or a lower-case header name of a-z, 0-9, '-', '_' and '.', not grpc-* or *-bin)",
             "routes[0].variants[0].weight: -5 (expected: >= 0)",
             "routes[0].variants[1].endpoints[0]: \"nowhere\" (expected: host:port with a port in"
                 + " 1..65535)",
@@ -121,7 +123,7 @@ class GatewayConfigLoaderTest {
   }
 
   @Test
-  void aRoutesOwnProblemsAreReportedTogetherOnceItsPartsAreGood() {
+  void aRoutesOwnProblemsAreReportedTogether() {
     assertThat(
             problems(
                 """

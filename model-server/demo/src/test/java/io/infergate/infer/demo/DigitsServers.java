@@ -1,22 +1,15 @@
 package io.infergate.infer.demo;
 
-import io.grpc.CallOptions;
-import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.MetadataUtils;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.modelserver.testing.RunningServer;
 import io.infergate.infer.modelserver.testing.TestRepository;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
-import io.infergate.infer.proto.oip.v2.ModelInferResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -75,17 +68,10 @@ final class DigitsServers {
    * @return which variant answered ({@code x-variant}) and whether its answer was the label
    */
   static Answer classify(ManagedChannel channel, DigitsDataset heldOut, int row) {
-    AtomicReference<Metadata> headers = new AtomicReference<>();
-    ModelInferResponse response =
-        ClientCalls.blockingUnaryCall(
-            ClientInterceptors.intercept(
-                channel,
-                MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>())),
-            GRPCInferenceServiceGrpc.getModelInferMethod(),
-            CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS),
-            DigitsCanaryClient.request(heldOut.pixels(row)));
-    long predicted = response.getOutputs(0).getContents().getInt64Contents(0);
-    return new Answer(headers.get().get(X_VARIANT), predicted == heldOut.label(row));
+    DigitsCalls.Answer answer =
+        DigitsCalls.throughGateway(
+            GRPCInferenceServiceGrpc.newBlockingStub(channel), heldOut.pixels(row));
+    return new Answer(answer.variant(), answer.predicted() == heldOut.label(row));
   }
 
   /** One classification through the gateway. */

@@ -377,7 +377,12 @@ public final class ConfigBinder<T> {
       for (String line : cause.getMessage().split("\n")) {
         String problem = prefix + line.strip();
         String key = problem.substring(0, Math.max(0, problem.indexOf(':')));
-        if (found.stream().noneMatch(f -> f.startsWith(key + ":") || f.startsWith(key + "."))) {
+        if (found.stream()
+            .noneMatch(
+                f ->
+                    f.startsWith(key + ":")
+                        || f.startsWith(key + ".")
+                        || f.startsWith(key + "["))) {
           found.add(problem);
         }
       }

@@ -5,8 +5,11 @@ import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * What every gRPC server of ours carries besides its own services, and how it stops: the standard
@@ -14,6 +17,13 @@ import java.util.concurrent.TimeUnit;
  * a graceful stop bounded by a grace period.
  */
 public final class StandardServices {
+  /**
+   * Netty's epoll transport prefixes the system call to the OS's words ({@code bind(..) failed: }
+   * or {@code bind(..) failed with error(-98): }); NIO gives the words alone.
+   */
+  private static final Pattern NATIVE_CALL =
+      Pattern.compile("^[a-z_]+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ");
+
   /** How long a server may take to close its transports once its calls are cancelled. */
   private static final Duration AFTER_CANCEL = Duration.ofSeconds(5);
 
@@ -45,6 +55,27 @@ public final class StandardServices {
       server.shutdownNow();
     }
     return false;
+  }
+
+  /**
+   * The failure to report when a server cannot bind {@code host:port}: {@code cannot listen on
+   * HOST:PORT: REASON}, the reason in the operating system's words ({@code Address already in
+   * use}), whichever transport failed.
+   */
+  public static UncheckedIOException cannotListen(String host, int port, IOException failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    return new UncheckedIOException(
+        "cannot listen on "
+            + host
+            + ":"
+            + port
+            + ": "
+            + NATIVE_CALL.matcher(message).replaceFirst(""),
+        failure);
   }
 
   /** grpc.reflection.v1alpha, for tools that speak only that. */
