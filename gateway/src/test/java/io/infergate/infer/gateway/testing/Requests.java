@@ -3,7 +3,7 @@ package io.infergate.infer.gateway.testing;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
 import io.grpc.MethodDescriptor;
-import io.infergate.infer.gateway.proxy.RawMarshaller;
+import io.infergate.infer.observability.transport.RawMarshaller;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import io.infergate.infer.proto.tfserving.ModelSpec;

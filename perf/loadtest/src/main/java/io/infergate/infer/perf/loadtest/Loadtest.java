@@ -102,7 +102,7 @@ final class Loadtest {
     return new Target(
         channels.grpc(),
         channels.h2(),
-        RawMarshaller.unary(fullMethod),
+        PreEncodedMethod.unary(fullMethod),
         callOptions,
         load.timeoutNanos(),
         requests,

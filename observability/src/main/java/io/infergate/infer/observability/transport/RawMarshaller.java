@@ -1,4 +1,4 @@
-package io.infergate.infer.gateway.proxy;
+package io.infergate.infer.observability.transport;
 
 import io.grpc.Drainable;
 import io.grpc.KnownLength;
@@ -14,8 +14,9 @@ import java.io.UncheckedIOException;
  * copied exactly once in and once out: grpc-java hands over {@link KnownLength} streams, which are
  * read into one array of the right size, and gets back a {@link Drainable} stream it writes in one
  * call (a plain stream would cost an 8 KiB buffer and an extra copy per message on each side —
- * measured at ~45 KB of garbage per forwarded call before this). Public so that whatever else needs
- * gRPC messages as plain bytes (tests, benchmarks) uses this one.
+ * measured at ~45 KB of garbage per forwarded call before this). The gateway forwards with it; the
+ * load-test harness sends pre-encoded requests with it, and the benchmarks' fixed backend answers
+ * with it.
  */
 public final class RawMarshaller implements MethodDescriptor.Marshaller<byte[]> {
   /** The only instance; it holds no state. */
@@ -26,6 +27,16 @@ public final class RawMarshaller implements MethodDescriptor.Marshaller<byte[]> 
   /** {@code method} with byte-array messages, keeping its name, type and schema. */
   public static MethodDescriptor<byte[], byte[]> of(MethodDescriptor<?, ?> method) {
     return method.toBuilder(INSTANCE, INSTANCE).build();
+  }
+
+  /** A unary method named {@code fullMethodName} ({@code package.Service/Method}) over bytes. */
+  public static MethodDescriptor<byte[], byte[]> unary(String fullMethodName) {
+    return MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(fullMethodName)
+        .setRequestMarshaller(INSTANCE)
+        .setResponseMarshaller(INSTANCE)
+        .build();
   }
 
   @Override
