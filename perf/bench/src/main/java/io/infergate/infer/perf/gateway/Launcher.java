@@ -96,12 +96,15 @@ final class Launcher {
         work.resolve("model-server.log"));
   }
 
-  /** Trains and exports {@code digits} into {@code models} unless it is there already. */
+  /**
+   * Trains and exports {@code digits} into {@code models} unless it is there already, in a child on
+   * this benchmark's own classpath (the trainer is not part of the model server).
+   */
   void ensureDigits(Path models, Path log) throws IOException, InterruptedException {
     Process process =
         new ProcessBuilder(
                 javaCommand(
-                    modelServerClasspath,
+                    System.getProperty("java.class.path"),
                     "io.infergate.infer.digits.DigitsTrainer",
                     "--out",
                     models.toString()))
