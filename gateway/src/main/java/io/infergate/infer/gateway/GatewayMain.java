@@ -3,8 +3,8 @@ package io.infergate.infer.gateway;
 import io.infergate.infer.gateway.config.ConfigWatcher;
 import io.infergate.infer.gateway.config.GatewayConfig;
 import io.infergate.infer.gateway.config.GatewayConfigLoader;
+import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.observability.ProcessLogging;
-import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.observability.config.Bound;
 import io.infergate.infer.observability.config.ConfigException;
 import io.infergate.infer.observability.config.Durations;
@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,10 +33,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "gateway",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     description = "Routes OIP v2 and TF Serving gRPC calls to model servers by model.")
 public final class GatewayMain implements Callable<Integer> {
+  @Mixin HelpAndVersion helpAndVersion;
+
   private static final Logger log = LoggerFactory.getLogger(GatewayMain.class);
 
   @Option(

@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.infergate.infer.modelserver.backend.ModelLoadException;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
+import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.observability.ProcessLogging;
-import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.observability.config.Bound;
 import io.infergate.infer.observability.config.ConfigBinder;
 import io.infergate.infer.observability.config.ConfigException;
@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,8 +31,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "model-server",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     description = "Serves TensorFlow SavedModels over OIP v2 and TF Serving gRPC APIs.",
     footer = {
       "",
@@ -41,6 +40,8 @@ import picocli.CommandLine.Spec;
           + " listen."
     })
 public final class ModelServerMain implements Callable<Integer> {
+  @Mixin HelpAndVersion helpAndVersion;
+
   private static final Logger log = LoggerFactory.getLogger(ModelServerMain.class);
 
   /** The environment variable naming the configuration file, as {@code --config} does. */

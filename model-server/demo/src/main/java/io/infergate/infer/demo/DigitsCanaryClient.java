@@ -2,8 +2,8 @@ package io.infergate.infer.demo;
 
 import io.grpc.ManagedChannel;
 import io.infergate.infer.digits.DigitsDataset;
+import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.observability.ProcessLogging;
-import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import java.util.Map;
@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,10 +21,10 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "digits-canary-client",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     description = "Classifies held-out digits through a gateway and reports per variant.")
 public final class DigitsCanaryClient implements Callable<Integer> {
+  @Mixin HelpAndVersion helpAndVersion;
+
   @Option(names = "--target", required = true, description = "host:port of the gateway")
   String target;
 

@@ -4,8 +4,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
 import io.grpc.ManagedChannel;
 import io.infergate.infer.digits.DigitsDataset;
+import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.observability.ProcessLogging;
-import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import io.infergate.infer.proto.tfserving.ModelSpec;
@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,10 +28,10 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "digits-demo-client",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     description = "Classifies the held-out UCI digits over OIP v2 and TF Serving gRPC.")
 public final class DigitsDemoClient implements Callable<Integer> {
+  @Mixin HelpAndVersion helpAndVersion;
+
   private static final int SHOWN = 8;
 
   @Option(names = "--target", required = true, description = "host:port of the server")

@@ -3,8 +3,8 @@ package io.infergate.infer.demo;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.infergate.infer.digits.DigitsDataset;
+import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.observability.ProcessLogging;
-import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,10 +30,10 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "digits-release-client",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     description = "Publishes a new digits version under load and tallies who answered.")
 public final class DigitsReleaseClient implements Callable<Integer> {
+  @Mixin HelpAndVersion helpAndVersion;
+
   private static final int THREADS = 4;
 
   @Option(names = "--target", required = true, description = "host:port of the gateway")

@@ -328,16 +328,18 @@ public final class ConfigBinder<T> {
     @Override
     public Object handleWeirdStringValue(
         DeserializationContext ctxt, Class<?> targetType, String value, String failureMsg) {
-      found.add(
-          path(ctxt.getParser()) + ": \"" + value + "\" (expected: " + expected(targetType) + ")");
-      return null;
+      return notA(targetType, ctxt.getParser(), "\"" + value + "\"");
     }
 
     @Override
     public Object handleWeirdNumberValue(
         DeserializationContext ctxt, Class<?> targetType, Number value, String failureMsg) {
-      found.add(
-          path(ctxt.getParser()) + ": " + value + " (expected: " + expected(targetType) + ")");
+      return notA(targetType, ctxt.getParser(), value.toString());
+    }
+
+    /** Records that the value {@code shown} at the parser's path is no {@code type}; binds null. */
+    private Object notA(Class<?> type, JsonParser p, String shown) {
+      found.add(path(p) + ": " + shown + " (expected: " + expected(type) + ")");
       return null;
     }
 

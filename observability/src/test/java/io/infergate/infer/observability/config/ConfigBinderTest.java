@@ -114,33 +114,24 @@ class ConfigBinderTest {
                 + "limits:\n"
                 + "  maxCalls: lots\n");
 
-    assertThatThrownBy(() -> ConfigBinder.of(Server.class).file(file).bind())
-        .isInstanceOfSatisfying(
-            ConfigException.class,
-            e ->
-                assertThat(e.problems())
-                    .containsExactlyInAnyOrder(
-                        "timeout: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
-                        "mode: \"FASTEST\" (expected: one of FAST, SAFE)",
-                        "colour: unknown key (expected one of: backends, limits, mode, port, timeout)",
-                        "port: 70000 (expected: 0..65535)",
-                        "backends[0].weight: -5 (expected: >= 0)",
-                        "backends[1].address: missing (expected: host:port)",
-                        "backends[2].wieght: unknown key (expected one of: address, weight)",
-                        "limits.maxCalls: \"lots\" (expected: an integer)"));
+    assertThat(problems(ConfigBinder.of(Server.class).file(file)))
+        .containsExactlyInAnyOrder(
+            "timeout: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
+            "mode: \"FASTEST\" (expected: one of FAST, SAFE)",
+            "colour: unknown key (expected one of: backends, limits, mode, port, timeout)",
+            "port: 70000 (expected: 0..65535)",
+            "backends[0].weight: -5 (expected: >= 0)",
+            "backends[1].address: missing (expected: host:port)",
+            "backends[2].wieght: unknown key (expected one of: address, weight)",
+            "limits.maxCalls: \"lots\" (expected: an integer)");
   }
 
   @Test
   void aRecordsOwnChecksAreAllReportedWhenItsValuesParsed() throws IOException {
     Path file = write("port: 70000\ntimeout: 0s\n");
 
-    assertThatThrownBy(() -> ConfigBinder.of(Server.class).file(file).bind())
-        .isInstanceOfSatisfying(
-            ConfigException.class,
-            e ->
-                assertThat(e.problems())
-                    .containsExactly(
-                        "port: 70000 (expected: 0..65535)", "timeout: 0s (expected: > 0)"));
+    assertThat(problems(ConfigBinder.of(Server.class).file(file)))
+        .containsExactly("port: 70000 (expected: 0..65535)", "timeout: 0s (expected: > 0)");
   }
 
   @Test
@@ -166,6 +157,15 @@ class ConfigBinderTest {
     assertThatThrownBy(
             () -> ConfigBinder.of(Server.class).value("limits.maxCals", "3", Source.FLAG).bind())
         .hasMessageContaining("limits.maxCals: unknown key (expected one of: maxCalls, sizes)");
+  }
+
+  private static List<String> problems(ConfigBinder<?> binder) {
+    try {
+      binder.bind();
+    } catch (ConfigException e) {
+      return e.problems();
+    }
+    throw new AssertionError("expected the configuration to be refused");
   }
 
   private Path write(String yaml) throws IOException {

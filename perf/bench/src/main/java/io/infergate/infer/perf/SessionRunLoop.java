@@ -2,7 +2,7 @@ package io.infergate.infer.perf;
 
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.digits.DigitsTrainer;
-import io.infergate.infer.observability.ProjectVersion;
+import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.perf.kit.ContextSwitches;
 import io.infergate.infer.perf.kit.ProcStat;
 import java.nio.file.Path;
@@ -27,6 +27,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,11 +41,11 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "session-run-loop",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     description =
         "Runs the digits SavedModel in a closed Session.run loop and prints one JSON line.")
 public final class SessionRunLoop implements Callable<Integer> {
+  @Mixin HelpAndVersion helpAndVersion;
+
   private static final String SERVE_TAG = "serve";
   private static final String SIGNATURE = "serving_default";
   private static final Shape ONE_DIGIT = Shape.of(1, DigitsDataset.PIXELS);

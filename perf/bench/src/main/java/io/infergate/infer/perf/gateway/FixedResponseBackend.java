@@ -6,7 +6,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
-import io.infergate.infer.observability.ProjectVersion;
+import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.perf.kit.RawMethods;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,10 +26,10 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "fixed-response-backend",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     description = "Answers OIP ModelInfer with fixed bytes; the backend of the gateway benchmark.")
 public final class FixedResponseBackend implements Callable<Integer> {
+  @Mixin HelpAndVersion helpAndVersion;
+
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind")
   String host;
 

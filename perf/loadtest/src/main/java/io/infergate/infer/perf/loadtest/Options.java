@@ -1,9 +1,10 @@
 package io.infergate.infer.perf.loadtest;
 
-import io.infergate.infer.observability.ProjectVersion;
+import io.infergate.infer.observability.HelpAndVersion;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -14,8 +15,6 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "loadtest",
-    mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
     sortOptions = false,
     usageHelpWidth = 110,
     description = {
@@ -24,6 +23,8 @@ import picocli.CommandLine.Parameters;
       "--slo search for the highest open-loop rate meeting an SLO, a self-contained HTML report."
     })
 final class Options {
+  @Mixin HelpAndVersion helpAndVersion;
+
   // ---- ghz: proto and call ----
   @Option(
       names = "--config",
