@@ -45,7 +45,7 @@ public final class DigitsReleaseClient implements Callable<Integer> {
   @Option(names = "--source", required = true, description = "SavedModel dir to publish")
   Path source;
 
-  @Option(names = "--version", required = true, description = "version number to publish as")
+  @Option(names = "--model-version", required = true, description = "version number to publish as")
   long version;
 
   @Option(names = "--calls", defaultValue = "400", description = "calls before and after (400)")
