@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -41,6 +42,12 @@ public final class Gateway implements AutoCloseable {
   public static final String NAME = "infergate-gateway";
 
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+  /**
+   * How often the health of each model's backends is published: fast enough that a load balancer or
+   * a rollout sees a dead model within a second or two, cheap because it only reads state.
+   */
+  private static final Duration HEALTH_INTERVAL = Duration.ofMillis(500);
 
   /** Reference servers (Triton, TF Serving) accept messages up to 2 GiB; so do we. */
   private static final int MAX_MESSAGE_BYTES = Integer.MAX_VALUE;
@@ -147,6 +154,26 @@ public final class Gateway implements AutoCloseable {
     server.awaitTermination();
   }
 
+  /**
+   * Publishes each model's health under its name, and the gateway's own ("" and ServerReady): not
+   * serving when no model can be served. A single dead model does not make the whole gateway
+   * unready, which would take every other model down with it behind a load balancer.
+   */
+  private static void publish(
+      Map<String, Boolean> servable, HealthStatusManager health, AtomicBoolean ready) {
+    boolean any = false;
+    for (Map.Entry<String, Boolean> model : servable.entrySet()) {
+      health.setStatus(
+          model.getKey(), model.getValue() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+      any |= model.getValue();
+    }
+    boolean now = any || servable.isEmpty();
+    if (ready.getAndSet(now) != now) {
+      // After close, the health manager is terminal and ignores this.
+      health.setStatus("", now ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+    }
+  }
+
   private static void closeAll(List<AutoCloseable> resources) {
     for (AutoCloseable resource : resources) {
       try {
@@ -209,6 +236,9 @@ public final class Gateway implements AutoCloseable {
                   .channel(endpoint.host(), endpoint.port())
                   .directExecutor()
                   .usePlaintext()
+                  // The gateway retries what never reached a model itself, within a budget;
+                  // grpc-java's own retries would multiply its attempts unseen.
+                  .disableRetry()
                   .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                   .build());
       return closeAfter(transport);
@@ -251,13 +281,19 @@ public final class Gateway implements AutoCloseable {
         live.apply(routes, drainTimeout);
         HealthStatusManager health = new HealthStatusManager();
         AtomicBoolean serving = new AtomicBoolean();
+        AtomicBoolean backendsReady = new AtomicBoolean(true);
         standardServices.accept(health);
         server.fallbackHandlerRegistry(
             new ForwardingRegistry(
-                live, NAME, ProjectVersion.current(), serving::get, List.copyOf(extraServices)));
+                live,
+                NAME,
+                ProjectVersion.current(),
+                () -> serving.get() && backendsReady.get(),
+                List.copyOf(extraServices)));
         Server started = server.build().start();
         serving.set(true);
         health.setStatus("", ServingStatus.SERVING);
+        live.watchHealth(HEALTH_INTERVAL, servable -> publish(servable, health, backendsReady));
         return new Gateway(started, live, health, serving, resources, drainTimeout);
       } catch (IOException | RuntimeException e) {
         live.close();

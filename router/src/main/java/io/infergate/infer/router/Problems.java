@@ -1,5 +1,6 @@
 package io.infergate.infer.router;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,30 +10,44 @@ import java.util.List;
  * refused, so that one edit can fix them all; the config layer prefixes each line with the path of
  * the value ({@code routes[0].variants[1].}).
  */
-final class Problems {
+public final class Problems {
   private final List<String> lines = new ArrayList<>(2);
 
-  void check(boolean valid, String field, Object value, String expected) {
+  public void check(boolean valid, String field, Object value, String expected) {
     if (!valid) {
       add(field, value, expected);
     }
   }
 
-  void add(String field, Object value, String expected) {
+  public void add(String field, Object value, String expected) {
     describe(field, show(value), expected);
   }
 
   /** Adds a problem whose value is described in words ({@code total weight 0}), not quoted. */
-  void describe(String field, String description, String expected) {
+  public void describe(String field, String description, String expected) {
     lines.add(field + ": " + description + " (expected: " + expected + ")");
   }
 
   /** Checks that {@code value} is present and not blank. */
-  void nonBlank(String value, String field) {
+  public void nonBlank(String value, String field) {
     check(value != null && !value.isBlank(), field, value, "non-blank");
   }
 
-  boolean isEmpty() {
+  /** Checks that {@code value} is present, positive and at most {@code max}. */
+  public void positive(Duration value, String field, Duration max) {
+    check(
+        value != null && value.compareTo(Duration.ZERO) > 0 && value.compareTo(max) <= 0,
+        field,
+        value,
+        "> 0 and <= " + max);
+  }
+
+  /** Checks that {@code value} is in {@code min..max}. */
+  public void range(long value, String field, long min, long max) {
+    check(value >= min && value <= max, field, value, min + ".." + max);
+  }
+
+  public boolean isEmpty() {
     return lines.isEmpty();
   }
 
@@ -41,7 +56,7 @@ final class Problems {
    *
    * @throws IllegalArgumentException if any problem was found
    */
-  void throwIfAny() {
+  public void throwIfAny() {
     if (!lines.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", lines));
     }
@@ -51,7 +66,7 @@ final class Problems {
    * Quotes strings, so that blank and padded values are visible in the message, and names a missing
    * value as such.
    */
-  static String show(Object value) {
+  public static String show(Object value) {
     if (value == null) {
       return "missing";
     }

@@ -3,6 +3,9 @@ package io.infergate.infer.router;
 import static java.util.Objects.requireNonNull;
 
 import io.infergate.infer.router.policy.EndpointBalancer;
+import io.infergate.infer.router.resilience.InFlightLimit;
+import io.infergate.infer.router.resilience.Resilience;
+import io.infergate.infer.router.resilience.RetryBudget;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +30,9 @@ import java.util.List;
  * @param <T> what each variant carries for its user
  */
 public final class Route<T> {
+  /** Variants a route may have: one bit each in the set of variants a call has tried. */
+  public static final int MAX_VARIANTS = 64;
+
   private static final String HEADER =
       "absent, or a lower-case header name of a-z, 0-9, '-', '_' and '.', not grpc-* or *-bin";
 
@@ -36,8 +42,13 @@ public final class Route<T> {
   private final String stickyHeader;
   private final String overrideHeader;
   private final Shadow shadow;
+  private final List<String> fallback;
+  private final Resilience resilience;
 
   private final WeightedSplit split;
+  private final int[] fallbackChain;
+  private final InFlightLimit admission;
+  private final RetryBudget retryBudget;
   private final String[] names;
   private final EndpointBalancer[] balancers;
   private final int shadowVariant;
@@ -54,6 +65,11 @@ public final class Route<T> {
     variants = List.copyOf(builder.variants);
     targets = builder.targets.toArray();
     problems.check(!variants.isEmpty(), "variants", null, "at least one");
+    problems.check(
+        variants.size() <= MAX_VARIANTS,
+        "variants",
+        variants.size() + " variants",
+        "at most " + MAX_VARIANTS);
     names = new String[variants.size()];
     long totalWeight = 0;
     for (int i = 0; i < names.length; i++) {
@@ -81,11 +97,24 @@ public final class Route<T> {
     if (shadow != null && shadowVariant < 0) {
       problems.add("shadow.variant", shadow.variant(), "one of " + List.of(names));
     }
+    fallback = List.copyOf(builder.fallback);
+    fallbackChain = new int[fallback.size()];
+    for (int i = 0; i < fallbackChain.length; i++) {
+      fallbackChain[i] = indexOf(fallback.get(i));
+      if (fallbackChain[i] < 0) {
+        problems.add("fallback[" + i + "]", fallback.get(i), "one of " + List.of(names));
+      } else if (fallback.subList(0, i).contains(fallback.get(i))) {
+        problems.add("fallback[" + i + "]", fallback.get(i), "each variant at most once");
+      }
+    }
+    resilience = builder.resilience;
     problems.throwIfAny();
     // At least 1, so that a tiny but positive fraction still copies some calls.
     shadowThreshold = shadow == null ? 0 : Math.max(1, Math.round(shadow.fraction() * 0x1.0p32));
     split = new WeightedSplit(variants);
     balancers = newBalancers(variants);
+    admission = new InFlightLimit(resilience.limits().maxInFlight());
+    retryBudget = new RetryBudget(resilience.retry(), System::nanoTime);
   }
 
   /** The same routing as {@code source}, with fresh balancers and targets from {@code factory}. */
@@ -95,6 +124,11 @@ public final class Route<T> {
     stickyHeader = source.stickyHeader;
     overrideHeader = source.overrideHeader;
     shadow = source.shadow;
+    fallback = source.fallback;
+    fallbackChain = source.fallbackChain;
+    resilience = source.resilience;
+    admission = new InFlightLimit(resilience.limits().maxInFlight());
+    retryBudget = new RetryBudget(resilience.retry(), System::nanoTime);
     split = source.split;
     names = source.names;
     shadowVariant = source.shadowVariant;
@@ -156,6 +190,54 @@ public final class Route<T> {
   /** Returns the shadow config, or null if calls are not copied. */
   public Shadow shadow() {
     return shadow;
+  }
+
+  /**
+   * Returns the variants tried in order when the one picked cannot serve; empty for the default.
+   */
+  public List<String> fallback() {
+    return fallback;
+  }
+
+  /** Returns the route's deadlines, limits, breaker, ejection and retry settings. */
+  public Resilience resilience() {
+    return resilience;
+  }
+
+  /**
+   * Returns the limit on the route's calls in flight. Fresh for each table, like the balancers: a
+   * call releases it on the route it acquired it from.
+   */
+  public InFlightLimit admission() {
+    return admission;
+  }
+
+  /** Returns the retries the route may still make; fresh for each table. */
+  public RetryBudget retryBudget() {
+    return retryBudget;
+  }
+
+  /**
+   * Returns the index of the variant to try next for a call whose earlier choices cannot serve, or
+   * -1 if none is left. {@code tried} has bit {@code i} set for each variant {@code i} already
+   * tried. With a {@link #fallback} chain, its first variant not tried; otherwise the variants with
+   * weight not tried, in proportion to their weights, so a failing canary's share spreads over the
+   * others as its weight would; a sticky key goes to its next choice, and back to its first once
+   * that recovers.
+   */
+  public int next(long tried, String stickyKey, long random) {
+    if (fallbackChain.length > 0) {
+      for (int index : fallbackChain) {
+        if ((tried & (1L << index)) == 0) {
+          return index;
+        }
+      }
+      return -1;
+    }
+    if (stickyKey != null && !stickyKey.isEmpty()) {
+      return split.pickSticky(stickyKey, tried);
+    }
+    return split.pick(random, tried);
   }
 
   /**
@@ -274,6 +356,10 @@ public final class Route<T> {
         + overrideHeader
         + ", shadow="
         + shadow
+        + ", fallback="
+        + fallback
+        + ", resilience="
+        + resilience
         + "]";
   }
 
@@ -304,6 +390,8 @@ public final class Route<T> {
     private String stickyHeader;
     private String overrideHeader;
     private Shadow shadow;
+    private final List<String> fallback = new ArrayList<>();
+    private Resilience resilience = Resilience.DEFAULT;
 
     private Builder(String model) {
       this.model = model;
@@ -348,12 +436,28 @@ public final class Route<T> {
     }
 
     /**
+     * Sets the variants to try, in order, when the one picked cannot serve; empty (the default)
+     * spreads its calls over the others by weight.
+     */
+    public Builder<T> fallback(List<String> variants) {
+      fallback.clear();
+      fallback.addAll(requireNonNull(variants, "variants"));
+      return this;
+    }
+
+    /** Sets the route's deadlines, limits, breaker, ejection and retry settings. */
+    public Builder<T> resilience(Resilience resilience) {
+      this.resilience = requireNonNull(resilience, "resilience");
+      return this;
+    }
+
+    /**
      * Returns the validated route.
      *
      * @throws IllegalArgumentException naming each bad field, one a line, if the model is blank,
      *     there are no variants, two variants share a name, the total weight is not in
      *     1..Integer.MAX_VALUE, a header name is not a lower-case gRPC header name or the shadow
-     *     names no variant of this route
+     *     names no variant of this route, or a fallback names none or one twice
      */
     public Route<T> build() {
       return new Route<>(this);

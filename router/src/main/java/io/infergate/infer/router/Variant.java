@@ -1,6 +1,7 @@
 package io.infergate.infer.router;
 
 import io.infergate.infer.router.policy.BalancePolicy;
+import io.infergate.infer.router.policy.EndpointBalancer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,10 +35,13 @@ public record Variant(String name, int weight, List<Endpoint> endpoints, Balance
     problems.nonBlank(name, "name");
     problems.check(weight >= 0, "weight", weight, WEIGHT);
     problems.check(
-        endpoints != null && !endpoints.isEmpty() && endpoints.stream().allMatch(e -> e != null),
+        endpoints != null
+            && !endpoints.isEmpty()
+            && endpoints.size() <= EndpointBalancer.MAX_ENDPOINTS
+            && endpoints.stream().allMatch(e -> e != null),
         "endpoints",
         endpoints,
-        "at least one, none null");
+        "1.." + EndpointBalancer.MAX_ENDPOINTS + ", none null");
     problems.check(balance != null, "balance", null, policies());
     problems.throwIfAny();
     endpoints = List.copyOf(endpoints);
@@ -59,6 +63,11 @@ public record Variant(String name, int weight, List<Endpoint> endpoints, Balance
     List<Endpoint> parsed = new ArrayList<>();
     if (endpoints == null || endpoints.isEmpty()) {
       problems.add("endpoints", endpoints, "at least one host:port");
+    } else if (endpoints.size() > EndpointBalancer.MAX_ENDPOINTS) {
+      problems.describe(
+          "endpoints",
+          endpoints.size() + " endpoints",
+          "at most " + EndpointBalancer.MAX_ENDPOINTS + " host:port");
     } else {
       for (int i = 0; i < endpoints.size(); i++) {
         parsed.add(Endpoint.parse(endpoints.get(i), "endpoints[" + i + "]", problems));

@@ -97,6 +97,58 @@ final class WeightedSplit {
     return last;
   }
 
+  /**
+   * Like {@link #pick(long)} among the variants whose bit is clear in {@code excluded}, in
+   * proportion to their weights; -1 if no variant with weight is left.
+   */
+  int pick(long random, long excluded) {
+    long left = 0;
+    for (int i = 0; i < cumulative.length; i++) {
+      if ((excluded & (1L << i)) == 0) {
+        left += weight(i);
+      }
+    }
+    if (left == 0) {
+      return -1;
+    }
+    long draw = ((random >>> 32) * left) >>> 32;
+    for (int i = 0; i < cumulative.length; i++) {
+      if ((excluded & (1L << i)) == 0) {
+        draw -= weight(i);
+        if (draw < 0) {
+          return i;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Like {@link #pickSticky(String)} among the variants whose bit is clear in {@code excluded}: the
+   * key's next choice in its own ranking, so it returns to its first choice once that can serve
+   * again; -1 if no variant with weight is left.
+   */
+  int pickSticky(String key, long excluded) {
+    long keyHash = mix(fnv1a(key));
+    int best = -1;
+    double bestScore = Double.POSITIVE_INFINITY;
+    for (int candidate = 0; candidate < candidates.length; candidate++) {
+      if ((excluded & (1L << candidates[candidate])) != 0) {
+        continue;
+      }
+      double score = score(keyHash, candidate);
+      if (score < bestScore) {
+        best = candidates[candidate];
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private int weight(int index) {
+    return index == 0 ? cumulative[0] : cumulative[index] - cumulative[index - 1];
+  }
+
   /** Returns the variant index that {@code key} sticks to under the current weights. */
   int pickSticky(String key) {
     if (candidates.length == 1) {

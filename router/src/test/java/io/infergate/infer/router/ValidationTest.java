@@ -68,7 +68,7 @@ class ValidationTest {
                 "\n",
                 "name: \"\" (expected: non-blank)",
                 "weight: -1 (expected: >= 0)",
-                "endpoints: [] (expected: at least one, none null)",
+                "endpoints: [] (expected: 1..64, none null)",
                 "balance: missing (expected: one of round_robin, least_outstanding)"));
   }
 

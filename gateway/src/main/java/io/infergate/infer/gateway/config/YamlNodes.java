@@ -6,6 +6,12 @@ import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.Route;
 import io.infergate.infer.router.Shadow;
 import io.infergate.infer.router.Variant;
+import io.infergate.infer.router.resilience.BreakerPolicy;
+import io.infergate.infer.router.resilience.Deadlines;
+import io.infergate.infer.router.resilience.Limits;
+import io.infergate.infer.router.resilience.OutlierPolicy;
+import io.infergate.infer.router.resilience.Resilience;
+import io.infergate.infer.router.resilience.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,6 +61,18 @@ final class YamlNodes {
       variants.add(entry);
     }
     yaml.put("variants", variants);
+    if (!route.fallback().isEmpty()) {
+      yaml.put("fallback", route.fallback());
+    }
+    Resilience resilience = route.resilience();
+    Map<String, Object> deadlines = new LinkedHashMap<>();
+    deadlines.put("default", resilience.deadlines().initial());
+    deadlines.put("max", resilience.deadlines().max());
+    yaml.put("deadline", deadlines);
+    yaml.put("limits", resilience.limits());
+    yaml.put("breaker", resilience.breaker());
+    yaml.put("outlier", resilience.outlier());
+    yaml.put("retry", resilience.retry());
     return yaml;
   }
 
@@ -72,12 +90,26 @@ final class YamlNodes {
         @JsonProperty("stickyHeader") String stickyHeader,
         @JsonProperty("overrideHeader") String overrideHeader,
         @JsonProperty("shadow") ShadowNode shadow,
-        @JsonProperty("variants") List<VariantNode> variants) {
+        @JsonProperty("variants") List<VariantNode> variants,
+        @JsonProperty("fallback") List<String> fallback,
+        @JsonProperty("deadline") DeadlinesNode deadline,
+        @JsonProperty("limits") LimitsNode limits,
+        @JsonProperty("breaker") BreakerNode breaker,
+        @JsonProperty("outlier") OutlierNode outlier,
+        @JsonProperty("retry") RetryNode retry) {
       Route.Builder<Rewrite> builder =
           Route.<Rewrite>builder(model)
               .stickyHeader(stickyHeader)
               .overrideHeader(overrideHeader)
-              .shadow(shadow == null ? null : shadow.shadow());
+              .shadow(shadow == null ? null : shadow.shadow())
+              .fallback(fallback == null ? List.of() : fallback)
+              .resilience(
+                  Resilience.of(
+                      deadline == null ? null : deadline.deadlines(),
+                      limits == null ? null : limits.limits(),
+                      breaker == null ? null : breaker.policy(),
+                      outlier == null ? null : outlier.policy(),
+                      retry == null ? null : retry.policy()));
       if (variants != null) {
         for (int i = 0; i < variants.size(); i++) {
           VariantNode variant = variants.get(i);
@@ -116,6 +148,76 @@ final class YamlNodes {
         @JsonProperty("maxInFlight") Integer maxInFlight,
         @JsonProperty("timeout") Duration timeout) {
       return new ShadowNode(Shadow.of(variant, fraction, maxInFlight, timeout));
+    }
+  }
+
+  /** {@code routes[i].deadline}. */
+  record DeadlinesNode(Deadlines deadlines) {
+    @JsonCreator
+    static DeadlinesNode fromYaml(
+        @JsonProperty("default") Duration initial, @JsonProperty("max") Duration max) {
+      return new DeadlinesNode(Deadlines.of(initial, max));
+    }
+  }
+
+  /** {@code routes[i].limits}. */
+  record LimitsNode(Limits limits) {
+    @JsonCreator
+    static LimitsNode fromYaml(
+        @JsonProperty("maxInFlight") Integer maxInFlight,
+        @JsonProperty("maxInFlightPerVariant") Integer maxInFlightPerVariant,
+        @JsonProperty("pushback") Duration pushback) {
+      return new LimitsNode(Limits.of(maxInFlight, maxInFlightPerVariant, pushback));
+    }
+  }
+
+  /** {@code routes[i].breaker}. */
+  record BreakerNode(BreakerPolicy policy) {
+    @JsonCreator
+    static BreakerNode fromYaml(
+        @JsonProperty("window") Duration window,
+        @JsonProperty("minimumCalls") Integer minimumCalls,
+        @JsonProperty("failureRate") Float failureRate,
+        @JsonProperty("slowCall") Duration slowCall,
+        @JsonProperty("slowCallRate") Float slowCallRate,
+        @JsonProperty("openFor") Duration openFor,
+        @JsonProperty("halfOpenCalls") Integer halfOpenCalls,
+        @JsonProperty("maxHalfOpen") Duration maxHalfOpen) {
+      return new BreakerNode(
+          BreakerPolicy.of(
+              window,
+              minimumCalls,
+              failureRate,
+              slowCall,
+              slowCallRate,
+              openFor,
+              halfOpenCalls,
+              maxHalfOpen));
+    }
+  }
+
+  /** {@code routes[i].outlier}. */
+  record OutlierNode(OutlierPolicy policy) {
+    @JsonCreator
+    static OutlierNode fromYaml(
+        @JsonProperty("consecutiveFailures") Integer consecutiveFailures,
+        @JsonProperty("baseEjectionTime") Duration baseEjectionTime,
+        @JsonProperty("maxEjectionTime") Duration maxEjectionTime,
+        @JsonProperty("maxEjectionPercent") Integer maxEjectionPercent) {
+      return new OutlierNode(
+          OutlierPolicy.of(
+              consecutiveFailures, baseEjectionTime, maxEjectionTime, maxEjectionPercent));
+    }
+  }
+
+  /** {@code routes[i].retry}. */
+  record RetryNode(RetryPolicy policy) {
+    @JsonCreator
+    static RetryNode fromYaml(
+        @JsonProperty("maxAttempts") Integer maxAttempts,
+        @JsonProperty("budgetRatio") Double budgetRatio,
+        @JsonProperty("minRetriesPerSecond") Integer minRetriesPerSecond) {
+      return new RetryNode(RetryPolicy.of(maxAttempts, budgetRatio, minRetriesPerSecond));
     }
   }
 }

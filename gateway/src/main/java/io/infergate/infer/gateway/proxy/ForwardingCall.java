@@ -2,35 +2,63 @@ package io.infergate.infer.gateway.proxy;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.Status;
 import io.infergate.infer.router.Route;
+import io.infergate.infer.router.resilience.CallOutcome;
+import io.infergate.infer.router.resilience.Deadlines;
 import java.io.IOException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
- * One forwarded call: the caller's side ({@code this}, a server-call listener) and the model
- * server's side ({@link Response}), the listener pair that is all a call allocates besides the
- * model name read from its body. The call is routed on its first message, on the table in force at
- * that moment, and the client call is created there, inside the caller's gRPC context, so the
- * caller's deadline and cancellation reach the model server by themselves.
+ * One forwarded call: the caller's side ({@code this}, a server-call listener) and its attempts on
+ * model servers ({@link Attempt}, client-call listeners). The call is routed on its first message,
+ * on the table in force at that moment: admitted by its route, given the route's deadline if it
+ * brought none (or a longer one), and sent to the variant the route picks. A variant that cannot
+ * serve (breaker open, bulkhead full, no usable endpoint, too slow for the time left) is skipped
+ * for the route's next choice, and the answer says so in {@code x-fallback}. An attempt that never
+ * reached a model is retried on another endpoint or variant, within the retry budget and the one
+ * deadline.
  *
- * <p>Callbacks on each side are serialized by grpc-java; the two sides touch disjoint state, except
- * that only {@link Response} answers the caller once a client call exists, and that each side asks
- * the other for its next message ({@code request(1)}, which is thread-safe). Unary sides ask for
- * nothing more; streaming sides ask for the next message once the other side is ready, as
- * grpc-java's {@code GrpcProxy} does, with a pending flag per direction instead of a lock.
+ * <p>Requests of one message (unary and server-streaming methods) are forwarded whole when the
+ * caller half-closes, so that an attempt can be replayed; client-streaming requests are forwarded
+ * message by message from the first on, and never retried.
  *
- * <p>Each endpoint picked is released exactly once: by {@link Response#onClose} once the client
- * call has started, otherwise by the code that refuses the call.
+ * <p>Threads: the caller's callbacks are serialized by grpc-java, and so are each attempt's; the
+ * attempts of a call follow one another (the next starts from the previous one's {@code onClose}).
+ * {@link #state} hands the call from routing (the caller's side, and the route's deadline timer) to
+ * its attempts, and makes sure the caller is answered, and the admission released, exactly once.
+ * Streaming sides ask for the next message once the other side is ready, as grpc-java's {@code
+ * GrpcProxy} does, with a pending flag per direction instead of a lock.
  */
 final class ForwardingCall extends ServerCall.Listener<byte[]> {
   static final Metadata.Key<String> X_VARIANT =
       Metadata.Key.of("x-variant", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> X_FALLBACK =
+      Metadata.Key.of("x-fallback", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> PUSHBACK =
+      Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
 
+  /** Not yet forwarded: the caller's side may still refuse it, or the route's deadline end it. */
+  private static final int ROUTING = 0;
+
+  /** Attempts own the call. */
+  private static final int FORWARDING = 1;
+
+  /** The caller has been answered (or has gone); everything is released. */
+  private static final int DONE = 2;
+
+  /** Times a call reads the table again because a reload retired the endpoint it was given. */
+  private static final int MAX_REROUTES = 3;
+
+  private static final AtomicIntegerFieldUpdater<ForwardingCall> STATE =
+      AtomicIntegerFieldUpdater.newUpdater(ForwardingCall.class, "state");
   private static final AtomicIntegerFieldUpdater<ForwardingCall> CALLER_PENDING =
       AtomicIntegerFieldUpdater.newUpdater(ForwardingCall.class, "callerPending");
   private static final AtomicIntegerFieldUpdater<ForwardingCall> ANSWER_PENDING =
@@ -41,11 +69,36 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
   private final ServerCall<byte[], byte[]> serverCall;
   private final Metadata headers;
 
-  /** The model server's side, from the first message on; touched only by the caller's side. */
-  private Response response;
+  @SuppressWarnings("unused") // through STATE
+  private volatile int state;
 
-  /** The caller has been answered (refused, or its forwarding failed): ignore what it sends. */
-  private boolean finished;
+  private volatile boolean callerCancelled;
+
+  // Set on the first message, before any attempt starts; read by the attempts after.
+  private String model;
+  private byte[] body;
+  private Route<VariantTarget> admittedBy;
+  private Route<VariantTarget> route;
+  private String stickyKey;
+  private String overrideValue;
+  private long random;
+  private Deadline deadline;
+  private Context context;
+  private Context.CancellableContext imposedDeadline;
+
+  // Touched only by whoever runs the call's attempts, one after another.
+  private long triedVariants;
+  private int failedVariant = -1;
+  private long failedEndpoints;
+  private int attempts;
+  private int reroutes;
+  private Skip fallback;
+  private String fallbackFrom;
+  private StringBuilder skipped;
+  private int skipKinds;
+
+  /** The attempt in progress; null until the first starts. */
+  private volatile Attempt attempt;
 
   /** 1 while the caller's next message waits for the model server to be ready. */
   @SuppressWarnings("unused") // through CALLER_PENDING
@@ -67,123 +120,298 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
   }
 
   @Override
-  public void onMessage(byte[] body) {
-    if (finished) {
+  public void onMessage(byte[] message) {
+    if (state == DONE) {
       return;
     }
-    if (response != null) {
-      response.call.sendMessage(body);
+    Attempt current = attempt;
+    if (current != null) {
+      // Client streaming: the request's later messages follow its first.
+      current.call.sendMessage(message);
       requestNextFromCaller();
       return;
     }
-    Status refused = forward(body);
+    if (body != null) {
+      return; // A second message of a one-message request; grpc-java's stubs never send one.
+    }
+    Status refused = admit(message);
     if (refused != null) {
-      finish(refused);
+      Metadata trailers = new Metadata();
+      if (refused.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+        trailers.put(PUSHBACK, pushbackMillis(route));
+      }
+      finish(refused, trailers);
+    } else if (method.clientStreams()) {
+      forward();
     }
   }
 
   @Override
   public void onHalfClose() {
-    if (finished) {
+    if (state == DONE) {
       return;
     }
-    if (response != null) {
-      response.call.halfClose();
+    Attempt current = attempt;
+    if (current != null) {
+      current.call.halfClose();
+    } else if (body == null) {
+      finish(Statuses.noMessage(), new Metadata());
     } else {
-      finish(Statuses.noMessage());
+      forward();
     }
   }
 
   @Override
   public void onCancel() {
-    if (response != null) {
-      response.call.cancel("the caller cancelled", null);
+    callerCancelled = true;
+    // Attempts started in the caller's context are cancelled with it and end the call themselves.
+    if (STATE.compareAndSet(this, ROUTING, DONE)) {
+      release();
     }
   }
 
   @Override
   public void onReady() {
-    if (method.serverStreams() && ANSWER_PENDING.compareAndSet(this, 1, 0)) {
-      response.call.request(1);
+    Attempt current = attempt;
+    if (current != null && method.serverStreams() && ANSWER_PENDING.compareAndSet(this, 1, 0)) {
+      current.call.request(1);
     }
   }
 
   /**
-   * Routes the call on the table in force and starts the client call; returns the status to refuse
-   * the call with, or null.
+   * Reads the model, routes the call on the table in force, takes a place in its route and sets its
+   * deadline; returns the status to refuse the call with, or null.
    */
-  private Status forward(byte[] body) {
-    ModelRef model;
+  private Status admit(byte[] message) {
+    ModelRef ref;
     try {
-      model = method.request().read(body);
+      ref = method.request().read(message);
     } catch (IOException e) {
       return Statuses.malformedBody(e);
     }
-    for (int attempt = 0; ; attempt++) {
-      Route<VariantTarget> route = routes.route(model.name());
-      if (route == null) {
-        return Statuses.noRoute(model.name());
-      }
-      long random = ThreadLocalRandom.current().nextLong();
-      int picked =
-          route.pick(
-              routes.header(headers, route.stickyHeader()),
-              routes.header(headers, route.overrideHeader()),
-              random);
-      VariantTarget target = route.target(picked);
-      int endpoint = target.pick();
-      if (endpoint < 0) {
-        return Statuses.variantUnavailable(target, model.name());
-      }
-      ManagedChannel channel = target.channel(endpoint);
-      if (attempt == 0 && channel.isShutdown()) {
-        // A reload retired this endpoint after this call read the table, and the reload swaps the
-        // table before it shuts a channel down: the table in force now no longer sends calls here.
-        target.release(endpoint);
-        continue;
-      }
-      return start(route, picked, endpoint, channel, model.name(), body, random);
+    model = ref.name();
+    route = routes.route(model);
+    if (route == null) {
+      return Statuses.noRoute(model);
+    }
+    if (!route.admission().tryAcquire()) {
+      return Statuses.routeFull(model, route.admission().max());
+    }
+    admittedBy = route;
+    route.retryBudget().onCall();
+    body = message;
+    random = ThreadLocalRandom.current().nextLong();
+    stickyKey = routes.header(headers, route.stickyHeader());
+    overrideValue = routes.header(headers, route.overrideHeader());
+    Context current = Context.current();
+    Deadline callers = current.getDeadline();
+    Deadlines limits = route.resilience().deadlines();
+    if (callers != null && callers.timeRemaining(TimeUnit.NANOSECONDS) <= limits.max().toNanos()) {
+      // grpc-java ends the call at the caller's deadline, and attempts inherit it.
+      deadline = callers;
+      context = current;
+    } else {
+      deadline =
+          Deadline.after(
+              (callers == null ? limits.initial() : limits.max()).toNanos(), TimeUnit.NANOSECONDS);
+      imposedDeadline = current.withDeadline(deadline, routes.scheduler());
+      imposedDeadline.addListener(this::onImposedDeadline, Runnable::run);
+      context = imposedDeadline;
+    }
+    return null;
+  }
+
+  /** The route's deadline passed, or the call ended and cancelled it. */
+  private void onImposedDeadline(Context cancelled) {
+    // Only a call still waiting for its request is ended here; attempts end at the deadline alone.
+    if (STATE.compareAndSet(this, ROUTING, DONE)) {
+      serverCall.close(Statuses.deadlineBeforeRequest(model), new Metadata());
+      release();
     }
   }
 
-  private Status start(
-      Route<VariantTarget> route,
-      int picked,
-      int endpoint,
-      ManagedChannel channel,
-      String model,
-      byte[] body,
-      long random) {
-    VariantTarget target = route.target(picked);
-    Response answer = new Response(target, endpoint, model);
+  /** Hands the call to its attempts and starts the first. */
+  private void forward() {
+    if (STATE.compareAndSet(this, ROUTING, FORWARDING)) {
+      startAttempt();
+    }
+  }
+
+  /**
+   * Starts the next attempt: on the route's choice for this call, or, when that cannot serve or
+   * already failed, its next choice; answers the caller when no choice is left.
+   */
+  private void startAttempt() {
+    Context previous = context.attach();
+    try {
+      while (true) {
+        if (callerCancelled) {
+          finish(Status.CANCELLED.withDescription("the caller cancelled"), new Metadata());
+          return;
+        }
+        long remaining = deadline.timeRemaining(TimeUnit.NANOSECONDS);
+        if (remaining <= 0) {
+          finish(Statuses.deadlineExceeded(model, attempts), new Metadata());
+          return;
+        }
+        int variant = route.pick(stickyKey, overrideValue, random);
+        if ((triedVariants & (1L << variant)) != 0) {
+          variant = route.next(triedVariants, stickyKey, ThreadLocalRandom.current().nextLong());
+        }
+        if (variant < 0) {
+          finishWithoutBackend();
+          return;
+        }
+        VariantTarget target = route.target(variant);
+        long excluded = variant == failedVariant ? failedEndpoints : 0;
+        int endpoint = target.admit(excluded, remaining);
+        if (endpoint < 0) {
+          skip(
+              variant,
+              target,
+              endpoint == VariantTarget.ONLY_EXCLUDED
+                  ? Skip.UNAVAILABLE
+                  : VariantTarget.skipOf(endpoint));
+          continue;
+        }
+        ManagedChannel channel = target.channel(endpoint);
+        if (channel.isShutdown() && reroutes < MAX_REROUTES) {
+          // A reload retired this endpoint after this call read the table, and a reload swaps the
+          // table before it shuts a channel down: the table in force no longer sends calls here.
+          target.release(endpoint, CallOutcome.REJECTED, 0);
+          reroute();
+          continue;
+        }
+        send(variant, target, endpoint, channel);
+        return;
+      }
+    } finally {
+      context.detach(previous);
+    }
+  }
+
+  private void reroute() {
+    reroutes++;
+    Route<VariantTarget> now = routes.route(model);
+    if (now != null) {
+      route = now;
+    }
+    triedVariants = 0;
+    failedVariant = -1;
+    failedEndpoints = 0;
+  }
+
+  /** Notes that {@code target} could not serve this call, and why. */
+  private void skip(int variant, VariantTarget target, Skip why) {
+    triedVariants |= 1L << variant;
+    skipKinds |= 1 << why.ordinal();
+    if (fallback == null) {
+      fallback = why;
+      fallbackFrom = target.name();
+      skipped = new StringBuilder();
+    } else {
+      skipped.append(", ");
+    }
+    skipped.append(target.name()).append(' ').append(why.header());
+  }
+
+  /** No variant of the route could take the call: the answer says the gateway's own reason. */
+  private void finishWithoutBackend() {
+    Metadata trailers = new Metadata();
+    Status status;
+    if (skipKinds == 1 << Skip.BULKHEAD_FULL.ordinal()) {
+      status = Statuses.variantsFull(model, skipped);
+      trailers.put(PUSHBACK, pushbackMillis(admittedBy));
+    } else if (skipKinds == 1 << Skip.DEADLINE.ordinal()) {
+      status = Statuses.deadlineTooShort(model, deadline, skipped);
+    } else {
+      status = Statuses.noHealthyBackend(model, skipped);
+    }
+    finish(status, trailers);
+  }
+
+  private void send(int variant, VariantTarget target, int endpoint, ManagedChannel channel) {
+    attempts++;
+    Attempt next = new Attempt(variant, target, endpoint);
     byte[] forwarded;
     try {
       forwarded = target.body(method.request(), body);
-      int shadow = route.shadowFor(picked, random);
-      if (shadow >= 0) {
-        route.target(shadow).copies().send(method, body, headers);
+      if (attempts == 1) {
+        int shadow = route.shadowFor(variant, random);
+        if (shadow >= 0) {
+          route.target(shadow).copies().send(method, body, headers);
+        }
       }
-      answer.call = channel.newCall(method.descriptor(), CallOptions.DEFAULT);
-      answer.call.start(answer, headers);
+      next.call = channel.newCall(method.descriptor(), CallOptions.DEFAULT);
+      attempt = next;
+      next.call.start(next, headers);
     } catch (IOException e) {
-      target.release(endpoint);
-      return Statuses.malformedBody(e);
+      target.release(endpoint, CallOutcome.REJECTED, 0);
+      finish(Statuses.malformedBody(e), new Metadata());
+      return;
     } catch (RuntimeException e) {
-      target.release(endpoint);
-      return Statuses.forwardingFailed(target, model, e);
+      target.release(endpoint, CallOutcome.REJECTED, 0);
+      finish(Statuses.forwardingFailed(target, model, e), new Metadata());
+      return;
     }
-    // Started: from here on the answer's onClose releases the endpoint and answers the caller.
-    response = answer;
+    // Started: from here on the attempt's onClose releases the endpoint and moves the call on.
     try {
-      answer.call.sendMessage(forwarded);
-      answer.call.request(1);
-      requestNextFromCaller();
+      next.call.sendMessage(forwarded);
+      if (!method.clientStreams()) {
+        next.call.halfClose();
+      }
+      next.call.request(1);
+      if (method.clientStreams()) {
+        requestNextFromCaller();
+      }
     } catch (RuntimeException e) {
-      finished = true;
-      answer.failure = Statuses.forwardingFailed(target, model, e);
-      answer.call.cancel("the gateway failed to forward the call", e);
+      next.failure = Statuses.forwardingFailed(target, model, e);
+      next.call.cancel("the gateway failed to forward the call", e);
     }
-    return null;
+  }
+
+  /**
+   * Whether an attempt that never reached a model may be made again: not for client-streaming
+   * requests (their messages are gone), not past the route's attempts or budget, not when the model
+   * server asked for no retry ({@code grpc-retry-pushback-ms} negative or unreadable), and only
+   * with time left; returns the delay the server asked for, or -1 for no retry.
+   */
+  private long retryDelayMillis(Metadata trailers) {
+    if (method.clientStreams()
+        || callerCancelled
+        || attempts >= route.resilience().retry().maxAttempts()) {
+      return -1;
+    }
+    long delay = 0;
+    String pushback = trailers.get(PUSHBACK);
+    if (pushback != null) {
+      try {
+        delay = Long.parseLong(pushback.trim());
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+      if (delay < 0) {
+        return -1;
+      }
+    }
+    if (deadline.timeRemaining(TimeUnit.MILLISECONDS) <= delay) {
+      return -1;
+    }
+    return admittedBy.retryBudget().tryRetry() ? delay : -1;
+  }
+
+  private void retry(int variant, int endpoint, long delayMillis) {
+    if (variant != failedVariant) {
+      failedVariant = variant;
+      failedEndpoints = 0;
+    }
+    failedEndpoints |= 1L << endpoint;
+    attempt = null;
+    if (delayMillis == 0) {
+      startAttempt();
+    } else {
+      routes.scheduler().schedule(this::startAttempt, delayMillis, TimeUnit.MILLISECONDS);
+    }
   }
 
   /** Asks the caller for its next message once the model server can take it (streaming only). */
@@ -191,7 +419,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     if (!method.clientStreams()) {
       return;
     }
-    ClientCall<byte[], byte[]> call = response.call;
+    ClientCall<byte[], byte[]> call = attempt.call;
     if (call.isReady()) {
       serverCall.request(1);
       return;
@@ -204,42 +432,66 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     }
   }
 
-  private void finish(Status status) {
-    finished = true;
-    serverCall.close(status, new Metadata());
+  /** Answers the caller, once, and gives back what the call holds. */
+  private void finish(Status status, Metadata trailers) {
+    if (STATE.getAndSet(this, DONE) == DONE) {
+      return;
+    }
+    if (!callerCancelled) {
+      serverCall.close(status, trailers);
+    }
+    release();
   }
 
-  /** The model server's answer, passed to the caller with {@code x-variant} added. */
-  private final class Response extends ClientCall.Listener<byte[]> {
+  private void release() {
+    if (admittedBy != null) {
+      admittedBy.admission().release();
+    }
+    if (imposedDeadline != null) {
+      imposedDeadline.cancel(null);
+    }
+  }
+
+  private static String pushbackMillis(Route<VariantTarget> route) {
+    return Long.toString(route.resilience().limits().pushback().toMillis());
+  }
+
+  /** One attempt on one endpoint; its answer is passed to the caller with {@code x-variant}. */
+  private final class Attempt extends ClientCall.Listener<byte[]> {
+    private final int variant;
     private final VariantTarget target;
     private final int endpoint;
-    private final String model;
+    private final long startNanos = System.nanoTime();
     private ClientCall<byte[], byte[]> call;
     private Metadata heldHeaders;
+    private boolean answered;
     private boolean headersSent;
 
-    /** Set when the gateway cancelled the call itself: what the caller is told instead. */
+    /** Set when the gateway cancelled the attempt itself: what the caller is told instead. */
     private volatile Status failure;
 
-    Response(VariantTarget target, int endpoint, String model) {
+    Attempt(int variant, VariantTarget target, int endpoint) {
+      this.variant = variant;
       this.target = target;
       this.endpoint = endpoint;
-      this.model = model;
     }
 
     @Override
     public void onHeaders(Metadata received) {
       // Held until the answer arrives, which says which model version served it.
       heldHeaders = received;
+      answered = true;
     }
 
     @Override
     public void onMessage(byte[] message) {
+      answered = true;
       if (!headersSent) {
         Metadata out = heldHeaders != null ? heldHeaders : new Metadata();
         String version = method.response().read(message);
         out.put(
             X_VARIANT, version.isEmpty() ? target.name() : target.name() + ";version=" + version);
+        markFallback(out);
         serverCall.sendHeaders(out);
         headersSent = true;
       }
@@ -258,18 +510,36 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
     @Override
     public void onClose(Status status, Metadata trailers) {
-      target.release(endpoint);
+      CallOutcome outcome =
+          callerCancelled || failure != null
+              ? CallOutcome.CANCELLED
+              : CallOutcome.of(status.getCode().value(), answered);
+      target.release(endpoint, outcome, System.nanoTime() - startNanos);
+      if (outcome.isRetriable()) {
+        long delay = retryDelayMillis(trailers);
+        if (delay >= 0) {
+          retry(variant, endpoint, delay);
+          return;
+        }
+      }
       Status answer = failure != null ? failure : status;
       if (!headersSent) {
         if (heldHeaders != null) {
           trailers.merge(heldHeaders);
-        } else if (status.getCode() == Status.Code.UNAVAILABLE && failure == null) {
+        } else if (outcome == CallOutcome.NOT_REACHED) {
           // No answer at all from the endpoint: say which variant failed, not just "io exception".
           answer = Statuses.endpointUnavailable(target, endpoint, model, status);
         }
         trailers.put(X_VARIANT, target.name());
+        markFallback(trailers);
       }
-      serverCall.close(answer, trailers);
+      finish(answer, trailers);
+    }
+
+    private void markFallback(Metadata out) {
+      if (fallback != null) {
+        out.put(X_FALLBACK, fallback.header() + ";from=" + fallbackFrom);
+      }
     }
 
     /** Asks the model server for its next message once the caller can take it. */

@@ -15,12 +15,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +51,25 @@ public final class LiveRoutes implements AutoCloseable {
   private final Map<Endpoint, ManagedChannel> channels = new HashMap<>();
 
   private final Set<ManagedChannel> draining = new HashSet<>();
+
+  /**
+   * What the gateway learnt about each variant, by model and variant name; kept across reloads
+   * while a variant's endpoints and policies stay the same. Guarded by {@code this}.
+   */
+  private final Map<String, VariantHealth> health = new HashMap<>();
+
+  /**
+   * Runs the route deadlines of calls that brought none, and retries a model server asked to delay;
+   * one thread, because both are rare and short.
+   */
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "gateway-timer");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private boolean closed;
 
   /**
@@ -55,6 +78,11 @@ public final class LiveRoutes implements AutoCloseable {
    */
   public LiveRoutes(Function<Endpoint, ManagedChannel> dial) {
     this.dial = requireNonNull(dial, "dial");
+  }
+
+  /** Runs deadlines and delayed retries of calls. */
+  ScheduledExecutorService scheduler() {
+    return scheduler;
   }
 
   /** The route in force for {@code model}, or null; one volatile read. */
@@ -80,6 +108,7 @@ public final class LiveRoutes implements AutoCloseable {
       throw new IllegalStateException("the routes are closed");
     }
     Map<Endpoint, ManagedChannel> opened = new HashMap<>();
+    Map<String, VariantHealth> learnt = new HashMap<>();
     Map<String, Metadata.Key<String>> keys = new HashMap<>();
     Set<Endpoint> used = new HashSet<>();
     RoutingTable<VariantTarget> next;
@@ -93,6 +122,8 @@ public final class LiveRoutes implements AutoCloseable {
                         variant,
                         channelsFor(variant, opened),
                         balancer,
+                        route.resilience().limits().maxInFlightPerVariant(),
+                        healthOf(route, variant, learnt),
                         rewrite,
                         receivesCopies(route.shadow(), variant) ? route.shadow() : null)));
         addKey(keys, route.stickyHeader());
@@ -109,6 +140,8 @@ public final class LiveRoutes implements AutoCloseable {
     // Known good: commit. Keys first, so that no call on the new table misses one.
     headerKeys.putAll(keys);
     channels.putAll(opened);
+    health.clear();
+    health.putAll(learnt);
     router.swap(next);
     List<ManagedChannel> retired = new ArrayList<>();
     channels
@@ -117,6 +150,47 @@ public final class LiveRoutes implements AutoCloseable {
     if (!retired.isEmpty()) {
       drain(retired, drainTimeout);
     }
+  }
+
+  /**
+   * Whether each route can serve now: whether one of its variants that takes traffic (weight above
+   * 0, or in its fallback chain) has its breaker not open and a usable endpoint. Asks channels that
+   * failed to connect to try again on the way, so that recovery does not wait on their backoff.
+   *
+   * @return by model, in table order
+   */
+  public Map<String, Boolean> servable() {
+    Map<String, Boolean> result = new LinkedHashMap<>();
+    for (Route<VariantTarget> route : router.table().routes()) {
+      boolean any = false;
+      for (int i = 0; i < route.variants().size(); i++) {
+        VariantTarget target = route.target(i);
+        target.reconnectFailed();
+        boolean takesTraffic =
+            route.variant(i).weight() > 0 || route.fallback().contains(target.name());
+        any |= takesTraffic && target.canServe();
+      }
+      result.put(route.model(), any);
+    }
+    return result;
+  }
+
+  /**
+   * Passes {@link #servable()} to {@code listener} now and then every {@code interval}, on the
+   * routes' timer thread, until {@link #close}.
+   */
+  public void watchHealth(Duration interval, Consumer<Map<String, Boolean>> listener) {
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            listener.accept(servable());
+          } catch (RuntimeException e) {
+            log.warn("Health check failed", e);
+          }
+        },
+        0,
+        interval.toNanos(),
+        TimeUnit.NANOSECONDS);
   }
 
   /** Shadow-copy counts of a model's route; {@link ShadowCounts#NONE} if it has no shadow. */
@@ -135,6 +209,7 @@ public final class LiveRoutes implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
+    scheduler.shutdownNow();
     router.swap(RoutingTable.empty());
     List<ManagedChannel> all = new ArrayList<>(channels.values());
     all.addAll(draining);
@@ -149,6 +224,20 @@ public final class LiveRoutes implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private VariantHealth healthOf(
+      Route<Rewrite> route, Variant variant, Map<String, VariantHealth> learnt) {
+    String key = route.model() + "\0" + variant.name();
+    VariantHealth known = health.get(key);
+    if (known == null
+        || !known.fits(variant, route.resilience().breaker(), route.resilience().outlier())) {
+      known =
+          new VariantHealth(
+              route.model(), variant, route.resilience().breaker(), route.resilience().outlier());
+    }
+    learnt.put(key, known);
+    return known;
   }
 
   private ManagedChannel[] channelsFor(Variant variant, Map<Endpoint, ManagedChannel> opened) {

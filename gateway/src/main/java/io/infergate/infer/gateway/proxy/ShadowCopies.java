@@ -39,7 +39,7 @@ final class ShadowCopies {
       dropped.increment();
       return;
     }
-    int endpoint = target.pick();
+    int endpoint = target.pickForCopy();
     if (endpoint < 0) {
       inFlight.decrementAndGet();
       dropped.increment();
@@ -85,7 +85,7 @@ final class ShadowCopies {
   }
 
   private void done(int endpoint) {
-    target.release(endpoint);
+    target.releaseCopy(endpoint);
     inFlight.decrementAndGet();
   }
 

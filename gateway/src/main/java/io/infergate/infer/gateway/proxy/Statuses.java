@@ -1,11 +1,13 @@
 package io.infergate.infer.gateway.proxy;
 
+import io.grpc.Deadline;
 import io.grpc.Status;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Statuses the gateway itself originates. Everything a model server answers passes through
  * unchanged; only failures that happen here (no route, unreadable body, no reachable endpoint) are
- * made here.
+ * made here, and each names the model and why.
  */
 final class Statuses {
   private Statuses() {}
@@ -39,14 +41,57 @@ final class Statuses {
         .withCause(cause);
   }
 
-  static Status variantUnavailable(VariantTarget variant, String model) {
-    return Status.UNAVAILABLE.withDescription(
-        "variant '"
-            + variant.name()
-            + "' of model '"
+  /** The route has as many calls in flight as it admits. */
+  static Status routeFull(String model, int max) {
+    return Status.RESOURCE_EXHAUSTED.withDescription(
+        "model '"
             + model
-            + "': no endpoint reachable "
-            + variant.endpoints());
+            + "' has "
+            + max
+            + " calls in flight, its limit; retry after the pushback");
+  }
+
+  /** Every variant that could serve the call has its bulkhead full. */
+  static Status variantsFull(String model, CharSequence skipped) {
+    return Status.RESOURCE_EXHAUSTED.withDescription(
+        "every variant of model '"
+            + model
+            + "' is at its limit of calls in flight ("
+            + skipped
+            + "); retry after the pushback");
+  }
+
+  /** No variant could take the call: breakers open, endpoints down or ejected. */
+  static Status noHealthyBackend(String model, CharSequence skipped) {
+    return Status.UNAVAILABLE.withDescription(
+        "no healthy backend for model '" + model + "' (" + skipped + ")");
+  }
+
+  /** The call's remaining time is below every variant's median latency: it would not finish. */
+  static Status deadlineTooShort(String model, Deadline deadline, CharSequence skipped) {
+    return Status.DEADLINE_EXCEEDED.withDescription(
+        "model '"
+            + model
+            + "': "
+            + deadline.timeRemaining(TimeUnit.MILLISECONDS)
+            + " ms left is less than the median latency of every variant ("
+            + skipped
+            + "); not sent");
+  }
+
+  /** The deadline passed between attempts. */
+  static Status deadlineExceeded(String model, int attempts) {
+    return Status.DEADLINE_EXCEEDED.withDescription(
+        "model '" + model + "': deadline exceeded after " + attempts + " attempt(s)");
+  }
+
+  /** The route's deadline passed before the caller finished sending its request. */
+  static Status deadlineBeforeRequest(String model) {
+    return Status.DEADLINE_EXCEEDED.withDescription(
+        "model '"
+            + model
+            + "': the request was not complete (no half-close) by the deadline "
+            + "the gateway set for calls without a shorter one");
   }
 
   static Status endpointUnavailable(

@@ -1,5 +1,8 @@
 package io.infergate.infer.gateway.proxy;
 
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.infergate.infer.gateway.config.Rewrite;
@@ -7,19 +10,37 @@ import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.Shadow;
 import io.infergate.infer.router.Variant;
 import io.infergate.infer.router.policy.EndpointBalancer;
+import io.infergate.infer.router.resilience.CallOutcome;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What a variant of the live routing table carries: a channel per endpoint (in the variant's
- * endpoint order), the balancer of its route that spreads calls over them, its rewrite, and, for
- * the variant that receives its route's shadow copies, their bounds and counters.
+ * endpoint order), the balancer of its route that spreads calls over them, its bulkhead, its {@link
+ * VariantHealth} (breaker, ejections, latency), its rewrite, and, for the variant that receives its
+ * route's shadow copies, their bounds and counters.
+ *
+ * <p>{@link #admit} takes, in order, a breaker permission, a bulkhead slot and an endpoint; {@link
+ * #release} gives all three back and records the attempt's {@link CallOutcome}, exactly once per
+ * successful admit.
  */
 final class VariantTarget {
+  /** Breakers need a Throwable per failure; one shared, without a stack trace, allocates none. */
+  private static final Exception BACKEND_FAILURE = new BackendFailure();
+
   private final String name;
   private final List<Endpoint> endpoints;
   private final ManagedChannel[] channels;
+
+  /** Bit i set for each endpoint i. */
+  private final long allEndpoints;
+
   private final EndpointBalancer balancer;
+  private final Bulkhead bulkhead;
+  private final VariantHealth health;
+  private final CircuitBreaker breaker;
   private final Rewrite rewrite;
   private final ShadowCopies copies;
 
@@ -30,12 +51,25 @@ final class VariantTarget {
       Variant variant,
       ManagedChannel[] channels,
       EndpointBalancer balancer,
+      int maxInFlight,
+      VariantHealth health,
       Rewrite rewrite,
       Shadow shadow) {
     this.name = variant.name();
     this.endpoints = variant.endpoints();
     this.channels = channels.clone();
+    this.allEndpoints = channels.length == 64 ? -1L : (1L << channels.length) - 1;
     this.balancer = balancer;
+    this.bulkhead =
+        Bulkhead.of(
+            name,
+            BulkheadConfig.custom()
+                .maxConcurrentCalls(maxInFlight)
+                .maxWaitDuration(Duration.ZERO)
+                .writableStackTraceEnabled(false)
+                .build());
+    this.health = health;
+    this.breaker = health.breaker();
     this.rewrite = rewrite.isNone() ? null : rewrite;
     this.copies = shadow == null ? null : new ShadowCopies(this, shadow);
   }
@@ -45,22 +79,114 @@ final class VariantTarget {
   }
 
   /**
-   * An endpoint for one call, skipping those whose channel is known to be failing; -1 when every
-   * one is. The caller must {@link #release} what it got, exactly once.
+   * Admits one attempt: a breaker permission, a bulkhead slot and an endpoint that is neither
+   * ejected, nor failing to connect, nor in {@code excluded} (endpoints this call already failed
+   * on).
+   *
+   * @param remainingNanos the call's remaining deadline; a variant whose median latency is longer
+   *     is not tried
+   * @return the endpoint's index, to {@link #release} exactly once; or, when nothing was taken, -1
+   *     - the ordinal of the {@link Skip} that says why, or {@link #ONLY_EXCLUDED} if only
+   *     endpoints in {@code excluded} were left
    */
-  int pick() {
-    for (int attempt = 0; attempt < channels.length; attempt++) {
-      int index = balancer.pick();
-      if (channels[index].getState(true) != ConnectivityState.TRANSIENT_FAILURE) {
-        return index;
-      }
-      balancer.release(index);
+  int admit(long excluded, long remainingNanos) {
+    if (remainingNanos < health.latency().nanos()) {
+      return skip(Skip.DEADLINE);
     }
-    return -1;
+    if (!breaker.tryAcquirePermission()) {
+      return skip(Skip.CIRCUIT_OPEN);
+    }
+    if (!bulkhead.tryAcquirePermission()) {
+      breaker.releasePermission();
+      return skip(Skip.BULKHEAD_FULL);
+    }
+    long unusable = unusable();
+    int endpoint = balancer.pick(unusable | excluded);
+    if (endpoint >= 0) {
+      return endpoint;
+    }
+    bulkhead.onComplete();
+    if ((unusable & allEndpoints) != allEndpoints) {
+      // Healthy endpoints remain, but this call already failed on them: no failure of the variant.
+      breaker.releasePermission();
+      return ONLY_EXCLUDED;
+    }
+    // No endpoint can take a call: the variant failed, as a refused connection would have.
+    breaker.onError(0, TimeUnit.NANOSECONDS, BACKEND_FAILURE);
+    return skip(Skip.NO_ENDPOINT);
   }
 
-  void release(int index) {
-    balancer.release(index);
+  /** What {@link #admit} returns when only endpoints the call already failed on were left. */
+  static final int ONLY_EXCLUDED = -1 - Skip.values().length;
+
+  /** The {@link Skip} a negative {@link #admit} result stands for. */
+  static Skip skipOf(int admitted) {
+    return Skip.values()[-1 - admitted];
+  }
+
+  private static int skip(Skip why) {
+    return -1 - why.ordinal();
+  }
+
+  /**
+   * Ends an attempt on {@code endpoint}: gives back what {@link #admit} took and records how it
+   * ended with the breaker, the ejection counters and the latency.
+   */
+  void release(int endpoint, CallOutcome outcome, long nanos) {
+    balancer.release(endpoint);
+    bulkhead.onComplete();
+    if (outcome.isSuccess()) {
+      breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+      health.outliers().onSuccess(endpoint);
+      if (outcome == CallOutcome.SUCCESS) {
+        health.latency().record(nanos);
+      }
+    } else if (outcome.isFailure()) {
+      breaker.onError(nanos, TimeUnit.NANOSECONDS, BACKEND_FAILURE);
+      if (health.outliers().onFailure(endpoint)) {
+        // The channel reconnects at once when the ejection ends, not after its own backoff.
+        channels[endpoint].resetConnectBackoff();
+      }
+    } else {
+      breaker.releasePermission();
+    }
+  }
+
+  /** Endpoints a call cannot use now: ejected, or whose channel fails to connect. */
+  private long unusable() {
+    long mask = health.outliers().ejectedMask();
+    for (int i = 0; i < channels.length; i++) {
+      if (channels[i].getState(true) == ConnectivityState.TRANSIENT_FAILURE) {
+        mask |= 1L << i;
+      }
+    }
+    return mask;
+  }
+
+  /**
+   * Whether the variant could take a call now: its breaker is not open and one of its endpoints is
+   * usable. For health reports; it takes nothing.
+   */
+  boolean canServe() {
+    CircuitBreaker.State state = breaker.getState();
+    if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
+      return false;
+    }
+    return Long.bitCount(unusable()) < channels.length;
+  }
+
+  /**
+   * Asks channels that failed to connect, and whose endpoint is not ejected, to try again now
+   * instead of after their growing backoff, so that a restarted model server is back within a
+   * health-check interval.
+   */
+  void reconnectFailed() {
+    for (int i = 0; i < channels.length; i++) {
+      if (channels[i].getState(false) == ConnectivityState.TRANSIENT_FAILURE
+          && !health.outliers().isEjected(i)) {
+        channels[i].resetConnectBackoff();
+      }
+    }
   }
 
   ManagedChannel channel(int index) {
@@ -75,6 +201,10 @@ final class VariantTarget {
     return endpoints;
   }
 
+  VariantHealth health() {
+    return health;
+  }
+
   /** The copies this variant receives as its route's shadow; null if it is not the shadow. */
   ShadowCopies copies() {
     return copies;
@@ -85,8 +215,25 @@ final class VariantTarget {
     return rewrite == null ? body : format.rewrite(body, rewrite.model(), rewrite.version());
   }
 
+  /** Picks an endpoint for a shadow copy, which takes no breaker permission or bulkhead slot. */
+  int pickForCopy() {
+    return balancer.pick(unusable());
+  }
+
+  /** Gives back an endpoint picked by {@link #pickForCopy}. */
+  void releaseCopy(int endpoint) {
+    balancer.release(endpoint);
+  }
+
   @Override
   public String toString() {
     return "VariantTarget[" + name + " " + endpoints + "]";
+  }
+
+  /** What the breaker is told failed: the attempt's outcome, counted, never thrown. */
+  private static final class BackendFailure extends Exception {
+    BackendFailure() {
+      super("backend failure", null, false, false);
+    }
   }
 }

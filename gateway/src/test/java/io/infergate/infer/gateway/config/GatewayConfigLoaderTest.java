@@ -219,7 +219,27 @@ class GatewayConfigLoaderTest {
             "routes[0].variants[0].name=stable (file)",
             "routes[0].variants[0].weight=1 (file)",
             "routes[0].variants[0].endpoints=[\"h:1\"] (file)",
-            "routes[0].variants[0].balance=least_outstanding (file)");
+            "routes[0].variants[0].balance=least_outstanding (file)",
+            "routes[0].deadline.default=30s (default)",
+            "routes[0].deadline.max=5m0s (default)",
+            "routes[0].limits.maxInFlight=1024 (default)",
+            "routes[0].limits.maxInFlightPerVariant=1024 (default)",
+            "routes[0].limits.pushback=100ms (default)",
+            "routes[0].breaker.window=10s (default)",
+            "routes[0].breaker.minimumCalls=20 (default)",
+            "routes[0].breaker.failureRate=50.0 (default)",
+            "routes[0].breaker.slowCall=5s (default)",
+            "routes[0].breaker.slowCallRate=80.0 (default)",
+            "routes[0].breaker.openFor=5s (default)",
+            "routes[0].breaker.halfOpenCalls=5 (default)",
+            "routes[0].breaker.maxHalfOpen=10s (default)",
+            "routes[0].outlier.consecutiveFailures=5 (default)",
+            "routes[0].outlier.baseEjectionTime=5s (default)",
+            "routes[0].outlier.maxEjectionTime=30s (default)",
+            "routes[0].outlier.maxEjectionPercent=50 (default)",
+            "routes[0].retry.maxAttempts=3 (default)",
+            "routes[0].retry.budgetRatio=0.2 (default)",
+            "routes[0].retry.minRetriesPerSecond=10 (default)");
   }
 
   @Test

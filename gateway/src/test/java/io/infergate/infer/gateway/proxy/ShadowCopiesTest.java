@@ -17,6 +17,9 @@ import io.infergate.infer.router.Shadow;
 import io.infergate.infer.router.Variant;
 import io.infergate.infer.router.policy.BalancePolicy;
 import io.infergate.infer.router.policy.EndpointBalancer;
+import io.infergate.infer.router.resilience.BreakerPolicy;
+import io.infergate.infer.router.resilience.Limits;
+import io.infergate.infer.router.resilience.OutlierPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +126,8 @@ class ShadowCopiesTest {
             variant,
             new ManagedChannel[] {channel},
             EndpointBalancer.of(BalancePolicy.LEAST_OUTSTANDING, 1),
+            Limits.DEFAULT.maxInFlightPerVariant(),
+            new VariantHealth("digits", variant, BreakerPolicy.DEFAULT, OutlierPolicy.DEFAULT),
             Rewrite.NONE,
             new Shadow("candidate", 1.0, maxInFlight, Duration.ofSeconds(30)));
     return target.copies();

@@ -195,6 +195,11 @@ public final class ConfigBinder<T> {
   }
 
   private Source sourceOf(String path) {
+    // A value no source gave (such as a default inside a list of routes from the file) is a
+    // default, even though an enclosing list came from a source.
+    if (tree.at(pointer(path)).isMissingNode()) {
+      return Source.DEFAULT;
+    }
     for (String p = path; !p.isEmpty(); p = parentOf(p)) {
       Source s = sources.get(p);
       if (s != null) {
@@ -202,6 +207,12 @@ public final class ConfigBinder<T> {
       }
     }
     return Source.DEFAULT;
+  }
+
+  /** {@code routes[0].deadline.max} as the JSON pointer {@code /routes/0/deadline/max}. */
+  private static String pointer(String path) {
+    String trimmed = path.endsWith("]") ? path.substring(0, path.length() - 1) : path;
+    return "/" + trimmed.replace("].", "/").replace('[', '/').replace(']', '/').replace('.', '/');
   }
 
   private static String parentOf(String path) {

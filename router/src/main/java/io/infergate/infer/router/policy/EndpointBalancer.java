@@ -12,17 +12,20 @@ import static java.util.Objects.requireNonNull;
  * counts calls.
  */
 public interface EndpointBalancer {
+  /** Endpoints a variant may have: one bit each in an exclusion mask. */
+  int MAX_ENDPOINTS = 64;
 
   /**
    * Returns a balancer for {@code endpoints} endpoints, indexed {@code 0..endpoints-1} in config
    * order.
    *
-   * @throws IllegalArgumentException if {@code endpoints < 1}
+   * @throws IllegalArgumentException if {@code endpoints} is not in 1..{@value #MAX_ENDPOINTS}
    */
   static EndpointBalancer of(BalancePolicy policy, int endpoints) {
     requireNonNull(policy, "policy");
-    if (endpoints < 1) {
-      throw new IllegalArgumentException("endpoints: " + endpoints + " (expected: >= 1)");
+    if (endpoints < 1 || endpoints > MAX_ENDPOINTS) {
+      throw new IllegalArgumentException(
+          "endpoints: " + endpoints + " (expected: 1.." + MAX_ENDPOINTS + ")");
     }
     return switch (policy) {
       case ROUND_ROBIN -> new RoundRobin(endpoints);
@@ -31,7 +34,16 @@ public interface EndpointBalancer {
   }
 
   /** Returns the index of the endpoint that serves the next call. */
-  int pick();
+  default int pick() {
+    return pick(0L);
+  }
+
+  /**
+   * Returns the index of the endpoint that serves the next call among those whose bit is clear in
+   * {@code excluded} (bit {@code i} for endpoint {@code i}: ejected, unreachable, or just failed
+   * this call), or -1 when every endpoint is excluded; -1 needs no release.
+   */
+  int pick(long excluded);
 
   /** Tells the balancer that the call sent to endpoint {@code index} has ended. */
   void release(int index);

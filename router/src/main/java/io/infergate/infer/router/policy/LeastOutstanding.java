@@ -23,14 +23,18 @@ final class LeastOutstanding implements EndpointBalancer {
   }
 
   @Override
-  public int pick() {
+  public int pick(long excluded) {
     int first = Math.floorMod(start.getAndIncrement(), endpoints);
-    int best = first;
-    int bestCount = outstanding.get(first);
-    for (int step = 1; step < endpoints && bestCount > 0; step++) {
+    int best = -1;
+    int bestCount = Integer.MAX_VALUE;
+    for (int step = 0; step < endpoints && bestCount > 0; step++) {
       int candidate = first + step;
       if (candidate >= endpoints) {
         candidate -= endpoints;
+      }
+      if ((excluded & (1L << candidate)) != 0) {
+        // An excluded endpoint has few calls because its calls fail fast: never the least loaded.
+        continue;
       }
       int count = outstanding.get(candidate);
       if (count < bestCount) {
@@ -38,7 +42,9 @@ final class LeastOutstanding implements EndpointBalancer {
         bestCount = count;
       }
     }
-    outstanding.incrementAndGet(best);
+    if (best >= 0) {
+      outstanding.incrementAndGet(best);
+    }
     return best;
   }
 

@@ -14,10 +14,22 @@ final class RoundRobin implements EndpointBalancer {
   }
 
   @Override
-  public int pick() {
+  public int pick(long excluded) {
     // floorMod keeps the index in range after the counter wraps past Integer.MAX_VALUE; the one
     // uneven step at the wrap is harmless.
-    return Math.floorMod(next.getAndIncrement(), endpoints);
+    int first = Math.floorMod(next.getAndIncrement(), endpoints);
+    if ((excluded & (1L << first)) == 0) {
+      return first;
+    }
+    // The next endpoint in turn that is not excluded, so that the share of a dead endpoint goes to
+    // the one after it rather than failing.
+    for (int step = 1; step < endpoints; step++) {
+      int candidate = first + step < endpoints ? first + step : first + step - endpoints;
+      if ((excluded & (1L << candidate)) == 0) {
+        return candidate;
+      }
+    }
+    return -1;
   }
 
   @Override

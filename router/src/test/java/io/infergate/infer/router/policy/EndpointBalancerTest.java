@@ -18,6 +18,15 @@ class EndpointBalancerTest {
   void aBalancerNeedsAtLeastOneEndpoint() {
     assertThatThrownBy(() -> EndpointBalancer.of(BalancePolicy.ROUND_ROBIN, 0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("endpoints: 0 (expected: >= 1)");
+        .hasMessage("endpoints: 0 (expected: 1..64)");
+  }
+
+  @Test
+  void aBalancerTakesAtMostSixtyFourEndpointsOneBitEachInAnExclusionMask() {
+    assertThat(EndpointBalancer.of(BalancePolicy.LEAST_OUTSTANDING, 64).pick(~(1L << 63)))
+        .isEqualTo(63);
+    assertThatThrownBy(() -> EndpointBalancer.of(BalancePolicy.ROUND_ROBIN, 65))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("endpoints: 65 (expected: 1..64)");
   }
 }

@@ -1,0 +1,46 @@
+package io.infergate.infer.router.resilience;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Everything that keeps a route's callers served when its backends fail, stall or overload; every
+ * part has defaults that suit a route nobody tuned, so a config file without these keys is
+ * protected too.
+ */
+public record Resilience(
+    Deadlines deadlines,
+    Limits limits,
+    BreakerPolicy breaker,
+    OutlierPolicy outlier,
+    RetryPolicy retry) {
+  public static final Resilience DEFAULT =
+      new Resilience(
+          Deadlines.DEFAULT,
+          Limits.DEFAULT,
+          BreakerPolicy.DEFAULT,
+          OutlierPolicy.DEFAULT,
+          RetryPolicy.DEFAULT);
+
+  public Resilience {
+    requireNonNull(deadlines, "deadlines");
+    requireNonNull(limits, "limits");
+    requireNonNull(breaker, "breaker");
+    requireNonNull(outlier, "outlier");
+    requireNonNull(retry, "retry");
+  }
+
+  /** From a config file: null parts take their defaults. */
+  public static Resilience of(
+      Deadlines deadlines,
+      Limits limits,
+      BreakerPolicy breaker,
+      OutlierPolicy outlier,
+      RetryPolicy retry) {
+    return new Resilience(
+        deadlines == null ? Deadlines.DEFAULT : deadlines,
+        limits == null ? Limits.DEFAULT : limits,
+        breaker == null ? BreakerPolicy.DEFAULT : breaker,
+        outlier == null ? OutlierPolicy.DEFAULT : outlier,
+        retry == null ? RetryPolicy.DEFAULT : retry);
+  }
+}
