@@ -14,6 +14,7 @@ import io.infergate.infer.router.resilience.Deadlines;
 import java.io.IOException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -26,16 +27,19 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * reached a model is retried on another endpoint or variant, within the retry budget and the one
  * deadline.
  *
- * <p>Requests of one message (unary and server-streaming methods) are forwarded whole when the
- * caller half-closes, so that an attempt can be replayed; client-streaming requests are forwarded
- * message by message from the first on, and never retried.
+ * <p>The first attempt starts on the first message; the caller's half-close follows it to whichever
+ * attempt is current. A request of one message (unary and server-streaming methods) is kept, so an
+ * attempt can be replayed; client-streaming requests are never retried. The deadline travels with
+ * each attempt's call options, so grpc-java's own timer ends an attempt (and the call) at the
+ * route's cap even when the caller never half-closes; the gateway runs no timer per call.
  *
  * <p>Threads: the caller's callbacks are serialized by grpc-java, and so are each attempt's; the
- * attempts of a call follow one another (the next starts from the previous one's {@code onClose}).
- * {@link #state} hands the call from routing (the caller's side, and the route's deadline timer) to
- * its attempts, and makes sure the caller is answered, and the admission released, exactly once.
- * Streaming sides ask for the next message once the other side is ready, as grpc-java's {@code
- * GrpcProxy} does, with a pending flag per direction instead of a lock.
+ * attempts of a call follow one another (the next starts from the previous one's {@code onClose},
+ * inside the caller's context, so that the caller's cancellation reaches it). The half-close is
+ * handed to the current attempt exactly once through a flag on each side. {@link #finished} makes
+ * sure the caller is answered, and the admission released, exactly once. Streaming sides ask for
+ * the next message once the other side is ready, as grpc-java's {@code GrpcProxy} does, with a
+ * pending flag per direction instead of a lock.
  */
 final class ForwardingCall extends ServerCall.Listener<byte[]> {
   static final Metadata.Key<String> X_VARIANT =
@@ -45,20 +49,11 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
   static final Metadata.Key<String> PUSHBACK =
       Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
 
-  /** Not yet forwarded: the caller's side may still refuse it, or the route's deadline end it. */
-  private static final int ROUTING = 0;
-
-  /** Attempts own the call. */
-  private static final int FORWARDING = 1;
-
-  /** The caller has been answered (or has gone); everything is released. */
-  private static final int DONE = 2;
-
   /** Times a call reads the table again because a reload retired the endpoint it was given. */
   private static final int MAX_REROUTES = 3;
 
-  private static final AtomicIntegerFieldUpdater<ForwardingCall> STATE =
-      AtomicIntegerFieldUpdater.newUpdater(ForwardingCall.class, "state");
+  private static final AtomicIntegerFieldUpdater<ForwardingCall> FINISHED =
+      AtomicIntegerFieldUpdater.newUpdater(ForwardingCall.class, "finished");
   private static final AtomicIntegerFieldUpdater<ForwardingCall> CALLER_PENDING =
       AtomicIntegerFieldUpdater.newUpdater(ForwardingCall.class, "callerPending");
   private static final AtomicIntegerFieldUpdater<ForwardingCall> ANSWER_PENDING =
@@ -69,10 +64,11 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
   private final ServerCall<byte[], byte[]> serverCall;
   private final Metadata headers;
 
-  @SuppressWarnings("unused") // through STATE
-  private volatile int state;
+  /** 1 once the caller has been answered (or has gone) and everything is released. */
+  private volatile int finished;
 
   private volatile boolean callerCancelled;
+  private volatile boolean callerHalfClosed;
 
   // Set on the first message, before any attempt starts; read by the attempts after.
   private String model;
@@ -83,8 +79,8 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
   private String overrideValue;
   private long random;
   private Deadline deadline;
-  private Context context;
-  private Context.CancellableContext imposedDeadline;
+  private CallOptions callOptions;
+  private Context callerContext;
 
   // Touched only by whoever runs the call's attempts, one after another.
   private long triedVariants;
@@ -121,7 +117,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
   @Override
   public void onMessage(byte[] message) {
-    if (state == DONE) {
+    if (finished != 0) {
       return;
     }
     Attempt current = attempt;
@@ -141,33 +137,34 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
         trailers.put(PUSHBACK, pushbackMillis(route));
       }
       finish(refused, trailers);
-    } else if (method.clientStreams()) {
-      forward();
+    } else {
+      startAttempt();
     }
   }
 
   @Override
   public void onHalfClose() {
-    if (state == DONE) {
+    if (finished != 0) {
       return;
     }
+    if (body == null) {
+      finish(Statuses.noMessage(), new Metadata());
+      return;
+    }
+    // Written before the attempt is read, as an attempt is published before it reads this flag:
+    // whichever side comes second sees the other, and the attempt's own flag lets only one act.
+    callerHalfClosed = true;
     Attempt current = attempt;
     if (current != null) {
-      current.call.halfClose();
-    } else if (body == null) {
-      finish(Statuses.noMessage(), new Metadata());
-    } else {
-      forward();
+      current.halfClose();
     }
   }
 
   @Override
   public void onCancel() {
+    // The attempt in progress was started in the caller's context and is cancelled with it; its
+    // onClose (or a retry waiting for its delay) then ends the call and releases what it holds.
     callerCancelled = true;
-    // Attempts started in the caller's context are cancelled with it and end the call themselves.
-    if (STATE.compareAndSet(this, ROUTING, DONE)) {
-      release();
-    }
   }
 
   @Override
@@ -203,38 +200,20 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     random = ThreadLocalRandom.current().nextLong();
     stickyKey = routes.header(headers, route.stickyHeader());
     overrideValue = routes.header(headers, route.overrideHeader());
-    Context current = Context.current();
-    Deadline callers = current.getDeadline();
+    callerContext = Context.current();
+    Deadline callers = callerContext.getDeadline();
     Deadlines limits = route.resilience().deadlines();
     if (callers != null && callers.timeRemaining(TimeUnit.NANOSECONDS) <= limits.max().toNanos()) {
-      // grpc-java ends the call at the caller's deadline, and attempts inherit it.
+      // Attempts inherit the caller's deadline from its context.
       deadline = callers;
-      context = current;
+      callOptions = CallOptions.DEFAULT;
     } else {
       deadline =
           Deadline.after(
               (callers == null ? limits.initial() : limits.max()).toNanos(), TimeUnit.NANOSECONDS);
-      imposedDeadline = current.withDeadline(deadline, routes.scheduler());
-      imposedDeadline.addListener(this::onImposedDeadline, Runnable::run);
-      context = imposedDeadline;
+      callOptions = CallOptions.DEFAULT.withDeadline(deadline);
     }
     return null;
-  }
-
-  /** The route's deadline passed, or the call ended and cancelled it. */
-  private void onImposedDeadline(Context cancelled) {
-    // Only a call still waiting for its request is ended here; attempts end at the deadline alone.
-    if (STATE.compareAndSet(this, ROUTING, DONE)) {
-      serverCall.close(Statuses.deadlineBeforeRequest(model), new Metadata());
-      release();
-    }
-  }
-
-  /** Hands the call to its attempts and starts the first. */
-  private void forward() {
-    if (STATE.compareAndSet(this, ROUTING, FORWARDING)) {
-      startAttempt();
-    }
   }
 
   /**
@@ -242,7 +221,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
    * already failed, its next choice; answers the caller when no choice is left.
    */
   private void startAttempt() {
-    Context previous = context.attach();
+    Context previous = callerContext.attach();
     try {
       while (true) {
         if (callerCancelled) {
@@ -286,7 +265,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
         return;
       }
     } finally {
-      context.detach(previous);
+      callerContext.detach(previous);
     }
   }
 
@@ -342,8 +321,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
           route.target(shadow).copies().send(method, body, headers);
         }
       }
-      next.call = channel.newCall(method.descriptor(), CallOptions.DEFAULT);
-      attempt = next;
+      next.call = channel.newCall(method.descriptor(), callOptions);
       next.call.start(next, headers);
     } catch (IOException e) {
       target.release(endpoint, CallOutcome.REJECTED, 0);
@@ -357,10 +335,11 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     // Started: from here on the attempt's onClose releases the endpoint and moves the call on.
     try {
       next.call.sendMessage(forwarded);
-      if (!method.clientStreams()) {
-        next.call.halfClose();
-      }
       next.call.request(1);
+      attempt = next;
+      if (callerHalfClosed) {
+        next.halfClose();
+      }
       if (method.clientStreams()) {
         requestNextFromCaller();
       }
@@ -434,7 +413,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
   /** Answers the caller, once, and gives back what the call holds. */
   private void finish(Status status, Metadata trailers) {
-    if (STATE.getAndSet(this, DONE) == DONE) {
+    if (FINISHED.getAndSet(this, 1) != 0) {
       return;
     }
     if (!callerCancelled) {
@@ -446,9 +425,6 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
   private void release() {
     if (admittedBy != null) {
       admittedBy.admission().release();
-    }
-    if (imposedDeadline != null) {
-      imposedDeadline.cancel(null);
     }
   }
 
@@ -463,6 +439,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     private final int endpoint;
     private final long startNanos = System.nanoTime();
     private ClientCall<byte[], byte[]> call;
+    private final AtomicBoolean halfClosed = new AtomicBoolean();
     private Metadata heldHeaders;
     private boolean answered;
     private boolean headersSent;
@@ -474,6 +451,13 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       this.variant = variant;
       this.target = target;
       this.endpoint = endpoint;
+    }
+
+    /** Passes the caller's half-close on, once, from whichever side learns of it second. */
+    void halfClose() {
+      if (halfClosed.compareAndSet(false, true)) {
+        call.halfClose();
+      }
     }
 
     @Override

@@ -80,7 +80,7 @@ public final class LiveRoutes implements AutoCloseable {
     this.dial = requireNonNull(dial, "dial");
   }
 
-  /** Runs deadlines and delayed retries of calls. */
+  /** Runs health checks and delayed retries. */
   ScheduledExecutorService scheduler() {
     return scheduler;
   }

@@ -85,15 +85,6 @@ final class Statuses {
         "model '" + model + "': deadline exceeded after " + attempts + " attempt(s)");
   }
 
-  /** The route's deadline passed before the caller finished sending its request. */
-  static Status deadlineBeforeRequest(String model) {
-    return Status.DEADLINE_EXCEEDED.withDescription(
-        "model '"
-            + model
-            + "': the request was not complete (no half-close) by the deadline "
-            + "the gateway set for calls without a shorter one");
-  }
-
   static Status endpointUnavailable(
       VariantTarget variant, int endpoint, String model, Status cause) {
     return Status.UNAVAILABLE
