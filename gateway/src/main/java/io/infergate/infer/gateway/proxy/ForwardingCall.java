@@ -14,7 +14,6 @@ import io.infergate.infer.router.resilience.Deadlines;
 import java.io.IOException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -54,6 +53,8 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
   private static final AtomicIntegerFieldUpdater<ForwardingCall> FINISHED =
       AtomicIntegerFieldUpdater.newUpdater(ForwardingCall.class, "finished");
+  private static final AtomicIntegerFieldUpdater<Attempt> HALF_CLOSED =
+      AtomicIntegerFieldUpdater.newUpdater(Attempt.class, "halfClosed");
   private static final AtomicIntegerFieldUpdater<ForwardingCall> CALLER_PENDING =
       AtomicIntegerFieldUpdater.newUpdater(ForwardingCall.class, "callerPending");
   private static final AtomicIntegerFieldUpdater<ForwardingCall> ANSWER_PENDING =
@@ -439,7 +440,10 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     private final int endpoint;
     private final long startNanos = System.nanoTime();
     private ClientCall<byte[], byte[]> call;
-    private final AtomicBoolean halfClosed = new AtomicBoolean();
+
+    /** 1 once the caller's half-close was passed on; an int, not an AtomicBoolean, to save one. */
+    private volatile int halfClosed;
+
     private Metadata heldHeaders;
     private boolean answered;
     private boolean headersSent;
@@ -455,7 +459,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
     /** Passes the caller's half-close on, once, from whichever side learns of it second. */
     void halfClose() {
-      if (halfClosed.compareAndSet(false, true)) {
+      if (HALF_CLOSED.compareAndSet(this, 0, 1)) {
         call.halfClose();
       }
     }
