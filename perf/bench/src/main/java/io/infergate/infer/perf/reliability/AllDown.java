@@ -25,7 +25,7 @@ final class AllDown implements Scenario {
         + fixed(RATE, 0)
         + " calls/s open loop for "
         + fixed(SECONDS, 0)
-        + " s after 2 s of warm-up, no deadline. Goal: p99 < "
+        + " s after a 10 s warm-up ramp of the same calls, no deadline. Goal: p99 < "
         + fixed(P99_GOAL_MILLIS, 0)
         + " ms (every call fails; the codes and a sample message are reported). Backend"
         + " connection attempts are not counted: a refused connection leaves no trace a user"
@@ -46,17 +46,11 @@ final class AllDown implements Scenario {
                 gatewayConfig(),
                 Map.of("DEAD1", Fleet.deadAddress(), "DEAD2", Fleet.deadAddress())));
     fleet.progress().printf("  %s calls/s for %s s%n", RATE, SECONDS);
-    long origin = OpenLoopPhase.origin(2);
+    byte[] body = DigitsRequests.valid().toByteArray();
+    OpenLoopPhase.warmUp(gateway.address(), body, RATE, 0, fleet.progress());
+    long origin = OpenLoopPhase.origin(0);
     CallTally tally = new CallTally(origin);
-    OpenLoopPhase.run(
-        gateway.address(),
-        DigitsRequests.valid().toByteArray(),
-        RATE,
-        origin,
-        2,
-        SECONDS,
-        0,
-        tally);
+    OpenLoopPhase.run(gateway.address(), body, RATE, origin, 0, SECONDS, 0, tally);
     CallTally.Summary summary = tally.summary();
     double p99 = summary.allMillis(99);
     String out =

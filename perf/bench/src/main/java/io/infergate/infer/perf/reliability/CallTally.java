@@ -37,6 +37,15 @@ final class CallTally implements CallObserver {
   private static final long MAX_LATENCY_MICROS = TimeUnit.SECONDS.toMicros(120);
   private static final Status.Code[] CODES = Status.Code.values();
 
+  /**
+   * Distinct descriptions kept per code, each with its count: enough to tell two causes of one code
+   * apart, bounded because some descriptions hold per-call figures (elapsed times).
+   */
+  static final int DESCRIPTIONS_PER_CODE = 3;
+
+  /** Where failures past the distinct descriptions kept are counted. */
+  static final String OTHER_DESCRIPTIONS = "(other descriptions)";
+
   private final long originNanos;
   private final AtomicLongArray byCode = new AtomicLongArray(CODES.length);
   private final LongAdder notSent = new LongAdder();
@@ -47,7 +56,8 @@ final class CallTally implements CallObserver {
   private final LongAdder exhausted = new LongAdder();
   private final LongAdder exhaustedWithPushback = new LongAdder();
   private final AtomicReference<String> pushbackSample = new AtomicReference<>();
-  private final ConcurrentMap<Status.Code, String> firstDescriptions = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Status.Code, ConcurrentMap<String, LongAdder>> descriptions =
+      new ConcurrentHashMap<>();
   private final Timeline timeline = new Timeline();
 
   /**
@@ -67,7 +77,7 @@ final class CallTally implements CallObserver {
     if (code == Status.Code.OK) {
       okMicros.recordValue(micros);
     } else {
-      firstDescriptions.putIfAbsent(code, String.valueOf(status.getDescription()));
+      countDescription(code, String.valueOf(status.getDescription()));
     }
     String variant = header(headers, trailers, X_VARIANT);
     if (variant != null) {
@@ -86,6 +96,19 @@ final class CallTally implements CallObserver {
       }
     }
     timeline.record(startNanos - originNanos, micros, code, variantName(variant), fallback != null);
+  }
+
+  private void countDescription(Status.Code code, String description) {
+    ConcurrentMap<String, LongAdder> seen =
+        descriptions.computeIfAbsent(code, c -> new ConcurrentHashMap<>());
+    LongAdder count = seen.get(description);
+    if (count == null && seen.size() >= DESCRIPTIONS_PER_CODE) {
+      // A race may let a few more in; the bound is about memory, not exactness.
+      count = seen.computeIfAbsent(OTHER_DESCRIPTIONS, d -> new LongAdder());
+    } else if (count == null) {
+      count = seen.computeIfAbsent(description, d -> new LongAdder());
+    }
+    count.increment();
   }
 
   @Override
@@ -109,8 +132,8 @@ final class CallTally implements CallObserver {
 
   /** What was tallied so far. */
   Summary summary() {
-    Map<Status.Code, String> descriptions = new EnumMap<>(Status.Code.class);
-    descriptions.putAll(firstDescriptions);
+    Map<Status.Code, Map<String, Long>> descriptionCounts = new EnumMap<>(Status.Code.class);
+    descriptions.forEach((code, counts) -> descriptionCounts.put(code, sorted(counts)));
     Map<Status.Code, Long> codes = new EnumMap<>(Status.Code.class);
     for (Status.Code code : CODES) {
       long count = byCode.get(code.value());
@@ -128,7 +151,7 @@ final class CallTally implements CallObserver {
         exhausted.sum(),
         exhaustedWithPushback.sum(),
         pushbackSample.get(),
-        descriptions,
+        descriptionCounts,
         timeline.seconds());
   }
 
@@ -150,7 +173,8 @@ final class CallTally implements CallObserver {
    * @param exhausted RESOURCE_EXHAUSTED answers
    * @param exhaustedWithPushback of those, answers with a {@code grpc-retry-pushback-ms} trailer
    * @param pushbackSample one such trailer's value, or null
-   * @param firstDescriptions the description of the first failure of each code
+   * @param descriptions failures by code, then by description (the first {@link
+   *     #DESCRIPTIONS_PER_CODE} distinct ones, the rest under {@link #OTHER_DESCRIPTIONS})
    * @param seconds the calls per second sent
    */
   record Summary(
@@ -163,7 +187,7 @@ final class CallTally implements CallObserver {
       long exhausted,
       long exhaustedWithPushback,
       String pushbackSample,
-      Map<Status.Code, String> firstDescriptions,
+      Map<Status.Code, Map<String, Long>> descriptions,
       List<Timeline.Second> seconds) {
 
     long calls() {

@@ -37,16 +37,20 @@ final class GatewayConfigs {
             - {name: stable, weight: 100, endpoints: ["${A}", "${DEAD}"], balance: ${BALANCE}}
       """;
 
-  /** stalled-canary: the canary accepts calls and never answers. */
+  /**
+   * stalled-canary: the canary accepts calls and never answers; its weight is 0 while the gateway
+   * warms up, then 10 (a hot reload), so the stall meets a warm gateway that has not seen it yet.
+   */
   static final String STALLED_CANARY =
       """
       host: 127.0.0.1
       port: 0
+      reloadCheckInterval: 1s
       routes:
         - model: digits
           variants:
             - {name: stable, weight: 90, endpoints: ["${A}"]}
-            - {name: canary, weight: 10, endpoints: ["${STALLED}"]}
+            - {name: canary, weight: ${CANARY_WEIGHT}, endpoints: ["${STALLED}"]}
       """;
 
   /** all-down: nothing listens behind either variant. */

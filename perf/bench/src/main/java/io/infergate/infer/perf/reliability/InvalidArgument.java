@@ -24,7 +24,8 @@ final class InvalidArgument implements Scenario {
 
   @Override
   public String description() {
-    return "`stable` = A (digits v1, weight 90), `canary` = B (digits v2, weight 10); "
+    return "`stable` = A (digits v1, weight 90), `canary` = B (digits v2, weight 10); after a"
+        + " 10 s warm-up ramp of valid calls, "
         + INVALID_CALLS
         + " ModelInfer calls with input shape [1,3] (the model takes [-1,64]) at "
         + fixed(RATE, 0)
@@ -49,18 +50,19 @@ final class InvalidArgument implements Scenario {
             "gateway",
             GatewayConfigs.render(gatewayConfig(), Map.of("A", a.address(), "B", b.address())));
 
+    byte[] validBody = DigitsRequests.valid().toByteArray();
+    OpenLoopPhase.warmUp(gateway.address(), validBody, RATE, 0, fleet.progress());
     double invalidSeconds = INVALID_CALLS / RATE;
     fleet.progress().printf("  %d invalid calls at %s calls/s%n", INVALID_CALLS, RATE);
-    long invalidOrigin = OpenLoopPhase.origin(2);
+    long invalidOrigin = OpenLoopPhase.origin(0);
     CallTally invalid = new CallTally(invalidOrigin);
-    // The warm-up sends invalid calls too, untallied; the measured window holds exactly
-    // INVALID_CALLS intended calls.
+    // No warm-up of its own: the measured window holds exactly INVALID_CALLS intended calls.
     OpenLoopPhase.run(
         gateway.address(),
         DigitsRequests.wrongShape().toByteArray(),
         RATE,
         invalidOrigin,
-        2,
+        0,
         invalidSeconds,
         0,
         invalid);
@@ -68,15 +70,7 @@ final class InvalidArgument implements Scenario {
     fleet.progress().printf("  valid calls for %s s%n", VALID_SECONDS);
     long validOrigin = OpenLoopPhase.origin(0);
     CallTally valid = new CallTally(validOrigin);
-    OpenLoopPhase.run(
-        gateway.address(),
-        DigitsRequests.valid().toByteArray(),
-        RATE,
-        validOrigin,
-        0,
-        VALID_SECONDS,
-        0,
-        valid);
+    OpenLoopPhase.run(gateway.address(), validBody, RATE, validOrigin, 0, VALID_SECONDS, 0, valid);
 
     CallTally.Summary bad = invalid.summary();
     CallTally.Summary good = valid.summary();

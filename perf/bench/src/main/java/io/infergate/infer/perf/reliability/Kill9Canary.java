@@ -36,7 +36,7 @@ final class Kill9Canary implements Scenario {
         + fixed(RATE, 0)
         + " calls/s open loop for "
         + fixed(SECONDS, 0)
-        + " s, no deadline; B gets SIGKILL at t="
+        + " s, no deadline, after a 10 s warm-up ramp; B gets SIGKILL at t="
         + fixed(KILL_AT, 0)
         + " s and a new B starts on the same port at t="
         + fixed(RESTART_AT, 0)
@@ -60,7 +60,8 @@ final class Kill9Canary implements Scenario {
             GatewayConfigs.render(gatewayConfig(), Map.of("A", a.address(), "B", b.address())));
     byte[] body = DigitsRequests.valid().toByteArray();
 
-    long origin = OpenLoopPhase.origin(3);
+    OpenLoopPhase.warmUp(gateway.address(), body, RATE, 0, fleet.progress());
+    long origin = OpenLoopPhase.origin(0);
     CallTally tally = new CallTally(origin);
     List<String> events = new ArrayList<>();
     AtomicReference<Double> listeningAgainAt = new AtomicReference<>();
@@ -83,8 +84,8 @@ final class Kill9Canary implements Scenario {
             fleet.progress().printf("  t=%.2f s: B listening again%n", faults.now());
             return null;
           });
-      fleet.progress().printf("  %s calls/s for %s s (3 s warm-up first)%n", RATE, SECONDS);
-      OpenLoopPhase.run(gateway.address(), body, RATE, origin, 3, SECONDS, 0, tally);
+      fleet.progress().printf("  %s calls/s for %s s%n", RATE, SECONDS);
+      OpenLoopPhase.run(gateway.address(), body, RATE, origin, 0, SECONDS, 0, tally);
       faults.awaitAll();
     }
 

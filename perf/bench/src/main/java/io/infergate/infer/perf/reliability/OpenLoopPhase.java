@@ -1,6 +1,7 @@
 package io.infergate.infer.perf.reliability;
 
 import io.infergate.infer.perf.OpenLoopLoad;
+import java.io.PrintStream;
 
 /**
  * One open-loop phase of a scenario on the suite's clock.
@@ -20,7 +21,37 @@ final class OpenLoopPhase {
   /** Room for the channel to be built before the first call is due. */
   private static final long LEAD_NANOS = 300_000_000L;
 
+  /**
+   * Warm-up steps as (share of the peak rate, seconds): freshly started JVMs answer the first calls
+   * interpreted, a hundred times slower than once compiled, so a full-rate start builds a backlog
+   * of several seconds on a small machine; a ramp lets the JIT catch up first.
+   */
+  private static final double[][] RAMP = {{0.1, 2}, {0.25, 2}, {0.5, 2}, {1, 4}};
+
   private OpenLoopPhase() {}
+
+  /**
+   * Sends {@code body} to {@code target} along {@link #RAMP} up to {@code peakRate}, untallied, and
+   * says how the last step went on {@code progress}.
+   */
+  static void warmUp(
+      String target, byte[] body, double peakRate, long deadlineNanos, PrintStream progress)
+      throws InterruptedException {
+    double seconds = 0;
+    for (double[] step : RAMP) {
+      seconds += step[1];
+    }
+    progress.printf("  warm-up: %.0f s ramping to %.0f calls/s%n", seconds, peakRate);
+    try (OpenLoopLoad load = new OpenLoopLoad(target, body, deadlineNanos)) {
+      OpenLoopLoad.Result last = null;
+      for (double[] step : RAMP) {
+        last = load.run(peakRate * step[0], 0, (long) (step[1] * 1e9), MAX_OUTSTANDING);
+      }
+      progress.printf(
+          "  warm-up at %.0f calls/s: %d OK, %d failed, OK p99 %.1f ms%n",
+          peakRate, last.ok(), last.failed(), last.percentileMillis(99));
+    }
+  }
 
   /** Second 0 of a phase that starts now with {@code warmupSeconds} of unmeasured calls. */
   static long origin(double warmupSeconds) {

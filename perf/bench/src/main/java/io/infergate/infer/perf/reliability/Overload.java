@@ -54,7 +54,7 @@ final class Overload implements Scenario {
                 + " s)")
         + ", then "
         + fixed(FACTOR, 0)
-        + "× that open loop through the gateway for "
+        + "× that open loop through the gateway (after a 10 s warm-up ramp to half the capacity) for "
         + fixed(SECONDS, 0)
         + " s, no deadline. Goals: the gateway neither dies nor logs an OutOfMemoryError;"
         + " RESOURCE_EXHAUSTED answers carry `grpc-retry-pushback-ms`. Reported: OK and"
@@ -74,6 +74,8 @@ final class Overload implements Scenario {
     ChildProcess gateway =
         fleet.gateway("gateway", GatewayConfigs.render(gatewayConfig(), Map.of("A", a.address())));
     double rate = FACTOR * capacity;
+    byte[] body = DigitsRequests.valid().toByteArray();
+    OpenLoopPhase.warmUp(gateway.address(), body, capacity / 2, 0, fleet.progress());
     fleet
         .progress()
         .printf("  capacity %.0f calls/s; %.0f calls/s for %s s%n", capacity, rate, SECONDS);
@@ -100,16 +102,7 @@ final class Overload implements Scenario {
     CallTally tally = new CallTally(origin);
     OpenLoopLoad.Result result;
     try {
-      result =
-          OpenLoopPhase.run(
-              gateway.address(),
-              DigitsRequests.valid().toByteArray(),
-              rate,
-              origin,
-              0,
-              SECONDS,
-              0,
-              tally);
+      result = OpenLoopPhase.run(gateway.address(), body, rate, origin, 0, SECONDS, 0, tally);
     } finally {
       sampler.interrupt();
       sampler.join();

@@ -143,10 +143,20 @@ final class ReloadUnderLoad implements Scenario {
     };
     List<String> log = Files.readAllLines(gateway.log(), UTF_8);
     long reloaded = log.stream().filter(line -> line.contains("Config reloaded")).count();
-    List<String> refusedLines =
-        refusal.stream()
-            .filter(line -> line.contains("rejected") || line.contains("failed"))
-            .toList();
+    // The refusal is a WARN (or, for an unexpected failure, an ERROR) whose problems follow on
+    // the next lines, one per key.
+    List<String> refusedLines = new ArrayList<>();
+    for (int i = 0; i < refusal.size(); i++) {
+      String line = refusal.get(i);
+      if (line.contains("Config reload")
+          && (line.contains("rejected") || line.contains("failed"))) {
+        refusedLines.add(line.strip());
+        if (i + 1 < refusal.size() && refusal.get(i + 1).startsWith(" ")) {
+          refusedLines.add(refusal.get(i + 1).strip());
+        }
+        break;
+      }
+    }
     boolean refusedNamesKey = refusedLines.stream().anyMatch(line -> line.contains("drainTimeout"));
 
     CallTally.Summary summary = tally.summary();
@@ -182,7 +192,7 @@ final class ReloadUnderLoad implements Scenario {
         .append(
             refusedLines.isEmpty()
                 ? "no refusal logged"
-                : "`" + refusedLines.get(0).replace('`', '\'') + "`")
+                : "`" + String.join(" ", refusedLines).replace('`', '\'') + "`")
         .append('\n');
     out.append("- first second with an answer from `stable-a3`: ")
         .append(firstGood < 0 ? "none" : Integer.toString(firstGood))

@@ -1,9 +1,13 @@
 package io.infergate.infer.perf.reliability;
 
 import static io.infergate.infer.perf.kit.Table.fixed;
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.grpc.Status;
 import io.infergate.infer.perf.kit.ChildProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +26,8 @@ final class StalledCanary implements Scenario {
   /** A breaker's window: from here on the goal is that stable answers every call. */
   private static final int SETTLED_FROM_SECOND = 5;
 
+  private static final int CANARY_WEIGHT = 10;
+
   @Override
   public String name() {
     return "stalled-canary";
@@ -30,13 +36,15 @@ final class StalledCanary implements Scenario {
   @Override
   public String description() {
     return "`stable` = A (digits v1, weight 90), `canary` = a backend that accepts every call and"
-        + " never answers (weight 10); "
+        + " never answers (weight 0 during a 10 s warm-up ramp of the gateway, then "
+        + CANARY_WEIGHT
+        + " by a hot reload; t=0 is when the gateway logs the reload); "
         + fixed(RATE, 0)
         + " calls/s open loop for "
         + fixed(SECONDS, 0)
         + " s, each with a "
         + DEADLINE_MILLIS
-        + " ms deadline, no warm-up (the gateway meets the stall cold). Goal: no failed call sent"
+        + " ms deadline. Goal: no failed call sent"
         + " after t="
         + SETTLED_FROM_SECOND
         + " s (a breaker's window to notice the stall).";
@@ -51,26 +59,31 @@ final class StalledCanary implements Scenario {
   public Outcome run(Fleet fleet) throws Exception {
     ChildProcess a = fleet.modelServer("A", 1, 0);
     ChildProcess stalled = fleet.stalledBackend("stalled");
-    ChildProcess gateway =
-        fleet.gateway(
-            "gateway",
-            GatewayConfigs.render(
-                gatewayConfig(), Map.of("A", a.address(), "STALLED", stalled.address())));
+    Map<String, String> warmUp =
+        Map.of("A", a.address(), "STALLED", stalled.address(), "CANARY_WEIGHT", "0");
+    ChildProcess gateway = fleet.gateway("gateway", GatewayConfigs.render(gatewayConfig(), warmUp));
     byte[] body = DigitsRequests.valid().toByteArray();
+    long deadlineNanos = TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS);
+    OpenLoopPhase.warmUp(gateway.address(), body, RATE, deadlineNanos, fleet.progress());
+    int reloadsBefore = reloads(gateway);
+    Map<String, String> measured = new HashMap<>(warmUp);
+    measured.put("CANARY_WEIGHT", Integer.toString(CANARY_WEIGHT));
+    fleet.rewriteConfig("gateway", GatewayConfigs.render(gatewayConfig(), measured));
+    long reloadWait = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (reloads(gateway) == reloadsBefore) {
+      if (System.nanoTime() > reloadWait) {
+        throw new IllegalStateException(
+            "the gateway did not reload its file within 10 s; see " + gateway.log());
+      }
+      Thread.sleep(20);
+    }
+    fleet.progress().println("  canary weight " + CANARY_WEIGHT + " in force");
     long origin = OpenLoopPhase.origin(0);
     CallTally tally = new CallTally(origin);
     fleet
         .progress()
         .printf("  %s calls/s for %s s, %d ms deadline%n", RATE, SECONDS, DEADLINE_MILLIS);
-    OpenLoopPhase.run(
-        gateway.address(),
-        body,
-        RATE,
-        origin,
-        0,
-        SECONDS,
-        TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS),
-        tally);
+    OpenLoopPhase.run(gateway.address(), body, RATE, origin, 0, SECONDS, deadlineNanos, tally);
 
     CallTally.Summary summary = tally.summary();
     List<Timeline.Second> seconds = summary.seconds();
@@ -88,6 +101,9 @@ final class StalledCanary implements Scenario {
         .append(lastFailure < 0 ? "none" : Integer.toString(lastFailure))
         .append("; DEADLINE_EXCEEDED in all: ")
         .append(summary.count(Status.Code.DEADLINE_EXCEEDED))
+        .append(
+            "\n\nA call whose own deadline ends it gets no answer from the gateway, so no"
+                + " `x-variant`: the canary's failures show only as failures.")
         .append("\n\nPer second sent:\n\n");
     out.append(TallyTables.perSecond(seconds, List.of("stable", "canary")));
     return new Outcome(
@@ -102,5 +118,16 @@ final class StalledCanary implements Scenario {
                     + fixed(summary.okMillis(99), 1)
                     + " ms)",
                 lateFailures == 0)));
+  }
+
+  /** The gateway's lines saying it applied a changed file. */
+  private static int reloads(ChildProcess gateway) throws IOException {
+    int count = 0;
+    for (String line : Files.readAllLines(gateway.log(), UTF_8)) {
+      if (line.contains("Config reloaded")) {
+        count++;
+      }
+    }
+    return count;
   }
 }

@@ -73,18 +73,25 @@ final class TallyTables {
     return table.toString();
   }
 
-  /** The first description of each failing code, one Markdown bullet each. */
+  /** Failures by code and description, one Markdown bullet each. */
   static String descriptions(CallTally.Summary summary) {
     StringBuilder out = new StringBuilder();
     summary
-        .firstDescriptions()
+        .descriptions()
         .forEach(
-            (code, description) ->
-                out.append("- first ")
-                    .append(code)
-                    .append(": `")
-                    .append(description.replace('`', '\''))
-                    .append("`\n"));
+            (code, counts) ->
+                counts.forEach(
+                    (description, count) ->
+                        out.append("- ")
+                            .append(code)
+                            .append(" ×")
+                            .append(count)
+                            .append(": ")
+                            .append(
+                                description.equals(CallTally.OTHER_DESCRIPTIONS)
+                                    ? description
+                                    : "`" + description.replace('`', '\'') + "`")
+                            .append('\n')));
     return out.toString();
   }
 

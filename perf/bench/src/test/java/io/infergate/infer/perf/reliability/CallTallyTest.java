@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Metadata;
 import io.grpc.Status;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CallTallyTest {
@@ -36,8 +38,22 @@ class CallTallyTest {
     assertThat(summary.seconds().get(0).variants())
         .containsEntry("stable", 1L)
         .containsEntry("canary", 1L);
-    assertThat(summary.firstDescriptions())
-        .containsEntry(Status.Code.UNAVAILABLE, "variant 'canary' of model 'digits': no endpoint");
+    assertThat(summary.descriptions())
+        .containsEntry(
+            Status.Code.UNAVAILABLE, Map.of("variant 'canary' of model 'digits': no endpoint", 1L));
+  }
+
+  @Test
+  void keepsAFewDistinctDescriptionsPerCodeAndCountsTheRestTogether() {
+    CallTally tally = new CallTally(ORIGIN);
+    for (String description : List.of("a", "b", "a", "c", "d", "e", "a")) {
+      tally.ended(
+          ORIGIN, ORIGIN, Status.UNAVAILABLE.withDescription(description), null, new Metadata());
+    }
+
+    assertThat(tally.summary().descriptions().get(Status.Code.UNAVAILABLE))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("a", 3L, "b", 1L, "c", 1L, CallTally.OTHER_DESCRIPTIONS, 2L));
   }
 
   @Test
