@@ -56,7 +56,9 @@ final class AllDown implements Scenario {
     String out =
         TallyTables.summary(List.of("t=0–" + fixed(SECONDS, 0) + " s"), List.of(summary))
             + "\n"
-            + TallyTables.descriptions(summary);
+            + TallyTables.descriptions(summary)
+            + "\nPer second sent:\n\n"
+            + TallyTables.perSecond(summary.seconds(), List.of("stable", "canary"));
     return new Outcome(
         out,
         List.of(

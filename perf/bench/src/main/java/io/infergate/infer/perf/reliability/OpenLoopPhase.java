@@ -16,7 +16,7 @@ import java.io.PrintStream;
  */
 final class OpenLoopPhase {
   /** Calls outstanding past which a call is not sent but counted as failed (never reached). */
-  private static final int MAX_OUTSTANDING = 20_000;
+  static final int MAX_OUTSTANDING = 20_000;
 
   /** Room for the channel to be built before the first call is due. */
   private static final long LEAD_NANOS = 300_000_000L;

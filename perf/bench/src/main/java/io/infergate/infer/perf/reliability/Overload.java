@@ -123,6 +123,12 @@ final class Overload implements Scenario {
         whole(capacity) + " calls/s" + (capacityFlag > 0 ? " (flag)" : " (measured)"));
     facts.row("requested rate", whole(rate) + " calls/s");
     facts.row(
+        "not sent",
+        whole(summary.notSent())
+            + " (due while "
+            + whole(OpenLoopPhase.MAX_OUTSTANDING)
+            + " calls were outstanding, the generator's cap; counted as failed)");
+    facts.row(
         "sent",
         whole(result.sent())
             + " in "
@@ -164,7 +170,9 @@ final class Overload implements Scenario {
             + "\n"
             + facts
             + "\n"
-            + TallyTables.descriptions(summary);
+            + TallyTables.descriptions(summary)
+            + "\nPer second sent:\n\n"
+            + TallyTables.perSecond(summary.seconds(), List.of("stable"));
     return new Outcome(
         out,
         List.of(
@@ -179,7 +187,7 @@ final class Overload implements Scenario {
                 alive && !outOfMemory),
             new Outcome.Goal(
                 "RESOURCE_EXHAUSTED answers carry grpc-retry-pushback-ms",
-                summary.exhaustedWithPushback() + " of " + exhausted,
+                summary.exhaustedWithPushback() + " of " + exhausted + shedBy(summary),
                 exhausted > 0 && summary.exhaustedWithPushback() == exhausted)));
   }
 
@@ -199,5 +207,15 @@ final class Overload implements Scenario {
       loop.stop(Duration.ofSeconds(10));
       return ok / seconds;
     }
+  }
+
+  /** Who answered RESOURCE_EXHAUSTED, from the first description: the gateway or a model server. */
+  private static String shedBy(CallTally.Summary summary) {
+    var descriptions = summary.descriptions().get(Status.Code.RESOURCE_EXHAUSTED);
+    if (descriptions == null || descriptions.isEmpty()) {
+      return "";
+    }
+    String first = descriptions.keySet().iterator().next();
+    return "; e.g. `" + (first.length() > 60 ? first.substring(0, 60) + "…" : first) + "`";
   }
 }
