@@ -29,9 +29,32 @@ public final class ModelServers {
       List<String> serverArgs,
       Path log)
       throws IOException, InterruptedException {
+    return start(name, cpus, jvmOptions, classpath, models, 0, serverArgs, log);
+  }
+
+  /**
+   * {@link #start(String, String, List, String, Path, List, Path)} on {@code port} (0: any free
+   * port), e.g. to restart a killed server where its clients expect it.
+   */
+  public static ChildProcess start(
+      String name,
+      String cpus,
+      List<String> jvmOptions,
+      String classpath,
+      Path models,
+      int port,
+      List<String> serverArgs,
+      Path log)
+      throws IOException, InterruptedException {
     List<String> args =
         new ArrayList<>(
-            List.of("--host", "127.0.0.1", "--port", "0", "--models", models.toString()));
+            List.of(
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--models",
+                models.toString()));
     args.addAll(serverArgs);
     return ChildProcess.startAnnounced(
         name,

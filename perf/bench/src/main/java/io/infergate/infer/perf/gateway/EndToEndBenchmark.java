@@ -3,6 +3,7 @@ package io.infergate.infer.perf.gateway;
 import static io.infergate.infer.perf.kit.Table.fixed;
 import static io.infergate.infer.perf.kit.Table.whole;
 
+import io.infergate.infer.perf.OpenLoopLoad;
 import io.infergate.infer.perf.kit.ChildProcess;
 import io.infergate.infer.perf.kit.ProcStat;
 import io.infergate.infer.perf.kit.Table;

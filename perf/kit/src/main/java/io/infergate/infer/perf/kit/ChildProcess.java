@@ -170,6 +170,19 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGKILL ({@link Process#destroyForcibly()} on Linux), as a crashed or OOM-killed server dies:
+   * no shutdown hook runs and its sockets are closed by the kernel. Returns once it is gone.
+   */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  /** Whether the process is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
   @Override
   public void close() {
     try {

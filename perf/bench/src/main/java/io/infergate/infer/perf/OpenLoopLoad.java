@@ -1,4 +1,4 @@
-package io.infergate.infer.perf.gateway;
+package io.infergate.infer.perf;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -19,25 +19,66 @@ import org.HdrHistogram.Recorder;
  * intended time, so time spent queued behind a slow server, or behind this sender falling late,
  * counts (no coordinated omission). Calls are raw bytes on one channel with a direct executor, so
  * the generator's own cost per call stays small.
+ *
+ * <p>An optional {@link CallObserver} sees every measured call's status, response headers and
+ * trailers (the reliability suite tallies codes, {@code x-variant} and {@code x-fallback} from
+ * them); the rate search needs none.
  */
-final class OpenLoopLoad implements AutoCloseable {
+public final class OpenLoopLoad implements AutoCloseable {
   private static final long MAX_LATENCY_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  /** How long {@link #run} waits for calls without a deadline to end before it gives up on them. */
+  private static final long DRAIN_WITHOUT_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final ManagedChannel channel;
   private final byte[] request;
   private final long deadlineNanos;
+  private final CallObserver observer;
 
-  OpenLoopLoad(String target, byte[] request, long deadlineNanos) {
+  /**
+   * @param deadlineNanos each call's deadline; 0 or less for none
+   */
+  public OpenLoopLoad(String target, byte[] request, long deadlineNanos) {
+    this(target, request, deadlineNanos, CallObserver.NONE);
+  }
+
+  /**
+   * @param deadlineNanos each call's deadline; 0 or less for none
+   * @param observer told of each measured call as it ends, on a transport thread
+   */
+  public OpenLoopLoad(String target, byte[] request, long deadlineNanos, CallObserver observer) {
     this.channel = NettyChannelBuilder.forTarget(target).usePlaintext().directExecutor().build();
     this.request = request.clone();
     this.deadlineNanos = deadlineNanos;
+    this.observer = observer;
   }
 
   /**
    * Sends at {@code ratePerSecond} for {@code warmupNanos + measureNanos}, recording only the calls
-   * intended after the warm-up, then waits for every call to finish (they all carry a deadline).
+   * intended after the warm-up, then waits for every call to finish (for the deadline and 2 s more,
+   * or 10 s when calls have no deadline; calls still running then count as failed).
    */
-  Result run(double ratePerSecond, long warmupNanos, long measureNanos, int maxOutstanding)
+  public Result run(double ratePerSecond, long warmupNanos, long measureNanos, int maxOutstanding)
+      throws InterruptedException {
+    return run(
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1),
+        ratePerSecond,
+        warmupNanos,
+        measureNanos,
+        maxOutstanding);
+  }
+
+  /**
+   * {@link #run(double, long, long, int)} with the first call intended at {@code startNanos} (a
+   * {@link System#nanoTime()}), so that a caller can line up its own events (a server killed at 5
+   * s) with the load's clock. A start already past sends the calls due at once, late.
+   */
+  public Result run(
+      long startNanos,
+      double ratePerSecond,
+      long warmupNanos,
+      long measureNanos,
+      int maxOutstanding)
       throws InterruptedException {
     Recorder recorder = new Recorder(MAX_LATENCY_NANOS, 3);
     AtomicLong outstanding = new AtomicLong();
@@ -48,7 +89,7 @@ final class OpenLoopLoad implements AutoCloseable {
     long skipped = 0;
     long sent = 0;
     double intervalNanos = 1e9 / ratePerSecond;
-    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
+    long start = startNanos;
     long measureFrom = start + warmupNanos;
     long end = measureFrom + measureNanos;
     for (long i = 0; ; i++) {
@@ -67,6 +108,7 @@ final class OpenLoopLoad implements AutoCloseable {
         // without piling up unbounded memory.
         if (measured) {
           skipped++;
+          observer.notSent(intended);
         }
         continue;
       }
@@ -77,7 +119,10 @@ final class OpenLoopLoad implements AutoCloseable {
       send(intended, measured, recorder, outstanding, ok, errors, lastError, ended);
     }
     long sendEnd = System.nanoTime();
-    long drainDeadline = sendEnd + deadlineNanos + TimeUnit.SECONDS.toNanos(2);
+    long drainDeadline =
+        sendEnd
+            + (deadlineNanos > 0 ? deadlineNanos : DRAIN_WITHOUT_DEADLINE_NANOS)
+            + TimeUnit.SECONDS.toNanos(2);
     while (outstanding.get() > 0 && System.nanoTime() < drainDeadline) {
       Thread.sleep(5);
     }
@@ -87,6 +132,7 @@ final class OpenLoopLoad implements AutoCloseable {
         sent,
         ok.get(),
         errors.get() + skipped + outstanding.get(),
+        outstanding.get(),
         lastError.get() < 0 ? null : Status.Code.values()[(int) lastError.get()],
         (sendEnd - measureFrom) / 1e9,
         histogram,
@@ -102,15 +148,24 @@ final class OpenLoopLoad implements AutoCloseable {
       AtomicLong errors,
       AtomicLong lastError,
       AtomicLong ended) {
-    ClientCall<byte[], byte[]> call =
-        channel.newCall(
-            RawMethods.MODEL_INFER,
-            CallOptions.DEFAULT.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS));
+    CallOptions options =
+        deadlineNanos > 0
+            ? CallOptions.DEFAULT.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS)
+            : CallOptions.DEFAULT;
+    ClientCall<byte[], byte[]> call = channel.newCall(RawMethods.MODEL_INFER, options);
     call.start(
         new ClientCall.Listener<>() {
+          private Metadata headers;
+
+          @Override
+          public void onHeaders(Metadata received) {
+            headers = received;
+          }
+
           @Override
           public void onClose(Status status, Metadata trailers) {
-            long latency = System.nanoTime() - intendedNanos;
+            long now = System.nanoTime();
+            long latency = now - intendedNanos;
             if (measured) {
               if (status.isOk()) {
                 recorder.recordValue(Math.min(latency, MAX_LATENCY_NANOS));
@@ -119,6 +174,7 @@ final class OpenLoopLoad implements AutoCloseable {
                 errors.incrementAndGet();
                 lastError.set(status.getCode().ordinal());
               }
+              observer.ended(intendedNanos, now, status, headers, trailers);
             }
             ended.incrementAndGet();
             outstanding.decrementAndGet();
@@ -148,26 +204,28 @@ final class OpenLoopLoad implements AutoCloseable {
    * @param ok of those, calls that ended OK
    * @param failed of those, calls that ended in error, were never sent because too many were
    *     outstanding, or had not ended after the drain
+   * @param unfinished of the failed, calls that had not ended after the drain
    * @param lastError the code of the last error, or null
    * @param seconds length of the measured window
    * @param latencyNanos latencies of the OK calls, from their intended start
    * @param allEnded every call that ended in the step, warm-up included (what CPU was spent on)
    */
-  record Result(
+  public record Result(
       double requestedPerSecond,
       long sent,
       long ok,
       long failed,
+      long unfinished,
       Status.Code lastError,
       double seconds,
       Histogram latencyNanos,
       long allEnded) {
 
-    double achievedPerSecond() {
+    public double achievedPerSecond() {
       return ok / seconds;
     }
 
-    double percentileMillis(double percentile) {
+    public double percentileMillis(double percentile) {
       return ok == 0 ? Double.NaN : latencyNanos.getValueAtPercentile(percentile) / 1e6;
     }
   }

@@ -1,0 +1,143 @@
+package io.infergate.infer.perf.reliability;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway configuration of each scenario, written as a user writes one today (no resilience
+ * keys), so that the results can be read against the file that produced them and the docs can quote
+ * it. {@code ${NAME}} stands for an address the suite knows only once it has started the servers:
+ * {@code A}, {@code B}, {@code A1}..{@code A3} are model servers, {@code DEAD*} ports where nothing
+ * listens, {@code STALLED} the {@link StalledBackend}.
+ */
+final class GatewayConfigs {
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)}");
+
+  /** kill9-canary, invalid-argument: digits v1 as stable, v2 as canary, 90/10. */
+  static final String CANARY =
+      """
+      host: 127.0.0.1
+      port: 0
+      routes:
+        - model: digits
+          variants:
+            - {name: stable, weight: 90, endpoints: ["${A}"]}
+            - {name: canary, weight: 10, endpoints: ["${B}"]}
+      """;
+
+  /** dead-endpoint: one of stable's two endpoints has nothing listening; once per policy. */
+  static final String DEAD_ENDPOINT =
+      """
+      host: 127.0.0.1
+      port: 0
+      routes:
+        - model: digits
+          variants:
+            - {name: stable, weight: 100, endpoints: ["${A}", "${DEAD}"], balance: ${BALANCE}}
+      """;
+
+  /**
+   * stalled-canary: the canary accepts calls and never answers; its weight is 0 while the gateway
+   * warms up, then 10 (a hot reload), so the stall meets a warm gateway that has not seen it yet.
+   */
+  static final String STALLED_CANARY =
+      """
+      host: 127.0.0.1
+      port: 0
+      reloadCheckInterval: 1s
+      routes:
+        - model: digits
+          variants:
+            - {name: stable, weight: 90, endpoints: ["${A}"]}
+            - {name: canary, weight: ${CANARY_WEIGHT}, endpoints: ["${STALLED}"]}
+      """;
+
+  /** all-down: nothing listens behind either variant. */
+  static final String ALL_DOWN =
+      """
+      host: 127.0.0.1
+      port: 0
+      routes:
+        - model: digits
+          variants:
+            - {name: stable, weight: 90, endpoints: ["${DEAD1}"]}
+            - {name: canary, weight: 10, endpoints: ["${DEAD2}"]}
+      """;
+
+  /** overload: one model server behind one variant. */
+  static final String OVERLOAD =
+      """
+      host: 127.0.0.1
+      port: 0
+      routes:
+        - model: digits
+          variants:
+            - {name: stable, weight: 100, endpoints: ["${A}"]}
+      """;
+
+  /**
+   * reload-under-load: rewritten every 2 s with {@code ${FIRST}}, {@code ${SECOND}} cycling through
+   * A1+A2, A2+A3, A1+A3.
+   */
+  static final String RELOAD =
+      """
+      host: 127.0.0.1
+      port: 0
+      reloadCheckInterval: 1s
+      routes:
+        - model: digits
+          variants:
+            - {name: stable, weight: 100, endpoints: ["${FIRST}", "${SECOND}"]}
+      """;
+
+  /** reload-under-load: a file the gateway must refuse (a drain timeout past any bound). */
+  static final String RELOAD_REFUSED =
+      """
+      host: 127.0.0.1
+      port: 0
+      reloadCheckInterval: 1s
+      drainTimeout: 999999999999999999m
+      routes:
+        - model: digits
+          variants:
+            - {name: stable, weight: 100, endpoints: ["${A1}", "${A2}"]}
+      """;
+
+  /**
+   * reload-under-load: the good file after the refused one; the variant's new name shows in {@code
+   * x-variant}, so answers prove the file is in force and that A3, its only endpoint, serves them.
+   */
+  static final String RELOAD_AFTER_REFUSED =
+      """
+      host: 127.0.0.1
+      port: 0
+      reloadCheckInterval: 1s
+      routes:
+        - model: digits
+          variants:
+            - {name: stable-a3, weight: 100, endpoints: ["${A3}"]}
+      """;
+
+  private GatewayConfigs() {}
+
+  /**
+   * {@code template} with each {@code ${NAME}} replaced by {@code values.get(NAME)}.
+   *
+   * @throws IllegalArgumentException naming a placeholder that {@code values} lacks
+   */
+  static String render(String template, Map<String, String> values) {
+    Matcher matcher = PLACEHOLDER.matcher(template);
+    StringBuilder out = new StringBuilder();
+    while (matcher.find()) {
+      String value = values.get(matcher.group(1));
+      if (value == null) {
+        throw new IllegalArgumentException(
+            "${" + matcher.group(1) + "}: no value (given: " + values.keySet() + ")");
+      }
+      matcher.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    matcher.appendTail(out);
+    return out.toString();
+  }
+}

@@ -1,0 +1,109 @@
+package io.infergate.infer.perf.reliability;
+
+import static io.infergate.infer.perf.kit.Table.fixed;
+
+import io.grpc.Status;
+import io.infergate.infer.perf.kit.ChildProcess;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A flood of requests that are the caller's fault (valid protobuf, wrong tensor shape): each must
+ * get the model server's INVALID_ARGUMENT unchanged, and none may count against a backend's health,
+ * so valid calls right after are all answered, by both variants.
+ */
+final class InvalidArgument implements Scenario {
+  private static final double RATE = 500;
+  private static final int INVALID_CALLS = 10_000;
+  private static final double VALID_SECONDS = 5;
+
+  @Override
+  public String name() {
+    return "invalid-argument";
+  }
+
+  @Override
+  public String description() {
+    return "`stable` = A (digits v1, weight 90), `canary` = B (digits v2, weight 10); after a"
+        + " 10 s warm-up ramp of valid calls, "
+        + INVALID_CALLS
+        + " ModelInfer calls with input shape [1,3] (the model takes [-1,64]) at "
+        + fixed(RATE, 0)
+        + " calls/s, then "
+        + fixed(VALID_SECONDS, 0)
+        + " s of valid calls. Goals: every invalid call gets INVALID_ARGUMENT; every valid call"
+        + " after succeeds, and both variants answer some (no breaker opened, no endpoint"
+        + " ejected).";
+  }
+
+  @Override
+  public String gatewayConfig() {
+    return GatewayConfigs.CANARY;
+  }
+
+  @Override
+  public Outcome run(Fleet fleet) throws Exception {
+    ChildProcess a = fleet.modelServer("A", 1, 0);
+    ChildProcess b = fleet.modelServer("B", 2, 0);
+    ChildProcess gateway =
+        fleet.gateway(
+            "gateway",
+            GatewayConfigs.render(gatewayConfig(), Map.of("A", a.address(), "B", b.address())));
+
+    byte[] validBody = DigitsRequests.valid().toByteArray();
+    OpenLoopPhase.warmUp(gateway.address(), validBody, RATE, 0, fleet.progress());
+    double invalidSeconds = INVALID_CALLS / RATE;
+    fleet.progress().printf("  %d invalid calls at %s calls/s%n", INVALID_CALLS, RATE);
+    long invalidOrigin = OpenLoopPhase.origin(0);
+    CallTally invalid = new CallTally(invalidOrigin);
+    // No warm-up of its own: the measured window holds exactly INVALID_CALLS intended calls.
+    OpenLoopPhase.run(
+        gateway.address(),
+        DigitsRequests.wrongShape().toByteArray(),
+        RATE,
+        invalidOrigin,
+        0,
+        invalidSeconds,
+        0,
+        invalid);
+
+    fleet.progress().printf("  valid calls for %s s%n", VALID_SECONDS);
+    long validOrigin = OpenLoopPhase.origin(0);
+    CallTally valid = new CallTally(validOrigin);
+    OpenLoopPhase.run(gateway.address(), validBody, RATE, validOrigin, 0, VALID_SECONDS, 0, valid);
+
+    CallTally.Summary bad = invalid.summary();
+    CallTally.Summary good = valid.summary();
+    long invalidArgument = bad.count(Status.Code.INVALID_ARGUMENT);
+    StringBuilder out = new StringBuilder();
+    out.append(
+        TallyTables.summary(
+            List.of("invalid (shape [1,3])", "valid, right after"), List.of(bad, good)));
+    out.append("\nInvalid phase:\n\n").append(TallyTables.descriptions(bad));
+    out.append("\nInvalid phase per second sent:\n\n")
+        .append(TallyTables.perSecond(bad.seconds(), List.of("stable", "canary")));
+    if (good.failed() > 0) {
+      out.append("\nValid phase:\n\n").append(TallyTables.descriptions(good));
+    }
+    out.append("\nValid phase per second sent:\n\n")
+        .append(TallyTables.perSecond(good.seconds(), List.of("stable", "canary")));
+    return new Outcome(
+        out.toString(),
+        List.of(
+            new Outcome.Goal(
+                "INVALID_ARGUMENT for all " + INVALID_CALLS + " invalid calls",
+                invalidArgument + " of " + (bad.calls() + bad.notSent()),
+                invalidArgument == INVALID_CALLS && bad.calls() + bad.notSent() == INVALID_CALLS),
+            new Outcome.Goal(
+                "then every valid call OK, both variants answer",
+                TallyTables.failures(good)
+                    + " failed; stable "
+                    + good.variant("stable")
+                    + ", canary "
+                    + good.variant("canary"),
+                good.failed() == 0
+                    && good.calls() > 0
+                    && good.variant("stable") > 0
+                    && good.variant("canary") > 0)));
+  }
+}

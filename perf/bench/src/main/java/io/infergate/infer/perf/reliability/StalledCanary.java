@@ -1,0 +1,133 @@
+package io.infergate.infer.perf.reliability;
+
+import static io.infergate.infer.perf.kit.Table.fixed;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.grpc.Status;
+import io.infergate.infer.perf.kit.ChildProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The canary is up but stuck ({@link StalledBackend}): connections succeed, calls never end. Every
+ * call carries a 200 ms deadline, so each one routed there fails with DEADLINE_EXCEEDED unless the
+ * gateway learns to stop sending there; once it has seen the canary stall for its window, stable
+ * should answer every call.
+ */
+final class StalledCanary implements Scenario {
+  private static final double RATE = 200;
+  private static final double SECONDS = 20;
+  private static final long DEADLINE_MILLIS = 200;
+
+  /** A breaker's window: from here on the goal is that stable answers every call. */
+  private static final int SETTLED_FROM_SECOND = 5;
+
+  private static final int CANARY_WEIGHT = 10;
+
+  @Override
+  public String name() {
+    return "stalled-canary";
+  }
+
+  @Override
+  public String description() {
+    return "`stable` = A (digits v1, weight 90), `canary` = a backend that accepts every call and"
+        + " never answers (weight 0 during a 10 s warm-up ramp of the gateway, then "
+        + CANARY_WEIGHT
+        + " by a hot reload; t=0 is when the gateway logs the reload); "
+        + fixed(RATE, 0)
+        + " calls/s open loop for "
+        + fixed(SECONDS, 0)
+        + " s, each with a "
+        + DEADLINE_MILLIS
+        + " ms deadline. Goal: no failed call sent"
+        + " after t="
+        + SETTLED_FROM_SECOND
+        + " s (a breaker's window to notice the stall).";
+  }
+
+  @Override
+  public String gatewayConfig() {
+    return GatewayConfigs.STALLED_CANARY;
+  }
+
+  @Override
+  public Outcome run(Fleet fleet) throws Exception {
+    ChildProcess a = fleet.modelServer("A", 1, 0);
+    ChildProcess stalled = fleet.stalledBackend("stalled");
+    Map<String, String> warmUp =
+        Map.of("A", a.address(), "STALLED", stalled.address(), "CANARY_WEIGHT", "0");
+    ChildProcess gateway = fleet.gateway("gateway", GatewayConfigs.render(gatewayConfig(), warmUp));
+    byte[] body = DigitsRequests.valid().toByteArray();
+    long deadlineNanos = TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS);
+    OpenLoopPhase.warmUp(gateway.address(), body, RATE, deadlineNanos, fleet.progress());
+    int reloadsBefore = reloads(gateway);
+    Map<String, String> measured = new HashMap<>(warmUp);
+    measured.put("CANARY_WEIGHT", Integer.toString(CANARY_WEIGHT));
+    fleet.rewriteConfig("gateway", GatewayConfigs.render(gatewayConfig(), measured));
+    long reloadWait = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (reloads(gateway) == reloadsBefore) {
+      if (System.nanoTime() > reloadWait) {
+        throw new IllegalStateException(
+            "the gateway did not reload its file within 10 s; see " + gateway.log());
+      }
+      Thread.sleep(20);
+    }
+    fleet.progress().println("  canary weight " + CANARY_WEIGHT + " in force");
+    long origin = OpenLoopPhase.origin(0);
+    CallTally tally = new CallTally(origin);
+    fleet
+        .progress()
+        .printf("  %s calls/s for %s s, %d ms deadline%n", RATE, SECONDS, DEADLINE_MILLIS);
+    OpenLoopPhase.run(gateway.address(), body, RATE, origin, 0, SECONDS, deadlineNanos, tally);
+
+    CallTally.Summary summary = tally.summary();
+    List<Timeline.Second> seconds = summary.seconds();
+    long lateFailures = 0;
+    for (Timeline.Second second : seconds) {
+      if (second.second() >= SETTLED_FROM_SECOND) {
+        lateFailures += second.failed();
+      }
+    }
+    int lastFailure = Timeline.lastSecond(seconds, s -> s.failed() > 0);
+    StringBuilder out = new StringBuilder();
+    out.append(TallyTables.summary(List.of("t=0–" + fixed(SECONDS, 0) + " s"), List.of(summary)));
+    out.append('\n').append(TallyTables.descriptions(summary));
+    out.append("- last second with a failed call: ")
+        .append(lastFailure < 0 ? "none" : Integer.toString(lastFailure))
+        .append("; DEADLINE_EXCEEDED in all: ")
+        .append(summary.count(Status.Code.DEADLINE_EXCEEDED))
+        .append(
+            "\n\nA call whose own deadline ends it gets no answer from the gateway, so no"
+                + " `x-variant`: the canary's failures show only as failures.")
+        .append("\n\nPer second sent:\n\n");
+    out.append(TallyTables.perSecond(seconds, List.of("stable", "canary")));
+    return new Outcome(
+        out.toString(),
+        List.of(
+            new Outcome.Goal(
+                "failed calls sent after t=" + SETTLED_FROM_SECOND + " s = 0",
+                Long.toString(lateFailures)
+                    + " (of "
+                    + summary.failed()
+                    + " failed in all; OK p99 "
+                    + fixed(summary.okMillis(99), 1)
+                    + " ms)",
+                lateFailures == 0)));
+  }
+
+  /** The gateway's lines saying it applied a changed file. */
+  private static int reloads(ChildProcess gateway) throws IOException {
+    int count = 0;
+    for (String line : Files.readAllLines(gateway.log(), UTF_8)) {
+      if (line.contains("Config reloaded")) {
+        count++;
+      }
+    }
+    return count;
+  }
+}
