@@ -262,7 +262,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
           reroute();
           continue;
         }
-        send(variant, target, endpoint, channel);
+        send(variant, target, endpoint, channel, remaining);
         return;
       }
     } finally {
@@ -310,9 +310,13 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     finish(status, trailers);
   }
 
-  private void send(int variant, VariantTarget target, int endpoint, ManagedChannel channel) {
+  private void send(
+      int variant, VariantTarget target, int endpoint, ManagedChannel channel, long remaining) {
     attempts++;
-    Attempt next = new Attempt(variant, target, endpoint);
+    // A trial call of a half-open breaker may meet the very stall that opened it: it gets half the
+    // time left, so that if it fails the call still has time on another variant.
+    boolean trial = target.isHalfOpen() && !method.clientStreams() && fallback == null;
+    Attempt next = new Attempt(variant, target, endpoint, trial);
     byte[] forwarded;
     try {
       forwarded = target.body(method.request(), body);
@@ -322,7 +326,12 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
           route.target(shadow).copies().send(method, body, headers);
         }
       }
-      next.call = channel.newCall(method.descriptor(), callOptions);
+      next.call =
+          channel.newCall(
+              method.descriptor(),
+              trial
+                  ? CallOptions.DEFAULT.withDeadlineAfter(remaining / 2, TimeUnit.NANOSECONDS)
+                  : callOptions);
       next.call.start(next, headers);
     } catch (IOException e) {
       target.release(endpoint, CallOutcome.REJECTED, 0);
@@ -438,6 +447,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     private final int variant;
     private final VariantTarget target;
     private final int endpoint;
+    private final boolean trial;
     private final long startNanos = System.nanoTime();
     private ClientCall<byte[], byte[]> call;
 
@@ -451,10 +461,11 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     /** Set when the gateway cancelled the attempt itself: what the caller is told instead. */
     private volatile Status failure;
 
-    Attempt(int variant, VariantTarget target, int endpoint) {
+    Attempt(int variant, VariantTarget target, int endpoint, boolean trial) {
       this.variant = variant;
       this.target = target;
       this.endpoint = endpoint;
+      this.trial = trial;
     }
 
     /** Passes the caller's half-close on, once, from whichever side learns of it second. */
@@ -509,6 +520,14 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
           retry(variant, endpoint, delay);
           return;
         }
+      }
+      if (trial && !answered && outcome == CallOutcome.BACKEND_FAILURE && !callerCancelled) {
+        // The trial's own half of the deadline ran out (or it failed unanswered): the variant is
+        // still bad, and the call moves on to the route's next choice with the time it has left.
+        attempt = null;
+        skip(variant, target, Skip.TRIAL_FAILED);
+        startAttempt();
+        return;
       }
       Status answer = failure != null ? failure : status;
       if (!headersSent) {

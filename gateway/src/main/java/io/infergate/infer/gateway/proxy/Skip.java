@@ -14,7 +14,9 @@ enum Skip {
   /** The call's remaining deadline is shorter than the variant's median latency. */
   DEADLINE("deadline"),
   /** An attempt on it never reached a model, and no other endpoint of it was left to retry on. */
-  UNAVAILABLE("unavailable");
+  UNAVAILABLE("unavailable"),
+  /** A trial call of its half-open breaker failed before answering. */
+  TRIAL_FAILED("trial_failed");
 
   private final String header;
 

@@ -163,6 +163,11 @@ final class VariantTarget {
     return mask;
   }
 
+  /** Whether the variant's breaker is letting trial calls through. */
+  boolean isHalfOpen() {
+    return breaker.getState() == CircuitBreaker.State.HALF_OPEN;
+  }
+
   /**
    * Whether the variant could take a call now: its breaker is not open and one of its endpoints is
    * usable. For health reports; it takes nothing.
