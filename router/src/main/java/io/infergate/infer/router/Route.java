@@ -65,11 +65,9 @@ public final class Route<T> {
     variants = List.copyOf(builder.variants);
     targets = builder.targets.toArray();
     problems.check(!variants.isEmpty(), "variants", null, "at least one");
-    problems.check(
-        variants.size() <= MAX_VARIANTS,
-        "variants",
-        variants.size() + " variants",
-        "at most " + MAX_VARIANTS);
+    if (variants.size() > MAX_VARIANTS) {
+      problems.describe("variants", variants.size() + " variants", "at most " + MAX_VARIANTS);
+    }
     names = new String[variants.size()];
     long totalWeight = 0;
     for (int i = 0; i < names.length; i++) {

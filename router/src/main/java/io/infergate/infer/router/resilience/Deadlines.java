@@ -24,7 +24,10 @@ public record Deadlines(Duration initial, Duration max) {
   public Deadlines {
     Problems problems = new Problems();
     problems.positive(max, "max", LONGEST);
-    problems.positive(initial, "default", max == null ? LONGEST : max);
+    // Against a bad max the default is held to the widest bound, so its message can be satisfied.
+    boolean maxValid =
+        max != null && max.compareTo(Duration.ZERO) > 0 && max.compareTo(LONGEST) <= 0;
+    problems.positive(initial, "default", maxValid ? max : LONGEST);
     problems.throwIfAny();
   }
 

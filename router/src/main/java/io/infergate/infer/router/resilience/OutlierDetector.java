@@ -2,6 +2,8 @@ package io.infergate.infer.router.resilience;
 
 import static java.util.Objects.requireNonNull;
 
+import io.infergate.infer.router.Problems;
+import io.infergate.infer.router.policy.EndpointBalancer;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
@@ -11,8 +13,13 @@ import java.util.function.LongSupplier;
  * consecutive-failure outlier detection does: an endpoint is ejected after {@code
  * consecutiveFailures} failures, for {@code baseEjectionTime} times the number of ejections in a
  * row (capped at {@code maxEjectionTime}), and comes back by itself when its time is up. That count
- * goes down by one for each {@code baseEjectionTime} the endpoint then spends without an ejection,
- * so a replica that recovered for good is soon treated as new.
+ * stops growing once an ejection lasts {@code maxEjectionTime}, and goes down by one for each
+ * {@code baseEjectionTime} the endpoint then spends without an ejection, so a replica that
+ * recovered for good is treated as new after {@code maxEjectionTime} or so, however long its outage
+ * was (Envoy caps its backoff the same way). Failures of calls that end while the endpoint is
+ * ejected do not count: they were sent before the ejection and say nothing new, and counting them
+ * would eject it again on its first failure back (Envoy resets the count on return for the same
+ * reason).
  *
  * <p>Lock-free: the counters are atomic arrays indexed by endpoint. Two endpoints failing at the
  * same instant may both pass the check of the ejection cap, so the cap can be exceeded by the
@@ -23,6 +30,10 @@ public final class OutlierDetector {
   private final OutlierPolicy policy;
   private final int endpoints;
   private final int maxEjected;
+
+  /** Ejections in a row past which the next would last no longer: the count stops there. */
+  private final int maxTimes;
+
   private final LongSupplier nanoTime;
   private final AtomicIntegerArray consecutive;
   private final AtomicIntegerArray ejections;
@@ -31,13 +42,22 @@ public final class OutlierDetector {
   private final AtomicLongArray ejectedUntil;
 
   /**
+   * @param endpoints the variant's endpoints, 1..{@value EndpointBalancer#MAX_ENDPOINTS}: one bit
+   *     each in {@link #ejectedMask}
    * @param nanoTime the clock, such as {@code System::nanoTime}
+   * @throws IllegalArgumentException if {@code endpoints} is out of range
    */
   public OutlierDetector(OutlierPolicy policy, int endpoints, LongSupplier nanoTime) {
     this.policy = requireNonNull(policy, "policy");
     this.nanoTime = requireNonNull(nanoTime, "nanoTime");
+    Problems problems = new Problems();
+    problems.range(endpoints, "endpoints", 1, EndpointBalancer.MAX_ENDPOINTS);
+    problems.throwIfAny();
     this.endpoints = endpoints;
     this.maxEjected = Math.max(1, endpoints * policy.maxEjectionPercent() / 100);
+    long base = policy.baseEjectionTime().toNanos();
+    this.maxTimes =
+        (int) Math.min(Integer.MAX_VALUE, (policy.maxEjectionTime().toNanos() + base - 1) / base);
     this.consecutive = new AtomicIntegerArray(endpoints);
     this.ejections = new AtomicIntegerArray(endpoints);
     this.ejectedUntil = new AtomicLongArray(endpoints);
@@ -83,25 +103,32 @@ public final class OutlierDetector {
    * @return whether this failure ejected the endpoint
    */
   public boolean onFailure(int index) {
+    long now = nanoTime.getAsLong();
+    long until = ejectedUntil.get(index);
+    if (now - until < 0) {
+      return false;
+    }
     int failures = consecutive.incrementAndGet(index);
     if (failures < policy.consecutiveFailures()) {
       return false;
     }
-    long now = nanoTime.getAsLong();
     // One thread wins the reset and decides; the others' failures fall into the next count.
-    if (isEjected(index, now) || !consecutive.compareAndSet(index, failures, 0)) {
+    if (!consecutive.compareAndSet(index, failures, 0)) {
       return false;
     }
     if (ejectedCount(now) >= maxEjected) {
       return false;
     }
     long base = policy.baseEjectionTime().toNanos();
-    long healthySince = now - ejectedUntil.get(index);
-    int decayed = (int) Math.max(0, ejections.get(index) - healthySince / base);
-    int times = decayed + 1;
-    ejections.set(index, times);
+    int decayed = (int) Math.max(0, ejections.get(index) - (now - until) / base);
+    int times = Math.min(decayed + 1, maxTimes);
     long length = Math.min(policy.maxEjectionTime().toNanos(), base * times);
-    ejectedUntil.set(index, now + length);
+    // Threads that crossed the threshold again before the winner marked its ejection read the same
+    // end as the winner did: only one ejection per end, so the first is not doubled.
+    if (!ejectedUntil.compareAndSet(index, until, now + length)) {
+      return false;
+    }
+    ejections.set(index, times);
     return true;
   }
 

@@ -21,6 +21,11 @@ public final class RetryBudget {
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
+  /**
+   * Time counted at most per refill: above the cap's one second of the floor, short of overflow.
+   */
+  private static final long MAX_REFILL_NANOS = 10 * NANOS_PER_SECOND;
+
   private final long perCall;
   private final long perSecond;
   private final long cap;
@@ -65,9 +70,19 @@ public final class RetryBudget {
     if (perSecond == 0 || elapsed <= 0) {
       return;
     }
-    // Capped before the multiply, which would overflow after hours; the cap is far above a second.
-    long earned = Math.min(elapsed, 10 * NANOS_PER_SECOND) * perSecond / NANOS_PER_SECOND;
-    if (earned > 0 && refilledAt.compareAndSet(last, now)) {
+    // Capped before the multiply, which would overflow after hours.
+    long earned = Math.min(elapsed, MAX_REFILL_NANOS) * perSecond / NANOS_PER_SECOND;
+    if (earned <= 0) {
+      return;
+    }
+    // The mark moves on by the time those units took (rounded up), not to now, so that the
+    // fraction of a unit left over counts towards the next: when retries are asked for often, as in
+    // an outage, moving to now would lose up to half the floor to rounding.
+    long paidFor =
+        elapsed > MAX_REFILL_NANOS
+            ? elapsed
+            : (earned * NANOS_PER_SECOND + perSecond - 1) / perSecond;
+    if (refilledAt.compareAndSet(last, last + paidFor)) {
       balance.getAndAdd(Math.min(earned, cap));
     }
   }

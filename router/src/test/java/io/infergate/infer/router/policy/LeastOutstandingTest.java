@@ -98,6 +98,61 @@ class LeastOutstandingTest {
     assertThat(counts(balancer, 3)).containsOnly(0);
   }
 
+  @Test
+  void anExcludedEndpointIsNeverPickedEvenWithTheFewestCallsInFlight() {
+    // The bug this guards against: a dead endpoint fails its calls at once, so it always had the
+    // fewest in flight and kept being chosen.
+    LeastOutstanding balancer = new LeastOutstanding(3);
+    for (int i = 0; i < 4; i++) {
+      balancer.pick(0b001);
+    }
+    assertThat(counts(balancer, 3)).containsExactly(0, 2, 2);
+
+    for (int i = 0; i < 100; i++) {
+      int picked = balancer.pick(0b001);
+      assertThat(picked).isIn(1, 2);
+      balancer.release(picked);
+    }
+
+    assertThat(counts(balancer, 3)).containsExactly(0, 2, 2);
+    assertThat(balancer.pick(0b010)).as("0 is back").isZero();
+  }
+
+  @Test
+  void amongTheEndpointsNotExcludedTheLeastLoadedWins() {
+    LeastOutstanding balancer = new LeastOutstanding(4);
+    balancer.pick(0b1110); // 0
+    balancer.pick(0b1101); // 1
+    balancer.pick(0b1101); // 1
+    balancer.pick(0b1011); // 2
+    assertThat(counts(balancer, 4)).containsExactly(1, 2, 1, 0);
+
+    assertThat(balancer.pick(0b1000)).as("3 excluded: 0 and 2 tie at one").isIn(0, 2);
+    assertThat(balancer.pick(0b1101)).as("only 1 left").isEqualTo(1);
+  }
+
+  @Test
+  void everyEndpointExcludedLeavesNoneAndCountsNothing() {
+    LeastOutstanding balancer = new LeastOutstanding(3);
+    balancer.pick();
+
+    assertThat(balancer.pick(0b111)).isEqualTo(-1);
+    assertThat(balancer.pick(-1L)).isEqualTo(-1);
+
+    assertThat(counts(balancer, 3)).containsExactly(1, 0, 0);
+  }
+
+  @Test
+  void theSixtyFourthEndpointIsReachableAndExcludable() {
+    LeastOutstanding balancer = new LeastOutstanding(64);
+
+    assertThat(balancer.pick(~(1L << 63))).isEqualTo(63);
+    for (int i = 0; i < 200; i++) {
+      assertThat(balancer.pick(1L << 63)).isNotEqualTo(63);
+    }
+    assertThat(balancer.outstanding(63)).isEqualTo(1);
+  }
+
   private static int[] counts(LeastOutstanding balancer, int endpoints) {
     int[] counts = new int[endpoints];
     for (int i = 0; i < endpoints; i++) {

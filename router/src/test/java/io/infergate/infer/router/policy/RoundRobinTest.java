@@ -25,4 +25,55 @@ class RoundRobinTest {
 
     assertThat(new int[] {balancer.pick(), balancer.pick(), balancer.pick()}).containsOnly(0);
   }
+
+  @Test
+  void anExcludedEndpointsTurnGoesToTheNextOneNotExcluded() {
+    RoundRobin balancer = new RoundRobin(3);
+
+    int[] picks = new int[6];
+    for (int i = 0; i < picks.length; i++) {
+      picks[i] = balancer.pick(0b010);
+    }
+
+    assertThat(picks).containsExactly(0, 2, 2, 0, 2, 2);
+  }
+
+  @Test
+  void theTurnWrapsPastTheLastEndpointToFindOneNotExcluded() {
+    RoundRobin balancer = new RoundRobin(4);
+
+    int[] picks = new int[8];
+    for (int i = 0; i < picks.length; i++) {
+      picks[i] = balancer.pick(0b1110);
+    }
+
+    assertThat(picks).containsOnly(0);
+  }
+
+  @Test
+  void everyEndpointExcludedLeavesNone() {
+    RoundRobin balancer = new RoundRobin(3);
+
+    assertThat(balancer.pick(0b111)).isEqualTo(-1);
+    assertThat(balancer.pick(-1L)).isEqualTo(-1);
+    assertThat(new RoundRobin(64).pick(-1L)).isEqualTo(-1);
+    assertThat(balancer.pick(0)).as("the turn still moved on").isEqualTo(2);
+  }
+
+  @Test
+  void bitsBeyondTheEndpointsAreIgnored() {
+    RoundRobin balancer = new RoundRobin(2);
+
+    assertThat(new int[] {balancer.pick(~0b11L), balancer.pick(~0b11L)}).containsExactly(0, 1);
+  }
+
+  @Test
+  void theSixtyFourthEndpointIsReachableAndExcludable() {
+    RoundRobin balancer = new RoundRobin(64);
+
+    assertThat(balancer.pick(~(1L << 63))).isEqualTo(63);
+    for (int i = 0; i < 200; i++) {
+      assertThat(balancer.pick(1L << 63)).isNotEqualTo(63);
+    }
+  }
 }

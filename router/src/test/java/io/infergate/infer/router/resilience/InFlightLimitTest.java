@@ -1,0 +1,102 @@
+package io.infergate.infer.router.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class InFlightLimitTest {
+
+  @Test
+  void admitsExactlyMaxCallsAndRefusesTheNext() {
+    InFlightLimit limit = new InFlightLimit(3);
+
+    assertThat(limit.tryAcquire()).isTrue();
+    assertThat(limit.tryAcquire()).isTrue();
+    assertThat(limit.tryAcquire()).isTrue();
+    assertThat(limit.tryAcquire()).isFalse();
+    assertThat(limit.tryAcquire()).isFalse();
+
+    assertThat(limit.inFlight()).as("refusals take nothing").isEqualTo(3);
+    assertThat(limit.max()).isEqualTo(3);
+  }
+
+  @Test
+  void aReleaseFreesExactlyOnePlace() {
+    InFlightLimit limit = new InFlightLimit(2);
+    limit.tryAcquire();
+    limit.tryAcquire();
+
+    limit.release();
+
+    assertThat(limit.inFlight()).isEqualTo(1);
+    assertThat(limit.tryAcquire()).isTrue();
+    assertThat(limit.tryAcquire()).isFalse();
+  }
+
+  @Test
+  void aLimitOfOneAdmitsOneCallAtATime() {
+    InFlightLimit limit = new InFlightLimit(1);
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(limit.tryAcquire()).isTrue();
+      assertThat(limit.tryAcquire()).isFalse();
+      limit.release();
+    }
+    assertThat(limit.inFlight()).isZero();
+  }
+
+  @Test
+  void refusesALimitBelowOne() {
+    assertThatThrownBy(() -> new InFlightLimit(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("max: 0 (expected: >= 1)");
+    assertThatThrownBy(() -> new InFlightLimit(-1)).hasMessage("max: -1 (expected: >= 1)");
+  }
+
+  @Test
+  void concurrentCallersNeverHoldMoreThanMax() throws Exception {
+    int max = 4;
+    InFlightLimit limit = new InFlightLimit(max);
+    // Counted apart from the limit, whose own count briefly includes callers it is refusing.
+    AtomicInteger holders = new AtomicInteger();
+    int threads = 8;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<Integer>> workers = new ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        workers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int mostSeen = 0;
+                  for (int i = 0; i < 20_000; i++) {
+                    if (limit.tryAcquire()) {
+                      mostSeen = Math.max(mostSeen, holders.incrementAndGet());
+                      holders.decrementAndGet();
+                      limit.release();
+                    }
+                  }
+                  return mostSeen;
+                }));
+      }
+      start.countDown();
+      for (Future<Integer> worker : workers) {
+        assertThat(worker.get(10, TimeUnit.SECONDS)).isBetween(1, max);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(limit.inFlight()).isZero();
+  }
+}
