@@ -93,6 +93,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
   private String fallbackFrom;
   private StringBuilder skipped;
   private int skipKinds;
+  private boolean panic;
 
   /** The attempt in progress; null until the first starts. */
   private volatile Attempt attempt;
@@ -239,12 +240,22 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
           variant = route.next(triedVariants, stickyKey, ThreadLocalRandom.current().nextLong());
         }
         if (variant < 0) {
+          if (!panic && (skipKinds & (1 << Skip.CIRCUIT_OPEN.ordinal())) != 0) {
+            // Every variant that could serve is behind an open breaker. Breakers move traffic
+            // between variants; they must not take a whole model down (a slow spell can open the
+            // stable variant's too), so the route routes past them, as Envoy's panic threshold
+            // does.
+            panic = true;
+            triedVariants = 0;
+            continue;
+          }
           finishWithoutBackend();
           return;
         }
         VariantTarget target = route.target(variant);
         long excluded = variant == failedVariant ? failedEndpoints : 0;
-        int endpoint = target.admit(excluded, remaining);
+        int endpoint =
+            panic ? target.admitPastBreaker(excluded) : target.admit(excluded, remaining);
         if (endpoint < 0) {
           skip(
               variant,
@@ -258,7 +269,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
         if (channel.isShutdown() && reroutes < MAX_REROUTES) {
           // A reload retired this endpoint after this call read the table, and a reload swaps the
           // table before it shuts a channel down: the table in force no longer sends calls here.
-          target.release(endpoint, CallOutcome.REJECTED, 0);
+          target.release(endpoint, CallOutcome.REJECTED, 0, !panic);
           reroute();
           continue;
         }
@@ -316,7 +327,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     // A trial call of a half-open breaker may meet the very stall that opened it: it gets half the
     // time left, so that if it fails the call still has time on another variant.
     boolean trial = target.isHalfOpen() && !method.clientStreams() && fallback == null;
-    Attempt next = new Attempt(variant, target, endpoint, trial);
+    Attempt next = new Attempt(variant, target, endpoint, trial, !panic);
     byte[] forwarded;
     try {
       forwarded = target.body(method.request(), body);
@@ -334,11 +345,11 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
                   : callOptions);
       next.call.start(next, headers);
     } catch (IOException e) {
-      target.release(endpoint, CallOutcome.REJECTED, 0);
+      target.release(endpoint, CallOutcome.REJECTED, 0, !panic);
       finish(Statuses.malformedBody(e), new Metadata());
       return;
     } catch (RuntimeException e) {
-      target.release(endpoint, CallOutcome.REJECTED, 0);
+      target.release(endpoint, CallOutcome.REJECTED, 0, !panic);
       finish(Statuses.forwardingFailed(target, model, e), new Metadata());
       return;
     }
@@ -448,6 +459,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     private final VariantTarget target;
     private final int endpoint;
     private final boolean trial;
+    private final boolean breakerPermit;
     private final long startNanos = System.nanoTime();
     private ClientCall<byte[], byte[]> call;
 
@@ -461,11 +473,12 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     /** Set when the gateway cancelled the attempt itself: what the caller is told instead. */
     private volatile Status failure;
 
-    Attempt(int variant, VariantTarget target, int endpoint, boolean trial) {
+    Attempt(int variant, VariantTarget target, int endpoint, boolean trial, boolean breakerPermit) {
       this.variant = variant;
       this.target = target;
       this.endpoint = endpoint;
       this.trial = trial;
+      this.breakerPermit = breakerPermit;
     }
 
     /** Passes the caller's half-close on, once, from whichever side learns of it second. */
@@ -513,7 +526,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
           callerCancelled || failure != null
               ? CallOutcome.CANCELLED
               : CallOutcome.of(status.getCode().value(), answered);
-      target.release(endpoint, outcome, System.nanoTime() - startNanos);
+      target.release(endpoint, outcome, System.nanoTime() - startNanos, breakerPermit);
       if (outcome.isRetriable()) {
         long delay = retryDelayMillis(trailers);
         if (delay >= 0) {

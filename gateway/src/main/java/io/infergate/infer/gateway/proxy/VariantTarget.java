@@ -96,8 +96,22 @@ final class VariantTarget {
     if (!breaker.tryAcquirePermission()) {
       return skip(Skip.CIRCUIT_OPEN);
     }
-    if (!bulkhead.tryAcquirePermission()) {
+    int endpoint = admitPastBreaker(excluded);
+    if (endpoint == ONLY_EXCLUDED || endpoint == skip(Skip.BULKHEAD_FULL)) {
       breaker.releasePermission();
+    } else if (endpoint == skip(Skip.NO_ENDPOINT)) {
+      // No endpoint can take a call: the variant failed, as a refused connection would have.
+      breaker.onError(0, TimeUnit.NANOSECONDS, BACKEND_FAILURE);
+    }
+    return endpoint;
+  }
+
+  /**
+   * Like {@link #admit} without the breaker, for a route in panic (every variant's breaker open): a
+   * bulkhead slot and an endpoint, to {@link #release} with {@code breakerPermit} false.
+   */
+  int admitPastBreaker(long excluded) {
+    if (!bulkhead.tryAcquirePermission()) {
       return skip(Skip.BULKHEAD_FULL);
     }
     long unusable = unusable();
@@ -106,14 +120,8 @@ final class VariantTarget {
       return endpoint;
     }
     bulkhead.onComplete();
-    if ((unusable & allEndpoints) != allEndpoints) {
-      // Healthy endpoints remain, but this call already failed on them: no failure of the variant.
-      breaker.releasePermission();
-      return ONLY_EXCLUDED;
-    }
-    // No endpoint can take a call: the variant failed, as a refused connection would have.
-    breaker.onError(0, TimeUnit.NANOSECONDS, BACKEND_FAILURE);
-    return skip(Skip.NO_ENDPOINT);
+    // Healthy endpoints may remain that this call already failed on: no failure of the variant.
+    return (unusable & allEndpoints) != allEndpoints ? ONLY_EXCLUDED : skip(Skip.NO_ENDPOINT);
   }
 
   /** What {@link #admit} returns when only endpoints the call already failed on were left. */
@@ -132,23 +140,32 @@ final class VariantTarget {
    * Ends an attempt on {@code endpoint}: gives back what {@link #admit} took and records how it
    * ended with the breaker, the ejection counters and the latency.
    */
-  void release(int endpoint, CallOutcome outcome, long nanos) {
+  void release(int endpoint, CallOutcome outcome, long nanos, boolean breakerPermit) {
     balancer.release(endpoint);
     bulkhead.onComplete();
+    if (!breakerPermit) {
+      recordEndpoint(endpoint, outcome, nanos);
+      return;
+    }
     if (outcome.isSuccess()) {
       breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+    } else if (outcome.isFailure()) {
+      breaker.onError(nanos, TimeUnit.NANOSECONDS, BACKEND_FAILURE);
+    } else {
+      breaker.releasePermission();
+    }
+    recordEndpoint(endpoint, outcome, nanos);
+  }
+
+  private void recordEndpoint(int endpoint, CallOutcome outcome, long nanos) {
+    if (outcome.isSuccess()) {
       health.outliers().onSuccess(endpoint);
       if (outcome == CallOutcome.SUCCESS) {
         health.latency().record(nanos);
       }
-    } else if (outcome.isFailure()) {
-      breaker.onError(nanos, TimeUnit.NANOSECONDS, BACKEND_FAILURE);
-      if (health.outliers().onFailure(endpoint)) {
-        // The channel reconnects at once when the ejection ends, not after its own backoff.
-        channels[endpoint].resetConnectBackoff();
-      }
-    } else {
-      breaker.releasePermission();
+    } else if (outcome.isFailure() && health.outliers().onFailure(endpoint)) {
+      // The channel reconnects at once when the ejection ends, not after its own backoff.
+      channels[endpoint].resetConnectBackoff();
     }
   }
 
@@ -169,15 +186,12 @@ final class VariantTarget {
   }
 
   /**
-   * Whether the variant could take a call now: its breaker is not open and one of its endpoints is
-   * usable. For health reports; it takes nothing.
+   * Whether the variant could take a call now: one of its endpoints is usable (neither ejected nor
+   * failing to connect). For health reports; it takes nothing.
    */
   boolean canServe() {
-    CircuitBreaker.State state = breaker.getState();
-    if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
-      return false;
-    }
-    return Long.bitCount(unusable()) < channels.length;
+    // Not the breaker: when every breaker of a route is open the route routes past them (panic).
+    return (unusable() & allEndpoints) != allEndpoints;
   }
 
   /**
