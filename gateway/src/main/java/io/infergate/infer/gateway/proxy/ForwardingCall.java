@@ -522,10 +522,18 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
     @Override
     public void onClose(Status status, Metadata trailers) {
-      CallOutcome outcome =
-          callerCancelled || failure != null
-              ? CallOutcome.CANCELLED
-              : CallOutcome.of(status.getCode().value(), answered);
+      CallOutcome outcome;
+      if (failure != null) {
+        outcome = CallOutcome.CANCELLED;
+      } else if (deadline.isExpired()) {
+        // The call's deadline passed before the backend answered, whichever timer noticed first
+        // (the caller's side cancels with it): a slow backend, not a caller who gave up.
+        outcome = CallOutcome.of(Status.Code.DEADLINE_EXCEEDED.value(), answered);
+      } else if (callerCancelled) {
+        outcome = CallOutcome.CANCELLED;
+      } else {
+        outcome = CallOutcome.of(status.getCode().value(), answered);
+      }
       target.release(endpoint, outcome, System.nanoTime() - startNanos, breakerPermit);
       if (outcome.isRetriable()) {
         long delay = retryDelayMillis(trailers);
