@@ -65,13 +65,17 @@ final class GatewayConfigs {
             - {name: canary, weight: 10, endpoints: ["${DEAD2}"]}
       """;
 
-  /** overload: one model server behind one variant. */
+  /**
+   * overload: one model server behind one variant, the route admitting what the model server
+   * works through in a few tens of milliseconds (it has two workers and batches of up to 64).
+   */
   static final String OVERLOAD =
       """
       host: 127.0.0.1
       port: 0
       routes:
         - model: digits
+          limits: {maxInFlight: 128}
           variants:
             - {name: stable, weight: 100, endpoints: ["${A}"]}
       """;
