@@ -57,6 +57,15 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
   /** Times a call reads the table again because a reload retired the endpoint it was given. */
   private static final int MAX_REROUTES = 3;
 
+  /**
+   * How close to its deadline a caller's cancellation counts as the deadline passing. A caller's
+   * client cancels the call when its own deadline passes, and its RST_STREAM reaches the gateway at
+   * about the moment the gateway's copy of that deadline passes (the wire latency is in both),
+   * often just before: the model server did not answer in time all the same, and its breaker and
+   * ejection must hear so, or a stalled variant behind callers with deadlines would never trip.
+   */
+  private static final long DEADLINE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
   private static final AtomicIntegerFieldUpdater<ForwardingCall> STATE =
       AtomicIntegerFieldUpdater.newUpdater(ForwardingCall.class, "state");
   private static final AtomicIntegerFieldUpdater<ForwardingCall> CALLER_PENDING =
@@ -254,7 +263,12 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
           finish(Statuses.deadlineExceeded(model, attempts), new Metadata());
           return;
         }
-        int variant = route.pick(stickyKey, overrideValue, random);
+        // A retry goes back to the variant that failed, for its other endpoints, before any other:
+        // the variant's breaker hears of the failure only if none is left (VariantTarget.admit).
+        int variant =
+            failedVariant >= 0 && (triedVariants & (1L << failedVariant)) == 0
+                ? failedVariant
+                : route.pick(stickyKey, overrideValue, random);
         if ((triedVariants & (1L << variant)) != 0) {
           variant = route.next(triedVariants, stickyKey, ThreadLocalRandom.current().nextLong());
         }
@@ -510,18 +524,16 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
     @Override
     public void onClose(Status status, Metadata trailers) {
-      CallOutcome outcome =
-          callerCancelled || failure != null
-              ? CallOutcome.CANCELLED
-              : CallOutcome.of(status.getCode().value(), answered);
-      target.release(endpoint, outcome, System.nanoTime() - startNanos);
+      CallOutcome outcome = outcomeOf(status);
       if (outcome.isRetriable()) {
         long delay = retryDelayMillis(trailers);
         if (delay >= 0) {
+          target.releaseRetried(endpoint);
           retry(variant, endpoint, delay);
           return;
         }
       }
+      target.release(endpoint, outcome, System.nanoTime() - startNanos);
       Status answer = failure != null ? failure : status;
       if (!headersSent) {
         if (heldHeaders != null) {
@@ -534,6 +546,24 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
         markFallback(trailers);
       }
       finish(answer, trailers);
+    }
+
+    /**
+     * What the attempt says about its model server. A caller that went away (the attempt is then
+     * cancelled with it) says nothing, unless it went at its deadline: the server was too slow.
+     */
+    private CallOutcome outcomeOf(Status status) {
+      if (failure != null) {
+        return CallOutcome.CANCELLED;
+      }
+      // The attempt may be closed CANCELLED through the caller's context before the caller's side
+      // has run onCancel: either tells that the caller went away.
+      if (!callerCancelled && status.getCode() != Status.Code.CANCELLED) {
+        return CallOutcome.of(status.getCode().value(), answered);
+      }
+      return deadline.timeRemaining(TimeUnit.NANOSECONDS) <= DEADLINE_GRACE_NANOS
+          ? CallOutcome.of(Status.Code.DEADLINE_EXCEEDED.value(), answered)
+          : CallOutcome.CANCELLED;
     }
 
     private void markFallback(Metadata out) {

@@ -23,8 +23,13 @@ import java.util.concurrent.TimeUnit;
  * route's shadow copies, their bounds and counters.
  *
  * <p>{@link #admit} takes, in order, a breaker permission, a bulkhead slot and an endpoint; {@link
- * #release} gives all three back and records the attempt's {@link CallOutcome}, exactly once per
- * successful admit.
+ * #release} (or {@link #releaseRetried}) gives all three back and records the attempt's {@link
+ * CallOutcome}, exactly once per successful admit.
+ *
+ * <p>The breaker counts calls the variant failed, the outlier detector attempts an endpoint failed:
+ * an attempt that never reached a model and is retried on a sibling endpoint counts against its
+ * endpoint only, so that one dead replica is ejected while the variant keeps serving, instead of
+ * opening the variant's breaker with failures that its retries absorbed.
  */
 final class VariantTarget {
   /** Breakers need a Throwable per failure; one shared, without a stack trace, allocates none. */
@@ -107,8 +112,9 @@ final class VariantTarget {
     }
     bulkhead.onComplete();
     if ((unusable & allEndpoints) != allEndpoints) {
-      // Healthy endpoints remain, but this call already failed on them: no failure of the variant.
-      breaker.releasePermission();
+      // Healthy endpoints remain, but this call already failed on each of them: the variant failed
+      // it. Those attempts were retried, so they counted against their endpoints only.
+      breaker.onError(0, TimeUnit.NANOSECONDS, BACKEND_FAILURE);
       return ONLY_EXCLUDED;
     }
     // No endpoint can take a call: the variant failed, as a refused connection would have.
@@ -143,12 +149,29 @@ final class VariantTarget {
       }
     } else if (outcome.isFailure()) {
       breaker.onError(nanos, TimeUnit.NANOSECONDS, BACKEND_FAILURE);
-      if (health.outliers().onFailure(endpoint)) {
-        // The channel reconnects at once when the ejection ends, not after its own backoff.
-        channels[endpoint].resetConnectBackoff();
-      }
+      endpointFailed(endpoint);
     } else {
       breaker.releasePermission();
+    }
+  }
+
+  /**
+   * Ends an attempt on {@code endpoint} that never reached a model ({@link
+   * CallOutcome#NOT_REACHED}) and that the call retries: the endpoint failed, the variant not yet.
+   * The retry comes back to this variant first, with this endpoint excluded, and {@link #admit}
+   * records the variant's failure if no other endpoint is left.
+   */
+  void releaseRetried(int endpoint) {
+    balancer.release(endpoint);
+    bulkhead.onComplete();
+    breaker.releasePermission();
+    endpointFailed(endpoint);
+  }
+
+  private void endpointFailed(int endpoint) {
+    if (health.outliers().onFailure(endpoint)) {
+      // The channel reconnects at once when the ejection ends, not after its own backoff.
+      channels[endpoint].resetConnectBackoff();
     }
   }
 
