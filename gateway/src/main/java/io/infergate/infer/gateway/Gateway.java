@@ -127,6 +127,14 @@ public final class Gateway implements AutoCloseable {
     drainTimeout = config.drainTimeout();
   }
 
+  /**
+   * Calls of {@code model} admitted and not yet answered, on the routes in force: what its {@code
+   * limits.maxInFlight} is compared with. 0 when none, or when the model has no route.
+   */
+  public int inFlight(String model) {
+    return routes.inFlight(model);
+  }
+
   /** How the shadow copies of {@code model}'s route have fared. */
   public ShadowCounts shadowCounts(String model) {
     return routes.shadowCounts(model);

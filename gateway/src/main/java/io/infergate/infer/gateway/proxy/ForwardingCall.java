@@ -51,6 +51,15 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
   /** Times a call reads the table again because a reload retired the endpoint it was given. */
   private static final int MAX_REROUTES = 3;
 
+  /**
+   * How close to its deadline a caller's cancellation counts as the deadline passing. A caller's
+   * client cancels the call when its own deadline passes, and its RST_STREAM reaches the gateway at
+   * about the moment the gateway's copy of that deadline passes (the wire latency is in both),
+   * often just before: the model server did not answer in time all the same, and its breaker and
+   * ejection must hear so, or a stalled variant behind callers with deadlines would never trip.
+   */
+  private static final long DEADLINE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
   private static final AtomicIntegerFieldUpdater<ForwardingCall> FINISHED =
       AtomicIntegerFieldUpdater.newUpdater(ForwardingCall.class, "finished");
   private static final AtomicIntegerFieldUpdater<Attempt> HALF_CLOSED =
@@ -235,7 +244,12 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
           finish(Statuses.deadlineExceeded(model, attempts), new Metadata());
           return;
         }
-        int variant = route.pick(stickyKey, overrideValue, random);
+        // A retry goes back to the variant that failed, for its other endpoints, before any other:
+        // the variant's breaker hears of the failure only if none is left (VariantTarget.admit).
+        int variant =
+            failedVariant >= 0 && (triedVariants & (1L << failedVariant)) == 0
+                ? failedVariant
+                : route.pick(stickyKey, overrideValue, random);
         if ((triedVariants & (1L << variant)) != 0) {
           variant = route.next(triedVariants, stickyKey, ThreadLocalRandom.current().nextLong());
         }
@@ -522,26 +536,16 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
     @Override
     public void onClose(Status status, Metadata trailers) {
-      CallOutcome outcome;
-      if (failure != null) {
-        outcome = CallOutcome.CANCELLED;
-      } else if (deadline.isExpired()) {
-        // The call's deadline passed before the backend answered, whichever timer noticed first
-        // (the caller's side cancels with it): a slow backend, not a caller who gave up.
-        outcome = CallOutcome.of(Status.Code.DEADLINE_EXCEEDED.value(), answered);
-      } else if (callerCancelled) {
-        outcome = CallOutcome.CANCELLED;
-      } else {
-        outcome = CallOutcome.of(status.getCode().value(), answered);
-      }
-      target.release(endpoint, outcome, System.nanoTime() - startNanos, breakerPermit);
+      CallOutcome outcome = outcomeOf(status);
       if (outcome.isRetriable()) {
         long delay = retryDelayMillis(trailers);
         if (delay >= 0) {
+          target.releaseRetried(endpoint, breakerPermit);
           retry(variant, endpoint, delay);
           return;
         }
       }
+      target.release(endpoint, outcome, System.nanoTime() - startNanos, breakerPermit);
       if (trial && !answered && outcome == CallOutcome.BACKEND_FAILURE && !callerCancelled) {
         // The trial's own half of the deadline ran out (or it failed unanswered): the variant is
         // still bad, and the call moves on to the route's next choice with the time it has left.
@@ -554,6 +558,9 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       if (!headersSent) {
         if (heldHeaders != null) {
           trailers.merge(heldHeaders);
+        } else if (outcome == CallOutcome.NOT_REACHED && panic) {
+          // Sent past open breakers and failed too: every variant is down, and the answer says so.
+          answer = Statuses.noHealthyBackend(model, skipped, target, endpoint, status);
         } else if (outcome == CallOutcome.NOT_REACHED) {
           // No answer at all from the endpoint: say which variant failed, not just "io exception".
           answer = Statuses.endpointUnavailable(target, endpoint, model, status);
@@ -562,6 +569,24 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
         markFallback(trailers);
       }
       finish(answer, trailers);
+    }
+
+    /**
+     * What the attempt says about its model server. A caller that went away (the attempt is then
+     * cancelled with it) says nothing, unless it went at its deadline: the server was too slow.
+     */
+    private CallOutcome outcomeOf(Status status) {
+      if (failure != null) {
+        return CallOutcome.CANCELLED;
+      }
+      // The attempt may be closed CANCELLED through the caller's context before the caller's side
+      // has run onCancel: either tells that the caller went away.
+      if (!callerCancelled && status.getCode() != Status.Code.CANCELLED) {
+        return CallOutcome.of(status.getCode().value(), answered);
+      }
+      return deadline.timeRemaining(TimeUnit.NANOSECONDS) <= DEADLINE_GRACE_NANOS
+          ? CallOutcome.of(Status.Code.DEADLINE_EXCEEDED.value(), answered)
+          : CallOutcome.CANCELLED;
     }
 
     private void markFallback(Metadata out) {

@@ -193,6 +193,15 @@ public final class LiveRoutes implements AutoCloseable {
         TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * Calls of {@code model}'s route in force that were admitted and not yet answered; 0 if it has no
+   * route. Calls admitted by a table a reload replaced are counted on that table, not here.
+   */
+  public int inFlight(String model) {
+    Route<VariantTarget> route = router.route(model);
+    return route == null ? 0 : route.admission().inFlight();
+  }
+
   /** Shadow-copy counts of a model's route; {@link ShadowCounts#NONE} if it has no shadow. */
   public ShadowCounts shadowCounts(String model) {
     Route<VariantTarget> route = router.route(model);

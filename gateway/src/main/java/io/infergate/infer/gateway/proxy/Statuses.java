@@ -67,6 +67,26 @@ final class Statuses {
         "no healthy backend for model '" + model + "' (" + skipped + ")");
   }
 
+  /**
+   * Every variant's breaker was open, and the attempt sent past them (panic) never reached a model
+   * either.
+   */
+  static Status noHealthyBackend(
+      String model, CharSequence skipped, VariantTarget variant, int endpoint, Status last) {
+    return Status.UNAVAILABLE.withDescription(
+        "no healthy backend for model '"
+            + model
+            + "' ("
+            + skipped
+            + "; sent past the open breakers to "
+            + variant.name()
+            + " at "
+            + variant.endpoint(endpoint)
+            + ": "
+            + last.getDescription()
+            + ")");
+  }
+
   /** The call's remaining time is below every variant's median latency: it would not finish. */
   static Status deadlineTooShort(String model, Deadline deadline, CharSequence skipped) {
     return Status.DEADLINE_EXCEEDED.withDescription(

@@ -23,8 +23,13 @@ import java.util.concurrent.TimeUnit;
  * route's shadow copies, their bounds and counters.
  *
  * <p>{@link #admit} takes, in order, a breaker permission, a bulkhead slot and an endpoint; {@link
- * #release} gives all three back and records the attempt's {@link CallOutcome}, exactly once per
- * successful admit.
+ * #release} (or {@link #releaseRetried}) gives all three back and records the attempt's {@link
+ * CallOutcome}, exactly once per successful admit.
+ *
+ * <p>The breaker counts calls the variant failed, the outlier detector attempts an endpoint failed:
+ * an attempt that never reached a model and is retried on a sibling endpoint counts against its
+ * endpoint only, so that one dead replica is ejected while the variant keeps serving, instead of
+ * opening the variant's breaker with failures that its retries absorbed.
  */
 final class VariantTarget {
   /** Breakers need a Throwable per failure; one shared, without a stack trace, allocates none. */
@@ -97,10 +102,11 @@ final class VariantTarget {
       return skip(Skip.CIRCUIT_OPEN);
     }
     int endpoint = admitPastBreaker(excluded);
-    if (endpoint == ONLY_EXCLUDED || endpoint == skip(Skip.BULKHEAD_FULL)) {
+    if (endpoint == skip(Skip.BULKHEAD_FULL)) {
       breaker.releasePermission();
-    } else if (endpoint == skip(Skip.NO_ENDPOINT)) {
-      // No endpoint can take a call: the variant failed, as a refused connection would have.
+    } else if (endpoint == skip(Skip.NO_ENDPOINT) || endpoint == ONLY_EXCLUDED) {
+      // No endpoint can take a call, or this call already failed on each that could (those
+      // attempts were retried, so they counted against their endpoints only): the variant failed.
       breaker.onError(0, TimeUnit.NANOSECONDS, BACKEND_FAILURE);
     }
     return endpoint;
@@ -163,7 +169,28 @@ final class VariantTarget {
       if (outcome == CallOutcome.SUCCESS) {
         health.latency().record(nanos);
       }
-    } else if (outcome.isFailure() && health.outliers().onFailure(endpoint)) {
+    } else if (outcome.isFailure()) {
+      endpointFailed(endpoint);
+    }
+  }
+
+  /**
+   * Ends an attempt on {@code endpoint} that never reached a model ({@link
+   * CallOutcome#NOT_REACHED}) and that the call retries: the endpoint failed, the variant not yet.
+   * The retry comes back to this variant first, with this endpoint excluded, and {@link #admit}
+   * records the variant's failure if no other endpoint is left.
+   */
+  void releaseRetried(int endpoint, boolean breakerPermit) {
+    balancer.release(endpoint);
+    bulkhead.onComplete();
+    if (breakerPermit) {
+      breaker.releasePermission();
+    }
+    endpointFailed(endpoint);
+  }
+
+  private void endpointFailed(int endpoint) {
+    if (health.outliers().onFailure(endpoint)) {
       // The channel reconnects at once when the ejection ends, not after its own backoff.
       channels[endpoint].resetConnectBackoff();
     }

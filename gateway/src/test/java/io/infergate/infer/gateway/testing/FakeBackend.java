@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       x-fake-trailer: done} when the caller half-closes;
  *   <li>{@code stall}: takes the call and never answers;
  *   <li>{@code fail:CODE:description}: ends with that status and the trailer {@code x-fake-trailer:
- *       failed} when the caller half-closes.
+ *       failed} when the caller half-closes, without response headers (trailers-only), as a server
+ *       that never reached its model answers; with the request header {@link #PUSHBACK} its value
+ *       is sent back in the trailer {@code grpc-retry-pushback-ms}.
  * </ul>
  *
  * <p>{@link #behaveByDefault} sets what calls without the header get, such as a shadow that stalls
@@ -42,6 +44,12 @@ public final class FakeBackend implements AutoCloseable {
   public static final Metadata.Key<String> BEHAVIOUR = key("x-fake");
   public static final Metadata.Key<String> SERVED_BY = key("x-served-by");
   public static final Metadata.Key<String> TRAILER = key("x-fake-trailer");
+
+  /** A request header whose value a failing call returns as {@code grpc-retry-pushback-ms}. */
+  public static final Metadata.Key<String> PUSHBACK = key("x-fake-pushback");
+
+  private static final Metadata.Key<String> RETRY_PUSHBACK = key("grpc-retry-pushback-ms");
+  private static final long CLOSE_TIMEOUT_SECONDS = 10;
 
   private final String name;
   private final Endpoint endpoint;
@@ -107,10 +115,21 @@ public final class FakeBackend implements AutoCloseable {
     return cancellations;
   }
 
-  /** Stops at once, failing the calls still here. */
+  /**
+   * Stops at once, failing the calls still here, and waits until the port is closed, so that a test
+   * that stops a backend finds nothing listening there.
+   */
   @Override
   public void close() {
     server.shutdownNow();
+    try {
+      if (!server.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(name + " did not stop in " + CLOSE_TIMEOUT_SECONDS + "s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping " + name, e);
+    }
   }
 
   private static int port(Server server) {
@@ -174,6 +193,9 @@ public final class FakeBackend implements AutoCloseable {
           } else if (behaviour.startsWith("fail:")) {
             String[] parts = behaviour.split(":", 3);
             trailers.put(TRAILER, "failed");
+            if (headers.containsKey(PUSHBACK)) {
+              trailers.put(RETRY_PUSHBACK, headers.get(PUSHBACK));
+            }
             call.close(
                 Status.fromCode(Status.Code.valueOf(parts[1])).withDescription(parts[2]), trailers);
           }

@@ -8,6 +8,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.infergate.infer.gateway.Gateway;
 import io.infergate.infer.observability.transport.NettyTransport;
 import io.infergate.infer.router.Endpoint;
+import io.netty.channel.ChannelOption;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -20,6 +21,12 @@ import java.net.ServerSocket;
 public interface Transport {
   /** Starts a fake backend on this transport. */
   FakeBackend backend(String name) throws IOException;
+
+  /**
+   * Starts a fake backend where an earlier one, now closed, was ({@link FakeBackend#endpoint}): a
+   * model server restarted on its address, which the gateway's channels to it reconnect to.
+   */
+  FakeBackend backendAt(String name, Endpoint endpoint) throws IOException;
 
   /** An endpoint where nothing answers. */
   Endpoint unreachable() throws IOException;
@@ -40,6 +47,12 @@ public interface Transport {
         String unique = InProcessServerBuilder.generateName();
         return FakeBackend.start(
             name, InProcessServerBuilder.forName(unique).directExecutor(), new Endpoint(unique, 1));
+      }
+
+      @Override
+      public FakeBackend backendAt(String name, Endpoint endpoint) throws IOException {
+        return FakeBackend.start(
+            name, InProcessServerBuilder.forName(endpoint.host()).directExecutor(), endpoint);
       }
 
       @Override
@@ -72,10 +85,22 @@ public interface Transport {
     return new Transport() {
       @Override
       public FakeBackend backend(String name) throws IOException {
-        return FakeBackend.start(
-            name,
-            NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor(),
-            null);
+        return FakeBackend.start(name, server(0), null);
+      }
+
+      @Override
+      public FakeBackend backendAt(String name, Endpoint endpoint) throws IOException {
+        return FakeBackend.start(name, server(endpoint.port()), null);
+      }
+
+      /**
+       * SO_REUSEADDR, so that a backend restarted on its port binds it while connections of the one
+       * before linger in TIME_WAIT.
+       */
+      private NettyServerBuilder server(int port) {
+        return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+            .withOption(ChannelOption.SO_REUSEADDR, true)
+            .directExecutor();
       }
 
       @Override

@@ -90,9 +90,15 @@ class InFlightLimitTest {
                 }));
       }
       start.countDown();
+      int most = 0;
       for (Future<Integer> worker : workers) {
-        assertThat(worker.get(10, TimeUnit.SECONDS)).isBetween(1, max);
+        // A worker may be refused every time while the others hold all the slots; none may ever
+        // see more than max holders.
+        int seen = worker.get(10, TimeUnit.SECONDS);
+        assertThat(seen).isBetween(0, max);
+        most = Math.max(most, seen);
       }
+      assertThat(most).isBetween(1, max);
     } finally {
       pool.shutdownNow();
     }

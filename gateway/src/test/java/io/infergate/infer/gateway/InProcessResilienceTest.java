@@ -1,0 +1,568 @@
+package io.infergate.infer.gateway;
+
+import static io.infergate.infer.gateway.testing.GatewayClient.metadata;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.infergate.infer.gateway.config.GatewayConfig;
+import io.infergate.infer.gateway.testing.Configs;
+import io.infergate.infer.gateway.testing.FakeBackend;
+import io.infergate.infer.gateway.testing.GatewayClient;
+import io.infergate.infer.gateway.testing.GatewayClient.Recorder;
+import io.infergate.infer.gateway.testing.GatewayClient.Reply;
+import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
+import io.infergate.infer.gateway.testing.Requests;
+import io.infergate.infer.gateway.testing.Transport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway's resilience where no socket is needed: admission and its pushback, the deadlines a
+ * route sets, what a call holds and gives back however it ends, retries and the server's pushback,
+ * which answers count against a backend, and breaker state across reloads. In one process, so that
+ * each runs in milliseconds; {@link ResilienceIT} covers what rests on real sockets.
+ */
+class InProcessResilienceTest {
+  private static final Metadata.Key<String> PUSHBACK =
+      GatewayClient.header("grpc-retry-pushback-ms");
+  private static final Metadata.Key<String> X_FALLBACK = GatewayClient.header("x-fallback");
+  private static final Duration PATIENCE = Duration.ofSeconds(10);
+  private static final String STALL = "stall";
+
+  @TempDir Path dir;
+  @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
+
+  private final Transport transport = Transport.inProcess();
+  private Gateway gateway;
+  private GatewayClient client;
+
+  @Test
+  void aThousandCallerErrorsOpenNoBreakerAndEjectNoEndpoint() {
+    FakeBackend solo = backend("solo");
+    FakeBackend control = backend("control");
+    control.behaveByDefault("fail:INTERNAL:broken");
+    // The same policies on both: they trip at the first failures a backend is to blame for.
+    start(
+        """
+          - model: solo
+            variants:
+              - {name: solo, weight: 1, endpoints: ["%s"]}
+            breaker: {window: 10s, minimumCalls: 5, failureRate: 50, openFor: 1m}
+            outlier: {consecutiveFailures: 1, baseEjectionTime: 1m, maxEjectionTime: 1m}
+          - model: control
+            variants:
+              - {name: control, weight: 1, endpoints: ["%s"]}
+            breaker: {window: 10s, minimumCalls: 5, failureRate: 50, openFor: 1m}
+            outlier: {consecutiveFailures: 1, baseEjectionTime: 1m, maxEjectionTime: 1m}
+        """
+            .formatted(solo.endpoint(), control.endpoint()));
+
+    List<Reply> invalid = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      invalid.add(client.infer("solo", Map.of("x-fake", "fail:INVALID_ARGUMENT:bad")));
+    }
+    Reply after = client.infer("solo", Map.of());
+
+    assertThat(invalid)
+        .allSatisfy(
+            reply -> {
+              assertThat(reply.status().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(reply.status().getDescription()).isEqualTo("bad");
+              assertThat(reply.variant()).isEqualTo("solo");
+              assertThat(reply.trailers().get(X_FALLBACK)).isNull();
+            });
+    assertThat(after.isOk()).as("%s", after.status()).isTrue();
+    assertThat(after.variant()).isEqualTo("solo");
+    assertThat(after.header("x-fallback")).isNull();
+    assertThat(solo.calls()).isEqualTo(1001);
+    // Health is published every 500 ms: it stays SERVING over several publications.
+    await()
+        .during(Duration.ofMillis(1200))
+        .atMost(PATIENCE)
+        .until(() -> health("solo") == ServingStatus.SERVING);
+
+    List<Reply> broken = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      broken.add(client.infer("control", Map.of()));
+    }
+    assertThat(broken.get(0).status().getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(broken.get(9).status().getDescription())
+        .startsWith("no healthy backend for model 'control'");
+    assertThat(control.calls()).as("ejected after its first failure").isEqualTo(1);
+    await().atMost(PATIENCE).until(() -> health("control") == ServingStatus.NOT_SERVING);
+  }
+
+  @Test
+  void aRouteAtItsMaxInFlightShedsTheNextCallWithPushbackAndAdmitsAgainOnceCallsEnd() {
+    FakeBackend stalled = backend("stalled");
+    stalled.behaveByDefault(STALL);
+    start(
+        """
+          - model: limited
+            variants:
+              - {name: only, weight: 1, endpoints: ["%s"]}
+            limits: {maxInFlight: 4, pushback: 250ms}
+        """
+            .formatted(stalled.endpoint()));
+    List<Pending> held = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      held.add(open("limited", Map.of(), CallOptions.DEFAULT, true));
+    }
+    await().atMost(PATIENCE).until(() -> stalled.calls() == 4);
+    assertThat(gateway.inFlight("limited")).isEqualTo(4);
+
+    Reply shed = client.infer("limited", Map.of());
+
+    assertThat(shed.status().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(shed.status().getDescription()).contains("has 4 calls in flight, its limit");
+    assertThat(shed.trailers().get(PUSHBACK)).isEqualTo("250");
+    assertThat(stalled.calls()).isEqualTo(4);
+
+    held.forEach(Pending::cancel);
+    awaitIdle("limited");
+    stalled.behaveByDefault(null);
+    assertThat(client.infer("limited", Map.of()).isOk()).isTrue();
+  }
+
+  @Test
+  void whenEveryVariantIsAtItsMaxInFlightTheCallIsShedWithPushback() {
+    FakeBackend a = backend("a");
+    FakeBackend b = backend("b");
+    a.behaveByDefault(STALL);
+    b.behaveByDefault(STALL);
+    start(
+        """
+          - model: split
+            variants:
+              - {name: a, weight: 1, endpoints: ["%s"]}
+              - {name: b, weight: 1, endpoints: ["%s"]}
+            limits: {maxInFlightPerVariant: 1, pushback: 300ms}
+        """
+            .formatted(a.endpoint(), b.endpoint()));
+    // Whichever variant the second call picks, a full one is skipped for the other.
+    List<Pending> held =
+        List.of(
+            open("split", Map.of(), CallOptions.DEFAULT, true),
+            open("split", Map.of(), CallOptions.DEFAULT, true));
+    await().atMost(PATIENCE).until(() -> a.calls() == 1 && b.calls() == 1);
+
+    Reply shed = client.infer("split", Map.of());
+
+    assertThat(shed.status().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(shed.status().getDescription())
+        .startsWith("every variant of model 'split' is at its limit of calls in flight");
+    assertThat(shed.trailers().get(PUSHBACK)).isEqualTo("300");
+
+    held.forEach(Pending::cancel);
+    awaitIdle("split");
+    a.behaveByDefault(null);
+    b.behaveByDefault(null);
+    assertThat(client.infer("split", Map.of()).isOk()).isTrue();
+  }
+
+  @Test
+  void aCallWithoutADeadlineGetsTheRoutesDefaultAndALongerOneIsCutToTheMax() throws Exception {
+    FakeBackend stable = backend("stable");
+    start(
+        """
+          - model: timed
+            variants:
+              - {name: stable, weight: 1, endpoints: ["%s"]}
+            deadline: {default: 2s, max: 4s}
+        """
+            .formatted(stable.endpoint()));
+
+    assertThat(inferWith(CallOptions.DEFAULT).isOk()).isTrue();
+    assertThat(stable.received().poll(5, TimeUnit.SECONDS).deadlineMillis())
+        .isBetween(1000L, 2000L);
+
+    assertThat(inferWith(CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS)).isOk())
+        .isTrue();
+    assertThat(stable.received().poll(5, TimeUnit.SECONDS).deadlineMillis())
+        .isBetween(3000L, 4000L);
+
+    assertThat(inferWith(CallOptions.DEFAULT.withDeadlineAfter(1, TimeUnit.SECONDS)).isOk())
+        .isTrue();
+    assertThat(stable.received().poll(5, TimeUnit.SECONDS).deadlineMillis()).isBetween(1L, 1000L);
+  }
+
+  @Test
+  void aCallEndsAtTheRoutesDeadlineWhetherTheBackendStallsOrTheRequestIsNeverComplete()
+      throws Exception {
+    FakeBackend stable = backend("stable");
+    start(
+        """
+          - model: timed
+            variants:
+              - {name: stable, weight: 1, endpoints: ["%s"]}
+            deadline: {default: 300ms, max: 1s}
+        """
+            .formatted(stable.endpoint()));
+
+    Timed stalled = timed(open("timed", Map.of("x-fake", STALL), CallOptions.DEFAULT, true));
+    assertThat(stalled.reply().status().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(stalled.took()).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+    assertThat(stable.cancellations().poll(5, TimeUnit.SECONDS))
+        .isEqualTo("inference.GRPCInferenceService/ModelInfer");
+
+    // A request that never half-closes is forwarded from its first message, and the route's
+    // deadline, carried by the attempt, ends it there too.
+    Timed incomplete = timed(open("timed", Map.of(), CallOptions.DEFAULT, false));
+    assertThat(incomplete.reply().status().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(incomplete.took()).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+
+    Timed capped =
+        timed(
+            open(
+                "timed",
+                Map.of(),
+                CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS),
+                false));
+    assertThat(capped.reply().status().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(capped.took()).isBetween(Duration.ofMillis(900), Duration.ofSeconds(4));
+    assertThat(stable.calls()).as("each of the three reached the model server").isEqualTo(3);
+  }
+
+  @Test
+  void everyWayACallEndsGivesBackItsPlaceInTheRouteAndItsVariant() throws Exception {
+    FakeBackend a = backend("a");
+    FakeBackend b = backend("b");
+    start(
+        """
+          - model: counted
+            overrideHeader: x-variant-override
+            variants:
+              - {name: a, weight: 1, endpoints: ["%s"]}
+              - {name: b, weight: 1, endpoints: ["%s"]}
+              - {name: c, weight: 0, endpoints: ["%1$s"]}
+            deadline: {default: 300ms, max: 10s}
+            limits: {maxInFlight: 3, maxInFlightPerVariant: 1}
+            breaker: {minimumCalls: 1000000}
+            outlier: {consecutiveFailures: 1000}
+          - model: gone
+            variants:
+              - {name: gone, weight: 1, endpoints: ["%s"]}
+        """
+            .formatted(a.endpoint(), b.endpoint(), transport.unreachable()));
+    Map<String, String> onA = Map.of("x-variant-override", "a");
+    CallOptions tenSeconds = CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS);
+
+    assertThat(client.infer("counted", onA).isOk()).isTrue();
+    awaitIdle("counted");
+
+    assertThat(code(client.infer("counted", with(onA, "x-fake", "fail:INTERNAL:boom"))))
+        .isEqualTo(Status.Code.INTERNAL);
+    awaitIdle("counted");
+
+    // Never reached a model: retried on b, which fails the same way.
+    assertThat(code(client.infer("counted", Map.of("x-fake", "fail:UNAVAILABLE:down"))))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+    awaitIdle("counted");
+
+    Pending cancelled = open("counted", with(onA, "x-fake", STALL), tenSeconds, true);
+    await().atMost(PATIENCE).until(() -> gateway.inFlight("counted") == 1);
+    cancelled.cancel();
+    assertThat(code(cancelled.recorder().await())).isEqualTo(Status.Code.CANCELLED);
+    awaitIdle("counted");
+
+    Reply callersDeadline =
+        client.unary(
+            Requests.MODEL_INFER,
+            Requests.oip("counted", ""),
+            with(onA, "x-fake", STALL),
+            CallOptions.DEFAULT.withDeadlineAfter(100, TimeUnit.MILLISECONDS));
+    assertThat(code(callersDeadline)).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    awaitIdle("counted");
+
+    Reply routesDeadline =
+        client.unary(
+            Requests.MODEL_INFER,
+            Requests.oip("counted", ""),
+            with(onA, "x-fake", STALL),
+            CallOptions.DEFAULT);
+    assertThat(code(routesDeadline)).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    awaitIdle("counted");
+
+    Pending incomplete = open("counted", onA, CallOptions.DEFAULT, false);
+    assertThat(code(incomplete.recorder().await())).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    awaitIdle("counted");
+
+    // Cancelled while its retry waits out the model server's pushback.
+    int reachedA = a.calls();
+    Pending waiting =
+        open(
+            "counted",
+            Map.of(
+                "x-variant-override", "a",
+                "x-fake", "fail:UNAVAILABLE:busy",
+                "x-fake-pushback", "1000"),
+            tenSeconds,
+            true);
+    await().atMost(PATIENCE).until(() -> a.calls() > reachedA);
+    waiting.cancel();
+    awaitIdle("counted");
+
+    // Both variants full, then the route full: each refused call leaves the count as it was.
+    List<Pending> held =
+        List.of(
+            open("counted", with(onA, "x-fake", STALL), tenSeconds, true),
+            open("counted", Map.of("x-variant-override", "b", "x-fake", STALL), tenSeconds, true));
+    await().atMost(PATIENCE).until(() -> gateway.inFlight("counted") == 2);
+    Reply variantsFull = client.infer("counted", onA);
+    assertThat(code(variantsFull)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(variantsFull.status().getDescription()).startsWith("every variant");
+    assertThat(gateway.inFlight("counted")).isEqualTo(2);
+    // c takes no traffic by weight, so it was not among the variants to fall back to; by name it
+    // takes the route's third place.
+    Pending third =
+        open("counted", Map.of("x-variant-override", "c", "x-fake", STALL), tenSeconds, true);
+    await().atMost(PATIENCE).until(() -> gateway.inFlight("counted") == 3);
+    Reply routeFull = client.infer("counted", onA);
+    assertThat(code(routeFull)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(routeFull.status().getDescription()).contains("its limit");
+    assertThat(gateway.inFlight("counted")).isEqualTo(3);
+    held.forEach(Pending::cancel);
+    third.cancel();
+    awaitIdle("counted");
+
+    assertThat(client.infer("gone", Map.of()).status().getDescription())
+        .startsWith("no healthy backend for model 'gone'");
+    awaitIdle("gone");
+
+    // Each variant's one place was given back too: neither is skipped as full.
+    for (String variant : List.of("a", "b")) {
+      Reply reply = client.infer("counted", Map.of("x-variant-override", variant));
+      assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
+      assertThat(reply.variant()).isEqualTo(variant);
+      assertThat(reply.header("x-fallback")).isNull();
+    }
+  }
+
+  @Test
+  void anEndpointWhoseCallsItsSiblingServesOnRetryIsEjectedWithoutOpeningTheVariantsBreaker() {
+    FakeBackend failing = backend("failing");
+    FakeBackend live = backend("live");
+    failing.behaveByDefault("fail:UNAVAILABLE:model not loaded");
+    start(
+        """
+          - model: pair
+            variants:
+              - {name: pair, weight: 1, endpoints: ["%s", "%s"]}
+            breaker: {window: 10s, minimumCalls: 4, failureRate: 25, openFor: 1m}
+            outlier: {consecutiveFailures: 3, baseEjectionTime: 1m, maxEjectionTime: 1m}
+        """
+            .formatted(failing.endpoint(), live.endpoint()));
+
+    List<Reply> replies = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      replies.add(client.infer("pair", Map.of()));
+    }
+
+    // Half the first attempts failed until the ejection: had the variant's breaker counted them,
+    // it would have opened, and with no other variant every later call would have failed.
+    assertThat(replies)
+        .allSatisfy(reply -> assertThat(reply.isOk()).as("%s", reply.status()).isTrue());
+    assertThat(failing.calls()).as("tried until ejected").isEqualTo(3);
+    assertThat(live.calls()).isEqualTo(40);
+  }
+
+  @Test
+  void aRetryWaitsForTheServersPushbackAndANegativePushbackForbidsIt() {
+    FakeBackend first = backend("first");
+    FakeBackend second = backend("second");
+    start(
+        """
+          - model: pushy
+            variants:
+              - {name: pushy, weight: 1, endpoints: ["%s", "%s"]}
+            breaker: {minimumCalls: 1000}
+            outlier: {consecutiveFailures: 1000}
+        """
+            .formatted(first.endpoint(), second.endpoint()));
+    Map<String, String> busy = Map.of("x-fake", "fail:UNAVAILABLE:busy");
+
+    assertThat(attempts(first, second, () -> client.infer("pushy", busy)))
+        .as("without pushback, retried on the other endpoint")
+        .isEqualTo(2);
+    assertThat(
+            attempts(
+                first, second, () -> client.infer("pushy", with(busy, "x-fake-pushback", "-1"))))
+        .as("a negative pushback: not retried")
+        .isEqualTo(1);
+    assertThat(
+            attempts(
+                first,
+                second,
+                () ->
+                    client.unary(
+                        Requests.MODEL_INFER,
+                        Requests.oip("pushy", ""),
+                        with(busy, "x-fake-pushback", "5000"),
+                        CallOptions.DEFAULT.withDeadlineAfter(1, TimeUnit.SECONDS))))
+        .as("a pushback past the deadline: not retried")
+        .isEqualTo(1);
+
+    Timed delayed =
+        timed(open("pushy", with(busy, "x-fake-pushback", "400"), CallOptions.DEFAULT, true));
+    assertThat(code(delayed.reply())).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(delayed.took()).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+    assertThat(first.calls() + second.calls()).isEqualTo(2 + 1 + 1 + 2);
+  }
+
+  @Test
+  void aWeightChangeKeepsAnOpenBreakerOpenAndAPolicyChangeStartsAfresh() {
+    FakeBackend stable = backend("stable");
+    FakeBackend canary = backend("canary");
+    canary.behaveByDefault("fail:INTERNAL:broken");
+    start(split(stable, 50, canary, 50, "1m"));
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                "circuit_open;from=canary"
+                    .equals(client.infer("digits", Map.of()).header("x-fallback")));
+    int reached = canary.calls();
+
+    gateway.reload(config(split(stable, 20, canary, 80, "1m")));
+    List<Reply> replies = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      replies.add(client.infer("digits", Map.of()));
+    }
+
+    assertThat(replies)
+        .allSatisfy(reply -> assertThat(reply.isOk()).as("%s", reply.status()).isTrue());
+    assertThat(replies).extracting(Reply::variant).containsOnly("stable");
+    assertThat(replies.stream().map(reply -> reply.header("x-fallback")).filter(Objects::nonNull))
+        .hasSizeGreaterThan(50)
+        .containsOnly("circuit_open;from=canary");
+    assertThat(canary.calls()).as("no call reached the canary").isEqualTo(reached);
+
+    // Another breaker policy is another breaker: it starts closed, and the canary gets calls.
+    gateway.reload(config(split(stable, 20, canary, 80, "2m")));
+    for (int i = 0; i < 20; i++) {
+      client.infer("digits", Map.of());
+    }
+    assertThat(canary.calls()).isGreaterThan(reached);
+  }
+
+  private static String split(
+      FakeBackend stable, int stableWeight, FakeBackend canary, int canaryWeight, String openFor) {
+    return """
+          - model: digits
+            variants:
+              - {name: stable, weight: %d, endpoints: ["%s"]}
+              - {name: canary, weight: %d, endpoints: ["%s"]}
+            breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: %s}
+        """
+        .formatted(stableWeight, stable.endpoint(), canaryWeight, canary.endpoint(), openFor);
+  }
+
+  private void start(String routes) {
+    GatewayConfig config = config(routes);
+    try {
+      gateway =
+          cleanup.register(
+              transport
+                  .gateway()
+                  .routes(config.routes())
+                  .drainTimeout(config.drainTimeout())
+                  .start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    client = new GatewayClient(cleanup.register(transport.client(gateway)));
+  }
+
+  private GatewayConfig config(String routes) {
+    return Configs.load(dir, "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
+  }
+
+  private FakeBackend backend(String name) {
+    try {
+      return cleanup.register(transport.backend(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Reply inferWith(CallOptions options) {
+    return client.unary(Requests.MODEL_INFER, Requests.oip("timed", ""), Map.of(), options);
+  }
+
+  /** Starts an OIP ModelInfer for {@code model} and sends its request, half-closed or not. */
+  private Pending open(
+      String model, Map<String, String> headers, CallOptions options, boolean halfClose) {
+    ClientCall<byte[], byte[]> call = client.channel().newCall(Requests.MODEL_INFER, options);
+    Recorder recorder = new Recorder();
+    call.start(recorder, metadata(headers));
+    call.sendMessage(Requests.oip(model, ""));
+    if (halfClose) {
+      call.halfClose();
+    }
+    call.request(2);
+    return new Pending(call, recorder, System.nanoTime());
+  }
+
+  private void awaitIdle(String model) {
+    await().atMost(PATIENCE).until(() -> gateway.inFlight(model) == 0);
+  }
+
+  private ServingStatus health(String service) {
+    return HealthGrpc.newBlockingStub(client.channel())
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.newBuilder().setService(service).build())
+        .getStatus();
+  }
+
+  /** Attempts that {@code call} made on the two backends. */
+  private static int attempts(FakeBackend first, FakeBackend second, Supplier<Reply> call) {
+    int before = first.calls() + second.calls();
+    Reply reply = call.get();
+    assertThat(code(reply)).isEqualTo(Status.Code.UNAVAILABLE);
+    return first.calls() + second.calls() - before;
+  }
+
+  private static Status.Code code(Reply reply) {
+    return reply.status().getCode();
+  }
+
+  private static Map<String, String> with(Map<String, String> headers, String name, String value) {
+    Map<String, String> more = new HashMap<>(headers);
+    more.put(name, value);
+    return more;
+  }
+
+  private static Timed timed(Pending pending) {
+    Reply reply = pending.recorder().await();
+    return new Timed(reply, Duration.ofNanos(System.nanoTime() - pending.startNanos()));
+  }
+
+  /** A call under way. */
+  private record Pending(ClientCall<byte[], byte[]> call, Recorder recorder, long startNanos) {
+    void cancel() {
+      call.cancel("the test is done with it", null);
+    }
+  }
+
+  /** How a call ended, and how long after it started. */
+  private record Timed(Reply reply, Duration took) {}
+}
