@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * One forwarded call: the caller's side ({@code this}, a server-call listener) and its attempts on
@@ -62,6 +63,8 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
   private static final AtomicIntegerFieldUpdater<ForwardingCall> FINISHED =
       AtomicIntegerFieldUpdater.newUpdater(ForwardingCall.class, "finished");
+  private static final AtomicReferenceFieldUpdater<ForwardingCall, Attempt> ATTEMPT =
+      AtomicReferenceFieldUpdater.newUpdater(ForwardingCall.class, Attempt.class, "attempt");
   private static final AtomicIntegerFieldUpdater<Attempt> HALF_CLOSED =
       AtomicIntegerFieldUpdater.newUpdater(Attempt.class, "halfClosed");
   private static final AtomicIntegerFieldUpdater<ForwardingCall> CALLER_PENDING =
@@ -104,7 +107,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
   private int skipKinds;
   private boolean panic;
 
-  /** The attempt in progress; null until the first starts. */
+  /** The latest attempt started (see {@link #publish}); null until the first starts. */
   private volatile Attempt attempt;
 
   /** 1 while the caller's next message waits for the model server to be ready. */
@@ -341,7 +344,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     // A trial call of a half-open breaker may meet the very stall that opened it: it gets half the
     // time left, so that if it fails the call still has time on another variant.
     boolean trial = target.isHalfOpen() && !method.clientStreams() && fallback == null;
-    Attempt next = new Attempt(variant, target, endpoint, trial, !panic);
+    Attempt next = new Attempt(attempts, variant, target, endpoint, trial, !panic);
     byte[] forwarded;
     try {
       forwarded = target.body(method.request(), body);
@@ -371,7 +374,9 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     try {
       next.call.sendMessage(forwarded);
       next.call.request(1);
-      attempt = next;
+      if (!publish(next)) {
+        return; // It failed inside start(), and a later attempt has taken over.
+      }
       if (callerHalfClosed) {
         next.halfClose();
       }
@@ -414,13 +419,32 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     return admittedBy.retryBudget().tryRetry() ? delay : -1;
   }
 
+  /**
+   * Makes {@code next} the attempt that the caller's half-close and later messages go to, unless a
+   * later one already is: an attempt can fail inside its own {@code start()} (grpc-java closes a
+   * call on a channel that is failing to connect at once, on the calling thread with a direct
+   * executor), and the retry it starts from there is published first.
+   *
+   * @return whether {@code next} is now the current attempt
+   */
+  private boolean publish(Attempt next) {
+    while (true) {
+      Attempt current = attempt;
+      if (current != null && current.seq > next.seq) {
+        return false;
+      }
+      if (ATTEMPT.compareAndSet(this, current, next)) {
+        return true;
+      }
+    }
+  }
+
   private void retry(int variant, int endpoint, long delayMillis) {
     if (variant != failedVariant) {
       failedVariant = variant;
       failedEndpoints = 0;
     }
     failedEndpoints |= 1L << endpoint;
-    attempt = null;
     if (delayMillis == 0) {
       startAttempt();
     } else {
@@ -469,6 +493,9 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
   /** One attempt on one endpoint; its answer is passed to the caller with {@code x-variant}. */
   private final class Attempt extends ClientCall.Listener<byte[]> {
+    /** 1 for the call's first attempt, and so on: a later attempt supersedes an earlier one. */
+    private final int seq;
+
     private final int variant;
     private final VariantTarget target;
     private final int endpoint;
@@ -487,7 +514,14 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     /** Set when the gateway cancelled the attempt itself: what the caller is told instead. */
     private volatile Status failure;
 
-    Attempt(int variant, VariantTarget target, int endpoint, boolean trial, boolean breakerPermit) {
+    Attempt(
+        int seq,
+        int variant,
+        VariantTarget target,
+        int endpoint,
+        boolean trial,
+        boolean breakerPermit) {
+      this.seq = seq;
       this.variant = variant;
       this.target = target;
       this.endpoint = endpoint;
@@ -549,7 +583,6 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       if (trial && !answered && outcome == CallOutcome.BACKEND_FAILURE && !callerCancelled) {
         // The trial's own half of the deadline ran out (or it failed unanswered): the variant is
         // still bad, and the call moves on to the route's next choice with the time it has left.
-        attempt = null;
         skip(variant, target, Skip.TRIAL_FAILED);
         startAttempt();
         return;
