@@ -92,6 +92,13 @@ public final class GatewayBenchmark implements Callable<Integer> {
       description = "JFR allocation run (0: skip)")
   int allocationSeconds;
 
+  @Option(
+      names = "--call-timeout",
+      description =
+          "a grpc-timeout header on every h2load call, such as 20S (callers with a deadline);"
+              + " default: none")
+  String callTimeout;
+
   @Option(names = "--skip-nginx", description = "leave nginx out")
   boolean skipNginx;
 
@@ -188,7 +195,8 @@ public final class GatewayBenchmark implements Callable<Integer> {
                       allocationSeconds,
                       nginx,
                       nginxVersion,
-                      row),
+                      row,
+                      callTimeout),
                   launcher,
                   progress)
               .run());

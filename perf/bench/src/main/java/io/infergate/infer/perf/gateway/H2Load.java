@@ -21,7 +21,11 @@ final class H2Load {
   private final Path body;
   private final Path workDirectory;
 
-  H2Load(String cpus, Path body, Path workDirectory) {
+  /** The {@code grpc-timeout} header every call carries (such as {@code 20S}), or null for none. */
+  private final String callTimeout;
+
+  H2Load(String cpus, Path body, Path workDirectory, String callTimeout) {
+    this.callTimeout = callTimeout;
     this.cpus = cpus;
     this.body = body;
     this.workDirectory = workDirectory;
@@ -52,6 +56,9 @@ final class H2Load {
             Integer.toString(seconds)));
     if (warmupSeconds > 0) {
       command.add("--warm-up-time=" + warmupSeconds);
+    }
+    if (callTimeout != null) {
+      command.addAll(List.of("-H", "grpc-timeout: " + callTimeout));
     }
     command.addAll(
         List.of(

@@ -68,7 +68,8 @@ final class ProxyCostBenchmark {
       int allocationSeconds,
       String nginxBinary,
       String nginxVersion,
-      int row) {}
+      int row,
+      String callTimeout) {}
 
   ProxyCostBenchmark(Options options, Launcher launcher, PrintStream progress) {
     this.options = options;
@@ -83,7 +84,7 @@ final class ProxyCostBenchmark {
     int label = DigitsMessages.label(options.row());
     Path body = work.resolve("request.grpc");
     Files.write(body, GrpcFrames.frame(request.toByteArray()));
-    H2Load h2load = new H2Load(options.loadCpus(), body, work);
+    H2Load h2load = new H2Load(options.loadCpus(), body, work, options.callTimeout());
     StringBuilder out = new StringBuilder();
 
     List<ChildProcess> started = new ArrayList<>();

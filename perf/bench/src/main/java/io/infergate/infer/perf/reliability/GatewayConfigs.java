@@ -66,8 +66,8 @@ final class GatewayConfigs {
       """;
 
   /**
-   * overload: one model server behind one variant, the route admitting what the model server
-   * works through in a few tens of milliseconds (it has two workers and batches of up to 64).
+   * overload: one model server behind one variant, the route admitting what the model server works
+   * through in a few tens of milliseconds (it has two workers and batches of up to 64).
    */
   static final String OVERLOAD =
       """
