@@ -14,9 +14,13 @@ import io.grpc.Status;
 import io.infergate.infer.router.Endpoint;
 import java.io.IOException;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,6 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       stream) after the header {@code x-served-by: NAME}, and ends with OK and the trailer {@code
  *       x-fake-trailer: done} when the caller half-closes;
  *   <li>{@code stall}: takes the call and never answers;
+ *   <li>{@code delay:MILLIS}: answers as the echo does, all at once, that long after the caller
+ *       half-closes: a model that takes its time;
+ *   <li>{@code hold}: answers as the echo does once the test calls {@link #releaseHeld}, so that a
+ *       test decides when a call in flight ends;
  *   <li>{@code fail:CODE:description}: ends with that status and the trailer {@code x-fake-trailer:
  *       failed} when the caller half-closes, without response headers (trailers-only), as a server
  *       that never reached its model answers; with the request header {@link #PUSHBACK} its value
@@ -57,6 +65,19 @@ public final class FakeBackend implements AutoCloseable {
   private final AtomicInteger calls = new AtomicInteger();
   private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
   private final BlockingQueue<String> cancellations = new LinkedBlockingQueue<>();
+
+  /** Answers of {@code hold} calls, waiting for {@link #releaseHeld}. */
+  private final Queue<Runnable> held = new ConcurrentLinkedQueue<>();
+
+  /** Answers {@code delay:MILLIS} calls; one thread, as the answers are tiny. */
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "fake-backend-timer");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private volatile String defaultBehaviour;
 
   private FakeBackend(String name, ServerBuilder<?> builder, Endpoint endpoint) throws IOException {
@@ -110,6 +131,18 @@ public final class FakeBackend implements AutoCloseable {
     return received;
   }
 
+  /** {@code hold} calls waiting for {@link #releaseHeld}: those whose caller has half-closed. */
+  public int held() {
+    return held.size();
+  }
+
+  /** Answers every {@code hold} call that has half-closed so far; later ones wait again. */
+  public void releaseHeld() {
+    for (Runnable answer; (answer = held.poll()) != null; ) {
+      answer.run();
+    }
+  }
+
   /** The methods of calls that were cancelled here. */
   public BlockingQueue<String> cancellations() {
     return cancellations;
@@ -121,6 +154,7 @@ public final class FakeBackend implements AutoCloseable {
    */
   @Override
   public void close() {
+    timer.shutdownNow();
     server.shutdownNow();
     try {
       if (!server.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -190,6 +224,11 @@ public final class FakeBackend implements AutoCloseable {
           if (behaviour == null) {
             trailers.put(TRAILER, "done");
             call.close(Status.OK, trailers);
+          } else if (behaviour.equals("hold")) {
+            held.add(this::answerAll);
+          } else if (behaviour.startsWith("delay:")) {
+            long millis = Long.parseLong(behaviour.substring("delay:".length()));
+            timer.schedule(this::answerAll, millis, TimeUnit.MILLISECONDS);
           } else if (behaviour.startsWith("fail:")) {
             String[] parts = behaviour.split(":", 3);
             trailers.put(TRAILER, "failed");
@@ -204,6 +243,25 @@ public final class FakeBackend implements AutoCloseable {
         @Override
         public void onCancel() {
           cancellations.add(call.getMethodDescriptor().getFullMethodName());
+        }
+
+        /**
+         * The echo's answer in one go, from another thread than the call's: nothing else touches
+         * the call once the caller has half-closed.
+         */
+        private void answerAll() {
+          if (call.isCancelled()) {
+            return;
+          }
+          Metadata out = new Metadata();
+          out.put(SERVED_BY, name);
+          call.sendHeaders(out);
+          for (byte[] message : arrived.messages()) {
+            call.sendMessage(message);
+          }
+          Metadata trailers = new Metadata();
+          trailers.put(TRAILER, "done");
+          call.close(Status.OK, trailers);
         }
       };
     }

@@ -1,0 +1,382 @@
+package io.infergate.infer.gateway;
+
+import static io.infergate.infer.gateway.testing.GatewayClient.metadata;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.infergate.infer.gateway.config.GatewayConfig;
+import io.infergate.infer.gateway.testing.Configs;
+import io.infergate.infer.gateway.testing.FakeBackend;
+import io.infergate.infer.gateway.testing.GatewayClient;
+import io.infergate.infer.gateway.testing.GatewayClient.Recorder;
+import io.infergate.infer.gateway.testing.GatewayClient.Reply;
+import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
+import io.infergate.infer.gateway.testing.Requests;
+import io.infergate.infer.gateway.testing.Transport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Which variant answers when the one a call was meant for cannot, in one process: a half-open
+ * breaker's trial call on a variant still stalled, every breaker open (panic), a deadline shorter
+ * than a variant's median latency, and a trial call its caller cancels. Each asserts what the
+ * caller sees ({@code x-variant}, {@code x-fallback}, the status) and which backends were reached.
+ */
+class InProcessFallbackTest {
+  private static final Metadata.Key<String> X_FALLBACK = GatewayClient.header("x-fallback");
+  private static final Duration PATIENCE = Duration.ofSeconds(15);
+
+  /** Paces loops that wait for a breaker to change state: about a hundred calls a second. */
+  private static final Duration PACE = Duration.ofMillis(10);
+
+  private static final String STALL = "stall";
+  private static final String OVERRIDE = "x-variant-override";
+
+  @TempDir Path dir;
+  @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
+
+  private final Transport transport = Transport.inProcess();
+  private Gateway gateway;
+  private GatewayClient client;
+
+  @Test
+  void aHalfOpenTrialOnAStillStalledCanaryGetsHalfTheTimeLeftAndStableAnswersBeforeTheDeadline() {
+    FakeBackend stable = backend("stable");
+    FakeBackend canary = backend("canary");
+    canary.behaveByDefault(STALL);
+    start(
+        """
+          - model: digits
+            variants:
+              - {name: stable, weight: 50, endpoints: ["%s"]}
+              - {name: canary, weight: 50, endpoints: ["%s"]}
+            breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 300ms, halfOpenCalls: 1, maxHalfOpen: 1m}
+        """
+            .formatted(stable.endpoint(), canary.endpoint()));
+    // Short deadlines until the canary's breaker has opened on them.
+    await()
+        .atMost(PATIENCE)
+        .pollInterval(PACE)
+        .until(
+            () ->
+                "circuit_open;from=canary"
+                    .equals(inferWithin("digits", Map.of(), 200).header("x-fallback")));
+    int reachedCanary = canary.calls();
+
+    // From now on each call has 1 s. The breaker goes half-open every 300 ms and lets one trial
+    // through, which stalls: given the whole second the trial's caller would fail.
+    List<Timed> replies = new CopyOnWriteArrayList<>();
+    await()
+        .atMost(PATIENCE)
+        .pollInterval(PACE)
+        .until(
+            () -> {
+              long start = System.nanoTime();
+              Reply reply = inferWithin("digits", Map.of(), 1000);
+              replies.add(new Timed(reply, Duration.ofNanos(System.nanoTime() - start)));
+              // A failed caller ends the loop too, for the assertions below to show.
+              return trials(replies).size() >= 2 || !reply.isOk();
+            });
+
+    assertThat(replies)
+        .allSatisfy(
+            timed -> {
+              assertThat(timed.reply().isOk()).as("%s", timed.reply().status()).isTrue();
+              assertThat(timed.reply().variant()).isEqualTo("stable");
+            });
+    assertThat(replies.stream().map(timed -> timed.reply().header("x-fallback")))
+        .filteredOn(Objects::nonNull)
+        .containsOnly("circuit_open;from=canary", "trial_failed;from=canary");
+    List<Timed> trials = trials(replies);
+    assertThat(canary.calls() - reachedCanary)
+        .as("every call that reached the canary was a trial")
+        .isEqualTo(trials.size());
+    // Each waited out its half of the second on the canary before stable answered.
+    assertThat(trials)
+        .allSatisfy(
+            trial ->
+                assertThat(trial.took())
+                    .isBetween(Duration.ofMillis(450), Duration.ofMillis(1000)));
+  }
+
+  @Test
+  void withEveryBreakerOpenCallsGoPastThemFailNoHealthyBackendAndAreServedOnceBackendsRecover() {
+    FakeBackend a = backend("a");
+    FakeBackend b = backend("b");
+    a.behaveByDefault(STALL);
+    b.behaveByDefault(STALL);
+    start(
+        """
+          - model: pair
+            overrideHeader: x-variant-override
+            variants:
+              - {name: a, weight: 1, endpoints: ["%s"]}
+              - {name: b, weight: 1, endpoints: ["%s"]}
+            breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 1m}
+            outlier: {consecutiveFailures: 1000}
+        """
+            .formatted(a.endpoint(), b.endpoint()));
+    // Calls that stall to their deadline open both breakers.
+    await()
+        .atMost(PATIENCE)
+        .pollInterval(PACE)
+        .until(
+            () -> {
+              inferWithin("pair", Map.of(), 100);
+              return bothBreakersOpen();
+            });
+
+    a.behaveByDefault("fail:UNAVAILABLE:model not loaded");
+    b.behaveByDefault("fail:UNAVAILABLE:model not loaded");
+    int reached = a.calls() + b.calls();
+    List<Reply> down = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      down.add(client.infer("pair", Map.of()));
+    }
+
+    assertThat(down)
+        .allSatisfy(
+            reply -> {
+              assertThat(code(reply)).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(reply.status().getDescription())
+                  .startsWith("no healthy backend for model 'pair' (");
+            });
+    assertThat(a.calls() + b.calls() - reached)
+        .as("each call was sent past the open breakers")
+        .isGreaterThanOrEqualTo(down.size());
+
+    a.behaveByDefault(null);
+    b.behaveByDefault(null);
+    List<Reply> recovered = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      recovered.add(client.infer("pair", Map.of()));
+    }
+
+    // Both breakers are still open (for a minute): each answer says it was sent past them.
+    assertThat(recovered)
+        .allSatisfy(
+            reply -> {
+              assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
+              assertThat(reply.header("x-fallback"))
+                  .isEqualTo("circuit_open;from=" + reply.variant());
+            });
+    assertThat(recovered).extracting(Reply::variant).containsOnly("a", "b");
+  }
+
+  @Test
+  void aDeadlineShorterThanTheMedianLatencyIsNotSentOrGoesToAFasterVariant() {
+    FakeBackend slow = backend("slow");
+    FakeBackend fast = backend("fast");
+    slow.behaveByDefault("delay:200");
+    start(
+        """
+          - model: solo
+            variants:
+              - {name: slow, weight: 1, endpoints: ["%s"]}
+          - model: pair
+            overrideHeader: x-variant-override
+            variants:
+              - {name: slow, weight: 1, endpoints: ["%1$s"]}
+              - {name: fast, weight: 1, endpoints: ["%s"]}
+        """
+            .formatted(slow.endpoint(), fast.endpoint()));
+    Map<String, String> onSlow = Map.of(OVERRIDE, "slow");
+    // Each route's slow variant learns its median latency: 200 ms and a little more.
+    for (int i = 0; i < 3; i++) {
+      assertThat(client.infer("solo", Map.of()).isOk()).isTrue();
+      assertThat(client.infer("pair", onSlow).variant()).isEqualTo("slow");
+    }
+    int reached = slow.calls();
+
+    Reply notSent = inferWithin("solo", Map.of(), 100);
+    Reply elsewhere = inferWithin("pair", onSlow, 100);
+
+    assertThat(code(notSent)).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(notSent.status().getDescription())
+        .startsWith("model 'solo': ")
+        .endsWith(
+            " ms left is less than the median latency of every variant (slow deadline); not sent");
+    assertThat(elsewhere.isOk()).as("%s", elsewhere.status()).isTrue();
+    assertThat(elsewhere.variant()).isEqualTo("fast");
+    assertThat(elsewhere.header("x-fallback")).isEqualTo("deadline;from=slow");
+    assertThat(slow.calls()).as("neither reached the slow variant").isEqualTo(reached);
+  }
+
+  @Test
+  void aHalfOpenTrialCancelledByItsCallerGivesBackItsPermissionSoTheNextTrialClosesTheBreaker()
+      throws Exception {
+    FakeBackend stable = backend("stable");
+    FakeBackend canary = backend("canary");
+    canary.behaveByDefault(STALL);
+    start(
+        """
+          - model: digits
+            overrideHeader: x-variant-override
+            variants:
+              - {name: stable, weight: 1, endpoints: ["%s"]}
+              - {name: canary, weight: 1, endpoints: ["%s"]}
+            breaker: {window: 10s, minimumCalls: 2, failureRate: 50, openFor: 200ms, halfOpenCalls: 1, maxHalfOpen: 1m}
+        """
+            .formatted(stable.endpoint(), canary.endpoint()));
+    Map<String, String> onCanary = Map.of(OVERRIDE, "canary");
+    for (int i = 0; i < 2; i++) {
+      Reply failed = client.infer("digits", with(onCanary, "x-fake", "fail:INTERNAL:broken"));
+      assertThat(code(failed)).isEqualTo(Status.Code.INTERNAL);
+      assertThat(failed.variant()).isEqualTo("canary");
+    }
+    // Open: calls for the canary are answered by stable, until one reaches the canary as the
+    // half-open breaker's only trial, and stalls there.
+    Pending trial =
+        await()
+            .atMost(PATIENCE)
+            .pollInterval(PACE)
+            .until(() -> trialOn(canary, onCanary), Objects::nonNull);
+    Reply meanwhile = client.infer("digits", onCanary);
+    assertThat(meanwhile.isOk()).as("%s", meanwhile.status()).isTrue();
+    assertThat(meanwhile.variant()).isEqualTo("stable");
+    assertThat(meanwhile.header("x-fallback"))
+        .as("the trial holds the breaker's one permission")
+        .isEqualTo("circuit_open;from=canary");
+
+    trial.cancel();
+    assertThat(code(trial.recorder().await())).isEqualTo(Status.Code.CANCELLED);
+    assertThat(canary.cancellations().poll(5, TimeUnit.SECONDS)).isNotNull();
+    awaitIdle("digits");
+    canary.behaveByDefault(null);
+
+    // Had the cancelled trial kept its permission, the breaker would stay half-open with none
+    // left for maxHalfOpen (a minute), and these would all fall back to stable.
+    List<Reply> after = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      after.add(client.infer("digits", onCanary));
+    }
+    assertThat(after)
+        .allSatisfy(
+            reply -> {
+              assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
+              assertThat(reply.variant()).isEqualTo("canary");
+              assertThat(reply.header("x-fallback")).isNull();
+            });
+  }
+
+  /**
+   * Probes, without counting for or against either breaker, whether both are open: a call for
+   * {@code a} that its backend turns away as overloaded (neither a success nor a failure) is
+   * answered by {@code a} past its open breaker only when {@code b}'s is open too; a route that did
+   * not route past open breakers would refuse it naming both.
+   */
+  private boolean bothBreakersOpen() {
+    Reply probe =
+        client.infer("pair", Map.of(OVERRIDE, "a", "x-fake", "fail:RESOURCE_EXHAUSTED:probe"));
+    boolean pastThem =
+        "a".equals(probe.variant())
+            && "circuit_open;from=a".equals(probe.trailers().get(X_FALLBACK));
+    return pastThem
+        || "no healthy backend for model 'pair' (a circuit_open, b circuit_open)"
+            .equals(probe.status().getDescription());
+  }
+
+  /**
+   * Starts a call for {@code canary} and returns it if it reached the canary; null if another
+   * variant answered it.
+   */
+  private Pending trialOn(FakeBackend canary, Map<String, String> headers) {
+    int before = canary.calls();
+    Pending call =
+        open("digits", headers, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+    await()
+        .atMost(PATIENCE)
+        .until(() -> call.recorder().done().isDone() || canary.calls() > before);
+    return canary.calls() > before ? call : null;
+  }
+
+  private static List<Timed> trials(List<Timed> replies) {
+    return replies.stream()
+        .filter(timed -> "trial_failed;from=canary".equals(timed.reply().header("x-fallback")))
+        .toList();
+  }
+
+  private void start(String routes) {
+    GatewayConfig config =
+        Configs.load(dir, "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
+    try {
+      gateway =
+          cleanup.register(
+              transport
+                  .gateway()
+                  .routes(config.routes())
+                  .drainTimeout(config.drainTimeout())
+                  .start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    client = new GatewayClient(cleanup.register(transport.client(gateway)));
+  }
+
+  private FakeBackend backend(String name) {
+    try {
+      return cleanup.register(transport.backend(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Reply inferWithin(String model, Map<String, String> headers, long millis) {
+    return client.unary(
+        Requests.MODEL_INFER,
+        Requests.oip(model, ""),
+        headers,
+        CallOptions.DEFAULT.withDeadlineAfter(millis, TimeUnit.MILLISECONDS));
+  }
+
+  /** Starts an OIP ModelInfer for {@code model}, half-closed, and leaves it running. */
+  private Pending open(String model, Map<String, String> headers, CallOptions options) {
+    ClientCall<byte[], byte[]> call = client.channel().newCall(Requests.MODEL_INFER, options);
+    Recorder recorder = new Recorder();
+    call.start(recorder, metadata(headers));
+    call.sendMessage(Requests.oip(model, ""));
+    call.halfClose();
+    call.request(2);
+    return new Pending(call, recorder);
+  }
+
+  private void awaitIdle(String model) {
+    await().atMost(PATIENCE).until(() -> gateway.inFlight(model) == 0);
+  }
+
+  private static Status.Code code(Reply reply) {
+    return reply.status().getCode();
+  }
+
+  private static Map<String, String> with(Map<String, String> headers, String name, String value) {
+    Map<String, String> more = new HashMap<>(headers);
+    more.put(name, value);
+    return more;
+  }
+
+  /** A call under way. */
+  private record Pending(ClientCall<byte[], byte[]> call, Recorder recorder) {
+    void cancel() {
+      call.cancel("the caller gave up", null);
+    }
+  }
+
+  /** How a call ended, and how long it took. */
+  private record Timed(Reply reply, Duration took) {}
+}
