@@ -15,9 +15,8 @@ import io.infergate.infer.gateway.testing.GatewayClient.Recorder;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
 import io.infergate.infer.gateway.testing.Requests;
+import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,12 +41,13 @@ class GatewayShutdownIT {
   @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
 
   private final Transport transport = Transport.loopback();
+  private final TestBed bed = new TestBed(transport, cleanup);
   private Gateway gateway;
   private GatewayClient client;
 
   @Test
   void closeLetsCallsInFlightFinishWithinTheDrainTimeoutAndRefusesNewOnes() {
-    FakeBackend backend = backend("model");
+    FakeBackend backend = bed.backend("model");
     start(backend, "30s");
     List<Recorder> inFlight = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -78,7 +78,7 @@ class GatewayShutdownIT {
 
   @Test
   void closeCancelsCallsStillInFlightAtTheDrainTimeout() throws Exception {
-    FakeBackend backend = backend("model");
+    FakeBackend backend = bed.backend("model");
     backend.behaveByDefault("stall");
     start(backend, "300ms");
     Recorder stuck = open(Map.of());
@@ -113,27 +113,9 @@ class GatewayShutdownIT {
                   - {name: only, weight: 1, endpoints: ["%s"]}
             """
                 .formatted(drainTimeout, backend.endpoint()));
-    try {
-      // Closed by the test; closing again after it does nothing.
-      gateway =
-          cleanup.register(
-              transport
-                  .gateway()
-                  .routes(config.routes())
-                  .drainTimeout(config.drainTimeout())
-                  .start());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    client = new GatewayClient(cleanup.register(transport.client(gateway)));
-  }
-
-  private FakeBackend backend(String name) {
-    try {
-      return cleanup.register(transport.backend(name));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    // Closed by the test; closing again after it does nothing.
+    gateway = bed.gateway(config);
+    client = bed.client(gateway);
   }
 
   /** Starts an OIP ModelInfer for digits with a minute's deadline, half-closed. */

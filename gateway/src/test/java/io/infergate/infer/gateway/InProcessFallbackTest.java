@@ -16,9 +16,8 @@ import io.infergate.infer.gateway.testing.GatewayClient.Recorder;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
 import io.infergate.infer.gateway.testing.Requests;
+import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,13 +51,14 @@ class InProcessFallbackTest {
   @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
 
   private final Transport transport = Transport.inProcess();
+  private final TestBed bed = new TestBed(transport, cleanup);
   private Gateway gateway;
   private GatewayClient client;
 
   @Test
   void aHalfOpenTrialOnAStillStalledCanaryGetsHalfTheTimeLeftAndStableAnswersBeforeTheDeadline() {
-    FakeBackend stable = backend("stable");
-    FakeBackend canary = backend("canary");
+    FakeBackend stable = bed.backend("stable");
+    FakeBackend canary = bed.backend("canary");
     canary.behaveByDefault(STALL);
     start(
         """
@@ -117,8 +117,8 @@ class InProcessFallbackTest {
 
   @Test
   void withEveryBreakerOpenCallsGoPastThemFailNoHealthyBackendAndAreServedOnceBackendsRecover() {
-    FakeBackend a = backend("a");
-    FakeBackend b = backend("b");
+    FakeBackend a = bed.backend("a");
+    FakeBackend b = bed.backend("b");
     a.behaveByDefault(STALL);
     b.behaveByDefault(STALL);
     start(
@@ -181,8 +181,8 @@ class InProcessFallbackTest {
 
   @Test
   void aDeadlineShorterThanTheMedianLatencyIsNotSentOrGoesToAFasterVariant() {
-    FakeBackend slow = backend("slow");
-    FakeBackend fast = backend("fast");
+    FakeBackend slow = bed.backend("slow");
+    FakeBackend fast = bed.backend("fast");
     slow.behaveByDefault("delay:200");
     start(
         """
@@ -221,8 +221,8 @@ class InProcessFallbackTest {
   @Test
   void aHalfOpenTrialCancelledByItsCallerGivesBackItsPermissionSoTheNextTrialClosesTheBreaker()
       throws Exception {
-    FakeBackend stable = backend("stable");
-    FakeBackend canary = backend("canary");
+    FakeBackend stable = bed.backend("stable");
+    FakeBackend canary = bed.backend("canary");
     canary.behaveByDefault(STALL);
     start(
         """
@@ -315,26 +315,8 @@ class InProcessFallbackTest {
   private void start(String routes) {
     GatewayConfig config =
         Configs.load(dir, "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
-    try {
-      gateway =
-          cleanup.register(
-              transport
-                  .gateway()
-                  .routes(config.routes())
-                  .drainTimeout(config.drainTimeout())
-                  .start());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    client = new GatewayClient(cleanup.register(transport.client(gateway)));
-  }
-
-  private FakeBackend backend(String name) {
-    try {
-      return cleanup.register(transport.backend(name));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    gateway = bed.gateway(config);
+    client = bed.client(gateway);
   }
 
   private Reply inferWithin(String model, Map<String, String> headers, long millis) {

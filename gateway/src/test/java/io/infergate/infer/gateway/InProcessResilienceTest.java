@@ -19,9 +19,8 @@ import io.infergate.infer.gateway.testing.GatewayClient.Recorder;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
 import io.infergate.infer.gateway.testing.Requests;
+import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,13 +51,14 @@ class InProcessResilienceTest {
   @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
 
   private final Transport transport = Transport.inProcess();
+  private final TestBed bed = new TestBed(transport, cleanup);
   private Gateway gateway;
   private GatewayClient client;
 
   @Test
   void aThousandCallerErrorsOpenNoBreakerAndEjectNoEndpoint() {
-    FakeBackend solo = backend("solo");
-    FakeBackend control = backend("control");
+    FakeBackend solo = bed.backend("solo");
+    FakeBackend control = bed.backend("control");
     control.behaveByDefault("fail:INTERNAL:broken");
     // The same policies on both: they trip at the first failures a backend is to blame for.
     start(
@@ -113,7 +113,7 @@ class InProcessResilienceTest {
 
   @Test
   void aRouteAtItsMaxInFlightShedsTheNextCallWithPushbackAndAdmitsAgainOnceCallsEnd() {
-    FakeBackend stalled = backend("stalled");
+    FakeBackend stalled = bed.backend("stalled");
     stalled.behaveByDefault(STALL);
     start(
         """
@@ -145,8 +145,8 @@ class InProcessResilienceTest {
 
   @Test
   void whenEveryVariantIsAtItsMaxInFlightTheCallIsShedWithPushback() {
-    FakeBackend a = backend("a");
-    FakeBackend b = backend("b");
+    FakeBackend a = bed.backend("a");
+    FakeBackend b = bed.backend("b");
     a.behaveByDefault(STALL);
     b.behaveByDefault(STALL);
     start(
@@ -181,7 +181,7 @@ class InProcessResilienceTest {
 
   @Test
   void aCallWithoutADeadlineGetsTheRoutesDefaultAndALongerOneIsCutToTheMax() throws Exception {
-    FakeBackend stable = backend("stable");
+    FakeBackend stable = bed.backend("stable");
     start(
         """
           - model: timed
@@ -208,7 +208,7 @@ class InProcessResilienceTest {
   @Test
   void aCallEndsAtTheRoutesDeadlineWhetherTheBackendStallsOrTheRequestIsNeverComplete()
       throws Exception {
-    FakeBackend stable = backend("stable");
+    FakeBackend stable = bed.backend("stable");
     start(
         """
           - model: timed
@@ -244,8 +244,8 @@ class InProcessResilienceTest {
 
   @Test
   void everyWayACallEndsGivesBackItsPlaceInTheRouteAndItsVariant() throws Exception {
-    FakeBackend a = backend("a");
-    FakeBackend b = backend("b");
+    FakeBackend a = bed.backend("a");
+    FakeBackend b = bed.backend("b");
     start(
         """
           - model: counted
@@ -359,8 +359,8 @@ class InProcessResilienceTest {
 
   @Test
   void anEndpointWhoseCallsItsSiblingServesOnRetryIsEjectedWithoutOpeningTheVariantsBreaker() {
-    FakeBackend failing = backend("failing");
-    FakeBackend live = backend("live");
+    FakeBackend failing = bed.backend("failing");
+    FakeBackend live = bed.backend("live");
     failing.behaveByDefault("fail:UNAVAILABLE:model not loaded");
     start(
         """
@@ -387,8 +387,8 @@ class InProcessResilienceTest {
 
   @Test
   void aRetryWaitsForTheServersPushbackAndANegativePushbackForbidsIt() {
-    FakeBackend first = backend("first");
-    FakeBackend second = backend("second");
+    FakeBackend first = bed.backend("first");
+    FakeBackend second = bed.backend("second");
     start(
         """
           - model: pushy
@@ -430,8 +430,8 @@ class InProcessResilienceTest {
 
   @Test
   void aWeightChangeKeepsAnOpenBreakerOpenAndAPolicyChangeStartsAfresh() {
-    FakeBackend stable = backend("stable");
-    FakeBackend canary = backend("canary");
+    FakeBackend stable = bed.backend("stable");
+    FakeBackend canary = bed.backend("canary");
     canary.behaveByDefault("fail:INTERNAL:broken");
     start(split(stable, 50, canary, 50, "1m"));
     await()
@@ -478,30 +478,12 @@ class InProcessResilienceTest {
 
   private void start(String routes) {
     GatewayConfig config = config(routes);
-    try {
-      gateway =
-          cleanup.register(
-              transport
-                  .gateway()
-                  .routes(config.routes())
-                  .drainTimeout(config.drainTimeout())
-                  .start());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    client = new GatewayClient(cleanup.register(transport.client(gateway)));
+    gateway = bed.gateway(config);
+    client = bed.client(gateway);
   }
 
   private GatewayConfig config(String routes) {
     return Configs.load(dir, "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
-  }
-
-  private FakeBackend backend(String name) {
-    try {
-      return cleanup.register(transport.backend(name));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private Reply inferWith(CallOptions options) {

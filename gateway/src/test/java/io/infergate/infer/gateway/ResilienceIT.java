@@ -15,12 +15,11 @@ import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
 import io.infergate.infer.gateway.testing.Requests;
+import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.ServerReadyRequest;
 import io.infergate.infer.router.Endpoint;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,13 +54,14 @@ class ResilienceIT {
   @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
 
   private final Transport transport = Transport.loopback();
+  private final TestBed bed = new TestBed(transport, cleanup);
   private GatewayClient client;
 
   @Test
   void aClosedCanarysShareGoesToStableWithoutAFailedCallAndTheCanaryServesAgainOnceRestarted()
       throws Exception {
-    FakeBackend stable = backend("stable");
-    FakeBackend canary = backend("canary");
+    FakeBackend stable = bed.backend("stable");
+    FakeBackend canary = bed.backend("canary");
     start(
         """
           - model: digits
@@ -115,7 +115,7 @@ class ResilienceIT {
   })
   void oneBadEndpointOfTwoFailsNoneOfSixteenConcurrentCallers(String kind, String balance)
       throws Exception {
-    FakeBackend live = backend("live");
+    FakeBackend live = bed.backend("live");
     Endpoint bad;
     FakeBackend failing = null;
     if (kind.equals("closed")) {
@@ -123,7 +123,7 @@ class ResilienceIT {
     } else {
       // Accepts connections, then answers every call UNAVAILABLE without headers: only retries
       // and ejection keep its calls from failing, since its channel stays ready.
-      failing = backend("failing");
+      failing = bed.backend("failing");
       failing.behaveByDefault("fail:UNAVAILABLE:not loaded");
       bad = failing.endpoint();
     }
@@ -151,8 +151,8 @@ class ResilienceIT {
 
   @Test
   void aStalledCanaryFailsOnlyTheCallsItsBreakerNeedsThenStableServesItsShare() {
-    FakeBackend stable = backend("stable");
-    FakeBackend canary = backend("canary");
+    FakeBackend stable = bed.backend("stable");
+    FakeBackend canary = bed.backend("canary");
     canary.behaveByDefault("stall");
     int minimumCalls = 4;
     start(
@@ -266,8 +266,8 @@ class ResilienceIT {
 
   @Test
   void aModelWhoseEndpointsAreAllDownIsNotServingAndServesAgainOnceOneIsBack() throws Exception {
-    FakeBackend stable = backend("stable");
-    FakeBackend canary = backend("canary");
+    FakeBackend stable = bed.backend("stable");
+    FakeBackend canary = bed.backend("canary");
     start(
         """
           - model: digits
@@ -312,33 +312,14 @@ class ResilienceIT {
   private void start(String routes) {
     GatewayConfig config =
         Configs.load(dir, "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
-    try {
-      Gateway gateway =
-          cleanup.register(
-              transport
-                  .gateway()
-                  .routes(config.routes())
-                  .drainTimeout(config.drainTimeout())
-                  .start());
-      client = new GatewayClient(cleanup.register(transport.client(gateway)));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private FakeBackend backend(String name) {
-    try {
-      return cleanup.register(transport.backend(name));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    client = bed.client(bed.gateway(config));
   }
 
   /** Backends that answer every call UNAVAILABLE without headers: never reached a model. */
   private List<FakeBackend> failingBackends(String... names) {
     List<FakeBackend> backends = new ArrayList<>();
     for (String name : names) {
-      FakeBackend backend = backend(name);
+      FakeBackend backend = bed.backend(name);
       backend.behaveByDefault("fail:UNAVAILABLE:model not loaded");
       backends.add(backend);
     }
