@@ -256,6 +256,49 @@ class GatewayConfigLoaderTest {
                     .containsExactly("port: \"eighty\" (expected: an integer)"));
   }
 
+  @Test
+  void overrideAccessProblemsNameTheirKeysAndTokensNeverReachTheReport() throws IOException {
+    assertThat(
+            problems(
+                """
+                routes:
+                  - model: digits
+                    overrideHeader: x-variant-override
+                    overrideAllow: {identities: x, secretHeader: x-token, secrets: [short]}
+                    variants: [{name: a, weight: 1, endpoints: ["h:1"]}]
+                  - model: other
+                    overrideDenied: refuse
+                    variants: [{name: a, weight: 1, endpoints: ["h:1"]}]
+                """))
+        .containsExactlyInAnyOrder(
+            "routes[0].overrideAllow.identities: unknown key (expected one of: anyCaller,"
+                + " secretHeader, secrets, secretsEnv)",
+            "routes[0].overrideAllow.secrets[0]: a token of 5 characters (expected: 16..1024 visible"
+                + " ASCII characters, no spaces or commas)",
+            "routes[1].overrideAllow: set without overrideHeader (expected: overrideHeader, or"
+                + " neither overrideAllow nor overrideDenied)");
+
+    Bound<GatewayConfig> bound =
+        GatewayConfigLoader.of(
+                write(
+                    """
+                    routes:
+                      - model: digits
+                        overrideHeader: x-variant-override
+                        overrideAllow: {secretHeader: x-token, secrets: ["0123456789abcdef"]}
+                        overrideDenied: refuse
+                        shadow: {variant: a, fraction: 0.5, headers: [authorization]}
+                        variants: [{name: a, weight: 1, endpoints: ["h:1"]}]
+                    """))
+            .load();
+    assertThat(bound.effective())
+        .contains(
+            "routes[0].overrideAllow.secretHeader=x-token (file)",
+            "routes[0].overrideDenied=refuse (file)",
+            "routes[0].shadow.headers=[\"authorization\"] (file)")
+        .noneMatch(line -> line.contains("0123456789abcdef"));
+  }
+
   private GatewayConfig load(String yaml) throws IOException {
     return GatewayConfigLoader.of(write(yaml)).load().value();
   }
