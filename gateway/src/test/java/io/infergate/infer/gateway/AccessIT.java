@@ -1,8 +1,15 @@
 package io.infergate.infer.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
 import io.infergate.infer.gateway.config.GatewayConfig;
 import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
@@ -14,6 +21,8 @@ import io.infergate.infer.gateway.testing.Transport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,9 +30,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Who may force a variant through the override header, and which caller headers reach a shadow,
- * over loopback sockets. The route's dark variant has weight 0: an ordinary caller must never reach
- * it, whatever it sends.
+ * Who may force a variant through the override header, which caller headers reach a shadow, and
+ * whether reflection is served, over loopback sockets. The route's dark variant has weight 0: an
+ * ordinary caller must never reach it, whatever it sends.
  */
 class AccessIT {
   private static final String TOKEN = "a-token-of-16-ch";
@@ -128,6 +137,56 @@ class AccessIT {
     assertThat(header(copy, "cookie")).isNull();
   }
 
+  @Test
+  void reflectionIsServedByDefaultAndUnimplementedWhenTurnedOff() throws Exception {
+    String route =
+        """
+          - model: digits
+            variants: [{name: stable, weight: 1, endpoints: ["%s"]}]
+        """
+            .formatted(stable.endpoint());
+    startWith("", route);
+    assertThat(listServices().getListServicesResponse().getServiceList())
+        .extracting(ServiceResponse::getName)
+        .contains("grpc.health.v1.Health", "inference.GRPCInferenceService");
+
+    startWith("reflection: false\n", route);
+    assertThatThrownBy(this::listServices)
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+    assertThat(client.infer("digits", Map.of()).isOk()).isTrue();
+  }
+
+  private ServerReflectionResponse listServices() throws Exception {
+    CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
+    StreamObserver<ServerReflectionRequest> requests =
+        ServerReflectionGrpc.newStub(client.channel())
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .serverReflectionInfo(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ServerReflectionResponse value) {
+                    answer.complete(value);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    answer.completeExceptionally(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    answer.completeExceptionally(new AssertionError("no response"));
+                  }
+                });
+    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+    requests.onCompleted();
+    return answer.get(10, TimeUnit.SECONDS);
+  }
+
   private void start(String access) throws IOException {
     startWith(
         """
@@ -154,14 +213,20 @@ class AccessIT {
   }
 
   private void startWith(String routes) throws IOException {
+    startWith("", routes);
+  }
+
+  private void startWith(String settings, String routes) throws IOException {
     GatewayConfig config =
-        Configs.load(dir, "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
+        Configs.load(
+            dir, settings + "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
     Gateway gateway =
         cleanup.register(
             transport
                 .gateway()
                 .routes(config.routes())
                 .drainTimeout(config.drainTimeout())
+                .reflection(config.reflection())
                 .start());
     client = new GatewayClient(cleanup.register(transport.client(gateway)));
   }

@@ -85,7 +85,7 @@ class ModelServerMainTest {
     assertThat(problems("--config", file.toString(), "--port", "http"))
         .contains(
             "prot: unknown key (expected one of: batching, host,"
-                + " maxInboundMessageBytes, models, port, repository, shutdownGrace,"
+                + " maxInboundMessageBytes, models, port, reflection, repository, shutdownGrace,"
                 + " tensorflow, workerQueueCapacity, workerThreads)",
             "shutdownGrace: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
             "batching.maxBatchSzie: unknown key (expected one of: enabled,"
@@ -176,6 +176,21 @@ class ModelServerMainTest {
 
     assertThat(run.code()).isZero();
     assertThat(run.out().strip()).isEqualTo("model-server " + ProjectVersion.current());
+  }
+
+  @Test
+  void reflectionIsOnByDefaultMayBeTurnedOffAndTakesOnlyTrueOrFalse() throws Exception {
+    Bound<ModelServerConfig> defaults = bind(Map.of("MODEL_SERVER_MODELS", dir.toString()));
+    assertThat(defaults.value().reflection()).isTrue();
+    assertThat(defaults.effective()).contains("reflection=true (default)");
+
+    Bound<ModelServerConfig> off =
+        bind(Map.of(), "--config", yaml("models: " + dir + "\nreflection: false\n").toString());
+    assertThat(off.value().reflection()).isFalse();
+    assertThat(off.effective()).contains("reflection=false (file)");
+
+    assertThat(problems("--config", yaml("models: " + dir + "\nreflection: maybe\n").toString()))
+        .containsExactly("reflection: \"maybe\" (expected: true or false)");
   }
 
   private Bound<ModelServerConfig> bind(Map<String, String> environment, String... args) {

@@ -102,8 +102,8 @@ class GatewayConfigLoaderTest {
                     variants: [{name: a, weight: 0, endpoints: ["h:1"]}]
                 """))
         .containsExactlyInAnyOrder(
-            "colour: unknown key (expected one of: drainTimeout, host, port, reloadCheckInterval,"
-                + " routes)",
+            "colour: unknown key (expected one of: drainTimeout, host, port, reflection,"
+                + " reloadCheckInterval, routes)",
             "routes[0].shadow.timeout: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
             "routes[0].shadow.fraction: 2.0 (expected: > 0 and <= 1)",
             "routes[0].stickyHeader: \"X-User\" (expected: absent, or a lower-case header name of a-z, 0-9, '-', '_' and '.', not grpc-* or *-bin)",
@@ -215,6 +215,7 @@ class GatewayConfigLoaderTest {
             "port=0 (flag)",
             "reloadCheckInterval=1s (default)",
             "drainTimeout=10s (default)",
+            "reflection=true (default)",
             "routes[0].model=digits (file)",
             "routes[0].variants[0].name=stable (file)",
             "routes[0].variants[0].weight=1 (file)",
@@ -297,6 +298,17 @@ class GatewayConfigLoaderTest {
             "routes[0].overrideDenied=refuse (file)",
             "routes[0].shadow.headers=[\"authorization\"] (file)")
         .noneMatch(line -> line.contains("0123456789abcdef"));
+  }
+
+  @Test
+  void reflectionIsOnByDefaultMayBeTurnedOffAndTakesOnlyTrueOrFalse() throws IOException {
+    String routes =
+        "routes: [{model: m, variants: [{name: a, weight: 1, endpoints: [\"h:1\"]}]}]\n";
+
+    assertThat(load(routes).reflection()).isTrue();
+    assertThat(load("reflection: false\n" + routes).reflection()).isFalse();
+    assertThat(problems("reflection: maybe\n" + routes))
+        .containsExactly("reflection: \"maybe\" (expected: true or false)");
   }
 
   private GatewayConfig load(String yaml) throws IOException {
