@@ -193,6 +193,28 @@ class ModelServerMainTest {
         .containsExactly("reflection: \"maybe\" (expected: true or false)");
   }
 
+  @Test
+  void symlinksOutsideAndAbsolutePathsInStatusAreOffByDefaultAndTakeOnlyTrueOrFalse()
+      throws Exception {
+    Bound<ModelServerConfig> defaults = bind(Map.of("MODEL_SERVER_MODELS", dir.toString()));
+    assertThat(defaults.value().repository().allowSymlinksOutside()).isFalse();
+    assertThat(defaults.value().repository().absolutePathsInStatus()).isFalse();
+    assertThat(defaults.effective())
+        .contains(
+            "repository.allowSymlinksOutside=false (default)",
+            "repository.absolutePathsInStatus=false (default)");
+
+    String on = "repository:\n  allowSymlinksOutside: true\n  absolutePathsInStatus: true\n";
+    ModelServerConfig allowed =
+        bind(Map.of(), "--config", yaml("models: " + dir + "\n" + on).toString()).value();
+    assertThat(allowed.repository().allowSymlinksOutside()).isTrue();
+    assertThat(allowed.repository().absolutePathsInStatus()).isTrue();
+
+    String bad = "repository:\n  allowSymlinksOutside: maybe\n  absolutePathsInStatus: 1.5\n";
+    assertThat(problems("--config", yaml("models: " + dir + "\n" + bad).toString()))
+        .contains("repository.allowSymlinksOutside: \"maybe\" (expected: true or false)");
+  }
+
   private Bound<ModelServerConfig> bind(Map<String, String> environment, String... args) {
     ModelServerMain main = new ModelServerMain(environment);
     new CommandLine(main).parseArgs(args);
