@@ -71,6 +71,13 @@ class AccessIT {
     assertThat(client.infer("digits", with("x-override-token", OTHER_TOKEN)).variant())
         .isEqualTo("dark");
     assertThat(dark.calls()).isEqualTo(2);
+    // The token is the gateway's business: no backend sees it, whoever was chosen.
+    assertThat(dark.received())
+        .hasSize(2)
+        .allSatisfy(received -> assertThat(header(received, "x-override-token")).isNull());
+    assertThat(stable.received())
+        .hasSize(3)
+        .allSatisfy(received -> assertThat(header(received, "x-override-token")).isNull());
   }
 
   @Test

@@ -207,9 +207,14 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       return Statuses.noRoute(model);
     }
     overrideValue = routes.header(headers, route.overrideHeader());
+    OverrideAccess access = route.overrideAccess();
+    String token = routes.header(headers, access.secretHeader());
+    if (token != null) {
+      // The token proves something to the gateway only; no model server or shadow gets it.
+      routes.discard(headers, access.secretHeader());
+    }
     if (overrideValue != null) {
-      OverrideAccess access = route.overrideAccess();
-      if (!access.allows(routes.header(headers, access.secretHeader()))) {
+      if (!access.allows(token)) {
         if (access.refuses()) {
           return Statuses.overrideDenied(model, route.overrideHeader());
         }

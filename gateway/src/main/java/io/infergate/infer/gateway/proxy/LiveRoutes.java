@@ -112,6 +112,13 @@ public final class LiveRoutes implements AutoCloseable {
   }
 
   /**
+   * Removes header {@code name}, which must be one of the routes' headers, from {@code headers}.
+   */
+  void discard(Metadata headers, String name) {
+    headers.discardAll(headerKeys.get(name));
+  }
+
+  /**
    * Swaps in {@code routes}; channels to endpoints that stay are kept, those to endpoints that go
    * drain for {@code drainTimeout}, then close.
    *
