@@ -93,6 +93,7 @@ public final class Gateway implements AutoCloseable {
               .netty(transport, config.host(), config.port())
               .routes(config.routes())
               .drainTimeout(config.drainTimeout())
+              .reflection(config.reflection())
               .start();
     } catch (IOException e) {
       throw StandardServices.cannotListen(config.host(), config.port(), e);
@@ -199,6 +200,7 @@ public final class Gateway implements AutoCloseable {
     private Function<Endpoint, ManagedChannel> channels;
     private RoutingTable<Rewrite> routes = RoutingTable.empty();
     private Duration drainTimeout = GatewayConfig.DEFAULT_DRAIN_TIMEOUT;
+    private boolean reflection = GatewayConfig.DEFAULT_REFLECTION;
     private final List<ServiceDescriptor> extraServices = new ArrayList<>();
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
@@ -210,7 +212,7 @@ public final class Gateway implements AutoCloseable {
      */
     public <T extends ServerBuilder<T>> Builder server(T server) {
       this.server = requireNonNull(server, "server");
-      this.standardServices = health -> StandardServices.add(server, health);
+      this.standardServices = health -> StandardServices.add(server, health, reflection);
       return this;
     }
 
@@ -250,6 +252,15 @@ public final class Gateway implements AutoCloseable {
                   .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                   .build());
       return closeAfter(transport);
+    }
+
+    /**
+     * Whether to serve gRPC server reflection (the default); false leaves it out, so that callers
+     * of a public port cannot list the services.
+     */
+    public Builder reflection(boolean reflection) {
+      this.reflection = reflection;
+      return this;
     }
 
     /** How long calls may finish on close, and channels that a reload removed may drain. */

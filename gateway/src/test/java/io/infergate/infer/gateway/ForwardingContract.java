@@ -435,6 +435,7 @@ abstract class ForwardingContract {
           - model: digits
             stickyHeader: x-user-id
             overrideHeader: x-variant-override
+            overrideAllow: {anyCaller: true}
             variants:
               - {name: stable, weight: 90, endpoints: ["%1$s"]}
               - {name: canary, weight: 10, endpoints: ["%2$s"]}

@@ -125,6 +125,7 @@ class InProcessFallbackTest {
         """
           - model: pair
             overrideHeader: x-variant-override
+            overrideAllow: {anyCaller: true}
             variants:
               - {name: a, weight: 1, endpoints: ["%s"]}
               - {name: b, weight: 1, endpoints: ["%s"]}
@@ -191,6 +192,7 @@ class InProcessFallbackTest {
               - {name: slow, weight: 1, endpoints: ["%s"]}
           - model: pair
             overrideHeader: x-variant-override
+            overrideAllow: {anyCaller: true}
             variants:
               - {name: slow, weight: 1, endpoints: ["%1$s"]}
               - {name: fast, weight: 1, endpoints: ["%s"]}
@@ -228,6 +230,7 @@ class InProcessFallbackTest {
         """
           - model: digits
             overrideHeader: x-variant-override
+            overrideAllow: {anyCaller: true}
             variants:
               - {name: stable, weight: 1, endpoints: ["%s"]}
               - {name: canary, weight: 1, endpoints: ["%s"]}

@@ -250,6 +250,7 @@ class InProcessResilienceTest {
         """
           - model: counted
             overrideHeader: x-variant-override
+            overrideAllow: {anyCaller: true}
             variants:
               - {name: a, weight: 1, endpoints: ["%s"]}
               - {name: b, weight: 1, endpoints: ["%s"]}

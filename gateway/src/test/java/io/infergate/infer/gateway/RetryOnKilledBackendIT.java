@@ -47,6 +47,7 @@ class RetryOnKilledBackendIT {
             routes:
               - model: digits
                 overrideHeader: x-variant-override
+                overrideAllow: {anyCaller: true}
                 # A budget this test does not reach: 100 calls fail at once (the budget is tested
                 # on its own).
                 retry: {budgetRatio: 1.0, minRetriesPerSecond: 1000}

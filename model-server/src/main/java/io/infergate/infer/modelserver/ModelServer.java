@@ -97,7 +97,8 @@ public final class ModelServer implements AutoCloseable {
                     .addService(new OipInferenceService(inference, NAME, VERSION, serving::get))
                     .addService(new TfServingPredictionService(inference))
                     .addService(new TfServingModelService(inference.models())),
-                health)
+                health,
+                config.reflection())
             .build();
   }
 

@@ -85,7 +85,7 @@ class ModelServerMainTest {
     assertThat(problems("--config", file.toString(), "--port", "http"))
         .contains(
             "prot: unknown key (expected one of: batching, host,"
-                + " maxInboundMessageBytes, models, port, repository, shutdownGrace,"
+                + " maxInboundMessageBytes, models, port, reflection, repository, shutdownGrace,"
                 + " tensorflow, workerQueueCapacity, workerThreads)",
             "shutdownGrace: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
             "batching.maxBatchSzie: unknown key (expected one of: enabled,"
@@ -176,6 +176,43 @@ class ModelServerMainTest {
 
     assertThat(run.code()).isZero();
     assertThat(run.out().strip()).isEqualTo("model-server " + ProjectVersion.current());
+  }
+
+  @Test
+  void reflectionIsOnByDefaultMayBeTurnedOffAndTakesOnlyTrueOrFalse() throws Exception {
+    Bound<ModelServerConfig> defaults = bind(Map.of("MODEL_SERVER_MODELS", dir.toString()));
+    assertThat(defaults.value().reflection()).isTrue();
+    assertThat(defaults.effective()).contains("reflection=true (default)");
+
+    Bound<ModelServerConfig> off =
+        bind(Map.of(), "--config", yaml("models: " + dir + "\nreflection: false\n").toString());
+    assertThat(off.value().reflection()).isFalse();
+    assertThat(off.effective()).contains("reflection=false (file)");
+
+    assertThat(problems("--config", yaml("models: " + dir + "\nreflection: maybe\n").toString()))
+        .containsExactly("reflection: \"maybe\" (expected: true or false)");
+  }
+
+  @Test
+  void symlinksOutsideAndAbsolutePathsInStatusAreOffByDefaultAndTakeOnlyTrueOrFalse()
+      throws Exception {
+    Bound<ModelServerConfig> defaults = bind(Map.of("MODEL_SERVER_MODELS", dir.toString()));
+    assertThat(defaults.value().repository().allowSymlinksOutside()).isFalse();
+    assertThat(defaults.value().repository().absolutePathsInStatus()).isFalse();
+    assertThat(defaults.effective())
+        .contains(
+            "repository.allowSymlinksOutside=false (default)",
+            "repository.absolutePathsInStatus=false (default)");
+
+    String on = "repository:\n  allowSymlinksOutside: true\n  absolutePathsInStatus: true\n";
+    ModelServerConfig allowed =
+        bind(Map.of(), "--config", yaml("models: " + dir + "\n" + on).toString()).value();
+    assertThat(allowed.repository().allowSymlinksOutside()).isTrue();
+    assertThat(allowed.repository().absolutePathsInStatus()).isTrue();
+
+    String bad = "repository:\n  allowSymlinksOutside: maybe\n  absolutePathsInStatus: 1.5\n";
+    assertThat(problems("--config", yaml("models: " + dir + "\n" + bad).toString()))
+        .contains("repository.allowSymlinksOutside: \"maybe\" (expected: true or false)");
   }
 
   private Bound<ModelServerConfig> bind(Map<String, String> environment, String... args) {

@@ -41,6 +41,7 @@ public final class Route<T> {
   private final Object[] targets;
   private final String stickyHeader;
   private final String overrideHeader;
+  private final OverrideAccess overrideAccess;
   private final Shadow shadow;
   private final List<String> fallback;
   private final Resilience resilience;
@@ -90,6 +91,18 @@ public final class Route<T> {
     problems.check(isHeaderName(stickyHeader), "stickyHeader", stickyHeader, HEADER);
     overrideHeader = builder.overrideHeader;
     problems.check(isHeaderName(overrideHeader), "overrideHeader", overrideHeader, HEADER);
+    if (overrideHeader == null && builder.overrideAccess != null) {
+      problems.describe(
+          "overrideAllow",
+          "set without overrideHeader",
+          "overrideHeader, or neither overrideAllow nor overrideDenied");
+    }
+    overrideAccess =
+        builder.overrideAccess == null ? OverrideAccess.NOBODY : builder.overrideAccess;
+    if (overrideHeader != null && overrideHeader.equals(overrideAccess.secretHeader())) {
+      problems.add(
+          "overrideAllow.secretHeader", overrideAccess.secretHeader(), "not the overrideHeader");
+    }
     shadow = builder.shadow;
     shadowVariant = shadow == null ? -1 : indexOf(shadow.variant());
     if (shadow != null && shadowVariant < 0) {
@@ -121,6 +134,7 @@ public final class Route<T> {
     variants = source.variants;
     stickyHeader = source.stickyHeader;
     overrideHeader = source.overrideHeader;
+    overrideAccess = source.overrideAccess;
     shadow = source.shadow;
     fallback = source.fallback;
     fallbackChain = source.fallbackChain;
@@ -185,6 +199,14 @@ public final class Route<T> {
     return overrideHeader;
   }
 
+  /**
+   * Returns which callers the {@link #overrideHeader} works for; {@link OverrideAccess#NOBODY} when
+   * the route has no allow rule. The gateway asks it before passing an override to {@link #pick}.
+   */
+  public OverrideAccess overrideAccess() {
+    return overrideAccess;
+  }
+
   /** Returns the shadow config, or null if calls are not copied. */
   public Shadow shadow() {
     return shadow;
@@ -240,6 +262,9 @@ public final class Route<T> {
 
   /**
    * Returns the index of the variant that serves a call.
+   *
+   * <p>The caller must already have passed the route's {@link #overrideAccess}: pass null as {@code
+   * overrideValue} for a caller it does not allow.
    *
    * <ol>
    *   <li>An {@code overrideValue} equal to a variant's name picks that variant, even one with
@@ -324,7 +349,7 @@ public final class Route<T> {
    * characters only, not reserved ({@code grpc-*}) and not binary ({@code *-bin}); null (no header)
    * is fine.
    */
-  private static boolean isHeaderName(String name) {
+  static boolean isHeaderName(String name) {
     if (name == null) {
       return true;
     }
@@ -352,6 +377,8 @@ public final class Route<T> {
         + stickyHeader
         + ", overrideHeader="
         + overrideHeader
+        + ", overrideAccess="
+        + overrideAccess
         + ", shadow="
         + shadow
         + ", fallback="
@@ -387,6 +414,7 @@ public final class Route<T> {
     private final List<T> targets = new ArrayList<>();
     private String stickyHeader;
     private String overrideHeader;
+    private OverrideAccess overrideAccess;
     private Shadow shadow;
     private final List<String> fallback = new ArrayList<>();
     private Resilience resilience = Resilience.DEFAULT;
@@ -424,6 +452,15 @@ public final class Route<T> {
      */
     public Builder<T> overrideHeader(String name) {
       overrideHeader = name;
+      return this;
+    }
+
+    /**
+     * Sets which callers the override header works for; null (the default) for nobody, so that an
+     * override header without an allow rule is ignored.
+     */
+    public Builder<T> overrideAccess(OverrideAccess access) {
+      overrideAccess = access;
       return this;
     }
 

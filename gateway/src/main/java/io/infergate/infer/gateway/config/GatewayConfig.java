@@ -26,6 +26,8 @@ import java.util.Map;
  * @param reloadCheckInterval how often the file is checked for changes; zero turns hot reload off
  * @param drainTimeout how long in-flight calls may finish on shutdown, and how long channels to
  *     endpoints that a reload removed stay open for the calls still using them
+ * @param reflection whether the port serves gRPC server reflection (default true, as grpcurl, ghz
+ *     and bin/loadtest use it); set false on a port that untrusted callers reach
  * @param routes one route per model name; each variant carries its {@link Rewrite}
  */
 public record GatewayConfig(
@@ -33,6 +35,7 @@ public record GatewayConfig(
     int port,
     Duration reloadCheckInterval,
     Duration drainTimeout,
+    boolean reflection,
     RoutingTable<Rewrite> routes) {
   /** Address bound when no source sets {@code host}. */
   public static final String DEFAULT_HOST = "0.0.0.0";
@@ -45,6 +48,9 @@ public record GatewayConfig(
 
   /** How long calls may drain when the file does not say. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Reflection is served when the file does not say: a development convenience. */
+  public static final boolean DEFAULT_REFLECTION = true;
 
   /** Longer intervals and timeouts are typos (a unit too large), not settings. */
   private static final Duration MAX_DURATION = Duration.ofHours(1);
@@ -73,6 +79,7 @@ public record GatewayConfig(
       @JsonProperty("port") Integer port,
       @JsonProperty("reloadCheckInterval") Duration reloadCheckInterval,
       @JsonProperty("drainTimeout") Duration drainTimeout,
+      @JsonProperty("reflection") Boolean reflection,
       @JsonProperty("routes") List<RouteNode> routes) {
     String bound = host == null ? DEFAULT_HOST : host;
     int listen = port == null ? DEFAULT_PORT : port;
@@ -102,7 +109,8 @@ public record GatewayConfig(
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
-    return new GatewayConfig(bound, listen, reload, drain, table);
+    return new GatewayConfig(
+        bound, listen, reload, drain, reflection == null ? DEFAULT_REFLECTION : reflection, table);
   }
 
   /** The YAML shape of the effective values, which the binder reports line by line. */
@@ -113,6 +121,7 @@ public record GatewayConfig(
     yaml.put("port", port);
     yaml.put("reloadCheckInterval", reloadCheckInterval);
     yaml.put("drainTimeout", drainTimeout);
+    yaml.put("reflection", reflection);
     yaml.put("routes", routes.routes().stream().map(YamlNodes::describe).toList());
     return yaml;
   }

@@ -3,6 +3,7 @@ package io.infergate.infer.gateway.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.infergate.infer.router.Endpoint;
+import io.infergate.infer.router.OverrideAccess;
 import io.infergate.infer.router.Route;
 import io.infergate.infer.router.Shadow;
 import io.infergate.infer.router.Variant;
@@ -34,6 +35,23 @@ final class YamlNodes {
     yaml.put("model", route.model());
     putIfPresent(yaml, "stickyHeader", route.stickyHeader());
     putIfPresent(yaml, "overrideHeader", route.overrideHeader());
+    OverrideAccess access = route.overrideAccess();
+    if (route.overrideHeader() != null) {
+      // Counts and names only: tokens never reach the log.
+      Map<String, Object> allow = new LinkedHashMap<>();
+      if (access.anyCaller()) {
+        allow.put("anyCaller", true);
+      }
+      putIfPresent(allow, "secretHeader", access.secretHeader());
+      putIfPresent(allow, "secretsEnv", access.secretsEnv());
+      if (access.fileTokens() > 0) {
+        allow.put("secrets", access.fileTokens() + " in the file (not shown)");
+      }
+      if (!allow.isEmpty()) {
+        yaml.put("overrideAllow", allow);
+      }
+      yaml.put("overrideDenied", access.denied().configName());
+    }
     Shadow shadow = route.shadow();
     if (shadow != null) {
       Map<String, Object> copies = new LinkedHashMap<>();
@@ -41,6 +59,7 @@ final class YamlNodes {
       copies.put("fraction", shadow.fraction());
       copies.put("maxInFlight", shadow.maxInFlight());
       copies.put("timeout", shadow.timeout());
+      copies.put("headers", shadow.headers());
       yaml.put("shadow", copies);
     }
     List<Map<String, Object>> variants = new ArrayList<>();
@@ -89,6 +108,8 @@ final class YamlNodes {
         @JsonProperty("model") String model,
         @JsonProperty("stickyHeader") String stickyHeader,
         @JsonProperty("overrideHeader") String overrideHeader,
+        @JsonProperty("overrideAllow") OverrideAllowNode overrideAllow,
+        @JsonProperty("overrideDenied") String overrideDenied,
         @JsonProperty("shadow") ShadowNode shadow,
         @JsonProperty("variants") List<VariantNode> variants,
         @JsonProperty("fallback") List<String> fallback,
@@ -101,6 +122,7 @@ final class YamlNodes {
           Route.<Rewrite>builder(model)
               .stickyHeader(stickyHeader)
               .overrideHeader(overrideHeader)
+              .overrideAccess(access(overrideAllow, overrideDenied))
               .shadow(shadow == null ? null : shadow.shadow())
               .fallback(fallback == null ? List.of() : fallback)
               .resilience(
@@ -122,6 +144,37 @@ final class YamlNodes {
         }
       }
       return new RouteNode(builder.build());
+    }
+
+    /** Null when the route says nothing about access, so the route can tell it was left out. */
+    private static OverrideAccess access(OverrideAllowNode allow, String denied) {
+      if (allow == null) {
+        return denied == null ? null : OverrideAccess.nobody(denied);
+      }
+      return OverrideAccess.of(
+          allow.anyCaller(),
+          allow.secretHeader(),
+          allow.secrets(),
+          allow.secretsEnv(),
+          denied,
+          System::getenv);
+    }
+  }
+
+  /**
+   * {@code routes[i].overrideAllow}: who may use the override header. Tokens are best read from
+   * {@code secretsEnv}, so the file holds no secret. An mTLS identity list is meant to join these
+   * keys once the gateway terminates TLS.
+   */
+  record OverrideAllowNode(
+      Boolean anyCaller, String secretHeader, List<String> secrets, String secretsEnv) {
+    @JsonCreator
+    static OverrideAllowNode fromYaml(
+        @JsonProperty("anyCaller") Boolean anyCaller,
+        @JsonProperty("secretHeader") String secretHeader,
+        @JsonProperty("secrets") List<String> secrets,
+        @JsonProperty("secretsEnv") String secretsEnv) {
+      return new OverrideAllowNode(anyCaller, secretHeader, secrets, secretsEnv);
     }
   }
 
@@ -146,8 +199,9 @@ final class YamlNodes {
         @JsonProperty("variant") String variant,
         @JsonProperty("fraction") Double fraction,
         @JsonProperty("maxInFlight") Integer maxInFlight,
-        @JsonProperty("timeout") Duration timeout) {
-      return new ShadowNode(Shadow.of(variant, fraction, maxInFlight, timeout));
+        @JsonProperty("timeout") Duration timeout,
+        @JsonProperty("headers") List<String> headers) {
+      return new ShadowNode(Shadow.of(variant, fraction, maxInFlight, timeout, headers));
     }
   }
 

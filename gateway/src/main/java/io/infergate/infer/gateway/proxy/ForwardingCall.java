@@ -8,6 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.Status;
+import io.infergate.infer.router.OverrideAccess;
 import io.infergate.infer.router.Route;
 import io.infergate.infer.router.resilience.CallOutcome;
 import io.infergate.infer.router.resilience.Deadlines;
@@ -205,6 +206,21 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     if (route == null) {
       return Statuses.noRoute(model);
     }
+    overrideValue = routes.header(headers, route.overrideHeader());
+    OverrideAccess access = route.overrideAccess();
+    String token = routes.header(headers, access.secretHeader());
+    if (token != null) {
+      // The token proves something to the gateway only; no model server or shadow gets it.
+      routes.discard(headers, access.secretHeader());
+    }
+    if (overrideValue != null) {
+      if (!access.allows(token)) {
+        if (access.refuses()) {
+          return Statuses.overrideDenied(model, route.overrideHeader());
+        }
+        overrideValue = null;
+      }
+    }
     if (!route.admission().tryAcquire()) {
       return Statuses.routeFull(model, route.admission().max());
     }
@@ -213,7 +229,6 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     body = message;
     random = ThreadLocalRandom.current().nextLong();
     stickyKey = routes.header(headers, route.stickyHeader());
-    overrideValue = routes.header(headers, route.overrideHeader());
     callerContext = Context.current();
     Deadline callers = callerContext.getDeadline();
     Deadlines limits = route.resilience().deadlines();

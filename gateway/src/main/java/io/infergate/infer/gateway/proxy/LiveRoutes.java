@@ -85,6 +85,22 @@ public final class LiveRoutes implements AutoCloseable {
     return scheduler;
   }
 
+  /**
+   * An override header that nobody may use is almost always a config written before access rules
+   * existed: say so once per load, so the operator learns why overrides stopped working.
+   */
+  private static void warnOfClosedOverrides(RoutingTable<Rewrite> routes) {
+    for (Route<Rewrite> route : routes.routes()) {
+      if (route.overrideHeader() != null && !route.overrideAccess().allowsSomeone()) {
+        log.warn(
+            "Route '{}': overrideHeader {} is ignored for every caller: the route has no"
+                + " overrideAllow rule (see README, Access)",
+            route.model(),
+            route.overrideHeader());
+      }
+    }
+  }
+
   /** The route in force for {@code model}, or null; one volatile read. */
   Route<VariantTarget> route(String model) {
     return router.route(model);
@@ -93,6 +109,13 @@ public final class LiveRoutes implements AutoCloseable {
   /** The value of header {@code name} in {@code headers}, or null if absent or {@code name} is. */
   String header(Metadata headers, String name) {
     return name == null ? null : headers.get(headerKeys.get(name));
+  }
+
+  /**
+   * Removes header {@code name}, which must be one of the routes' headers, from {@code headers}.
+   */
+  void discard(Metadata headers, String name) {
+    headers.discardAll(headerKeys.get(name));
   }
 
   /**
@@ -128,6 +151,7 @@ public final class LiveRoutes implements AutoCloseable {
                         receivesCopies(route.shadow(), variant) ? route.shadow() : null)));
         addKey(keys, route.stickyHeader());
         addKey(keys, route.overrideHeader());
+        addKey(keys, route.overrideAccess().secretHeader());
         for (Variant variant : route.variants()) {
           used.addAll(variant.endpoints());
         }
@@ -143,6 +167,7 @@ public final class LiveRoutes implements AutoCloseable {
     health.clear();
     health.putAll(learnt);
     router.swap(next);
+    warnOfClosedOverrides(routes);
     List<ManagedChannel> retired = new ArrayList<>();
     channels
         .entrySet()

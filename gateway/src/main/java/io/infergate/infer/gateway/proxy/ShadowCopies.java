@@ -21,6 +21,7 @@ final class ShadowCopies {
   private final VariantTarget target;
   private final int maxInFlight;
   private final long timeoutNanos;
+  private final Metadata.Key<?>[] copiedHeaders;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final LongAdder sent = new LongAdder();
   private final LongAdder dropped = new LongAdder();
@@ -30,6 +31,10 @@ final class ShadowCopies {
     this.target = target;
     this.maxInFlight = shadow.maxInFlight();
     this.timeoutNanos = shadow.timeout().toNanos();
+    this.copiedHeaders = new Metadata.Key<?>[shadow.headers().size()];
+    for (int i = 0; i < copiedHeaders.length; i++) {
+      copiedHeaders[i] = Metadata.Key.of(shadow.headers().get(i), Metadata.ASCII_STRING_MARSHALLER);
+    }
   }
 
   /** Sends a copy of {@code body} if the shadow has room; never blocks and never throws. */
@@ -53,8 +58,7 @@ final class ShadowCopies {
     Context previous = forked.attach();
     try {
       byte[] copy = target.body(method.request(), body);
-      Metadata headers = new Metadata();
-      headers.merge(callerHeaders);
+      Metadata headers = allowedHeaders(callerHeaders);
       ClientCall<byte[], byte[]> created =
           target
               .channel(endpoint)
@@ -77,6 +81,27 @@ final class ShadowCopies {
       }
     } finally {
       forked.detach(previous);
+    }
+  }
+
+  /**
+   * Only the listed headers: a shadow is a model nobody has released, so a caller's credentials
+   * must not reach it unless the route says so.
+   */
+  private Metadata allowedHeaders(Metadata callerHeaders) {
+    Metadata headers = new Metadata();
+    for (Metadata.Key<?> key : copiedHeaders) {
+      copy(callerHeaders, key, headers);
+    }
+    return headers;
+  }
+
+  private static <V> void copy(Metadata from, Metadata.Key<V> key, Metadata to) {
+    Iterable<V> values = from.getAll(key);
+    if (values != null) {
+      for (V value : values) {
+        to.put(key, value);
+      }
     }
   }
 

@@ -19,6 +19,20 @@ final class Statuses {
         : Status.NOT_FOUND.withDescription("no route for model '" + model + "'");
   }
 
+  /**
+   * The caller sent the override header but is not among those the route allows, and the route
+   * refuses such calls rather than ignore the header. Says which header, never what proof was
+   * expected.
+   */
+  static Status overrideDenied(String model, String overrideHeader) {
+    return Status.PERMISSION_DENIED.withDescription(
+        "model '"
+            + model
+            + "': this caller may not use the "
+            + overrideHeader
+            + " header; send the call without it");
+  }
+
   static Status malformedBody(Exception e) {
     return Status.INVALID_ARGUMENT.withDescription("malformed request body: " + e.getMessage());
   }

@@ -102,8 +102,8 @@ class GatewayConfigLoaderTest {
                     variants: [{name: a, weight: 0, endpoints: ["h:1"]}]
                 """))
         .containsExactlyInAnyOrder(
-            "colour: unknown key (expected one of: drainTimeout, host, port, reloadCheckInterval,"
-                + " routes)",
+            "colour: unknown key (expected one of: drainTimeout, host, port, reflection,"
+                + " reloadCheckInterval, routes)",
             "routes[0].shadow.timeout: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
             "routes[0].shadow.fraction: 2.0 (expected: > 0 and <= 1)",
             "routes[0].stickyHeader: \"X-User\" (expected: absent, or a lower-case header name of a-z, 0-9, '-', '_' and '.', not grpc-* or *-bin)",
@@ -215,6 +215,7 @@ class GatewayConfigLoaderTest {
             "port=0 (flag)",
             "reloadCheckInterval=1s (default)",
             "drainTimeout=10s (default)",
+            "reflection=true (default)",
             "routes[0].model=digits (file)",
             "routes[0].variants[0].name=stable (file)",
             "routes[0].variants[0].weight=1 (file)",
@@ -254,6 +255,60 @@ class GatewayConfigLoaderTest {
             e ->
                 assertThat(e.problems())
                     .containsExactly("port: \"eighty\" (expected: an integer)"));
+  }
+
+  @Test
+  void overrideAccessProblemsNameTheirKeysAndTokensNeverReachTheReport() throws IOException {
+    assertThat(
+            problems(
+                """
+                routes:
+                  - model: digits
+                    overrideHeader: x-variant-override
+                    overrideAllow: {identities: x, secretHeader: x-token, secrets: [short]}
+                    variants: [{name: a, weight: 1, endpoints: ["h:1"]}]
+                  - model: other
+                    overrideDenied: refuse
+                    variants: [{name: a, weight: 1, endpoints: ["h:1"]}]
+                """))
+        .containsExactlyInAnyOrder(
+            "routes[0].overrideAllow.identities: unknown key (expected one of: anyCaller,"
+                + " secretHeader, secrets, secretsEnv)",
+            "routes[0].overrideAllow.secrets[0]: a token of 5 characters (expected: 16..1024 visible"
+                + " ASCII characters, no spaces or commas)",
+            "routes[1].overrideAllow: set without overrideHeader (expected: overrideHeader, or"
+                + " neither overrideAllow nor overrideDenied)");
+
+    Bound<GatewayConfig> bound =
+        GatewayConfigLoader.of(
+                write(
+                    """
+                    routes:
+                      - model: digits
+                        overrideHeader: x-variant-override
+                        overrideAllow: {secretHeader: x-token, secrets: ["0123456789abcdef"]}
+                        overrideDenied: refuse
+                        shadow: {variant: a, fraction: 0.5, headers: [authorization]}
+                        variants: [{name: a, weight: 1, endpoints: ["h:1"]}]
+                    """))
+            .load();
+    assertThat(bound.effective())
+        .contains(
+            "routes[0].overrideAllow.secretHeader=x-token (file)",
+            "routes[0].overrideDenied=refuse (file)",
+            "routes[0].shadow.headers=[\"authorization\"] (file)")
+        .noneMatch(line -> line.contains("0123456789abcdef"));
+  }
+
+  @Test
+  void reflectionIsOnByDefaultMayBeTurnedOffAndTakesOnlyTrueOrFalse() throws IOException {
+    String routes =
+        "routes: [{model: m, variants: [{name: a, weight: 1, endpoints: [\"h:1\"]}]}]\n";
+
+    assertThat(load(routes).reflection()).isTrue();
+    assertThat(load("reflection: false\n" + routes).reflection()).isFalse();
+    assertThat(problems("reflection: maybe\n" + routes))
+        .containsExactly("reflection: \"maybe\" (expected: true or false)");
   }
 
   private GatewayConfig load(String yaml) throws IOException {

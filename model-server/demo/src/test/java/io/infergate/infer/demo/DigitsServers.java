@@ -45,7 +45,7 @@ final class DigitsServers {
     StringBuilder yaml =
         new StringBuilder(
             "host: 127.0.0.1\nport: 0\nreloadCheckInterval: 50ms\ndrainTimeout: 5s\nroutes:\n"
-                + "  - model: digits\n    overrideHeader: x-variant-override\n    variants:\n");
+                + "  - model: digits\n    overrideHeader: x-variant-override\n    overrideAllow: {anyCaller: true}\n    variants:\n");
     for (String variant : variants) {
       String[] parts = variant.split(" ");
       yaml.append(

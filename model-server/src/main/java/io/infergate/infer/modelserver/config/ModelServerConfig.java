@@ -29,6 +29,8 @@ import java.time.Duration;
  * @param repository how the model directory is watched and new versions warmed up
  * @param tensorFlow session options (threads, GPU) for every loaded version (key {@code
  *     tensorflow})
+ * @param reflection serve gRPC server reflection (default true: grpcurl, ghz and bin/loadtest rely
+ *     on it); false on a port that untrusted callers reach, where it would list every service
  */
 public record ModelServerConfig(
     String host,
@@ -40,7 +42,8 @@ public record ModelServerConfig(
     Duration shutdownGrace,
     BatchingConfig batching,
     RepositoryConfig repository,
-    @JsonProperty("tensorflow") TensorFlowConfig tensorFlow) {
+    @JsonProperty("tensorflow") TensorFlowConfig tensorFlow,
+    Boolean reflection) {
 
   /** The default {@code workerQueueCapacity}, as many calls as a default batching queue holds. */
   public static final int DEFAULT_WORKER_QUEUE_CAPACITY = 1024;
@@ -65,6 +68,7 @@ public record ModelServerConfig(
     batching = batching == null ? BatchingConfig.DISABLED : batching;
     repository = repository == null ? RepositoryConfig.DEFAULT : repository;
     tensorFlow = tensorFlow == null ? TensorFlowConfig.DEFAULT : tensorFlow;
+    reflection = reflection == null ? Boolean.TRUE : reflection;
     new Problems()
         .check(!host.isBlank(), "host: empty (expected: an address such as 0.0.0.0 or 127.0.0.1)")
         .range("port", port, 0, 65_535)
@@ -104,6 +108,7 @@ public record ModelServerConfig(
         maxInboundMessageBytes,
         shutdownGrace,
         batching,
+        null,
         null,
         null);
   }

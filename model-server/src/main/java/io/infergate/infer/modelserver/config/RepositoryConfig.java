@@ -12,8 +12,18 @@ import java.time.Duration;
  * @param warmupRuns model runs per warm-up batch size before a newly loaded version is marked ready
  *     (the first runs of a TensorFlow session allocate and pick kernels); zero skips warm-up
  *     (default: 2)
+ * @param allowSymlinksOutside whether a version directory may resolve, through symlinks, outside
+ *     the repository root; by default (false) such a version is refused, so that whoever can write
+ *     a link into the repository cannot make the server load, fingerprint or report on other files
+ * @param absolutePathsInStatus whether load errors in {@code GetModelStatus} keep absolute paths;
+ *     by default (false) paths are written relative to the repository root, so callers do not learn
+ *     the server's file layout (the log always has them whole)
  */
-public record RepositoryConfig(Duration pollInterval, Integer warmupRuns) {
+public record RepositoryConfig(
+    Duration pollInterval,
+    Integer warmupRuns,
+    Boolean allowSymlinksOutside,
+    Boolean absolutePathsInStatus) {
 
   /** The most warm-up runs per batch size that may be configured. */
   public static final int WARMUP_RUNS_LIMIT = 100;
@@ -24,12 +34,19 @@ public record RepositoryConfig(Duration pollInterval, Integer warmupRuns) {
   public RepositoryConfig {
     pollInterval = pollInterval == null ? Duration.ofSeconds(1) : pollInterval;
     warmupRuns = warmupRuns == null ? 2 : warmupRuns;
+    allowSymlinksOutside = allowSymlinksOutside == null ? Boolean.FALSE : allowSymlinksOutside;
+    absolutePathsInStatus = absolutePathsInStatus == null ? Boolean.FALSE : absolutePathsInStatus;
     new Problems()
         .check(
             !pollInterval.isNegative(),
             "pollInterval: " + Durations.format(pollInterval) + " (expected: a duration >= 0s)")
         .range("warmupRuns", warmupRuns, 0, WARMUP_RUNS_LIMIT)
         .throwIfAny();
+  }
+
+  /** The given polling and warm-up, with the secure defaults for symlinks and status paths. */
+  public RepositoryConfig(Duration pollInterval, Integer warmupRuns) {
+    this(pollInterval, warmupRuns, null, null);
   }
 
   /** Whether the directory is watched after start. */

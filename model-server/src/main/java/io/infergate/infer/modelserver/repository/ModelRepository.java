@@ -64,6 +64,12 @@ public final class ModelRepository implements AutoCloseable {
   }
 
   private final Path root;
+
+  /** The root with every symlink resolved: what a version directory must resolve inside. */
+  private final Path realRoot;
+
+  private final boolean allowSymlinksOutside;
+  private final boolean absolutePathsInStatus;
   private final Listener listener;
   private final ScheduledExecutorService thread;
   private final VersionLoader loader;
@@ -76,6 +82,9 @@ public final class ModelRepository implements AutoCloseable {
   private ModelRepository(
       ModelServerConfig config, Executor completions, WarmupRequests warmup, Listener listener) {
     this.root = config.models();
+    this.realRoot = realPath(root);
+    this.allowSymlinksOutside = config.repository().allowSymlinksOutside();
+    this.absolutePathsInStatus = config.repository().absolutePathsInStatus();
     this.listener = listener;
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
@@ -316,6 +325,7 @@ public final class ModelRepository implements AutoCloseable {
     state.loading = number;
     publish();
     try {
+      refuseIfOutside(dir);
       state.loaded.put(number, loader.load(state.name, number, dir));
       state.settling.remove(number);
       return true;
@@ -324,7 +334,7 @@ public final class ModelRepository implements AutoCloseable {
         throw e;
       }
       String error = e.getMessage() == null ? e.toString() : e.getMessage();
-      state.failed.put(number, new Failure(Fingerprints.of(dir), error));
+      state.failed.put(number, new Failure(Fingerprints.of(dir), statusText(error)));
       state.settling.remove(number);
       log.error(
           "Model {} version {} failed to load; still serving versions {}: {}",
@@ -335,6 +345,46 @@ public final class ModelRepository implements AutoCloseable {
       return false;
     } finally {
       state.loading = 0;
+    }
+  }
+
+  /**
+   * Refuses a version directory that resolves outside the root, unless the config allows it: a link
+   * planted in the repository must not make the server read files elsewhere.
+   */
+  private void refuseIfOutside(Path dir) {
+    if (allowSymlinksOutside || realPath(dir).startsWith(realRoot)) {
+      return;
+    }
+    throw new ModelLoadException(
+        dir
+            + ": resolves outside the model repository "
+            + root
+            + " through a symlink (expected: inside it, or repository.allowSymlinksOutside: true)");
+  }
+
+  /**
+   * A load error as callers of {@code GetModelStatus} see it: paths relative to the root (as the
+   * root itself is, and its resolved form), unless the config keeps them absolute.
+   */
+  private String statusText(String error) {
+    if (absolutePathsInStatus) {
+      return error;
+    }
+    String text = error;
+    for (Path prefix : List.of(root.toAbsolutePath(), realRoot)) {
+      text = text.replace(prefix + root.getFileSystem().getSeparator(), "");
+      text = text.replace(prefix.toString(), "<models>");
+    }
+    return text;
+  }
+
+  private static Path realPath(Path path) {
+    try {
+      return path.toRealPath();
+    } catch (IOException e) {
+      // Not there (yet): compare as written; a directory that vanished fails its load anyway.
+      return path.toAbsolutePath().normalize();
     }
   }
 

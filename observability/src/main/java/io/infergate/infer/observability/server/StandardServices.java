@@ -31,10 +31,21 @@ public final class StandardServices {
 
   /** Adds health (answered from {@code health}) and reflection to {@code builder}. */
   public static <T extends ServerBuilder<T>> T add(T builder, HealthStatusManager health) {
-    return builder
-        .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .addService(legacyReflection());
+    return add(builder, health, true);
+  }
+
+  /**
+   * Adds health (answered from {@code health}) to {@code builder}, and reflection when {@code
+   * reflection} is true. Reflection hands anyone who reaches the port a map of every service and
+   * message, so a public port may leave it out; its methods are then UNIMPLEMENTED.
+   */
+  public static <T extends ServerBuilder<T>> T add(
+      T builder, HealthStatusManager health, boolean reflection) {
+    builder.addService(health.getHealthService());
+    if (reflection) {
+      builder.addService(ProtoReflectionServiceV1.newInstance()).addService(legacyReflection());
+    }
+    return builder;
   }
 
   /**

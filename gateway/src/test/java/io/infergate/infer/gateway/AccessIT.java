@@ -1,0 +1,257 @@
+package io.infergate.infer.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
+import io.infergate.infer.gateway.config.GatewayConfig;
+import io.infergate.infer.gateway.testing.Configs;
+import io.infergate.infer.gateway.testing.FakeBackend;
+import io.infergate.infer.gateway.testing.FakeBackend.Received;
+import io.infergate.infer.gateway.testing.GatewayClient;
+import io.infergate.infer.gateway.testing.GatewayClient.Reply;
+import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
+import io.infergate.infer.gateway.testing.Transport;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Who may force a variant through the override header, which caller headers reach a shadow, and
+ * whether reflection is served, over loopback sockets. The route's dark variant has weight 0: an
+ * ordinary caller must never reach it, whatever it sends.
+ */
+class AccessIT {
+  private static final String TOKEN = "a-token-of-16-ch";
+  private static final String OTHER_TOKEN = "another-token-for-rotation";
+  private static final Map<String, String> FORCE_DARK = Map.of("x-variant-override", "dark");
+
+  @TempDir Path dir;
+  @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
+
+  private final Transport transport = Transport.loopback();
+  private FakeBackend stable;
+  private FakeBackend dark;
+  private GatewayClient client;
+
+  @BeforeEach
+  void backends() throws IOException {
+    stable = cleanup.register(transport.backend("stable"));
+    dark = cleanup.register(transport.backend("dark"));
+  }
+
+  @Test
+  void anOrdinaryCallersOverrideIsIgnoredAndACallerWithATokenReachesTheDarkVariant()
+      throws IOException {
+    start(
+        """
+            overrideAllow: {secretHeader: x-override-token, secrets: ["%s", "%s"]}
+        """
+            .formatted(TOKEN, OTHER_TOKEN));
+
+    assertThat(client.infer("digits", FORCE_DARK).variant()).isEqualTo("stable");
+    assertThat(client.infer("digits", with("x-override-token", "wrong-token-of-16")).variant())
+        .isEqualTo("stable");
+    assertThat(client.infer("digits", with("x-override-token", TOKEN + "x")).variant())
+        .isEqualTo("stable");
+    assertThat(client.infer("digits", with("x-override-token", TOKEN)).variant()).isEqualTo("dark");
+    assertThat(client.infer("digits", with("x-override-token", OTHER_TOKEN)).variant())
+        .isEqualTo("dark");
+    assertThat(dark.calls()).isEqualTo(2);
+    // The token is the gateway's business: no backend sees it, whoever was chosen.
+    assertThat(dark.received())
+        .hasSize(2)
+        .allSatisfy(received -> assertThat(header(received, "x-override-token")).isNull());
+    assertThat(stable.received())
+        .hasSize(3)
+        .allSatisfy(received -> assertThat(header(received, "x-override-token")).isNull());
+  }
+
+  @Test
+  void anOrdinaryCallersOverrideIsRefusedWhenTheRouteSaysSoAndNoBackendIsReached()
+      throws IOException {
+    start(
+        """
+            overrideAllow: {secretHeader: x-override-token, secrets: ["%s"]}
+            overrideDenied: refuse
+        """
+            .formatted(TOKEN));
+
+    Reply refused = client.infer("digits", FORCE_DARK);
+
+    assertThat(refused.status().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(refused.status().getDescription())
+        .isEqualTo(
+            "model 'digits': this caller may not use the x-variant-override header; send the call"
+                + " without it");
+    assertThat(stable.calls() + dark.calls()).isZero();
+    assertThat(client.infer("digits", Map.of()).variant()).isEqualTo("stable");
+    assertThat(client.infer("digits", with("x-override-token", TOKEN)).variant()).isEqualTo("dark");
+  }
+
+  @Test
+  void anOverrideHeaderWithoutAnAllowRuleIsIgnoredForEveryone() throws IOException {
+    start("");
+
+    assertThat(client.infer("digits", FORCE_DARK).variant()).isEqualTo("stable");
+    assertThat(client.infer("digits", with("x-override-token", TOKEN)).variant())
+        .isEqualTo("stable");
+    assertThat(dark.calls()).isZero();
+  }
+
+  @Test
+  void aShadowGetsOnlyTraceHeadersByDefaultNeverTheCallersAuthorization() throws Exception {
+    startShadowed("");
+
+    assertThat(client.infer("digits", callerHeaders()).variant()).isEqualTo("stable");
+
+    Received copy = dark.received().poll(10, TimeUnit.SECONDS);
+    assertThat(copy).isNotNull();
+    assertThat(header(copy, "authorization")).isNull();
+    assertThat(header(copy, "cookie")).isNull();
+    assertThat(header(copy, "x-user-id")).isNull();
+    assertThat(header(copy, "x-request-id")).isEqualTo("req-1");
+    assertThat(header(copy, "traceparent")).isEqualTo("00-abc-def-01");
+    // The primary still gets everything the caller sent.
+    Received primary = stable.received().poll(10, TimeUnit.SECONDS);
+    assertThat(header(primary, "authorization")).isEqualTo("Bearer secret");
+  }
+
+  @Test
+  void aShadowGetsTheCallersAuthorizationWhenTheRouteListsIt() throws Exception {
+    startShadowed(", headers: [authorization, x-user-id]");
+
+    assertThat(client.infer("digits", callerHeaders()).variant()).isEqualTo("stable");
+
+    Received copy = dark.received().poll(10, TimeUnit.SECONDS);
+    assertThat(copy).isNotNull();
+    assertThat(header(copy, "authorization")).isEqualTo("Bearer secret");
+    assertThat(header(copy, "x-user-id")).isEqualTo("u1");
+    assertThat(header(copy, "x-request-id")).isNull();
+    assertThat(header(copy, "cookie")).isNull();
+  }
+
+  @Test
+  void reflectionIsServedByDefaultAndUnimplementedWhenTurnedOff() throws Exception {
+    String route =
+        """
+          - model: digits
+            variants: [{name: stable, weight: 1, endpoints: ["%s"]}]
+        """
+            .formatted(stable.endpoint());
+    startWith("", route);
+    assertThat(listServices().getListServicesResponse().getServiceList())
+        .extracting(ServiceResponse::getName)
+        .contains("grpc.health.v1.Health", "inference.GRPCInferenceService");
+
+    startWith("reflection: false\n", route);
+    assertThatThrownBy(this::listServices)
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+    assertThat(client.infer("digits", Map.of()).isOk()).isTrue();
+  }
+
+  private ServerReflectionResponse listServices() throws Exception {
+    CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
+    StreamObserver<ServerReflectionRequest> requests =
+        ServerReflectionGrpc.newStub(client.channel())
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .serverReflectionInfo(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ServerReflectionResponse value) {
+                    answer.complete(value);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    answer.completeExceptionally(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    answer.completeExceptionally(new AssertionError("no response"));
+                  }
+                });
+    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+    requests.onCompleted();
+    return answer.get(10, TimeUnit.SECONDS);
+  }
+
+  private void start(String access) throws IOException {
+    startWith(
+        """
+          - model: digits
+            overrideHeader: x-variant-override
+        %s
+            variants:
+              - {name: stable, weight: 1, endpoints: ["%s"]}
+              - {name: dark, weight: 0, endpoints: ["%s"]}
+        """
+            .formatted(access.stripTrailing(), stable.endpoint(), dark.endpoint()));
+  }
+
+  private void startShadowed(String headers) throws IOException {
+    startWith(
+        """
+          - model: digits
+            shadow: {variant: dark, fraction: 1.0%s}
+            variants:
+              - {name: stable, weight: 1, endpoints: ["%s"]}
+              - {name: dark, weight: 0, endpoints: ["%s"]}
+        """
+            .formatted(headers, stable.endpoint(), dark.endpoint()));
+  }
+
+  private void startWith(String routes) throws IOException {
+    startWith("", routes);
+  }
+
+  private void startWith(String settings, String routes) throws IOException {
+    GatewayConfig config =
+        Configs.load(
+            dir, settings + "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
+    Gateway gateway =
+        cleanup.register(
+            transport
+                .gateway()
+                .routes(config.routes())
+                .drainTimeout(config.drainTimeout())
+                .reflection(config.reflection())
+                .start());
+    client = new GatewayClient(cleanup.register(transport.client(gateway)));
+  }
+
+  private static Map<String, String> with(String name, String value) {
+    return Map.of("x-variant-override", "dark", name, value);
+  }
+
+  private static Map<String, String> callerHeaders() {
+    return Map.of(
+        "authorization", "Bearer secret",
+        "cookie", "session=1",
+        "x-user-id", "u1",
+        "x-request-id", "req-1",
+        "traceparent", "00-abc-def-01");
+  }
+
+  private static String header(Received received, String name) {
+    return received.headers().get(GatewayClient.header(name));
+  }
+}
