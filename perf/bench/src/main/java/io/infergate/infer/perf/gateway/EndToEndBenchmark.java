@@ -7,10 +7,12 @@ import io.infergate.infer.perf.OpenLoopLoad;
 import io.infergate.infer.perf.kit.ChildProcess;
 import io.infergate.infer.perf.kit.ProcStat;
 import io.infergate.infer.perf.kit.Table;
+import io.infergate.infer.perf.kit.Trees;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,14 +63,16 @@ final class EndToEndBenchmark {
     Path repository = work.resolve("repository");
     Path version = repository.resolve(DigitsMessages.MODEL).resolve(DigitsMessages.VERSION);
     Files.createDirectories(version.getParent());
-    Files.deleteIfExists(version);
-    Files.createSymbolicLink(
-        version,
+    if (Files.exists(version, LinkOption.NOFOLLOW_LINKS)) {
+      Trees.delete(version); // a copy from an earlier run, or the link an earlier version made
+    }
+    Trees.copy(
         options
             .models()
             .toAbsolutePath()
             .resolve(DigitsMessages.MODEL)
-            .resolve(DigitsMessages.VERSION));
+            .resolve(DigitsMessages.VERSION),
+        version);
 
     ModelInferRequest request = DigitsMessages.request(options.row());
     StringBuilder out = new StringBuilder();

@@ -7,6 +7,7 @@ import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 import io.infergate.infer.digits.DigitsTrainer;
 import io.infergate.infer.perf.ModelServers;
 import io.infergate.infer.perf.kit.ChildProcess;
+import io.infergate.infer.perf.kit.Trees;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -144,20 +145,22 @@ final class Fleet implements AutoCloseable {
     return process;
   }
 
-  /** {@code <work>/repo-v<version>/digits/<version>}, a link to the trained version. */
-  private Path repository(int version) throws IOException {
+  /** {@code <work>/repo-v<version>/digits/<version>}, a copy of the trained version. */
+  private synchronized Path repository(int version) throws IOException {
     Path root = setup.work().resolve("repo-v" + version).toAbsolutePath();
     Path link = root.resolve(DigitsTrainer.MODEL_NAME).resolve(Integer.toString(version));
+    if (Files.isSymbolicLink(link)) {
+      Files.delete(link); // left by an earlier version of this suite, which linked
+    }
     if (!Files.exists(link)) {
       Files.createDirectories(link.getParent());
-      Files.deleteIfExists(link);
-      Files.createSymbolicLink(
-          link,
+      Trees.copy(
           setup
               .models()
               .toAbsolutePath()
               .resolve(DigitsTrainer.MODEL_NAME)
-              .resolve(Integer.toString(version)));
+              .resolve(Integer.toString(version)),
+          link);
     }
     return root;
   }

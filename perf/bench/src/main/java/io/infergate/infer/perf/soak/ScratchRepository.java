@@ -3,11 +3,11 @@ package io.infergate.infer.perf.soak;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
 
+import io.infergate.infer.perf.kit.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -49,7 +49,7 @@ final class ScratchRepository {
     Files.createDirectories(root);
     Files.createDirectory(model);
     Files.writeString(model.resolve("model.yaml"), MODEL_YAML, UTF_8);
-    copyTree(sources.get(0), model.resolve("1"));
+    Trees.copy(sources.get(0), model.resolve("1"));
     return new ScratchRepository(root, model, sources, 1);
   }
 
@@ -70,7 +70,7 @@ final class ScratchRepository {
   Staged stage() throws IOException {
     long version = latest + 1;
     Path staging = model.resolve(".staging-" + version);
-    copyTree(sources.get((int) ((version - 1) % sources.size())), staging);
+    Trees.copy(sources.get((int) ((version - 1) % sources.size())), staging);
     return new Staged(version, staging);
   }
 
@@ -87,29 +87,13 @@ final class ScratchRepository {
       for (Path entry : entries.toList()) {
         String name = entry.getFileName().toString();
         if (name.matches("[0-9]{1,18}") && Long.parseLong(name) < version) {
-          deleteTree(entry);
+          Trees.delete(entry);
           deleted.add(Long.parseLong(name));
         }
       }
     }
     deleted.sort(null);
     return deleted;
-  }
-
-  private static void copyTree(Path source, Path target) throws IOException {
-    try (Stream<Path> paths = Files.walk(source)) {
-      for (Path path : paths.toList()) {
-        Files.copy(path, target.resolve(source.relativize(path).toString()));
-      }
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
   }
 
   /** A complete copy of version {@code version} waiting in {@code directory}. */
