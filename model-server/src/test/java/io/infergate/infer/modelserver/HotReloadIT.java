@@ -264,7 +264,8 @@ class HotReloadIT {
         Duration.ofSeconds(5),
         batching,
         new RepositoryConfig(POLL, 1),
-        TensorFlowConfig.DEFAULT);
+        TensorFlowConfig.DEFAULT,
+        null);
   }
 
   private static BatchingConfig batching(boolean on) {

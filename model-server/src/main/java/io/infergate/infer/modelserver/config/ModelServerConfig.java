@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.infergate.infer.observability.config.Durations;
+import io.infergate.infer.observability.transport.ConnectionLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,8 @@ import java.time.Duration;
  * @param repository how the model directory is watched and new versions warmed up
  * @param tensorFlow session options (threads, GPU) for every loaded version (key {@code
  *     tensorflow})
+ * @param connections what one client connection may ask of the server: calls in flight, metadata
+ *     size, RST_STREAM rate, keepalive, idle time and age (the gateway's limits, one type)
  */
 public record ModelServerConfig(
     String host,
@@ -40,7 +43,8 @@ public record ModelServerConfig(
     Duration shutdownGrace,
     BatchingConfig batching,
     RepositoryConfig repository,
-    @JsonProperty("tensorflow") TensorFlowConfig tensorFlow) {
+    @JsonProperty("tensorflow") TensorFlowConfig tensorFlow,
+    ConnectionLimits connections) {
 
   /** The default {@code workerQueueCapacity}, as many calls as a default batching queue holds. */
   public static final int DEFAULT_WORKER_QUEUE_CAPACITY = 1024;
@@ -65,6 +69,7 @@ public record ModelServerConfig(
     batching = batching == null ? BatchingConfig.DISABLED : batching;
     repository = repository == null ? RepositoryConfig.DEFAULT : repository;
     tensorFlow = tensorFlow == null ? TensorFlowConfig.DEFAULT : tensorFlow;
+    connections = connections == null ? ConnectionLimits.DEFAULT : connections;
     new Problems()
         .check(!host.isBlank(), "host: empty (expected: an address such as 0.0.0.0 or 127.0.0.1)")
         .range("port", port, 0, 65_535)
@@ -104,6 +109,7 @@ public record ModelServerConfig(
         maxInboundMessageBytes,
         shutdownGrace,
         batching,
+        null,
         null,
         null);
   }
