@@ -15,6 +15,7 @@ import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Recorder;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
+import io.infergate.infer.gateway.testing.RapidResetClient;
 import io.infergate.infer.gateway.testing.Requests;
 import io.infergate.infer.gateway.testing.Transport;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
@@ -41,6 +42,10 @@ class GatewayLimitsIT {
   private static final int MAX_MESSAGE_BYTES = 1 << 20;
   private static final int MAX_METADATA_BYTES = 2048;
   private static final int MAX_CALLS_PER_CONNECTION = 2;
+  private static final int MAX_RST_FRAMES = 20;
+
+  /** HTTP/2's ENHANCE_YOUR_CALM, grpc-java's GOAWAY code for a client that resets too often. */
+  private static final long ENHANCE_YOUR_CALM = 0xb;
 
   @TempDir Path dir;
   @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
@@ -66,7 +71,9 @@ class GatewayLimitsIT {
                         + MAX_CALLS_PER_CONNECTION
                         + ", maxInboundMetadataBytes: "
                         + MAX_METADATA_BYTES
-                        + "}\n"
+                        + ", maxRstFramesPerWindow: "
+                        + MAX_RST_FRAMES
+                        + ", rstFramesWindow: 1h}\n"
                         + "routes: [{model: m, variants: [{name: stable, weight: 1, endpoints:"
                         + " [\""
                         + backend.endpoint()
@@ -175,6 +182,25 @@ class GatewayLimitsIT {
       assertThat(call.await().status().getCode()).isEqualTo(Status.Code.OK);
     }
     assertThat(backend.calls()).isEqualTo(4);
+  }
+
+  @Test
+  void aRapidResetClientIsDisconnectedAndOtherCallersAreServed() throws Exception {
+    GatewayClient other = client();
+    assertThat(other.infer("m", Map.of()).status().getCode()).isEqualTo(Status.Code.OK);
+
+    try (RapidResetClient attacker = new RapidResetClient(gateway.port())) {
+      attacker.openAndReset("/inference.GRPCInferenceService/ServerLive", 2 * MAX_RST_FRAMES);
+
+      attacker.closed().get(10, TimeUnit.SECONDS);
+      // The GOAWAY is lost when the client, still writing, gets a TCP reset that drops what it had
+      // not read; when it arrives, it names the attack.
+      Long goAway = attacker.goAway().exceptionally(lost -> null).get(10, TimeUnit.SECONDS);
+      if (goAway != null) {
+        assertThat(goAway).isEqualTo(ENHANCE_YOUR_CALM);
+      }
+    }
+    assertThat(other.infer("m", Map.of()).status().getCode()).isEqualTo(Status.Code.OK);
   }
 
   private GatewayClient client() {
