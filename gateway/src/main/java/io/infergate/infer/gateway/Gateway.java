@@ -10,11 +10,13 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.infergate.infer.gateway.config.GatewayConfig;
 import io.infergate.infer.gateway.config.Rewrite;
+import io.infergate.infer.gateway.config.UpstreamConfig;
 import io.infergate.infer.gateway.proxy.ForwardingRegistry;
 import io.infergate.infer.gateway.proxy.LiveRoutes;
 import io.infergate.infer.gateway.proxy.ShadowCounts;
 import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.observability.server.StandardServices;
+import io.infergate.infer.observability.transport.ConnectionLimits;
 import io.infergate.infer.observability.transport.NettyTransport;
 import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.RoutingTable;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -48,9 +51,6 @@ public final class Gateway implements AutoCloseable {
    * a rollout sees a dead model within a second or two, cheap because it only reads state.
    */
   private static final Duration HEALTH_INTERVAL = Duration.ofMillis(500);
-
-  /** Reference servers (Triton, TF Serving) accept messages up to 2 GiB; so do we. */
-  private static final int MAX_MESSAGE_BYTES = Integer.MAX_VALUE;
 
   private final Server server;
   private final LiveRoutes routes;
@@ -90,7 +90,7 @@ public final class Gateway implements AutoCloseable {
     try {
       gateway =
           builder()
-              .netty(transport, config.host(), config.port())
+              .netty(transport, config)
               .routes(config.routes())
               .drainTimeout(config.drainTimeout())
               .reflection(config.reflection())
@@ -232,14 +232,52 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Serves on {@code host:port} over {@code transport}'s event loops, with the channels to
-     * endpoints on the same loops, as {@code bin/gateway} runs: direct executors (gateway code
-     * never blocks), plaintext channels, messages up to 2 GiB. The gateway closes the transport
-     * after itself.
+     * Serves on {@code host:port} over {@code transport}'s event loops with the default limits; see
+     * {@link #netty(NettyTransport, String, int, int, ConnectionLimits, UpstreamConfig)}.
      */
     public Builder netty(NettyTransport transport, String host, int port) {
+      return netty(
+          transport,
+          host,
+          port,
+          GatewayConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES,
+          ConnectionLimits.DEFAULT,
+          UpstreamConfig.DEFAULT);
+    }
+
+    /** Serves on {@code config}'s address with its message, connection and upstream limits. */
+    public Builder netty(NettyTransport transport, GatewayConfig config) {
+      return netty(
+          transport,
+          config.host(),
+          config.port(),
+          config.maxInboundMessageBytes(),
+          config.connections(),
+          config.upstream());
+    }
+
+    /**
+     * Serves on {@code host:port} over {@code transport}'s event loops, with the channels to
+     * endpoints on the same loops, as {@code bin/gateway} runs: direct executors (gateway code
+     * never blocks), plaintext channels, messages up to {@code maxInboundMessageBytes} both ways
+     * (grpc-java counts a compressed message after inflating it, and refuses it with
+     * RESOURCE_EXHAUSTED before the gateway sees it), {@code connections}' limits on each caller's
+     * connection. The gateway closes the transport after itself.
+     */
+    public Builder netty(
+        NettyTransport transport,
+        String host,
+        int port,
+        int maxInboundMessageBytes,
+        ConnectionLimits connections,
+        UpstreamConfig upstream) {
       server(
-          transport.server(host, port).directExecutor().maxInboundMessageSize(MAX_MESSAGE_BYTES));
+          connections
+              .applyTo(transport.server(host, port))
+              .directExecutor()
+              .maxInboundMessageSize(maxInboundMessageBytes));
+      long keepAliveNanos = upstream.keepAliveTime().toNanos();
+      long keepAliveTimeoutNanos = upstream.keepAliveTimeout().toNanos();
       channels(
           endpoint ->
               transport
@@ -249,7 +287,11 @@ public final class Gateway implements AutoCloseable {
                   // The gateway retries what never reached a model itself, within a budget;
                   // grpc-java's own retries would multiply its attempts unseen.
                   .disableRetry()
-                  .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                  .maxInboundMessageSize(maxInboundMessageBytes)
+                  // Pings only while calls are in flight, as model servers permit by default.
+                  .keepAliveTime(keepAliveNanos, TimeUnit.NANOSECONDS)
+                  .keepAliveTimeout(keepAliveTimeoutNanos, TimeUnit.NANOSECONDS)
+                  .keepAliveWithoutCalls(false)
                   .build());
       return closeAfter(transport);
     }

@@ -85,8 +85,9 @@ public final class ModelServer implements AutoCloseable {
             new WorkerQueue(executor, config.workerThreads(), config.workerQueueCapacity()));
     this.server =
         StandardServices.add(
-                transport
-                    .server(config.host(), config.port())
+                config
+                    .connections()
+                    .applyTo(transport.server(config.host(), config.port()))
                     // Services never block: inference runs on the workers, everything else is
                     // quick. Running gRPC's callbacks on the event loops saves the hand-offs that
                     // an

@@ -267,7 +267,8 @@ class HotReloadIT {
         batching,
         new RepositoryConfig(POLL, 1),
         TensorFlowConfig.DEFAULT,
-        true);
+        true,
+        null);
   }
 
   private static BatchingConfig batching(boolean on) {

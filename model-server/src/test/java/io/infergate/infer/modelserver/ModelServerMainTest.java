@@ -11,6 +11,7 @@ import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.observability.config.Bound;
 import io.infergate.infer.observability.config.ConfigException;
 import io.infergate.infer.observability.server.ExitCodes;
+import io.infergate.infer.observability.transport.ConnectionLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +61,44 @@ class ModelServerMainTest {
             "batching.enabled=true (flag)",
             "batching.maxQueueDelay=500µs (file)",
             "batching.preferredBatchSizes=[8,16] (file)",
-            "tensorflow.interOpThreads=-1 (default)");
+            "tensorflow.interOpThreads=-1 (default)",
+            "connections.maxConcurrentCallsPerConnection=1024 (default)",
+            "connections.maxConnectionAge=30m0s (default)");
+  }
+
+  @Test
+  void connectionLimitsAreReadFromTheirSectionAndEachBadOneIsNamedByItsPath() throws Exception {
+    Path good =
+        yaml(
+            "models: "
+                + dir
+                + "\nconnections:\n  maxConcurrentCallsPerConnection: 64\n"
+                + "  permitKeepAliveTime: 20s\n  maxConnectionAge: 0s\n");
+    Path bad =
+        yaml(
+            "models: "
+                + dir
+                + "\nconnections:\n  maxConcurrentCallsPerConnection: 0\n"
+                + "  maxInboundMetadataBytes: 100\n  rstFramesWindow: 0s\n");
+
+    Bound<ModelServerConfig> bound = bind(Map.of(), "--config", good.toString());
+
+    assertThat(bound.value().connections())
+        .isEqualTo(
+            new ConnectionLimits(
+                64, null, null, null, Duration.ofSeconds(20), null, null, Duration.ZERO, null));
+    assertThat(bound.effective())
+        .contains(
+            "connections.maxConcurrentCallsPerConnection=64 (file)",
+            "connections.permitKeepAliveTime=20s (file)",
+            "connections.maxInboundMetadataBytes=8192 (default)",
+            "connections.maxRstFramesPerWindow=10000 (default)");
+    assertThat(problems("--config", bad.toString()))
+        .containsExactlyInAnyOrder(
+            "connections.maxConcurrentCallsPerConnection: 0 (expected: an integer in"
+                + " 1..2147483647)",
+            "connections.maxInboundMetadataBytes: 100 (expected: an integer in 1024..1048576)",
+            "connections.rstFramesWindow: 0s (expected: whole seconds in 1s..1h)");
   }
 
   @Test
@@ -84,7 +122,7 @@ class ModelServerMainTest {
 
     assertThat(problems("--config", file.toString(), "--port", "http"))
         .contains(
-            "prot: unknown key (expected one of: batching, host,"
+            "prot: unknown key (expected one of: batching, connections, host,"
                 + " maxInboundMessageBytes, models, port, reflection, repository, shutdownGrace,"
                 + " tensorflow, workerQueueCapacity, workerThreads)",
             "shutdownGrace: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",

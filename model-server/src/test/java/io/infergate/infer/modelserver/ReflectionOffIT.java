@@ -41,7 +41,8 @@ class ReflectionOffIT {
             BatchingConfig.DISABLED,
             null,
             null,
-            false);
+            false,
+            null);
     try (RunningServer server = RunningServer.start(config)) {
       assertThat(
               HealthGrpc.newBlockingStub(server.channel())

@@ -112,7 +112,8 @@ class RepositorySymlinkIT {
         BatchingConfig.DISABLED,
         new RepositoryConfig(POLL, 0, allowSymlinksOutside, null),
         TensorFlowConfig.DEFAULT,
-        true);
+        true,
+        null);
   }
 
   private static List<ModelVersionStatus> status(RunningServer server) {

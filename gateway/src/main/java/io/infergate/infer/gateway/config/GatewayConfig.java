@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.infergate.infer.gateway.config.YamlNodes.RouteNode;
 import io.infergate.infer.observability.config.Durations;
+import io.infergate.infer.observability.transport.ConnectionLimits;
 import io.infergate.infer.router.Route;
 import io.infergate.infer.router.RoutingTable;
 import java.time.Duration;
@@ -28,6 +29,11 @@ import java.util.Map;
  *     endpoints that a reload removed stay open for the calls still using them
  * @param reflection whether the port serves gRPC server reflection (default true, as grpcurl, ghz
  *     and bin/loadtest use it); set false on a port that untrusted callers reach
+ * @param maxInboundMessageBytes the largest message accepted from a caller or a model server,
+ *     counted after decompression, so a small gzip body that would inflate past it is refused with
+ *     RESOURCE_EXHAUSTED before it is buffered (default 64 MiB, the model server's default)
+ * @param connections what one caller's connection may ask of the gateway's server
+ * @param upstream keepalive of the channels to model servers
  * @param routes one route per model name; each variant carries its {@link Rewrite}
  */
 public record GatewayConfig(
@@ -36,6 +42,9 @@ public record GatewayConfig(
     Duration reloadCheckInterval,
     Duration drainTimeout,
     boolean reflection,
+    int maxInboundMessageBytes,
+    ConnectionLimits connections,
+    UpstreamConfig upstream,
     RoutingTable<Rewrite> routes) {
   /** Address bound when no source sets {@code host}. */
   public static final String DEFAULT_HOST = "0.0.0.0";
@@ -52,6 +61,15 @@ public record GatewayConfig(
   /** Reflection is served when the file does not say: a development convenience. */
   public static final boolean DEFAULT_REFLECTION = true;
 
+  /**
+   * The largest message accepted when the file does not say: the model server's default, so the
+   * gateway refuses what its model servers would refuse anyway, before buffering it.
+   */
+  public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 64 << 20;
+
+  /** The smallest {@code maxInboundMessageBytes}, as on the model server. */
+  public static final int MIN_INBOUND_MESSAGE_BYTES = 1024;
+
   /** Longer intervals and timeouts are typos (a unit too large), not settings. */
   private static final Duration MAX_DURATION = Duration.ofHours(1);
 
@@ -61,10 +79,13 @@ public record GatewayConfig(
    * @throws IllegalArgumentException naming each bad key, one a line
    */
   public GatewayConfig {
-    List<String> problems = check(host, port, reloadCheckInterval, drainTimeout);
+    List<String> problems =
+        check(host, port, reloadCheckInterval, drainTimeout, maxInboundMessageBytes);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
+    requireNonNull(connections, "connections");
+    requireNonNull(upstream, "upstream");
     requireNonNull(routes, "routes");
   }
 
@@ -80,13 +101,18 @@ public record GatewayConfig(
       @JsonProperty("reloadCheckInterval") Duration reloadCheckInterval,
       @JsonProperty("drainTimeout") Duration drainTimeout,
       @JsonProperty("reflection") Boolean reflection,
+      @JsonProperty("maxInboundMessageBytes") Integer maxInboundMessageBytes,
+      @JsonProperty("connections") ConnectionLimits connections,
+      @JsonProperty("upstream") UpstreamConfig upstream,
       @JsonProperty("routes") List<RouteNode> routes) {
     String bound = host == null ? DEFAULT_HOST : host;
     int listen = port == null ? DEFAULT_PORT : port;
     Duration reload =
         reloadCheckInterval == null ? DEFAULT_RELOAD_CHECK_INTERVAL : reloadCheckInterval;
     Duration drain = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
-    List<String> problems = check(bound, listen, reload, drain);
+    int maxMessage =
+        maxInboundMessageBytes == null ? DEFAULT_MAX_INBOUND_MESSAGE_BYTES : maxInboundMessageBytes;
+    List<String> problems = check(bound, listen, reload, drain, maxMessage);
     RoutingTable<Rewrite> table = null;
     if (routes == null || routes.isEmpty()) {
       problems.add(
@@ -110,7 +136,15 @@ public record GatewayConfig(
       throw new IllegalArgumentException(String.join("\n", problems));
     }
     return new GatewayConfig(
-        bound, listen, reload, drain, reflection == null ? DEFAULT_REFLECTION : reflection, table);
+        bound,
+        listen,
+        reload,
+        drain,
+        reflection == null ? DEFAULT_REFLECTION : reflection,
+        maxMessage,
+        connections == null ? ConnectionLimits.DEFAULT : connections,
+        upstream == null ? UpstreamConfig.DEFAULT : upstream,
+        table);
   }
 
   /** The YAML shape of the effective values, which the binder reports line by line. */
@@ -122,12 +156,19 @@ public record GatewayConfig(
     yaml.put("reloadCheckInterval", reloadCheckInterval);
     yaml.put("drainTimeout", drainTimeout);
     yaml.put("reflection", reflection);
+    yaml.put("maxInboundMessageBytes", maxInboundMessageBytes);
+    yaml.put("connections", connections);
+    yaml.put("upstream", upstream);
     yaml.put("routes", routes.routes().stream().map(YamlNodes::describe).toList());
     return yaml;
   }
 
   private static List<String> check(
-      String host, int port, Duration reloadCheckInterval, Duration drainTimeout) {
+      String host,
+      int port,
+      Duration reloadCheckInterval,
+      Duration drainTimeout,
+      int maxInboundMessageBytes) {
     List<String> problems = new ArrayList<>();
     if (host == null || host.isBlank()) {
       problems.add("host: \"" + host + "\" (expected: non-blank)");
@@ -137,6 +178,16 @@ public record GatewayConfig(
     }
     checkDuration(problems, "reloadCheckInterval", reloadCheckInterval);
     checkDuration(problems, "drainTimeout", drainTimeout);
+    if (maxInboundMessageBytes < MIN_INBOUND_MESSAGE_BYTES) {
+      problems.add(
+          "maxInboundMessageBytes: "
+              + maxInboundMessageBytes
+              + " (expected: an integer in "
+              + MIN_INBOUND_MESSAGE_BYTES
+              + ".."
+              + Integer.MAX_VALUE
+              + ")");
+    }
     return problems;
   }
 

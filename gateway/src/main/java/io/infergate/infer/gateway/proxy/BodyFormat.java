@@ -3,8 +3,11 @@ package io.infergate.infer.gateway.proxy;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Where a method's request names its model, and where its response names the version that served
@@ -22,6 +25,12 @@ enum BodyFormat {
   /** TF Serving: {@code model_spec = 1} with {@code name = 1}, {@code version = 2} (Int64Value). */
   TF_SERVING;
 
+  /**
+   * The longest model name read, in UTF-8 bytes: names are DNS-like labels in practice, and a bound
+   * keeps a caller from making the gateway decode (and quote) megabytes as a name.
+   */
+  static final int MAX_MODEL_NAME_BYTES = 1024;
+
   private static final int NAME = 1;
   private static final int VERSION = 2;
   private static final int VERSION_LABEL = 4;
@@ -32,6 +41,7 @@ enum BodyFormat {
    * The model the request body names.
    *
    * @throws IOException when the body is not a well-formed protobuf message
+   * @throws ModelNameTooLongException when the name is longer than {@link #MAX_MODEL_NAME_BYTES}
    */
   ModelRef read(byte[] body) throws IOException {
     return switch (this) {
@@ -55,7 +65,7 @@ enum BodyFormat {
     String version = "";
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       if (tag == lengthDelimited(NAME)) {
-        name = in.readStringRequireUtf8();
+        name = readName(in, "model_name");
       } else if (tag == lengthDelimited(VERSION)) {
         version = in.readStringRequireUtf8();
       } else if (!in.skipField(tag)) {
@@ -63,6 +73,22 @@ enum BodyFormat {
       }
     }
     return new ModelRef(name, version);
+  }
+
+  /**
+   * A name field's string, refused by its length before any of it is decoded when it is longer than
+   * {@link #MAX_MODEL_NAME_BYTES}.
+   */
+  private static String readName(CodedInputStream in, String field) throws IOException {
+    int length = in.readRawVarint32();
+    if (length > MAX_MODEL_NAME_BYTES) {
+      throw new ModelNameTooLongException(field, length, MAX_MODEL_NAME_BYTES);
+    }
+    byte[] bytes = in.readRawBytes(length);
+    if (!UnsafeByteOperations.unsafeWrap(bytes).isValidUtf8()) {
+      throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
+    }
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   private static ModelRef readTfServing(CodedInputStream in) throws IOException {
@@ -84,7 +110,7 @@ enum BodyFormat {
     String version = "";
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       if (tag == lengthDelimited(NAME)) {
-        name = in.readStringRequireUtf8();
+        name = readName(in, "model_spec.name");
       } else if (tag == lengthDelimited(VERSION)) {
         int limit = in.pushLimit(in.readRawVarint32());
         long value = 0;

@@ -136,6 +136,14 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       return;
     }
     Attempt current = attempt;
+    if (message == RequestMarshaller.TOO_LARGE) {
+      if (current != null) {
+        // A later message of a client stream: the model server has the call's start; end it too.
+        current.call.cancel("the caller's request message was too large", null);
+      }
+      finish(Statuses.messageTooLarge(), new Metadata());
+      return;
+    }
     if (current != null) {
       // Client streaming: the request's later messages follow its first.
       current.call.sendMessage(message);

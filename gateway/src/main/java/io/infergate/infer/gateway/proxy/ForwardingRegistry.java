@@ -69,8 +69,9 @@ public final class ForwardingRegistry extends HandlerRegistry {
                   new LocalAnswer(() -> metadata);
               default -> new ForwardingHandler(forwarded, routes);
             };
-        raw.addMethod(forwarded.descriptor());
-        defined.add(ServerMethodDefinition.create(forwarded.descriptor(), handler));
+        MethodDescriptor<byte[], byte[]> bounded = RequestMarshaller.served(forwarded.descriptor());
+        raw.addMethod(bounded);
+        defined.add(ServerMethodDefinition.create(bounded, handler));
       }
       ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(raw.build());
       for (ServerMethodDefinition<byte[], byte[]> definition : defined) {

@@ -10,13 +10,24 @@ import java.util.concurrent.TimeUnit;
  * made here, and each names the model and why.
  */
 final class Statuses {
+  /**
+   * The most characters of caller data (such as a model name with no route) that a description
+   * quotes: enough to recognise it, too few to make a status a channel for the caller's payload.
+   */
+  static final int MAX_QUOTED_CHARS = 128;
+
+  private static final Status MESSAGE_TOO_LARGE =
+      Status.RESOURCE_EXHAUSTED.withDescription(
+          "the request message is larger than the gateway's maxInboundMessageBytes once"
+              + " decompressed");
+
   private Statuses() {}
 
   static Status noRoute(String model) {
     return model.isEmpty()
         ? Status.INVALID_ARGUMENT.withDescription(
             "the request names no model (OIP model_name / name, TF Serving model_spec.name)")
-        : Status.NOT_FOUND.withDescription("no route for model '" + model + "'");
+        : Status.NOT_FOUND.withDescription("no route for model " + quote(model));
   }
 
   /**
@@ -33,8 +44,35 @@ final class Statuses {
             + " header; send the call without it");
   }
 
+  /** The body could not be read: malformed, or it names a model longer than the gateway reads. */
   static Status malformedBody(Exception e) {
-    return Status.INVALID_ARGUMENT.withDescription("malformed request body: " + e.getMessage());
+    return e instanceof ModelNameTooLongException
+        ? Status.INVALID_ARGUMENT.withDescription(e.getMessage())
+        : Status.INVALID_ARGUMENT.withDescription("malformed request body: " + e.getMessage());
+  }
+
+  /**
+   * {@code callerText} in quotes as a description may show it: whole up to {@link
+   * #MAX_QUOTED_CHARS}, else its start and how long it was.
+   */
+  static String quote(String callerText) {
+    if (callerText.length() <= MAX_QUOTED_CHARS) {
+      return "'" + callerText + "'";
+    }
+    int end =
+        Character.isHighSurrogate(callerText.charAt(MAX_QUOTED_CHARS - 1))
+            ? MAX_QUOTED_CHARS - 1
+            : MAX_QUOTED_CHARS;
+    return "'"
+        + callerText.substring(0, end)
+        + "...' ("
+        + callerText.length()
+        + " characters, truncated)";
+  }
+
+  /** A request message that inflated past the gateway's limit; grpc-java read no more of it. */
+  static Status messageTooLarge() {
+    return MESSAGE_TOO_LARGE;
   }
 
   static Status noMessage() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.infergate.infer.observability.config.Bound;
 import io.infergate.infer.observability.config.ConfigException;
+import io.infergate.infer.observability.transport.ConnectionLimits;
 import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.Route;
 import io.infergate.infer.router.Shadow;
@@ -78,6 +79,92 @@ class GatewayConfigLoaderTest {
     assertThat(config.reloadCheckInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.routes().route("m").shadow()).isNull();
+    assertThat(config.maxInboundMessageBytes()).isEqualTo(64 << 20);
+    assertThat(config.connections()).isEqualTo(ConnectionLimits.DEFAULT);
+    assertThat(config.upstream()).isEqualTo(UpstreamConfig.DEFAULT);
+  }
+
+  @Test
+  void messageConnectionAndUpstreamLimitsBindFromTheFile() throws IOException {
+    GatewayConfig config =
+        load(
+            """
+            maxInboundMessageBytes: 1024
+            connections:
+              maxConcurrentCallsPerConnection: 1
+              maxInboundMetadataBytes: 1024
+              maxRstFramesPerWindow: 0
+              rstFramesWindow: 1s
+              permitKeepAliveTime: 0s
+              permitKeepAliveWithoutCalls: true
+              maxConnectionIdle: 0s
+              maxConnectionAge: 24h
+              maxConnectionAgeGrace: 0s
+            upstream: {keepAliveTime: 10s, keepAliveTimeout: 1s}
+            routes: [{model: m, variants: [{name: a, weight: 1, endpoints: ["h:1"]}]}]
+            """);
+
+    assertThat(config.maxInboundMessageBytes()).isEqualTo(1024);
+    assertThat(config.connections())
+        .isEqualTo(
+            new ConnectionLimits(
+                1,
+                1024,
+                0,
+                Duration.ofSeconds(1),
+                Duration.ZERO,
+                true,
+                Duration.ZERO,
+                Duration.ofHours(24),
+                Duration.ZERO));
+    assertThat(config.upstream())
+        .isEqualTo(new UpstreamConfig(Duration.ofSeconds(10), Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void limitsJustOutsideTheirRangesAreEachNamedByTheirKey() {
+    assertThat(
+            problems(
+                """
+                maxInboundMessageBytes: 1023
+                connections:
+                  maxConcurrentCallsPerConnection: 0
+                  maxInboundMetadataBytes: 1023
+                  maxRstFramesPerWindow: -1
+                  rstFramesWindow: 1500ms
+                  permitKeepAliveTime: -1s
+                  maxConnectionIdle: 25h
+                  maxConnectionAge: -1s
+                  maxConnectionAgeGrace: 25h
+                  maxStreams: 5
+                upstream: {keepAliveTime: 9s, keepAliveTimeout: 999ms}
+                routes: [{model: m, variants: [{name: a, weight: 1, endpoints: ["h:1"]}]}]
+                """))
+        .containsExactlyInAnyOrder(
+            "maxInboundMessageBytes: 1023 (expected: an integer in 1024..2147483647)",
+            "connections.maxConcurrentCallsPerConnection: 0 (expected: an integer in"
+                + " 1..2147483647)",
+            "connections.maxInboundMetadataBytes: 1023 (expected: an integer in 1024..1048576)",
+            "connections.maxRstFramesPerWindow: -1 (expected: an integer in 0..2147483647)",
+            "connections.rstFramesWindow: 1.5s (expected: whole seconds in 1s..1h)",
+            "connections.permitKeepAliveTime: -1s (expected: a duration in 0s..24h)",
+            "connections.maxConnectionIdle: 25h0m0s (expected: a duration in 0s..24h)",
+            "connections.maxConnectionAge: -1s (expected: a duration in 0s..24h)",
+            "connections.maxConnectionAgeGrace: 25h0m0s (expected: a duration in 0s..24h)",
+            "connections.maxStreams: unknown key (expected one of: maxConcurrentCallsPerConnection,"
+                + " maxConnectionAge, maxConnectionAgeGrace, maxConnectionIdle,"
+                + " maxInboundMetadataBytes, maxRstFramesPerWindow, permitKeepAliveTime,"
+                + " permitKeepAliveWithoutCalls, rstFramesWindow)",
+            "upstream.keepAliveTime: 9s (expected: a duration in 10s..1h0m0s)",
+            "upstream.keepAliveTimeout: 999ms (expected: a duration in 1s..1h0m0s)");
+  }
+
+  @Test
+  void theShippedUpstreamKeepaliveIsOneTheModelServersPermit() {
+    // Both servers take ConnectionLimits' defaults; a gateway pinging more often than a model
+    // server permits would have its connections closed with ENHANCE_YOUR_CALM.
+    assertThat(UpstreamConfig.DEFAULT.keepAliveTime())
+        .isGreaterThanOrEqualTo(ConnectionLimits.DEFAULT.permitKeepAliveTime());
   }
 
   @Test
@@ -102,8 +189,8 @@ class GatewayConfigLoaderTest {
                     variants: [{name: a, weight: 0, endpoints: ["h:1"]}]
                 """))
         .containsExactlyInAnyOrder(
-            "colour: unknown key (expected one of: drainTimeout, host, port, reflection,"
-                + " reloadCheckInterval, routes)",
+            "colour: unknown key (expected one of: connections, drainTimeout, host,"
+                + " maxInboundMessageBytes, port, reflection, reloadCheckInterval, routes, upstream)",
             "routes[0].shadow.timeout: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
             "routes[0].shadow.fraction: 2.0 (expected: > 0 and <= 1)",
             "routes[0].stickyHeader: \"X-User\" (expected: absent, or a lower-case header name of a-z, 0-9, '-', '_' and '.', not grpc-* or *-bin)",
@@ -216,6 +303,18 @@ class GatewayConfigLoaderTest {
             "reloadCheckInterval=1s (default)",
             "drainTimeout=10s (default)",
             "reflection=true (default)",
+            "maxInboundMessageBytes=67108864 (default)",
+            "connections.maxConcurrentCallsPerConnection=1024 (default)",
+            "connections.maxInboundMetadataBytes=8192 (default)",
+            "connections.maxRstFramesPerWindow=10000 (default)",
+            "connections.rstFramesWindow=10s (default)",
+            "connections.permitKeepAliveTime=10s (default)",
+            "connections.permitKeepAliveWithoutCalls=false (default)",
+            "connections.maxConnectionIdle=1h0m0s (default)",
+            "connections.maxConnectionAge=30m0s (default)",
+            "connections.maxConnectionAgeGrace=1m0s (default)",
+            "upstream.keepAliveTime=30s (default)",
+            "upstream.keepAliveTimeout=10s (default)",
             "routes[0].model=digits (file)",
             "routes[0].variants[0].name=stable (file)",
             "routes[0].variants[0].weight=1 (file)",

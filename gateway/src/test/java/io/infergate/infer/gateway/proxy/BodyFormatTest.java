@@ -57,6 +57,40 @@ class BodyFormatTest {
   }
 
   @Test
+  void aModelNameAtTheLimitIsReadAndOneByteLongerIsRefusedNamingTheFieldAndTheLimit()
+      throws IOException {
+    String atLimit = "m".repeat(BodyFormat.MAX_MODEL_NAME_BYTES);
+    assertThat(BodyFormat.OIP.read(OIP.toBuilder().setModelName(atLimit).build().toByteArray()))
+        .isEqualTo(new ModelRef(atLimit, "2"));
+    assertThat(BodyFormat.TF_SERVING.read(predictNamed(atLimit)).name()).isEqualTo(atLimit);
+
+    String over = atLimit + "x";
+    assertThatThrownBy(
+            () -> BodyFormat.OIP.read(OIP.toBuilder().setModelName(over).build().toByteArray()))
+        .isInstanceOf(ModelNameTooLongException.class)
+        .hasMessage("model_name is 1025 bytes long (expected: at most 1024 bytes)");
+    assertThatThrownBy(() -> BodyFormat.TF_SERVING.read(predictNamed(over)))
+        .isInstanceOf(ModelNameTooLongException.class)
+        .hasMessage("model_spec.name is 1025 bytes long (expected: at most 1024 bytes)");
+  }
+
+  @Test
+  void aModelNameThatIsNotUtf8IsMalformed() {
+    byte[] body = {0x0a, 0x02, (byte) 0xc3, 0x28};
+    assertThatThrownBy(() -> BodyFormat.OIP.read(body))
+        .isInstanceOf(IOException.class)
+        .isNotInstanceOf(ModelNameTooLongException.class)
+        .hasMessageContaining("invalid UTF-8");
+  }
+
+  private static byte[] predictNamed(String name) {
+    return PREDICT.toBuilder()
+        .setModelSpec(PREDICT.getModelSpec().toBuilder().setName(name))
+        .build()
+        .toByteArray();
+  }
+
+  @Test
   void aRequestWithoutAModelReadsAsEmpty() throws IOException {
     assertThat(BodyFormat.OIP.read(new byte[0])).isEqualTo(new ModelRef("", ""));
     assertThat(BodyFormat.TF_SERVING.read(new byte[0])).isEqualTo(new ModelRef("", ""));

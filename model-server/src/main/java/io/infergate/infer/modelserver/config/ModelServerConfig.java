@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.infergate.infer.observability.config.Durations;
+import io.infergate.infer.observability.transport.ConnectionLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,8 @@ import java.time.Duration;
  *     tensorflow})
  * @param reflection serve gRPC server reflection (default true: grpcurl, ghz and bin/loadtest rely
  *     on it); false on a port that untrusted callers reach, where it would list every service
+ * @param connections what one client connection may ask of the server: calls in flight, metadata
+ *     size, RST_STREAM rate, keepalive, idle time and age (the gateway's limits, one type)
  */
 public record ModelServerConfig(
     String host,
@@ -43,7 +46,8 @@ public record ModelServerConfig(
     BatchingConfig batching,
     RepositoryConfig repository,
     @JsonProperty("tensorflow") TensorFlowConfig tensorFlow,
-    Boolean reflection) {
+    Boolean reflection,
+    ConnectionLimits connections) {
 
   /** The default {@code workerQueueCapacity}, as many calls as a default batching queue holds. */
   public static final int DEFAULT_WORKER_QUEUE_CAPACITY = 1024;
@@ -69,6 +73,7 @@ public record ModelServerConfig(
     repository = repository == null ? RepositoryConfig.DEFAULT : repository;
     tensorFlow = tensorFlow == null ? TensorFlowConfig.DEFAULT : tensorFlow;
     reflection = reflection == null ? Boolean.TRUE : reflection;
+    connections = connections == null ? ConnectionLimits.DEFAULT : connections;
     new Problems()
         .check(!host.isBlank(), "host: empty (expected: an address such as 0.0.0.0 or 127.0.0.1)")
         .range("port", port, 0, 65_535)
@@ -108,6 +113,7 @@ public record ModelServerConfig(
         maxInboundMessageBytes,
         shutdownGrace,
         batching,
+        null,
         null,
         null,
         null);
