@@ -44,7 +44,7 @@ class GatewayLimitsIT {
   private static final int MAX_CALLS_PER_CONNECTION = 2;
   private static final int MAX_RST_FRAMES = 20;
 
-  /** HTTP/2's PROTOCOL_ERROR, Netty's GOAWAY code when its own codec stops a reset flood. */
+  /** HTTP/2's PROTOCOL_ERROR, seen in some runs as the GOAWAY code that ends a reset flood. */
   private static final long PROTOCOL_ERROR = 0x1;
 
   /** HTTP/2's ENHANCE_YOUR_CALM, grpc-java's GOAWAY code for a client that resets too often. */
@@ -198,7 +198,8 @@ class GatewayLimitsIT {
       attacker.closed().get(10, TimeUnit.SECONDS);
       // The GOAWAY is lost when the client, still writing, gets a TCP reset that drops what it had
       // not read; when it arrives, it is grpc-java's ENHANCE_YOUR_CALM ("too_many_rststreams") or,
-      // when Netty's own HTTP/2 codec stops the flood first, PROTOCOL_ERROR.
+      // in some runs (one in several on a loaded 2-core machine; cause not yet read),
+      // PROTOCOL_ERROR.
       Long goAway = attacker.goAway().exceptionally(lost -> null).get(10, TimeUnit.SECONDS);
       if (goAway != null) {
         assertThat(goAway).isIn(ENHANCE_YOUR_CALM, PROTOCOL_ERROR);
