@@ -2,9 +2,13 @@ package io.infergate.infer.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCredentials;
 import io.grpc.ServiceDescriptor;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -16,8 +20,10 @@ import io.infergate.infer.gateway.proxy.LiveRoutes;
 import io.infergate.infer.gateway.proxy.ShadowCounts;
 import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.observability.server.StandardServices;
+import io.infergate.infer.observability.transport.ClientTls;
 import io.infergate.infer.observability.transport.ConnectionLimits;
 import io.infergate.infer.observability.transport.NettyTransport;
+import io.infergate.infer.observability.transport.TlsCredentials;
 import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.RoutingTable;
 import java.io.IOException;
@@ -31,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,12 +104,19 @@ public final class Gateway implements AutoCloseable {
               .start();
     } catch (IOException e) {
       throw StandardServices.cannotListen(config.host(), config.port(), e);
+    } catch (RuntimeException e) {
+      transport.close();
+      throw e;
     }
     log.info(
-        "Gateway listening on {}:{} ({} transport)",
+        "Gateway listening on {}:{} ({} transport, {}; {} to model servers)",
         config.host(),
         gateway.port(),
-        transport.kind());
+        transport.kind(),
+        config.tls() == null ? "plaintext" : config.tls().describe(),
+        config.upstream().tls() == null
+            ? "plaintext"
+            : config.upstream().tls().mutual() ? "mTLS" : "TLS");
     return gateway;
   }
 
@@ -232,8 +246,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Serves on {@code host:port} over {@code transport}'s event loops with the default limits; see
-     * {@link #netty(NettyTransport, String, int, int, ConnectionLimits, UpstreamConfig)}.
+     * Serves plaintext on {@code host:port} over {@code transport}'s event loops, with plaintext
+     * channels and the default limits; see {@link #netty(NettyTransport, GatewayConfig)}.
      */
     public Builder netty(NettyTransport transport, String host, int port) {
       return netty(
@@ -242,38 +256,64 @@ public final class Gateway implements AutoCloseable {
           port,
           GatewayConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES,
           ConnectionLimits.DEFAULT,
-          UpstreamConfig.DEFAULT);
+          InsecureServerCredentials.create(),
+          UpstreamConfig.DEFAULT,
+          InsecureChannelCredentials.create());
     }
 
-    /** Serves on {@code config}'s address with its message, connection and upstream limits. */
+    /**
+     * Serves on {@code config}'s address with its TLS, message, connection and upstream settings.
+     *
+     * @throws IllegalArgumentException if a TLS file cannot be used; the message names it
+     */
     public Builder netty(NettyTransport transport, GatewayConfig config) {
+      ServerCredentials callers = InsecureServerCredentials.create();
+      ChannelCredentials upstream = InsecureChannelCredentials.create();
+      try {
+        if (config.tls() != null) {
+          callers = closeWhenDone("tls", () -> TlsCredentials.forServer(config.tls())).server();
+        }
+        ClientTls upstreamTls = config.upstream().tls();
+        if (upstreamTls != null) {
+          upstream =
+              closeWhenDone("upstream.tls", () -> TlsCredentials.forChannels(upstreamTls))
+                  .channel();
+        }
+      } catch (RuntimeException e) {
+        closeAll(closeAfter);
+        throw e;
+      }
       return netty(
           transport,
           config.host(),
           config.port(),
           config.maxInboundMessageBytes(),
           config.connections(),
-          config.upstream());
+          callers,
+          config.upstream(),
+          upstream);
     }
 
     /**
      * Serves on {@code host:port} over {@code transport}'s event loops, with the channels to
      * endpoints on the same loops, as {@code bin/gateway} runs: direct executors (gateway code
-     * never blocks), plaintext channels, messages up to {@code maxInboundMessageBytes} both ways
-     * (grpc-java counts a compressed message after inflating it, and refuses it with
-     * RESOURCE_EXHAUSTED before the gateway sees it), {@code connections}' limits on each caller's
-     * connection. The gateway closes the transport after itself.
+     * never blocks), messages up to {@code maxInboundMessageBytes} both ways (grpc-java counts a
+     * compressed message after inflating it, and refuses it with RESOURCE_EXHAUSTED before the
+     * gateway sees it), {@code connections}' limits on each caller's connection. The gateway closes
+     * the transport after itself.
      */
-    public Builder netty(
+    private Builder netty(
         NettyTransport transport,
         String host,
         int port,
         int maxInboundMessageBytes,
         ConnectionLimits connections,
-        UpstreamConfig upstream) {
+        ServerCredentials callers,
+        UpstreamConfig upstream,
+        ChannelCredentials upstreamCredentials) {
       server(
           connections
-              .applyTo(transport.server(host, port))
+              .applyTo(transport.server(host, port, callers))
               .directExecutor()
               .maxInboundMessageSize(maxInboundMessageBytes));
       long keepAliveNanos = upstream.keepAliveTime().toNanos();
@@ -281,9 +321,8 @@ public final class Gateway implements AutoCloseable {
       channels(
           endpoint ->
               transport
-                  .channel(endpoint.host(), endpoint.port())
+                  .channel(endpoint.host(), endpoint.port(), upstreamCredentials)
                   .directExecutor()
-                  .usePlaintext()
                   // The gateway retries what never reached a model itself, within a budget;
                   // grpc-java's own retries would multiply its attempts unseen.
                   .disableRetry()
@@ -294,6 +333,17 @@ public final class Gateway implements AutoCloseable {
                   .keepAliveWithoutCalls(false)
                   .build());
       return closeAfter(transport);
+    }
+
+    /** Loads TLS files, naming {@code key} if they cannot be used, and closes them after. */
+    private TlsCredentials closeWhenDone(String key, Supplier<TlsCredentials> files) {
+      try {
+        TlsCredentials credentials = files.get();
+        closeAfter(credentials);
+        return credentials;
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+      }
     }
 
     /**

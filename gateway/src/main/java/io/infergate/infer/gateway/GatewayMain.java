@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,6 +110,10 @@ public final class GatewayMain implements Callable<Integer> {
     } catch (UncheckedIOException e) {
       err.println("gateway: " + e.getMessage());
       return ExitCodes.CANNOT_LISTEN;
+    } catch (IllegalArgumentException e) {
+      // A TLS key or certificate that cannot be used: read at start, not by the config binder.
+      err.println("gateway: invalid configuration:\n  " + e.getMessage());
+      return ExitCodes.BAD_CONFIG;
     }
     ConfigWatcher watcher =
         config.reloadCheckInterval().isZero()
@@ -146,6 +151,11 @@ public final class GatewayMain implements Callable<Integer> {
           "Config reload: the listen address stays {}:{} until a restart",
           running.host(),
           running.port());
+    }
+    if (!Objects.equals(reloaded.tls(), running.tls())
+        || !Objects.equals(reloaded.upstream().tls(), running.upstream().tls())) {
+      // Rotation needs no restart: the files named are read again every refreshInterval.
+      log.warn("Config reload: TLS settings stay as they were started until a restart");
     }
     gateway.reload(reloaded);
   }

@@ -2,6 +2,7 @@ package io.infergate.infer.modelserver;
 
 import static java.util.Objects.requireNonNull;
 
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -21,6 +22,7 @@ import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.observability.config.Durations;
 import io.infergate.infer.observability.server.StandardServices;
 import io.infergate.infer.observability.transport.NettyTransport;
+import io.infergate.infer.observability.transport.TlsCredentials;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.tfserving.ModelServiceGrpc;
 import io.infergate.infer.proto.tfserving.PredictionServiceGrpc;
@@ -62,6 +64,7 @@ public final class ModelServer implements AutoCloseable {
   private final ModelServerConfig config;
   private final ModelRepository repository;
   private final NettyTransport transport;
+  private final TlsCredentials tls;
   private final ExecutorService executor;
   private final HealthStatusManager health = new HealthStatusManager();
   private final AtomicBoolean serving = new AtomicBoolean();
@@ -69,6 +72,8 @@ public final class ModelServer implements AutoCloseable {
 
   private ModelServer(ModelServerConfig config) {
     this.config = config;
+    // Before any model loads: a certificate that cannot be used ends start-up at once.
+    this.tls = config.tls() == null ? null : TlsCredentials.forServer(config.tls());
     this.executor = Executors.newFixedThreadPool(config.workerThreads(), daemonThreads());
     try {
       this.repository =
@@ -87,12 +92,15 @@ public final class ModelServer implements AutoCloseable {
         StandardServices.add(
                 config
                     .connections()
-                    .applyTo(transport.server(config.host(), config.port()))
+                    .applyTo(
+                        transport.server(
+                            config.host(),
+                            config.port(),
+                            tls == null ? InsecureServerCredentials.create() : tls.server()))
                     // Services never block: inference runs on the workers, everything else is
                     // quick. Running gRPC's callbacks on the event loops saves the hand-offs that
-                    // an
-                    // executor costs per call event (measured: ~12 context switches per call with
-                    // one).
+                    // an executor costs per call event (measured: ~12 context switches per call
+                    // with one).
                     .directExecutor()
                     .maxInboundMessageSize(config.maxInboundMessageBytes())
                     .addService(new OipInferenceService(inference, NAME, VERSION, serving::get))
@@ -184,6 +192,9 @@ public final class ModelServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     transport.close();
+    if (tls != null) {
+      tls.close();
+    }
     log.info("Model server stopped");
   }
 

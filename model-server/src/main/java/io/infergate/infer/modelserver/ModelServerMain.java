@@ -117,17 +117,27 @@ public final class ModelServerMain implements Callable<Integer> {
       server = ModelServer.start(config);
     } catch (ModelLoadException e) {
       return fail(ExitCodes.BAD_CONFIG, e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // Only TLS files are read at start beyond the models: a key or certificate that cannot be
+      // used.
+      return fail(ExitCodes.BAD_CONFIG, "tls: " + e.getMessage());
     } catch (UncheckedIOException e) {
       return fail(ExitCodes.CANNOT_LISTEN, e.getMessage());
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "model-server-shutdown"));
     String shown = "0.0.0.0".equals(config.host()) ? "127.0.0.1" : config.host();
-    System.out.println("model-server listening on " + shown + ":" + server.port());
+    System.out.println(
+        "model-server listening on "
+            + shown
+            + ":"
+            + server.port()
+            + (config.tls() == null ? "" : " (" + config.tls().describe() + ")"));
     log.info(
-        "Serving {} on port {} ({} transport)",
+        "Serving {} on port {} ({} transport, {})",
         config.models(),
         server.port(),
-        server.transportKind());
+        server.transportKind(),
+        config.tls() == null ? "plaintext" : config.tls().describe());
     server.awaitTermination();
     return ExitCodes.OK;
   }

@@ -68,7 +68,8 @@ class ConnectionLimitsIT {
                     null,
                     null,
                     null,
-                    null)));
+                    null),
+                null));
   }
 
   @AfterAll

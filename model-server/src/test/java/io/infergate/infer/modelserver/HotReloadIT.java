@@ -268,6 +268,7 @@ class HotReloadIT {
         new RepositoryConfig(POLL, 1),
         TensorFlowConfig.DEFAULT,
         true,
+        null,
         null);
   }
 

@@ -42,6 +42,7 @@ class ReflectionOffIT {
             null,
             null,
             false,
+            null,
             null);
     try (RunningServer server = RunningServer.start(config)) {
       assertThat(

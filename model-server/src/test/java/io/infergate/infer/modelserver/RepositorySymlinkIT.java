@@ -113,6 +113,7 @@ class RepositorySymlinkIT {
         new RepositoryConfig(POLL, 0, allowSymlinksOutside, null),
         TensorFlowConfig.DEFAULT,
         true,
+        null,
         null);
   }
 

@@ -11,11 +11,11 @@ import java.util.function.UnaryOperator;
  * callers that prove they may use it; everyone else gets the route's ordinary choice, or {@code
  * PERMISSION_DENIED} when the route says {@link Denied#REFUSE}.
  *
- * <p>Today a caller proves it with a secret header whose value is one of the configured tokens
- * (several, so tokens can be rotated without a gap). The tokens come from an environment variable
- * so that they stay out of the YAML file, or, for tests and demos, from the file itself. An mTLS
- * identity is meant to become a further way in, as another key of the same {@code overrideAllow}
- * block; nothing here assumes the secret header is the only one.
+ * <p>A caller proves it with its mutual-TLS identity (a name its client certificate carries, such
+ * as a SPIFFE ID), or with a secret header whose value is one of the configured tokens (several, so
+ * tokens can be rotated without a gap). The tokens come from an environment variable so that they
+ * stay out of the YAML file, or, for tests and demos, from the file itself. This class knows
+ * nothing of TLS: the gateway reads a caller's names from its certificate.
  *
  * <p>{@link #allows} runs on the hot path: it allocates nothing, takes no lock, and compares every
  * token in time that depends on the tokens' lengths only, never on how much of a guess matched.
@@ -23,10 +23,13 @@ import java.util.function.UnaryOperator;
 public final class OverrideAccess {
   /** Nobody may override: a route with an override header and no allow rule. */
   public static final OverrideAccess NOBODY =
-      new OverrideAccess(false, null, new byte[0][], null, 0, Denied.IGNORE);
+      new OverrideAccess(false, null, new byte[0][], null, 0, List.of(), Denied.IGNORE);
 
   /** Shortest token: shorter ones can be guessed. */
   public static final int MIN_TOKEN_LENGTH = 16;
+
+  /** Longest identity: certificate names are short; a longer one is a mistake. */
+  public static final int MAX_IDENTITY_LENGTH = 1024;
 
   /** Longest token; also bounds the time one comparison takes. */
   public static final int MAX_TOKEN_LENGTH = 1024;
@@ -39,6 +42,7 @@ public final class OverrideAccess {
   private final byte[][] tokens;
   private final String secretsEnv;
   private final int fileTokens;
+  private final List<String> identities;
   private final Denied denied;
 
   private OverrideAccess(
@@ -47,12 +51,14 @@ public final class OverrideAccess {
       byte[][] tokens,
       String secretsEnv,
       int fileTokens,
+      List<String> identities,
       Denied denied) {
     this.anyCaller = anyCaller;
     this.secretHeader = secretHeader;
     this.tokens = tokens;
     this.secretsEnv = secretsEnv;
     this.fileTokens = fileTokens;
+    this.identities = identities;
     this.denied = denied;
   }
 
@@ -64,6 +70,8 @@ public final class OverrideAccess {
    * @param secretHeader the header that carries a caller's token
    * @param secrets tokens written in the file
    * @param secretsEnv the environment variable holding comma-separated tokens
+   * @param identities mutual-TLS identities allowed: a name of a caller's client certificate (a URI
+   *     or DNS subject alternative name, or the subject's common name)
    * @param denied what an ordinary caller's override gets: {@code ignore} (the default) or {@code
    *     refuse}
    * @param environment reads an environment variable, such as {@code System::getenv}
@@ -74,6 +82,7 @@ public final class OverrideAccess {
       String secretHeader,
       List<String> secrets,
       String secretsEnv,
+      List<String> identities,
       String denied,
       UnaryOperator<String> environment) {
     Problems problems = new Problems();
@@ -114,16 +123,46 @@ public final class OverrideAccess {
     } else if (secretHeader != null) {
       problems.add("overrideAllow.secrets", null, "secrets or secretsEnv with secretHeader");
     }
-    if (anyone && hasSecrets) {
-      problems.add("overrideAllow.anyCaller", true, "false when secrets are set");
+    List<String> names = identities == null ? List.of() : identities;
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      problems.check(
+          name != null && !name.isBlank() && name.length() <= MAX_IDENTITY_LENGTH,
+          "overrideAllow.identities[" + i + "]",
+          name,
+          "a certificate name of 1.." + MAX_IDENTITY_LENGTH + " characters");
     }
-    if (!anyone && !hasSecrets) {
+    if (anyone && (hasSecrets || !names.isEmpty())) {
+      problems.add("overrideAllow.anyCaller", true, "false when secrets or identities are set");
+    }
+    if (!anyone && !hasSecrets && names.isEmpty()) {
       problems.describe(
-          "overrideAllow", "no way in", "anyCaller: true, or secretHeader with secrets/secretsEnv");
+          "overrideAllow",
+          "no way in",
+          "anyCaller: true, identities, or secretHeader with secrets/secretsEnv");
     }
     problems.throwIfAny();
     return new OverrideAccess(
-        anyone, secretHeader, accepted.toArray(new byte[0][]), secretsEnv, inFile, mode);
+        anyone,
+        secretHeader,
+        accepted.toArray(new byte[0][]),
+        secretsEnv,
+        inFile,
+        List.copyOf(names),
+        mode);
+  }
+
+  /**
+   * As {@link #of(Boolean, String, List, String, List, String, UnaryOperator)} without identities.
+   */
+  public static OverrideAccess of(
+      Boolean anyCaller,
+      String secretHeader,
+      List<String> secrets,
+      String secretsEnv,
+      String denied,
+      UnaryOperator<String> environment) {
+    return of(anyCaller, secretHeader, secrets, secretsEnv, null, denied, environment);
   }
 
   /**
@@ -140,7 +179,7 @@ public final class OverrideAccess {
     }
     return mode == Denied.IGNORE
         ? NOBODY
-        : new OverrideAccess(false, null, new byte[0][], null, 0, mode);
+        : new OverrideAccess(false, null, new byte[0][], null, 0, List.of(), mode);
   }
 
   /**
@@ -162,6 +201,29 @@ public final class OverrideAccess {
     return matched;
   }
 
+  /** Returns whether callers may prove themselves by a client certificate's name. */
+  public boolean checksIdentities() {
+    return !identities.isEmpty();
+  }
+
+  /**
+   * Returns whether a caller whose client certificate carries {@code callerNames} may use the
+   * override header. Names are public, so they are compared plainly.
+   */
+  public boolean allowsIdentity(List<String> callerNames) {
+    for (int i = 0; i < callerNames.size(); i++) {
+      if (identities.contains(callerNames.get(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Returns the mutual-TLS identities allowed. */
+  public List<String> identities() {
+    return identities;
+  }
+
   /** Returns whether an ordinary caller's override is refused rather than ignored. */
   public boolean refuses() {
     return denied == Denied.REFUSE;
@@ -174,7 +236,7 @@ public final class OverrideAccess {
 
   /** Returns whether some caller may override: false for {@link #NOBODY}. */
   public boolean allowsSomeone() {
-    return anyCaller || tokens.length > 0;
+    return anyCaller || tokens.length > 0 || !identities.isEmpty();
   }
 
   /** Returns the header that carries a caller's token, or null if callers prove nothing. */
@@ -241,6 +303,8 @@ public final class OverrideAccess {
         + secretsEnv
         + ", tokens="
         + tokens.length
+        + ", identities="
+        + identities
         + ", denied="
         + denied.configName()
         + "]";

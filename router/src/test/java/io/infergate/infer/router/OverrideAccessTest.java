@@ -98,7 +98,7 @@ class OverrideAccessTest {
   void anAllowRuleNeedsAWayInAndSecretsNeedAHeader() {
     assertThatThrownBy(() -> OverrideAccess.of(null, null, null, null, null, NO_ENVIRONMENT::get))
         .hasMessage(
-            "overrideAllow: no way in (expected: anyCaller: true, or secretHeader with"
+            "overrideAllow: no way in (expected: anyCaller: true, identities, or secretHeader with"
                 + " secrets/secretsEnv)");
     assertThatThrownBy(
             () -> OverrideAccess.of(null, null, List.of(TOKEN_16), null, null, NO_ENVIRONMENT::get))
@@ -107,9 +107,61 @@ class OverrideAccessTest {
             () ->
                 OverrideAccess.of(
                     true, "x-token", List.of(TOKEN_16), null, null, NO_ENVIRONMENT::get))
-        .hasMessage("overrideAllow.anyCaller: true (expected: false when secrets are set)");
+        .hasMessage(
+            "overrideAllow.anyCaller: true (expected: false when secrets or identities are set)");
     assertThatThrownBy(() -> OverrideAccess.of(true, null, null, null, "deny", NO_ENVIRONMENT::get))
         .hasMessage("overrideDenied: \"deny\" (expected: ignore or refuse)");
+  }
+
+  @Test
+  void identitiesAllowCallersWhoseCertificateCarriesOneOfThemAndNoOtherCaller() {
+    OverrideAccess access =
+        OverrideAccess.of(
+            null,
+            null,
+            null,
+            null,
+            List.of("spiffe://ml/release-bot", "release-bot"),
+            null,
+            NO_ENVIRONMENT::get);
+
+    assertThat(access.checksIdentities()).isTrue();
+    assertThat(access.allowsSomeone()).isTrue();
+    assertThat(access.allowsIdentity(List.of("trainer", "spiffe://ml/release-bot"))).isTrue();
+    assertThat(access.allowsIdentity(List.of("release-bot"))).isTrue();
+    assertThat(access.allowsIdentity(List.of("spiffe://ml/release-bot/x", "trainer"))).isFalse();
+    assertThat(access.allowsIdentity(List.of())).isFalse();
+    // Identities are not tokens: a header carrying one proves nothing.
+    assertThat(access.allows("spiffe://ml/release-bot")).isFalse();
+    assertThat(OverrideAccess.NOBODY.checksIdentities()).isFalse();
+  }
+
+  @Test
+  void anIdentityMustBeANameOfAtMostTheLimit() {
+    String longest = "x".repeat(OverrideAccess.MAX_IDENTITY_LENGTH);
+    assertThat(
+            OverrideAccess.of(null, null, null, null, List.of(longest), null, NO_ENVIRONMENT::get)
+                .identities())
+        .containsExactly(longest);
+    assertThatThrownBy(
+            () ->
+                OverrideAccess.of(
+                    null, null, null, null, List.of(longest + "x"), null, NO_ENVIRONMENT::get))
+        .hasMessage(
+            "overrideAllow.identities[0]: \""
+                + longest
+                + "x\" (expected: a certificate name of"
+                + " 1..1024 characters)");
+    assertThatThrownBy(
+            () ->
+                OverrideAccess.of(null, null, null, null, List.of(" "), null, NO_ENVIRONMENT::get))
+        .hasMessageStartingWith("overrideAllow.identities[0]: \" \"");
+    assertThatThrownBy(
+            () ->
+                OverrideAccess.of(
+                    true, null, null, null, List.of("bot"), null, NO_ENVIRONMENT::get))
+        .hasMessage(
+            "overrideAllow.anyCaller: true (expected: false when secrets or identities are set)");
   }
 
   @Test

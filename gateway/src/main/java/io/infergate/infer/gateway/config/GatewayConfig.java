@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import io.infergate.infer.gateway.config.YamlNodes.RouteNode;
 import io.infergate.infer.observability.config.Durations;
 import io.infergate.infer.observability.transport.ConnectionLimits;
+import io.infergate.infer.observability.transport.ServerTls;
 import io.infergate.infer.router.Route;
 import io.infergate.infer.router.RoutingTable;
 import java.time.Duration;
@@ -33,7 +34,8 @@ import java.util.Map;
  *     counted after decompression, so a small gzip body that would inflate past it is refused with
  *     RESOURCE_EXHAUSTED before it is buffered (default 64 MiB, the model server's default)
  * @param connections what one caller's connection may ask of the gateway's server
- * @param upstream keepalive of the channels to model servers
+ * @param tls TLS, and optionally mutual TLS, on the callers' port; null, the port is plaintext
+ * @param upstream keepalive and TLS of the channels to model servers
  * @param routes one route per model name; each variant carries its {@link Rewrite}
  */
 public record GatewayConfig(
@@ -44,6 +46,7 @@ public record GatewayConfig(
     boolean reflection,
     int maxInboundMessageBytes,
     ConnectionLimits connections,
+    ServerTls tls,
     UpstreamConfig upstream,
     RoutingTable<Rewrite> routes) {
   /** Address bound when no source sets {@code host}. */
@@ -103,6 +106,7 @@ public record GatewayConfig(
       @JsonProperty("reflection") Boolean reflection,
       @JsonProperty("maxInboundMessageBytes") Integer maxInboundMessageBytes,
       @JsonProperty("connections") ConnectionLimits connections,
+      @JsonProperty("tls") ServerTls tls,
       @JsonProperty("upstream") UpstreamConfig upstream,
       @JsonProperty("routes") List<RouteNode> routes) {
     String bound = host == null ? DEFAULT_HOST : host;
@@ -143,6 +147,7 @@ public record GatewayConfig(
         reflection == null ? DEFAULT_REFLECTION : reflection,
         maxMessage,
         connections == null ? ConnectionLimits.DEFAULT : connections,
+        tls,
         upstream == null ? UpstreamConfig.DEFAULT : upstream,
         table);
   }
@@ -158,6 +163,9 @@ public record GatewayConfig(
     yaml.put("reflection", reflection);
     yaml.put("maxInboundMessageBytes", maxInboundMessageBytes);
     yaml.put("connections", connections);
+    if (tls != null) {
+      yaml.put("tls", tls);
+    }
     yaml.put("upstream", upstream);
     yaml.put("routes", routes.routes().stream().map(YamlNodes::describe).toList());
     return yaml;

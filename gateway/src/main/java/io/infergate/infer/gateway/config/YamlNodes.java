@@ -44,6 +44,9 @@ final class YamlNodes {
       }
       putIfPresent(allow, "secretHeader", access.secretHeader());
       putIfPresent(allow, "secretsEnv", access.secretsEnv());
+      if (access.checksIdentities()) {
+        allow.put("identities", access.identities());
+      }
       if (access.fileTokens() > 0) {
         allow.put("secrets", access.fileTokens() + " in the file (not shown)");
       }
@@ -156,6 +159,7 @@ final class YamlNodes {
           allow.secretHeader(),
           allow.secrets(),
           allow.secretsEnv(),
+          allow.identities(),
           denied,
           System::getenv);
     }
@@ -163,18 +167,23 @@ final class YamlNodes {
 
   /**
    * {@code routes[i].overrideAllow}: who may use the override header. Tokens are best read from
-   * {@code secretsEnv}, so the file holds no secret. An mTLS identity list is meant to join these
-   * keys once the gateway terminates TLS.
+   * {@code secretsEnv}, so the file holds no secret; mTLS identities are names of callers' client
+   * certificates.
    */
   record OverrideAllowNode(
-      Boolean anyCaller, String secretHeader, List<String> secrets, String secretsEnv) {
+      Boolean anyCaller,
+      String secretHeader,
+      List<String> secrets,
+      String secretsEnv,
+      List<String> identities) {
     @JsonCreator
     static OverrideAllowNode fromYaml(
         @JsonProperty("anyCaller") Boolean anyCaller,
         @JsonProperty("secretHeader") String secretHeader,
         @JsonProperty("secrets") List<String> secrets,
-        @JsonProperty("secretsEnv") String secretsEnv) {
-      return new OverrideAllowNode(anyCaller, secretHeader, secrets, secretsEnv);
+        @JsonProperty("secretsEnv") String secretsEnv,
+        @JsonProperty("identities") List<String> identities) {
+      return new OverrideAllowNode(anyCaller, secretHeader, secrets, secretsEnv, identities);
     }
   }
 

@@ -222,7 +222,10 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       routes.discard(headers, access.secretHeader());
     }
     if (overrideValue != null) {
-      if (!access.allows(token)) {
+      boolean allowed =
+          access.allows(token)
+              || (access.checksIdentities() && access.allowsIdentity(CallerNames.of(serverCall)));
+      if (!allowed) {
         if (access.refuses()) {
           return Statuses.overrideDenied(model, route.overrideHeader());
         }

@@ -118,7 +118,7 @@ class GatewayConfigLoaderTest {
                 Duration.ofHours(24),
                 Duration.ZERO));
     assertThat(config.upstream())
-        .isEqualTo(new UpstreamConfig(Duration.ofSeconds(10), Duration.ofSeconds(1)));
+        .isEqualTo(new UpstreamConfig(Duration.ofSeconds(10), Duration.ofSeconds(1), null));
   }
 
   @Test
@@ -190,7 +190,7 @@ class GatewayConfigLoaderTest {
                 """))
         .containsExactlyInAnyOrder(
             "colour: unknown key (expected one of: connections, drainTimeout, host,"
-                + " maxInboundMessageBytes, port, reflection, reloadCheckInterval, routes, upstream)",
+                + " maxInboundMessageBytes, port, reflection, reloadCheckInterval, routes, tls, upstream)",
             "routes[0].shadow.timeout: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
             "routes[0].shadow.fraction: 2.0 (expected: > 0 and <= 1)",
             "routes[0].stickyHeader: \"X-User\" (expected: absent, or a lower-case header name of a-z, 0-9, '-', '_' and '.', not grpc-* or *-bin)",
@@ -364,14 +364,14 @@ class GatewayConfigLoaderTest {
                 routes:
                   - model: digits
                     overrideHeader: x-variant-override
-                    overrideAllow: {identities: x, secretHeader: x-token, secrets: [short]}
+                    overrideAllow: {users: x, secretHeader: x-token, secrets: [short]}
                     variants: [{name: a, weight: 1, endpoints: ["h:1"]}]
                   - model: other
                     overrideDenied: refuse
                     variants: [{name: a, weight: 1, endpoints: ["h:1"]}]
                 """))
         .containsExactlyInAnyOrder(
-            "routes[0].overrideAllow.identities: unknown key (expected one of: anyCaller,"
+            "routes[0].overrideAllow.users: unknown key (expected one of: anyCaller, identities,"
                 + " secretHeader, secrets, secretsEnv)",
             "routes[0].overrideAllow.secrets[0]: a token of 5 characters (expected: 16..1024 visible"
                 + " ASCII characters, no spaces or commas)",

@@ -1,10 +1,12 @@
 package io.infergate.infer.modelserver.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.infergate.infer.observability.config.Durations;
 import io.infergate.infer.observability.transport.ConnectionLimits;
+import io.infergate.infer.observability.transport.ServerTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +36,7 @@ import java.time.Duration;
  *     on it); false on a port that untrusted callers reach, where it would list every service
  * @param connections what one client connection may ask of the server: calls in flight, metadata
  *     size, RST_STREAM rate, keepalive, idle time and age (the gateway's limits, one type)
+ * @param tls TLS, and optionally mutual TLS, on the port; absent, the port is plaintext
  */
 public record ModelServerConfig(
     String host,
@@ -47,7 +50,8 @@ public record ModelServerConfig(
     RepositoryConfig repository,
     @JsonProperty("tensorflow") TensorFlowConfig tensorFlow,
     Boolean reflection,
-    ConnectionLimits connections) {
+    ConnectionLimits connections,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ServerTls tls) {
 
   /** The default {@code workerQueueCapacity}, as many calls as a default batching queue holds. */
   public static final int DEFAULT_WORKER_QUEUE_CAPACITY = 1024;
@@ -113,6 +117,7 @@ public record ModelServerConfig(
         maxInboundMessageBytes,
         shutdownGrace,
         batching,
+        null,
         null,
         null,
         null,

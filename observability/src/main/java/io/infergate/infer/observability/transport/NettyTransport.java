@@ -1,5 +1,7 @@
 package io.infergate.infer.observability.transport;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.ServerCredentials;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
@@ -63,17 +65,23 @@ public final class NettyTransport implements AutoCloseable {
         NioSocketChannel.class);
   }
 
-  /** A server builder for {@code host:port} on these event loops. */
-  public NettyServerBuilder server(String host, int port) {
-    return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+  /**
+   * A server builder for {@code host:port} on these event loops, plaintext or TLS as {@code
+   * credentials} say ({@code InsecureServerCredentials} or {@link TlsCredentials#server()}).
+   */
+  public NettyServerBuilder server(String host, int port, ServerCredentials credentials) {
+    return NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
         .bossEventLoopGroup(boss)
         .workerEventLoopGroup(workers)
         .channelType(serverChannel);
   }
 
-  /** A channel builder for {@code host:port} on these event loops. */
-  public NettyChannelBuilder channel(String host, int port) {
-    return NettyChannelBuilder.forAddress(host, port)
+  /**
+   * A channel builder for {@code host:port} on these event loops, plaintext or TLS as {@code
+   * credentials} say ({@code InsecureChannelCredentials} or {@link TlsCredentials#channel()}).
+   */
+  public NettyChannelBuilder channel(String host, int port, ChannelCredentials credentials) {
+    return NettyChannelBuilder.forAddress(host, port, credentials)
         .eventLoopGroup(workers)
         .channelType(clientChannel);
   }
