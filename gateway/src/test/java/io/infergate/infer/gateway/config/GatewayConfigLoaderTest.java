@@ -122,6 +122,26 @@ class GatewayConfigLoaderTest {
   }
 
   @Test
+  void tlsProblemsAreNamedByTheirKeysOnBothSides() {
+    assertThat(
+            problems(
+                """
+                tls: {privateKey: /nonexistent/gateway.key, clientAuth: REQUIRE}
+                upstream:
+                  tls: {certChain: /nonexistent/client.crt, refreshInterval: 25h}
+                routes: [{model: m, variants: [{name: a, weight: 1, endpoints: ["h:1"]}]}]
+                """))
+        .containsExactlyInAnyOrder(
+            "tls.clientAuth: \"REQUIRE\" (expected: none, optional or require)",
+            "tls.certChain: missing (expected: a PEM file)",
+            "tls.privateKey: /nonexistent/gateway.key (expected: a readable PEM file)",
+            "upstream.tls.certChain: /nonexistent/client.crt (expected: a readable PEM file)",
+            "upstream.tls.privateKey: missing (expected: certChain and privateKey together, or"
+                + " neither)",
+            "upstream.tls.refreshInterval: 25h0m0s (expected: a duration in 0s..24h)");
+  }
+
+  @Test
   void limitsJustOutsideTheirRangesAreEachNamedByTheirKey() {
     assertThat(
             problems(

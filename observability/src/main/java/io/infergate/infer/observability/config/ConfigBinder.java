@@ -377,7 +377,13 @@ public final class ConfigBinder<T> {
     public Object handleInstantiationProblem(
         DeserializationContext ctxt, Class<?> instClass, Object argument, Throwable t) {
       String at = path(ctxt.getParser());
-      String prefix = "(top level)".equals(at) ? "" : at + ".";
+      JsonToken token = ctxt.getParser().currentToken();
+      // A value's own creator (an enum read from its config name) speaks of the value, a record's
+      // constructor of its keys.
+      String prefix =
+          token != null && token.isScalarValue()
+              ? at + ": "
+              : "(top level)".equals(at) ? "" : at + ".";
       Throwable cause = t instanceof IllegalArgumentException ? t : t.getCause();
       if (!(cause instanceof IllegalArgumentException) || cause.getMessage() == null) {
         // A record built from values already reported as bad may fail on what they left null;
