@@ -135,7 +135,12 @@ public final class GatewayMain implements Callable<Integer> {
                 "gateway-shutdown"));
     String shown = "0.0.0.0".equals(config.host()) ? "127.0.0.1" : config.host();
     PrintWriter out = spec.commandLine().getOut();
-    out.println("gateway listening on " + shown + ":" + gateway.port());
+    out.println(
+        "gateway listening on "
+            + shown
+            + ":"
+            + gateway.port()
+            + (config.tls() == null ? "" : " (" + config.tls().describe() + ")"));
     out.flush();
     log.info(
         "Gateway serving {} route(s); reload check {}",

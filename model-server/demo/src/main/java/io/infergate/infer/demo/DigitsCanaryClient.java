@@ -6,6 +6,7 @@ import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.observability.ProcessLogging;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -31,15 +32,17 @@ public final class DigitsCanaryClient implements Callable<Integer> {
   @Option(names = "--calls", defaultValue = "1000", description = "calls to send (default 1000)")
   int calls;
 
+  @Mixin TlsOptions tls;
+
   public static void main(String[] args) {
     ProcessLogging.install();
     System.exit(new CommandLine(new DigitsCanaryClient()).execute(args));
   }
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     DigitsDataset heldOut = DigitsDataset.load().split().validation();
-    ManagedChannel channel = DigitsCalls.channel(target);
+    ManagedChannel channel = DigitsCalls.channel(target, tls);
     GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
     Map<String, int[]> tally = new TreeMap<>();
     try {
@@ -55,7 +58,9 @@ public final class DigitsCanaryClient implements Callable<Integer> {
     } finally {
       DigitsCalls.close(channel);
     }
-    System.out.printf("sent %d calls through the gateway at %s%n", calls, target);
+    System.out.printf(
+        "sent %d calls through the gateway at %s%s%n",
+        calls, target, tls.cacert == null ? "" : " over " + tls.describe());
     tally.forEach(
         (variant, counts) ->
             System.out.printf(
