@@ -17,6 +17,7 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,14 +28,17 @@ import java.util.concurrent.TimeUnit;
  * without the bookkeeping a real client would do.
  */
 public final class RapidResetClient implements AutoCloseable {
+  private static final long PING_PAYLOAD = 0x5241504944L;
+
   private final EventLoopGroup group = new NioEventLoopGroup(1);
   private final DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
-  private final CompletableFuture<Long> goAway = new CompletableFuture<>();
+  private final CompletableFuture<GoAway> goAway = new CompletableFuture<>();
   private final Channel channel;
   private final ChannelHandlerContext context;
+  private CompletableFuture<Void> pingAck = new CompletableFuture<>();
   private int nextStream = 1;
 
-  /** Connects to {@code 127.0.0.1:port} and sends the connection preface and SETTINGS. */
+  /** Connects to {@code 127.0.0.1:port}; the connection preface and SETTINGS go first. */
   public RapidResetClient(int port) throws InterruptedException {
     FrameDecoder decoder = new FrameDecoder();
     channel =
@@ -52,14 +56,6 @@ public final class RapidResetClient implements AutoCloseable {
             .sync()
             .channel();
     context = channel.pipeline().context(decoder);
-    channel
-        .eventLoop()
-        .execute(
-            () -> {
-              context.write(Http2CodecUtil.connectionPrefaceBuf());
-              writer.writeSettings(context, new Http2Settings(), context.newPromise());
-              context.flush();
-            });
   }
 
   /** Sends {@code count} HEADERS of a gRPC call to {@code path}, each followed by RST_STREAM. */
@@ -86,8 +82,25 @@ public final class RapidResetClient implements AutoCloseable {
             });
   }
 
-  /** The error code of the server's GOAWAY, once it sends one. */
-  public CompletableFuture<Long> goAway() {
+  /**
+   * Sends a PING; completes on its acknowledgement. The server reads frames in order, so the
+   * acknowledgement proves that it has read everything sent before and kept the connection open.
+   */
+  public CompletableFuture<Void> ping() {
+    CompletableFuture<Void> acked = new CompletableFuture<>();
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              pingAck = acked;
+              writer.writePing(context, false, PING_PAYLOAD, context.newPromise());
+              context.flush();
+            });
+    return acked;
+  }
+
+  /** The server's GOAWAY, once it sends one. */
+  public CompletableFuture<GoAway> goAway() {
     return goAway;
   }
 
@@ -104,10 +117,31 @@ public final class RapidResetClient implements AutoCloseable {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 
-  /** Reads the server's frames, acknowledging its SETTINGS; only GOAWAY matters here. */
+  /**
+   * A GOAWAY frame as read.
+   *
+   * @param errorCode the HTTP/2 error code
+   * @param debugData its debug data as text (grpc-java and Netty put the reason there)
+   */
+  public record GoAway(long errorCode, String debugData) {}
+
+  /** Reads the server's frames, acknowledging its SETTINGS; only GOAWAY and PING ACK matter. */
   private final class FrameDecoder extends ByteToMessageDecoder {
-    // Not validating: the server may answer a call before its reset arrives; only GOAWAY matters.
+    // Not validating: the server may answer a call before its reset arrives.
     private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(false);
+
+    /**
+     * Writes the preface here, before any read: the server sends its SETTINGS at once, and an
+     * acknowledgement written before the preface makes the server refuse the connection with
+     * PROTOCOL_ERROR ("client preface string missing or corrupt") instead of counting resets.
+     */
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      ctx.write(Http2CodecUtil.connectionPrefaceBuf());
+      writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise());
+      ctx.flush();
+      super.channelActive(ctx);
+    }
 
     /** A frame the reader cannot parse ends the test's connection, and the wait for GOAWAY. */
     @Override
@@ -120,6 +154,7 @@ public final class RapidResetClient implements AutoCloseable {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
       super.channelInactive(ctx); // decodes what was read last, the GOAWAY among it
       goAway.completeExceptionally(new IllegalStateException("closed without a GOAWAY"));
+      pingAck.completeExceptionally(new IllegalStateException("closed before the PING ACK"));
     }
 
     @Override
@@ -132,7 +167,12 @@ public final class RapidResetClient implements AutoCloseable {
             @Override
             public void onGoAwayRead(
                 ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
-              goAway.complete(errorCode);
+              goAway.complete(new GoAway(errorCode, debugData.toString(StandardCharsets.UTF_8)));
+            }
+
+            @Override
+            public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+              pingAck.complete(null);
             }
 
             @Override
