@@ -15,7 +15,7 @@ import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Recorder;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
-import io.infergate.infer.gateway.testing.RapidResetClient;
+import io.infergate.infer.gateway.testing.RawHttp2Client;
 import io.infergate.infer.gateway.testing.Requests;
 import io.infergate.infer.gateway.testing.Transport;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
@@ -190,7 +190,7 @@ class GatewayLimitsIT {
     GatewayClient other = client();
     assertThat(other.infer("m", Map.of()).status().getCode()).isEqualTo(Status.Code.OK);
 
-    try (RapidResetClient attacker = new RapidResetClient(gateway.port())) {
+    try (RawHttp2Client attacker = new RawHttp2Client(gateway.port())) {
       attacker.openAndReset("/inference.GRPCInferenceService/ServerLive", MAX_RST_FRAMES);
       // Answered after the server has read every reset: the connection is still open.
       attacker.ping().get(10, TimeUnit.SECONDS);
@@ -200,7 +200,7 @@ class GatewayLimitsIT {
       // grpc-java counts the resets a client sends (and those the server is made to send for
       // malformed frames) and ends the connection on the first past maxRstFramesPerWindow.
       assertThat(attacker.goAway().get(10, TimeUnit.SECONDS))
-          .isEqualTo(new RapidResetClient.GoAway(ENHANCE_YOUR_CALM, "too_many_rststreams"));
+          .isEqualTo(new RawHttp2Client.GoAway(ENHANCE_YOUR_CALM, "too_many_rststreams"));
       attacker.closed().get(10, TimeUnit.SECONDS);
     }
     assertThat(other.infer("m", Map.of()).status().getCode()).isEqualTo(Status.Code.OK);

@@ -19,15 +19,18 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An HTTP/2 Rapid Reset client (CVE-2023-44487) written on Netty's frame writer and reader: it
- * opens a gRPC call with HEADERS and cancels it at once with RST_STREAM, as many times as asked,
- * without the bookkeeping a real client would do.
+ * An HTTP/2 client written on Netty's frame writer and reader, for what grpc-java's client will not
+ * do: a Rapid Reset flood (CVE-2023-44487: HEADERS of a gRPC call cancelled at once with
+ * RST_STREAM, without the bookkeeping a real client would do), PINGs at any rate, and one call
+ * whose end is seen frame by frame next to the connection's GOAWAY.
  */
-public final class RapidResetClient implements AutoCloseable {
+public final class RawHttp2Client implements AutoCloseable {
   private static final long PING_PAYLOAD = 0x5241504944L;
 
   private final EventLoopGroup group = new NioEventLoopGroup(1);
@@ -35,11 +38,12 @@ public final class RapidResetClient implements AutoCloseable {
   private final CompletableFuture<GoAway> goAway = new CompletableFuture<>();
   private final Channel channel;
   private final ChannelHandlerContext context;
+  private final Map<Integer, CompletableFuture<String>> calls = new ConcurrentHashMap<>();
   private CompletableFuture<Void> pingAck = new CompletableFuture<>();
   private int nextStream = 1;
 
   /** Connects to {@code 127.0.0.1:port}; the connection preface and SETTINGS go first. */
-  public RapidResetClient(int port) throws InterruptedException {
+  public RawHttp2Client(int port) throws InterruptedException {
     FrameDecoder decoder = new FrameDecoder();
     channel =
         new Bootstrap()
@@ -65,21 +69,38 @@ public final class RapidResetClient implements AutoCloseable {
         .execute(
             () -> {
               for (int i = 0; i < count; i++) {
-                Http2Headers headers =
-                    new DefaultHttp2Headers()
-                        .method("POST")
-                        .scheme("http")
-                        .authority("localhost")
-                        .path(path)
-                        .add("content-type", "application/grpc")
-                        .add("te", "trailers");
-                writer.writeHeaders(context, nextStream, headers, 0, false, context.newPromise());
+                writer.writeHeaders(
+                    context, nextStream, grpcHeaders(path), 0, false, context.newPromise());
                 writer.writeRstStream(
                     context, nextStream, Http2Error.CANCEL.code(), context.newPromise());
                 nextStream += 2;
               }
               context.flush();
             });
+  }
+
+  /**
+   * Starts a unary gRPC call to {@code path} with {@code message}; completes with its {@code
+   * grpc-status}, or exceptionally when the server resets the stream or the connection closes
+   * first.
+   */
+  public CompletableFuture<String> call(String path, byte[] message) {
+    CompletableFuture<String> status = new CompletableFuture<>();
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              int stream = nextStream;
+              nextStream += 2;
+              calls.put(stream, status);
+              ByteBuf framed = context.alloc().buffer(5 + message.length);
+              framed.writeByte(0).writeInt(message.length).writeBytes(message);
+              writer.writeHeaders(
+                  context, stream, grpcHeaders(path), 0, false, context.newPromise());
+              writer.writeData(context, stream, framed, 0, true, context.newPromise());
+              context.flush();
+            });
+    return status;
   }
 
   /**
@@ -111,6 +132,16 @@ public final class RapidResetClient implements AutoCloseable {
     return closed;
   }
 
+  private static Http2Headers grpcHeaders(String path) {
+    return new DefaultHttp2Headers()
+        .method("POST")
+        .scheme("http")
+        .authority("localhost")
+        .path(path)
+        .add("content-type", "application/grpc")
+        .add("te", "trailers");
+  }
+
   @Override
   public void close() {
     channel.close();
@@ -125,7 +156,7 @@ public final class RapidResetClient implements AutoCloseable {
    */
   public record GoAway(long errorCode, String debugData) {}
 
-  /** Reads the server's frames, acknowledging its SETTINGS; only GOAWAY and PING ACK matter. */
+  /** Reads the server's frames, acknowledging its SETTINGS and PINGs. */
   private final class FrameDecoder extends ByteToMessageDecoder {
     // Not validating: the server may answer a call before its reset arrives.
     private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(false);
@@ -155,6 +186,7 @@ public final class RapidResetClient implements AutoCloseable {
       super.channelInactive(ctx); // decodes what was read last, the GOAWAY among it
       goAway.completeExceptionally(new IllegalStateException("closed without a GOAWAY"));
       pingAck.completeExceptionally(new IllegalStateException("closed before the PING ACK"));
+      calls.values().forEach(c -> c.completeExceptionally(new IllegalStateException("closed")));
     }
 
     @Override
@@ -168,6 +200,49 @@ public final class RapidResetClient implements AutoCloseable {
             public void onGoAwayRead(
                 ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
               goAway.complete(new GoAway(errorCode, debugData.toString(StandardCharsets.UTF_8)));
+            }
+
+            @Override
+            public void onHeadersRead(
+                ChannelHandlerContext ctx,
+                int streamId,
+                Http2Headers headers,
+                int padding,
+                boolean endOfStream) {
+              CharSequence status = headers.get("grpc-status");
+              CompletableFuture<String> call = calls.get(streamId);
+              if (endOfStream && call != null) {
+                call.complete(status == null ? "none" : status.toString());
+              }
+            }
+
+            @Override
+            public void onHeadersRead(
+                ChannelHandlerContext ctx,
+                int streamId,
+                Http2Headers headers,
+                int streamDependency,
+                short weight,
+                boolean exclusive,
+                int padding,
+                boolean endOfStream) {
+              onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+            }
+
+            @Override
+            public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+              CompletableFuture<String> call = calls.get(streamId);
+              if (call != null) {
+                call.completeExceptionally(
+                    new IllegalStateException("RST_STREAM " + errorCode + " on " + streamId));
+              }
+            }
+
+            /** grpc-java's graceful GOAWAY waits for this acknowledgement before closing. */
+            @Override
+            public void onPingRead(ChannelHandlerContext ctx, long data) {
+              writer.writePing(ctx, true, data, ctx.newPromise());
+              ctx.flush();
             }
 
             @Override
