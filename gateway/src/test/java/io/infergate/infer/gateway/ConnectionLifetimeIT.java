@@ -2,6 +2,7 @@ package io.infergate.infer.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
@@ -12,6 +13,7 @@ import io.infergate.infer.gateway.testing.Requests;
 import io.infergate.infer.gateway.testing.Transport;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -104,10 +106,8 @@ class ConnectionLifetimeIT {
     }
   }
 
-  private void awaitHeld() throws InterruptedException {
-    org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(10))
-        .until(() -> backend.held() == 1);
+  private void awaitHeld() {
+    await().atMost(Duration.ofSeconds(10)).until(() -> backend.held() == 1);
   }
 
   private Gateway gateway(String connections) throws IOException {
