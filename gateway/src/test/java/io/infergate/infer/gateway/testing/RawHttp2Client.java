@@ -1,0 +1,271 @@
+package io.infergate.infer.gateway.testing;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
+import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An HTTP/2 client written on Netty's frame writer and reader, for what grpc-java's client will not
+ * do: a Rapid Reset flood (CVE-2023-44487: HEADERS of a gRPC call cancelled at once with
+ * RST_STREAM, without the bookkeeping a real client would do), PINGs at any rate, and one call
+ * whose end is seen frame by frame next to the connection's GOAWAY.
+ */
+public final class RawHttp2Client implements AutoCloseable {
+  private static final long PING_PAYLOAD = 0x5241504944L;
+
+  private final EventLoopGroup group = new NioEventLoopGroup(1);
+  private final DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
+  private final CompletableFuture<GoAway> goAway = new CompletableFuture<>();
+  private final Channel channel;
+  private final ChannelHandlerContext context;
+  private final Map<Integer, CompletableFuture<String>> calls = new ConcurrentHashMap<>();
+  private CompletableFuture<Void> pingAck = new CompletableFuture<>();
+  private int nextStream = 1;
+
+  /** Connects to {@code 127.0.0.1:port}; the connection preface and SETTINGS go first. */
+  public RawHttp2Client(int port) throws InterruptedException {
+    FrameDecoder decoder = new FrameDecoder();
+    channel =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .handler(
+                new ChannelInitializer<NioSocketChannel>() {
+                  @Override
+                  protected void initChannel(NioSocketChannel ch) {
+                    ch.pipeline().addLast(decoder);
+                  }
+                })
+            .connect("127.0.0.1", port)
+            .sync()
+            .channel();
+    context = channel.pipeline().context(decoder);
+  }
+
+  /** Sends {@code count} HEADERS of a gRPC call to {@code path}, each followed by RST_STREAM. */
+  public void openAndReset(String path, int count) {
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              for (int i = 0; i < count; i++) {
+                writer.writeHeaders(
+                    context, nextStream, grpcHeaders(path), 0, false, context.newPromise());
+                writer.writeRstStream(
+                    context, nextStream, Http2Error.CANCEL.code(), context.newPromise());
+                nextStream += 2;
+              }
+              context.flush();
+            });
+  }
+
+  /**
+   * Starts a unary gRPC call to {@code path} with {@code message}; completes with its {@code
+   * grpc-status}, or exceptionally when the server resets the stream or the connection closes
+   * first.
+   */
+  public CompletableFuture<String> call(String path, byte[] message) {
+    CompletableFuture<String> status = new CompletableFuture<>();
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              int stream = nextStream;
+              nextStream += 2;
+              calls.put(stream, status);
+              ByteBuf framed = context.alloc().buffer(5 + message.length);
+              framed.writeByte(0).writeInt(message.length).writeBytes(message);
+              writer.writeHeaders(
+                  context, stream, grpcHeaders(path), 0, false, context.newPromise());
+              writer.writeData(context, stream, framed, 0, true, context.newPromise());
+              context.flush();
+            });
+    return status;
+  }
+
+  /**
+   * Sends a PING; completes on its acknowledgement. The server reads frames in order, so the
+   * acknowledgement proves that it has read everything sent before and kept the connection open.
+   */
+  public CompletableFuture<Void> ping() {
+    CompletableFuture<Void> acked = new CompletableFuture<>();
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              pingAck = acked;
+              writer.writePing(context, false, PING_PAYLOAD, context.newPromise());
+              context.flush();
+            });
+    return acked;
+  }
+
+  /** The server's GOAWAY, once it sends one. */
+  public CompletableFuture<GoAway> goAway() {
+    return goAway;
+  }
+
+  /** Completes when the server has closed the connection. */
+  public CompletableFuture<Void> closed() {
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    channel.closeFuture().addListener(f -> closed.complete(null));
+    return closed;
+  }
+
+  private static Http2Headers grpcHeaders(String path) {
+    return new DefaultHttp2Headers()
+        .method("POST")
+        .scheme("http")
+        .authority("localhost")
+        .path(path)
+        .add("content-type", "application/grpc")
+        .add("te", "trailers");
+  }
+
+  @Override
+  public void close() {
+    channel.close();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A GOAWAY frame as read.
+   *
+   * @param errorCode the HTTP/2 error code
+   * @param debugData its debug data as text (grpc-java and Netty put the reason there)
+   */
+  public record GoAway(long errorCode, String debugData) {}
+
+  /** Reads the server's frames, acknowledging its SETTINGS and PINGs. */
+  private final class FrameDecoder extends ByteToMessageDecoder {
+    // Not validating: the server may answer a call before its reset arrives.
+    private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(false);
+
+    /**
+     * Writes the preface here, before any read: the server sends its SETTINGS at once, and an
+     * acknowledgement written before the preface makes the server refuse the connection with
+     * PROTOCOL_ERROR ("client preface string missing or corrupt") instead of counting resets.
+     */
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      ctx.write(Http2CodecUtil.connectionPrefaceBuf());
+      writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise());
+      ctx.flush();
+      super.channelActive(ctx);
+    }
+
+    /** A frame the reader cannot parse ends the test's connection, and the wait for GOAWAY. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      goAway.completeExceptionally(cause);
+      ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      super.channelInactive(ctx); // decodes what was read last, the GOAWAY among it
+      goAway.completeExceptionally(new IllegalStateException("closed without a GOAWAY"));
+      pingAck.completeExceptionally(new IllegalStateException("closed before the PING ACK"));
+      calls.values().forEach(c -> c.completeExceptionally(new IllegalStateException("closed")));
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
+        throws Exception {
+      reader.readFrame(
+          ctx,
+          in,
+          new Http2FrameAdapter() {
+            @Override
+            public void onGoAwayRead(
+                ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+              goAway.complete(new GoAway(errorCode, debugData.toString(StandardCharsets.UTF_8)));
+            }
+
+            @Override
+            public void onHeadersRead(
+                ChannelHandlerContext ctx,
+                int streamId,
+                Http2Headers headers,
+                int padding,
+                boolean endOfStream) {
+              CharSequence status = headers.get("grpc-status");
+              CompletableFuture<String> call = calls.get(streamId);
+              if (endOfStream && call != null) {
+                call.complete(status == null ? "none" : status.toString());
+              }
+            }
+
+            @Override
+            public void onHeadersRead(
+                ChannelHandlerContext ctx,
+                int streamId,
+                Http2Headers headers,
+                int streamDependency,
+                short weight,
+                boolean exclusive,
+                int padding,
+                boolean endOfStream) {
+              onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+            }
+
+            @Override
+            public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+              CompletableFuture<String> call = calls.get(streamId);
+              if (call != null) {
+                call.completeExceptionally(
+                    new IllegalStateException("RST_STREAM " + errorCode + " on " + streamId));
+              }
+            }
+
+            /** grpc-java's graceful GOAWAY waits for this acknowledgement before closing. */
+            @Override
+            public void onPingRead(ChannelHandlerContext ctx, long data) {
+              writer.writePing(ctx, true, data, ctx.newPromise());
+              ctx.flush();
+            }
+
+            @Override
+            public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+              pingAck.complete(null);
+            }
+
+            @Override
+            public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+              writer.writeSettingsAck(ctx, ctx.newPromise());
+              ctx.flush();
+            }
+
+            @Override
+            public int onDataRead(
+                ChannelHandlerContext ctx,
+                int streamId,
+                ByteBuf data,
+                int padding,
+                boolean endOfStream) {
+              return data.readableBytes() + padding;
+            }
+          });
+    }
+  }
+}
