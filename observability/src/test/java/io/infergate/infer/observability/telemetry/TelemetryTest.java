@@ -1,0 +1,110 @@
+package io.infergate.infer.observability.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.api.trace.Span;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The process telemetry as the servers start it: metrics served, tracing only with an exporter. */
+class TelemetryTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @Test
+  void metricsRecordedThroughTheApiAreServedAtTheMetricsUrl() throws Exception {
+    try (Telemetry telemetry = Telemetry.start("test-service", TelemetryConfig.defaults(0))) {
+      telemetry
+          .openTelemetry()
+          .getMeter("test")
+          .counterBuilder("infergate.test.calls")
+          .setUnit("{call}")
+          .build()
+          .add(3);
+
+      String body = get(telemetry.metricsUrl());
+
+      assertThat(telemetry.metricsUrl()).matches("http://127\\.0\\.0\\.1:\\d+/metrics");
+      assertThat(body).contains("infergate_test_calls_total{otel_scope_name=\"test\"} 3.0");
+      assertThat(body).contains("target_info{").contains("service_name=\"test-service\"");
+    }
+  }
+
+  @Test
+  void withoutAnExporterSpansAreNotRecordedAndWithOneTheyAreExported() throws Exception {
+    try (Telemetry off = Telemetry.start("test-service", TelemetryConfig.defaults(0))) {
+      Span span = off.openTelemetry().getTracer("test").spanBuilder("call").startSpan();
+      assertThat(span.getSpanContext().isValid()).isFalse();
+      span.end();
+    }
+    // An OTLP/HTTP receiver that records which paths were posted to.
+    List<String> posted = new CopyOnWriteArrayList<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/",
+        exchange -> {
+          posted.add(exchange.getRequestURI().getPath());
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    receiver.start();
+    try {
+      TelemetryConfig exported =
+          new TelemetryConfig(
+              null,
+              null,
+              false,
+              "http://127.0.0.1:" + receiver.getAddress().getPort(),
+              TelemetryConfig.OtlpProtocol.HTTP_PROTOBUF,
+              1.0,
+              null);
+      try (Telemetry on = Telemetry.start("test-service", exported)) {
+        Span span = on.openTelemetry().getTracer("test").spanBuilder("call").startSpan();
+        assertThat(span.getSpanContext().isSampled()).isTrue();
+        span.end();
+        assertThat(on.metricsUrl()).isNull();
+      }
+      // Closing flushes: the span was pushed before close returned.
+      assertThat(posted).contains("/v1/traces");
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
+  @Test
+  void aMetricsPortInUseIsReportedWithTheAddress() {
+    try (Telemetry first = Telemetry.start("a", TelemetryConfig.defaults(0))) {
+      int port = URI.create(first.metricsUrl()).getPort();
+      TelemetryConfig same = new TelemetryConfig(port, null, null, null, null, null, null);
+      assertThatThrownBy(() -> Telemetry.start("b", same))
+          .hasMessageStartingWith("cannot listen on 0.0.0.0:" + port + " for metrics: ");
+    }
+  }
+
+  @Test
+  void badValuesAreNamedByTheirKeys() {
+    assertThatThrownBy(
+            () -> new TelemetryConfig(70000, " ", null, "collector:4317", null, 1.5, null))
+        .hasMessage(
+            String.join(
+                "\n",
+                "metricsPort: 70000 (expected: 0..65535)",
+                "metricsHost: \"\" (expected: an address such as 0.0.0.0 or 127.0.0.1)",
+                "otlpEndpoint: \"collector:4317\" (expected: a URL such as http://collector:4317)",
+                "traceSampleRatio: 1.5 (expected: 0..1)"));
+  }
+
+  private static String get(String url) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+}
