@@ -8,12 +8,9 @@ import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.infergate.infer.gateway.config.GatewayConfig;
-import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
-import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
 import io.infergate.infer.gateway.testing.Requests;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
@@ -51,10 +48,7 @@ class ResilienceIT {
   private static final Duration PATIENCE = Duration.ofSeconds(15);
 
   @TempDir Path dir;
-  @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
-
-  private final Transport transport = Transport.loopback();
-  private final TestBed bed = new TestBed(transport, cleanup);
+  @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
   private GatewayClient client;
 
   @Test
@@ -89,7 +83,7 @@ class ResilienceIT {
         .allMatch(value -> value.matches("(no_endpoint|unavailable|circuit_open);from=canary"));
     assertThat(fallbacks).as("the canary's breaker opened").contains("circuit_open;from=canary");
 
-    cleanup.register(transport.backendAt("canary", canaryAt));
+    bed.register(bed.transport().backendAt("canary", canaryAt));
 
     // Half-open after openFor; trial calls pass once the channel has reconnected, which closes it:
     // then the canary takes its share again and nothing falls back.
@@ -119,7 +113,7 @@ class ResilienceIT {
     Endpoint bad;
     FakeBackend failing = null;
     if (kind.equals("closed")) {
-      bad = transport.unreachable();
+      bad = bed.transport().unreachable();
     } else {
       // Accepts connections, then answers every call UNAVAILABLE without headers: only retries
       // and ejection keep its calls from failing, since its channel stays ready.
@@ -297,7 +291,7 @@ class ResilienceIT {
                     && health("") == ServingStatus.NOT_SERVING
                     && !serverReady());
 
-    cleanup.register(transport.backendAt("stable", stableAt));
+    bed.register(bed.transport().backendAt("stable", stableAt));
 
     await()
         .atMost(PATIENCE)
@@ -310,9 +304,7 @@ class ResilienceIT {
   }
 
   private void start(String routes) {
-    GatewayConfig config =
-        Configs.load(dir, "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
-    client = bed.client(bed.gateway(config));
+    client = bed.client(bed.gateway(dir, routes));
   }
 
   /** Backends that answer every call UNAVAILABLE without headers: never reached a model. */
