@@ -1,15 +1,14 @@
 package io.infergate.infer.gateway;
 
 import static io.infergate.infer.gateway.testing.GatewayClient.withHeader;
+import static io.infergate.infer.observability.testing.StandardServiceCalls.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.CallOptions;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Pending;
@@ -91,7 +90,7 @@ class InProcessResilienceTest {
     await()
         .during(Duration.ofMillis(1200))
         .atMost(PATIENCE)
-        .until(() -> health("solo") == ServingStatus.SERVING);
+        .until(() -> health(client.channel(), "solo") == ServingStatus.SERVING);
 
     List<Reply> broken = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -101,7 +100,9 @@ class InProcessResilienceTest {
     assertThat(broken.get(9).status().getDescription())
         .startsWith("no healthy backend for model 'control'");
     assertThat(control.calls()).as("ejected after its first failure").isEqualTo(1);
-    await().atMost(PATIENCE).until(() -> health("control") == ServingStatus.NOT_SERVING);
+    await()
+        .atMost(PATIENCE)
+        .until(() -> health(client.channel(), "control") == ServingStatus.NOT_SERVING);
   }
 
   @Test
@@ -489,13 +490,6 @@ class InProcessResilienceTest {
 
   private void awaitIdle(String model) {
     await().atMost(PATIENCE).until(() -> gateway.inFlight(model) == 0);
-  }
-
-  private ServingStatus health(String service) {
-    return HealthGrpc.newBlockingStub(client.channel())
-        .withDeadlineAfter(5, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.newBuilder().setService(service).build())
-        .getStatus();
   }
 
   /** Attempts that {@code call} made on the two backends. */

@@ -1,13 +1,12 @@
 package io.infergate.infer.gateway;
 
+import static io.infergate.infer.observability.testing.StandardServiceCalls.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.CallOptions;
 import io.grpc.Status;
-import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
@@ -272,14 +271,14 @@ class ResilienceIT {
             .formatted(stable.endpoint(), canary.endpoint()));
     await()
         .atMost(PATIENCE)
-        .until(() -> health("digits") == ServingStatus.SERVING && serverReady());
+        .until(() -> health(client.channel(), "digits") == ServingStatus.SERVING && serverReady());
     Endpoint stableAt = stable.endpoint();
 
     stable.close();
     await()
         .during(Duration.ofSeconds(1))
         .atMost(PATIENCE)
-        .until(() -> health("digits") == ServingStatus.SERVING);
+        .until(() -> health(client.channel(), "digits") == ServingStatus.SERVING);
     canary.close();
 
     // A single model: with it, the gateway as a whole is not ready either.
@@ -287,8 +286,8 @@ class ResilienceIT {
         .atMost(PATIENCE)
         .until(
             () ->
-                health("digits") == ServingStatus.NOT_SERVING
-                    && health("") == ServingStatus.NOT_SERVING
+                health(client.channel(), "digits") == ServingStatus.NOT_SERVING
+                    && health(client.channel(), "") == ServingStatus.NOT_SERVING
                     && !serverReady());
 
     bed.register(bed.transport().backendAt("stable", stableAt));
@@ -297,8 +296,8 @@ class ResilienceIT {
         .atMost(PATIENCE)
         .until(
             () ->
-                health("digits") == ServingStatus.SERVING
-                    && health("") == ServingStatus.SERVING
+                health(client.channel(), "digits") == ServingStatus.SERVING
+                    && health(client.channel(), "") == ServingStatus.SERVING
                     && serverReady());
     assertThat(client.infer("digits", Map.of("x-variant-override", "stable")).isOk()).isTrue();
   }
@@ -343,13 +342,6 @@ class ResilienceIT {
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  private ServingStatus health(String service) {
-    return HealthGrpc.newBlockingStub(client.channel())
-        .withDeadlineAfter(5, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.newBuilder().setService(service).build())
-        .getStatus();
   }
 
   private boolean serverReady() {
