@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
 import io.grpc.reflection.v1.ServiceResponse;
-import io.infergate.infer.gateway.config.GatewayConfig;
-import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.FakeBackend.Received;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
-import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
+import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,17 +32,16 @@ class AccessIT {
   private static final Map<String, String> FORCE_DARK = Map.of("x-variant-override", "dark");
 
   @TempDir Path dir;
-  @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
+  @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
 
-  private final Transport transport = Transport.loopback();
   private FakeBackend stable;
   private FakeBackend dark;
   private GatewayClient client;
 
   @BeforeEach
   void backends() throws IOException {
-    stable = cleanup.register(transport.backend("stable"));
-    dark = cleanup.register(transport.backend("dark"));
+    stable = bed.backend("stable");
+    dark = bed.backend("dark");
   }
 
   @Test
@@ -186,18 +183,7 @@ class AccessIT {
   }
 
   private void startWith(String settings, String routes) throws IOException {
-    GatewayConfig config =
-        Configs.load(
-            dir, settings + "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
-    Gateway gateway =
-        cleanup.register(
-            transport
-                .gateway()
-                .routes(config.routes())
-                .drainTimeout(config.drainTimeout())
-                .reflection(config.reflection())
-                .start());
-    client = new GatewayClient(cleanup.register(transport.client(gateway)));
+    client = bed.client(bed.gateway(TestBed.routesConfig(dir, settings, routes)));
   }
 
   private static Map<String, String> with(String name, String value) {

@@ -38,11 +38,16 @@ public final class TestBed implements AfterEachCallback {
     }
   }
 
-  /** A gateway serving {@code config}'s routes with its drain timeout. */
+  /** A gateway serving {@code config}'s routes with its drain timeout and reflection setting. */
   public Gateway gateway(GatewayConfig config) {
     try {
       return cleanup.register(
-          transport.gateway().routes(config.routes()).drainTimeout(config.drainTimeout()).start());
+          transport
+              .gateway()
+              .routes(config.routes())
+              .drainTimeout(config.drainTimeout())
+              .reflection(config.reflection())
+              .start());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -66,7 +71,13 @@ public final class TestBed implements AfterEachCallback {
    * calls are still running ends quickly.
    */
   public static GatewayConfig routesConfig(Path dir, String routes) {
-    return Configs.load(dir, "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
+    return routesConfig(dir, "", routes);
+  }
+
+  /** {@link #routesConfig(Path, String)} after the top-level {@code settings} lines. */
+  public static GatewayConfig routesConfig(Path dir, String settings, String routes) {
+    return Configs.load(
+        dir, settings + "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
   }
 
   @Override
