@@ -10,8 +10,7 @@ import java.util.Map;
  * says why, rather than wait or pile up.
  */
 final class AllDown extends Scenario {
-  private static final double RATE = 500;
-  private static final double SECONDS = 10;
+  private static final OpenLoop LOAD = OpenLoop.withoutDeadline(500, 10);
   private static final double P99_GOAL_MILLIS = 10;
 
   AllDown() {
@@ -21,10 +20,8 @@ final class AllDown extends Scenario {
   @Override
   String description() {
     return "`stable` (weight 90) and `canary` (weight 10) each on a port with nothing listening; "
-        + fixed(RATE, 0)
-        + " calls/s open loop for "
-        + fixed(SECONDS, 0)
-        + " s after a 10 s warm-up ramp of the same calls, no deadline. Goal: p99 < "
+        + LOAD.describe()
+        + " after a 10 s warm-up ramp of the same calls, no deadline. Goal: p99 < "
         + fixed(P99_GOAL_MILLIS, 0)
         + " ms (every call fails; the codes and a sample message are reported). Backend"
         + " connection attempts are not counted: a refused connection leaves no trace a user"
@@ -36,13 +33,13 @@ final class AllDown extends Scenario {
     var gateway =
         fleet.gateway(
             gatewayConfig(), Map.of("DEAD1", Fleet.deadAddress(), "DEAD2", Fleet.deadAddress()));
-    fleet.progress().printf("  %s calls/s for %s s%n", RATE, SECONDS);
+    fleet.progress().printf("  %s calls/s for %s s%n", LOAD.rate(), LOAD.seconds());
     byte[] body = DigitsRequests.valid().toByteArray();
-    OpenLoopPhase.warmUp(gateway.address(), body, RATE, 0, fleet.progress());
-    CallTally.Summary summary = OpenLoopPhase.measure(gateway.address(), body, RATE, SECONDS, 0);
+    LOAD.warmUp(gateway.address(), body, fleet.progress());
+    CallTally.Summary summary = LOAD.measure(gateway.address(), body);
     double p99 = summary.allMillis(99);
     String out =
-        TallyTables.wholeRun(SECONDS, summary)
+        TallyTables.wholeRun(LOAD.seconds(), summary)
             + TallyTables.perSecondSection(summary.seconds(), List.of("stable", "canary"));
     return new Outcome(
         out,

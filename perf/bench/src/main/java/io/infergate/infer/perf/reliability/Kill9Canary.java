@@ -16,8 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * is back.
  */
 final class Kill9Canary extends Scenario {
-  private static final double RATE = 500;
-  private static final double SECONDS = 40;
+  private static final OpenLoop LOAD = OpenLoop.withoutDeadline(500, 40);
   private static final double KILL_AT = 5;
   private static final double RESTART_AT = 15;
   private static final double RECOVERED_SHARE = 0.05;
@@ -31,10 +30,8 @@ final class Kill9Canary extends Scenario {
   String description() {
     return "Model servers A (digits v1, `stable`, weight 90) and B (digits v2, `canary`, weight"
         + " 10); "
-        + fixed(RATE, 0)
-        + " calls/s open loop for "
-        + fixed(SECONDS, 0)
-        + " s, no deadline, after a 10 s warm-up ramp; B gets SIGKILL at t="
+        + LOAD.describe()
+        + ", no deadline, after a 10 s warm-up ramp; B gets SIGKILL at t="
         + fixed(KILL_AT, 0)
         + " s and a new B starts on the same port at t="
         + fixed(RESTART_AT, 0)
@@ -50,7 +47,7 @@ final class Kill9Canary extends Scenario {
     String target = canary.gateway().address();
     byte[] body = DigitsRequests.valid().toByteArray();
 
-    OpenLoopPhase.warmUp(target, body, RATE, 0, fleet.progress());
+    LOAD.warmUp(target, body, fleet.progress());
     long origin = OpenLoopPhase.origin(0);
     CallTally tally = new CallTally(origin);
     List<String> events = new ArrayList<>();
@@ -74,8 +71,8 @@ final class Kill9Canary extends Scenario {
             fleet.progress().printf("  t=%.2f s: B listening again%n", faults.now());
             return null;
           });
-      fleet.progress().printf("  %s calls/s for %s s%n", RATE, SECONDS);
-      OpenLoopPhase.run(target, body, RATE, origin, 0, SECONDS, 0, tally);
+      fleet.progress().printf("  %s calls/s for %s s%n", LOAD.rate(), LOAD.seconds());
+      OpenLoopPhase.run(target, body, LOAD.rate(), origin, 0, LOAD.seconds(), 0, tally);
       faults.awaitAll();
     }
 
@@ -93,7 +90,7 @@ final class Kill9Canary extends Scenario {
     double recoverySeconds = recovered < 0 ? Double.NaN : recovered + 1 - RESTART_AT;
 
     StringBuilder out = new StringBuilder();
-    out.append(TallyTables.wholeRun(SECONDS, summary));
+    out.append(TallyTables.wholeRun(LOAD.seconds(), summary));
     out.append("\nEvents (t from the start of the measured load):\n\n");
     out.append(TallyTables.bullets(events));
     out.append("- failed calls sent from second ")
@@ -107,7 +104,9 @@ final class Kill9Canary extends Scenario {
     out.append("- canary ≥ 5% of a second's calls again: ")
         .append(
             recovered < 0
-                ? "not within the run (" + fixed(SECONDS - RESTART_AT, 0) + " s after the restart)"
+                ? "not within the run ("
+                    + fixed(LOAD.seconds() - RESTART_AT, 0)
+                    + " s after the restart)"
                 : "second "
                     + recovered
                     + ", i.e. within "
@@ -128,7 +127,7 @@ final class Kill9Canary extends Scenario {
             new Outcome.Goal(
                 "canary ≥ 5% again ≤ " + fixed(RECOVERY_GOAL_SECONDS, 0) + " s after restart",
                 recovered < 0
-                    ? "not within " + fixed(SECONDS - RESTART_AT, 0) + " s"
+                    ? "not within " + fixed(LOAD.seconds() - RESTART_AT, 0) + " s"
                     : fixed(recoverySeconds, 0) + " s",
                 recovered >= 0 && recoverySeconds <= RECOVERY_GOAL_SECONDS)));
   }

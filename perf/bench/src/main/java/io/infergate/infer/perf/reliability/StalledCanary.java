@@ -19,9 +19,7 @@ import java.util.concurrent.TimeUnit;
  * should answer every call.
  */
 final class StalledCanary extends Scenario {
-  private static final double RATE = 200;
-  private static final double SECONDS = 20;
-  private static final long DEADLINE_MILLIS = 200;
+  private static final OpenLoop LOAD = new OpenLoop(200, 20, 200);
 
   /** A breaker's window: from here on the goal is that stable answers every call. */
   private static final int SETTLED_FROM_SECOND = 5;
@@ -38,11 +36,9 @@ final class StalledCanary extends Scenario {
         + " never answers (weight 0 during a 10 s warm-up ramp of the gateway, then "
         + CANARY_WEIGHT
         + " by a hot reload; t=0 is when the gateway logs the reload); "
-        + fixed(RATE, 0)
-        + " calls/s open loop for "
-        + fixed(SECONDS, 0)
-        + " s, each with a "
-        + DEADLINE_MILLIS
+        + LOAD.describe()
+        + ", each with a "
+        + LOAD.deadlineMillis()
         + " ms deadline. Goal: no failed call sent"
         + " after t="
         + SETTLED_FROM_SECOND
@@ -57,8 +53,7 @@ final class StalledCanary extends Scenario {
         Map.of("A", a.address(), "STALLED", stalled.address(), "CANARY_WEIGHT", "0");
     ChildProcess gateway = fleet.gateway(gatewayConfig(), warmUp);
     byte[] body = DigitsRequests.valid().toByteArray();
-    long deadlineNanos = TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS);
-    OpenLoopPhase.warmUp(gateway.address(), body, RATE, deadlineNanos, fleet.progress());
+    LOAD.warmUp(gateway.address(), body, fleet.progress());
     int reloadsBefore = reloads(gateway);
     Map<String, String> measured = new HashMap<>(warmUp);
     measured.put("CANARY_WEIGHT", Integer.toString(CANARY_WEIGHT));
@@ -74,9 +69,10 @@ final class StalledCanary extends Scenario {
     fleet.progress().println("  canary weight " + CANARY_WEIGHT + " in force");
     fleet
         .progress()
-        .printf("  %s calls/s for %s s, %d ms deadline%n", RATE, SECONDS, DEADLINE_MILLIS);
-    CallTally.Summary summary =
-        OpenLoopPhase.measure(gateway.address(), body, RATE, SECONDS, deadlineNanos);
+        .printf(
+            "  %s calls/s for %s s, %d ms deadline%n",
+            LOAD.rate(), LOAD.seconds(), LOAD.deadlineMillis());
+    CallTally.Summary summary = LOAD.measure(gateway.address(), body);
     List<Timeline.Second> seconds = summary.seconds();
     long lateFailures = 0;
     for (Timeline.Second second : seconds) {
@@ -86,7 +82,7 @@ final class StalledCanary extends Scenario {
     }
     int lastFailure = Timeline.lastSecond(seconds, s -> s.failed() > 0);
     StringBuilder out = new StringBuilder();
-    out.append(TallyTables.wholeRun(SECONDS, summary));
+    out.append(TallyTables.wholeRun(LOAD.seconds(), summary));
     out.append("- last second with a failed call: ")
         .append(lastFailure < 0 ? "none" : Integer.toString(lastFailure))
         .append("; DEADLINE_EXCEEDED in all: ")
