@@ -1,28 +1,20 @@
 package io.infergate.infer.gateway;
 
+import static io.infergate.infer.observability.testing.StandardServiceCalls.listServices;
+import static io.infergate.infer.observability.testing.StandardServiceCalls.listServicesCode;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
-import io.grpc.stub.StreamObserver;
-import io.infergate.infer.gateway.config.GatewayConfig;
-import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.FakeBackend.Received;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
-import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
+import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,17 +32,16 @@ class AccessIT {
   private static final Map<String, String> FORCE_DARK = Map.of("x-variant-override", "dark");
 
   @TempDir Path dir;
-  @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
+  @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
 
-  private final Transport transport = Transport.loopback();
   private FakeBackend stable;
   private FakeBackend dark;
   private GatewayClient client;
 
   @BeforeEach
   void backends() throws IOException {
-    stable = cleanup.register(transport.backend("stable"));
-    dark = cleanup.register(transport.backend("dark"));
+    stable = bed.backend("stable");
+    dark = bed.backend("dark");
   }
 
   @Test
@@ -153,45 +144,13 @@ class AccessIT {
         """
             .formatted(stable.endpoint());
     startWith("", route);
-    assertThat(listServices().getListServicesResponse().getServiceList())
+    assertThat(listServices(client.channel()).getListServicesResponse().getServiceList())
         .extracting(ServiceResponse::getName)
         .contains("grpc.health.v1.Health", "inference.GRPCInferenceService");
 
     startWith("reflection: false\n", route);
-    assertThatThrownBy(this::listServices)
-        .isInstanceOf(ExecutionException.class)
-        .cause()
-        .isInstanceOfSatisfying(
-            StatusRuntimeException.class,
-            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+    assertThat(listServicesCode(client.channel())).isEqualTo(Status.Code.UNIMPLEMENTED);
     assertThat(client.infer("digits", Map.of()).isOk()).isTrue();
-  }
-
-  private ServerReflectionResponse listServices() throws Exception {
-    CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests =
-        ServerReflectionGrpc.newStub(client.channel())
-            .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .serverReflectionInfo(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ServerReflectionResponse value) {
-                    answer.complete(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    answer.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    answer.completeExceptionally(new AssertionError("no response"));
-                  }
-                });
-    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-    requests.onCompleted();
-    return answer.get(10, TimeUnit.SECONDS);
   }
 
   private void start(String access) throws IOException {
@@ -224,18 +183,7 @@ class AccessIT {
   }
 
   private void startWith(String settings, String routes) throws IOException {
-    GatewayConfig config =
-        Configs.load(
-            dir, settings + "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
-    Gateway gateway =
-        cleanup.register(
-            transport
-                .gateway()
-                .routes(config.routes())
-                .drainTimeout(config.drainTimeout())
-                .reflection(config.reflection())
-                .start());
-    client = new GatewayClient(cleanup.register(transport.client(gateway)));
+    client = bed.client(bed.gateway(TestBed.routesConfig(dir, settings, routes)));
   }
 
   private static Map<String, String> with(String name, String value) {

@@ -1,11 +1,9 @@
 package io.infergate.infer.gateway;
 
-import static io.infergate.infer.gateway.testing.GatewayClient.metadata;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.CallOptions;
-import io.grpc.ClientCall;
 import io.grpc.Status;
 import io.infergate.infer.gateway.config.GatewayConfig;
 import io.infergate.infer.gateway.testing.Configs;
@@ -13,7 +11,6 @@ import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Recorder;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
-import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
 import io.infergate.infer.gateway.testing.Requests;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
@@ -38,10 +35,7 @@ class GatewayShutdownIT {
   private static final Duration PATIENCE = Duration.ofSeconds(15);
 
   @TempDir Path dir;
-  @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
-
-  private final Transport transport = Transport.loopback();
-  private final TestBed bed = new TestBed(transport, cleanup);
+  @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
   private Gateway gateway;
   private GatewayClient client;
 
@@ -120,16 +114,8 @@ class GatewayShutdownIT {
 
   /** Starts an OIP ModelInfer for digits with a minute's deadline, half-closed. */
   private Recorder open(Map<String, String> headers) {
-    ClientCall<byte[], byte[]> call =
-        client
-            .channel()
-            .newCall(
-                Requests.MODEL_INFER, CallOptions.DEFAULT.withDeadlineAfter(1, TimeUnit.MINUTES));
-    Recorder recorder = new Recorder();
-    call.start(recorder, metadata(headers));
-    call.sendMessage(Requests.oip("digits", ""));
-    call.halfClose();
-    call.request(2);
-    return recorder;
+    return client
+        .open("digits", headers, CallOptions.DEFAULT.withDeadlineAfter(1, TimeUnit.MINUTES), true)
+        .recorder();
   }
 }

@@ -10,7 +10,7 @@ import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
-import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
+import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HotReloadIT {
   @TempDir Path dir;
-  @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
+  @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
 
   private final AtomicLong ok = new AtomicLong();
   private final Map<String, AtomicLong> servedBy = new ConcurrentHashMap<>();
@@ -41,25 +41,18 @@ class HotReloadIT {
   @Test
   void weightsAndEndpointsChangeUnderLoadAndABadFileIsRefusedWithZeroFailedCalls()
       throws Exception {
-    Transport transport = Transport.loopback();
-    FakeBackend stable = cleanup.register(transport.backend("stable"));
-    FakeBackend canary = cleanup.register(transport.backend("canary"));
+    FakeBackend stable = bed.backend("stable");
+    FakeBackend canary = bed.backend("canary");
     Path file = dir.resolve("gateway.yaml");
     Files.writeString(file, split(stable, 100, canary, 0));
     GatewayConfigLoader loader = GatewayConfigLoader.of(file);
     GatewayConfig config = loader.load().value();
-    Gateway gateway =
-        cleanup.register(
-            transport
-                .gateway()
-                .routes(config.routes())
-                .drainTimeout(config.drainTimeout())
-                .start());
+    Gateway gateway = bed.gateway(config);
     ConfigWatcher watcher =
-        cleanup.register(
+        bed.register(
             ConfigWatcher.start(
                 loader, Files.readAllBytes(file), Duration.ofMillis(50), gateway::reload));
-    GatewayClient client = new GatewayClient(cleanup.register(transport.client(gateway)));
+    GatewayClient client = bed.client(gateway);
     AtomicBoolean running = new AtomicBoolean(true);
     List<Thread> load = new ArrayList<>();
     for (int t = 0; t < 4; t++) {

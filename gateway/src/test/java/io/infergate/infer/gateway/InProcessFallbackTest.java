@@ -1,27 +1,23 @@
 package io.infergate.infer.gateway;
 
-import static io.infergate.infer.gateway.testing.GatewayClient.metadata;
+import static io.infergate.infer.gateway.testing.GatewayClient.withHeader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.CallOptions;
-import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.infergate.infer.gateway.config.GatewayConfig;
-import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
-import io.infergate.infer.gateway.testing.GatewayClient.Recorder;
+import io.infergate.infer.gateway.testing.GatewayClient.Pending;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
-import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
+import io.infergate.infer.gateway.testing.GatewayClient.Timed;
 import io.infergate.infer.gateway.testing.Requests;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,10 +44,7 @@ class InProcessFallbackTest {
   private static final String OVERRIDE = "x-variant-override";
 
   @TempDir Path dir;
-  @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
-
-  private final Transport transport = Transport.inProcess();
-  private final TestBed bed = new TestBed(transport, cleanup);
+  @RegisterExtension final TestBed bed = new TestBed(Transport.inProcess());
   private Gateway gateway;
   private GatewayClient client;
 
@@ -154,7 +147,7 @@ class InProcessFallbackTest {
     assertThat(down)
         .allSatisfy(
             reply -> {
-              assertThat(code(reply)).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(reply.code()).isEqualTo(Status.Code.UNAVAILABLE);
               assertThat(reply.status().getDescription())
                   .startsWith("no healthy backend for model 'pair' (");
             });
@@ -209,7 +202,7 @@ class InProcessFallbackTest {
     Reply notSent = inferWithin("solo", Map.of(), 100);
     Reply elsewhere = inferWithin("pair", onSlow, 100);
 
-    assertThat(code(notSent)).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(notSent.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(notSent.status().getDescription())
         .startsWith("model 'solo': ")
         .endsWith(
@@ -239,8 +232,8 @@ class InProcessFallbackTest {
             .formatted(stable.endpoint(), canary.endpoint()));
     Map<String, String> onCanary = Map.of(OVERRIDE, "canary");
     for (int i = 0; i < 2; i++) {
-      Reply failed = client.infer("digits", with(onCanary, "x-fake", "fail:INTERNAL:broken"));
-      assertThat(code(failed)).isEqualTo(Status.Code.INTERNAL);
+      Reply failed = client.infer("digits", withHeader(onCanary, "x-fake", "fail:INTERNAL:broken"));
+      assertThat(failed.code()).isEqualTo(Status.Code.INTERNAL);
       assertThat(failed.variant()).isEqualTo("canary");
     }
     // Open: calls for the canary are answered by stable, until one reaches the canary as the
@@ -258,7 +251,7 @@ class InProcessFallbackTest {
         .isEqualTo("circuit_open;from=canary");
 
     trial.cancel();
-    assertThat(code(trial.recorder().await())).isEqualTo(Status.Code.CANCELLED);
+    assertThat(trial.recorder().await().code()).isEqualTo(Status.Code.CANCELLED);
     assertThat(canary.cancellations().poll(5, TimeUnit.SECONDS)).isNotNull();
     awaitIdle("digits");
     canary.behaveByDefault(null);
@@ -302,7 +295,8 @@ class InProcessFallbackTest {
   private Pending trialOn(FakeBackend canary, Map<String, String> headers) {
     int before = canary.calls();
     Pending call =
-        open("digits", headers, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+        client.open(
+            "digits", headers, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), true);
     await()
         .atMost(PATIENCE)
         .until(() -> call.recorder().done().isDone() || canary.calls() > before);
@@ -316,9 +310,7 @@ class InProcessFallbackTest {
   }
 
   private void start(String routes) {
-    GatewayConfig config =
-        Configs.load(dir, "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
-    gateway = bed.gateway(config);
+    gateway = bed.gateway(dir, routes);
     client = bed.client(gateway);
   }
 
@@ -330,38 +322,7 @@ class InProcessFallbackTest {
         CallOptions.DEFAULT.withDeadlineAfter(millis, TimeUnit.MILLISECONDS));
   }
 
-  /** Starts an OIP ModelInfer for {@code model}, half-closed, and leaves it running. */
-  private Pending open(String model, Map<String, String> headers, CallOptions options) {
-    ClientCall<byte[], byte[]> call = client.channel().newCall(Requests.MODEL_INFER, options);
-    Recorder recorder = new Recorder();
-    call.start(recorder, metadata(headers));
-    call.sendMessage(Requests.oip(model, ""));
-    call.halfClose();
-    call.request(2);
-    return new Pending(call, recorder);
-  }
-
   private void awaitIdle(String model) {
     await().atMost(PATIENCE).until(() -> gateway.inFlight(model) == 0);
   }
-
-  private static Status.Code code(Reply reply) {
-    return reply.status().getCode();
-  }
-
-  private static Map<String, String> with(Map<String, String> headers, String name, String value) {
-    Map<String, String> more = new HashMap<>(headers);
-    more.put(name, value);
-    return more;
-  }
-
-  /** A call under way. */
-  private record Pending(ClientCall<byte[], byte[]> call, Recorder recorder) {
-    void cancel() {
-      call.cancel("the caller gave up", null);
-    }
-  }
-
-  /** How a call ended, and how long it took. */
-  private record Timed(Reply reply, Duration took) {}
 }

@@ -1,30 +1,25 @@
 package io.infergate.infer.gateway;
 
-import static io.infergate.infer.gateway.testing.GatewayClient.metadata;
+import static io.infergate.infer.gateway.testing.GatewayClient.withHeader;
+import static io.infergate.infer.observability.testing.StandardServiceCalls.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.CallOptions;
-import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
-import io.infergate.infer.gateway.config.GatewayConfig;
-import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
-import io.infergate.infer.gateway.testing.GatewayClient.Recorder;
+import io.infergate.infer.gateway.testing.GatewayClient.Pending;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
-import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
+import io.infergate.infer.gateway.testing.GatewayClient.Timed;
 import io.infergate.infer.gateway.testing.Requests;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,10 +43,7 @@ class InProcessResilienceTest {
   private static final String STALL = "stall";
 
   @TempDir Path dir;
-  @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
-
-  private final Transport transport = Transport.inProcess();
-  private final TestBed bed = new TestBed(transport, cleanup);
+  @RegisterExtension final TestBed bed = new TestBed(Transport.inProcess());
   private Gateway gateway;
   private GatewayClient client;
 
@@ -98,7 +90,7 @@ class InProcessResilienceTest {
     await()
         .during(Duration.ofMillis(1200))
         .atMost(PATIENCE)
-        .until(() -> health("solo") == ServingStatus.SERVING);
+        .until(() -> health(client.channel(), "solo") == ServingStatus.SERVING);
 
     List<Reply> broken = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -108,7 +100,9 @@ class InProcessResilienceTest {
     assertThat(broken.get(9).status().getDescription())
         .startsWith("no healthy backend for model 'control'");
     assertThat(control.calls()).as("ejected after its first failure").isEqualTo(1);
-    await().atMost(PATIENCE).until(() -> health("control") == ServingStatus.NOT_SERVING);
+    await()
+        .atMost(PATIENCE)
+        .until(() -> health(client.channel(), "control") == ServingStatus.NOT_SERVING);
   }
 
   @Test
@@ -125,7 +119,7 @@ class InProcessResilienceTest {
             .formatted(stalled.endpoint()));
     List<Pending> held = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      held.add(open("limited", Map.of(), CallOptions.DEFAULT, true));
+      held.add(client.open("limited", Map.of(), CallOptions.DEFAULT, true));
     }
     await().atMost(PATIENCE).until(() -> stalled.calls() == 4);
     assertThat(gateway.inFlight("limited")).isEqualTo(4);
@@ -161,8 +155,8 @@ class InProcessResilienceTest {
     // Whichever variant the second call picks, a full one is skipped for the other.
     List<Pending> held =
         List.of(
-            open("split", Map.of(), CallOptions.DEFAULT, true),
-            open("split", Map.of(), CallOptions.DEFAULT, true));
+            client.open("split", Map.of(), CallOptions.DEFAULT, true),
+            client.open("split", Map.of(), CallOptions.DEFAULT, true));
     await().atMost(PATIENCE).until(() -> a.calls() == 1 && b.calls() == 1);
 
     Reply shed = client.infer("split", Map.of());
@@ -218,7 +212,8 @@ class InProcessResilienceTest {
         """
             .formatted(stable.endpoint()));
 
-    Timed stalled = timed(open("timed", Map.of("x-fake", STALL), CallOptions.DEFAULT, true));
+    Timed stalled =
+        client.open("timed", Map.of("x-fake", STALL), CallOptions.DEFAULT, true).timed();
     assertThat(stalled.reply().status().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(stalled.took()).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
     assertThat(stable.cancellations().poll(5, TimeUnit.SECONDS))
@@ -226,17 +221,18 @@ class InProcessResilienceTest {
 
     // A request that never half-closes is forwarded from its first message, and the route's
     // deadline, carried by the attempt, ends it there too.
-    Timed incomplete = timed(open("timed", Map.of(), CallOptions.DEFAULT, false));
+    Timed incomplete = client.open("timed", Map.of(), CallOptions.DEFAULT, false).timed();
     assertThat(incomplete.reply().status().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(incomplete.took()).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
 
     Timed capped =
-        timed(
-            open(
+        client
+            .open(
                 "timed",
                 Map.of(),
                 CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS),
-                false));
+                false)
+            .timed();
     assertThat(capped.reply().status().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(capped.took()).isBetween(Duration.ofMillis(900), Duration.ofSeconds(4));
     assertThat(stable.calls()).as("each of the three reached the model server").isEqualTo(3);
@@ -263,54 +259,54 @@ class InProcessResilienceTest {
             variants:
               - {name: gone, weight: 1, endpoints: ["%s"]}
         """
-            .formatted(a.endpoint(), b.endpoint(), transport.unreachable()));
+            .formatted(a.endpoint(), b.endpoint(), bed.transport().unreachable()));
     Map<String, String> onA = Map.of("x-variant-override", "a");
     CallOptions tenSeconds = CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS);
 
     assertThat(client.infer("counted", onA).isOk()).isTrue();
     awaitIdle("counted");
 
-    assertThat(code(client.infer("counted", with(onA, "x-fake", "fail:INTERNAL:boom"))))
+    assertThat(client.infer("counted", withHeader(onA, "x-fake", "fail:INTERNAL:boom")).code())
         .isEqualTo(Status.Code.INTERNAL);
     awaitIdle("counted");
 
     // Never reached a model: retried on b, which fails the same way.
-    assertThat(code(client.infer("counted", Map.of("x-fake", "fail:UNAVAILABLE:down"))))
+    assertThat(client.infer("counted", Map.of("x-fake", "fail:UNAVAILABLE:down")).code())
         .isEqualTo(Status.Code.UNAVAILABLE);
     awaitIdle("counted");
 
-    Pending cancelled = open("counted", with(onA, "x-fake", STALL), tenSeconds, true);
+    Pending cancelled = client.open("counted", withHeader(onA, "x-fake", STALL), tenSeconds, true);
     await().atMost(PATIENCE).until(() -> gateway.inFlight("counted") == 1);
     cancelled.cancel();
-    assertThat(code(cancelled.recorder().await())).isEqualTo(Status.Code.CANCELLED);
+    assertThat(cancelled.recorder().await().code()).isEqualTo(Status.Code.CANCELLED);
     awaitIdle("counted");
 
     Reply callersDeadline =
         client.unary(
             Requests.MODEL_INFER,
             Requests.oip("counted", ""),
-            with(onA, "x-fake", STALL),
+            withHeader(onA, "x-fake", STALL),
             CallOptions.DEFAULT.withDeadlineAfter(100, TimeUnit.MILLISECONDS));
-    assertThat(code(callersDeadline)).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(callersDeadline.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     awaitIdle("counted");
 
     Reply routesDeadline =
         client.unary(
             Requests.MODEL_INFER,
             Requests.oip("counted", ""),
-            with(onA, "x-fake", STALL),
+            withHeader(onA, "x-fake", STALL),
             CallOptions.DEFAULT);
-    assertThat(code(routesDeadline)).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(routesDeadline.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     awaitIdle("counted");
 
-    Pending incomplete = open("counted", onA, CallOptions.DEFAULT, false);
-    assertThat(code(incomplete.recorder().await())).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    Pending incomplete = client.open("counted", onA, CallOptions.DEFAULT, false);
+    assertThat(incomplete.recorder().await().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     awaitIdle("counted");
 
     // Cancelled while its retry waits out the model server's pushback.
     int reachedA = a.calls();
     Pending waiting =
-        open(
+        client.open(
             "counted",
             Map.of(
                 "x-variant-override", "a",
@@ -325,20 +321,22 @@ class InProcessResilienceTest {
     // Both variants full, then the route full: each refused call leaves the count as it was.
     List<Pending> held =
         List.of(
-            open("counted", with(onA, "x-fake", STALL), tenSeconds, true),
-            open("counted", Map.of("x-variant-override", "b", "x-fake", STALL), tenSeconds, true));
+            client.open("counted", withHeader(onA, "x-fake", STALL), tenSeconds, true),
+            client.open(
+                "counted", Map.of("x-variant-override", "b", "x-fake", STALL), tenSeconds, true));
     await().atMost(PATIENCE).until(() -> gateway.inFlight("counted") == 2);
     Reply variantsFull = client.infer("counted", onA);
-    assertThat(code(variantsFull)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(variantsFull.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(variantsFull.status().getDescription()).startsWith("every variant");
     assertThat(gateway.inFlight("counted")).isEqualTo(2);
     // c takes no traffic by weight, so it was not among the variants to fall back to; by name it
     // takes the route's third place.
     Pending third =
-        open("counted", Map.of("x-variant-override", "c", "x-fake", STALL), tenSeconds, true);
+        client.open(
+            "counted", Map.of("x-variant-override", "c", "x-fake", STALL), tenSeconds, true);
     await().atMost(PATIENCE).until(() -> gateway.inFlight("counted") == 3);
     Reply routeFull = client.infer("counted", onA);
-    assertThat(code(routeFull)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(routeFull.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(routeFull.status().getDescription()).contains("its limit");
     assertThat(gateway.inFlight("counted")).isEqualTo(3);
     held.forEach(Pending::cancel);
@@ -406,7 +404,9 @@ class InProcessResilienceTest {
         .isEqualTo(2);
     assertThat(
             attempts(
-                first, second, () -> client.infer("pushy", with(busy, "x-fake-pushback", "-1"))))
+                first,
+                second,
+                () -> client.infer("pushy", withHeader(busy, "x-fake-pushback", "-1"))))
         .as("a negative pushback: not retried")
         .isEqualTo(1);
     assertThat(
@@ -417,14 +417,16 @@ class InProcessResilienceTest {
                     client.unary(
                         Requests.MODEL_INFER,
                         Requests.oip("pushy", ""),
-                        with(busy, "x-fake-pushback", "5000"),
+                        withHeader(busy, "x-fake-pushback", "5000"),
                         CallOptions.DEFAULT.withDeadlineAfter(1, TimeUnit.SECONDS))))
         .as("a pushback past the deadline: not retried")
         .isEqualTo(1);
 
     Timed delayed =
-        timed(open("pushy", with(busy, "x-fake-pushback", "400"), CallOptions.DEFAULT, true));
-    assertThat(code(delayed.reply())).isEqualTo(Status.Code.UNAVAILABLE);
+        client
+            .open("pushy", withHeader(busy, "x-fake-pushback", "400"), CallOptions.DEFAULT, true)
+            .timed();
+    assertThat(delayed.reply().code()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(delayed.took()).isGreaterThanOrEqualTo(Duration.ofMillis(400));
     assertThat(first.calls() + second.calls()).isEqualTo(2 + 1 + 1 + 2);
   }
@@ -443,7 +445,7 @@ class InProcessResilienceTest {
                     .equals(client.infer("digits", Map.of()).header("x-fallback")));
     int reached = canary.calls();
 
-    gateway.reload(config(split(stable, 20, canary, 80, "1m")));
+    gateway.reload(TestBed.routesConfig(dir, split(stable, 20, canary, 80, "1m")));
     List<Reply> replies = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       replies.add(client.infer("digits", Map.of()));
@@ -458,7 +460,7 @@ class InProcessResilienceTest {
     assertThat(canary.calls()).as("no call reached the canary").isEqualTo(reached);
 
     // Another breaker policy is another breaker: it starts closed, and the canary gets calls.
-    gateway.reload(config(split(stable, 20, canary, 80, "2m")));
+    gateway.reload(TestBed.routesConfig(dir, split(stable, 20, canary, 80, "2m")));
     for (int i = 0; i < 20; i++) {
       client.infer("digits", Map.of());
     }
@@ -478,74 +480,23 @@ class InProcessResilienceTest {
   }
 
   private void start(String routes) {
-    GatewayConfig config = config(routes);
-    gateway = bed.gateway(config);
+    gateway = bed.gateway(dir, routes);
     client = bed.client(gateway);
-  }
-
-  private GatewayConfig config(String routes) {
-    return Configs.load(dir, "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
   }
 
   private Reply inferWith(CallOptions options) {
     return client.unary(Requests.MODEL_INFER, Requests.oip("timed", ""), Map.of(), options);
   }
 
-  /** Starts an OIP ModelInfer for {@code model} and sends its request, half-closed or not. */
-  private Pending open(
-      String model, Map<String, String> headers, CallOptions options, boolean halfClose) {
-    ClientCall<byte[], byte[]> call = client.channel().newCall(Requests.MODEL_INFER, options);
-    Recorder recorder = new Recorder();
-    call.start(recorder, metadata(headers));
-    call.sendMessage(Requests.oip(model, ""));
-    if (halfClose) {
-      call.halfClose();
-    }
-    call.request(2);
-    return new Pending(call, recorder, System.nanoTime());
-  }
-
   private void awaitIdle(String model) {
     await().atMost(PATIENCE).until(() -> gateway.inFlight(model) == 0);
-  }
-
-  private ServingStatus health(String service) {
-    return HealthGrpc.newBlockingStub(client.channel())
-        .withDeadlineAfter(5, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.newBuilder().setService(service).build())
-        .getStatus();
   }
 
   /** Attempts that {@code call} made on the two backends. */
   private static int attempts(FakeBackend first, FakeBackend second, Supplier<Reply> call) {
     int before = first.calls() + second.calls();
     Reply reply = call.get();
-    assertThat(code(reply)).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(reply.code()).isEqualTo(Status.Code.UNAVAILABLE);
     return first.calls() + second.calls() - before;
   }
-
-  private static Status.Code code(Reply reply) {
-    return reply.status().getCode();
-  }
-
-  private static Map<String, String> with(Map<String, String> headers, String name, String value) {
-    Map<String, String> more = new HashMap<>(headers);
-    more.put(name, value);
-    return more;
-  }
-
-  private static Timed timed(Pending pending) {
-    Reply reply = pending.recorder().await();
-    return new Timed(reply, Duration.ofNanos(System.nanoTime() - pending.startNanos()));
-  }
-
-  /** A call under way. */
-  private record Pending(ClientCall<byte[], byte[]> call, Recorder recorder, long startNanos) {
-    void cancel() {
-      call.cancel("the test is done with it", null);
-    }
-  }
-
-  /** How a call ended, and how long after it started. */
-  private record Timed(Reply reply, Duration took) {}
 }

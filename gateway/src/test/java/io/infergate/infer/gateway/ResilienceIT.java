@@ -1,19 +1,15 @@
 package io.infergate.infer.gateway;
 
+import static io.infergate.infer.observability.testing.StandardServiceCalls.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.CallOptions;
 import io.grpc.Status;
-import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
-import io.infergate.infer.gateway.config.GatewayConfig;
-import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
-import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
 import io.infergate.infer.gateway.testing.Requests;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
@@ -51,10 +47,7 @@ class ResilienceIT {
   private static final Duration PATIENCE = Duration.ofSeconds(15);
 
   @TempDir Path dir;
-  @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
-
-  private final Transport transport = Transport.loopback();
-  private final TestBed bed = new TestBed(transport, cleanup);
+  @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
   private GatewayClient client;
 
   @Test
@@ -89,7 +82,7 @@ class ResilienceIT {
         .allMatch(value -> value.matches("(no_endpoint|unavailable|circuit_open);from=canary"));
     assertThat(fallbacks).as("the canary's breaker opened").contains("circuit_open;from=canary");
 
-    cleanup.register(transport.backendAt("canary", canaryAt));
+    bed.register(bed.transport().backendAt("canary", canaryAt));
 
     // Half-open after openFor; trial calls pass once the channel has reconnected, which closes it:
     // then the canary takes its share again and nothing falls back.
@@ -119,7 +112,7 @@ class ResilienceIT {
     Endpoint bad;
     FakeBackend failing = null;
     if (kind.equals("closed")) {
-      bad = transport.unreachable();
+      bad = bed.transport().unreachable();
     } else {
       // Accepts connections, then answers every call UNAVAILABLE without headers: only retries
       // and ejection keep its calls from failing, since its channel stays ready.
@@ -278,14 +271,14 @@ class ResilienceIT {
             .formatted(stable.endpoint(), canary.endpoint()));
     await()
         .atMost(PATIENCE)
-        .until(() -> health("digits") == ServingStatus.SERVING && serverReady());
+        .until(() -> health(client.channel(), "digits") == ServingStatus.SERVING && serverReady());
     Endpoint stableAt = stable.endpoint();
 
     stable.close();
     await()
         .during(Duration.ofSeconds(1))
         .atMost(PATIENCE)
-        .until(() -> health("digits") == ServingStatus.SERVING);
+        .until(() -> health(client.channel(), "digits") == ServingStatus.SERVING);
     canary.close();
 
     // A single model: with it, the gateway as a whole is not ready either.
@@ -293,26 +286,24 @@ class ResilienceIT {
         .atMost(PATIENCE)
         .until(
             () ->
-                health("digits") == ServingStatus.NOT_SERVING
-                    && health("") == ServingStatus.NOT_SERVING
+                health(client.channel(), "digits") == ServingStatus.NOT_SERVING
+                    && health(client.channel(), "") == ServingStatus.NOT_SERVING
                     && !serverReady());
 
-    cleanup.register(transport.backendAt("stable", stableAt));
+    bed.register(bed.transport().backendAt("stable", stableAt));
 
     await()
         .atMost(PATIENCE)
         .until(
             () ->
-                health("digits") == ServingStatus.SERVING
-                    && health("") == ServingStatus.SERVING
+                health(client.channel(), "digits") == ServingStatus.SERVING
+                    && health(client.channel(), "") == ServingStatus.SERVING
                     && serverReady());
     assertThat(client.infer("digits", Map.of("x-variant-override", "stable")).isOk()).isTrue();
   }
 
   private void start(String routes) {
-    GatewayConfig config =
-        Configs.load(dir, "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
-    client = bed.client(bed.gateway(config));
+    client = bed.client(bed.gateway(dir, routes));
   }
 
   /** Backends that answer every call UNAVAILABLE without headers: never reached a model. */
@@ -351,13 +342,6 @@ class ResilienceIT {
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  private ServingStatus health(String service) {
-    return HealthGrpc.newBlockingStub(client.channel())
-        .withDeadlineAfter(5, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.newBuilder().setService(service).build())
-        .getStatus();
   }
 
   private boolean serverReady() {

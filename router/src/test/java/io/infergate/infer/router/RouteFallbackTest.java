@@ -52,12 +52,8 @@ class RouteFallbackTest {
   @Test
   void withoutAChainTheUntriedVariantsShareByWeight() {
     Route<Void> route = route(variant("a", 45), variant("b", 45), variant("c", 10));
-    SplittableRandom random = new SplittableRandom(21);
 
-    long[] counts = new long[3];
-    for (int i = 0; i < CALLS; i++) {
-      counts[route.next(tried(2), null, random.nextLong())]++;
-    }
+    long[] counts = nextCounts(route, tried(2), 21);
 
     BinomialInterval half = BinomialInterval.of(CALLS, 0.5);
     assertThat(counts[2]).as("c was tried").isZero();
@@ -67,12 +63,8 @@ class RouteFallbackTest {
   @Test
   void withoutAChainAFailingVariantsShareSpreadsInProportionToTheOthersWeights() {
     Route<Void> route = route(variant("a", 60), variant("b", 30), variant("c", 10));
-    SplittableRandom random = new SplittableRandom(22);
 
-    long[] counts = new long[3];
-    for (int i = 0; i < CALLS; i++) {
-      counts[route.next(tried(0), null, random.nextLong())]++;
-    }
+    long[] counts = nextCounts(route, tried(0), 22);
 
     BinomialInterval threeQuarters = BinomialInterval.of(CALLS, 0.75);
     assertThat(counts[0]).isZero();
@@ -255,6 +247,19 @@ class RouteFallbackTest {
       builder.variant(variant);
     }
     return builder.build();
+  }
+
+  /**
+   * Where {@link #CALLS} calls that tried the variants in {@code tried} go next, as counts per
+   * variant, with the random draws seeded by {@code seed}.
+   */
+  private static long[] nextCounts(Route<Void> route, long tried, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    long[] counts = new long[route.variants().size()];
+    for (int i = 0; i < CALLS; i++) {
+      counts[route.next(tried, null, random.nextLong())]++;
+    }
+    return counts;
   }
 
   private static long tried(int... indexes) {

@@ -6,6 +6,7 @@ import static io.infergate.infer.router.Fixtures.variant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,40 +19,44 @@ class StickyRampTest {
 
   @Test
   void rampingACanaryAgainstOneStableVariantOnlyMovesKeysOntoTheCanary() {
-    int[] previous = null;
-    for (int canary = 0; canary <= 100; canary++) {
-      int[] current = picks(route(variant("stable", 100 - canary), variant("canary", canary)));
-      assertOnlyMovedOnto(1, previous, current, canary);
-      previous = current;
-    }
-    assertThat(previous).containsOnly(1);
+    int[] last =
+        ramp(1, canary -> route(variant("stable", 100 - canary), variant("canary", canary)));
+
+    assertThat(last).containsOnly(1);
   }
 
   @Test
   void rampingACanaryWhileScalingTheOthersAlikeNeverMovesKeysBetweenThem() {
-    int[] previous = null;
-    for (int canary = 0; canary <= 100; canary++) {
-      int others = 100 - canary;
-      int[] current =
-          picks(
-              route(
-                  variant("a", 3 * others),
-                  variant("b", 2 * others),
-                  variant("canary", 5 * canary)));
-      assertOnlyMovedOnto(2, previous, current, canary);
-      previous = current;
-    }
-    assertThat(previous).containsOnly(2);
+    int[] last =
+        ramp(
+            2,
+            canary ->
+                route(
+                    variant("a", 3 * (100 - canary)),
+                    variant("b", 2 * (100 - canary)),
+                    variant("canary", 5 * canary)));
+
+    assertThat(last).containsOnly(2);
   }
 
   @Test
   void raisingOneVariantWithTheOthersFixedOnlyMovesKeysOntoIt() {
+    ramp(1, canary -> route(variant("a", 50), variant("canary", canary), variant("b", 30)));
+  }
+
+  /**
+   * Raises variant {@code raised} from weight 0 to 100 in steps of 1 ({@code routeAt} gives the
+   * route at each), failing on the first key that moves anywhere but onto it; returns the variant
+   * each key picks at the last step.
+   */
+  private static int[] ramp(int raised, IntFunction<Route<Void>> routeAt) {
     int[] previous = null;
-    for (int canary = 0; canary <= 100; canary++) {
-      int[] current = picks(route(variant("a", 50), variant("canary", canary), variant("b", 30)));
-      assertOnlyMovedOnto(1, previous, current, canary);
+    for (int step = 0; step <= 100; step++) {
+      int[] current = picks(routeAt.apply(step));
+      assertOnlyMovedOnto(raised, previous, current, step);
       previous = current;
     }
+    return previous;
   }
 
   private static int[] picks(Route<Void> route) {

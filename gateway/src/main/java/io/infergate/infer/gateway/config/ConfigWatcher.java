@@ -1,11 +1,11 @@
 package io.infergate.infer.gateway.config;
 
+import io.infergate.infer.observability.Schedulers;
 import io.infergate.infer.observability.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,13 +33,7 @@ public final class ConfigWatcher implements AutoCloseable {
     this.loader = loader;
     this.lastSeen = loaded;
     this.apply = apply;
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "gateway-config-watcher");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.timer = Schedulers.daemon("gateway-config-watcher");
   }
 
   /**

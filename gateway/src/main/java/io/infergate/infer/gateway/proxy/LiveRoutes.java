@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.infergate.infer.gateway.config.Rewrite;
+import io.infergate.infer.observability.Schedulers;
 import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.Route;
 import io.infergate.infer.router.Router;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -62,13 +62,7 @@ public final class LiveRoutes implements AutoCloseable {
    * Runs the route deadlines of calls that brought none, and retries a model server asked to delay;
    * one thread, because both are rare and short.
    */
-  private final ScheduledExecutorService scheduler =
-      Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "gateway-timer");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ScheduledExecutorService scheduler = Schedulers.daemon("gateway-timer");
 
   private boolean closed;
 

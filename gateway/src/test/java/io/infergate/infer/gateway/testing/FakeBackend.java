@@ -11,6 +11,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.Status;
+import io.infergate.infer.observability.Schedulers;
 import io.infergate.infer.router.Endpoint;
 import java.io.IOException;
 import java.util.List;
@@ -18,7 +19,6 @@ import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -70,13 +70,7 @@ public final class FakeBackend implements AutoCloseable {
   private final Queue<Runnable> held = new ConcurrentLinkedQueue<>();
 
   /** Answers {@code delay:MILLIS} calls; one thread, as the answers are tiny. */
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "fake-backend-timer");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ScheduledExecutorService timer = Schedulers.daemon("fake-backend-timer");
 
   private volatile String defaultBehaviour;
 

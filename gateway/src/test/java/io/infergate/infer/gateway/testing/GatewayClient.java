@@ -6,6 +6,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -61,6 +63,31 @@ public final class GatewayClient {
     return recorder.await();
   }
 
+  /**
+   * Starts an OIP ModelInfer for {@code model} and sends its request, half-closed or not, and
+   * leaves it running.
+   */
+  public Pending open(
+      String model, Map<String, String> headers, CallOptions options, boolean halfClose) {
+    ClientCall<byte[], byte[]> call = channel.newCall(Requests.MODEL_INFER, options);
+    Recorder recorder = new Recorder();
+    call.start(recorder, metadata(headers));
+    call.sendMessage(Requests.oip(model, ""));
+    if (halfClose) {
+      call.halfClose();
+    }
+    call.request(2);
+    return new Pending(call, recorder, System.nanoTime());
+  }
+
+  /** {@code headers} and {@code name: value}. */
+  public static Map<String, String> withHeader(
+      Map<String, String> headers, String name, String value) {
+    Map<String, String> more = new HashMap<>(headers);
+    more.put(name, value);
+    return more;
+  }
+
   /** {@code headers} as request metadata. */
   public static Metadata metadata(Map<String, String> headers) {
     Metadata metadata = new Metadata();
@@ -82,6 +109,10 @@ public final class GatewayClient {
       return status.isOk();
     }
 
+    public Status.Code code() {
+      return status.getCode();
+    }
+
     /** The only message. */
     public byte[] body() {
       if (messages.size() != 1) {
@@ -101,6 +132,22 @@ public final class GatewayClient {
       return headers == null ? null : headers.get(GatewayClient.header(name));
     }
   }
+
+  /** A call under way, started at {@code startNanos} ({@link System#nanoTime()}). */
+  public record Pending(ClientCall<byte[], byte[]> call, Recorder recorder, long startNanos) {
+    public void cancel() {
+      call.cancel("the test is done with it", null);
+    }
+
+    /** Waits for the call's end. */
+    public Timed timed() {
+      Reply reply = recorder.await();
+      return new Timed(reply, Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+  }
+
+  /** How a call ended, and how long after it started. */
+  public record Timed(Reply reply, Duration took) {}
 
   /** Collects a call's outcome; usable for streaming calls too. */
   public static final class Recorder extends ClientCall.Listener<byte[]> {

@@ -4,12 +4,31 @@ import io.infergate.infer.gateway.Gateway;
 import io.infergate.infer.gateway.config.GatewayConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Starts a test's backends, gateways and clients over one transport, each registered to be closed
- * after the test.
+ * Starts a test's backends, gateways and clients over one transport, each closed after the test
+ * ({@code @RegisterExtension final TestBed bed = new TestBed(Transport.inProcess());}).
  */
-public record TestBed(Transport transport, GrpcCleanupExtension cleanup) {
+public final class TestBed implements AfterEachCallback {
+  private final Transport transport;
+  private final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
+
+  public TestBed(Transport transport) {
+    this.transport = transport;
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  /** Closes {@code resource} after the test; returns it. */
+  public <T> T register(T resource) {
+    return cleanup.register(resource);
+  }
+
   /** A fake backend named {@code name}. */
   public FakeBackend backend(String name) {
     try {
@@ -19,18 +38,50 @@ public record TestBed(Transport transport, GrpcCleanupExtension cleanup) {
     }
   }
 
-  /** A gateway serving {@code config}'s routes with its drain timeout. */
+  /** A gateway serving {@code config}'s routes with its drain timeout and reflection setting. */
   public Gateway gateway(GatewayConfig config) {
     try {
       return cleanup.register(
-          transport.gateway().routes(config.routes()).drainTimeout(config.drainTimeout()).start());
+          transport
+              .gateway()
+              .routes(config.routes())
+              .drainTimeout(config.drainTimeout())
+              .reflection(config.reflection())
+              .start());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /**
+   * A gateway serving {@code routes}, with the other settings as {@link #routesConfig} has them.
+   */
+  public Gateway gateway(Path dir, String routes) {
+    return gateway(routesConfig(dir, routes));
+  }
+
   /** A client of {@code gateway}. */
   public GatewayClient client(Gateway gateway) {
     return new GatewayClient(cleanup.register(transport.client(gateway)));
+  }
+
+  /**
+   * {@code routes} (the items of the {@code routes:} list, indented) loaded from a file written in
+   * {@code dir}, with no reload (a test reloads by hand) and a 1 s drain, so that a test whose
+   * calls are still running ends quickly.
+   */
+  public static GatewayConfig routesConfig(Path dir, String routes) {
+    return routesConfig(dir, "", routes);
+  }
+
+  /** {@link #routesConfig(Path, String)} after the top-level {@code settings} lines. */
+  public static GatewayConfig routesConfig(Path dir, String settings, String routes) {
+    return Configs.load(
+        dir, settings + "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    cleanup.afterEach(context);
   }
 }

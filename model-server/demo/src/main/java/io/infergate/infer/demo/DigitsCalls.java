@@ -5,16 +5,19 @@ import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.infergate.infer.digits.DigitsDataset;
+import io.infergate.infer.observability.ProcessLogging;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import io.infergate.infer.proto.oip.v2.ModelInferResponse;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
 
 /**
- * What the demo clients share: the plaintext channel to {@code --target}, the OIP call for one
- * digit, and the call through a gateway that also reads which variant answered.
+ * What the demo clients share: how they run, the held-out digits they send, the plaintext channel
+ * to {@code --target}, the OIP call for one digit, and the call through a gateway that also reads
+ * which variant answered.
  */
 final class DigitsCalls {
   private static final Metadata.Key<String> X_VARIANT =
@@ -22,6 +25,17 @@ final class DigitsCalls {
   private static final long DEADLINE_SECONDS = 10;
 
   private DigitsCalls() {}
+
+  /** Runs the picocli {@code command} on {@code args} with the servers' logging, and exits. */
+  static void run(Object command, String[] args) {
+    ProcessLogging.install();
+    System.exit(new CommandLine(command).execute(args));
+  }
+
+  /** The held-out digits, which the model was not trained on. */
+  static DigitsDataset heldOut() {
+    return DigitsDataset.load().split().validation();
+  }
 
   /** A plaintext channel to {@code host:port}. */
   static ManagedChannel channel(String target) {

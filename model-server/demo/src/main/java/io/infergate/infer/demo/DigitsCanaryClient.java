@@ -3,14 +3,12 @@ package io.infergate.infer.demo;
 import io.grpc.ManagedChannel;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.observability.HelpAndVersion;
-import io.infergate.infer.observability.ProcessLogging;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,13 +33,12 @@ public final class DigitsCanaryClient implements Callable<Integer> {
   @Mixin TlsOptions tls;
 
   public static void main(String[] args) {
-    ProcessLogging.install();
-    System.exit(new CommandLine(new DigitsCanaryClient()).execute(args));
+    DigitsCalls.run(new DigitsCanaryClient(), args);
   }
 
   @Override
   public Integer call() throws InterruptedException, IOException {
-    DigitsDataset heldOut = DigitsDataset.load().split().validation();
+    DigitsDataset heldOut = DigitsCalls.heldOut();
     ManagedChannel channel = DigitsCalls.channel(target, tls);
     GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
     Map<String, int[]> tally = new TreeMap<>();

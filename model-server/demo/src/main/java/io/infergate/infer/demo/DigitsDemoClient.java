@@ -5,7 +5,6 @@ import com.google.protobuf.Int64Value;
 import io.grpc.ManagedChannel;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.observability.HelpAndVersion;
-import io.infergate.infer.observability.ProcessLogging;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import io.infergate.infer.proto.tfserving.ModelSpec;
@@ -16,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,13 +43,12 @@ public final class DigitsDemoClient implements Callable<Integer> {
   long[] versions;
 
   public static void main(String[] args) {
-    ProcessLogging.install();
-    System.exit(new CommandLine(new DigitsDemoClient()).execute(args));
+    DigitsCalls.run(new DigitsDemoClient(), args);
   }
 
   @Override
   public Integer call() throws InterruptedException {
-    DigitsDataset heldOut = DigitsDataset.load().split().validation();
+    DigitsDataset heldOut = DigitsCalls.heldOut();
     ManagedChannel channel = DigitsCalls.channel(target);
     try {
       GRPCInferenceServiceBlockingStub oip = GRPCInferenceServiceGrpc.newBlockingStub(channel);

@@ -4,7 +4,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.observability.HelpAndVersion;
-import io.infergate.infer.observability.ProcessLogging;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,13 +59,12 @@ public final class DigitsReleaseClient implements Callable<Integer> {
   private final CountDownLatch newVersionAnswered = new CountDownLatch(1);
 
   public static void main(String[] args) {
-    ProcessLogging.install();
-    System.exit(new CommandLine(new DigitsReleaseClient()).execute(args));
+    DigitsCalls.run(new DigitsReleaseClient(), args);
   }
 
   @Override
   public Integer call() throws Exception {
-    DigitsDataset heldOut = DigitsDataset.load().split().validation();
+    DigitsDataset heldOut = DigitsCalls.heldOut();
     before = new CountDownLatch(calls);
     after = new CountDownLatch(calls);
     ManagedChannel channel = DigitsCalls.channel(target);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.infergate.infer.modelserver.backend.ModelLoadException;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
 import io.infergate.infer.modelserver.repository.VersionState.State;
+import io.infergate.infer.observability.Schedulers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,7 +22,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -86,13 +86,7 @@ public final class ModelRepository implements AutoCloseable {
     this.allowSymlinksOutside = config.repository().allowSymlinksOutside();
     this.absolutePathsInStatus = config.repository().absolutePathsInStatus();
     this.listener = listener;
-    this.thread =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "model-repository");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.thread = Schedulers.daemon("model-repository");
     Executor unloader =
         task ->
             thread.execute(

@@ -15,26 +15,11 @@ public final class ModelServers {
   private ModelServers() {}
 
   /**
-   * Starts {@code ModelServerMain} from {@code classpath} on {@code 127.0.0.1:0}, serving {@code
+   * Starts {@code ModelServerMain} from {@code classpath} on {@code 127.0.0.1:port} (0: any free
+   * port; a given one, e.g. to restart a killed server where its clients expect it), serving {@code
    * models}, pinned to {@code cpus} (none when empty), and waits until it listens.
    *
    * @param serverArgs flags beyond host, port and models (e.g. {@code --batching})
-   */
-  public static ChildProcess start(
-      String name,
-      String cpus,
-      List<String> jvmOptions,
-      String classpath,
-      Path models,
-      List<String> serverArgs,
-      Path log)
-      throws IOException, InterruptedException {
-    return start(name, cpus, jvmOptions, classpath, models, 0, serverArgs, log);
-  }
-
-  /**
-   * {@link #start(String, String, List, String, Path, List, Path)} on {@code port} (0: any free
-   * port), e.g. to restart a killed server where its clients expect it.
    */
   public static ChildProcess start(
       String name,
@@ -67,7 +52,9 @@ public final class ModelServers {
         Duration.ofMinutes(2));
   }
 
-  /** {@link #start} from this JVM's own classpath, which holds the model server. */
+  /**
+   * {@link #start} on any free port, from this JVM's own classpath, which holds the model server.
+   */
   public static ChildProcess start(
       String name,
       String cpus,
@@ -77,6 +64,6 @@ public final class ModelServers {
       Path log)
       throws IOException, InterruptedException {
     return start(
-        name, cpus, jvmOptions, System.getProperty("java.class.path"), models, serverArgs, log);
+        name, cpus, jvmOptions, System.getProperty("java.class.path"), models, 0, serverArgs, log);
   }
 }

@@ -1,12 +1,8 @@
 package io.infergate.infer.perf;
 
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
-import io.infergate.infer.perf.kit.RawMethods;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -148,52 +144,31 @@ public final class OpenLoopLoad implements AutoCloseable {
       AtomicLong errors,
       AtomicLong lastError,
       AtomicLong ended) {
-    CallOptions options =
-        deadlineNanos > 0
-            ? CallOptions.DEFAULT.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS)
-            : CallOptions.DEFAULT;
-    ClientCall<byte[], byte[]> call = channel.newCall(RawMethods.MODEL_INFER, options);
-    call.start(
-        new ClientCall.Listener<>() {
-          private Metadata headers;
-
-          @Override
-          public void onHeaders(Metadata received) {
-            headers = received;
-          }
-
-          @Override
-          public void onClose(Status status, Metadata trailers) {
-            long now = System.nanoTime();
-            long latency = now - intendedNanos;
-            if (measured) {
-              if (status.isOk()) {
-                recorder.recordValue(Math.min(latency, MAX_LATENCY_NANOS));
-                ok.incrementAndGet();
-              } else {
-                errors.incrementAndGet();
-                lastError.set(status.getCode().ordinal());
-              }
-              observer.ended(intendedNanos, now, status, headers, trailers);
+    RawModelInfer.send(
+        channel,
+        request,
+        deadlineNanos,
+        (status, headers, trailers) -> {
+          long now = System.nanoTime();
+          long latency = now - intendedNanos;
+          if (measured) {
+            if (status.isOk()) {
+              recorder.recordValue(Math.min(latency, MAX_LATENCY_NANOS));
+              ok.incrementAndGet();
+            } else {
+              errors.incrementAndGet();
+              lastError.set(status.getCode().ordinal());
             }
-            ended.incrementAndGet();
-            outstanding.decrementAndGet();
+            observer.ended(intendedNanos, now, status, headers, trailers);
           }
-        },
-        new Metadata());
-    call.request(1);
-    call.sendMessage(request);
-    call.halfClose();
+          ended.incrementAndGet();
+          outstanding.decrementAndGet();
+        });
   }
 
   @Override
   public void close() {
-    channel.shutdownNow();
-    try {
-      channel.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    RawModelInfer.close(channel);
   }
 
   /**

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class EndpointBalancerTest {
 
@@ -28,5 +30,16 @@ class EndpointBalancerTest {
     assertThatThrownBy(() -> EndpointBalancer.of(BalancePolicy.ROUND_ROBIN, 65))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("endpoints: 65 (expected: 1..64)");
+  }
+
+  @ParameterizedTest
+  @EnumSource(BalancePolicy.class)
+  void theSixtyFourthEndpointIsReachableAndExcludable(BalancePolicy policy) {
+    EndpointBalancer balancer = EndpointBalancer.of(policy, 64);
+
+    assertThat(balancer.pick(~(1L << 63))).isEqualTo(63);
+    for (int i = 0; i < 200; i++) {
+      assertThat(balancer.pick(1L << 63)).isNotEqualTo(63);
+    }
   }
 }

@@ -3,13 +3,9 @@ package io.infergate.infer.router.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -69,36 +65,28 @@ class InFlightLimitTest {
     // Counted apart from the limit, whose own count briefly includes callers it is refusing.
     AtomicInteger holders = new AtomicInteger();
     int threads = 8;
-    CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
-    List<Future<Integer>> workers = new ArrayList<>();
     try {
-      for (int t = 0; t < threads; t++) {
-        workers.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  int mostSeen = 0;
-                  for (int i = 0; i < 20_000; i++) {
-                    if (limit.tryAcquire()) {
-                      mostSeen = Math.max(mostSeen, holders.incrementAndGet());
-                      holders.decrementAndGet();
-                      limit.release();
-                    }
+      List<Integer> mostSeenByEach =
+          Together.run(
+              pool,
+              threads,
+              () -> {
+                int mostSeen = 0;
+                for (int i = 0; i < 20_000; i++) {
+                  if (limit.tryAcquire()) {
+                    mostSeen = Math.max(mostSeen, holders.incrementAndGet());
+                    holders.decrementAndGet();
+                    limit.release();
                   }
-                  return mostSeen;
-                }));
-      }
-      start.countDown();
-      int most = 0;
-      for (Future<Integer> worker : workers) {
-        // A worker may be refused every time while the others hold all the slots; none may ever
-        // see more than max holders.
-        int seen = worker.get(10, TimeUnit.SECONDS);
-        assertThat(seen).isBetween(0, max);
-        most = Math.max(most, seen);
-      }
-      assertThat(most).isBetween(1, max);
+                }
+                return mostSeen;
+              });
+      // A worker may be refused every time while the others hold all the slots; none may ever
+      // see more than max holders.
+      assertThat(mostSeenByEach).allSatisfy(seen -> assertThat(seen).isBetween(0, max));
+      assertThat(mostSeenByEach.stream().mapToInt(Integer::intValue).max().orElse(0))
+          .isBetween(1, max);
     } finally {
       pool.shutdownNow();
     }

@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -252,27 +247,22 @@ class OutlierDetectorTest {
     try {
       for (int round = 0; round < 500; round++) {
         OutlierDetector detector = detector(OutlierPolicy.of(5, null, null, 100), 1);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Integer>> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-          workers.add(
-              pool.submit(
-                  () -> {
-                    start.await();
-                    int ejections = 0;
-                    for (int i = 0; i < 200; i++) {
-                      if (detector.onFailure(0)) {
-                        ejections++;
+        int ejections =
+            Together.run(
+                    pool,
+                    threads,
+                    () -> {
+                      int ejected = 0;
+                      for (int i = 0; i < 200; i++) {
+                        if (detector.onFailure(0)) {
+                          ejected++;
+                        }
                       }
-                    }
-                    return ejections;
-                  }));
-        }
-        start.countDown();
-        int ejections = 0;
-        for (Future<Integer> worker : workers) {
-          ejections += worker.get(10, TimeUnit.SECONDS);
-        }
+                      return ejected;
+                    })
+                .stream()
+                .mapToInt(Integer::intValue)
+                .sum();
 
         // The clock stands still, so the endpoint stays ejected: exactly one ejection, of one base.
         assertThat(ejections).as("round %d", round).isEqualTo(1);

@@ -161,7 +161,7 @@ public final class BatchingBench implements Callable<Integer> {
     line(text, "## Dynamic batching: digits v%d, %d calls in flight", version, concurrency);
     line(text, "");
     line(text, "- started: %s; load average before the run: %s", started, load);
-    line(text, "- machine: %d CPUs (nproc), %s", processors(), cpuModel());
+    line(text, "- machine: %d CPUs (nproc), %s", Suite.processors(), Suite.cpuModel());
     line(
         text,
         "- servers on CPU %s (both, `taskset`), load generator on its own CPU; each server's"
@@ -357,21 +357,5 @@ public final class BatchingBench implements Callable<Integer> {
 
   private static void line(StringBuilder text, String format, Object... args) {
     text.append(String.format(Locale.ROOT, format, args)).append('\n');
-  }
-
-  /** All CPUs of the machine (this JVM is pinned to one, so it cannot ask the runtime). */
-  private static long processors() throws IOException {
-    return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-        .filter(line -> line.startsWith("processor"))
-        .count();
-  }
-
-  private static String cpuModel() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-      if (line.startsWith("model name")) {
-        return line.substring(line.indexOf(':') + 1).trim();
-      }
-    }
-    return "unknown CPU";
   }
 }

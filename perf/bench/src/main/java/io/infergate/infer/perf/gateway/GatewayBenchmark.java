@@ -1,13 +1,12 @@
 package io.infergate.infer.perf.gateway;
 
 import io.infergate.infer.perf.Suite;
+import io.infergate.infer.perf.kit.Machine;
 import io.infergate.infer.perf.kit.Table;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -147,10 +146,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
   @Option(names = "--row", defaultValue = "0", description = "held-out digit sent")
   int row;
 
-  private static String[] commandLine = new String[0];
-
   public static void main(String[] args) {
-    commandLine = args.clone();
     System.exit(new CommandLine(new GatewayBenchmark()).execute(args));
   }
 
@@ -225,7 +221,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
                   progress)
               .run());
     }
-    markdown.append("\nLoad average at the end: ").append(loadAverage()).append(".\n");
+    markdown.append("\nLoad average at the end: ").append(Machine.loadAverage()).append(".\n");
     suite.print(markdown.toString());
     if (suite.out() != null) {
       progress.println("results written to " + suite.out());
@@ -234,23 +230,11 @@ public final class GatewayBenchmark implements Callable<Integer> {
   }
 
   private String environment(String nginxVersion) throws IOException, InterruptedException {
-    Table table = new Table("what", "value");
-    table.row("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-    // perf/bin/gateway-bench adds the classpaths and paths; it says what the user typed.
-    String invokedAs = System.getenv("GATEWAY_BENCH_COMMAND");
-    table.row(
-        "command",
-        "`"
-            + (invokedAs != null
-                ? invokedAs.trim()
-                : "GatewayBenchmark " + String.join(" ", commandLine))
-            + "`");
-    table.row("machine", processors() + " CPUs (`nproc`), " + cpuModel());
+    Table table = suite.environment("GATEWAY_BENCH_COMMAND");
+    table.row("machine", Suite.processors() + " CPUs (`nproc`), " + Suite.cpuModel());
     table.row(
         "JVM",
-        System.getProperty("java.vm.name")
-            + " "
-            + System.getProperty("java.runtime.version")
+        Suite.jvm()
             + ", server JVMs with `"
             + jvmOptions
             + "` (one CPU each: the JVM picks SerialGC)");
@@ -273,27 +257,8 @@ public final class GatewayBenchmark implements Callable<Integer> {
             + endToEndGatewayCpus
             + "`; open-loop generator (this JVM) on "
             + ownCpus());
-    table.row("load average at start", loadAverage());
+    table.row("load average at start", Machine.loadAverage());
     return table.toString();
-  }
-
-  private static int processors() throws IOException {
-    int count = 0;
-    for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-      if (line.startsWith("processor")) {
-        count++;
-      }
-    }
-    return count;
-  }
-
-  private static String cpuModel() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-      if (line.startsWith("model name")) {
-        return line.substring(line.indexOf(':') + 1).trim();
-      }
-    }
-    return "unknown CPU";
   }
 
   private static String ownCpus() throws IOException {
@@ -303,10 +268,5 @@ public final class GatewayBenchmark implements Callable<Integer> {
       }
     }
     return "unknown CPUs";
-  }
-
-  private static String loadAverage() throws IOException {
-    String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-    return fields[0] + " " + fields[1] + " " + fields[2];
   }
 }

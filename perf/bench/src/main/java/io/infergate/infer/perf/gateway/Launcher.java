@@ -92,6 +92,7 @@ final class Launcher {
         jvmOptions,
         modelServerClasspath,
         models,
+        0,
         List.of(),
         work.resolve("model-server.log"));
   }

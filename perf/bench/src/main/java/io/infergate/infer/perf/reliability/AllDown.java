@@ -9,23 +9,19 @@ import java.util.Map;
  * Nothing listens behind either variant: every call must fail, and fail fast with a status that
  * says why, rather than wait or pile up.
  */
-final class AllDown implements Scenario {
-  private static final double RATE = 500;
-  private static final double SECONDS = 10;
+final class AllDown extends Scenario {
+  private static final OpenLoop LOAD = OpenLoop.withoutDeadline(500, 10);
   private static final double P99_GOAL_MILLIS = 10;
 
-  @Override
-  public String name() {
-    return "all-down";
+  AllDown() {
+    super("all-down", GatewayConfigs.ALL_DOWN);
   }
 
   @Override
-  public String description() {
+  String description() {
     return "`stable` (weight 90) and `canary` (weight 10) each on a port with nothing listening; "
-        + fixed(RATE, 0)
-        + " calls/s open loop for "
-        + fixed(SECONDS, 0)
-        + " s after a 10 s warm-up ramp of the same calls, no deadline. Goal: p99 < "
+        + LOAD.describe()
+        + " after a 10 s warm-up ramp of the same calls, no deadline. Goal: p99 < "
         + fixed(P99_GOAL_MILLIS, 0)
         + " ms (every call fails; the codes and a sample message are reported). Backend"
         + " connection attempts are not counted: a refused connection leaves no trace a user"
@@ -33,32 +29,18 @@ final class AllDown implements Scenario {
   }
 
   @Override
-  public String gatewayConfig() {
-    return GatewayConfigs.ALL_DOWN;
-  }
-
-  @Override
-  public Outcome run(Fleet fleet) throws Exception {
+  Outcome run(Fleet fleet) throws Exception {
     var gateway =
         fleet.gateway(
-            "gateway",
-            GatewayConfigs.render(
-                gatewayConfig(),
-                Map.of("DEAD1", Fleet.deadAddress(), "DEAD2", Fleet.deadAddress())));
-    fleet.progress().printf("  %s calls/s for %s s%n", RATE, SECONDS);
+            gatewayConfig(), Map.of("DEAD1", Fleet.deadAddress(), "DEAD2", Fleet.deadAddress()));
+    fleet.progress().printf("  %s calls/s for %s s%n", LOAD.rate(), LOAD.seconds());
     byte[] body = DigitsRequests.valid().toByteArray();
-    OpenLoopPhase.warmUp(gateway.address(), body, RATE, 0, fleet.progress());
-    long origin = OpenLoopPhase.origin(0);
-    CallTally tally = new CallTally(origin);
-    OpenLoopPhase.run(gateway.address(), body, RATE, origin, 0, SECONDS, 0, tally);
-    CallTally.Summary summary = tally.summary();
+    LOAD.warmUp(gateway.address(), body, fleet.progress());
+    CallTally.Summary summary = LOAD.measure(gateway.address(), body);
     double p99 = summary.allMillis(99);
     String out =
-        TallyTables.summary(List.of("t=0–" + fixed(SECONDS, 0) + " s"), List.of(summary))
-            + "\n"
-            + TallyTables.descriptions(summary)
-            + "\nPer second sent:\n\n"
-            + TallyTables.perSecond(summary.seconds(), List.of("stable", "canary"));
+        TallyTables.wholeRun(LOAD.seconds(), summary)
+            + TallyTables.perSecondSection(summary.seconds(), List.of("stable", "canary"));
     return new Outcome(
         out,
         List.of(

@@ -1,14 +1,10 @@
 package io.infergate.infer.perf.reliability;
 
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
+import io.infergate.infer.observability.Schedulers;
 import io.infergate.infer.perf.CallObserver;
-import io.infergate.infer.perf.kit.RawMethods;
-import java.util.concurrent.Executors;
+import io.infergate.infer.perf.RawModelInfer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,13 +34,7 @@ final class ClosedLoopCallers implements AutoCloseable {
     this.request = request.clone();
     this.deadlineNanos = deadlineNanos;
     this.pauseNanos = pauseNanos;
-    this.pauses =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "closed-loop-pauses");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.pauses = Schedulers.daemon("closed-loop-pauses");
   }
 
   /**
@@ -71,31 +61,15 @@ final class ClosedLoopCallers implements AutoCloseable {
   }
 
   private void send() {
-    CallOptions options =
-        deadlineNanos > 0
-            ? CallOptions.DEFAULT.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS)
-            : CallOptions.DEFAULT;
     long start = System.nanoTime();
-    ClientCall<byte[], byte[]> call = channel.newCall(RawMethods.MODEL_INFER, options);
-    call.start(
-        new ClientCall.Listener<>() {
-          private Metadata headers;
-
-          @Override
-          public void onHeaders(Metadata received) {
-            headers = received;
-          }
-
-          @Override
-          public void onClose(Status status, Metadata trailers) {
-            observer.ended(start, System.nanoTime(), status, headers, trailers);
-            next();
-          }
-        },
-        new Metadata());
-    call.request(1);
-    call.sendMessage(request);
-    call.halfClose();
+    RawModelInfer.send(
+        channel,
+        request,
+        deadlineNanos,
+        (status, headers, trailers) -> {
+          observer.ended(start, System.nanoTime(), status, headers, trailers);
+          next();
+        });
   }
 
   private void next() {
@@ -112,11 +86,6 @@ final class ClosedLoopCallers implements AutoCloseable {
   public void close() {
     running = false;
     pauses.shutdownNow();
-    channel.shutdownNow();
-    try {
-      channel.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    RawModelInfer.close(channel);
   }
 }

@@ -11,18 +11,17 @@ import java.util.concurrent.TimeUnit;
  * gone): the other can serve every call, so no caller should see the dead one, whichever balance
  * policy spreads the calls.
  */
-final class DeadEndpoint implements Scenario {
+final class DeadEndpoint extends Scenario {
   private static final List<String> POLICIES = List.of("round_robin", "least_outstanding");
   private static final int CALLERS = 16;
   private static final long SECONDS = 10;
 
-  @Override
-  public String name() {
-    return "dead-endpoint";
+  DeadEndpoint() {
+    super("dead-endpoint", GatewayConfigs.DEAD_ENDPOINT);
   }
 
   @Override
-  public String description() {
+  String description() {
     return "Variant `stable` with endpoints [A (digits v2), a port with nothing listening]; for"
         + " each balance policy ("
         + String.join(", ", POLICIES)
@@ -34,12 +33,7 @@ final class DeadEndpoint implements Scenario {
   }
 
   @Override
-  public String gatewayConfig() {
-    return GatewayConfigs.DEAD_ENDPOINT;
-  }
-
-  @Override
-  public Outcome run(Fleet fleet) throws Exception {
+  Outcome run(Fleet fleet) throws Exception {
     ChildProcess a = fleet.modelServer("A", 2, 0);
     String dead = Fleet.deadAddress();
     byte[] body = DigitsRequests.valid().toByteArray();
@@ -73,10 +67,7 @@ final class DeadEndpoint implements Scenario {
         }
       }
       goals.add(
-          new Outcome.Goal(
-              "`" + policy + "`: failed calls = 0",
-              TallyTables.failures(summary) + (unfinished > 0 ? ", " + unfinished + " hung" : ""),
-              summary.failed() == 0 && unfinished == 0));
+          TallyTables.noFailedCalls("`" + policy + "`: failed calls = 0", summary, unfinished));
     }
     return new Outcome(TallyTables.summary(phases, summaries) + notes, goals);
   }

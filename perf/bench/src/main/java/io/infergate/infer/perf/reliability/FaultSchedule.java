@@ -1,10 +1,10 @@
 package io.infergate.infer.perf.reliability;
 
+import io.infergate.infer.observability.Schedulers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,13 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class FaultSchedule implements AutoCloseable {
   private final long originNanos;
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            Thread thread = new Thread(task, "fault-schedule");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ScheduledExecutorService timer = Schedulers.daemon("fault-schedule");
   private final List<Future<?>> actions = new ArrayList<>();
 
   /**

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The processes of one scenario, each a real server as its {@code bin/} script runs it (its own
@@ -83,6 +84,26 @@ final class Fleet implements AutoCloseable {
             GATEWAY_READY,
             Duration.ofMinutes(1)));
   }
+
+  /** Gateway {@code gateway} reading {@code template} with {@link GatewayConfigs#render values}. */
+  ChildProcess gateway(String template, Map<String, String> values)
+      throws IOException, InterruptedException {
+    return gateway("gateway", GatewayConfigs.render(template, values));
+  }
+
+  /**
+   * Model servers A (digits v1) and B (digits v2) behind a gateway running {@link
+   * GatewayConfigs#CANARY}: stable and canary, 90/10.
+   */
+  Canary canary() throws IOException, InterruptedException {
+    ChildProcess a = modelServer("A", 1, 0);
+    ChildProcess b = modelServer("B", 2, 0);
+    return new Canary(
+        a, b, gateway(GatewayConfigs.CANARY, Map.of("A", a.address(), "B", b.address())));
+  }
+
+  /** What {@link #canary()} started. */
+  record Canary(ChildProcess a, ChildProcess b, ChildProcess gateway) {}
 
   /** The configuration file of gateway {@code name}. */
   Path configOf(String name) {

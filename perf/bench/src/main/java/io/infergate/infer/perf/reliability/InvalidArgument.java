@@ -3,27 +3,24 @@ package io.infergate.infer.perf.reliability;
 import static io.infergate.infer.perf.kit.Table.fixed;
 
 import io.grpc.Status;
-import io.infergate.infer.perf.kit.ChildProcess;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A flood of requests that are the caller's fault (valid protobuf, wrong tensor shape): each must
  * get the model server's INVALID_ARGUMENT unchanged, and none may count against a backend's health,
  * so valid calls right after are all answered, by both variants.
  */
-final class InvalidArgument implements Scenario {
+final class InvalidArgument extends Scenario {
   private static final double RATE = 500;
   private static final int INVALID_CALLS = 10_000;
   private static final double VALID_SECONDS = 5;
 
-  @Override
-  public String name() {
-    return "invalid-argument";
+  InvalidArgument() {
+    super("invalid-argument", GatewayConfigs.CANARY);
   }
 
   @Override
-  public String description() {
+  String description() {
     return "`stable` = A (digits v1, weight 90), `canary` = B (digits v2, weight 10); after a"
         + " 10 s warm-up ramp of valid calls, "
         + INVALID_CALLS
@@ -37,43 +34,19 @@ final class InvalidArgument implements Scenario {
   }
 
   @Override
-  public String gatewayConfig() {
-    return GatewayConfigs.CANARY;
-  }
-
-  @Override
-  public Outcome run(Fleet fleet) throws Exception {
-    ChildProcess a = fleet.modelServer("A", 1, 0);
-    ChildProcess b = fleet.modelServer("B", 2, 0);
-    ChildProcess gateway =
-        fleet.gateway(
-            "gateway",
-            GatewayConfigs.render(gatewayConfig(), Map.of("A", a.address(), "B", b.address())));
-
+  Outcome run(Fleet fleet) throws Exception {
+    String target = fleet.canary().gateway().address();
     byte[] validBody = DigitsRequests.valid().toByteArray();
-    OpenLoopPhase.warmUp(gateway.address(), validBody, RATE, 0, fleet.progress());
+    OpenLoopPhase.warmUp(target, validBody, RATE, 0, fleet.progress());
     double invalidSeconds = INVALID_CALLS / RATE;
     fleet.progress().printf("  %d invalid calls at %s calls/s%n", INVALID_CALLS, RATE);
-    long invalidOrigin = OpenLoopPhase.origin(0);
-    CallTally invalid = new CallTally(invalidOrigin);
     // No warm-up of its own: the measured window holds exactly INVALID_CALLS intended calls.
-    OpenLoopPhase.run(
-        gateway.address(),
-        DigitsRequests.wrongShape().toByteArray(),
-        RATE,
-        invalidOrigin,
-        0,
-        invalidSeconds,
-        0,
-        invalid);
+    CallTally.Summary bad =
+        OpenLoopPhase.measure(
+            target, DigitsRequests.wrongShape().toByteArray(), RATE, invalidSeconds, 0);
 
     fleet.progress().printf("  valid calls for %s s%n", VALID_SECONDS);
-    long validOrigin = OpenLoopPhase.origin(0);
-    CallTally valid = new CallTally(validOrigin);
-    OpenLoopPhase.run(gateway.address(), validBody, RATE, validOrigin, 0, VALID_SECONDS, 0, valid);
-
-    CallTally.Summary bad = invalid.summary();
-    CallTally.Summary good = valid.summary();
+    CallTally.Summary good = OpenLoopPhase.measure(target, validBody, RATE, VALID_SECONDS, 0);
     long invalidArgument = bad.count(Status.Code.INVALID_ARGUMENT);
     StringBuilder out = new StringBuilder();
     out.append(

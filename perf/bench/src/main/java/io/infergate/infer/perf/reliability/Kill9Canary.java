@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -16,27 +15,23 @@ import java.util.concurrent.atomic.AtomicReference;
  * stable variant can answer every call), and the canary should take its share again soon after it
  * is back.
  */
-final class Kill9Canary implements Scenario {
-  private static final double RATE = 500;
-  private static final double SECONDS = 40;
+final class Kill9Canary extends Scenario {
+  private static final OpenLoop LOAD = OpenLoop.withoutDeadline(500, 40);
   private static final double KILL_AT = 5;
   private static final double RESTART_AT = 15;
   private static final double RECOVERED_SHARE = 0.05;
   private static final double RECOVERY_GOAL_SECONDS = 30;
 
-  @Override
-  public String name() {
-    return "kill9-canary";
+  Kill9Canary() {
+    super("kill9-canary", GatewayConfigs.CANARY);
   }
 
   @Override
-  public String description() {
+  String description() {
     return "Model servers A (digits v1, `stable`, weight 90) and B (digits v2, `canary`, weight"
         + " 10); "
-        + fixed(RATE, 0)
-        + " calls/s open loop for "
-        + fixed(SECONDS, 0)
-        + " s, no deadline, after a 10 s warm-up ramp; B gets SIGKILL at t="
+        + LOAD.describe()
+        + ", no deadline, after a 10 s warm-up ramp; B gets SIGKILL at t="
         + fixed(KILL_AT, 0)
         + " s and a new B starts on the same port at t="
         + fixed(RESTART_AT, 0)
@@ -46,21 +41,13 @@ final class Kill9Canary implements Scenario {
   }
 
   @Override
-  public String gatewayConfig() {
-    return GatewayConfigs.CANARY;
-  }
-
-  @Override
-  public Outcome run(Fleet fleet) throws Exception {
-    ChildProcess a = fleet.modelServer("A", 1, 0);
-    ChildProcess b = fleet.modelServer("B", 2, 0);
-    ChildProcess gateway =
-        fleet.gateway(
-            "gateway",
-            GatewayConfigs.render(gatewayConfig(), Map.of("A", a.address(), "B", b.address())));
+  Outcome run(Fleet fleet) throws Exception {
+    Fleet.Canary canary = fleet.canary();
+    ChildProcess b = canary.b();
+    String target = canary.gateway().address();
     byte[] body = DigitsRequests.valid().toByteArray();
 
-    OpenLoopPhase.warmUp(gateway.address(), body, RATE, 0, fleet.progress());
+    LOAD.warmUp(target, body, fleet.progress());
     long origin = OpenLoopPhase.origin(0);
     CallTally tally = new CallTally(origin);
     List<String> events = new ArrayList<>();
@@ -84,8 +71,8 @@ final class Kill9Canary implements Scenario {
             fleet.progress().printf("  t=%.2f s: B listening again%n", faults.now());
             return null;
           });
-      fleet.progress().printf("  %s calls/s for %s s%n", RATE, SECONDS);
-      OpenLoopPhase.run(gateway.address(), body, RATE, origin, 0, SECONDS, 0, tally);
+      fleet.progress().printf("  %s calls/s for %s s%n", LOAD.rate(), LOAD.seconds());
+      OpenLoopPhase.run(target, body, LOAD.rate(), origin, 0, LOAD.seconds(), 0, tally);
       faults.awaitAll();
     }
 
@@ -103,12 +90,9 @@ final class Kill9Canary implements Scenario {
     double recoverySeconds = recovered < 0 ? Double.NaN : recovered + 1 - RESTART_AT;
 
     StringBuilder out = new StringBuilder();
-    out.append(TallyTables.summary(List.of("t=0–" + fixed(SECONDS, 0) + " s"), List.of(summary)));
-    out.append('\n').append(TallyTables.descriptions(summary));
+    out.append(TallyTables.wholeRun(LOAD.seconds(), summary));
     out.append("\nEvents (t from the start of the measured load):\n\n");
-    for (String event : events) {
-      out.append("- ").append(event).append('\n');
-    }
+    out.append(TallyTables.bullets(events));
     out.append("- failed calls sent from second ")
         .append(firstFailure < 0 ? "-" : Integer.toString(firstFailure))
         .append(" to second ")
@@ -120,7 +104,9 @@ final class Kill9Canary implements Scenario {
     out.append("- canary ≥ 5% of a second's calls again: ")
         .append(
             recovered < 0
-                ? "not within the run (" + fixed(SECONDS - RESTART_AT, 0) + " s after the restart)"
+                ? "not within the run ("
+                    + fixed(LOAD.seconds() - RESTART_AT, 0)
+                    + " s after the restart)"
                 : "second "
                     + recovered
                     + ", i.e. within "
@@ -131,18 +117,17 @@ final class Kill9Canary implements Scenario {
                         : " ("
                             + fixed(recovered + 1 - listeningAgainAt.get(), 1)
                             + " s after the new B listened)"))
-        .append("\n\nPer second sent:\n\n");
-    out.append(TallyTables.perSecond(seconds, List.of("stable", "canary")));
+        .append('\n');
+    out.append(TallyTables.perSecondSection(seconds, List.of("stable", "canary")));
 
     return new Outcome(
         out.toString(),
         List.of(
-            new Outcome.Goal(
-                "failed calls = 0", TallyTables.failures(summary), summary.failed() == 0),
+            TallyTables.noFailedCalls("failed calls = 0", summary, 0),
             new Outcome.Goal(
                 "canary ≥ 5% again ≤ " + fixed(RECOVERY_GOAL_SECONDS, 0) + " s after restart",
                 recovered < 0
-                    ? "not within " + fixed(SECONDS - RESTART_AT, 0) + " s"
+                    ? "not within " + fixed(LOAD.seconds() - RESTART_AT, 0) + " s"
                     : fixed(recoverySeconds, 0) + " s",
                 recovered >= 0 && recoverySeconds <= RECOVERY_GOAL_SECONDS)));
   }

@@ -59,6 +59,21 @@ final class OpenLoopPhase {
   }
 
   /**
+   * A phase measured from now: {@code body} to {@code target} at {@code rate} for {@code seconds},
+   * with no unmeasured calls first, each call tallied.
+   *
+   * @param deadlineNanos each call's deadline; 0 for none
+   */
+  static CallTally.Summary measure(
+      String target, byte[] body, double rate, double seconds, long deadlineNanos)
+      throws InterruptedException {
+    long origin = origin(0);
+    CallTally tally = new CallTally(origin);
+    run(target, body, rate, origin, 0, seconds, deadlineNanos, tally);
+    return tally.summary();
+  }
+
+  /**
    * Sends {@code body} to {@code target} at {@code rate} from {@code warmupSeconds} before {@code
    * origin} to {@code seconds} after it, each call from the origin on reported to {@code tally},
    * and waits for the calls to end.

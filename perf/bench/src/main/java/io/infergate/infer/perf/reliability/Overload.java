@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * well-behaved clients when to come back), the calls let in must stay fast, and the gateway must
  * neither grow without bound nor die.
  */
-final class Overload implements Scenario {
+final class Overload extends Scenario {
   private static final double FACTOR = 3;
   private static final double SECONDS = 15;
   private static final int PROBE_CONCURRENCY = 64;
@@ -34,16 +34,12 @@ final class Overload implements Scenario {
    * @param capacity the model server's capacity in calls/s; 0 to measure it
    */
   Overload(double capacity) {
+    super("overload", GatewayConfigs.OVERLOAD);
     this.capacityFlag = capacity;
   }
 
   @Override
-  public String name() {
-    return "overload";
-  }
-
-  @Override
-  public String description() {
+  String description() {
     return "One model server A (digits v2) behind `stable`; its capacity "
         + (capacityFlag > 0
             ? "given by `--capacity` (" + whole(capacityFlag) + " calls/s)"
@@ -63,16 +59,10 @@ final class Overload implements Scenario {
   }
 
   @Override
-  public String gatewayConfig() {
-    return GatewayConfigs.OVERLOAD;
-  }
-
-  @Override
-  public Outcome run(Fleet fleet) throws Exception {
+  Outcome run(Fleet fleet) throws Exception {
     ChildProcess a = fleet.modelServer("A", 2, 0);
     double capacity = capacityFlag > 0 ? capacityFlag : probe(fleet, a);
-    ChildProcess gateway =
-        fleet.gateway("gateway", GatewayConfigs.render(gatewayConfig(), Map.of("A", a.address())));
+    ChildProcess gateway = fleet.gateway(gatewayConfig(), Map.of("A", a.address()));
     double rate = FACTOR * capacity;
     byte[] body = DigitsRequests.valid().toByteArray();
     OpenLoopPhase.warmUp(gateway.address(), body, capacity / 2, 0, fleet.progress());
@@ -171,8 +161,7 @@ final class Overload implements Scenario {
             + facts
             + "\n"
             + TallyTables.descriptions(summary)
-            + "\nPer second sent:\n\n"
-            + TallyTables.perSecond(summary.seconds(), List.of("stable"));
+            + TallyTables.perSecondSection(summary.seconds(), List.of("stable"));
     return new Outcome(
         out,
         List.of(

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -67,10 +65,7 @@ public final class ReliabilityBench implements Callable<Integer> {
 
   @Mixin Suite suite;
 
-  private static String[] commandLine = new String[0];
-
   public static void main(String[] args) {
-    commandLine = args.clone();
     System.exit(new CommandLine(new ReliabilityBench()).execute(args));
   }
 
@@ -164,37 +159,12 @@ public final class ReliabilityBench implements Callable<Integer> {
   }
 
   private String environment() throws IOException {
-    Table table = new Table("what", "value");
-    table.row("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-    String invokedAs = System.getenv("RELIABILITY_BENCH_COMMAND");
-    table.row(
-        "command",
-        "`"
-            + (invokedAs != null
-                ? invokedAs.trim()
-                : "ReliabilityBench " + String.join(" ", commandLine))
-            + "`");
+    Table table = suite.environment("RELIABILITY_BENCH_COMMAND");
     table.row(
         "machine",
-        Runtime.getRuntime().availableProcessors() + " CPUs, " + cpuModel() + ", no pinning");
-    table.row(
-        "JVM",
-        System.getProperty("java.vm.name")
-            + " "
-            + System.getProperty("java.runtime.version")
-            + ", server JVMs with `"
-            + jvmOptions
-            + "`");
+        Runtime.getRuntime().availableProcessors() + " CPUs, " + Suite.cpuModel() + ", no pinning");
+    table.row("JVM", Suite.jvm() + ", server JVMs with `" + jvmOptions + "`");
     return table.toString();
-  }
-
-  private static String cpuModel() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-      if (line.startsWith("model name")) {
-        return line.substring(line.indexOf(':') + 1).trim();
-      }
-    }
-    return "unknown CPU";
   }
 
   /** The names {@code --help} lists. */

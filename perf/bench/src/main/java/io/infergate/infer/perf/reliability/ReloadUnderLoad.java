@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * file the gateway must refuse, then a good one. No call may fail, the refused file must be refused
  * (logged) while the routes in force keep serving, and the good file must take effect.
  */
-final class ReloadUnderLoad implements Scenario {
+final class ReloadUnderLoad extends Scenario {
   private static final int CALLERS = 16;
   private static final int BODY_BYTES = 1 << 20;
 
@@ -41,13 +41,12 @@ final class ReloadUnderLoad implements Scenario {
   private static final List<List<String>> PAIRS =
       List.of(List.of("A1", "A2"), List.of("A2", "A3"), List.of("A1", "A3"));
 
-  @Override
-  public String name() {
-    return "reload-under-load";
+  ReloadUnderLoad() {
+    super("reload-under-load", GatewayConfigs.RELOAD);
   }
 
   @Override
-  public String description() {
+  String description() {
     return "`stable` on [A1, A2] (digits v2 each); "
         + CALLERS
         + " closed-loop callers send ~1 MB ModelInfer bodies (a valid digit plus a 1 MB string"
@@ -71,12 +70,7 @@ final class ReloadUnderLoad implements Scenario {
   }
 
   @Override
-  public String gatewayConfig() {
-    return GatewayConfigs.RELOAD;
-  }
-
-  @Override
-  public Outcome run(Fleet fleet) throws Exception {
+  Outcome run(Fleet fleet) throws Exception {
     ChildProcess a1 = fleet.modelServer("A1", 2, 0);
     ChildProcess a2 = fleet.modelServer("A2", 2, 0);
     ChildProcess a3 = fleet.modelServer("A3", 2, 0);
@@ -178,15 +172,11 @@ final class ReloadUnderLoad implements Scenario {
     int firstGood = Timeline.firstSecond(seconds, 0, s -> s.variant("stable-a3") > 0);
 
     StringBuilder out = new StringBuilder();
-    out.append(TallyTables.summary(List.of("t=0–" + SECONDS + " s"), List.of(summary)));
-    out.append('\n').append(TallyTables.descriptions(summary));
+    out.append(TallyTables.wholeRun(SECONDS, summary));
     if (unfinished > 0) {
       out.append("- ").append(unfinished).append(" calls still running after a 15 s drain\n");
     }
-    out.append("\nEvents:\n\n");
-    for (String event : events) {
-      out.append("- ").append(event).append('\n');
-    }
+    out.append("\nEvents:\n\n").append(TallyTables.bullets(events));
     out.append("- `Config reloaded` lines in the gateway's log: ").append(reloaded).append('\n');
     out.append("- the gateway's log after the refused file: ")
         .append(
@@ -202,15 +192,12 @@ final class ReloadUnderLoad implements Scenario {
         .append(fixed(cpuAfterGood[1], 2))
         .append(" / ")
         .append(fixed(cpuAfterGood[2], 2))
-        .append(" s\n\nPer second sent:\n\n");
-    out.append(TallyTables.perSecond(seconds, List.of("stable", "stable-a3")));
+        .append(" s\n");
+    out.append(TallyTables.perSecondSection(seconds, List.of("stable", "stable-a3")));
     return new Outcome(
         out.toString(),
         List.of(
-            new Outcome.Goal(
-                "failed calls = 0",
-                TallyTables.failures(summary) + (unfinished > 0 ? ", " + unfinished + " hung" : ""),
-                summary.failed() == 0 && unfinished == 0),
+            TallyTables.noFailedCalls("failed calls = 0", summary, unfinished),
             new Outcome.Goal(
                 "bad drainTimeout refused (logged), calls still served",
                 (refusedLines.isEmpty()

@@ -18,32 +18,27 @@ import java.util.concurrent.TimeUnit;
  * gateway learns to stop sending there; once it has seen the canary stall for its window, stable
  * should answer every call.
  */
-final class StalledCanary implements Scenario {
-  private static final double RATE = 200;
-  private static final double SECONDS = 20;
-  private static final long DEADLINE_MILLIS = 200;
+final class StalledCanary extends Scenario {
+  private static final OpenLoop LOAD = new OpenLoop(200, 20, 200);
 
   /** A breaker's window: from here on the goal is that stable answers every call. */
   private static final int SETTLED_FROM_SECOND = 5;
 
   private static final int CANARY_WEIGHT = 10;
 
-  @Override
-  public String name() {
-    return "stalled-canary";
+  StalledCanary() {
+    super("stalled-canary", GatewayConfigs.STALLED_CANARY);
   }
 
   @Override
-  public String description() {
+  String description() {
     return "`stable` = A (digits v1, weight 90), `canary` = a backend that accepts every call and"
         + " never answers (weight 0 during a 10 s warm-up ramp of the gateway, then "
         + CANARY_WEIGHT
         + " by a hot reload; t=0 is when the gateway logs the reload); "
-        + fixed(RATE, 0)
-        + " calls/s open loop for "
-        + fixed(SECONDS, 0)
-        + " s, each with a "
-        + DEADLINE_MILLIS
+        + LOAD.describe()
+        + ", each with a "
+        + LOAD.deadlineMillis()
         + " ms deadline. Goal: no failed call sent"
         + " after t="
         + SETTLED_FROM_SECOND
@@ -51,20 +46,14 @@ final class StalledCanary implements Scenario {
   }
 
   @Override
-  public String gatewayConfig() {
-    return GatewayConfigs.STALLED_CANARY;
-  }
-
-  @Override
-  public Outcome run(Fleet fleet) throws Exception {
+  Outcome run(Fleet fleet) throws Exception {
     ChildProcess a = fleet.modelServer("A", 1, 0);
     ChildProcess stalled = fleet.stalledBackend("stalled");
     Map<String, String> warmUp =
         Map.of("A", a.address(), "STALLED", stalled.address(), "CANARY_WEIGHT", "0");
-    ChildProcess gateway = fleet.gateway("gateway", GatewayConfigs.render(gatewayConfig(), warmUp));
+    ChildProcess gateway = fleet.gateway(gatewayConfig(), warmUp);
     byte[] body = DigitsRequests.valid().toByteArray();
-    long deadlineNanos = TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS);
-    OpenLoopPhase.warmUp(gateway.address(), body, RATE, deadlineNanos, fleet.progress());
+    LOAD.warmUp(gateway.address(), body, fleet.progress());
     int reloadsBefore = reloads(gateway);
     Map<String, String> measured = new HashMap<>(warmUp);
     measured.put("CANARY_WEIGHT", Integer.toString(CANARY_WEIGHT));
@@ -78,14 +67,12 @@ final class StalledCanary implements Scenario {
       Thread.sleep(20);
     }
     fleet.progress().println("  canary weight " + CANARY_WEIGHT + " in force");
-    long origin = OpenLoopPhase.origin(0);
-    CallTally tally = new CallTally(origin);
     fleet
         .progress()
-        .printf("  %s calls/s for %s s, %d ms deadline%n", RATE, SECONDS, DEADLINE_MILLIS);
-    OpenLoopPhase.run(gateway.address(), body, RATE, origin, 0, SECONDS, deadlineNanos, tally);
-
-    CallTally.Summary summary = tally.summary();
+        .printf(
+            "  %s calls/s for %s s, %d ms deadline%n",
+            LOAD.rate(), LOAD.seconds(), LOAD.deadlineMillis());
+    CallTally.Summary summary = LOAD.measure(gateway.address(), body);
     List<Timeline.Second> seconds = summary.seconds();
     long lateFailures = 0;
     for (Timeline.Second second : seconds) {
@@ -95,8 +82,7 @@ final class StalledCanary implements Scenario {
     }
     int lastFailure = Timeline.lastSecond(seconds, s -> s.failed() > 0);
     StringBuilder out = new StringBuilder();
-    out.append(TallyTables.summary(List.of("t=0–" + fixed(SECONDS, 0) + " s"), List.of(summary)));
-    out.append('\n').append(TallyTables.descriptions(summary));
+    out.append(TallyTables.wholeRun(LOAD.seconds(), summary));
     out.append("- last second with a failed call: ")
         .append(lastFailure < 0 ? "none" : Integer.toString(lastFailure))
         .append("; DEADLINE_EXCEEDED in all: ")
@@ -104,8 +90,8 @@ final class StalledCanary implements Scenario {
         .append(
             "\n\nA call whose own deadline ends it gets no answer from the gateway, so no"
                 + " `x-variant`: the canary's failures show only as failures.")
-        .append("\n\nPer second sent:\n\n");
-    out.append(TallyTables.perSecond(seconds, List.of("stable", "canary")));
+        .append('\n');
+    out.append(TallyTables.perSecondSection(seconds, List.of("stable", "canary")));
     return new Outcome(
         out.toString(),
         List.of(

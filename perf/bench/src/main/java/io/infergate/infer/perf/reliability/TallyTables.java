@@ -73,6 +73,37 @@ final class TallyTables {
     return table.toString();
   }
 
+  /** {@link #summary} of one phase from t=0 to {@code seconds}, then its {@link #descriptions}. */
+  static String wholeRun(double seconds, CallTally.Summary summary) {
+    return summary(List.of("t=0–" + fixed(seconds, 0) + " s"), List.of(summary))
+        + "\n"
+        + descriptions(summary);
+  }
+
+  /** {@link #perSecond} under its heading. */
+  static String perSecondSection(List<Timeline.Second> seconds, List<String> variants) {
+    return "\nPer second sent:\n\n" + perSecond(seconds, variants);
+  }
+
+  /** One Markdown bullet per line. */
+  static String bullets(List<String> lines) {
+    StringBuilder out = new StringBuilder();
+    for (String line : lines) {
+      out.append("- ").append(line).append('\n');
+    }
+    return out.toString();
+  }
+
+  /**
+   * The goal that no call failed and none was still running ({@code unfinished}) after the drain.
+   */
+  static Outcome.Goal noFailedCalls(String what, CallTally.Summary summary, int unfinished) {
+    return new Outcome.Goal(
+        what,
+        failures(summary) + (unfinished > 0 ? ", " + unfinished + " hung" : ""),
+        summary.failed() == 0 && unfinished == 0);
+  }
+
   /** Failures by code and description, one Markdown bullet each. */
   static String descriptions(CallTally.Summary summary) {
     StringBuilder out = new StringBuilder();

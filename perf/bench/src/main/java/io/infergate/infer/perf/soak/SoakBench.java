@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.grpc.Status;
 import io.infergate.infer.digits.DigitsTrainer;
+import io.infergate.infer.observability.Schedulers;
 import io.infergate.infer.observability.config.DurationFlagConverter;
 import io.infergate.infer.observability.config.Durations;
 import io.infergate.infer.perf.DigitsCalls;
@@ -30,7 +31,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -163,13 +163,7 @@ public final class SoakBench implements Callable<Integer> {
       ServerSampler sampler =
           new ServerSampler(server.pid(), jcmdCommands, gcLog, load, swapsDone::get, startNanos);
       load.start(concurrency);
-      ScheduledExecutorService sampling =
-          Executors.newSingleThreadScheduledExecutor(
-              task -> {
-                Thread thread = new Thread(task, "soak-sampler");
-                thread.setDaemon(true);
-                return thread;
-              });
+      ScheduledExecutorService sampling = Schedulers.daemon("soak-sampler");
       sampling.scheduleAtFixedRate(
           () -> sample(sampler, samples), 0, sampleEvery.toNanos(), TimeUnit.NANOSECONDS);
       long endNanos = startNanos + (long) (minutes * 60e9);
