@@ -26,6 +26,7 @@ import io.infergate.infer.observability.transport.NettyTransport;
 import io.infergate.infer.observability.transport.TlsCredentials;
 import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.RoutingTable;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -90,7 +91,18 @@ public final class Gateway implements AutoCloseable {
    *     be bound
    */
   public static Gateway start(GatewayConfig config) {
+    return start(config, OpenTelemetry.noop());
+  }
+
+  /**
+   * As {@link #start(GatewayConfig)}, recording traces and metrics through {@code telemetry}.
+   *
+   * @throws UncheckedIOException {@code cannot listen on HOST:PORT: REASON}, if the address cannot
+   *     be bound
+   */
+  public static Gateway start(GatewayConfig config, OpenTelemetry telemetry) {
     requireNonNull(config, "config");
+    requireNonNull(telemetry, "telemetry");
     NettyTransport transport =
         NettyTransport.create("gateway", Runtime.getRuntime().availableProcessors());
     Gateway gateway;
@@ -98,6 +110,7 @@ public final class Gateway implements AutoCloseable {
       gateway =
           builder()
               .netty(transport, config)
+              .telemetry(telemetry)
               .routes(config.routes())
               .drainTimeout(config.drainTimeout())
               .reflection(config.reflection())
@@ -215,6 +228,7 @@ public final class Gateway implements AutoCloseable {
     private RoutingTable<Rewrite> routes = RoutingTable.empty();
     private Duration drainTimeout = GatewayConfig.DEFAULT_DRAIN_TIMEOUT;
     private boolean reflection = GatewayConfig.DEFAULT_REFLECTION;
+    private OpenTelemetry telemetry = OpenTelemetry.noop();
     private final List<ServiceDescriptor> extraServices = new ArrayList<>();
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
@@ -352,6 +366,12 @@ public final class Gateway implements AutoCloseable {
      */
     public Builder reflection(boolean reflection) {
       this.reflection = reflection;
+      return this;
+    }
+
+    /** Where traces and metrics are recorded (default: nowhere). */
+    public Builder telemetry(OpenTelemetry telemetry) {
+      this.telemetry = requireNonNull(telemetry, "telemetry");
       return this;
     }
 

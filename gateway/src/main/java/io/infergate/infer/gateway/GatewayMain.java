@@ -9,6 +9,8 @@ import io.infergate.infer.observability.config.Bound;
 import io.infergate.infer.observability.config.ConfigException;
 import io.infergate.infer.observability.config.Durations;
 import io.infergate.infer.observability.server.ExitCodes;
+import io.infergate.infer.observability.telemetry.Telemetry;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -53,6 +55,13 @@ public final class GatewayMain implements Callable<Integer> {
       description = "port to bind, 0 for any free one; overrides $GATEWAY_PORT and the file")
   Integer port;
 
+  @Option(
+      names = "--metrics-port",
+      description =
+          "port of /metrics, 0 for any free one; overrides $GATEWAY_METRICS_PORT and the file"
+              + " (default 9464)")
+  Integer metricsPort;
+
   @Spec CommandSpec spec;
 
   private final Map<String, String> environment;
@@ -89,6 +98,9 @@ public final class GatewayMain implements Callable<Integer> {
     if (port != null) {
       flags.put("port", port.toString());
     }
+    if (metricsPort != null) {
+      flags.put("telemetry.metricsPort", metricsPort.toString());
+    }
     GatewayConfigLoader loader = new GatewayConfigLoader(file, environment, flags);
     byte[] loadedBytes;
     Bound<GatewayConfig> bound;
@@ -104,13 +116,25 @@ public final class GatewayMain implements Callable<Integer> {
     }
     GatewayConfig config = bound.value();
     log.info("Effective config:\n  {}", String.join("\n  ", bound.effective()));
-    Gateway gateway;
+    Telemetry telemetry;
     try {
-      gateway = Gateway.start(config);
+      telemetry = Telemetry.start("gateway", config.telemetry());
     } catch (UncheckedIOException e) {
       err.println("gateway: " + e.getMessage());
       return ExitCodes.CANNOT_LISTEN;
+    } catch (ConfigurationException e) {
+      err.println("gateway: invalid configuration:\n  OTEL_* environment: " + e.getMessage());
+      return ExitCodes.BAD_CONFIG;
+    }
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(config, telemetry.openTelemetry());
+    } catch (UncheckedIOException e) {
+      telemetry.close();
+      err.println("gateway: " + e.getMessage());
+      return ExitCodes.CANNOT_LISTEN;
     } catch (IllegalArgumentException e) {
+      telemetry.close();
       // A TLS key or certificate that cannot be used: read at start, not by the config binder.
       err.println("gateway: invalid configuration:\n  " + e.getMessage());
       return ExitCodes.BAD_CONFIG;
@@ -131,6 +155,7 @@ public final class GatewayMain implements Callable<Integer> {
                     watcher.close();
                   }
                   gateway.close();
+                  telemetry.close();
                 },
                 "gateway-shutdown"));
     String shown = "0.0.0.0".equals(config.host()) ? "127.0.0.1" : config.host();
@@ -141,6 +166,9 @@ public final class GatewayMain implements Callable<Integer> {
             + ":"
             + gateway.port()
             + (config.tls() == null ? "" : " (" + config.tls().describe() + ")"));
+    if (telemetry.metricsUrl() != null) {
+      out.println("metrics on " + telemetry.metricsUrl());
+    }
     out.flush();
     log.info(
         "Gateway serving {} route(s); reload check {}",

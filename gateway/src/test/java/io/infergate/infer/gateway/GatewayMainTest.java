@@ -89,10 +89,32 @@ class GatewayMainTest {
                   "--host",
                   "127.0.0.1",
                   "--port",
-                  Integer.toString(port)))
+                  Integer.toString(port),
+                  "--metrics-port",
+                  "0"))
           .isEqualTo(ExitCodes.CANNOT_LISTEN);
       assertThat(err.toString())
           .isEqualTo("gateway: cannot listen on 127.0.0.1:" + port + ": Address already in use\n");
+    }
+  }
+
+  @Test
+  void aMetricsPortThatCannotBeBoundExitsWithThreeAndSaysWhy() throws IOException {
+    Path file = write(ROUTES);
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0));
+      int port = taken.getLocalPort();
+
+      assertThat(
+              run(
+                  Map.of("GATEWAY_METRICS_PORT", Integer.toString(port)),
+                  "--config",
+                  file.toString(),
+                  "--port",
+                  "0"))
+          .isEqualTo(ExitCodes.CANNOT_LISTEN);
+      assertThat(err.toString())
+          .startsWith("gateway: cannot listen on 0.0.0.0:" + port + " for metrics: ");
     }
   }
 

@@ -26,6 +26,7 @@ import io.infergate.infer.observability.transport.TlsCredentials;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.tfserving.ModelServiceGrpc;
 import io.infergate.infer.proto.tfserving.PredictionServiceGrpc;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -65,13 +66,18 @@ public final class ModelServer implements AutoCloseable {
   private final ModelRepository repository;
   private final NettyTransport transport;
   private final TlsCredentials tls;
+
+  /** Where traces and metrics are recorded; the no-op API unless the process set telemetry up. */
+  private final OpenTelemetry telemetry;
+
   private final ExecutorService executor;
   private final HealthStatusManager health = new HealthStatusManager();
   private final AtomicBoolean serving = new AtomicBoolean();
   private final Server server;
 
-  private ModelServer(ModelServerConfig config) {
+  private ModelServer(ModelServerConfig config, OpenTelemetry telemetry) {
     this.config = config;
+    this.telemetry = telemetry;
     // Before any model loads: a certificate that cannot be used ends start-up at once.
     this.tls = config.tls() == null ? null : TlsCredentials.forServer(config.tls());
     this.executor = Executors.newFixedThreadPool(config.workerThreads(), daemonThreads());
@@ -119,8 +125,16 @@ public final class ModelServer implements AutoCloseable {
    * @throws UncheckedIOException if the port cannot be bound; the message says why
    */
   public static ModelServer start(ModelServerConfig config) {
+    return start(config, OpenTelemetry.noop());
+  }
+
+  /**
+   * As {@link #start(ModelServerConfig)}, recording traces and metrics through {@code telemetry}.
+   */
+  public static ModelServer start(ModelServerConfig config, OpenTelemetry telemetry) {
     requireNonNull(config, "config");
-    ModelServer server = new ModelServer(config);
+    requireNonNull(telemetry, "telemetry");
+    ModelServer server = new ModelServer(config, telemetry);
     try {
       server.server.start();
     } catch (IOException e) {

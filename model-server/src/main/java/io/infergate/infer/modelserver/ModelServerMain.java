@@ -11,6 +11,8 @@ import io.infergate.infer.observability.config.ConfigBinder;
 import io.infergate.infer.observability.config.ConfigException;
 import io.infergate.infer.observability.config.Source;
 import io.infergate.infer.observability.server.ExitCodes;
+import io.infergate.infer.observability.telemetry.Telemetry;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -35,7 +37,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Environment: MODEL_SERVER_CONFIG (the --config file), MODEL_SERVER_HOST, MODEL_SERVER_PORT,"
-          + " MODEL_SERVER_MODELS; flags win over them, they win over the file.",
+          + " MODEL_SERVER_MODELS, MODEL_SERVER_METRICS_PORT, and OpenTelemetry's OTEL_*; flags win"
+          + " over them, they win over the file.",
       "Exit codes: 0 stopped, 2 bad configuration or a model that cannot be loaded, 3 cannot"
           + " listen."
     })
@@ -52,7 +55,8 @@ public final class ModelServerMain implements Callable<Integer> {
       Map.of(
           "MODEL_SERVER_HOST", "host",
           "MODEL_SERVER_PORT", "port",
-          "MODEL_SERVER_MODELS", "models");
+          "MODEL_SERVER_MODELS", "models",
+          "MODEL_SERVER_METRICS_PORT", "telemetry.metricsPort");
 
   private final Map<String, String> environment;
 
@@ -92,6 +96,12 @@ public final class ModelServerMain implements Callable<Integer> {
       description = "batch concurrent calls per model version (batching.enabled; default false)")
   String batching;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description = "port of /metrics; 0 any free one (9465)")
+  String metricsPort;
+
   /** A command reading {@code environment} (the process's own, from {@link #main}). */
   ModelServerMain(Map<String, String> environment) {
     this.environment = requireNonNull(environment, "environment");
@@ -112,19 +122,29 @@ public final class ModelServerMain implements Callable<Integer> {
     } catch (ConfigException e) {
       return fail(ExitCodes.BAD_CONFIG, e.getMessage());
     }
-    ModelServer server;
+    Telemetry telemetry;
     try {
-      server = ModelServer.start(config);
-    } catch (ModelLoadException e) {
-      return fail(ExitCodes.BAD_CONFIG, e.getMessage());
-    } catch (IllegalArgumentException e) {
-      // Only TLS files are read at start beyond the models: a key or certificate that cannot be
-      // used.
-      return fail(ExitCodes.BAD_CONFIG, "tls: " + e.getMessage());
+      telemetry = Telemetry.start("model-server", config.telemetry());
     } catch (UncheckedIOException e) {
       return fail(ExitCodes.CANNOT_LISTEN, e.getMessage());
+    } catch (ConfigurationException e) {
+      return fail(ExitCodes.BAD_CONFIG, "OTEL_* environment: " + e.getMessage());
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "model-server-shutdown"));
+    ModelServer server;
+    try {
+      server = ModelServer.start(config, telemetry.openTelemetry());
+    } catch (RuntimeException e) {
+      telemetry.close();
+      return failToStart(e);
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  telemetry.close();
+                },
+                "model-server-shutdown"));
     String shown = "0.0.0.0".equals(config.host()) ? "127.0.0.1" : config.host();
     System.out.println(
         "model-server listening on "
@@ -132,6 +152,9 @@ public final class ModelServerMain implements Callable<Integer> {
             + ":"
             + server.port()
             + (config.tls() == null ? "" : " (" + config.tls().describe() + ")"));
+    if (telemetry.metricsUrl() != null) {
+      System.out.println("metrics on " + telemetry.metricsUrl());
+    }
     log.info(
         "Serving {} on port {} ({} transport, {})",
         config.models(),
@@ -140,6 +163,22 @@ public final class ModelServerMain implements Callable<Integer> {
         config.tls() == null ? "plaintext" : config.tls().describe());
     server.awaitTermination();
     return ExitCodes.OK;
+  }
+
+  /** The exit code and message for a server that could not start. */
+  private int failToStart(RuntimeException e) {
+    if (e instanceof ModelLoadException) {
+      return fail(ExitCodes.BAD_CONFIG, e.getMessage());
+    }
+    if (e instanceof IllegalArgumentException) {
+      // Only TLS files are read at start beyond the models: a key or certificate that cannot be
+      // used.
+      return fail(ExitCodes.BAD_CONFIG, "tls: " + e.getMessage());
+    }
+    if (e instanceof UncheckedIOException) {
+      return fail(ExitCodes.CANNOT_LISTEN, e.getMessage());
+    }
+    throw e;
   }
 
   /** The configuration from every source, lowest precedence first. */
@@ -155,7 +194,8 @@ public final class ModelServerMain implements Callable<Integer> {
         (variable, key) -> {
           String text = environment.get(variable);
           if (text != null && !text.isEmpty()) {
-            binder.value(key, "port".equals(key) ? text : quoted(text), Source.ENVIRONMENT);
+            boolean number = "port".equals(key) || "telemetry.metricsPort".equals(key);
+            binder.value(key, number ? text : quoted(text), Source.ENVIRONMENT);
           }
         });
     flag(binder, "host", host == null ? null : quoted(host));
@@ -163,6 +203,7 @@ public final class ModelServerMain implements Callable<Integer> {
     flag(binder, "models", models == null ? null : quoted(models));
     flag(binder, "workerThreads", workerThreads);
     flag(binder, "batching.enabled", batching);
+    flag(binder, "telemetry.metricsPort", metricsPort);
     return binder.bind();
   }
 

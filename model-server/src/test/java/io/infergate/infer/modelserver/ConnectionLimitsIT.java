@@ -71,6 +71,7 @@ class ConnectionLimitsIT {
                     null,
                     null,
                     null),
+                null,
                 null));
   }
 

@@ -269,6 +269,7 @@ class HotReloadIT {
         TensorFlowConfig.DEFAULT,
         true,
         null,
+        null,
         null);
   }
 

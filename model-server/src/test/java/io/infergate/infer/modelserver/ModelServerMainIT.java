@@ -25,7 +25,9 @@ class ModelServerMainIT {
               "--port",
               Integer.toString(taken.getLocalPort()),
               "--models",
-              repository.toString());
+              repository.toString(),
+              "--metrics-port",
+              "0");
 
       assertThat(run.code()).isEqualTo(ExitCodes.CANNOT_LISTEN);
       assertThat(run.err())
@@ -36,7 +38,8 @@ class ModelServerMainIT {
 
   @Test
   void aRepositoryWithoutModelsExitsWithCode2() {
-    CommandRun run = CommandRun.of("--port", "0", "--models", repository.toString());
+    CommandRun run =
+        CommandRun.of("--port", "0", "--models", repository.toString(), "--metrics-port", "0");
 
     assertThat(run.code()).isEqualTo(ExitCodes.BAD_CONFIG);
     assertThat(run.err()).contains("no model found");

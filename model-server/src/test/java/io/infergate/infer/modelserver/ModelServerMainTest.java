@@ -124,7 +124,7 @@ class ModelServerMainTest {
         .contains(
             "prot: unknown key (expected one of: batching, connections, host,"
                 + " maxInboundMessageBytes, models, port, reflection, repository, shutdownGrace,"
-                + " tensorflow, workerQueueCapacity, workerThreads)",
+                + " telemetry, tensorflow, tls, workerQueueCapacity, workerThreads)",
             "shutdownGrace: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
             "batching.maxBatchSzie: unknown key (expected one of: enabled,"
                 + " maxBatchSize, maxQueueDelay, preferredBatchSizes, queueCapacity)",

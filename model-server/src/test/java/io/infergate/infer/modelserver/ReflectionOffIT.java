@@ -34,6 +34,7 @@ class ReflectionOffIT {
             null,
             false,
             null,
+            null,
             null);
     try (RunningServer server = RunningServer.start(config)) {
       assertThat(health(server.channel(), "")).isEqualTo(ServingStatus.SERVING);

@@ -114,6 +114,7 @@ class RepositorySymlinkIT {
         TensorFlowConfig.DEFAULT,
         true,
         null,
+        null,
         null);
   }
 

@@ -114,6 +114,7 @@ class TlsIT {
         null,
         false,
         null,
-        tls);
+        tls,
+        null);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.infergate.infer.gateway.config.YamlNodes.RouteNode;
 import io.infergate.infer.observability.config.Durations;
+import io.infergate.infer.observability.telemetry.TelemetryConfig;
 import io.infergate.infer.observability.transport.ConnectionLimits;
 import io.infergate.infer.observability.transport.ServerTls;
 import io.infergate.infer.router.Route;
@@ -36,6 +37,7 @@ import java.util.Map;
  * @param connections what one caller's connection may ask of the gateway's server
  * @param tls TLS, and optionally mutual TLS, on the callers' port; null, the port is plaintext
  * @param upstream keepalive and TLS of the channels to model servers
+ * @param telemetry metrics endpoint, OTLP export and trace sampling
  * @param routes one route per model name; each variant carries its {@link Rewrite}
  */
 public record GatewayConfig(
@@ -48,12 +50,16 @@ public record GatewayConfig(
     ConnectionLimits connections,
     ServerTls tls,
     UpstreamConfig upstream,
+    TelemetryConfig telemetry,
     RoutingTable<Rewrite> routes) {
   /** Address bound when no source sets {@code host}. */
   public static final String DEFAULT_HOST = "0.0.0.0";
 
   /** Port bound when no source sets {@code port}. */
   public static final int DEFAULT_PORT = 8080;
+
+  /** Where {@code /metrics} is served when the file does not say: the Prometheus exporter's own. */
+  public static final int DEFAULT_METRICS_PORT = 9464;
 
   /** How often the file is checked when it does not say. */
   public static final Duration DEFAULT_RELOAD_CHECK_INTERVAL = Duration.ofSeconds(1);
@@ -89,6 +95,7 @@ public record GatewayConfig(
     }
     requireNonNull(connections, "connections");
     requireNonNull(upstream, "upstream");
+    requireNonNull(telemetry, "telemetry");
     requireNonNull(routes, "routes");
   }
 
@@ -108,6 +115,7 @@ public record GatewayConfig(
       @JsonProperty("connections") ConnectionLimits connections,
       @JsonProperty("tls") ServerTls tls,
       @JsonProperty("upstream") UpstreamConfig upstream,
+      @JsonProperty("telemetry") TelemetryConfig telemetry,
       @JsonProperty("routes") List<RouteNode> routes) {
     String bound = host == null ? DEFAULT_HOST : host;
     int listen = port == null ? DEFAULT_PORT : port;
@@ -149,6 +157,9 @@ public record GatewayConfig(
         connections == null ? ConnectionLimits.DEFAULT : connections,
         tls,
         upstream == null ? UpstreamConfig.DEFAULT : upstream,
+        telemetry == null
+            ? TelemetryConfig.defaults(DEFAULT_METRICS_PORT)
+            : telemetry.withMetricsPort(DEFAULT_METRICS_PORT),
         table);
   }
 
@@ -167,6 +178,7 @@ public record GatewayConfig(
       yaml.put("tls", tls);
     }
     yaml.put("upstream", upstream);
+    yaml.put("telemetry", telemetry);
     yaml.put("routes", routes.routes().stream().map(YamlNodes::describe).toList());
     return yaml;
   }

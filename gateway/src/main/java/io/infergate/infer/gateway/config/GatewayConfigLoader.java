@@ -39,7 +39,13 @@ public final class GatewayConfigLoader {
 
   /** The environment variables that set values, each to the key it sets. */
   public static final Map<String, String> ENVIRONMENT =
-      Map.of("GATEWAY_HOST", "host", "GATEWAY_PORT", "port");
+      Map.of(
+          "GATEWAY_HOST",
+          "host",
+          "GATEWAY_PORT",
+          "port",
+          "GATEWAY_METRICS_PORT",
+          "telemetry.metricsPort");
 
   private final Path file;
   private final Map<String, String> environment;

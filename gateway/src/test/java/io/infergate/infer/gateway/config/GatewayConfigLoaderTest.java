@@ -210,7 +210,7 @@ class GatewayConfigLoaderTest {
                 """))
         .containsExactlyInAnyOrder(
             "colour: unknown key (expected one of: connections, drainTimeout, host,"
-                + " maxInboundMessageBytes, port, reflection, reloadCheckInterval, routes, tls, upstream)",
+                + " maxInboundMessageBytes, port, reflection, reloadCheckInterval, routes, telemetry, tls, upstream)",
             "routes[0].shadow.timeout: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
             "routes[0].shadow.fraction: 2.0 (expected: > 0 and <= 1)",
             "routes[0].stickyHeader: \"X-User\" (expected: absent, or a lower-case header name of a-z, 0-9, '-', '_' and '.', not grpc-* or *-bin)",
@@ -335,6 +335,12 @@ class GatewayConfigLoaderTest {
             "connections.maxConnectionAgeGrace=1m0s (default)",
             "upstream.keepAliveTime=30s (default)",
             "upstream.keepAliveTimeout=10s (default)",
+            "telemetry.metricsPort=9464 (default)",
+            "telemetry.metricsHost=0.0.0.0 (default)",
+            "telemetry.metricsEnabled=true (default)",
+            "telemetry.otlpProtocol=grpc (default)",
+            "telemetry.traceSampleRatio=0.01 (default)",
+            "telemetry.otlpMetricsInterval=1m0s (default)",
             "routes[0].model=digits (file)",
             "routes[0].variants[0].name=stable (file)",
             "routes[0].variants[0].weight=1 (file)",

@@ -49,7 +49,9 @@ public final class ChildGateway implements AutoCloseable {
                 System.getProperty("java.class.path"),
                 "io.infergate.infer.gateway.GatewayMain",
                 "--config",
-                config.toString())
+                config.toString(),
+                "--metrics-port",
+                "0")
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();

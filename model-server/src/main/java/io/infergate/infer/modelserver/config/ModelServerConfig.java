@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.infergate.infer.observability.config.Durations;
+import io.infergate.infer.observability.telemetry.TelemetryConfig;
 import io.infergate.infer.observability.transport.ConnectionLimits;
 import io.infergate.infer.observability.transport.ServerTls;
 import java.nio.file.Files;
@@ -37,6 +38,7 @@ import java.time.Duration;
  * @param connections what one client connection may ask of the server: calls in flight, metadata
  *     size, RST_STREAM rate, keepalive, idle time and age (the gateway's limits, one type)
  * @param tls TLS, and optionally mutual TLS, on the port; absent, the port is plaintext
+ * @param telemetry metrics endpoint (default port 9465), OTLP export and trace sampling
  */
 public record ModelServerConfig(
     String host,
@@ -51,7 +53,11 @@ public record ModelServerConfig(
     @JsonProperty("tensorflow") TensorFlowConfig tensorFlow,
     Boolean reflection,
     ConnectionLimits connections,
-    @JsonInclude(JsonInclude.Include.NON_NULL) ServerTls tls) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) ServerTls tls,
+    TelemetryConfig telemetry) {
+
+  /** Where {@code /metrics} is served by default: beside the gateway's 9464 on one host. */
+  public static final int DEFAULT_METRICS_PORT = 9465;
 
   /** The default {@code workerQueueCapacity}, as many calls as a default batching queue holds. */
   public static final int DEFAULT_WORKER_QUEUE_CAPACITY = 1024;
@@ -78,6 +84,10 @@ public record ModelServerConfig(
     tensorFlow = tensorFlow == null ? TensorFlowConfig.DEFAULT : tensorFlow;
     reflection = reflection == null ? Boolean.TRUE : reflection;
     connections = connections == null ? ConnectionLimits.DEFAULT : connections;
+    telemetry =
+        telemetry == null
+            ? TelemetryConfig.defaults(DEFAULT_METRICS_PORT)
+            : telemetry.withMetricsPort(DEFAULT_METRICS_PORT);
     new Problems()
         .check(!host.isBlank(), "host: empty (expected: an address such as 0.0.0.0 or 127.0.0.1)")
         .range("port", port, 0, 65_535)
@@ -117,6 +127,7 @@ public record ModelServerConfig(
         maxInboundMessageBytes,
         shutdownGrace,
         batching,
+        null,
         null,
         null,
         null,

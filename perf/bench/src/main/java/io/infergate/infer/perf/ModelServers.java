@@ -39,7 +39,10 @@ public final class ModelServers {
                 "--port",
                 Integer.toString(port),
                 "--models",
-                models.toString()));
+                models.toString(),
+                // Several servers share a host: each serves /metrics on a free port.
+                "--metrics-port",
+                "0"));
     args.addAll(serverArgs);
     return ChildProcess.startAnnounced(
         name,

@@ -77,7 +77,9 @@ final class Launcher {
                 gatewayClasspath,
                 "io.infergate.infer.gateway.GatewayMain",
                 "--config",
-                config.toString())),
+                config.toString(),
+                "--metrics-port",
+                "0")),
         work.resolve(name + ".log"),
         "gateway listening on ",
         Duration.ofMinutes(1));

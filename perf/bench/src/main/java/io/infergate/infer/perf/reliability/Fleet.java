@@ -79,7 +79,7 @@ final class Fleet implements AutoCloseable {
                 setup.jvmOptions(),
                 setup.gatewayClasspath(),
                 "io.infergate.infer.gateway.GatewayMain",
-                List.of("--config", config.toString())),
+                List.of("--config", config.toString(), "--metrics-port", "0")),
             directory.resolve(name + ".log"),
             GATEWAY_READY,
             Duration.ofMinutes(1)));
