@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.infergate.infer.observability.testing.OtlpReceiver;
 import io.opentelemetry.api.trace.Span;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -76,6 +77,31 @@ class TelemetryTest {
       assertThat(posted).contains("/v1/traces");
     } finally {
       receiver.stop(0);
+    }
+  }
+
+  @Test
+  void spansAndMetricsArePushedOverOtlpGrpcToACollectorsServices() {
+    try (OtlpReceiver collector = OtlpReceiver.start()) {
+      TelemetryConfig config =
+          new TelemetryConfig(null, null, false, collector.endpoint(), null, 1.0, null);
+      try (Telemetry telemetry = Telemetry.start("test-service", config)) {
+        telemetry.openTelemetry().getTracer("test").spanBuilder("call").startSpan().end();
+        telemetry
+            .openTelemetry()
+            .getMeter("test")
+            .counterBuilder("infergate.test.calls")
+            .build()
+            .add(1);
+      }
+      assertThat(collector.spans())
+          .singleElement()
+          .satisfies(
+              span -> {
+                assertThat(span.service()).isEqualTo("test-service");
+                assertThat(span.span().getName()).isEqualTo("call");
+              });
+      assertThat(collector.metrics()).isNotEmpty();
     }
   }
 
