@@ -200,6 +200,35 @@ class ModelServerTelemetryIT {
     }
   }
 
+  @Test
+  void aCallWhoseDeadlinePassesInItsBatchQueueEndsItsQueueSpanAndCountsAsABackendFailure() {
+    try (InMemoryTelemetry telemetry = new InMemoryTelemetry();
+        RunningServer server = start(FOURS, telemetry)) {
+      String traceId = traceId(3);
+
+      assertThatThrownBy(
+              () ->
+                  GRPCInferenceServiceGrpc.newBlockingStub(server.channel())
+                      .withInterceptors(traced(traceId, "00f067aa0ba902b9"))
+                      .withDeadlineAfter(1, TimeUnit.SECONDS)
+                      .modelInfer(DigitsRequests.oipRaw(validation.head(1), "2").build()))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+
+      Attributes failed = call(version("2"), "oip", "backend_failure");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> telemetry.value("infergate.model.calls", failed) == 1);
+      SpanData call = telemetry.span(traceId, MODEL_INFER);
+      assertThat(call.getAttributes().get(longKey("rpc.grpc.status_code"))).isEqualTo(4L);
+      assertThat(call.getStatus().getStatusCode())
+          .isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+      assertThat(telemetry.children(call)).extracting(SpanData::getName).containsExactly("queue");
+      assertThat(telemetry.spans()).extracting(SpanData::getName).doesNotContain("batch", "run");
+    }
+  }
+
   /** Call {@code i} of a batch: OIP for even {@code i}, Predict for odd, each in its own trace. */
   private static ListenableFuture<?> send(RunningServer server, int i) {
     var interceptor = traced(traceId(10 + i), String.format("%016x", 0x100 + i));
