@@ -12,12 +12,14 @@ import io.infergate.infer.modelserver.grpc.OipInferenceService;
 import io.infergate.infer.modelserver.grpc.TfServingModelService;
 import io.infergate.infer.modelserver.grpc.TfServingPredictionService;
 import io.infergate.infer.modelserver.grpc.TfServingWarmupFile;
+import io.infergate.infer.modelserver.grpc.TraceContextInterceptor;
 import io.infergate.infer.modelserver.inference.InferencePath;
 import io.infergate.infer.modelserver.inference.ModelResolver;
 import io.infergate.infer.modelserver.inference.WorkerQueue;
 import io.infergate.infer.modelserver.repository.ModelRepository;
 import io.infergate.infer.modelserver.repository.ServedModel;
 import io.infergate.infer.modelserver.repository.ServedVersion;
+import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
 import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.observability.config.Durations;
 import io.infergate.infer.observability.server.StandardServices;
@@ -70,6 +72,9 @@ public final class ModelServer implements AutoCloseable {
   /** Where traces and metrics are recorded; the no-op API unless the process set telemetry up. */
   private final OpenTelemetry telemetry;
 
+  /** The gauges read from the repository and the worker queue, closed with the server. */
+  private final ModelServerGauges gauges;
+
   private final ExecutorService executor;
   private final HealthStatusManager health = new HealthStatusManager();
   private final AtomicBoolean serving = new AtomicBoolean();
@@ -81,19 +86,21 @@ public final class ModelServer implements AutoCloseable {
     // Before any model loads: a certificate that cannot be used ends start-up at once.
     this.tls = config.tls() == null ? null : TlsCredentials.forServer(config.tls());
     this.executor = Executors.newFixedThreadPool(config.workerThreads(), daemonThreads());
+    ModelServerTelemetry recorded = ModelServerTelemetry.of(telemetry);
     try {
       this.repository =
           ModelRepository.open(
-              config, executor, new TfServingWarmupFile(), this::modelAvailability);
+              config, executor, new TfServingWarmupFile(), this::modelAvailability, recorded);
     } catch (RuntimeException e) {
       executor.shutdown();
       throw e;
     }
     this.transport = NettyTransport.create("model-server", 0);
+    WorkerQueue workers =
+        new WorkerQueue(executor, config.workerThreads(), config.workerQueueCapacity());
     InferencePath inference =
-        new InferencePath(
-            new ModelResolver(repository::model),
-            new WorkerQueue(executor, config.workerThreads(), config.workerQueueCapacity()));
+        new InferencePath(new ModelResolver(repository::model), workers, recorded);
+    this.gauges = ModelServerGauges.register(recorded, repository, workers);
     this.server =
         StandardServices.add(
                 config
@@ -109,8 +116,13 @@ public final class ModelServer implements AutoCloseable {
                     // with one).
                     .directExecutor()
                     .maxInboundMessageSize(config.maxInboundMessageBytes())
-                    .addService(new OipInferenceService(inference, NAME, VERSION, serving::get))
-                    .addService(new TfServingPredictionService(inference))
+                    .addService(
+                        TraceContextInterceptor.around(
+                            new OipInferenceService(inference, NAME, VERSION, serving::get),
+                            recorded))
+                    .addService(
+                        TraceContextInterceptor.around(
+                            new TfServingPredictionService(inference), recorded))
                     .addService(new TfServingModelService(inference.models())),
                 health,
                 config.reflection())
@@ -205,6 +217,7 @@ public final class ModelServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    gauges.close();
     transport.close();
     if (tls != null) {
       tls.close();

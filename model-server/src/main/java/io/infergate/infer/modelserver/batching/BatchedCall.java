@@ -3,6 +3,7 @@ package io.infergate.infer.modelserver.batching;
 import static java.util.Objects.requireNonNull;
 
 import io.infergate.infer.modelserver.backend.HostTensor;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * One call waiting in a {@link Batcher}: its inputs, the outputs it wants, and how to answer it.
@@ -79,6 +80,20 @@ public abstract class BatchedCall {
    * Called on the scheduler thread just before the call would join a batch; must be cheap.
    */
   protected abstract boolean abandoned();
+
+  /**
+   * The caller's SERVER span, which the span of the batch this call runs in links to; the invalid
+   * span when the call is not traced.
+   */
+  protected Span callerSpan() {
+    return Span.getInvalid();
+  }
+
+  /**
+   * The call has left the queue for a batch that runs now, after waiting {@code waitedNanos}.
+   * Called on the scheduler thread; must be cheap. Calls dropped from the queue never get it.
+   */
+  protected void leftQueue(long waitedNanos) {}
 
   /** The call ran: {@code outputs} are its own rows of each fetched output. */
   protected abstract void succeeded(HostTensor[] outputs);

@@ -4,6 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import io.infergate.infer.modelserver.backend.HostTensor;
 import io.infergate.infer.modelserver.config.BatchingConfig;
+import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
+import io.infergate.infer.modelserver.telemetry.VersionTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -67,6 +74,7 @@ public final class Batcher implements AutoCloseable {
   private final long maxQueueDelayNanos;
   private final int[] preferredBatchSizes;
   private final int queueCapacity;
+  private final VersionTelemetry telemetry;
 
   /**
    * The fewest queued rows that may make a batch ready before its delay; below it, a new call need
@@ -99,8 +107,14 @@ public final class Batcher implements AutoCloseable {
   private boolean warnedUnsplittable;
 
   private Batcher(
-      String label, String threadName, Runner runner, BatchingConfig config, Executor completions) {
+      String label,
+      String threadName,
+      Runner runner,
+      BatchingConfig config,
+      Executor completions,
+      VersionTelemetry telemetry) {
     this.label = label;
+    this.telemetry = telemetry;
     this.runner = runner;
     this.completions = completions;
     this.maxBatchSize = config.maxBatchSize();
@@ -123,6 +137,26 @@ public final class Batcher implements AutoCloseable {
    */
   public static Batcher start(
       String model, long version, Runner runner, BatchingConfig config, Executor completions) {
+    return start(
+        model,
+        version,
+        runner,
+        config,
+        completions,
+        ModelServerTelemetry.noop().version(model, version));
+  }
+
+  /**
+   * As {@link #start(String, long, Runner, BatchingConfig, Executor)}, recording batch sizes and
+   * queue waits, and tracing each batch, through {@code telemetry}.
+   */
+  public static Batcher start(
+      String model,
+      long version,
+      Runner runner,
+      BatchingConfig config,
+      Executor completions,
+      VersionTelemetry telemetry) {
     requireNonNull(model, "model");
     Batcher batcher =
         new Batcher(
@@ -130,7 +164,8 @@ public final class Batcher implements AutoCloseable {
             "batcher-" + model + "-" + version,
             requireNonNull(runner, "runner"),
             requireNonNull(config, "config"),
-            requireNonNull(completions, "completions"));
+            requireNonNull(completions, "completions"),
+            requireNonNull(telemetry, "telemetry"));
     batcher.scheduler.start();
     return batcher;
   }
@@ -179,6 +214,11 @@ public final class Batcher implements AutoCloseable {
   /** The most calls that may wait. */
   public int queueCapacity() {
     return queueCapacity;
+  }
+
+  /** Calls waiting now: the {@code infergate.model.queue.depth} of this version. */
+  public int queuedCalls() {
+    return queuedCalls.get();
   }
 
   /** What this batcher has done so far. */
@@ -395,10 +435,12 @@ public final class Batcher implements AutoCloseable {
   /** Takes the calls of a batch out of the queue and counts the batch. */
   private void take(List<BatchedCall> calls) {
     long rows = 0;
+    long now = System.nanoTime();
     for (int i = 0; i < calls.size(); i++) {
       BatchedCall call = calls.get(i);
       dequeue(call);
       rows += batchRows(call);
+      call.leftQueue(now - call.enqueuedNanos);
     }
     pending.removeIf(call -> call.state != BatchedCall.QUEUED);
     batchSizes.incrementAndGet((int) Math.min(rows, maxBatchSize + 1L));
@@ -421,15 +463,59 @@ public final class Batcher implements AutoCloseable {
   }
 
   private void run(List<BatchedCall> calls) {
+    Span span = startBatchSpan(calls);
     long started = System.nanoTime();
-    if (calls.size() == 1) {
-      runAlone(calls.get(0));
-    } else {
-      runMerged(calls);
+    try {
+      if (calls.size() == 1) {
+        runAlone(calls.get(0));
+      } else {
+        runMerged(calls);
+      }
+    } finally {
+      span.end();
     }
+    telemetry.recordBatch(calls.size());
     long took = System.nanoTime() - started;
     batchNanos = batchNanos == 0 ? took : (7 * batchNanos + took) / 8;
     finish(calls.toArray(new BatchedCall[0]));
+  }
+
+  /**
+   * The "batch" span: a link to every caller's SERVER span, and the child of the first traced
+   * caller's, so that it is sampled whenever any caller is and shows in that caller's trace. Not
+   * started (nothing built) when no caller is traced.
+   */
+  private Span startBatchSpan(List<BatchedCall> calls) {
+    if (!telemetry.server().tracing()) {
+      return Span.getInvalid();
+    }
+    Span parent = null;
+    for (int i = 0; i < calls.size() && parent == null; i++) {
+      Span caller = calls.get(i).callerSpan();
+      if (caller.isRecording()) {
+        parent = caller;
+      }
+    }
+    if (parent == null) {
+      return Span.getInvalid();
+    }
+    SpanBuilder batch =
+        telemetry
+            .server()
+            .tracer()
+            .spanBuilder("batch")
+            .setSpanKind(SpanKind.INTERNAL)
+            .setParent(Context.root().with(parent))
+            .setAttribute(ModelServerTelemetry.BATCH_SIZE, (long) calls.size())
+            .setAttribute(ModelServerTelemetry.SPAN_MODEL, telemetry.model())
+            .setAttribute(ModelServerTelemetry.SPAN_MODEL_VERSION, telemetry.version());
+    for (int i = 0; i < calls.size(); i++) {
+      SpanContext caller = calls.get(i).callerSpan().getSpanContext();
+      if (caller.isValid()) {
+        batch.addLink(caller);
+      }
+    }
+    return batch.startSpan();
   }
 
   private void runAlone(BatchedCall call) {

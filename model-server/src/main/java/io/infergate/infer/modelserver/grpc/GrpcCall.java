@@ -4,15 +4,23 @@ import static java.util.Objects.requireNonNull;
 
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.infergate.infer.modelserver.backend.InferenceException;
 import io.infergate.infer.modelserver.inference.InferenceCall;
+import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
+import io.infergate.infer.modelserver.telemetry.Outcome;
+import io.infergate.infer.modelserver.telemetry.RpcMethod;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import java.util.concurrent.Executor;
 
 /**
  * An inference call that came in over gRPC: answers its observer, and watches the call's {@link
  * Context} so that a caller who cancels or runs out of time is dropped before it runs, and leaves a
- * batching queue at once.
+ * batching queue at once. Its SERVER span starts here, when the service receives the request, under
+ * the parent that {@link TraceContextInterceptor} extracted, and ends with the call's metrics just
+ * before the answer is sent, once the version and the status are known.
  *
  * @param <ReqT> the request message
  * @param <RespT> the response message
@@ -28,12 +36,19 @@ abstract class GrpcCall<ReqT, RespT> extends InferenceCall<RespT>
   private final StreamObserver<RespT> observer;
   private final Context context;
   private final Deadline deadline;
+  private final RpcMethod method;
 
   /**
-   * A call for {@code request}, answered through {@code observer}, in the context of the thread
-   * that received it.
+   * A call of {@code method} for {@code request}, answered through {@code observer}, in the context
+   * of the thread that received it, recorded through {@code telemetry}.
    */
-  GrpcCall(ReqT request, StreamObserver<RespT> observer) {
+  GrpcCall(
+      ReqT request,
+      StreamObserver<RespT> observer,
+      ModelServerTelemetry telemetry,
+      RpcMethod method) {
+    super(telemetry, telemetry.startServerSpan(method, TraceContextInterceptor.parent()));
+    this.method = method;
     this.request = request;
     this.observer = requireNonNull(observer, "observer");
     this.context = Context.current();
@@ -52,13 +67,40 @@ abstract class GrpcCall<ReqT, RespT> extends InferenceCall<RespT>
 
   @Override
   protected final void reply(RespT response) {
+    ended(Status.Code.OK.value());
     observer.onNext(response);
     observer.onCompleted();
   }
 
   @Override
   protected final void refuse(InferenceException failure) {
-    Statuses.reply(observer, failure, deadline);
+    Status status = Statuses.toStatus(failure, deadline);
+    ended(status.getCode().value());
+    Statuses.send(observer, status, failure);
+  }
+
+  private void ended(int statusCode) {
+    served()
+        .recordCall(
+            method.api(), Outcome.ofStatusCode(statusCode), System.nanoTime() - startedNanos());
+    Span span = callerSpan();
+    if (span.isRecording()) {
+      span.setAttribute(ModelServerTelemetry.RPC_GRPC_STATUS_CODE, (long) statusCode);
+      if (isServerError(statusCode)) {
+        span.setStatus(StatusCode.ERROR);
+      }
+      span.end();
+    }
+  }
+
+  /** The codes OpenTelemetry's RPC conventions count as a server span's error. */
+  private static boolean isServerError(int code) {
+    return code == Status.Code.UNKNOWN.value()
+        || code == Status.Code.DEADLINE_EXCEEDED.value()
+        || code == Status.Code.UNIMPLEMENTED.value()
+        || code == Status.Code.INTERNAL.value()
+        || code == Status.Code.UNAVAILABLE.value()
+        || code == Status.Code.DATA_LOSS.value();
   }
 
   /** The call's context was cancelled: by the caller, its deadline, or the call's own end. */

@@ -12,6 +12,9 @@ import io.infergate.infer.modelserver.inference.InferencePath;
 import io.infergate.infer.modelserver.inference.ModelResolver;
 import io.infergate.infer.modelserver.repository.ServedModel;
 import io.infergate.infer.modelserver.repository.ServedVersion;
+import io.infergate.infer.modelserver.telemetry.Api;
+import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
+import io.infergate.infer.modelserver.telemetry.RpcMethod;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import io.infergate.infer.proto.oip.v2.ModelInferResponse;
@@ -38,8 +41,12 @@ public final class OipInferenceService
   /** The {@code platform} Triton reports for TensorFlow SavedModels. */
   static final String PLATFORM = "tensorflow_savedmodel";
 
+  private static final RpcMethod MODEL_INFER =
+      new RpcMethod(GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName(), Api.OIP);
+
   private final InferencePath inference;
   private final ModelResolver resolver;
+  private final ModelServerTelemetry telemetry;
   private final ServerMetadataResponse serverMetadata;
   private final BooleanSupplier ready;
 
@@ -53,6 +60,7 @@ public final class OipInferenceService
       InferencePath inference, String serverName, String serverVersion, BooleanSupplier ready) {
     this.inference = requireNonNull(inference, "inference");
     this.resolver = inference.models();
+    this.telemetry = inference.telemetry();
     this.serverMetadata =
         ServerMetadataResponse.newBuilder().setName(serverName).setVersion(serverVersion).build();
     this.ready = requireNonNull(ready, "ready");
@@ -117,7 +125,7 @@ public final class OipInferenceService
    */
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
-    inference.submit(new Infer(request, observer));
+    inference.submit(new Infer(request, observer, telemetry));
   }
 
   private static TensorMetadata metadata(TensorSpec spec) {
@@ -131,8 +139,11 @@ public final class OipInferenceService
 
   /** One ModelInfer call: which version it names, its tensors, and its answer. */
   private static final class Infer extends GrpcCall<ModelInferRequest, ModelInferResponse> {
-    Infer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
-      super(request, observer);
+    Infer(
+        ModelInferRequest request,
+        StreamObserver<ModelInferResponse> observer,
+        ModelServerTelemetry telemetry) {
+      super(request, observer, telemetry, MODEL_INFER);
     }
 
     @Override

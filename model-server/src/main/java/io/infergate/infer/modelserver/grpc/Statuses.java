@@ -39,12 +39,19 @@ final class Statuses {
    * tells a call that was abandoned past its deadline from one that was cancelled.
    */
   static void reply(StreamObserver<?> observer, Throwable failure, Deadline deadline) {
+    send(observer, toStatus(failure, deadline), failure);
+  }
+
+  /**
+   * Answers {@code observer} with {@code status}, decided for {@code failure} by {@link #toStatus}.
+   */
+  static void send(StreamObserver<?> observer, Status status, Throwable failure) {
     Metadata trailers = null;
     if (failure instanceof InferenceException e && e.kind() == InferenceException.Kind.OVERLOADED) {
       trailers = new Metadata();
       trailers.put(RETRY_PUSHBACK_MS, Long.toString(e.retryAfterMillis()));
     }
-    observer.onError(toStatus(failure, deadline).asRuntimeException(trailers));
+    observer.onError(status.asRuntimeException(trailers));
   }
 
   /** The status for {@code failure}, on a call with {@code deadline} (or null). */

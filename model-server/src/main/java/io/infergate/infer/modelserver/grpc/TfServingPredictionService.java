@@ -15,6 +15,9 @@ import io.infergate.infer.modelserver.inference.InferencePath;
 import io.infergate.infer.modelserver.inference.ModelResolver;
 import io.infergate.infer.modelserver.repository.ServedModel;
 import io.infergate.infer.modelserver.repository.ServedVersion;
+import io.infergate.infer.modelserver.telemetry.Api;
+import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
+import io.infergate.infer.modelserver.telemetry.RpcMethod;
 import io.infergate.infer.proto.tfserving.GetModelMetadataRequest;
 import io.infergate.infer.proto.tfserving.GetModelMetadataResponse;
 import io.infergate.infer.proto.tfserving.ModelSpec;
@@ -31,9 +34,12 @@ import java.util.List;
 public final class TfServingPredictionService
     extends PredictionServiceGrpc.PredictionServiceImplBase {
   private static final String SIGNATURE_DEF_FIELD = "signature_def";
+  private static final RpcMethod PREDICT =
+      new RpcMethod(PredictionServiceGrpc.getPredictMethod().getFullMethodName(), Api.TFSERVING);
 
   private final InferencePath inference;
   private final ModelResolver resolver;
+  private final ModelServerTelemetry telemetry;
 
   /**
    * @param inference where Predict calls go, and metadata calls find their models
@@ -41,6 +47,7 @@ public final class TfServingPredictionService
   public TfServingPredictionService(InferencePath inference) {
     this.inference = requireNonNull(inference, "inference");
     this.resolver = inference.models();
+    this.telemetry = inference.telemetry();
   }
 
   /**
@@ -49,7 +56,7 @@ public final class TfServingPredictionService
    */
   @Override
   public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
-    inference.submit(new Predict(request, observer));
+    inference.submit(new Predict(request, observer, telemetry));
   }
 
   @Override
@@ -115,8 +122,11 @@ public final class TfServingPredictionService
 
   /** One Predict call: which version it names, its tensors, and its answer. */
   private static final class Predict extends GrpcCall<PredictRequest, PredictResponse> {
-    Predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
-      super(request, observer);
+    Predict(
+        PredictRequest request,
+        StreamObserver<PredictResponse> observer,
+        ModelServerTelemetry telemetry) {
+      super(request, observer, telemetry, PREDICT);
     }
 
     /** An unknown model is reported before an unknown signature, as TF Serving does. */

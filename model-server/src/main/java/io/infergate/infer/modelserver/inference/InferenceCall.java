@@ -6,6 +6,9 @@ import io.infergate.infer.modelserver.backend.LoadedModel;
 import io.infergate.infer.modelserver.batching.BatchedCall;
 import io.infergate.infer.modelserver.batching.Batcher;
 import io.infergate.infer.modelserver.repository.ServedVersion;
+import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
+import io.infergate.infer.modelserver.telemetry.VersionTelemetry;
+import io.opentelemetry.api.trace.Span;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -19,6 +22,12 @@ import java.lang.invoke.VarHandle;
  * the outputs it wants, and to encode and send the answer or the failure. Nothing here knows gRPC.
  * The call object is all a call allocates on this path: it is the batcher's queue entry and the
  * worker's task.
+ *
+ * <p>Telemetry: the call carries its SERVER span (started by the protocol layer, the invalid span
+ * when not traced) and, once it has resolved a version, that version's {@link VersionTelemetry}. A
+ * traced call gets a "queue" child from the hand-off to its batcher or worker until it leaves that
+ * queue, and an unbatched one a "run" child around the model run; a batched call's run is its
+ * batch's span, which links to it. Queue waits and run times are recorded whether traced or not.
  *
  * @param <R> the response message
  */
@@ -38,12 +47,38 @@ public abstract class InferenceCall<R> extends BatchedCall implements Runnable {
   private static final InferenceException LEFT_WHILE_WAITING =
       InferenceException.of(InferenceException.Kind.ABANDONED, "while waiting for a worker");
 
+  private static final double NANOS_PER_SECOND = 1e9;
+
   /** The version this call holds a reference to, from {@link #start} until {@link #finish}. */
   @SuppressWarnings("unused") // through HELD
   private ServedVersion held;
 
-  /** A call; {@link InferencePath#submit} starts it. */
-  protected InferenceCall() {}
+  private final ModelServerTelemetry telemetry;
+  private final Span span;
+  private final long startedNanos = System.nanoTime();
+
+  /** The resolved version's telemetry; null until then. Published with the call's hand-offs. */
+  private VersionTelemetry served;
+
+  /** Open from the hand-off to a queue until the call leaves it (or is answered from it). */
+  private Span queueSpan = Span.getInvalid();
+
+  /** When an unbatched call was handed to the workers (the batcher times its own queue). */
+  private long queuedNanos;
+
+  /** A call that records nothing; {@link InferencePath#submit} starts it. */
+  protected InferenceCall() {
+    this(ModelServerTelemetry.noop(), Span.getInvalid());
+  }
+
+  /**
+   * A call recorded through {@code telemetry}, traced under {@code span} (its SERVER span, which
+   * the subclass ends when it answers; the invalid span when not traced).
+   */
+  protected InferenceCall(ModelServerTelemetry telemetry, Span span) {
+    this.telemetry = telemetry;
+    this.span = span;
+  }
 
   /**
    * Finds the version the request names and takes a reference to it ({@link
@@ -84,6 +119,32 @@ public abstract class InferenceCall<R> extends BatchedCall implements Runnable {
    */
   protected void queued() {}
 
+  /** The call's SERVER span (the invalid span when not traced). */
+  @Override
+  protected final Span callerSpan() {
+    return span;
+  }
+
+  /** The telemetry of the version the call resolved, or of none ({@code "*"}) if it did not. */
+  protected final VersionTelemetry served() {
+    VersionTelemetry version = served;
+    return version == null ? telemetry.unresolved() : version;
+  }
+
+  /** When the call arrived, in {@link System#nanoTime()}. */
+  protected final long startedNanos() {
+    return startedNanos;
+  }
+
+  @Override
+  protected final void leftQueue(long waitedNanos) {
+    served.recordQueueWait(waitedNanos);
+    if (span.isRecording()) {
+      span.setAttribute(ModelServerTelemetry.QUEUE_WAIT, waitedNanos / NANOS_PER_SECOND);
+      endQueueSpan();
+    }
+  }
+
   /** Starts the call; it is answered exactly once, now or later, on this thread or another. */
   final void start(ModelResolver models, WorkerQueue workers) {
     ServedVersion version;
@@ -93,12 +154,16 @@ public abstract class InferenceCall<R> extends BatchedCall implements Runnable {
       refuse(InferenceException.from(e)); // nothing held yet
       return;
     }
+    served = version.telemetry();
+    served.describe(span);
     HELD.setRelease(this, version);
     try {
       LoadedModel model = version.loaded();
       inputs(decodeInputs(model), decodeOutputs(model));
+      queueSpan = telemetry.startChild("queue", span);
       Batcher batcher = version.batcher();
       if (batcher == null) {
+        queuedNanos = System.nanoTime();
         workers.submit(this);
         return;
       }
@@ -128,12 +193,18 @@ public abstract class InferenceCall<R> extends BatchedCall implements Runnable {
       finish(null, LEFT_WHILE_WAITING);
       return;
     }
+    leftQueue(System.nanoTime() - queuedNanos);
+    Span run = telemetry.startChild("run", span);
+    long started = System.nanoTime();
     HostTensor[] outputs;
     try {
       outputs = ((ServedVersion) HELD.getAcquire(this)).loaded().run(feeds(), fetch());
     } catch (Throwable e) {
       finish(null, e);
       return;
+    } finally {
+      served.recordRun(System.nanoTime() - started);
+      run.end();
     }
     finish(outputs, null);
   }
@@ -163,6 +234,7 @@ public abstract class InferenceCall<R> extends BatchedCall implements Runnable {
     if (version == null) {
       throw new IllegalStateException("call answered twice"); // a bug in the call path
     }
+    endQueueSpan(); // answered from its queue: shed, dropped, or the server stopped
     R response = null;
     Throwable cause = failure;
     try {
@@ -178,6 +250,13 @@ public abstract class InferenceCall<R> extends BatchedCall implements Runnable {
       reply(response);
     } else {
       refuse(InferenceException.from(cause));
+    }
+  }
+
+  private void endQueueSpan() {
+    if (queueSpan.isRecording()) {
+      queueSpan.end();
+      queueSpan = Span.getInvalid();
     }
   }
 }

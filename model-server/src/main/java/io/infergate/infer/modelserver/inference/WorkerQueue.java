@@ -62,8 +62,8 @@ public final class WorkerQueue {
     }
   }
 
-  /** Calls waiting for a worker now. */
-  int waiting() {
+  /** Calls waiting for a worker now: the worker queue's {@code infergate.model.queue.depth}. */
+  public int waiting() {
     return waiting.get();
   }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.infergate.infer.modelserver.backend.ModelLoadException;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
 import io.infergate.infer.modelserver.repository.VersionState.State;
+import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
 import io.infergate.infer.observability.Schedulers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -80,7 +81,11 @@ public final class ModelRepository implements AutoCloseable {
   private volatile Map<String, ServedModel> served = Map.of();
 
   private ModelRepository(
-      ModelServerConfig config, Executor completions, WarmupRequests warmup, Listener listener) {
+      ModelServerConfig config,
+      Executor completions,
+      WarmupRequests warmup,
+      Listener listener,
+      ModelServerTelemetry telemetry) {
     this.root = config.models();
     this.realRoot = realPath(root);
     this.allowSymlinksOutside = config.repository().allowSymlinksOutside();
@@ -101,7 +106,8 @@ public final class ModelRepository implements AutoCloseable {
             config.repository().warmupRuns(),
             warmup,
             completions,
-            unloader);
+            unloader,
+            telemetry);
   }
 
   /**
@@ -116,11 +122,26 @@ public final class ModelRepository implements AutoCloseable {
    */
   public static ModelRepository open(
       ModelServerConfig config, Executor completions, WarmupRequests warmup, Listener listener) {
+    return open(config, completions, warmup, listener, ModelServerTelemetry.noop());
+  }
+
+  /**
+   * As {@link #open(ModelServerConfig, Executor, WarmupRequests, Listener)}, each version recording
+   * its calls, batches and runs through {@code telemetry}.
+   */
+  public static ModelRepository open(
+      ModelServerConfig config,
+      Executor completions,
+      WarmupRequests warmup,
+      Listener listener,
+      ModelServerTelemetry telemetry) {
     requireNonNull(config, "config");
+    requireNonNull(telemetry, "telemetry");
     requireNonNull(completions, "completions");
     requireNonNull(warmup, "warmup");
     requireNonNull(listener, "listener");
-    ModelRepository repository = new ModelRepository(config, completions, warmup, listener);
+    ModelRepository repository =
+        new ModelRepository(config, completions, warmup, listener, telemetry);
     try {
       if (!Files.isDirectory(repository.root)) {
         throw new ModelLoadException(repository.root + ": not a directory");

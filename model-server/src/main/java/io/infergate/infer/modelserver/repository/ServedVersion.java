@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.infergate.infer.modelserver.backend.LoadedModel;
 import io.infergate.infer.modelserver.batching.Batcher;
+import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
+import io.infergate.infer.modelserver.telemetry.VersionTelemetry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -26,6 +28,7 @@ public final class ServedVersion {
   private final LoadedModel loaded;
   private final Batcher batcher;
   private final Executor unloader;
+  private final VersionTelemetry telemetry;
   private final AtomicInteger references = new AtomicInteger(1);
   private final AtomicBoolean retired = new AtomicBoolean();
   private final CompletableFuture<Void> unloaded = new CompletableFuture<>();
@@ -41,11 +44,32 @@ public final class ServedVersion {
    */
   public ServedVersion(
       String model, long number, LoadedModel loaded, Batcher batcher, Executor unloader) {
+    this(
+        model,
+        number,
+        loaded,
+        batcher,
+        unloader,
+        ModelServerTelemetry.noop().version(model, number));
+  }
+
+  /**
+   * As {@link #ServedVersion(String, long, LoadedModel, Batcher, Executor)}, recording its calls
+   * through {@code telemetry} (built once, when the version loads).
+   */
+  public ServedVersion(
+      String model,
+      long number,
+      LoadedModel loaded,
+      Batcher batcher,
+      Executor unloader,
+      VersionTelemetry telemetry) {
     this.model = requireNonNull(model, "model");
     this.number = number;
     this.loaded = requireNonNull(loaded, "loaded");
     this.batcher = batcher;
     this.unloader = requireNonNull(unloader, "unloader");
+    this.telemetry = requireNonNull(telemetry, "telemetry");
   }
 
   /** The model's name. */
@@ -61,6 +85,11 @@ public final class ServedVersion {
   /** The loaded model: its signature, and the run. */
   public LoadedModel loaded() {
     return loaded;
+  }
+
+  /** Where calls on this version record their metrics: its attribute sets, built once. */
+  public VersionTelemetry telemetry() {
+    return telemetry;
   }
 
   /** The batcher that queues this version's calls, or null when they run one by one. */

@@ -11,6 +11,8 @@ import io.infergate.infer.modelserver.backend.TensorSpec;
 import io.infergate.infer.modelserver.batching.Batcher;
 import io.infergate.infer.modelserver.config.BatchingConfig;
 import io.infergate.infer.modelserver.config.TensorFlowConfig;
+import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
+import io.infergate.infer.modelserver.telemetry.VersionTelemetry;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,10 +35,12 @@ final class VersionLoader {
   private final WarmupRequests recorded;
   private final Executor completions;
   private final Executor unloader;
+  private final ModelServerTelemetry telemetry;
 
   /**
    * @param completions where batched callers are answered (the server's workers)
    * @param unloader where drained versions are closed
+   * @param telemetry where the versions' calls, batches and runs are recorded
    */
   VersionLoader(
       TensorFlowConfig tensorFlow,
@@ -44,13 +48,15 @@ final class VersionLoader {
       int warmupRuns,
       WarmupRequests recorded,
       Executor completions,
-      Executor unloader) {
+      Executor unloader,
+      ModelServerTelemetry telemetry) {
     this.tensorFlow = requireNonNull(tensorFlow, "tensorFlow");
     this.batching = requireNonNull(batching, "batching");
     this.warmupRuns = warmupRuns;
     this.recorded = requireNonNull(recorded, "recorded");
     this.completions = requireNonNull(completions, "completions");
     this.unloader = requireNonNull(unloader, "unloader");
+    this.telemetry = requireNonNull(telemetry, "telemetry");
   }
 
   /**
@@ -66,9 +72,11 @@ final class VersionLoader {
       List<Integer> sizes = unbatchable == null ? warmupBatchSizes(batching) : List.of(1);
       int replayed = replay(loaded, dir);
       warmUp(loaded, dir, sizes);
+      VersionTelemetry metrics = telemetry.version(model, version);
       Batcher batcher = null;
       if (unbatchable == null) {
-        batcher = Batcher.start(model, version, loaded::run, batching, completions);
+        batcher =
+            Batcher.start(model, version, timed(loaded, metrics), batching, completions, metrics);
       } else if (batching.enabled()) {
         log.info("Not batching model {} version {}: {}", model, version, unbatchable);
       }
@@ -83,11 +91,23 @@ final class VersionLoader {
           warmupRuns * sizes.size(),
           sizes,
           batcher == null ? "" : "; batching up to " + batching.maxBatchSize() + " rows");
-      return new ServedVersion(model, version, loaded, batcher, unloader);
+      return new ServedVersion(model, version, loaded, batcher, unloader, metrics);
     } catch (RuntimeException e) {
       loaded.close();
       throw e;
     }
+  }
+
+  /** The batcher's runs, each one's time recorded as {@code infergate.model.run.duration}. */
+  private static Batcher.Runner timed(LoadedModel loaded, VersionTelemetry metrics) {
+    return (feeds, fetch) -> {
+      long started = System.nanoTime();
+      try {
+        return loaded.run(feeds, fetch);
+      } finally {
+        metrics.recordRun(System.nanoTime() - started);
+      }
+    };
   }
 
   /** Null if every input and output has a variable first dimension, else why not. */

@@ -8,6 +8,7 @@ import io.infergate.infer.modelserver.config.ModelServerConfig;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.tfserving.ModelServiceGrpc;
 import io.infergate.infer.proto.tfserving.PredictionServiceGrpc;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,13 @@ public final class RunningServer implements AutoCloseable {
   /** Serves as {@code config} says (bind to 127.0.0.1 port 0 for tests). */
   public static RunningServer start(ModelServerConfig config) {
     return new RunningServer(ModelServer.start(config));
+  }
+
+  /**
+   * As {@link #start(ModelServerConfig)}, recording traces and metrics through {@code telemetry}.
+   */
+  public static RunningServer start(ModelServerConfig config, OpenTelemetry telemetry) {
+    return new RunningServer(ModelServer.start(config, telemetry));
   }
 
   public ModelServer server() {

@@ -1,0 +1,195 @@
+package io.infergate.infer.modelserver.telemetry;
+
+import static io.opentelemetry.api.common.AttributeKey.doubleKey;
+import static io.opentelemetry.api.common.AttributeKey.longKey;
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
+import static java.util.Objects.requireNonNull;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.LongHistogram;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import java.util.List;
+
+/**
+ * The model server's tracer and instruments, created once per server from the process's {@link
+ * OpenTelemetry}. Calls reach them through the {@link VersionTelemetry} of the version they run on,
+ * which holds that version's attribute sets.
+ */
+public final class ModelServerTelemetry {
+  /** The instrumentation scope of every model-server span and metric. */
+  public static final String SCOPE = "io.infergate.modelserver";
+
+  // Metric attributes.
+  static final AttributeKey<String> MODEL = stringKey("model");
+  static final AttributeKey<String> VERSION = stringKey("version");
+  static final AttributeKey<String> API = stringKey("api");
+  static final AttributeKey<String> OUTCOME = stringKey("outcome");
+
+  /**
+   * The {@code queue} attribute of {@code infergate.model.queue.depth}: the shared worker queue.
+   */
+  public static final AttributeKey<String> QUEUE = stringKey("queue");
+
+  // Span attributes: OpenTelemetry's RPC conventions, plus the project's own.
+  public static final AttributeKey<String> RPC_SYSTEM = stringKey("rpc.system");
+  public static final AttributeKey<String> RPC_SERVICE = stringKey("rpc.service");
+  public static final AttributeKey<String> RPC_METHOD = stringKey("rpc.method");
+  public static final AttributeKey<Long> RPC_GRPC_STATUS_CODE = longKey("rpc.grpc.status_code");
+  public static final AttributeKey<String> SPAN_MODEL = stringKey("infergate.model");
+  public static final AttributeKey<String> SPAN_MODEL_VERSION =
+      stringKey("infergate.model.version");
+  public static final AttributeKey<Long> BATCH_SIZE = longKey("infergate.batch.size");
+  public static final AttributeKey<Double> QUEUE_WAIT = doubleKey("infergate.queue.wait");
+
+  /** The model and version of calls that never resolved one (an unknown model, a bad name). */
+  public static final String UNRESOLVED = "*";
+
+  /** From 0.5 ms to 30 s: a warm TensorFlow run up to a call that waited out a long deadline. */
+  private static final List<Double> SECONDS =
+      List.of(
+          0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+          30.0);
+
+  private static final List<Long> BATCH_CALLS = List.of(1L, 2L, 4L, 8L, 16L, 32L, 64L, 128L, 256L);
+
+  private static final ModelServerTelemetry NOOP = new ModelServerTelemetry(OpenTelemetry.noop());
+
+  private final Tracer tracer;
+  private final boolean tracing;
+  private final TextMapPropagator propagator;
+  private final Meter meter;
+  final LongCounter calls;
+  final DoubleHistogram callDuration;
+  final LongHistogram batchSize;
+  final DoubleHistogram queueWait;
+  final DoubleHistogram runDuration;
+  private final VersionTelemetry unresolved;
+
+  private ModelServerTelemetry(OpenTelemetry telemetry) {
+    this.tracer = telemetry.getTracer(SCOPE);
+    // The API's no-op tracer still allocates a builder per span: skip it altogether.
+    this.tracing = telemetry.getTracerProvider() != TracerProvider.noop();
+    this.propagator = telemetry.getPropagators().getTextMapPropagator();
+    this.meter = telemetry.getMeter(SCOPE);
+    this.calls =
+        meter
+            .counterBuilder("infergate.model.calls")
+            .setUnit("{call}")
+            .setDescription("Inference calls answered, by model version, API and outcome.")
+            .build();
+    this.callDuration =
+        meter
+            .histogramBuilder("infergate.model.call.duration")
+            .setUnit("s")
+            .setDescription("Time from a call's arrival to its answer.")
+            .setExplicitBucketBoundariesAdvice(SECONDS)
+            .build();
+    this.batchSize =
+        meter
+            .histogramBuilder("infergate.model.batch.size")
+            .ofLongs()
+            .setUnit("{call}")
+            .setDescription("Calls merged into one batched model run.")
+            .setExplicitBucketBoundariesAdvice(BATCH_CALLS)
+            .build();
+    this.queueWait =
+        meter
+            .histogramBuilder("infergate.model.queue.wait")
+            .setUnit("s")
+            .setDescription("Time a call waited for its batch or for a worker.")
+            .setExplicitBucketBoundariesAdvice(SECONDS)
+            .build();
+    this.runDuration =
+        meter
+            .histogramBuilder("infergate.model.run.duration")
+            .setUnit("s")
+            .setDescription("Time of one TensorFlow session run (one call, or one batch).")
+            .setExplicitBucketBoundariesAdvice(SECONDS)
+            .build();
+    this.unresolved = new VersionTelemetry(this, UNRESOLVED, UNRESOLVED);
+  }
+
+  /** Instruments on {@code telemetry}'s meter and tracer. */
+  public static ModelServerTelemetry of(OpenTelemetry telemetry) {
+    requireNonNull(telemetry, "telemetry");
+    return telemetry == OpenTelemetry.noop() ? NOOP : new ModelServerTelemetry(telemetry);
+  }
+
+  /** Records nothing: for tests of the call path and servers started without telemetry. */
+  public static ModelServerTelemetry noop() {
+    return NOOP;
+  }
+
+  /**
+   * The attribute sets of one loaded version, built now, once: call it when the version loads, not
+   * per call.
+   */
+  public VersionTelemetry version(String model, long number) {
+    return new VersionTelemetry(this, requireNonNull(model, "model"), Long.toString(number));
+  }
+
+  /** For calls answered before they resolved a version: model and version {@code "*"}. */
+  public VersionTelemetry unresolved() {
+    return unresolved;
+  }
+
+  /** Whether spans are recorded at all: false with a no-op tracer provider. */
+  public boolean tracing() {
+    return tracing;
+  }
+
+  /** How callers' trace context arrives in request headers (W3C {@code traceparent}). */
+  public TextMapPropagator propagator() {
+    return propagator;
+  }
+
+  /** For the observable gauges that the server registers over its repository and workers. */
+  public Meter meter() {
+    return meter;
+  }
+
+  /**
+   * Starts a call's SERVER span under {@code parent} (the caller's extracted context, or null for a
+   * new trace); the invalid span, without allocating, when tracing is off.
+   */
+  public Span startServerSpan(RpcMethod method, Context parent) {
+    if (!tracing) {
+      return Span.getInvalid();
+    }
+    return tracer
+        .spanBuilder(method.spanName())
+        .setSpanKind(SpanKind.SERVER)
+        .setParent(parent == null ? Context.root() : parent)
+        .setAllAttributes(method.attributes())
+        .startSpan();
+  }
+
+  /**
+   * Starts an INTERNAL child of {@code parent} ("queue", "run"); the invalid span when the parent
+   * is not recorded, so an unsampled call builds nothing.
+   */
+  public Span startChild(String name, Span parent) {
+    if (!parent.isRecording()) {
+      return Span.getInvalid();
+    }
+    return tracer
+        .spanBuilder(name)
+        .setSpanKind(SpanKind.INTERNAL)
+        .setParent(Context.root().with(parent))
+        .startSpan();
+  }
+
+  /** A span builder, for the batch span whose parent and links the batcher chooses. */
+  public Tracer tracer() {
+    return tracer;
+  }
+}

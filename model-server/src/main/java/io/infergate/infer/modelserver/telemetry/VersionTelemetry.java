@@ -1,0 +1,97 @@
+package io.infergate.infer.modelserver.telemetry;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+
+/**
+ * The metrics of one served model version: its attribute sets, built once when it loads, so that a
+ * call records each measurement with no allocation beyond the instrument's own. Thread-safe and
+ * lock-free (instruments are).
+ */
+public final class VersionTelemetry {
+  private static final double NANOS_PER_SECOND = 1e9;
+  private static final Outcome[] OUTCOMES = Outcome.values();
+
+  private final ModelServerTelemetry server;
+  private final String model;
+  private final String version;
+  private final Attributes attributes;
+
+  /** {@code [model, version, api, outcome]}, at {@code api.ordinal() * OUTCOMES + outcome}. */
+  private final Attributes[] callAttributes;
+
+  VersionTelemetry(ModelServerTelemetry server, String model, String version) {
+    this.server = server;
+    this.model = model;
+    this.version = version;
+    this.attributes =
+        Attributes.of(ModelServerTelemetry.MODEL, model, ModelServerTelemetry.VERSION, version);
+    Api[] apis = Api.values();
+    this.callAttributes = new Attributes[apis.length * OUTCOMES.length];
+    for (Api api : apis) {
+      for (Outcome outcome : OUTCOMES) {
+        callAttributes[index(api, outcome)] =
+            attributes.toBuilder()
+                .put(ModelServerTelemetry.API, api.value())
+                .put(ModelServerTelemetry.OUTCOME, outcome.value())
+                .build();
+      }
+    }
+  }
+
+  /** The server's tracer and instruments. */
+  public ModelServerTelemetry server() {
+    return server;
+  }
+
+  /** The model's name ({@code "*"} for calls that resolved none). */
+  public String model() {
+    return model;
+  }
+
+  /** The version number as text ({@code "*"} for calls that resolved none). */
+  public String version() {
+    return version;
+  }
+
+  /** {@code [model, version]}, for the per-version metrics and gauges. */
+  public Attributes attributes() {
+    return attributes;
+  }
+
+  /**
+   * A call was answered: {@code infergate.model.calls} and {@code infergate.model.call.duration}.
+   */
+  public void recordCall(Api api, Outcome outcome, long durationNanos) {
+    Attributes call = callAttributes[index(api, outcome)];
+    server.calls.add(1, call);
+    server.callDuration.record(durationNanos / NANOS_PER_SECOND, call);
+  }
+
+  /** A call left its queue (its batcher's, or the worker queue) after {@code waitedNanos}. */
+  public void recordQueueWait(long waitedNanos) {
+    server.queueWait.record(waitedNanos / NANOS_PER_SECOND, attributes);
+  }
+
+  /** One TensorFlow session run took {@code nanos}. */
+  public void recordRun(long nanos) {
+    server.runDuration.record(nanos / NANOS_PER_SECOND, attributes);
+  }
+
+  /** One batched run served {@code calls} calls. */
+  public void recordBatch(long calls) {
+    server.batchSize.record(calls, attributes);
+  }
+
+  /** Names the served model and version on a recorded span. */
+  public void describe(Span span) {
+    if (span.isRecording()) {
+      span.setAttribute(ModelServerTelemetry.SPAN_MODEL, model);
+      span.setAttribute(ModelServerTelemetry.SPAN_MODEL_VERSION, version);
+    }
+  }
+
+  private static int index(Api api, Outcome outcome) {
+    return api.ordinal() * OUTCOMES.length + outcome.ordinal();
+  }
+}

@@ -1,0 +1,101 @@
+package io.infergate.infer.modelserver.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.data.PointData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A real OpenTelemetry SDK that keeps what it records in memory: every span as it ends (W3C
+ * propagation, parent-based sampling, so a sampled {@code traceparent} is recorded), and metrics
+ * read on demand with cumulative temporality.
+ */
+public final class InMemoryTelemetry implements AutoCloseable {
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+  private final OpenTelemetrySdk sdk =
+      OpenTelemetrySdk.builder()
+          .setTracerProvider(
+              SdkTracerProvider.builder()
+                  .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                  .build())
+          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+          .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+          .build();
+
+  public OpenTelemetry openTelemetry() {
+    return sdk;
+  }
+
+  /** Spans ended so far. */
+  public List<SpanData> spans() {
+    return spans.getFinishedSpanItems();
+  }
+
+  /** The ended span called {@code name} in trace {@code traceId}; fails unless exactly one. */
+  public SpanData span(String traceId, String name) {
+    List<SpanData> found =
+        spans().stream()
+            .filter(span -> span.getTraceId().equals(traceId) && span.getName().equals(name))
+            .toList();
+    assertThat(found).as("spans '%s' in trace %s: %s", name, traceId, spans()).hasSize(1);
+    return found.get(0);
+  }
+
+  /** The ended spans whose parent is {@code parent}. */
+  public List<SpanData> children(SpanData parent) {
+    return spans().stream()
+        .filter(span -> span.getParentSpanId().equals(parent.getSpanId()))
+        .filter(span -> span.getTraceId().equals(parent.getTraceId()))
+        .toList();
+  }
+
+  /** The point of metric {@code name} with exactly {@code attributes}, if recorded. */
+  public Optional<PointData> point(String name, Attributes attributes) {
+    for (MetricData metric : metrics.collectAllMetrics()) {
+      if (metric.getName().equals(name)) {
+        Collection<? extends PointData> points = metric.getData().getPoints();
+        for (PointData point : points) {
+          if (point.getAttributes().equals(attributes)) {
+            return Optional.of(point);
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A counter's or gauge's value; 0 when not recorded. */
+  public long value(String name, Attributes attributes) {
+    return point(name, attributes).map(point -> ((LongPointData) point).getValue()).orElse(0L);
+  }
+
+  /** A histogram's point; fails when not recorded. */
+  public HistogramPointData histogram(String name, Attributes attributes) {
+    PointData point =
+        point(name, attributes)
+            .orElseThrow(() -> new AssertionError("no " + name + " point for " + attributes));
+    return (HistogramPointData) point;
+  }
+
+  @Override
+  public void close() {
+    sdk.close();
+  }
+}
