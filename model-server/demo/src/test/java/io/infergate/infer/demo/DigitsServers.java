@@ -25,6 +25,11 @@ final class DigitsServers {
 
   /** A model server whose repository holds only {@code digits/<version>} (a copy: ~30 KB). */
   static RunningServer version(int version, Path scratch) throws Exception {
+    return RunningServer.start(repository(version, scratch));
+  }
+
+  /** A new repository in {@code scratch} holding a copy of {@code digits/<version>} only. */
+  static Path repository(int version, Path scratch) throws Exception {
     Path repository = Files.createTempDirectory(scratch, "repo-v" + version);
     Path source = TestRepository.shared().resolve("digits").resolve(Integer.toString(version));
     Path target = repository.resolve("digits").resolve(Integer.toString(version));
@@ -34,7 +39,7 @@ final class DigitsServers {
         Files.copy(file, target.resolve(source.relativize(file).toString()));
       }
     }
-    return RunningServer.start(repository);
+    return repository;
   }
 
   /**
