@@ -304,6 +304,22 @@ abstract class ForwardingContract {
   }
 
   @Test
+  void aBodyThatNamesTwoModelsReachesNoModelWhicheverComesFirst() {
+    // Protobuf keeps the last model_name; a gateway routing by the first would send "renamed"
+    // (rewritten to digits-next) where the model server reads "digits", or the other way round.
+    byte[] digitsThenRenamed = concat(Requests.oip("digits", ""), Requests.oip("renamed", ""));
+    byte[] renamedThenDigits = concat(Requests.oip("renamed", ""), Requests.oip("digits", ""));
+
+    for (byte[] body : List.of(digitsThenRenamed, renamedThenDigits)) {
+      Reply reply = client.unary(Requests.MODEL_INFER, body, Map.of());
+      assertThat(reply.status().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(reply.status().getDescription())
+          .startsWith("model_name appears more than once in the request body");
+    }
+    assertThat(stable.calls() + canary.calls() + candidate.calls()).isZero();
+  }
+
+  @Test
   void aVariantWithNoReachableEndpointIsUnavailableByName() {
     Reply reply = client.infer("gone", Map.of());
 
@@ -422,6 +438,13 @@ abstract class ForwardingContract {
     Reply reply = recorder.await();
     assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
     assertThat(reply.header("x-served-by")).isEqualTo("canary");
+  }
+
+  /** Two serialized messages one after the other: protobuf parses them as one, merged. */
+  private static byte[] concat(byte[] first, byte[] second) {
+    byte[] both = Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, both, first.length, second.length);
+    return both;
   }
 
   /** The suite's routes, with {@code stableEndpoint} where the stable variants are served. */

@@ -205,7 +205,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
   private Status admit(byte[] message) {
     ModelRef ref;
     try {
-      ref = method.request().read(message);
+      ref = method.model(message);
     } catch (IOException e) {
       return Statuses.malformedBody(e);
     }
