@@ -61,6 +61,15 @@ final class DecodedRequests {
    * either way within the allocation bound for a message of {@code messageBytes}.
    */
   static void check(List<TensorSpec> specs, int messageBytes, Supplier<HostTensor[]> decode) {
+    // The first decoding of a kind loads (and, fuzzing, instruments) classes and links string
+    // concatenations, megabytes that say nothing of the decoder; the second allocates only what
+    // decoding does. A decoder that allocated what a shape claims would run out of memory on the
+    // first (also a finding) or exceed the bound on the second.
+    try {
+      decode.get();
+    } catch (InferenceException e) {
+      // The same refusal is checked below.
+    }
     long before = THREADS.getCurrentThreadAllocatedBytes();
     HostTensor[] tensors = null;
     InferenceException refused = null;
