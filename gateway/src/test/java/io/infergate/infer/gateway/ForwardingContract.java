@@ -395,6 +395,50 @@ abstract class ForwardingContract {
   }
 
   @Test
+  void aLaterStreamMessageNamingAnotherModelEndsTheCallAndNeverReachesTheBackend()
+      throws Exception {
+    ClientCall<byte[], byte[]> call = client.channel().newCall(CHAT, CallOptions.DEFAULT);
+    Recorder recorder = new Recorder();
+    call.start(recorder, metadata(Map.of("x-variant-override", "stable")));
+    call.request(Integer.MAX_VALUE);
+    call.sendMessage(Requests.oip("digits", ""));
+    call.sendMessage(Requests.oip("digits-next", ""));
+
+    Reply reply = recorder.await();
+    assertThat(reply.status().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(reply.status().getDescription())
+        .isEqualTo(
+            "a later message of the stream names another model (expected: 'digits', which its"
+                + " first message named)");
+    Received received = stable.received().poll(10, TimeUnit.SECONDS);
+    assertThat(received.messages()).hasSize(1);
+    assertThat(ModelInferRequest.parseFrom(received.messages().get(0)).getModelName())
+        .isEqualTo("digits");
+  }
+
+  @Test
+  void everyMessageOfAStreamIsRewrittenAsTheFirstIs() throws Exception {
+    ClientCall<byte[], byte[]> call = client.channel().newCall(CHAT, CallOptions.DEFAULT);
+    Recorder recorder = new Recorder();
+    call.start(recorder, new io.grpc.Metadata());
+    call.request(Integer.MAX_VALUE);
+    call.sendMessage(Requests.oip("renamed", ""));
+    call.sendMessage(Requests.oip("renamed", ""));
+    call.sendMessage(Requests.oip("", ""));
+    call.halfClose();
+
+    Reply reply = recorder.await();
+    assertThat(reply.status().isOk()).as("%s", reply.status()).isTrue();
+    List<byte[]> messages = stable.received().poll(10, TimeUnit.SECONDS).messages();
+    assertThat(messages).hasSize(3);
+    for (byte[] message : messages) {
+      ModelInferRequest sent = ModelInferRequest.parseFrom(message);
+      assertThat(sent.getModelName()).isEqualTo("digits-next");
+      assertThat(sent.getModelVersion()).isEqualTo("3");
+    }
+  }
+
+  @Test
   void aReloadAddsAndRemovesEndpointsWhileCallsInFlightFinishWhereTheyStarted() throws Exception {
     // A stream: forwarded from its first message on (a one-message request waits for half-close).
     ClientCall<byte[], byte[]> inFlight = client.channel().newCall(CHAT, CallOptions.DEFAULT);
