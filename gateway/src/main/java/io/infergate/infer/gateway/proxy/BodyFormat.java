@@ -21,10 +21,11 @@ import java.nio.charset.StandardCharsets;
  * (and merge a repeated message field), so a peek that stopped early would route by one name while
  * the model server served another, which a rewrite to an unreleased model would turn into a way in.
  * Instead the whole top level is walked and a body that repeats a field the route is chosen by
- * (model name, version, model_spec) is refused: no protobuf encoder writes one twice, and refusing
- * it leaves nothing for the gateway and whatever parser the model server uses to disagree on. A
- * stray end-group tag is refused as malformed for the same reason: protobuf's parsers stop there
- * and fail, so nothing after it may count.
+ * (model name, version, model_spec) is refused: no protobuf encoder writes one twice (only
+ * concatenating two serialized messages does), and refusing it leaves nothing for the gateway and
+ * whatever parser the model server uses to disagree on. A stray end-group tag is refused as
+ * malformed for the same reason: protobuf's parsers stop there and fail, so nothing after it may
+ * count.
  */
 enum BodyFormat {
   /** No model in the body (ServerLive, ServerMetadata, ...). */
