@@ -114,6 +114,7 @@ public final class Gateway implements AutoCloseable {
               .routes(config.routes())
               .drainTimeout(config.drainTimeout())
               .reflection(config.reflection())
+              .maxPeekedFields(config.maxPeekedFields())
               .start();
     } catch (IOException e) {
       throw StandardServices.cannotListen(config.host(), config.port(), e);
@@ -229,6 +230,7 @@ public final class Gateway implements AutoCloseable {
     private Duration drainTimeout = GatewayConfig.DEFAULT_DRAIN_TIMEOUT;
     private boolean reflection = GatewayConfig.DEFAULT_REFLECTION;
     private OpenTelemetry telemetry = OpenTelemetry.noop();
+    private int maxPeekedFields = GatewayConfig.DEFAULT_MAX_PEEKED_FIELDS;
     private final List<ServiceDescriptor> extraServices = new ArrayList<>();
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
@@ -375,6 +377,20 @@ public final class Gateway implements AutoCloseable {
       return this;
     }
 
+    /** The most fields read from a request body to find its model; see {@link GatewayConfig}. */
+    public Builder maxPeekedFields(int maxPeekedFields) {
+      if (maxPeekedFields < GatewayConfig.MIN_PEEKED_FIELDS) {
+        throw new IllegalArgumentException(
+            "maxPeekedFields: "
+                + maxPeekedFields
+                + " (expected: at least "
+                + GatewayConfig.MIN_PEEKED_FIELDS
+                + ")");
+      }
+      this.maxPeekedFields = maxPeekedFields;
+      return this;
+    }
+
     /** How long calls may finish on close, and channels that a reload removed may drain. */
     public Builder drainTimeout(Duration drainTimeout) {
       this.drainTimeout = requireNonNull(drainTimeout, "drainTimeout");
@@ -420,7 +436,8 @@ public final class Gateway implements AutoCloseable {
                 NAME,
                 ProjectVersion.current(),
                 () -> serving.get() && backendsReady.get(),
-                List.copyOf(extraServices)));
+                List.copyOf(extraServices),
+                maxPeekedFields));
         Server started = server.build().start();
         serving.set(true);
         health.setStatus("", ServingStatus.SERVING);

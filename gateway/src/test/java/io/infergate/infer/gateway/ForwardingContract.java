@@ -304,6 +304,22 @@ abstract class ForwardingContract {
   }
 
   @Test
+  void aBodyThatNamesTwoModelsReachesNoModelWhicheverComesFirst() {
+    // Protobuf keeps the last model_name; a gateway routing by the first would send "renamed"
+    // (rewritten to digits-next) where the model server reads "digits", or the other way round.
+    byte[] digitsThenRenamed = concat(Requests.oip("digits", ""), Requests.oip("renamed", ""));
+    byte[] renamedThenDigits = concat(Requests.oip("renamed", ""), Requests.oip("digits", ""));
+
+    for (byte[] body : List.of(digitsThenRenamed, renamedThenDigits)) {
+      Reply reply = client.unary(Requests.MODEL_INFER, body, Map.of());
+      assertThat(reply.status().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(reply.status().getDescription())
+          .startsWith("model_name appears more than once in the request body");
+    }
+    assertThat(stable.calls() + canary.calls() + candidate.calls()).isZero();
+  }
+
+  @Test
   void aVariantWithNoReachableEndpointIsUnavailableByName() {
     Reply reply = client.infer("gone", Map.of());
 
@@ -379,6 +395,50 @@ abstract class ForwardingContract {
   }
 
   @Test
+  void aLaterStreamMessageNamingAnotherModelEndsTheCallAndNeverReachesTheBackend()
+      throws Exception {
+    ClientCall<byte[], byte[]> call = client.channel().newCall(CHAT, CallOptions.DEFAULT);
+    Recorder recorder = new Recorder();
+    call.start(recorder, metadata(Map.of("x-variant-override", "stable")));
+    call.request(Integer.MAX_VALUE);
+    call.sendMessage(Requests.oip("digits", ""));
+    call.sendMessage(Requests.oip("digits-next", ""));
+
+    Reply reply = recorder.await();
+    assertThat(reply.status().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(reply.status().getDescription())
+        .isEqualTo(
+            "a later message of the stream names another model (expected: 'digits', which its"
+                + " first message named)");
+    Received received = stable.received().poll(10, TimeUnit.SECONDS);
+    assertThat(received.messages()).hasSize(1);
+    assertThat(ModelInferRequest.parseFrom(received.messages().get(0)).getModelName())
+        .isEqualTo("digits");
+  }
+
+  @Test
+  void everyMessageOfAStreamIsRewrittenAsTheFirstIs() throws Exception {
+    ClientCall<byte[], byte[]> call = client.channel().newCall(CHAT, CallOptions.DEFAULT);
+    Recorder recorder = new Recorder();
+    call.start(recorder, new io.grpc.Metadata());
+    call.request(Integer.MAX_VALUE);
+    call.sendMessage(Requests.oip("renamed", ""));
+    call.sendMessage(Requests.oip("renamed", ""));
+    call.sendMessage(Requests.oip("", ""));
+    call.halfClose();
+
+    Reply reply = recorder.await();
+    assertThat(reply.status().isOk()).as("%s", reply.status()).isTrue();
+    List<byte[]> messages = stable.received().poll(10, TimeUnit.SECONDS).messages();
+    assertThat(messages).hasSize(3);
+    for (byte[] message : messages) {
+      ModelInferRequest sent = ModelInferRequest.parseFrom(message);
+      assertThat(sent.getModelName()).isEqualTo("digits-next");
+      assertThat(sent.getModelVersion()).isEqualTo("3");
+    }
+  }
+
+  @Test
   void aReloadAddsAndRemovesEndpointsWhileCallsInFlightFinishWhereTheyStarted() throws Exception {
     // A stream: forwarded from its first message on (a one-message request waits for half-close).
     ClientCall<byte[], byte[]> inFlight = client.channel().newCall(CHAT, CallOptions.DEFAULT);
@@ -422,6 +482,13 @@ abstract class ForwardingContract {
     Reply reply = recorder.await();
     assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
     assertThat(reply.header("x-served-by")).isEqualTo("canary");
+  }
+
+  /** Two serialized messages one after the other: protobuf parses them as one, merged. */
+  private static byte[] concat(byte[] first, byte[] second) {
+    byte[] both = Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, both, first.length, second.length);
+    return both;
   }
 
   /** The suite's routes, with {@code stableEndpoint} where the stable variants are served. */

@@ -34,6 +34,9 @@ import java.util.Map;
  * @param maxInboundMessageBytes the largest message accepted from a caller or a model server,
  *     counted after decompression, so a small gzip body that would inflate past it is refused with
  *     RESOURCE_EXHAUSTED before it is buffered (default 64 MiB, the model server's default)
+ * @param maxPeekedFields the most fields of a request body read to find its model (the top level's
+ *     and model_spec's together; default 4,096); a body with more is refused with INVALID_ARGUMENT,
+ *     which bounds the event loop's work per request. Read at start-up.
  * @param connections what one caller's connection may ask of the gateway's server
  * @param tls TLS, and optionally mutual TLS, on the callers' port; null, the port is plaintext
  * @param upstream keepalive and TLS of the channels to model servers
@@ -47,6 +50,7 @@ public record GatewayConfig(
     Duration drainTimeout,
     boolean reflection,
     int maxInboundMessageBytes,
+    int maxPeekedFields,
     ConnectionLimits connections,
     ServerTls tls,
     UpstreamConfig upstream,
@@ -79,6 +83,16 @@ public record GatewayConfig(
   /** The smallest {@code maxInboundMessageBytes}, as on the model server. */
   public static final int MIN_INBOUND_MESSAGE_BYTES = 1024;
 
+  /**
+   * The most fields read to find a request's model when the file does not say: far more than a
+   * request with hundreds of inputs has at its top level, and a few microseconds of event-loop time
+   * at worst, where a 64 MiB body of empty fields would be millions.
+   */
+  public static final int DEFAULT_MAX_PEEKED_FIELDS = 4096;
+
+  /** A body's routing fields, its id and a few inputs must fit under {@code maxPeekedFields}. */
+  public static final int MIN_PEEKED_FIELDS = 16;
+
   /** Longer intervals and timeouts are typos (a unit too large), not settings. */
   private static final Duration MAX_DURATION = Duration.ofHours(1);
 
@@ -89,7 +103,8 @@ public record GatewayConfig(
    */
   public GatewayConfig {
     List<String> problems =
-        check(host, port, reloadCheckInterval, drainTimeout, maxInboundMessageBytes);
+        check(
+            host, port, reloadCheckInterval, drainTimeout, maxInboundMessageBytes, maxPeekedFields);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
@@ -112,6 +127,7 @@ public record GatewayConfig(
       @JsonProperty("drainTimeout") Duration drainTimeout,
       @JsonProperty("reflection") Boolean reflection,
       @JsonProperty("maxInboundMessageBytes") Integer maxInboundMessageBytes,
+      @JsonProperty("maxPeekedFields") Integer maxPeekedFields,
       @JsonProperty("connections") ConnectionLimits connections,
       @JsonProperty("tls") ServerTls tls,
       @JsonProperty("upstream") UpstreamConfig upstream,
@@ -124,7 +140,8 @@ public record GatewayConfig(
     Duration drain = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
     int maxMessage =
         maxInboundMessageBytes == null ? DEFAULT_MAX_INBOUND_MESSAGE_BYTES : maxInboundMessageBytes;
-    List<String> problems = check(bound, listen, reload, drain, maxMessage);
+    int maxPeeked = maxPeekedFields == null ? DEFAULT_MAX_PEEKED_FIELDS : maxPeekedFields;
+    List<String> problems = check(bound, listen, reload, drain, maxMessage, maxPeeked);
     RoutingTable<Rewrite> table = null;
     if (routes == null || routes.isEmpty()) {
       problems.add(
@@ -154,6 +171,7 @@ public record GatewayConfig(
         drain,
         reflection == null ? DEFAULT_REFLECTION : reflection,
         maxMessage,
+        maxPeeked,
         connections == null ? ConnectionLimits.DEFAULT : connections,
         tls,
         upstream == null ? UpstreamConfig.DEFAULT : upstream,
@@ -173,6 +191,7 @@ public record GatewayConfig(
     yaml.put("drainTimeout", drainTimeout);
     yaml.put("reflection", reflection);
     yaml.put("maxInboundMessageBytes", maxInboundMessageBytes);
+    yaml.put("maxPeekedFields", maxPeekedFields);
     yaml.put("connections", connections);
     if (tls != null) {
       yaml.put("tls", tls);
@@ -188,7 +207,8 @@ public record GatewayConfig(
       int port,
       Duration reloadCheckInterval,
       Duration drainTimeout,
-      int maxInboundMessageBytes) {
+      int maxInboundMessageBytes,
+      int maxPeekedFields) {
     List<String> problems = new ArrayList<>();
     if (host == null || host.isBlank()) {
       problems.add("host: \"" + host + "\" (expected: non-blank)");
@@ -204,6 +224,16 @@ public record GatewayConfig(
               + maxInboundMessageBytes
               + " (expected: an integer in "
               + MIN_INBOUND_MESSAGE_BYTES
+              + ".."
+              + Integer.MAX_VALUE
+              + ")");
+    }
+    if (maxPeekedFields < MIN_PEEKED_FIELDS) {
+      problems.add(
+          "maxPeekedFields: "
+              + maxPeekedFields
+              + " (expected: an integer in "
+              + MIN_PEEKED_FIELDS
               + ".."
               + Integer.MAX_VALUE
               + ")");

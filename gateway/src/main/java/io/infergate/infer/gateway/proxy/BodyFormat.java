@@ -14,6 +14,18 @@ import java.nio.charset.StandardCharsets;
  * it. Reading walks only the top-level fields (skipping a length-delimited field costs O(1)), so a
  * 1 MiB tensor costs the same as a 10-byte one; rewriting copies the other fields' bytes as they
  * are.
+ *
+ * <p>Reading runs on the event loop, so it is bounded: at most {@code maxFields} tags are read (the
+ * top level's and model_spec's together), else the body is refused. It does not stop at the first
+ * model name, though: protobuf parsers keep the <em>last</em> value of a repeated singular field
+ * (and merge a repeated message field), so a peek that stopped early would route by one name while
+ * the model server served another, which a rewrite to an unreleased model would turn into a way in.
+ * Instead the whole top level is walked and a body that repeats a field the route is chosen by
+ * (model name, version, model_spec) is refused: no protobuf encoder writes one twice (only
+ * concatenating two serialized messages does), and refusing it leaves nothing for the gateway and
+ * whatever parser the model server uses to disagree on. A stray end-group tag is refused as
+ * malformed for the same reason: protobuf's parsers stop there and fail, so nothing after it may
+ * count.
  */
 enum BodyFormat {
   /** No model in the body (ServerLive, ServerMetadata, ...). */
@@ -26,8 +38,9 @@ enum BodyFormat {
   TF_SERVING;
 
   /**
-   * The longest model name read, in UTF-8 bytes: names are DNS-like labels in practice, and a bound
-   * keeps a caller from making the gateway decode (and quote) megabytes as a name.
+   * The longest model name (and version) read, in UTF-8 bytes: names are DNS-like labels in
+   * practice, and a bound keeps a caller from making the gateway decode (and quote) megabytes as a
+   * name.
    */
   static final int MAX_MODEL_NAME_BYTES = 1024;
 
@@ -38,16 +51,17 @@ enum BodyFormat {
   private static final int INT64_VALUE = 1;
 
   /**
-   * The model the request body names.
+   * The model the request body names, reading at most {@code maxFields} field tags.
    *
    * @throws IOException when the body is not a well-formed protobuf message
-   * @throws ModelNameTooLongException when the name is longer than {@link #MAX_MODEL_NAME_BYTES}
+   * @throws RefusedBodyException when a name is longer than {@link #MAX_MODEL_NAME_BYTES}, the body
+   *     has more than {@code maxFields} fields, or a routing field appears twice
    */
-  ModelRef read(byte[] body) throws IOException {
+  ModelRef read(byte[] body, int maxFields) throws IOException {
     return switch (this) {
       case NONE -> new ModelRef("", "");
-      case OIP -> readOip(CodedInputStream.newInstance(body));
-      case TF_SERVING -> readTfServing(CodedInputStream.newInstance(body));
+      case OIP -> new Peek(body, maxFields).oip();
+      case TF_SERVING -> new Peek(body, maxFields).tfServing();
     };
   }
 
@@ -58,78 +72,6 @@ enum BodyFormat {
       case OIP -> rewriteOip(body, name, version);
       case TF_SERVING -> rewriteTfServing(body, name, version);
     };
-  }
-
-  private static ModelRef readOip(CodedInputStream in) throws IOException {
-    String name = "";
-    String version = "";
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      if (tag == lengthDelimited(NAME)) {
-        name = readName(in, "model_name");
-      } else if (tag == lengthDelimited(VERSION)) {
-        version = in.readStringRequireUtf8();
-      } else if (!in.skipField(tag)) {
-        break;
-      }
-    }
-    return new ModelRef(name, version);
-  }
-
-  /**
-   * A name field's string, refused by its length before any of it is decoded when it is longer than
-   * {@link #MAX_MODEL_NAME_BYTES}.
-   */
-  private static String readName(CodedInputStream in, String field) throws IOException {
-    int length = in.readRawVarint32();
-    if (length > MAX_MODEL_NAME_BYTES) {
-      throw new ModelNameTooLongException(field, length, MAX_MODEL_NAME_BYTES);
-    }
-    byte[] bytes = in.readRawBytes(length);
-    if (!UnsafeByteOperations.unsafeWrap(bytes).isValidUtf8()) {
-      throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
-    }
-    return new String(bytes, StandardCharsets.UTF_8);
-  }
-
-  private static ModelRef readTfServing(CodedInputStream in) throws IOException {
-    ModelRef spec = new ModelRef("", "");
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      if (tag == lengthDelimited(MODEL_SPEC)) {
-        int limit = in.pushLimit(in.readRawVarint32());
-        spec = readModelSpec(in);
-        in.popLimit(limit);
-      } else if (!in.skipField(tag)) {
-        break;
-      }
-    }
-    return spec;
-  }
-
-  private static ModelRef readModelSpec(CodedInputStream in) throws IOException {
-    String name = "";
-    String version = "";
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      if (tag == lengthDelimited(NAME)) {
-        name = readName(in, "model_spec.name");
-      } else if (tag == lengthDelimited(VERSION)) {
-        int limit = in.pushLimit(in.readRawVarint32());
-        long value = 0;
-        for (int inner = in.readTag(); inner != 0; inner = in.readTag()) {
-          if (inner == tag(INT64_VALUE, WireFormat.WIRETYPE_VARINT)) {
-            value = in.readInt64();
-          } else if (!in.skipField(inner)) {
-            break;
-          }
-        }
-        in.popLimit(limit);
-        version = Long.toString(value);
-      } else if (tag == lengthDelimited(VERSION_LABEL)) {
-        version = in.readStringRequireUtf8();
-      } else if (!in.skipField(tag)) {
-        break;
-      }
-    }
-    return new ModelRef(name, version);
   }
 
   private static byte[] rewriteOip(byte[] body, String name, String version) throws IOException {
@@ -236,5 +178,118 @@ enum BodyFormat {
   /** A field's tag as it is on the wire (protobuf's own {@code makeTag} is not public). */
   static int tag(int field, int wireType) {
     return (field << 3) | wireType;
+  }
+
+  /** One bounded walk over a request body: the fields it may still read, and where it is. */
+  private static final class Peek {
+    private final CodedInputStream in;
+    private int fieldsLeft;
+    private final int maxFields;
+
+    Peek(byte[] body, int maxFields) {
+      this.in = CodedInputStream.newInstance(body);
+      this.fieldsLeft = maxFields;
+      this.maxFields = maxFields;
+    }
+
+    ModelRef oip() throws IOException {
+      String name = null;
+      String version = null;
+      for (int tag = nextTag(); tag != 0; tag = nextTag()) {
+        if (tag == lengthDelimited(NAME)) {
+          name = once(name, "model_name", readName("model_name"));
+        } else if (tag == lengthDelimited(VERSION)) {
+          version = once(version, "model_version", readName("model_version"));
+        } else {
+          skip(tag);
+        }
+      }
+      return new ModelRef(name == null ? "" : name, version == null ? "" : version);
+    }
+
+    ModelRef tfServing() throws IOException {
+      ModelRef spec = null;
+      for (int tag = nextTag(); tag != 0; tag = nextTag()) {
+        if (tag == lengthDelimited(MODEL_SPEC)) {
+          if (spec != null) {
+            throw RefusedBodyException.repeated("model_spec");
+          }
+          int limit = in.pushLimit(in.readRawVarint32());
+          spec = modelSpec();
+          in.popLimit(limit);
+        } else {
+          skip(tag);
+        }
+      }
+      return spec == null ? new ModelRef("", "") : spec;
+    }
+
+    private ModelRef modelSpec() throws IOException {
+      String name = null;
+      String version = null;
+      for (int tag = nextTag(); tag != 0; tag = nextTag()) {
+        if (tag == lengthDelimited(NAME)) {
+          name = once(name, "model_spec.name", readName("model_spec.name"));
+        } else if (tag == lengthDelimited(VERSION)) {
+          int limit = in.pushLimit(in.readRawVarint32());
+          long value = 0;
+          for (int inner = nextTag(); inner != 0; inner = nextTag()) {
+            if (inner == tag(INT64_VALUE, WireFormat.WIRETYPE_VARINT)) {
+              value = in.readInt64();
+            } else {
+              skip(inner);
+            }
+          }
+          in.popLimit(limit);
+          // version and version_label are a oneof: either one twice, or both, is a repeat.
+          version = once(version, "model_spec.version", Long.toString(value));
+        } else if (tag == lengthDelimited(VERSION_LABEL)) {
+          version = once(version, "model_spec.version", readName("model_spec.version_label"));
+        } else {
+          skip(tag);
+        }
+      }
+      return new ModelRef(name == null ? "" : name, version == null ? "" : version);
+    }
+
+    /** The next tag, 0 at the end of the message (or of the limit pushed). */
+    private int nextTag() throws IOException {
+      int tag = in.readTag();
+      if (tag != 0 && --fieldsLeft < 0) {
+        throw RefusedBodyException.tooManyFields(maxFields);
+      }
+      return tag;
+    }
+
+    private void skip(int tag) throws IOException {
+      if (!in.skipField(tag)) {
+        throw new InvalidProtocolBufferException(
+            "Protocol message end-group tag did not match expected tag.");
+      }
+    }
+
+    /**
+     * A name field's string, refused by its length before any of it is decoded when it is longer
+     * than {@link #MAX_MODEL_NAME_BYTES}.
+     */
+    private String readName(String field) throws IOException {
+      int length = in.readRawVarint32();
+      if (length > MAX_MODEL_NAME_BYTES) {
+        throw RefusedBodyException.tooLong(field, length, MAX_MODEL_NAME_BYTES);
+      }
+      byte[] bytes = in.readRawBytes(length);
+      if (!UnsafeByteOperations.unsafeWrap(bytes).isValidUtf8()) {
+        throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
+      }
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static String once(String previous, String field, String value)
+        throws RefusedBodyException {
+      if (previous != null) {
+        throw RefusedBodyException.repeated(field);
+      }
+      return value;
+    }
   }
 }

@@ -145,8 +145,19 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       return;
     }
     if (current != null) {
-      // Client streaming: the request's later messages follow its first.
-      current.call.sendMessage(message);
+      // Client streaming: the request's later messages follow its first, each read and rewritten
+      // as the first was. Forwarded unread, a later message could name another model and be served
+      // by whatever the routed variant's servers hold under that name, an unreleased one included.
+      byte[] next;
+      try {
+        next = laterMessage(current.target, message);
+      } catch (IOException e) {
+        // The attempt's onClose answers the caller with this and gives its endpoint back.
+        current.failure = Statuses.malformedBody(e);
+        current.call.cancel("the caller's later message was refused", null);
+        return;
+      }
+      current.call.sendMessage(next);
       requestNextFromCaller();
       return;
     }
@@ -199,13 +210,25 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
   }
 
   /**
+   * A later message of a client stream as the routed variant gets it: it must name the model the
+   * call was routed by (or none), and is rewritten as the first message was.
+   */
+  private byte[] laterMessage(VariantTarget target, byte[] message) throws IOException {
+    String named = method.model(message).name();
+    if (!named.isEmpty() && !named.equals(model)) {
+      throw RefusedBodyException.otherModel(model);
+    }
+    return target.body(method.request(), message);
+  }
+
+  /**
    * Reads the model, routes the call on the table in force, takes a place in its route and sets its
    * deadline; returns the status to refuse the call with, or null.
    */
   private Status admit(byte[] message) {
     ModelRef ref;
     try {
-      ref = method.request().read(message);
+      ref = method.model(message);
     } catch (IOException e) {
       return Statuses.malformedBody(e);
     }

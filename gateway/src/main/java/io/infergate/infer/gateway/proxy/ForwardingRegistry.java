@@ -32,16 +32,19 @@ public final class ForwardingRegistry extends HandlerRegistry {
    * @param ready what ServerReady reports
    * @param extraServices services forwarded besides the public API, routed by the model name in
    *     field 1 of their first request message
+   * @param maxPeekedFields the most fields read from a request to find its model; see {@code
+   *     GatewayConfig#maxPeekedFields}
    */
   public ForwardingRegistry(
       LiveRoutes routes,
       String serverName,
       String serverVersion,
       BooleanSupplier ready,
-      List<ServiceDescriptor> extraServices) {
+      List<ServiceDescriptor> extraServices,
+      int maxPeekedFields) {
     List<ServiceDescriptor> served = new ArrayList<>(MethodCatalog.services());
     served.addAll(extraServices);
-    Map<String, ForwardedMethod> catalog = MethodCatalog.methods(served);
+    Map<String, ForwardedMethod> catalog = MethodCatalog.methods(served, maxPeekedFields);
     byte[] live = ServerLiveResponse.newBuilder().setLive(true).build().toByteArray();
     byte[] readyTrue = ServerReadyResponse.newBuilder().setReady(true).build().toByteArray();
     byte[] readyFalse = ServerReadyResponse.getDefaultInstance().toByteArray();

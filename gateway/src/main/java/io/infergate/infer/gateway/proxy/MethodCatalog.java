@@ -30,19 +30,20 @@ final class MethodCatalog {
   /**
    * Every method of {@code services} by full name, as raw descriptors. Methods of services outside
    * the public API are routed as OIP calls are: by the model name in field 1 of their first request
-   * message.
+   * message. Reading a request's model walks at most {@code maxPeekedFields} fields.
    */
-  static Map<String, ForwardedMethod> methods(List<ServiceDescriptor> services) {
+  static Map<String, ForwardedMethod> methods(
+      List<ServiceDescriptor> services, int maxPeekedFields) {
     Map<String, ForwardedMethod> methods = new LinkedHashMap<>();
     for (ServiceDescriptor service : services) {
       for (MethodDescriptor<?, ?> method : service.getMethods()) {
-        methods.put(method.getFullMethodName(), forwarded(method));
+        methods.put(method.getFullMethodName(), forwarded(method, maxPeekedFields));
       }
     }
     return methods;
   }
 
-  private static ForwardedMethod forwarded(MethodDescriptor<?, ?> generated) {
+  private static ForwardedMethod forwarded(MethodDescriptor<?, ?> generated, int maxPeekedFields) {
     String name = generated.getFullMethodName();
     MethodDescriptor<byte[], byte[]> raw = RawMarshaller.of(generated);
     BodyFormat request;
@@ -66,6 +67,6 @@ final class MethodCatalog {
     } else {
       request = BodyFormat.OIP;
     }
-    return ForwardedMethod.of(raw, request, response);
+    return ForwardedMethod.of(raw, request, maxPeekedFields, response);
   }
 }

@@ -44,9 +44,12 @@ final class Statuses {
             + " header; send the call without it");
   }
 
-  /** The body could not be read: malformed, or it names a model longer than the gateway reads. */
+  /**
+   * The body could not be read: malformed, or refused by the peek's bounds (a name too long, too
+   * many fields, a routing field repeated).
+   */
   static Status malformedBody(Exception e) {
-    return e instanceof ModelNameTooLongException
+    return e instanceof RefusedBodyException
         ? Status.INVALID_ARGUMENT.withDescription(e.getMessage())
         : Status.INVALID_ARGUMENT.withDescription("malformed request body: " + e.getMessage());
   }

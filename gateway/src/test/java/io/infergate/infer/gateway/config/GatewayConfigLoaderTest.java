@@ -80,6 +80,7 @@ class GatewayConfigLoaderTest {
     assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.routes().route("m").shadow()).isNull();
     assertThat(config.maxInboundMessageBytes()).isEqualTo(64 << 20);
+    assertThat(config.maxPeekedFields()).isEqualTo(4096);
     assertThat(config.connections()).isEqualTo(ConnectionLimits.DEFAULT);
     assertThat(config.upstream()).isEqualTo(UpstreamConfig.DEFAULT);
   }
@@ -90,6 +91,7 @@ class GatewayConfigLoaderTest {
         load(
             """
             maxInboundMessageBytes: 1024
+            maxPeekedFields: 16
             connections:
               maxConcurrentCallsPerConnection: 1
               maxInboundMetadataBytes: 1024
@@ -105,6 +107,7 @@ class GatewayConfigLoaderTest {
             """);
 
     assertThat(config.maxInboundMessageBytes()).isEqualTo(1024);
+    assertThat(config.maxPeekedFields()).isEqualTo(16);
     assertThat(config.connections())
         .isEqualTo(
             new ConnectionLimits(
@@ -147,6 +150,7 @@ class GatewayConfigLoaderTest {
             problems(
                 """
                 maxInboundMessageBytes: 1023
+                maxPeekedFields: 15
                 connections:
                   maxConcurrentCallsPerConnection: 0
                   maxInboundMetadataBytes: 1023
@@ -162,6 +166,7 @@ class GatewayConfigLoaderTest {
                 """))
         .containsExactlyInAnyOrder(
             "maxInboundMessageBytes: 1023 (expected: an integer in 1024..2147483647)",
+            "maxPeekedFields: 15 (expected: an integer in 16..2147483647)",
             "connections.maxConcurrentCallsPerConnection: 0 (expected: an integer in"
                 + " 1..2147483647)",
             "connections.maxInboundMetadataBytes: 1023 (expected: an integer in 1024..1048576)",
@@ -210,7 +215,8 @@ class GatewayConfigLoaderTest {
                 """))
         .containsExactlyInAnyOrder(
             "colour: unknown key (expected one of: connections, drainTimeout, host,"
-                + " maxInboundMessageBytes, port, reflection, reloadCheckInterval, routes, telemetry, tls, upstream)",
+                + " maxInboundMessageBytes, maxPeekedFields, port, reflection, reloadCheckInterval,"
+                + " routes, telemetry, tls, upstream)",
             "routes[0].shadow.timeout: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
             "routes[0].shadow.fraction: 2.0 (expected: > 0 and <= 1)",
             "routes[0].stickyHeader: \"X-User\" (expected: absent, or a lower-case header name of a-z, 0-9, '-', '_' and '.', not grpc-* or *-bin)",
@@ -324,6 +330,7 @@ class GatewayConfigLoaderTest {
             "drainTimeout=10s (default)",
             "reflection=true (default)",
             "maxInboundMessageBytes=67108864 (default)",
+            "maxPeekedFields=4096 (default)",
             "connections.maxConcurrentCallsPerConnection=1024 (default)",
             "connections.maxInboundMetadataBytes=8192 (default)",
             "connections.maxRstFramesPerWindow=10000 (default)",

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ForwardingCallTest {
   private static final ForwardedMethod MODEL_INFER =
-      MethodCatalog.methods(MethodCatalog.services())
+      MethodCatalog.methods(MethodCatalog.services(), GatewayConfig.DEFAULT_MAX_PEEKED_FIELDS)
           .get("inference.GRPCInferenceService/ModelInfer");
 
   @TempDir Path dir;

@@ -7,6 +7,7 @@ import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.inprocess.InProcessChannelBuilder;
+import io.infergate.infer.gateway.config.GatewayConfig;
 import io.infergate.infer.gateway.config.Rewrite;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Shadow copies: bounded, never blocking, and every slot given back whatever becomes of a copy. */
 class ShadowCopiesTest {
   private static final ForwardedMethod MODEL_INFER =
-      MethodCatalog.methods(MethodCatalog.services())
+      MethodCatalog.methods(MethodCatalog.services(), GatewayConfig.DEFAULT_MAX_PEEKED_FIELDS)
           .get("inference.GRPCInferenceService/ModelInfer");
 
   @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
