@@ -626,8 +626,8 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     private final long startNanos = System.nanoTime();
     private ClientCall<byte[], byte[]> call;
 
-    /** Set before the call starts, so before any callback can read it. */
-    private Span span;
+    /** Set before the call starts, so before any callback can read it; none if it never starts. */
+    private Span span = Span.getInvalid();
 
     /** 1 once the caller's half-close was passed on; an int, not an AtomicBoolean, to save one. */
     private volatile int halfClosed;
