@@ -260,6 +260,55 @@ abstract class GatewayTelemetryContract {
   }
 
   @Test
+  void aShadowCopyIsAClientSpanBesideTheAttemptAndADroppedCopyIsCounted() {
+    FakeBackend stable = bed.backend("stable");
+    FakeBackend candidate = bed.backend("candidate");
+    candidate.behaveByDefault("hold");
+    start(
+        """
+          - model: shadowed
+            shadow: {variant: candidate, fraction: 1.0, maxInFlight: 1, timeout: 10s}
+            variants:
+              - {name: stable, weight: 1, endpoints: ["%s"]}
+              - {name: candidate, weight: 0, endpoints: ["%s"]}
+        """
+            .formatted(stable.endpoint(), candidate.endpoint()));
+
+    assertThat(client.infer("shadowed", Map.of("traceparent", CALLER_TRACEPARENT)).isOk()).isTrue();
+    await().atMost(PATIENCE).until(() -> candidate.held() == 1);
+    assertThat(client.infer("shadowed", Map.of()).isOk()).as("its copy is dropped").isTrue();
+    candidate.releaseHeld();
+
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                spans.getFinishedSpanItems().stream()
+                        .filter(span -> span.getTraceId().equals(TRACE_ID))
+                        .count()
+                    == 3);
+    List<SpanData> traced =
+        spans.getFinishedSpanItems().stream()
+            .filter(span -> span.getTraceId().equals(TRACE_ID))
+            .toList();
+    SpanData server = only(traced, SpanKind.SERVER);
+    List<SpanData> upstream =
+        traced.stream().filter(span -> span.getKind() == SpanKind.CLIENT).toList();
+    assertThat(upstream)
+        .allSatisfy(span -> assertThat(span.getParentSpanId()).isEqualTo(server.getSpanId()));
+    SpanData copy =
+        upstream.stream()
+            .filter(span -> "candidate".equals(span.getAttributes().get(key("infergate.variant"))))
+            .findFirst()
+            .orElseThrow();
+    assertThat(copy.getAttributes().get(attempt())).as("a copy is no attempt").isNull();
+    assertThat(candidate.received().peek().headers().get(TRACEPARENT))
+        .isEqualTo("00-" + TRACE_ID + "-" + copy.getSpanId() + "-01");
+    assertThat(sum("infergate.gateway.shadow.dropped", variant("shadowed", "candidate")))
+        .isEqualTo(1);
+  }
+
+  @Test
   void withTelemetryOffTheCallersTraceparentReachesTheBackendUntouched() {
     FakeBackend stable = bed.backend("stable");
     Gateway gateway =
