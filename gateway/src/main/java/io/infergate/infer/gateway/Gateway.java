@@ -423,7 +423,7 @@ public final class Gateway implements AutoCloseable {
       requireNonNull(server, "server");
       requireNonNull(channels, "channels");
       List<AutoCloseable> resources = List.copyOf(closeAfter);
-      LiveRoutes live = new LiveRoutes(channels);
+      LiveRoutes live = new LiveRoutes(channels, telemetry);
       try {
         live.apply(routes, drainTimeout);
         HealthStatusManager health = new HealthStatusManager();

@@ -1,13 +1,15 @@
 package io.infergate.infer.gateway.proxy;
 
 import io.grpc.MethodDescriptor;
+import io.opentelemetry.api.common.Attributes;
 import java.io.IOException;
 
 /**
  * One method the gateway forwards: its byte-level descriptor (built once, at start-up), where its
  * request names the model and how many fields reading it may walk, where its response names the
- * version that served, and which sides stream (only streaming sides need flow control beyond the
- * first message).
+ * version that served, which sides stream (only streaming sides need flow control beyond the first
+ * message), and the RPC attributes of its spans ({@code rpc.system}, {@code rpc.service}, {@code
+ * rpc.method}), made once too.
  */
 record ForwardedMethod(
     MethodDescriptor<byte[], byte[]> descriptor,
@@ -15,7 +17,8 @@ record ForwardedMethod(
     int maxPeekedFields,
     ResponseVersion response,
     boolean clientStreams,
-    boolean serverStreams) {
+    boolean serverStreams,
+    Attributes rpcAttributes) {
 
   static ForwardedMethod of(
       MethodDescriptor<byte[], byte[]> descriptor,
@@ -29,7 +32,19 @@ record ForwardedMethod(
         maxPeekedFields,
         response,
         !type.clientSendsOneMessage(),
-        !type.serverSendsOneMessage());
+        !type.serverSendsOneMessage(),
+        Attributes.of(
+            GatewayTelemetry.RPC_SYSTEM,
+            "grpc",
+            GatewayTelemetry.RPC_SERVICE,
+            descriptor.getServiceName(),
+            GatewayTelemetry.RPC_METHOD,
+            descriptor.getBareMethodName()));
+  }
+
+  /** The span name: {@code <rpc.service>/<rpc.method>}, which is gRPC's full method name. */
+  String spanName() {
+    return descriptor.getFullMethodName();
   }
 
   /** The model {@code body} names, read within this method's bound; see {@link BodyFormat}. */

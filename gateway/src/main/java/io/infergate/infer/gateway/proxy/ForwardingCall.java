@@ -12,6 +12,7 @@ import io.infergate.infer.router.OverrideAccess;
 import io.infergate.infer.router.Route;
 import io.infergate.infer.router.resilience.CallOutcome;
 import io.infergate.infer.router.resilience.Deadlines;
+import io.opentelemetry.api.trace.Span;
 import java.io.IOException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,12 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * sure the caller is answered, and the admission released, exactly once. Streaming sides ask for
  * the next message once the other side is ready, as grpc-java's {@code GrpcProxy} does, with a
  * pending flag per direction instead of a lock.
+ *
+ * <p>Telemetry: the call is a SERVER span (child of the caller's {@code traceparent}) and each
+ * attempt a CLIENT span under it, whose context the attempt carries upstream; the call is counted
+ * and timed once, in {@link #finish}, under its last attempt's variant and its {@link CallOutcome}.
+ * Attribute sets come from the table the call was routed on; span attributes are only built when
+ * the span records.
  */
 final class ForwardingCall extends ServerCall.Listener<byte[]> {
   static final Metadata.Key<String> X_VARIANT =
@@ -77,6 +84,9 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
   private final LiveRoutes routes;
   private final ServerCall<byte[], byte[]> serverCall;
   private final Metadata headers;
+  private final GatewayTelemetry telemetry;
+  private final Span span;
+  private final long startNanos = System.nanoTime();
 
   /** 1 once the caller has been answered (or has gone) and everything is released. */
   private volatile int finished;
@@ -86,6 +96,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
   // Set on the first message, before any attempt starts; read by the attempts after.
   private String model;
+  private String version;
   private byte[] body;
   private Route<VariantTarget> admittedBy;
   private Route<VariantTarget> route;
@@ -103,10 +114,18 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
   private int attempts;
   private int reroutes;
   private Skip fallback;
-  private String fallbackFrom;
+  private VariantTarget fallbackFrom;
   private StringBuilder skipped;
   private int skipKinds;
   private boolean panic;
+
+  /** The variant of the latest attempt that ended, and how; the call is recorded under them. */
+  private VariantTelemetry lastVariant;
+
+  private CallOutcome lastOutcome;
+
+  /** The variant whose failed attempt the next one repeats; counted once that one is sent. */
+  private VariantTarget retryOf;
 
   /** The latest attempt started (see {@link #publish}); null until the first starts. */
   private volatile Attempt attempt;
@@ -128,6 +147,8 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     this.routes = routes;
     this.serverCall = serverCall;
     this.headers = headers;
+    this.telemetry = routes.telemetry();
+    this.span = telemetry.startServer(method, headers);
   }
 
   @Override
@@ -141,7 +162,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
         // A later message of a client stream: the model server has the call's start; end it too.
         current.call.cancel("the caller's request message was too large", null);
       }
-      finish(Statuses.messageTooLarge(), new Metadata());
+      finish(Statuses.messageTooLarge(), new Metadata(), CallOutcome.CALLER_ERROR);
       return;
     }
     if (current != null) {
@@ -167,10 +188,12 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     Status refused = admit(message);
     if (refused != null) {
       Metadata trailers = new Metadata();
+      CallOutcome outcome = CallOutcome.CALLER_ERROR;
       if (refused.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
         trailers.put(PUSHBACK, pushbackMillis(route));
+        outcome = CallOutcome.REJECTED;
       }
-      finish(refused, trailers);
+      finish(refused, trailers, outcome);
     } else {
       startAttempt();
     }
@@ -182,7 +205,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       return;
     }
     if (body == null) {
-      finish(Statuses.noMessage(), new Metadata());
+      finish(Statuses.noMessage(), new Metadata(), CallOutcome.CALLER_ERROR);
       return;
     }
     // Written before the attempt is read, as an attempt is published before it reads this flag:
@@ -199,6 +222,10 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     // The attempt in progress was started in the caller's context and is cancelled with it; its
     // onClose (or a retry waiting for its delay) then ends the call and releases what it holds.
     callerCancelled = true;
+    if (body == null) {
+      // Gone before its request (or refused): no attempt will end the call; end it here.
+      finish(Status.CANCELLED, null, CallOutcome.CANCELLED);
+    }
   }
 
   @Override
@@ -233,6 +260,13 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       return Statuses.malformedBody(e);
     }
     model = ref.name();
+    version = ref.version();
+    if (span.isRecording()) {
+      span.setAttribute(GatewayTelemetry.SPAN_MODEL, model);
+      if (!version.isEmpty()) {
+        span.setAttribute(GatewayTelemetry.SPAN_VERSION, version);
+      }
+    }
     route = routes.route(model);
     if (route == null) {
       return Statuses.noRoute(model);
@@ -256,9 +290,11 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       }
     }
     if (!route.admission().tryAcquire()) {
+      telemetryOf(route).shedRouteFull();
       return Statuses.routeFull(model, route.admission().max());
     }
     admittedBy = route;
+    telemetryOf(route).admitted();
     route.retryBudget().onCall();
     body = message;
     random = ThreadLocalRandom.current().nextLong();
@@ -288,12 +324,18 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     try {
       while (true) {
         if (callerCancelled) {
-          finish(Status.CANCELLED.withDescription("the caller cancelled"), new Metadata());
+          finish(
+              Status.CANCELLED.withDescription("the caller cancelled"),
+              new Metadata(),
+              CallOutcome.CANCELLED);
           return;
         }
         long remaining = deadline.timeRemaining(TimeUnit.NANOSECONDS);
         if (remaining <= 0) {
-          finish(Statuses.deadlineExceeded(model, attempts), new Metadata());
+          finish(
+              Statuses.deadlineExceeded(model, attempts),
+              new Metadata(),
+              CallOutcome.BACKEND_FAILURE);
           return;
         }
         // A retry goes back to the variant that failed, for its other endpoints, before any other:
@@ -364,7 +406,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     skipKinds |= 1 << why.ordinal();
     if (fallback == null) {
       fallback = why;
-      fallbackFrom = target.name();
+      fallbackFrom = target;
       skipped = new StringBuilder();
     } else {
       skipped.append(", ");
@@ -379,17 +421,23 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     if (skipKinds == 1 << Skip.BULKHEAD_FULL.ordinal()) {
       status = Statuses.variantsFull(model, skipped);
       trailers.put(PUSHBACK, pushbackMillis(admittedBy));
+      telemetryOf(route).shedBulkheadFull();
     } else if (skipKinds == 1 << Skip.DEADLINE.ordinal()) {
       status = Statuses.deadlineTooShort(model, deadline, skipped);
     } else {
       status = Statuses.noHealthyBackend(model, skipped);
     }
-    finish(status, trailers);
+    // After attempts that failed, the call failed as the last of them did; else it was refused.
+    finish(status, trailers, lastVariant != null ? lastOutcome : CallOutcome.REJECTED);
   }
 
   private void send(
       int variant, VariantTarget target, int endpoint, ManagedChannel channel, long remaining) {
     attempts++;
+    if (retryOf != null) {
+      retryOf.telemetry().retried();
+      retryOf = null;
+    }
     // A trial call of a half-open breaker may meet the very stall that opened it: it gets half the
     // time left, so that if it fails the call still has time on another variant.
     boolean trial = target.isHalfOpen() && !method.clientStreams() && fallback == null;
@@ -400,8 +448,12 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       if (attempts == 1) {
         int shadow = route.shadowFor(variant, random);
         if (shadow >= 0) {
-          route.target(shadow).copies().send(method, body, headers);
+          route.target(shadow).copies().send(method, body, headers, span);
         }
+      }
+      next.span = telemetry.startClient(span, method, headers);
+      if (next.span.isRecording()) {
+        describe(next.span, target, next.seq);
       }
       next.call =
           channel.newCall(
@@ -412,11 +464,15 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       next.call.start(next, headers);
     } catch (IOException e) {
       target.release(endpoint, CallOutcome.REJECTED, 0, !panic);
-      finish(Statuses.malformedBody(e), new Metadata());
+      Status malformed = Statuses.malformedBody(e);
+      GatewayTelemetry.end(next.span, malformed, false);
+      finish(malformed, new Metadata(), CallOutcome.CALLER_ERROR);
       return;
     } catch (RuntimeException e) {
       target.release(endpoint, CallOutcome.REJECTED, 0, !panic);
-      finish(Statuses.forwardingFailed(target, model, e), new Metadata());
+      Status failed = Statuses.forwardingFailed(target, model, e);
+      GatewayTelemetry.end(next.span, failed, false);
+      finish(failed, new Metadata(), CallOutcome.NOT_REACHED);
       return;
     }
     // Started: from here on the attempt's onClose releases the endpoint and moves the call on.
@@ -435,6 +491,18 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     } catch (RuntimeException e) {
       next.failure = Statuses.forwardingFailed(target, model, e);
       next.call.cancel("the gateway failed to forward the call", e);
+    }
+  }
+
+  /** The attributes of an attempt's CLIENT span that are not its method's. */
+  private void describe(Span client, VariantTarget target, int attempt) {
+    client.setAllAttributes(target.telemetry().spanAttributes());
+    client.setAttribute(GatewayTelemetry.SPAN_ATTEMPT, attempt);
+    if (!version.isEmpty()) {
+      client.setAttribute(GatewayTelemetry.SPAN_VERSION, version);
+    }
+    if (fallback != null) {
+      client.setAttribute(GatewayTelemetry.SPAN_FALLBACK_CAUSE, fallback.header());
     }
   }
 
@@ -488,7 +556,8 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     }
   }
 
-  private void retry(int variant, int endpoint, long delayMillis) {
+  private void retry(VariantTarget target, int variant, int endpoint, long delayMillis) {
+    retryOf = target;
     if (variant != failedVariant) {
       failedVariant = variant;
       failedEndpoints = 0;
@@ -519,8 +588,11 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     }
   }
 
-  /** Answers the caller, once, and gives back what the call holds. */
-  private void finish(Status status, Metadata trailers) {
+  /**
+   * Answers the caller, once, gives back what the call holds, and records the call as {@code
+   * outcome} under the variant of its last attempt (or none).
+   */
+  private void finish(Status status, Metadata trailers, CallOutcome outcome) {
     if (FINISHED.getAndSet(this, 1) != 0) {
       return;
     }
@@ -528,12 +600,36 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       serverCall.close(status, trailers);
     }
     release();
+    record(status, outcome);
   }
 
   private void release() {
     if (admittedBy != null) {
       admittedBy.admission().release();
+      telemetryOf(admittedBy).released();
     }
+  }
+
+  private void record(Status status, CallOutcome outcome) {
+    VariantTelemetry where = lastVariant;
+    if (where == null) {
+      where = route != null ? telemetryOf(route).none() : telemetry.unrouted();
+    }
+    where.answered(outcome, System.nanoTime() - startNanos);
+    if (span.isRecording()) {
+      if (lastVariant != null) {
+        span.setAttribute(GatewayTelemetry.SPAN_VARIANT, lastVariant.variant());
+      }
+      if (fallback != null) {
+        span.setAttribute(GatewayTelemetry.SPAN_FALLBACK_CAUSE, fallback.header());
+      }
+    }
+    GatewayTelemetry.end(span, status, true);
+  }
+
+  /** A route's attribute sets, made with the table it belongs to. */
+  private static RouteTelemetry telemetryOf(Route<VariantTarget> route) {
+    return route.target(0).telemetry().route();
   }
 
   private static String pushbackMillis(Route<VariantTarget> route) {
@@ -552,6 +648,9 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     private final boolean breakerPermit;
     private final long startNanos = System.nanoTime();
     private ClientCall<byte[], byte[]> call;
+
+    /** Set before the call starts, so before any callback can read it; none if it never starts. */
+    private Span span = Span.getInvalid();
 
     /** 1 once the caller's half-close was passed on; an int, not an AtomicBoolean, to save one. */
     private volatile int halfClosed;
@@ -598,6 +697,9 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       if (!headersSent) {
         Metadata out = heldHeaders != null ? heldHeaders : new Metadata();
         String version = method.response().read(message);
+        if (!version.isEmpty() && span.isRecording()) {
+          span.setAttribute(GatewayTelemetry.SPAN_VERSION, version); // the version that served
+        }
         out.put(
             X_VARIANT, version.isEmpty() ? target.name() : target.name() + ";version=" + version);
         markFallback(out);
@@ -619,12 +721,15 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
     @Override
     public void onClose(Status status, Metadata trailers) {
+      GatewayTelemetry.end(span, status, false);
       CallOutcome outcome = outcomeOf(status);
+      lastVariant = target.telemetry();
+      lastOutcome = outcome;
       if (outcome.isRetriable()) {
         long delay = retryDelayMillis(trailers);
         if (delay >= 0) {
           target.releaseRetried(endpoint, breakerPermit);
-          retry(variant, endpoint, delay);
+          retry(target, variant, endpoint, delay);
           return;
         }
       }
@@ -635,6 +740,9 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
         skip(variant, target, Skip.TRIAL_FAILED);
         startAttempt();
         return;
+      }
+      if (fallback != null) {
+        fallbackFrom.telemetry().fellBack(fallback);
       }
       Status answer = failure != null ? failure : status;
       if (!headersSent) {
@@ -650,7 +758,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
         trailers.put(X_VARIANT, target.name());
         markFallback(trailers);
       }
-      finish(answer, trailers);
+      finish(answer, trailers, outcome);
     }
 
     /**
@@ -673,7 +781,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
     private void markFallback(Metadata out) {
       if (fallback != null) {
-        out.put(X_FALLBACK, fallback.header() + ";from=" + fallbackFrom);
+        out.put(X_FALLBACK, fallback.header() + ";from=" + fallbackFrom.name());
       }
     }
 

@@ -12,6 +12,9 @@ import io.infergate.infer.router.Router;
 import io.infergate.infer.router.RoutingTable;
 import io.infergate.infer.router.Shadow;
 import io.infergate.infer.router.Variant;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.metrics.ObservableLongGauge;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +45,11 @@ public final class LiveRoutes implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final Function<Endpoint, ManagedChannel> dial;
+  private final GatewayTelemetry telemetry;
+
+  /** Reports the breaker state of each variant of the table in force; closed with the routes. */
+  private final ObservableLongGauge breakerGauge;
+
   private final Router<VariantTarget> router = new Router<>(RoutingTable.empty());
 
   /** Header keys by name, made at apply time so that a call never makes one. Only grows. */
@@ -71,7 +79,28 @@ public final class LiveRoutes implements AutoCloseable {
    * uses it (for the gateway: plaintext, direct executor, on the server's event loops).
    */
   public LiveRoutes(Function<Endpoint, ManagedChannel> dial) {
+    this(dial, OpenTelemetry.noop());
+  }
+
+  /** As {@link #LiveRoutes(Function)}, recording calls' traces and metrics into {@code otel}. */
+  public LiveRoutes(Function<Endpoint, ManagedChannel> dial, OpenTelemetry otel) {
     this.dial = requireNonNull(dial, "dial");
+    this.telemetry = new GatewayTelemetry(requireNonNull(otel, "otel"));
+    this.breakerGauge = telemetry.breakerGauge(this::recordBreakers);
+  }
+
+  GatewayTelemetry telemetry() {
+    return telemetry;
+  }
+
+  /** The breaker gauge's callback, on the metric reader's thread: one volatile read. */
+  private void recordBreakers(ObservableLongMeasurement into) {
+    for (Route<VariantTarget> route : router.table().routes()) {
+      for (int i = 0; i < route.variants().size(); i++) {
+        VariantTarget target = route.target(i);
+        target.telemetry().recordBreaker(target.health().breaker(), into);
+      }
+    }
   }
 
   /** Runs health checks and delayed retries. */
@@ -132,6 +161,8 @@ public final class LiveRoutes implements AutoCloseable {
     try {
       List<Route<VariantTarget>> live = new ArrayList<>();
       for (Route<Rewrite> route : routes.routes()) {
+        // Attribute sets per route and variant are made here, once per table, never per call.
+        RouteTelemetry measured = new RouteTelemetry(telemetry, route.model());
         live.add(
             route.withTargets(
                 (variant, rewrite, balancer) ->
@@ -142,7 +173,8 @@ public final class LiveRoutes implements AutoCloseable {
                         route.resilience().limits().maxInFlightPerVariant(),
                         healthOf(route, variant, learnt),
                         rewrite,
-                        receivesCopies(route.shadow(), variant) ? route.shadow() : null)));
+                        receivesCopies(route.shadow(), variant) ? route.shadow() : null,
+                        new VariantTelemetry(measured, variant.name()))));
         addKey(keys, route.stickyHeader());
         addKey(keys, route.overrideHeader());
         addKey(keys, route.overrideAccess().secretHeader());
@@ -236,6 +268,9 @@ public final class LiveRoutes implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
+    if (!closed) {
+      breakerGauge.close();
+    }
     closed = true;
     scheduler.shutdownNow();
     router.swap(RoutingTable.empty());

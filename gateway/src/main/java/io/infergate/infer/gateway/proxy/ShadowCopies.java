@@ -6,6 +6,7 @@ import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.infergate.infer.router.Shadow;
+import io.opentelemetry.api.trace.Span;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,6 +17,13 @@ import java.util.concurrent.atomic.LongAdder;
  * once (too many outstanding, no endpoint) is dropped and counted, so a slow or failing shadow can
  * never slow, fail or block the call it copies. Whatever happens to a copy, its in-flight slot and
  * its endpoint are given back exactly once.
+ *
+ * <p>A copy sent has its own CLIENT span, a sibling of the call's attempts under its SERVER span
+ * (with {@code infergate.variant} the shadow's and no {@code infergate.attempt}), and carries that
+ * span's {@code traceparent}: the shadow's own spans then sit in the caller's trace, where its
+ * latency can be read beside the primary's, instead of starting a trace of their own per copy (or
+ * hanging off the caller's span, were {@code traceparent} among the copied headers). The span may
+ * end after the call's: a copy outlives the answer by design.
  */
 final class ShadowCopies {
   private final VariantTarget target;
@@ -38,19 +46,20 @@ final class ShadowCopies {
   }
 
   /** Sends a copy of {@code body} if the shadow has room; never blocks and never throws. */
-  void send(ForwardedMethod method, byte[] body, Metadata callerHeaders) {
+  void send(ForwardedMethod method, byte[] body, Metadata callerHeaders, Span callSpan) {
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
-      dropped.increment();
+      drop();
       return;
     }
     int endpoint = target.pickForCopy();
     if (endpoint < 0) {
       inFlight.decrementAndGet();
-      dropped.increment();
+      drop();
       return;
     }
     ClientCall<byte[], byte[]> call = null;
+    Span span = Span.getInvalid();
     // The one detached context in the gateway: the caller's context is cancelled as soon as the
     // primary answers, and a copy must outlive that. fork() keeps the caller's context values
     // (trace ids) and drops only its cancellation and deadline; the copy gets its own deadline.
@@ -59,13 +68,18 @@ final class ShadowCopies {
     try {
       byte[] copy = target.body(method.request(), body);
       Metadata headers = allowedHeaders(callerHeaders);
+      VariantTelemetry telemetry = target.telemetry();
+      span = telemetry.route().instruments().startClient(callSpan, method, headers);
+      if (span.isRecording()) {
+        span.setAllAttributes(telemetry.spanAttributes());
+      }
       ClientCall<byte[], byte[]> created =
           target
               .channel(endpoint)
               .newCall(
                   method.descriptor(),
                   CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS));
-      created.start(new Listener(endpoint), headers);
+      created.start(new Listener(endpoint, span), headers);
       call = created;
       call.sendMessage(copy);
       call.halfClose();
@@ -75,6 +89,7 @@ final class ShadowCopies {
       if (call == null) {
         failed.increment();
         done(endpoint);
+        GatewayTelemetry.end(span, Status.INTERNAL, false);
       } else {
         // Started: the listener's onClose counts the failure and gives the slot and endpoint back.
         call.cancel("the gateway could not send the shadow copy", e);
@@ -109,6 +124,11 @@ final class ShadowCopies {
     return new ShadowCounts(sent.sum(), dropped.sum(), failed.sum(), inFlight.get());
   }
 
+  private void drop() {
+    dropped.increment();
+    target.telemetry().shadowDropped();
+  }
+
   private void done(int endpoint) {
     target.releaseCopy(endpoint);
     inFlight.decrementAndGet();
@@ -117,13 +137,16 @@ final class ShadowCopies {
   /** Drops the answer; only counts how the copy ended. */
   private final class Listener extends ClientCall.Listener<byte[]> {
     private final int endpoint;
+    private final Span span;
 
-    Listener(int endpoint) {
+    Listener(int endpoint, Span span) {
       this.endpoint = endpoint;
+      this.span = span;
     }
 
     @Override
     public void onClose(Status status, Metadata trailers) {
+      GatewayTelemetry.end(span, status, false);
       done(endpoint);
       if (!status.isOk()) {
         failed.increment();

@@ -48,9 +48,11 @@ final class VariantTarget {
   private final CircuitBreaker breaker;
   private final Rewrite rewrite;
   private final ShadowCopies copies;
+  private final VariantTelemetry telemetry;
 
   /**
    * @param shadow the route's shadow when this variant receives its copies, otherwise null
+   * @param telemetry this variant's attribute sets, made with this table
    */
   VariantTarget(
       Variant variant,
@@ -59,7 +61,8 @@ final class VariantTarget {
       int maxInFlight,
       VariantHealth health,
       Rewrite rewrite,
-      Shadow shadow) {
+      Shadow shadow,
+      VariantTelemetry telemetry) {
     this.name = variant.name();
     this.endpoints = variant.endpoints();
     this.channels = channels.clone();
@@ -76,6 +79,7 @@ final class VariantTarget {
     this.health = health;
     this.breaker = health.breaker();
     this.rewrite = rewrite.isNone() ? null : rewrite;
+    this.telemetry = telemetry;
     this.copies = shadow == null ? null : new ShadowCopies(this, shadow);
   }
 
@@ -249,6 +253,10 @@ final class VariantTarget {
 
   VariantHealth health() {
     return health;
+  }
+
+  VariantTelemetry telemetry() {
+    return telemetry;
   }
 
   /** The copies this variant receives as its route's shadow; null if it is not the shadow. */

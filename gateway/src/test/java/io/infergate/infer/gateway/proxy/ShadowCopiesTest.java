@@ -21,6 +21,7 @@ import io.infergate.infer.router.policy.EndpointBalancer;
 import io.infergate.infer.router.resilience.BreakerPolicy;
 import io.infergate.infer.router.resilience.Limits;
 import io.infergate.infer.router.resilience.OutlierPolicy;
+import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,8 @@ class ShadowCopiesTest {
       copies.send(
           MODEL_INFER,
           Requests.oip("digits", ""),
-          GatewayClient.metadata(Map.of("x-request-id", "r1", "authorization", "Bearer t")));
+          GatewayClient.metadata(Map.of("x-request-id", "r1", "authorization", "Bearer t")),
+          Span.getInvalid());
     }
 
     await()
@@ -79,7 +81,7 @@ class ShadowCopiesTest {
     ShadowCopies copies = copies(2);
 
     for (int i = 0; i < 5; i++) {
-      copies.send(MODEL_INFER, Requests.oip("digits", ""), new Metadata());
+      copies.send(MODEL_INFER, Requests.oip("digits", ""), new Metadata(), Span.getInvalid());
     }
 
     assertThat(copies.counts()).isEqualTo(new ShadowCounts(2, 3, 0, 2));
@@ -98,7 +100,7 @@ class ShadowCopiesTest {
     ShadowCopies copies = copies(2);
 
     for (int i = 0; i < 10; i++) {
-      copies.send(MODEL_INFER, Requests.oip("digits", ""), new Metadata());
+      copies.send(MODEL_INFER, Requests.oip("digits", ""), new Metadata(), Span.getInvalid());
     }
 
     await()
@@ -113,7 +115,10 @@ class ShadowCopiesTest {
     ShadowCopies copies = copies(2);
     Context.CancellableContext caller = Context.current().withCancellation();
 
-    caller.run(() -> copies.send(MODEL_INFER, Requests.oip("digits", ""), new Metadata()));
+    caller.run(
+        () ->
+            copies.send(
+                MODEL_INFER, Requests.oip("digits", ""), new Metadata(), Span.getInvalid()));
     assertThat(shadow.received().poll(10, TimeUnit.SECONDS)).isNotNull();
     caller.cancel(null);
 
@@ -132,7 +137,9 @@ class ShadowCopiesTest {
             Limits.DEFAULT.maxInFlightPerVariant(),
             new VariantHealth("digits", variant, BreakerPolicy.DEFAULT, OutlierPolicy.DEFAULT),
             Rewrite.NONE,
-            new Shadow("candidate", 1.0, maxInFlight, Duration.ofSeconds(30)));
+            new Shadow("candidate", 1.0, maxInFlight, Duration.ofSeconds(30)),
+            new VariantTelemetry(
+                new RouteTelemetry(GatewayTelemetry.noop(), "digits"), "candidate"));
     return target.copies();
   }
 }

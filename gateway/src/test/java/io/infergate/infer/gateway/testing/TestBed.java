@@ -2,6 +2,7 @@ package io.infergate.infer.gateway.testing;
 
 import io.infergate.infer.gateway.Gateway;
 import io.infergate.infer.gateway.config.GatewayConfig;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -40,10 +41,16 @@ public final class TestBed implements AfterEachCallback {
 
   /** A gateway serving {@code config}'s routes with its drain timeout and reflection setting. */
   public Gateway gateway(GatewayConfig config) {
+    return gateway(config, OpenTelemetry.noop());
+  }
+
+  /** As {@link #gateway(GatewayConfig)}, recording traces and metrics into {@code telemetry}. */
+  public Gateway gateway(GatewayConfig config, OpenTelemetry telemetry) {
     try {
       return cleanup.register(
           transport
               .gateway()
+              .telemetry(telemetry)
               .routes(config.routes())
               .drainTimeout(config.drainTimeout())
               .reflection(config.reflection())

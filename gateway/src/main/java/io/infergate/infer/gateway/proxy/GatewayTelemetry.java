@@ -1,0 +1,221 @@
+package io.infergate.infer.gateway.proxy;
+
+import static io.opentelemetry.api.common.AttributeKey.longKey;
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.LongUpDownCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongGauge;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The gateway's instruments and tracer, made once per gateway: what {@link ForwardingCall} records
+ * into through the {@link RouteTelemetry} and {@link VariantTelemetry} attribute sets that each
+ * table build makes. Names are those the dashboards and alert rules use (README, Telemetry).
+ *
+ * <p>Off ({@code OpenTelemetry.noop()}, or the process's metrics-only telemetry) a call costs what
+ * the no-op instruments cost: tracing is checked once here, so that a call without a tracer reads
+ * no header, builds no span and leaves the caller's {@code traceparent} as it came.
+ */
+final class GatewayTelemetry {
+  static final String SCOPE = "io.infergate.gateway";
+
+  // Metric attributes.
+  static final AttributeKey<String> MODEL = stringKey("model");
+  static final AttributeKey<String> VARIANT = stringKey("variant");
+  static final AttributeKey<String> OUTCOME = stringKey("outcome");
+  static final AttributeKey<String> REASON = stringKey("reason");
+  static final AttributeKey<String> FROM_VARIANT = stringKey("from_variant");
+  static final AttributeKey<String> CAUSE = stringKey("cause");
+
+  // Span attributes: OpenTelemetry's RPC conventions, and the project's own.
+  static final AttributeKey<String> RPC_SYSTEM = stringKey("rpc.system");
+  static final AttributeKey<String> RPC_SERVICE = stringKey("rpc.service");
+  static final AttributeKey<String> RPC_METHOD = stringKey("rpc.method");
+  static final AttributeKey<Long> RPC_GRPC_STATUS_CODE = longKey("rpc.grpc.status_code");
+  static final AttributeKey<String> SPAN_MODEL = stringKey("infergate.model");
+  static final AttributeKey<String> SPAN_VERSION = stringKey("infergate.model.version");
+  static final AttributeKey<String> SPAN_VARIANT = stringKey("infergate.variant");
+  static final AttributeKey<String> SPAN_FALLBACK_CAUSE = stringKey("infergate.fallback.cause");
+  static final AttributeKey<Long> SPAN_ATTEMPT = longKey("infergate.attempt");
+
+  /** What a call that reached no route is recorded under: caller input never becomes a label. */
+  static final String UNKNOWN_MODEL = "unknown";
+
+  /** The variant of calls that no variant answered (shed, refused, no healthy backend). */
+  static final String NO_VARIANT = "none";
+
+  /** 0.5 ms to 30 s: a cached answer through a fast model to a deadline-long stall. */
+  private static final List<Double> DURATION_BUCKETS =
+      List.of(
+          0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+          30.0);
+
+  private static final GatewayTelemetry NOOP = new GatewayTelemetry(OpenTelemetry.noop());
+
+  private final boolean tracing;
+  private final Tracer tracer;
+  private final TextMapPropagator propagator;
+  private final Meter meter;
+  final LongCounter calls;
+  final DoubleHistogram duration;
+  final LongUpDownCounter inFlight;
+  final LongCounter shed;
+  final LongCounter fallbacks;
+  final LongCounter retries;
+  final LongCounter shadowDropped;
+
+  /** The attribute sets of calls whose model has no route (or cannot be read). */
+  private final VariantTelemetry unrouted;
+
+  GatewayTelemetry(OpenTelemetry otel) {
+    requireNonNull(otel, "otel");
+    this.tracing = otel.getTracerProvider() != TracerProvider.noop();
+    this.tracer = otel.getTracer(SCOPE);
+    this.propagator = otel.getPropagators().getTextMapPropagator();
+    this.meter = otel.getMeter(SCOPE);
+    this.calls =
+        meter
+            .counterBuilder("infergate.gateway.calls")
+            .setUnit("{call}")
+            .setDescription("Calls answered, by model, variant that answered and outcome")
+            .build();
+    this.duration =
+        meter
+            .histogramBuilder("infergate.gateway.call.duration")
+            .setUnit("s")
+            .setDescription(
+                "Time from a call's start to its answer, retries and fallbacks included")
+            .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+            .build();
+    this.inFlight =
+        meter
+            .upDownCounterBuilder("infergate.gateway.calls.in_flight")
+            .setUnit("{call}")
+            .setDescription("Calls admitted by their route and not yet answered")
+            .build();
+    this.shed =
+        meter
+            .counterBuilder("infergate.gateway.shed")
+            .setUnit("{call}")
+            .setDescription("Calls refused because the route or every variant was full")
+            .build();
+    this.fallbacks =
+        meter
+            .counterBuilder("infergate.gateway.fallbacks")
+            .setUnit("{call}")
+            .setDescription("Calls answered by another variant than the one meant, by why")
+            .build();
+    this.retries =
+        meter
+            .counterBuilder("infergate.gateway.retries")
+            .setUnit("{call}")
+            .setDescription("Attempts that never reached a model and were made again")
+            .build();
+    this.shadowDropped =
+        meter
+            .counterBuilder("infergate.gateway.shadow.dropped")
+            .setUnit("{call}")
+            .setDescription("Shadow copies not sent: too many in flight or no endpoint")
+            .build();
+    this.unrouted = new RouteTelemetry(this, UNKNOWN_MODEL).none();
+  }
+
+  /** Telemetry that records nothing, for routes built without a gateway (tests). */
+  static GatewayTelemetry noop() {
+    return NOOP;
+  }
+
+  VariantTelemetry unrouted() {
+    return unrouted;
+  }
+
+  /**
+   * Registers the breaker-state gauge; {@code reader} reports each variant of the table in force.
+   * Close it with the routes, or a stopped gateway's tables would stay reachable from the SDK.
+   */
+  ObservableLongGauge breakerGauge(Consumer<ObservableLongMeasurement> reader) {
+    return meter
+        .gaugeBuilder("infergate.gateway.breaker.state")
+        .ofLongs()
+        .setUnit("1")
+        .setDescription("Each variant's circuit breaker: 0 closed, 1 half-open, 2 open")
+        .buildWithCallback(reader);
+  }
+
+  /**
+   * The SERVER span of an incoming call, child of the caller's {@code traceparent}; an invalid
+   * (non-recording) span when tracing is off.
+   */
+  Span startServer(ForwardedMethod method, Metadata headers) {
+    if (!tracing) {
+      return Span.getInvalid();
+    }
+    Context parent = propagator.extract(Context.root(), headers, MetadataCarrier.INSTANCE);
+    return tracer
+        .spanBuilder(method.spanName())
+        .setParent(parent)
+        .setSpanKind(SpanKind.SERVER)
+        .setAllAttributes(method.rpcAttributes())
+        .startSpan();
+  }
+
+  /**
+   * A CLIENT span for one upstream call, child of {@code server}, whose context replaces the
+   * caller's in {@code headers} (the caller's {@code tracestate} travels on, as the W3C propagator
+   * writes it only when there is one).
+   */
+  Span startClient(Span server, ForwardedMethod method, Metadata headers) {
+    if (!tracing) {
+      return Span.getInvalid();
+    }
+    Context parent = Context.root().with(server);
+    Span client =
+        tracer
+            .spanBuilder(method.spanName())
+            .setParent(parent)
+            .setSpanKind(SpanKind.CLIENT)
+            .setAllAttributes(method.rpcAttributes())
+            .startSpan();
+    propagator.inject(parent.with(client), headers, MetadataCarrier.INSTANCE);
+    return client;
+  }
+
+  /**
+   * Ends {@code span} with the gRPC status, marking it failed as the RPC conventions say: a client
+   * span on any code but OK, a server span only on codes that are the server's fault.
+   */
+  static void end(Span span, Status status, boolean server) {
+    if (span.isRecording()) {
+      Status.Code code = status.getCode();
+      span.setAttribute(RPC_GRPC_STATUS_CODE, code.value());
+      if (server ? isServerError(code) : code != Status.Code.OK) {
+        span.setStatus(StatusCode.ERROR);
+      }
+    }
+    span.end();
+  }
+
+  private static boolean isServerError(Status.Code code) {
+    return switch (code) {
+      case UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS -> true;
+      default -> false;
+    };
+  }
+}

@@ -1,0 +1,50 @@
+package io.infergate.infer.gateway.proxy;
+
+import io.grpc.Metadata;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapSetter;
+
+/**
+ * Reads and writes trace context in gRPC headers for OpenTelemetry's propagators. The W3C keys have
+ * their {@link Metadata.Key} made once; other propagators' keys (rare) are made when asked for.
+ * Writing replaces: the upstream call carries the gateway's span, not the caller's.
+ */
+enum MetadataCarrier implements TextMapGetter<Metadata>, TextMapSetter<Metadata> {
+  INSTANCE;
+
+  private static final Metadata.Key<String> TRACEPARENT =
+      Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> TRACESTATE =
+      Metadata.Key.of("tracestate", Metadata.ASCII_STRING_MARSHALLER);
+
+  @Override
+  public Iterable<String> keys(Metadata carrier) {
+    return carrier.keys();
+  }
+
+  @Override
+  public String get(Metadata carrier, String key) {
+    if (carrier == null || key.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
+      return null;
+    }
+    return carrier.get(keyOf(key));
+  }
+
+  @Override
+  public void set(Metadata carrier, String key, String value) {
+    if (carrier == null || key.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
+      return;
+    }
+    Metadata.Key<String> header = keyOf(key);
+    carrier.discardAll(header);
+    carrier.put(header, value);
+  }
+
+  private static Metadata.Key<String> keyOf(String name) {
+    return switch (name) {
+      case "traceparent" -> TRACEPARENT;
+      case "tracestate" -> TRACESTATE;
+      default -> Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+    };
+  }
+}

@@ -1,0 +1,59 @@
+package io.infergate.infer.gateway.proxy;
+
+import io.opentelemetry.api.common.Attributes;
+
+/**
+ * A route's attribute sets, made when a table is built so that a call allocates none: {@code
+ * [model]} for calls in flight, {@code [model, reason]} for each way of shedding, and the sets of
+ * calls that no variant answered ({@link #none()}).
+ */
+final class RouteTelemetry {
+  private final GatewayTelemetry instruments;
+  private final String model;
+  private final Attributes byModel;
+  private final Attributes routeFull;
+  private final Attributes bulkheadFull;
+  private final VariantTelemetry none;
+
+  RouteTelemetry(GatewayTelemetry instruments, String model) {
+    this.instruments = instruments;
+    this.model = model;
+    this.byModel = Attributes.of(GatewayTelemetry.MODEL, model);
+    this.routeFull =
+        Attributes.of(GatewayTelemetry.MODEL, model, GatewayTelemetry.REASON, "route_full");
+    this.bulkheadFull =
+        Attributes.of(GatewayTelemetry.MODEL, model, GatewayTelemetry.REASON, "bulkhead_full");
+    this.none = new VariantTelemetry(this, GatewayTelemetry.NO_VARIANT);
+  }
+
+  GatewayTelemetry instruments() {
+    return instruments;
+  }
+
+  String model() {
+    return model;
+  }
+
+  /** The sets of a call that no variant answered. */
+  VariantTelemetry none() {
+    return none;
+  }
+
+  void admitted() {
+    instruments.inFlight.add(1, byModel);
+  }
+
+  void released() {
+    instruments.inFlight.add(-1, byModel);
+  }
+
+  /** The route was at its limit of calls in flight. */
+  void shedRouteFull() {
+    instruments.shed.add(1, routeFull);
+  }
+
+  /** Every variant that could take the call was at its own limit. */
+  void shedBulkheadFull() {
+    instruments.shed.add(1, bulkheadFull);
+  }
+}

@@ -1,0 +1,108 @@
+package io.infergate.infer.gateway.proxy;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.infergate.infer.router.resilience.CallOutcome;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import java.util.Locale;
+
+/**
+ * A variant's attribute sets, made when a table is built: {@code [model, variant, outcome]} for
+ * each {@link CallOutcome}, {@code [model, variant]} for retries, shadow drops and breaker state,
+ * {@code [model, from_variant, cause]} for each {@link Skip}, and the model and variant of its
+ * spans. Recording picks a set by ordinal, so a call allocates nothing here.
+ */
+final class VariantTelemetry {
+  private static final CallOutcome[] OUTCOMES = CallOutcome.values();
+  private static final Skip[] SKIPS = Skip.values();
+
+  private final RouteTelemetry route;
+  private final String name;
+  private final Attributes[] byOutcome = new Attributes[OUTCOMES.length];
+  private final Attributes[] bySkip = new Attributes[SKIPS.length];
+  private final Attributes byVariant;
+  private final Attributes spanAttributes;
+
+  VariantTelemetry(RouteTelemetry route, String name) {
+    this.route = route;
+    this.name = name;
+    String model = route.model();
+    for (CallOutcome outcome : OUTCOMES) {
+      byOutcome[outcome.ordinal()] =
+          Attributes.of(
+              GatewayTelemetry.MODEL,
+              model,
+              GatewayTelemetry.VARIANT,
+              name,
+              GatewayTelemetry.OUTCOME,
+              outcome.name().toLowerCase(Locale.ROOT));
+    }
+    for (Skip skip : SKIPS) {
+      bySkip[skip.ordinal()] =
+          Attributes.of(
+              GatewayTelemetry.MODEL,
+              model,
+              GatewayTelemetry.FROM_VARIANT,
+              name,
+              GatewayTelemetry.CAUSE,
+              skip.header());
+    }
+    this.byVariant = Attributes.of(GatewayTelemetry.MODEL, model, GatewayTelemetry.VARIANT, name);
+    this.spanAttributes =
+        Attributes.of(GatewayTelemetry.SPAN_MODEL, model, GatewayTelemetry.SPAN_VARIANT, name);
+  }
+
+  String variant() {
+    return name;
+  }
+
+  RouteTelemetry route() {
+    return route;
+  }
+
+  /** {@code infergate.model} and {@code infergate.variant}, for a span of this variant. */
+  Attributes spanAttributes() {
+    return spanAttributes;
+  }
+
+  /** A call answered (by this variant, or by none) with {@code outcome} after {@code nanos}. */
+  void answered(CallOutcome outcome, long nanos) {
+    Attributes attributes = byOutcome[outcome.ordinal()];
+    GatewayTelemetry instruments = route.instruments();
+    instruments.calls.add(1, attributes);
+    instruments.duration.record(nanos / 1e9, attributes);
+  }
+
+  /** A call meant for this variant was answered by another, because of {@code why}. */
+  void fellBack(Skip why) {
+    route.instruments().fallbacks.add(1, bySkip[why.ordinal()]);
+  }
+
+  /** An attempt on this variant never reached a model and is made again. */
+  void retried() {
+    route.instruments().retries.add(1, byVariant);
+  }
+
+  /** A shadow copy for this variant was not sent. */
+  void shadowDropped() {
+    route.instruments().shadowDropped.add(1, byVariant);
+  }
+
+  /** Reports {@code breaker}'s state: 0 closed, 1 half-open, 2 open (forced or not). */
+  void recordBreaker(CircuitBreaker breaker, ObservableLongMeasurement into) {
+    into.record(stateValue(breaker.getState()), byVariant);
+  }
+
+  static long stateValue(CircuitBreaker.State state) {
+    return switch (state) {
+      case HALF_OPEN -> 1;
+      case OPEN, FORCED_OPEN -> 2;
+      default -> 0; // CLOSED, DISABLED and METRICS_ONLY let every call through.
+    };
+  }
+
+  @Override
+  public String toString() {
+    return route.model() + "/" + name;
+  }
+}

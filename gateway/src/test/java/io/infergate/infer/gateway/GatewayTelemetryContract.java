@@ -1,0 +1,404 @@
+package io.infergate.infer.gateway;
+
+import static io.infergate.infer.gateway.testing.GatewayClient.withHeader;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.CallOptions;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.infergate.infer.gateway.testing.FakeBackend;
+import io.infergate.infer.gateway.testing.GatewayClient;
+import io.infergate.infer.gateway.testing.GatewayClient.Pending;
+import io.infergate.infer.gateway.testing.GatewayClient.Reply;
+import io.infergate.infer.gateway.testing.TestBed;
+import io.infergate.infer.gateway.testing.Transport;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the gateway records of the calls it forwards, through an SDK with in-memory exporters: a
+ * SERVER span under the caller's trace, a CLIENT span per attempt whose context the model server
+ * receives, and the metrics dashboards read. Runs in-process and over Netty loopback sockets.
+ */
+abstract class GatewayTelemetryContract {
+  private static final Duration PATIENCE = Duration.ofSeconds(15);
+  private static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
+  private static final String CALLER_SPAN_ID = "b7ad6b7169203331";
+  private static final String CALLER_TRACEPARENT = "00-" + TRACE_ID + "-" + CALLER_SPAN_ID + "-01";
+  private static final Metadata.Key<String> TRACEPARENT = GatewayClient.header("traceparent");
+  private static final Metadata.Key<String> TRACESTATE = GatewayClient.header("tracestate");
+  private static final String MODEL_INFER = "inference.GRPCInferenceService/ModelInfer";
+
+  @TempDir Path dir;
+  @RegisterExtension final TestBed bed = new TestBed(transport());
+
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+  private final OpenTelemetrySdk otel =
+      OpenTelemetrySdk.builder()
+          .setTracerProvider(
+              SdkTracerProvider.builder()
+                  .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                  .build())
+          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+          .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+          .build();
+  private GatewayClient client;
+
+  abstract Transport transport();
+
+  @AfterEach
+  void closeSdk() {
+    otel.close();
+  }
+
+  @Test
+  void aCallIsAServerSpanUnderTheCallersTraceAndAClientSpanWhoseContextTheBackendReceives() {
+    FakeBackend stable = bed.backend("stable");
+    start(
+        """
+          - model: digits
+            variants:
+              - {name: stable, weight: 1, endpoints: ["%s"]}
+        """
+            .formatted(stable.endpoint()));
+
+    Reply reply =
+        client.infer(
+            "digits", "3", Map.of("traceparent", CALLER_TRACEPARENT, "tracestate", "vendor=1"));
+
+    assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
+    List<SpanData> finished = awaitSpans(2);
+    SpanData server = only(finished, SpanKind.SERVER);
+    SpanData upstream = only(finished, SpanKind.CLIENT);
+    assertThat(server.getName()).isEqualTo(MODEL_INFER);
+    assertThat(server.getTraceId()).isEqualTo(TRACE_ID);
+    assertThat(server.getParentSpanId()).isEqualTo(CALLER_SPAN_ID);
+    assertThat(server.getAttributes().asMap())
+        .containsEntry(AttributeKey.stringKey("rpc.system"), "grpc")
+        .containsEntry(AttributeKey.stringKey("rpc.service"), "inference.GRPCInferenceService")
+        .containsEntry(AttributeKey.stringKey("rpc.method"), "ModelInfer")
+        .containsEntry(AttributeKey.longKey("rpc.grpc.status_code"), 0L)
+        .containsEntry(AttributeKey.stringKey("infergate.model"), "digits")
+        .containsEntry(AttributeKey.stringKey("infergate.model.version"), "3")
+        .containsEntry(AttributeKey.stringKey("infergate.variant"), "stable")
+        .doesNotContainKey(AttributeKey.stringKey("infergate.fallback.cause"));
+    assertThat(upstream.getName()).isEqualTo(MODEL_INFER);
+    assertThat(upstream.getTraceId()).isEqualTo(TRACE_ID);
+    assertThat(upstream.getParentSpanId()).isEqualTo(server.getSpanId());
+    assertThat(upstream.getAttributes().asMap())
+        .containsEntry(AttributeKey.longKey("infergate.attempt"), 1L)
+        .containsEntry(AttributeKey.stringKey("infergate.variant"), "stable")
+        .containsEntry(AttributeKey.stringKey("infergate.model"), "digits")
+        .containsEntry(AttributeKey.longKey("rpc.grpc.status_code"), 0L);
+    Metadata received = stable.received().peek().headers();
+    assertThat(received.getAll(TRACEPARENT))
+        .containsExactly("00-" + TRACE_ID + "-" + upstream.getSpanId() + "-01");
+    assertThat(received.get(TRACESTATE)).isEqualTo("vendor=1");
+
+    assertThat(sum("infergate.gateway.calls", calls("digits", "stable", "success"))).isEqualTo(1);
+    assertThat(
+            histogramCount("infergate.gateway.call.duration", calls("digits", "stable", "success")))
+        .isEqualTo(1);
+    assertThat(sum("infergate.gateway.calls.in_flight", Attributes.of(key("model"), "digits")))
+        .isZero();
+    assertThat(gauge("infergate.gateway.breaker.state", variant("digits", "stable"))).isZero();
+  }
+
+  @Test
+  void aCallRetriedOnAnotherEndpointHasOneClientSpanPerAttempt() {
+    FakeBackend first = bed.backend("first");
+    FakeBackend second = bed.backend("second");
+    start(
+        """
+          - model: pushy
+            variants:
+              - {name: pushy, weight: 1, endpoints: ["%s", "%s"]}
+            breaker: {minimumCalls: 1000}
+            outlier: {consecutiveFailures: 1000}
+        """
+            .formatted(first.endpoint(), second.endpoint()));
+
+    Reply reply = client.infer("pushy", Map.of("x-fake", "fail:UNAVAILABLE:busy"));
+
+    assertThat(reply.code()).isEqualTo(Status.Code.UNAVAILABLE);
+    List<SpanData> finished = awaitSpans(3);
+    SpanData server = only(finished, SpanKind.SERVER);
+    List<SpanData> attempts =
+        finished.stream()
+            .filter(span -> span.getKind() == SpanKind.CLIENT)
+            .sorted(Comparator.comparing(span -> span.getAttributes().get(attempt())))
+            .toList();
+    assertThat(attempts)
+        .extracting(span -> span.getAttributes().get(attempt()))
+        .containsExactly(1L, 2L);
+    assertThat(attempts)
+        .allSatisfy(
+            span -> {
+              assertThat(span.getParentSpanId()).isEqualTo(server.getSpanId());
+              assertThat(span.getAttributes().get(AttributeKey.longKey("rpc.grpc.status_code")))
+                  .isEqualTo(14L);
+            });
+    assertThat(first.calls() + second.calls()).isEqualTo(2);
+    assertThat(sum("infergate.gateway.retries", variant("pushy", "pushy"))).isEqualTo(1);
+    assertThat(sum("infergate.gateway.calls", calls("pushy", "pushy", "not_reached"))).isEqualTo(1);
+  }
+
+  @Test
+  void aFallbackRecordsItsCauseOnTheSpansAndInMetricsBesideTheOpenBreaker() {
+    FakeBackend stable = bed.backend("stable");
+    FakeBackend canary = bed.backend("canary");
+    canary.behaveByDefault("fail:INTERNAL:broken");
+    start(
+        """
+          - model: digits
+            overrideHeader: x-variant-override
+            overrideAllow: {anyCaller: true}
+            variants:
+              - {name: stable, weight: 1, endpoints: ["%s"]}
+              - {name: canary, weight: 1, endpoints: ["%s"]}
+            breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 1m}
+        """
+            .formatted(stable.endpoint(), canary.endpoint()));
+    Map<String, String> toCanary = Map.of("x-variant-override", "canary");
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                "circuit_open;from=canary"
+                    .equals(client.infer("digits", toCanary).header("x-fallback")));
+    spans.reset();
+
+    Reply reply = client.infer("digits", withHeader(toCanary, "traceparent", CALLER_TRACEPARENT));
+
+    assertThat(reply.variant()).isEqualTo("stable");
+    List<SpanData> finished = awaitSpans(2);
+    assertThat(only(finished, SpanKind.SERVER).getAttributes().asMap())
+        .containsEntry(AttributeKey.stringKey("infergate.fallback.cause"), "circuit_open")
+        .containsEntry(AttributeKey.stringKey("infergate.variant"), "stable");
+    assertThat(only(finished, SpanKind.CLIENT).getAttributes().asMap())
+        .containsEntry(AttributeKey.stringKey("infergate.fallback.cause"), "circuit_open")
+        .containsEntry(AttributeKey.stringKey("infergate.variant"), "stable");
+    Attributes fromCanary =
+        Attributes.of(
+            key("model"), "digits", key("from_variant"), "canary", key("cause"), "circuit_open");
+    assertThat(sum("infergate.gateway.fallbacks", fromCanary)).isGreaterThanOrEqualTo(2);
+    assertThat(sum("infergate.gateway.calls", calls("digits", "canary", "backend_failure")))
+        .isGreaterThanOrEqualTo(3);
+    assertThat(sum("infergate.gateway.calls", calls("digits", "stable", "success")))
+        .isEqualTo(sum("infergate.gateway.fallbacks", fromCanary));
+    assertThat(gauge("infergate.gateway.breaker.state", variant("digits", "canary"))).isEqualTo(2);
+    assertThat(gauge("infergate.gateway.breaker.state", variant("digits", "stable"))).isZero();
+  }
+
+  @Test
+  void shedCallsAreCountedByReasonAndCallsOfNoRouteUnderAnUnknownModel() {
+    FakeBackend backend = bed.backend("backend");
+    start(
+        """
+          - model: narrow
+            variants:
+              - {name: only, weight: 1, endpoints: ["%1$s"]}
+            limits: {maxInFlight: 1}
+          - model: thin
+            variants:
+              - {name: only, weight: 1, endpoints: ["%1$s"]}
+            limits: {maxInFlightPerVariant: 1}
+        """
+            .formatted(backend.endpoint()));
+    Map<String, String> hold = Map.of("x-fake", "hold");
+    List<Pending> held =
+        List.of(
+            client.open("narrow", hold, CallOptions.DEFAULT, true),
+            client.open("thin", hold, CallOptions.DEFAULT, true));
+    await().atMost(PATIENCE).until(() -> backend.held() == 2);
+    assertThat(sum("infergate.gateway.calls.in_flight", Attributes.of(key("model"), "narrow")))
+        .isEqualTo(1);
+
+    assertThat(client.infer("narrow", Map.of()).code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(client.infer("thin", Map.of()).code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(client.infer("nobody-routes-this", Map.of()).isOk()).isFalse();
+
+    backend.releaseHeld();
+    assertThat(held).allSatisfy(pending -> assertThat(pending.timed().reply().isOk()).isTrue());
+    Attributes routeFull = Attributes.of(key("model"), "narrow", key("reason"), "route_full");
+    Attributes bulkheadFull = Attributes.of(key("model"), "thin", key("reason"), "bulkhead_full");
+    assertThat(sum("infergate.gateway.shed", routeFull)).isEqualTo(1);
+    assertThat(sum("infergate.gateway.shed", bulkheadFull)).isEqualTo(1);
+    assertThat(sum("infergate.gateway.calls", calls("narrow", "none", "rejected"))).isEqualTo(1);
+    assertThat(sum("infergate.gateway.calls", calls("thin", "none", "rejected"))).isEqualTo(1);
+    assertThat(sum("infergate.gateway.calls", calls("unknown", "none", "caller_error")))
+        .isEqualTo(1);
+    assertThat(sum("infergate.gateway.calls", calls("narrow", "only", "success"))).isEqualTo(1);
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                sum("infergate.gateway.calls.in_flight", Attributes.of(key("model"), "narrow"))
+                    == 0);
+  }
+
+  @Test
+  void aShadowCopyIsAClientSpanBesideTheAttemptAndADroppedCopyIsCounted() {
+    FakeBackend stable = bed.backend("stable");
+    FakeBackend candidate = bed.backend("candidate");
+    candidate.behaveByDefault("hold");
+    start(
+        """
+          - model: shadowed
+            shadow: {variant: candidate, fraction: 1.0, maxInFlight: 1, timeout: 10s}
+            variants:
+              - {name: stable, weight: 1, endpoints: ["%s"]}
+              - {name: candidate, weight: 0, endpoints: ["%s"]}
+        """
+            .formatted(stable.endpoint(), candidate.endpoint()));
+
+    assertThat(client.infer("shadowed", Map.of("traceparent", CALLER_TRACEPARENT)).isOk()).isTrue();
+    await().atMost(PATIENCE).until(() -> candidate.held() == 1);
+    assertThat(client.infer("shadowed", Map.of()).isOk()).as("its copy is dropped").isTrue();
+    candidate.releaseHeld();
+
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                spans.getFinishedSpanItems().stream()
+                        .filter(span -> span.getTraceId().equals(TRACE_ID))
+                        .count()
+                    == 3);
+    List<SpanData> traced =
+        spans.getFinishedSpanItems().stream()
+            .filter(span -> span.getTraceId().equals(TRACE_ID))
+            .toList();
+    SpanData server = only(traced, SpanKind.SERVER);
+    List<SpanData> upstream =
+        traced.stream().filter(span -> span.getKind() == SpanKind.CLIENT).toList();
+    assertThat(upstream)
+        .allSatisfy(span -> assertThat(span.getParentSpanId()).isEqualTo(server.getSpanId()));
+    SpanData copy =
+        upstream.stream()
+            .filter(span -> "candidate".equals(span.getAttributes().get(key("infergate.variant"))))
+            .findFirst()
+            .orElseThrow();
+    assertThat(copy.getAttributes().get(attempt())).as("a copy is no attempt").isNull();
+    assertThat(candidate.received().peek().headers().get(TRACEPARENT))
+        .isEqualTo("00-" + TRACE_ID + "-" + copy.getSpanId() + "-01");
+    assertThat(sum("infergate.gateway.shadow.dropped", variant("shadowed", "candidate")))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void withTelemetryOffTheCallersTraceparentReachesTheBackendUntouched() {
+    FakeBackend stable = bed.backend("stable");
+    Gateway gateway =
+        bed.gateway(
+            TestBed.routesConfig(
+                dir,
+                """
+                  - model: digits
+                    variants:
+                      - {name: stable, weight: 1, endpoints: ["%s"]}
+                """
+                    .formatted(stable.endpoint())));
+
+    Reply reply = bed.client(gateway).infer("digits", Map.of("traceparent", CALLER_TRACEPARENT));
+
+    assertThat(reply.isOk()).isTrue();
+    assertThat(stable.received().peek().headers().getAll(TRACEPARENT))
+        .containsExactly(CALLER_TRACEPARENT);
+  }
+
+  private void start(String routes) {
+    Gateway gateway = bed.gateway(TestBed.routesConfig(dir, routes), otel);
+    client = bed.client(gateway);
+  }
+
+  /** The spans ended so far, once there are {@code count}: a server span ends after its answer. */
+  private List<SpanData> awaitSpans(int count) {
+    await().atMost(PATIENCE).until(() -> spans.getFinishedSpanItems().size() >= count);
+    List<SpanData> finished = spans.getFinishedSpanItems();
+    assertThat(finished).hasSize(count);
+    return finished;
+  }
+
+  private static SpanData only(List<SpanData> finished, SpanKind kind) {
+    List<SpanData> ofKind = finished.stream().filter(span -> span.getKind() == kind).toList();
+    assertThat(ofKind).as("%s spans", kind).hasSize(1);
+    return ofKind.get(0);
+  }
+
+  private static AttributeKey<Long> attempt() {
+    return AttributeKey.longKey("infergate.attempt");
+  }
+
+  private static AttributeKey<String> key(String name) {
+    return AttributeKey.stringKey(name);
+  }
+
+  private static Attributes calls(String model, String variant, String outcome) {
+    return Attributes.of(key("model"), model, key("variant"), variant, key("outcome"), outcome);
+  }
+
+  private static Attributes variant(String model, String variant) {
+    return Attributes.of(key("model"), model, key("variant"), variant);
+  }
+
+  private MetricData metric(String name) {
+    return metrics.collectAllMetrics().stream()
+        .filter(data -> data.getName().equals(name))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** A counter's or up-down counter's value at exactly {@code attributes}; 0 if never recorded. */
+  private long sum(String name, Attributes attributes) {
+    MetricData data = metric(name);
+    if (data == null) {
+      return 0;
+    }
+    return data.getLongSumData().getPoints().stream()
+        .filter(point -> point.getAttributes().equals(attributes))
+        .mapToLong(point -> point.getValue())
+        .sum();
+  }
+
+  private long histogramCount(String name, Attributes attributes) {
+    MetricData data = metric(name);
+    assertThat(data).as(name).isNotNull();
+    return data.getHistogramData().getPoints().stream()
+        .filter(point -> point.getAttributes().equals(attributes))
+        .mapToLong(point -> point.getCount())
+        .sum();
+  }
+
+  private long gauge(String name, Attributes attributes) {
+    MetricData data = metric(name);
+    assertThat(data).as(name).isNotNull();
+    return data.getLongGaugeData().getPoints().stream()
+        .filter(point -> point.getAttributes().equals(attributes))
+        .mapToLong(point -> point.getValue())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " has no point at " + attributes));
+  }
+}

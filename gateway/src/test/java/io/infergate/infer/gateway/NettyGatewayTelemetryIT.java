@@ -1,0 +1,11 @@
+package io.infergate.infer.gateway;
+
+import io.infergate.infer.gateway.testing.Transport;
+
+/** {@link GatewayTelemetryContract} over Netty on loopback sockets, as {@code bin/gateway} runs. */
+class NettyGatewayTelemetryIT extends GatewayTelemetryContract {
+  @Override
+  Transport transport() {
+    return Transport.loopback();
+  }
+}
