@@ -93,7 +93,16 @@ class TelemetryIT {
         .atMost(20, TimeUnit.SECONDS)
         .until(() -> services(collector.spans()).containsAll(List.of("gateway", "model-server")));
 
-    List<ReceivedSpan> spans = collector.spans();
+    // The other test's call may be there too: take the trace of one model-server span.
+    ByteString oneTrace =
+        collector.spans().stream()
+            .filter(s -> s.service().equals("model-server"))
+            .findFirst()
+            .orElseThrow()
+            .span()
+            .getTraceId();
+    List<ReceivedSpan> spans =
+        collector.spans().stream().filter(s -> s.span().getTraceId().equals(oneTrace)).toList();
     ReceivedSpan gatewayServer = only(spans, "gateway", SpanKind.SPAN_KIND_SERVER);
     ReceivedSpan gatewayClient = only(spans, "gateway", SpanKind.SPAN_KIND_CLIENT);
     ReceivedSpan modelServerSpan = only(spans, "model-server", SpanKind.SPAN_KIND_SERVER);

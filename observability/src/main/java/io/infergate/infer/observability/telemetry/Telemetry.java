@@ -91,8 +91,10 @@ public final class Telemetry implements AutoCloseable {
                   return tracers;
                 })
             .addMeterProviderCustomizer(
-                (meters, properties) ->
-                    prometheus == null ? meters : meters.registerMetricReader(prometheus))
+                (meters, properties) -> {
+                  SpanProcessorMetrics.rename(meters);
+                  return prometheus == null ? meters : meters.registerMetricReader(prometheus);
+                })
             .disableShutdownHook()
             .build()
             .getOpenTelemetrySdk();
@@ -100,7 +102,7 @@ public final class Telemetry implements AutoCloseable {
     String url = null;
     if (prometheus != null) {
       PrometheusRegistry registry = new PrometheusRegistry();
-      registry.register(prometheus);
+      registry.register(TargetInfoHelp.around(prometheus));
       try {
         server =
             HTTPServer.builder()
