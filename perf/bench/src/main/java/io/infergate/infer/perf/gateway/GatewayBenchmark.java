@@ -98,6 +98,15 @@ public final class GatewayBenchmark implements Callable<Integer> {
               + " default: none")
   String callTimeout;
 
+  @Option(
+      names = "--gateway-telemetry",
+      defaultValue = "",
+      description =
+          "the gateway's telemetry key as a YAML flow mapping; OTLP_SINK stands for an OTLP/HTTP"
+              + " sink this run starts, e.g. '{traceSampleRatio: 0.01, otlpEndpoint: OTLP_SINK,"
+              + " otlpProtocol: http/protobuf}' (default: metrics served, no tracing)")
+  String gatewayTelemetry;
+
   @Option(names = "--skip-nginx", description = "leave nginx out")
   boolean skipNginx;
 
@@ -154,12 +163,16 @@ public final class GatewayBenchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintStream progress = System.err;
     Files.createDirectories(work);
+    OtlpSink sink = gatewayTelemetry.contains("OTLP_SINK") ? new OtlpSink() : null;
     Launcher launcher =
         new Launcher(
             Arrays.asList(jvmOptions.trim().split("\\s+")),
             gatewayClasspath,
             modelServerClasspath,
-            System.getProperty("java.class.path"));
+            System.getProperty("java.class.path"),
+            sink == null
+                ? gatewayTelemetry
+                : gatewayTelemetry.replace("OTLP_SINK", sink.endpoint()));
     String nginx = skipNginx ? null : Nginx.binary();
     String nginxVersion = nginx == null ? null : Nginx.version(nginx);
     StringBuilder markdown = new StringBuilder();
@@ -220,6 +233,14 @@ public final class GatewayBenchmark implements Callable<Integer> {
                   launcher,
                   progress)
               .run());
+    }
+    if (!gatewayTelemetry.isEmpty()) {
+      markdown.append("\nGateway telemetry: `").append(gatewayTelemetry).append('`');
+      if (sink != null) {
+        markdown.append("; the OTLP sink received ").append(sink.received());
+        sink.close();
+      }
+      markdown.append(".\n");
     }
     markdown.append("\nLoad average at the end: ").append(Machine.loadAverage()).append(".\n");
     suite.print(markdown.toString());

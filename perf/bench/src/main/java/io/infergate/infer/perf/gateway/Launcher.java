@@ -18,12 +18,19 @@ final class Launcher {
   private final String gatewayClasspath;
   private final String modelServerClasspath;
   private final String perfClasspath;
+  private final String gatewayTelemetry;
 
+  /**
+   * Launches with {@code gatewayTelemetry} as the gateway's {@code telemetry} key (a YAML flow
+   * mapping; empty for the defaults: metrics served, no tracing).
+   */
   Launcher(
       List<String> jvmOptions,
       String gatewayClasspath,
       String modelServerClasspath,
-      String perfClasspath) {
+      String perfClasspath,
+      String gatewayTelemetry) {
+    this.gatewayTelemetry = gatewayTelemetry;
     this.jvmOptions = List.copyOf(jvmOptions);
     this.gatewayClasspath = gatewayClasspath;
     this.modelServerClasspath = modelServerClasspath;
@@ -60,6 +67,7 @@ final class Launcher {
             + "port: 0\n"
             + "reloadCheckInterval: 0s\n"
             + "drainTimeout: 1s\n"
+            + (gatewayTelemetry.isEmpty() ? "" : "telemetry: " + gatewayTelemetry + "\n")
             + "routes:\n"
             + "  - model: "
             + DigitsMessages.MODEL
