@@ -118,6 +118,31 @@ class TelemetryIT {
     assertThat(gatewayServer.attribute("infergate.model")).isEqualTo("digits");
     assertThat(gatewayClient.attribute("infergate.variant")).isEqualTo("stable");
     assertThat(modelServerSpan.attribute("infergate.model")).isEqualTo("digits");
+    // The README shows this rendering of one call's trace.
+    System.out.println(render(spans, gatewayServer, ""));
+  }
+
+  /** The trace under {@code root} as an indented tree: service, span, kind, duration. */
+  private static String render(List<ReceivedSpan> spans, ReceivedSpan root, String indent) {
+    io.opentelemetry.proto.trace.v1.Span span = root.span();
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                "%s%-13s %-45s %-8s %7.2f ms%s%n",
+                indent,
+                root.service(),
+                span.getName(),
+                span.getKind().name().replace("SPAN_KIND_", ""),
+                (span.getEndTimeUnixNano() - span.getStartTimeUnixNano()) / 1e6,
+                root.attribute("infergate.variant") == null
+                    ? ""
+                    : "  variant=" + root.attribute("infergate.variant")));
+    for (ReceivedSpan child : spans) {
+      if (child.span().getParentSpanId().equals(span.getSpanId())) {
+        out.append(render(spans, child, indent + "  "));
+      }
+    }
+    return out.toString();
   }
 
   @Test
