@@ -1,5 +1,6 @@
 package io.infergate.infer.observability.logging;
 
+import ch.qos.logback.classic.ClassicConstants;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -7,7 +8,6 @@ import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.Configurator;
-import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
@@ -22,19 +22,17 @@ import java.util.Map;
  * META-INF/services} when it starts (on the first logger asked for), so tests and every command get
  * it without a call.
  *
- * <p>Its rank is below Logback's own file lookup: a {@code logback.xml} on the class path, or
- * {@code -Dlogback.configurationFile=...}, replaces it entirely. Lines go to standard error, as
- * slf4j-simple's did, which leaves standard output to what the commands print for their users.
+ * <p>A {@code logback.xml} (or {@code logback-test.xml}) on the class path, or {@code
+ * -Dlogback.configurationFile=FILE}, replaces it entirely: Logback asks configurators found as
+ * services before it looks for files, so this one steps aside when it sees one. Lines go to
+ * standard error, as slf4j-simple's did, which leaves standard output to what the commands print
+ * for their users.
  *
  * <p>Each line passes through OpenTelemetry's MDC appender first, which adds {@code trace_id},
  * {@code span_id} and {@code trace_flags} when a valid span is current on the logging thread: lines
  * logged inside a call carry the call's trace, and lines outside any carry nothing.
  */
-@ConfiguratorRank(LogbackConfigurator.RANK)
 public final class LogbackConfigurator extends ContextAwareBase implements Configurator {
-  /** Between Logback's basic fallback and its file lookup, so that a file wins over this. */
-  static final int RANK = (ConfiguratorRank.FALLBACK + ConfiguratorRank.NOMINAL) / 2;
-
   /**
    * Text lines: time, level, thread, logger, {@code trace_id=...} inside a span, then {@code - }
    * and the message (bin/demo cuts lines at the last {@code " - "}).
@@ -55,19 +53,35 @@ public final class LogbackConfigurator extends ContextAwareBase implements Confi
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
+    if (aFileIsGiven(LogbackConfigurator.class.getClassLoader())) {
+      return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+    }
     LogSettings settings;
+    ConfigException invalid = null;
     try {
       settings = LogSettings.fromEnvironment(System.getenv());
     } catch (ConfigException e) {
-      // Logging cannot refuse to start: Logback prints warnings of its own start-up on standard
-      // error, so the problem is seen, and the process logs with the defaults.
-      addWarn(e.getMessage() + "\n  (logging with the defaults: text, info)");
+      // Logging cannot refuse to start: it starts with the defaults and says why, as its first
+      // line.
+      invalid = e;
       settings = LogSettings.defaults();
     }
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setTarget("System.err");
     configure(context, settings, console);
+    if (invalid != null) {
+      context
+          .getLogger(LogbackConfigurator.class)
+          .warn("Logging with the defaults (text, info): {}", invalid.getMessage());
+    }
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /** Whether Logback's own file lookup will find a configuration file. */
+  static boolean aFileIsGiven(ClassLoader loader) {
+    return System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY) != null
+        || loader.getResource(ClassicConstants.TEST_AUTOCONFIG_FILE) != null
+        || loader.getResource(ClassicConstants.AUTOCONFIG_FILE) != null;
   }
 
   /**

@@ -15,12 +15,17 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.io.ByteArrayOutputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /** Lines as both servers write them: trace context inside a span, none outside, levels applied. */
@@ -105,6 +110,17 @@ class LogbackConfiguratorTest {
     assertThat(root.getAppender("trace-context")).isNotNull();
     assertThat(root.getLevel()).isEqualTo(Level.INFO);
     assertThat(process.getLogger("io.grpc.netty.TcpMetrics").getLevel()).isEqualTo(Level.WARN);
+  }
+
+  @Test
+  void stepsAsideForALogbackFileOnTheClassPath(@TempDir Path withFile, @TempDir Path without)
+      throws Exception {
+    Files.writeString(withFile.resolve("logback.xml"), "<configuration/>");
+    try (URLClassLoader files = new URLClassLoader(new URL[] {withFile.toUri().toURL()}, null);
+        URLClassLoader none = new URLClassLoader(new URL[] {without.toUri().toURL()}, null)) {
+      assertThat(LogbackConfigurator.aFileIsGiven(files)).isTrue();
+      assertThat(LogbackConfigurator.aFileIsGiven(none)).isFalse();
+    }
   }
 
   @SuppressWarnings("try") // the scope is what the body runs in
