@@ -16,7 +16,13 @@ import java.util.regex.Pattern;
 record ServerLog(int loaded, int unloaded, List<String> warnings) {
   private static final Pattern LOADED = Pattern.compile("\\bLoaded model \\S+ version \\d+");
   private static final Pattern UNLOADED = Pattern.compile("\\bUnloaded model \\S+ version \\d+");
-  private static final Pattern WARNING = Pattern.compile("\\] (WARN|ERROR) |Exception|FATAL");
+
+  /**
+   * A WARN or ERROR line as Logback writes it ({@code 2026-12-06 19:03:02.440 WARN [thread] ...})
+   * or as slf4j-simple did ({@code [thread] WARN ...}, older logs), or an exception.
+   */
+  private static final Pattern WARNING =
+      Pattern.compile("^\\S+ \\S+ (WARN|ERROR) +\\[|\\] (WARN|ERROR) |Exception|FATAL");
 
   ServerLog {
     warnings = List.copyOf(warnings);
