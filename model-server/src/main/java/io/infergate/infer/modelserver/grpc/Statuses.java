@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.infergate.infer.modelserver.backend.InferenceException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,15 @@ import org.slf4j.LoggerFactory;
  * with a log.
  */
 final class Statuses {
+  /**
+   * How close to its deadline a caller's cancellation counts as the deadline passing: a client
+   * cancels (RST_STREAM) when its own copy of the deadline passes, which arrives just before this
+   * server's copy does (the request's transit is in one and not the other). Without the grace, a
+   * call that ran out of time in a queue would be counted as cancelled by its caller, not as a
+   * deadline this server missed. The gateway uses the same 10 ms.
+   */
+  private static final long DEADLINE_GRACE_MILLIS = 10;
+
   private static final Logger log = LoggerFactory.getLogger(Statuses.class);
 
   /** TF Serving truncates long messages the same way, so a hostile request cannot bloat answers. */
@@ -72,7 +82,8 @@ final class Statuses {
           case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
           case SHUTTING_DOWN -> Status.UNAVAILABLE;
           case ABANDONED ->
-              deadline != null && deadline.isExpired()
+              deadline != null
+                      && deadline.timeRemaining(TimeUnit.MILLISECONDS) <= DEADLINE_GRACE_MILLIS
                   ? Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded " + e.getMessage())
                   : Status.CANCELLED.withDescription("call cancelled " + e.getMessage());
           case INTERNAL -> {

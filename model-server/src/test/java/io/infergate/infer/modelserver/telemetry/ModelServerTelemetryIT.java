@@ -216,14 +216,26 @@ class ModelServerTelemetryIT {
               StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
 
+      // The server's copy of the deadline passes after the client's, by the request's transit: the
+      // client's cancellation usually lands within the server's 10 ms grace (a deadline failure),
+      // but on a loaded machine it can arrive earlier and count as the caller's cancellation.
       Attributes failed = call(version("2"), "oip", "backend_failure");
+      Attributes cancelled = call(version("2"), "oip", "cancelled");
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> telemetry.value("infergate.model.calls", failed) == 1);
+          .until(
+              () ->
+                  telemetry.value("infergate.model.calls", failed)
+                          + telemetry.value("infergate.model.calls", cancelled)
+                      == 1);
       SpanData call = telemetry.span(traceId, MODEL_INFER);
-      assertThat(call.getAttributes().get(longKey("rpc.grpc.status_code"))).isEqualTo(4L);
-      assertThat(call.getStatus().getStatusCode())
-          .isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+      boolean deadline = telemetry.value("infergate.model.calls", failed) == 1;
+      assertThat(call.getAttributes().get(longKey("rpc.grpc.status_code")))
+          .isEqualTo(deadline ? 4L : 1L);
+      if (deadline) {
+        assertThat(call.getStatus().getStatusCode())
+            .isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+      }
       assertThat(telemetry.children(call)).extracting(SpanData::getName).containsExactly("queue");
       assertThat(telemetry.spans()).extracting(SpanData::getName).doesNotContain("batch", "run");
     }
