@@ -11,6 +11,7 @@ import io.infergate.infer.perf.kit.ChildProcess;
 import io.infergate.infer.perf.kit.Machine;
 import io.infergate.infer.perf.kit.ProcStat;
 import io.infergate.infer.perf.kit.Table;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,7 +86,8 @@ public final class RapidResetBench implements Callable<Integer> {
       String loadAverage,
       long attackStreams,
       long attackConnectionsClosed,
-      long tooManyRstStreams) {}
+      long tooManyRstStreams,
+      long gatewayLogged) {}
 
   @Override
   public Integer call() throws Exception {
@@ -174,6 +177,7 @@ public final class RapidResetBench implements Callable<Integer> {
     long streams = streams(attackers);
     long closed = closed(attackers);
     long calm = calm(attackers);
+    long logged = loggedResetLimits(gateway);
     long ticks = gateway.cpuTicks();
     List<CoreTimes.Core> cores = CoreTimes.read();
     CallTally.Summary calls = load.measure(target, body);
@@ -185,7 +189,20 @@ public final class RapidResetBench implements Callable<Integer> {
         Machine.loadAverage(),
         streams(attackers) - streams,
         closed(attackers) - closed,
-        calm(attackers) - calm);
+        calm(attackers) - calm,
+        loggedResetLimits(gateway) - logged);
+  }
+
+  /**
+   * Connections the gateway ended for too many resets, as its log says ({@code Transport failed}
+   * with grpc-java's {@code too_many_rststreams}): the count that does not depend on the attacker
+   * reading the GOAWAY, which a connection reset by the gateway's kernel often discards (the
+   * gateway closes with the attacker's unread frames in its socket buffer).
+   */
+  private static long loggedResetLimits(ChildProcess gateway) throws IOException {
+    try (Stream<String> lines = Files.lines(gateway.log(), UTF_8)) {
+      return lines.filter(line -> line.contains("RstStreamCounter")).count();
+    }
   }
 
   private static long streams(List<RapidResetAttacker> attackers) {
@@ -198,6 +215,15 @@ public final class RapidResetBench implements Callable<Integer> {
 
   private static long calm(List<RapidResetAttacker> attackers) {
     return attackers.stream().mapToLong(RapidResetAttacker::tooManyRstStreams).sum();
+  }
+
+  private static String ownCpus() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"), UTF_8)) {
+      if (line.startsWith("Cpus_allowed_list:")) {
+        return line.substring(line.indexOf(':') + 1).trim();
+      }
+    }
+    return Machine.UNKNOWN;
   }
 
   private static double p99Ratio(Window before, Window during) {
@@ -220,7 +246,9 @@ public final class RapidResetBench implements Callable<Integer> {
             "load avg after",
             "attack streams",
             "attack streams/s",
-            "connections closed (too_many_rststreams)");
+            "attack connections closed",
+            "of which GOAWAY too_many_rststreams read",
+            "gateway log: too_many_rststreams");
     for (Window w : List.of(before, during)) {
       long calls = w.calls().calls() + w.calls().notSent();
       table.row(
@@ -237,7 +265,9 @@ public final class RapidResetBench implements Callable<Integer> {
           w.loadAverage(),
           whole(w.attackStreams()),
           whole(w.attackStreams() / seconds),
-          w.attackConnectionsClosed() + " (" + w.tooManyRstStreams() + ")");
+          w.attackConnectionsClosed(),
+          w.tooManyRstStreams(),
+          w.gatewayLogged());
     }
     double ratio = p99Ratio(before, during);
     Table environment = suite.environment("RAPID_RESET_BENCH_COMMAND");
@@ -250,7 +280,9 @@ public final class RapidResetBench implements Callable<Integer> {
             + gatewayCpus
             + "`, backend on `"
             + backendCpus
-            + "`, callers and attackers (this JVM) unpinned");
+            + "`, callers and attackers (this JVM) on CPUs `"
+            + ownCpus()
+            + "`");
     environment.row("JVM", Suite.jvm() + ", server JVMs with `" + jvmOptions + "`");
     environment.row("load average before", loadBefore);
     return environment
