@@ -82,6 +82,7 @@ public final class RapidResetBench implements Callable<Integer> {
       String name,
       CallTally.Summary calls,
       double gatewayCpuSeconds,
+      double ownCpuSeconds,
       String coreBusy,
       String loadAverage,
       long attackStreams,
@@ -179,12 +180,14 @@ public final class RapidResetBench implements Callable<Integer> {
     long calm = calm(attackers);
     long logged = loggedResetLimits(gateway);
     long ticks = gateway.cpuTicks();
+    ProcStat own = ProcStat.self();
     List<CoreTimes.Core> cores = CoreTimes.read();
     CallTally.Summary calls = load.measure(target, body);
     return new Window(
         name,
         calls,
         (gateway.cpuTicks() - ticks) / (double) ProcStat.TICKS_PER_SECOND,
+        ProcStat.self().secondsSince(own),
         CoreTimes.busyPercent(cores, CoreTimes.read()),
         Machine.loadAverage(),
         streams(attackers) - streams,
@@ -242,6 +245,7 @@ public final class RapidResetBench implements Callable<Integer> {
             "max ms",
             "gateway CPU s",
             "gateway CPU µs/call",
+            "callers+attackers CPU s",
             "core busy %",
             "load avg after",
             "attack streams",
@@ -261,6 +265,7 @@ public final class RapidResetBench implements Callable<Integer> {
           fixed(w.calls().allMillis(100), 2),
           fixed(w.gatewayCpuSeconds(), 2),
           fixed(1e6 * w.gatewayCpuSeconds() / Math.max(1, calls), 0),
+          fixed(w.ownCpuSeconds(), 2),
           w.coreBusy(),
           w.loadAverage(),
           whole(w.attackStreams()),
