@@ -309,6 +309,29 @@ abstract class GatewayTelemetryContract {
   }
 
   @Test
+  void aCallTheSamplerDropsRecordsNoSpanYetTellsTheBackendItIsNotSampled() {
+    FakeBackend stable = bed.backend("stable");
+    start(
+        """
+          - model: digits
+            variants:
+              - {name: stable, weight: 1, endpoints: ["%s"]}
+        """
+            .formatted(stable.endpoint()));
+    String notSampled = "00-" + TRACE_ID + "-" + CALLER_SPAN_ID + "-00";
+
+    Reply reply = client.infer("digits", Map.of("traceparent", notSampled));
+
+    assertThat(reply.isOk()).isTrue();
+    String received = stable.received().peek().headers().get(TRACEPARENT);
+    // Same trace, flags 00, and a parent of the gateway's own: the model server drops it too.
+    assertThat(received).startsWith("00-" + TRACE_ID + "-").endsWith("-00");
+    assertThat(received).isNotEqualTo(notSampled);
+    assertThat(sum("infergate.gateway.calls", calls("digits", "stable", "success"))).isEqualTo(1);
+    assertThat(spans.getFinishedSpanItems()).isEmpty();
+  }
+
+  @Test
   void withTelemetryOffTheCallersTraceparentReachesTheBackendUntouched() {
     FakeBackend stable = bed.backend("stable");
     Gateway gateway =

@@ -168,12 +168,19 @@ final class GatewayTelemetry {
       return Span.getInvalid();
     }
     Context parent = propagator.extract(Context.root(), headers, MetadataCarrier.INSTANCE);
-    return tracer
-        .spanBuilder(method.spanName())
-        .setParent(parent)
-        .setSpanKind(SpanKind.SERVER)
-        .setAllAttributes(method.rpcAttributes())
-        .startSpan();
+    Span server =
+        tracer
+            .spanBuilder(method.spanName())
+            .setParent(parent)
+            .setSpanKind(SpanKind.SERVER)
+            .startSpan();
+    // Attributes after the sampler's decision, not on the builder: most calls are not sampled,
+    // and a builder's attributes are copied for the sampler whatever it decides. Our samplers
+    // (ratio, parent-based) do not read them.
+    if (server.isRecording()) {
+      server.setAllAttributes(method.rpcAttributes());
+    }
+    return server;
   }
 
   /**
@@ -186,13 +193,21 @@ final class GatewayTelemetry {
       return Span.getInvalid();
     }
     Context parent = Context.root().with(server);
+    if (!server.getSpanContext().isSampled()) {
+      // Nothing of this call is recorded: the model server gets the server span's not-sampled
+      // context, so it drops the call too, without a CLIENT span built only to be dropped.
+      propagator.inject(parent, headers, MetadataCarrier.INSTANCE);
+      return Span.getInvalid();
+    }
     Span client =
         tracer
             .spanBuilder(method.spanName())
             .setParent(parent)
             .setSpanKind(SpanKind.CLIENT)
-            .setAllAttributes(method.rpcAttributes())
             .startSpan();
+    if (client.isRecording()) {
+      client.setAllAttributes(method.rpcAttributes());
+    }
     propagator.inject(parent.with(client), headers, MetadataCarrier.INSTANCE);
     return client;
   }
