@@ -1,6 +1,7 @@
 package io.infergate.infer.gateway;
 
 import io.infergate.infer.gateway.admin.AdminServer;
+import io.infergate.infer.gateway.admin.BearerTokens;
 import io.infergate.infer.gateway.admin.ReleaseControl;
 import io.infergate.infer.gateway.config.ConfigWatcher;
 import io.infergate.infer.gateway.config.GatewayConfig;
@@ -119,6 +120,16 @@ public final class GatewayMain implements Callable<Integer> {
     }
     GatewayConfig config = bound.value();
     log.info("Effective config:\n  {}", String.join("\n  ", bound.effective()));
+    BearerTokens tokens = null;
+    if (config.admin() != null) {
+      try {
+        // Before any port is bound: a bad tokens file is a configuration error like any other.
+        tokens = BearerTokens.load(config.admin().tokensFile());
+      } catch (IllegalArgumentException e) {
+        err.println("gateway: invalid configuration:\n  admin.tokensFile: " + e.getMessage());
+        return ExitCodes.BAD_CONFIG;
+      }
+    }
     Telemetry telemetry;
     try {
       telemetry = Telemetry.start("gateway", config.telemetry());
@@ -151,7 +162,7 @@ public final class GatewayMain implements Callable<Integer> {
       if (release != null) {
         release.attach(gateway::apply);
         try {
-          admin = AdminServer.start(config.admin(), release);
+          admin = AdminServer.start(config.admin(), tokens, release);
         } catch (RuntimeException e) {
           gateway.close();
           throw e;
@@ -163,8 +174,7 @@ public final class GatewayMain implements Callable<Integer> {
       return ExitCodes.CANNOT_LISTEN;
     } catch (IllegalArgumentException e) {
       telemetry.close();
-      // A TLS key or certificate or a tokens file that cannot be used: read at start, not by the
-      // config binder.
+      // A TLS key or certificate that cannot be used: read at start, not by the config binder.
       err.println("gateway: invalid configuration:\n  " + e.getMessage());
       return ExitCodes.BAD_CONFIG;
     }

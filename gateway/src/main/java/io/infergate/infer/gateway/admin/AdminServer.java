@@ -40,14 +40,14 @@ public final class AdminServer implements AutoCloseable {
   }
 
   /**
-   * Starts serving {@code control} on {@code config}'s address, with the tokens of its file.
+   * Starts serving {@code control} on {@code config}'s address, to the holders of {@code tokens}
+   * (loaded from {@code config}'s file before any port is bound).
    *
-   * @throws IllegalArgumentException if the tokens file cannot be used; the message names it
    * @throws UncheckedIOException {@code cannot listen on HOST:PORT: REASON}
    */
-  public static AdminServer start(AdminConfig config, ReleaseControl control) {
+  public static AdminServer start(AdminConfig config, BearerTokens tokens, ReleaseControl control) {
     requireNonNull(config, "config");
-    BearerTokens tokens = BearerTokens.load(config.tokensFile());
+    requireNonNull(tokens, "tokens");
     // One thread each: admin calls are rare, and a write blocks on fsync, never an event loop of
     // the data port.
     NettyTransport transport = NettyTransport.create("admin", 1);

@@ -265,12 +265,58 @@ class AdminApiIT {
         .isEqualTo(ReleaseControl.CONFIG_FILE);
   }
 
+  @Test
+  void aReloadedFileKeepsTheApiWeightsUntilItsOwnWeightsChange() {
+    Running running = start(100, 0);
+    AdminClient operator = running.client(OPERATOR);
+    long revision = operator.routes().getRevision();
+    operator.setWeights("digits", Map.of("stable", 0, "canary", 100), revision, "all in");
+
+    GatewayConfig same = config(100, 0);
+    running.release().fileChanged(same.routes(), table -> running.gateway().reload(same, table));
+    assertThat(weights(operator.routes().getRoutes(0)))
+        .as("the file's weights did not change")
+        .isEqualTo(Map.of("stable", 0, "canary", 100));
+    assertThat(operator.routes().getRevision()).isEqualTo(revision + 1);
+
+    GatewayConfig edited = config(70, 30);
+    running
+        .release()
+        .fileChanged(edited.routes(), table -> running.gateway().reload(edited, table));
+    GetRoutesResponse after = operator.routes();
+    assertThat(weights(after.getRoutes(0))).isEqualTo(Map.of("stable", 70, "canary", 30));
+    assertThat(after.getRoutes(0).getWeightsFromApi()).isFalse();
+    assertThat(after.getRevision()).isEqualTo(revision + 2);
+    int stableBefore = stable.calls();
+    GatewayClient client = bed.client(running.gateway());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              client.infer("digits", Map.of());
+              return stable.calls() > stableBefore;
+            });
+  }
+
   /** A gateway and its admin port on a file of {@code stable} and {@code canary} weights. */
   private Running start(int stableWeight, int canaryWeight) {
-    GatewayConfig config =
-        Configs.load(
-            dir,
-            """
+    GatewayConfig config = config(stableWeight, canaryWeight);
+    ReleaseControl release =
+        bed.register(
+            ReleaseControl.open(config.admin().stateDir(), config.routes(), Clock.systemUTC()));
+    Gateway gateway = bed.gateway(config, release.routes());
+    release.attach(gateway::apply);
+    AdminServer admin =
+        bed.register(
+            AdminServer.start(
+                config.admin(), BearerTokens.load(config.admin().tokensFile()), release));
+    return new Running(gateway, release, admin);
+  }
+
+  private GatewayConfig config(int stableWeight, int canaryWeight) {
+    return Configs.load(
+        dir,
+        """
             reloadCheckInterval: 0s
             drainTimeout: 1s
             admin: {host: 127.0.0.1, port: 0, tokensFile: "%s", stateDir: "%s"}
@@ -280,20 +326,13 @@ class AdminApiIT {
                   - {name: stable, weight: %d, endpoints: ["%s"]}
                   - {name: canary, weight: %d, endpoints: ["%s"]}
             """
-                .formatted(
-                    tokens,
-                    stateDir,
-                    stableWeight,
-                    stable.endpoint(),
-                    canaryWeight,
-                    canary.endpoint()));
-    ReleaseControl release =
-        bed.register(
-            ReleaseControl.open(config.admin().stateDir(), config.routes(), Clock.systemUTC()));
-    Gateway gateway = bed.gateway(config, release.routes());
-    release.attach(gateway::apply);
-    AdminServer admin = bed.register(AdminServer.start(config.admin(), release));
-    return new Running(gateway, release, admin);
+            .formatted(
+                tokens,
+                stateDir,
+                stableWeight,
+                stable.endpoint(),
+                canaryWeight,
+                canary.endpoint()));
   }
 
   private static Map<String, Integer> weights(RouteState route) {
