@@ -157,6 +157,8 @@ public final class ReleaseControl implements AutoCloseable {
         log.error("Release control: cannot commit a weight change of {}", model, e);
         throw refused(Status.INTERNAL, "state not committed, nothing changed: " + e.getMessage());
       }
+      // Committed, then served: the endpoints are the ones in force, so the swap opens no channel.
+      apply.accept(next);
       return new Snapshot(revision, live, apiWeights.keySet());
     }
   }
@@ -207,17 +209,20 @@ public final class ReleaseControl implements AutoCloseable {
       }
       routes.add(effective);
     }
-    fileRoutes = file;
     RoutingTable<Rewrite> next = RoutingTable.of(routes);
-    if (first || !kept.equals(apiWeights) || (live != null && !sameWeights(live, next))) {
+    // Swap first: a reloaded file may name endpoints that cannot be dialled, and then the routes in
+    // force stay and nothing is committed. (At start this only hands the table over.)
+    apply.accept(next);
+    RoutingTable<Rewrite> served = live;
+    fileRoutes = file;
+    if (first || !kept.equals(apiWeights) || (served != null && !sameWeights(served, next))) {
       commit(CONFIG_FILE, first ? "first start" : "config file", next, kept);
     } else {
-      apply.accept(next);
       live = next;
     }
   }
 
-  /** Commits {@code next} as a new revision, audits each changed route, then serves it. */
+  /** Commits {@code next} as a new revision and audits each changed route; the caller serves it. */
   private void commit(
       String who, String reason, RoutingTable<Rewrite> next, Map<String, SavedRoute> nextApi)
       throws IOException {
@@ -243,7 +248,6 @@ public final class ReleaseControl implements AutoCloseable {
     }
     revision = nextRevision;
     apiWeights = Map.copyOf(nextApi);
-    apply.accept(next);
     live = next;
   }
 
