@@ -101,7 +101,20 @@ public final class Gateway implements AutoCloseable {
    *     be bound
    */
   public static Gateway start(GatewayConfig config, OpenTelemetry telemetry) {
+    return start(config, config.routes(), telemetry);
+  }
+
+  /**
+   * As {@link #start(GatewayConfig, OpenTelemetry)}, serving {@code routes} instead of the file's
+   * (release control's: the file's with committed API weights over them).
+   *
+   * @throws UncheckedIOException {@code cannot listen on HOST:PORT: REASON}, if the address cannot
+   *     be bound
+   */
+  public static Gateway start(
+      GatewayConfig config, RoutingTable<Rewrite> routes, OpenTelemetry telemetry) {
     requireNonNull(config, "config");
+    requireNonNull(routes, "routes");
     requireNonNull(telemetry, "telemetry");
     NettyTransport transport =
         NettyTransport.create("gateway", Runtime.getRuntime().availableProcessors());
@@ -111,7 +124,7 @@ public final class Gateway implements AutoCloseable {
           builder()
               .netty(transport, config)
               .telemetry(telemetry)
-              .routes(config.routes())
+              .routes(routes)
               .drainTimeout(config.drainTimeout())
               .reflection(config.reflection())
               .maxPeekedFields(config.maxPeekedFields())
@@ -152,8 +165,24 @@ public final class Gateway implements AutoCloseable {
    *     force stay
    */
   public void reload(GatewayConfig config) {
-    routes.apply(config.routes(), config.drainTimeout());
+    reload(config, config.routes());
+  }
+
+  /**
+   * As {@link #reload(GatewayConfig)}, serving {@code table} instead of the file's routes (release
+   * control's, with API weights over them).
+   */
+  public void reload(GatewayConfig config, RoutingTable<Rewrite> table) {
+    routes.apply(table, config.drainTimeout());
     drainTimeout = config.drainTimeout();
+  }
+
+  /**
+   * Swaps in {@code table} as a reload does, keeping the drain timeout: how release control serves
+   * new weights. Calls in flight finish on the routes they started on.
+   */
+  public void apply(RoutingTable<Rewrite> table) {
+    routes.apply(table, drainTimeout);
   }
 
   /**

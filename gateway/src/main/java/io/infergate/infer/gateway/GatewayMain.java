@@ -1,5 +1,8 @@
 package io.infergate.infer.gateway;
 
+import io.infergate.infer.gateway.admin.AdminServer;
+import io.infergate.infer.gateway.admin.BearerTokens;
+import io.infergate.infer.gateway.admin.ReleaseControl;
 import io.infergate.infer.gateway.config.ConfigWatcher;
 import io.infergate.infer.gateway.config.GatewayConfig;
 import io.infergate.infer.gateway.config.GatewayConfigLoader;
@@ -16,6 +19,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -116,6 +120,16 @@ public final class GatewayMain implements Callable<Integer> {
     }
     GatewayConfig config = bound.value();
     log.info("Effective config:\n  {}", String.join("\n  ", bound.effective()));
+    BearerTokens tokens = null;
+    if (config.admin() != null) {
+      try {
+        // Before any port is bound: a bad tokens file is a configuration error like any other.
+        tokens = BearerTokens.load(config.admin().tokensFile());
+      } catch (IllegalArgumentException e) {
+        err.println("gateway: invalid configuration:\n  admin.tokensFile: " + e.getMessage());
+        return ExitCodes.BAD_CONFIG;
+      }
+    }
     Telemetry telemetry;
     try {
       telemetry = Telemetry.start("gateway", config.telemetry());
@@ -126,9 +140,34 @@ public final class GatewayMain implements Callable<Integer> {
       err.println("gateway: invalid configuration:\n  OTEL_* environment: " + e.getMessage());
       return ExitCodes.BAD_CONFIG;
     }
+    ReleaseControl release = null;
+    if (config.admin() != null) {
+      try {
+        release =
+            ReleaseControl.open(config.admin().stateDir(), config.routes(), Clock.systemUTC());
+      } catch (UncheckedIOException | IllegalArgumentException e) {
+        telemetry.close();
+        err.println("gateway: invalid configuration:\n  admin.stateDir: " + e.getMessage());
+        return ExitCodes.BAD_CONFIG;
+      }
+    }
     Gateway gateway;
+    AdminServer admin = null;
     try {
-      gateway = Gateway.start(config, telemetry.openTelemetry());
+      gateway =
+          Gateway.start(
+              config,
+              release == null ? config.routes() : release.routes(),
+              telemetry.openTelemetry());
+      if (release != null) {
+        release.attach(gateway::apply);
+        try {
+          admin = AdminServer.start(config.admin(), tokens, release);
+        } catch (RuntimeException e) {
+          gateway.close();
+          throw e;
+        }
+      }
     } catch (UncheckedIOException e) {
       telemetry.close();
       err.println("gateway: " + e.getMessage());
@@ -139,6 +178,8 @@ public final class GatewayMain implements Callable<Integer> {
       err.println("gateway: invalid configuration:\n  " + e.getMessage());
       return ExitCodes.BAD_CONFIG;
     }
+    ReleaseControl releaseControl = release;
+    AdminServer adminServer = admin;
     ConfigWatcher watcher =
         config.reloadCheckInterval().isZero()
             ? null
@@ -146,7 +187,7 @@ public final class GatewayMain implements Callable<Integer> {
                 loader,
                 loadedBytes,
                 config.reloadCheckInterval(),
-                reloaded -> reload(gateway, config, reloaded));
+                reloaded -> reload(gateway, releaseControl, config, reloaded));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -154,7 +195,11 @@ public final class GatewayMain implements Callable<Integer> {
                   if (watcher != null) {
                     watcher.close();
                   }
+                  if (adminServer != null) {
+                    adminServer.close();
+                  }
                   gateway.close();
+                  closeQuietly(releaseControl);
                   telemetry.close();
                 },
                 "gateway-shutdown"));
@@ -169,6 +214,9 @@ public final class GatewayMain implements Callable<Integer> {
     if (telemetry.metricsUrl() != null) {
       out.println("metrics on " + telemetry.metricsUrl());
     }
+    if (adminServer != null) {
+      out.println("admin API on " + config.admin().host() + ":" + adminServer.port());
+    }
     out.flush();
     log.info(
         "Gateway serving {} route(s); reload check {}",
@@ -178,7 +226,19 @@ public final class GatewayMain implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private static void reload(Gateway gateway, GatewayConfig running, GatewayConfig reloaded) {
+  private static void closeQuietly(ReleaseControl release) {
+    if (release == null) {
+      return;
+    }
+    try {
+      release.close();
+    } catch (IOException e) {
+      log.warn("Closing the audit log failed", e);
+    }
+  }
+
+  private static void reload(
+      Gateway gateway, ReleaseControl release, GatewayConfig running, GatewayConfig reloaded) {
     if (!reloaded.host().equals(running.host()) || reloaded.port() != running.port()) {
       log.warn(
           "Config reload: the listen address stays {}:{} until a restart",
@@ -190,6 +250,14 @@ public final class GatewayMain implements Callable<Integer> {
       // Rotation needs no restart: the files named are read again every refreshInterval.
       log.warn("Config reload: TLS settings stay as they were started until a restart");
     }
-    gateway.reload(reloaded);
+    if (!Objects.equals(reloaded.admin(), running.admin())) {
+      log.warn("Config reload: the admin settings stay as they were started until a restart");
+    }
+    if (release == null) {
+      gateway.reload(reloaded);
+    } else {
+      // The file's weights win only where they changed; API weights stay over the rest.
+      release.fileChanged(reloaded.routes(), table -> gateway.reload(reloaded, table));
+    }
   }
 }

@@ -55,6 +55,27 @@ class GatewayMainTest {
   }
 
   @Test
+  void aBadTokensFileExitsWithTwoBeforeAnyPortIsBound() throws IOException {
+    Path tokens = dir.resolve("tokens.txt");
+    Files.writeString(tokens, "short viewer vera\n");
+    Path file =
+        write(
+            "port: 0\nadmin: {port: 0, tokensFile: \""
+                + tokens
+                + "\", stateDir: \""
+                + dir.resolve("state")
+                + "\"}\ntelemetry: {metricsPort: 0}\n"
+                + ROUTES);
+
+    assertThat(run(Map.of(), "--config", file.toString())).isEqualTo(ExitCodes.BAD_CONFIG);
+    assertThat(err.toString())
+        .isEqualTo(
+            "gateway: invalid configuration:\n  admin.tokensFile: "
+                + tokens
+                + ":1: token of 5 chars (expected: 16+)\n");
+  }
+
+  @Test
   void theEnvironmentNamesTheFileAndItsValuesWhenFlagsDoNot() throws IOException {
     Path file = write(ROUTES);
 

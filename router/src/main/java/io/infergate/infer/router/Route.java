@@ -8,6 +8,7 @@ import io.infergate.infer.router.resilience.Resilience;
 import io.infergate.infer.router.resilience.RetryBudget;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How calls for one model are served: which variants exist, how traffic is split between them, what
@@ -164,6 +165,42 @@ public final class Route<T> {
   public <U> Route<U> withTargets(TargetFactory<? super T, ? extends U> factory) {
     requireNonNull(factory, "factory");
     return new Route<U>(this, factory);
+  }
+
+  /**
+   * Returns this route with some variants' weights changed, validated as a route from the config
+   * file is, with the same targets; the release-control API's one way to change weights.
+   *
+   * @param weights new weight by variant name; variants not named keep theirs
+   * @throws IllegalArgumentException naming each bad field ({@code weights["x"]: unknown variant},
+   *     {@code variants[1].weight: -5 (expected: >= 0)}, or the total weight), one a line
+   */
+  public Route<T> withWeights(Map<String, Integer> weights) {
+    requireNonNull(weights, "weights");
+    Problems problems = new Problems();
+    for (Map.Entry<String, Integer> entry : weights.entrySet()) {
+      if (indexOf(entry.getKey()) < 0) {
+        problems.describe(
+            "weights[\"" + entry.getKey() + "\"]", "unknown variant", "one of " + List.of(names));
+      } else if (entry.getValue() == null || entry.getValue() < 0) {
+        problems.add("variants[" + indexOf(entry.getKey()) + "].weight", entry.getValue(), ">= 0");
+      }
+    }
+    problems.throwIfAny();
+    Builder<T> builder =
+        new Builder<T>(model)
+            .stickyHeader(stickyHeader)
+            .overrideHeader(overrideHeader)
+            .overrideAccess(overrideAccess == OverrideAccess.NOBODY ? null : overrideAccess)
+            .shadow(shadow)
+            .fallback(fallback)
+            .resilience(resilience);
+    for (int i = 0; i < variants.size(); i++) {
+      Variant old = variants.get(i);
+      int weight = weights.getOrDefault(old.name(), old.weight());
+      builder.variant(new Variant(old.name(), weight, old.endpoints(), old.balance()), target(i));
+    }
+    return builder.build();
   }
 
   /** Returns the model name clients ask for. */

@@ -42,6 +42,7 @@ import java.util.Map;
  * @param upstream keepalive and TLS of the channels to model servers
  * @param telemetry metrics endpoint, OTLP export and trace sampling
  * @param routes one route per model name; each variant carries its {@link Rewrite}
+ * @param admin the release-control port; null, there is none
  */
 public record GatewayConfig(
     String host,
@@ -55,7 +56,8 @@ public record GatewayConfig(
     ServerTls tls,
     UpstreamConfig upstream,
     TelemetryConfig telemetry,
-    RoutingTable<Rewrite> routes) {
+    RoutingTable<Rewrite> routes,
+    AdminConfig admin) {
   /** Address bound when no source sets {@code host}. */
   public static final String DEFAULT_HOST = "0.0.0.0";
 
@@ -132,7 +134,8 @@ public record GatewayConfig(
       @JsonProperty("tls") ServerTls tls,
       @JsonProperty("upstream") UpstreamConfig upstream,
       @JsonProperty("telemetry") TelemetryConfig telemetry,
-      @JsonProperty("routes") List<RouteNode> routes) {
+      @JsonProperty("routes") List<RouteNode> routes,
+      @JsonProperty("admin") AdminConfig admin) {
     String bound = host == null ? DEFAULT_HOST : host;
     int listen = port == null ? DEFAULT_PORT : port;
     Duration reload =
@@ -178,7 +181,8 @@ public record GatewayConfig(
         telemetry == null
             ? TelemetryConfig.defaults(DEFAULT_METRICS_PORT)
             : telemetry.withMetricsPort(DEFAULT_METRICS_PORT),
-        table);
+        table,
+        admin);
   }
 
   /** The YAML shape of the effective values, which the binder reports line by line. */
@@ -199,6 +203,9 @@ public record GatewayConfig(
     yaml.put("upstream", upstream);
     yaml.put("telemetry", telemetry);
     yaml.put("routes", routes.routes().stream().map(YamlNodes::describe).toList());
+    if (admin != null) {
+      yaml.put("admin", admin);
+    }
     return yaml;
   }
 

@@ -214,7 +214,7 @@ class GatewayConfigLoaderTest {
                     variants: [{name: a, weight: 0, endpoints: ["h:1"]}]
                 """))
         .containsExactlyInAnyOrder(
-            "colour: unknown key (expected one of: connections, drainTimeout, host,"
+            "colour: unknown key (expected one of: admin, connections, drainTimeout, host,"
                 + " maxInboundMessageBytes, maxPeekedFields, port, reflection, reloadCheckInterval,"
                 + " routes, telemetry, tls, upstream)",
             "routes[0].shadow.timeout: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
@@ -288,6 +288,35 @@ class GatewayConfigLoaderTest {
         .containsExactly(
             "drainTimeout: \"999999999999999999m\" (expected: a duration, e.g. 250ms, 10s,"
                 + " 1h30m)");
+  }
+
+  @Test
+  void anAdminPortWithoutTokensOrStateIsRefusedNamingEachKey() {
+    assertThat(
+            problems(
+                """
+                admin: {port: 70000}
+                routes: [{model: m, variants: [{name: a, weight: 1, endpoints: ["h:1"]}]}]
+                """))
+        .containsExactly(
+            "admin.port: 70000 (expected: 0..65535)",
+            "admin.tokensFile: missing (expected: a file of TOKEN ROLE NAME lines)",
+            "admin.stateDir: missing (expected: a directory for routing state and audit log)");
+  }
+
+  @Test
+  void anAdminPortTakesItsDefaultsAndIsOffUnlessConfigured() throws IOException {
+    String routes =
+        "routes: [{model: m, variants: [{name: a, weight: 1, endpoints: [\"h:1\"]}]}]\n";
+    assertThat(GatewayConfigLoader.of(write(routes)).load().value().admin()).isNull();
+
+    AdminConfig admin =
+        GatewayConfigLoader.of(write("admin: {tokensFile: t.txt, stateDir: s}\n" + routes))
+            .load()
+            .value()
+            .admin();
+
+    assertThat(admin).isEqualTo(new AdminConfig("127.0.0.1", 8090, Path.of("t.txt"), Path.of("s")));
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.infergate.infer.gateway.testing;
 
 import io.infergate.infer.gateway.Gateway;
 import io.infergate.infer.gateway.config.GatewayConfig;
+import io.infergate.infer.gateway.config.Rewrite;
+import io.infergate.infer.router.RoutingTable;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,6 +54,23 @@ public final class TestBed implements AfterEachCallback {
               .gateway()
               .telemetry(telemetry)
               .routes(config.routes())
+              .drainTimeout(config.drainTimeout())
+              .reflection(config.reflection())
+              .start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A gateway serving {@code routes} (such as release control's) with {@code config}'s settings.
+   */
+  public Gateway gateway(GatewayConfig config, RoutingTable<Rewrite> routes) {
+    try {
+      return cleanup.register(
+          transport
+              .gateway()
+              .routes(routes)
               .drainTimeout(config.drainTimeout())
               .reflection(config.reflection())
               .start());

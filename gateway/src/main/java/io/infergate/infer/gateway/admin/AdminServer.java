@@ -1,0 +1,93 @@
+package io.infergate.infer.gateway.admin;
+
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.infergate.infer.gateway.config.AdminConfig;
+import io.infergate.infer.observability.server.StandardServices;
+import io.infergate.infer.observability.transport.NettyTransport;
+import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin port: its own server, never the data port's, serving {@code GatewayAdmin} behind the
+ * bearer-token check. Plaintext for now, so bind it to a private address; TLS and client
+ * certificates as identities come with the security work.
+ */
+public final class AdminServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+
+  /** The least role of each method; a method not listed needs ADMIN. */
+  private static final Map<String, Role> REQUIRED =
+      Map.of(
+          GatewayAdminGrpc.getGetRoutesMethod().getFullMethodName(), Role.VIEWER,
+          GatewayAdminGrpc.getSetWeightsMethod().getFullMethodName(), Role.OPERATOR);
+
+  private final Server server;
+  private final NettyTransport transport;
+
+  private AdminServer(Server server, NettyTransport transport) {
+    this.server = server;
+    this.transport = transport;
+  }
+
+  /**
+   * Starts serving {@code control} on {@code config}'s address, to the holders of {@code tokens}
+   * (loaded from {@code config}'s file before any port is bound).
+   *
+   * @throws UncheckedIOException {@code cannot listen on HOST:PORT: REASON}
+   */
+  public static AdminServer start(AdminConfig config, BearerTokens tokens, ReleaseControl control) {
+    requireNonNull(config, "config");
+    requireNonNull(tokens, "tokens");
+    // One thread each: admin calls are rare, and a write blocks on fsync, never an event loop of
+    // the data port.
+    NettyTransport transport = NettyTransport.create("admin", 1);
+    try {
+      Server server =
+          transport
+              .server(config.host(), config.port(), InsecureServerCredentials.create())
+              .addService(
+                  ServerInterceptors.intercept(
+                      new GatewayAdminService(control), new AdminAuthInterceptor(tokens, REQUIRED)))
+              .build()
+              .start();
+      AdminServer admin = new AdminServer(server, transport);
+      log.info("Admin API listening on {}:{}", config.host(), admin.port());
+      return admin;
+    } catch (IOException e) {
+      transport.close();
+      throw StandardServices.cannotListen(config.host(), config.port(), e);
+    } catch (RuntimeException e) {
+      transport.close();
+      throw e;
+    }
+  }
+
+  /** The bound port. */
+  public int port() {
+    return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    transport.close();
+  }
+}

@@ -1,0 +1,28 @@
+package io.infergate.infer.gateway.admin;
+
+import java.util.Locale;
+
+/** What an admin identity may do; each role may do everything the ones before it may. */
+public enum Role {
+  /** Reads routes and weights. */
+  VIEWER,
+  /** Also changes weights. */
+  OPERATOR,
+  /** Everything, including what later slices add (ramps, promotion). */
+  ADMIN;
+
+  /** Whether this role may do what {@code required} may. */
+  boolean allows(Role required) {
+    return compareTo(required) >= 0;
+  }
+
+  /** The role a tokens file names in lower case, or null. */
+  static Role fromConfigName(String name) {
+    for (Role role : values()) {
+      if (role.name().toLowerCase(Locale.ROOT).equals(name)) {
+        return role;
+      }
+    }
+    return null;
+  }
+}

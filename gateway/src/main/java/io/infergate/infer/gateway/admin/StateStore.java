@@ -1,0 +1,84 @@
+package io.infergate.infer.gateway.admin;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+
+/**
+ * The committed routing state in {@code STATE_DIR/state.json}, replaced whole by write-temp, fsync,
+ * rename, fsync of the directory: a crash at any instant leaves the old file or the new one, never
+ * a torn one, and a rename that returned survives a power cut.
+ */
+final class StateStore {
+  static final String FILE = "state.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path dir;
+  private final Path file;
+
+  StateStore(Path dir) throws IOException {
+    this.dir = requireNonNull(dir, "dir");
+    this.file = dir.resolve(FILE);
+    Files.createDirectories(dir);
+  }
+
+  /** The committed state, or null before the first write. */
+  SavedState read() throws IOException {
+    if (!Files.exists(file)) {
+      return null;
+    }
+    return JSON.readValue(file.toFile(), SavedState.class);
+  }
+
+  /** Commits {@code state}: when this returns, a restart reads it. */
+  void write(SavedState state) throws IOException {
+    Path temp = Files.createTempFile(dir, ".state", ".tmp");
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        ByteBuffer bytes = ByteBuffer.wrap(JSON.writeValueAsBytes(state));
+        while (bytes.hasRemaining()) {
+          channel.write(bytes);
+        }
+        channel.force(true);
+      }
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    // The rename lives in the directory's entries: sync them too (Linux allows opening a
+    // directory).
+    try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+      directory.force(true);
+    }
+  }
+
+  /**
+   * What is committed.
+   *
+   * @param revision of the routing state
+   * @param routes the API's weights by model; models the API has not changed are absent
+   */
+  record SavedState(long revision, Map<String, SavedRoute> routes) {
+    SavedState {
+      routes = routes == null ? Map.of() : Map.copyOf(routes);
+    }
+  }
+
+  /**
+   * One route's API weights.
+   *
+   * @param fileWeights the file's weights when the API set {@code weights}: while the file still
+   *     has these, the API's weights win; once the file's own weights change, the file's win
+   * @param weights by variant name
+   */
+  record SavedRoute(Map<String, Integer> fileWeights, Map<String, Integer> weights) {}
+}

@@ -1,0 +1,403 @@
+package io.infergate.infer.gateway.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.infergate.infer.gateway.Gateway;
+import io.infergate.infer.gateway.config.GatewayConfig;
+import io.infergate.infer.gateway.testing.Configs;
+import io.infergate.infer.gateway.testing.FakeBackend;
+import io.infergate.infer.gateway.testing.GatewayClient;
+import io.infergate.infer.gateway.testing.GatewayClient.Reply;
+import io.infergate.infer.gateway.testing.TestBed;
+import io.infergate.infer.gateway.testing.Transport;
+import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc;
+import io.infergate.infer.proto.admin.v1.GetRoutesRequest;
+import io.infergate.infer.proto.admin.v1.GetRoutesResponse;
+import io.infergate.infer.proto.admin.v1.RouteState;
+import io.infergate.infer.proto.admin.v1.SetWeightsResponse;
+import io.infergate.infer.proto.admin.v1.VariantState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The admin port over real sockets, wired as {@code bin/gateway} wires it: tokens and roles, stale
+ * revisions and racing writers, weights reaching the data path with no failed call, and the state
+ * and audit log that a restart reads.
+ */
+class AdminApiIT {
+  private static final String VIEWER = "viewer-token-0123456789";
+  private static final String OPERATOR = "operator-token-0123456789";
+  private static final String OTHER_OPERATOR = "operator-token-abcdefghij";
+
+  @TempDir Path dir;
+  @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
+
+  private FakeBackend stable;
+  private FakeBackend canary;
+  private Path stateDir;
+  private Path tokens;
+
+  @BeforeEach
+  void backendsAndTokens() throws Exception {
+    stable = bed.backend("stable");
+    canary = bed.backend("canary");
+    stateDir = dir.resolve("state");
+    tokens = dir.resolve("tokens.txt");
+    Files.writeString(
+        tokens,
+        "# TOKEN ROLE NAME\n"
+            + VIEWER
+            + " viewer vera\n"
+            + OPERATOR
+            + " operator alice\n"
+            + OTHER_OPERATOR
+            + " operator bob\n");
+  }
+
+  @Test
+  void theDataPortAnswersUnimplementedForAdminMethods() {
+    Running running = start(100, 0);
+
+    assertThatThrownBy(
+            () ->
+                GatewayAdminGrpc.newBlockingStub(bed.client(running.gateway()).channel())
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .getRoutes(GetRoutesRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+  }
+
+  @Test
+  void deniesCallsWithoutAKnownTokenAndWritesWithoutTheOperatorRole() {
+    Running running = start(100, 0);
+
+    assertThat(code(() -> running.client(null).routes())).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(code(() -> running.client("not-a-token-at-all-xx").routes()))
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
+    long revision = running.client(VIEWER).routes().getRevision();
+    assertThat(
+            code(
+                () ->
+                    running.client(VIEWER).setWeights("digits", Map.of("canary", 1), revision, "")))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(
+            running
+                .client(OPERATOR)
+                .setWeights("digits", Map.of("canary", 1), revision, "try")
+                .getRevision())
+        .isEqualTo(revision + 1);
+  }
+
+  @Test
+  void newWeightsReachTheDataPathWithNoFailedCall() throws Exception {
+    Running running = start(100, 0);
+    GatewayClient client = bed.client(running.gateway());
+    AtomicBoolean loading = new AtomicBoolean(true);
+    AtomicLong ok = new AtomicLong();
+    ConcurrentLinkedQueue<Reply> failures = new ConcurrentLinkedQueue<>();
+    Thread load =
+        new Thread(
+            () -> {
+              while (loading.get()) {
+                Reply reply = client.infer("digits", Map.of());
+                if (reply.isOk()) {
+                  ok.incrementAndGet();
+                } else {
+                  failures.add(reply);
+                }
+              }
+            },
+            "load");
+    load.start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> ok.get() > 50);
+      AdminClient operator = running.client(OPERATOR);
+      long revision = operator.routes().getRevision();
+
+      SetWeightsResponse set =
+          operator.setWeights("digits", Map.of("stable", 0, "canary", 100), revision, "go");
+
+      assertThat(set.getRoute().getWeightsFromApi()).isTrue();
+      assertThat(set.getRoute().getVariantsList())
+          .extracting(VariantState::getName, VariantState::getWeight)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("stable", 0),
+              org.assertj.core.groups.Tuple.tuple("canary", 100));
+      int canaryBefore = canary.calls();
+      await().atMost(Duration.ofSeconds(10)).until(() -> canary.calls() > canaryBefore + 50);
+      for (int i = 0; i < 20; i++) {
+        assertThat(client.infer("digits", Map.of()).header("x-served-by")).isEqualTo("canary");
+      }
+    } finally {
+      loading.set(false);
+      load.join(20_000);
+    }
+    assertThat(failures).as("calls failed while the weights changed").isEmpty();
+  }
+
+  @Test
+  void refusesAStaleRevisionNamingTheCurrentOneAndWeightsTheRouterRefusesNamingTheField() {
+    Running running = start(100, 0);
+    AdminClient operator = running.client(OPERATOR);
+    long revision = operator.routes().getRevision();
+    operator.setWeights("digits", Map.of("canary", 5), revision, "first");
+
+    StatusRuntimeException stale =
+        failure(() -> operator.setWeights("digits", Map.of("canary", 9), revision, "late"));
+    StatusRuntimeException negative =
+        failure(() -> operator.setWeights("digits", Map.of("canary", -1), revision + 1, ""));
+    StatusRuntimeException unknown =
+        failure(() -> operator.setWeights("digits", Map.of("blue", 1), revision + 1, ""));
+
+    assertThat(stale.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(stale.getStatus().getDescription())
+        .isEqualTo(
+            "based_on_revision: "
+                + revision
+                + " is stale (current revision: "
+                + (revision + 1)
+                + ")");
+    assertThat(negative.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(negative.getStatus().getDescription())
+        .isEqualTo("variants[1].weight: -1 (expected: >= 0)");
+    assertThat(unknown.getStatus().getDescription())
+        .isEqualTo("weights[\"blue\"]: unknown variant (expected: one of [stable, canary])");
+    assertThat(operator.routes().getRevision()).isEqualTo(revision + 1);
+  }
+
+  @Test
+  void ofTwoWritersOnOneRevisionExactlyOneWins() throws Exception {
+    Running running = start(100, 0);
+    ExecutorService writers = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 10; round++) {
+        long revision = running.client(VIEWER).routes().getRevision();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Status.Code>> results = new ArrayList<>();
+        for (String token : List.of(OPERATOR, OTHER_OPERATOR)) {
+          AdminClient writer = running.client(token);
+          results.add(
+              writers.submit(
+                  () -> {
+                    go.await();
+                    return code(
+                        () -> writer.setWeights("digits", Map.of("canary", 1), revision, token));
+                  }));
+        }
+        go.countDown();
+        List<Status.Code> codes = new ArrayList<>();
+        for (Future<Status.Code> result : results) {
+          codes.add(result.get(20, TimeUnit.SECONDS));
+        }
+        assertThat(codes)
+            .as("round %d", round)
+            .containsExactlyInAnyOrder(Status.Code.OK, Status.Code.FAILED_PRECONDITION);
+        assertThat(running.client(VIEWER).routes().getRevision()).isEqualTo(revision + 1);
+      }
+    } finally {
+      writers.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRestartServesTheCommittedWeightsAndTheAuditLogRecordsEachChange() throws Exception {
+    Running first = start(100, 0);
+    AdminClient operator = first.client(OPERATOR);
+    long revision = operator.routes().getRevision();
+    operator.setWeights("digits", Map.of("stable", 10, "canary", 90), revision, "ramp to 90");
+    first.stop();
+
+    Running second = start(100, 0);
+
+    GetRoutesResponse after = second.client(VIEWER).routes();
+    assertThat(after.getRevision()).isEqualTo(revision + 1);
+    assertThat(weights(after.getRoutes(0))).isEqualTo(Map.of("stable", 10, "canary", 90));
+    assertThat(after.getRoutes(0).getWeightsFromApi()).isTrue();
+    assertThat(weights(second.release().routes().route("digits")))
+        .as("what the data path serves")
+        .isEqualTo(Map.of("stable", 10, "canary", 90));
+    List<String> lines = Files.readAllLines(stateDir.resolve(AuditLog.FILE));
+    JsonNode last = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertThat(last.get("identity").asText()).isEqualTo("alice");
+    assertThat(last.get("model").asText()).isEqualTo("digits");
+    assertThat(last.get("before").toString()).isEqualTo("{\"stable\":100,\"canary\":0}");
+    assertThat(last.get("after").toString()).isEqualTo("{\"stable\":10,\"canary\":90}");
+    assertThat(last.get("reason").asText()).isEqualTo("ramp to 90");
+    assertThat(last.get("revision").asLong()).isEqualTo(revision + 1);
+    assertThat(last.get("time").asText()).isNotBlank();
+    assertThat(lines).as("the first start, then alice's change").hasSize(2);
+    second.stop();
+
+    // The file's own weights changed while the gateway was down: the file wins, audited.
+    Running third = start(50, 50);
+    GetRoutesResponse edited = third.client(VIEWER).routes();
+    assertThat(weights(edited.getRoutes(0))).isEqualTo(Map.of("stable", 50, "canary", 50));
+    assertThat(edited.getRoutes(0).getWeightsFromApi()).isFalse();
+    assertThat(edited.getRevision()).isEqualTo(revision + 2);
+    List<String> all = Files.readAllLines(stateDir.resolve(AuditLog.FILE));
+    assertThat(new ObjectMapper().readTree(all.get(all.size() - 1)).get("identity").asText())
+        .isEqualTo(ReleaseControl.CONFIG_FILE);
+  }
+
+  @Test
+  void aReloadedFileKeepsTheApiWeightsUntilItsOwnWeightsChange() {
+    Running running = start(100, 0);
+    AdminClient operator = running.client(OPERATOR);
+    long revision = operator.routes().getRevision();
+    operator.setWeights("digits", Map.of("stable", 0, "canary", 100), revision, "all in");
+
+    GatewayConfig same = config(100, 0);
+    running.release().fileChanged(same.routes(), table -> running.gateway().reload(same, table));
+    assertThat(weights(operator.routes().getRoutes(0)))
+        .as("the file's weights did not change")
+        .isEqualTo(Map.of("stable", 0, "canary", 100));
+    assertThat(operator.routes().getRevision()).isEqualTo(revision + 1);
+
+    GatewayConfig edited = config(70, 30);
+    running
+        .release()
+        .fileChanged(edited.routes(), table -> running.gateway().reload(edited, table));
+    GetRoutesResponse after = operator.routes();
+    assertThat(weights(after.getRoutes(0))).isEqualTo(Map.of("stable", 70, "canary", 30));
+    assertThat(after.getRoutes(0).getWeightsFromApi()).isFalse();
+    assertThat(after.getRevision()).isEqualTo(revision + 2);
+    int stableBefore = stable.calls();
+    GatewayClient client = bed.client(running.gateway());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              client.infer("digits", Map.of());
+              return stable.calls() > stableBefore;
+            });
+  }
+
+  /** A gateway and its admin port on a file of {@code stable} and {@code canary} weights. */
+  private Running start(int stableWeight, int canaryWeight) {
+    GatewayConfig config = config(stableWeight, canaryWeight);
+    ReleaseControl release =
+        bed.register(
+            ReleaseControl.open(config.admin().stateDir(), config.routes(), Clock.systemUTC()));
+    Gateway gateway = bed.gateway(config, release.routes());
+    release.attach(gateway::apply);
+    AdminServer admin =
+        bed.register(
+            AdminServer.start(
+                config.admin(), BearerTokens.load(config.admin().tokensFile()), release));
+    return new Running(gateway, release, admin);
+  }
+
+  private GatewayConfig config(int stableWeight, int canaryWeight) {
+    return Configs.load(
+        dir,
+        """
+            reloadCheckInterval: 0s
+            drainTimeout: 1s
+            admin: {host: 127.0.0.1, port: 0, tokensFile: "%s", stateDir: "%s"}
+            routes:
+              - model: digits
+                variants:
+                  - {name: stable, weight: %d, endpoints: ["%s"]}
+                  - {name: canary, weight: %d, endpoints: ["%s"]}
+            """
+            .formatted(
+                tokens,
+                stateDir,
+                stableWeight,
+                stable.endpoint(),
+                canaryWeight,
+                canary.endpoint()));
+  }
+
+  private static Map<String, Integer> weights(RouteState route) {
+    Map<String, Integer> weights = new java.util.LinkedHashMap<>();
+    for (VariantState variant : route.getVariantsList()) {
+      weights.put(variant.getName(), variant.getWeight());
+    }
+    return weights;
+  }
+
+  private static Map<String, Integer> weights(io.infergate.infer.router.Route<?> route) {
+    return ReleaseControl.weightsOf(route);
+  }
+
+  private static Status.Code code(Runnable call) {
+    try {
+      call.run();
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    }
+  }
+
+  private static StatusRuntimeException failure(Runnable call) {
+    try {
+      call.run();
+    } catch (StatusRuntimeException e) {
+      return e;
+    }
+    throw new AssertionError("the call succeeded");
+  }
+
+  private final class Running {
+    private final Gateway gateway;
+    private final ReleaseControl release;
+    private final AdminServer admin;
+
+    Running(Gateway gateway, ReleaseControl release, AdminServer admin) {
+      this.gateway = gateway;
+      this.release = release;
+      this.admin = admin;
+    }
+
+    Gateway gateway() {
+      return gateway;
+    }
+
+    ReleaseControl release() {
+      return release;
+    }
+
+    AdminClient client(String token) {
+      ManagedChannel channel =
+          bed.register(
+              NettyChannelBuilder.forAddress("127.0.0.1", admin.port()).usePlaintext().build());
+      return new AdminClient(channel, token);
+    }
+
+    /**
+     * Stops release control as a restart would: its port and its audit log. The data port stays up
+     * for the test bed to close; the next start is another gateway.
+     */
+    void stop() throws Exception {
+      admin.close();
+      release.close();
+    }
+  }
+}
