@@ -42,11 +42,16 @@ public final class LogbackConfigurator extends ContextAwareBase implements Confi
           + "%replace( trace_id=%mdc{trace_id}){' trace_id=$', ''} - %msg%n";
 
   /**
-   * gRPC's Netty transport logs "Epoll available during static init of TcpMetrics" at INFO once per
-   * JVM: news to nobody, and noise in every command's output.
+   * Loggers held at WARN unless {@code LOG_LEVEL} names them. gRPC's Netty transport logs "Epoll
+   * available during static init of TcpMetrics" at INFO once per JVM: news to nobody, and noise in
+   * every command's output. {@code NettyServerTransport} logs "Transport failed" with a stack trace
+   * at INFO for every client connection that ends in an error; a client that misbehaves on purpose
+   * (HTTP/2 Rapid Reset: hundreds of closed connections a minute) would fill the log with them.
    */
   private static final Map<String, Level> QUIET_BY_DEFAULT =
-      Map.of("io.grpc.netty.TcpMetrics", Level.WARN);
+      Map.of(
+          "io.grpc.netty.TcpMetrics", Level.WARN,
+          "io.grpc.netty.NettyServerTransport", Level.WARN);
 
   /** Called by Logback's {@code ServiceLoader}. */
   public LogbackConfigurator() {}

@@ -112,6 +112,8 @@ class LogbackConfiguratorTest {
     assumeTrue(System.getenv("LOG_LEVEL") == null, "LOG_LEVEL is set: the levels are its own");
     assertThat(root.getLevel()).isEqualTo(Level.INFO);
     assertThat(process.getLogger("io.grpc.netty.TcpMetrics").getLevel()).isEqualTo(Level.WARN);
+    assertThat(process.getLogger("io.grpc.netty.NettyServerTransport").getLevel())
+        .isEqualTo(Level.WARN);
   }
 
   @Test

@@ -157,14 +157,29 @@ public final class RapidResetBench implements Callable<Integer> {
         "gateway",
         ChildProcess.pinned(
             gatewayCpus,
-            ChildProcess.java(
-                options,
-                gatewayClasspath != null ? gatewayClasspath : System.getProperty("java.class.path"),
-                "io.infergate.infer.gateway.GatewayMain",
-                List.of("--config", config.toString(), "--metrics-port", "0"))),
+            withGrpcTransportLog(
+                ChildProcess.java(
+                    options,
+                    gatewayClasspath != null
+                        ? gatewayClasspath
+                        : System.getProperty("java.class.path"),
+                    "io.infergate.infer.gateway.GatewayMain",
+                    List.of("--config", config.toString(), "--metrics-port", "0")))),
         work.resolve("gateway.log"),
         "gateway listening on ",
         Duration.ofMinutes(1));
+  }
+
+  /**
+   * {@code command} with grpc-java's per-connection failure log turned back on (the servers keep it
+   * at WARN), since this benchmark counts the connections the gateway closed from those lines.
+   */
+  private static List<String> withGrpcTransportLog(List<String> command) {
+    List<String> withEnvironment =
+        new java.util.ArrayList<>(
+            List.of("env", "LOG_LEVEL=info,io.grpc.netty.NettyServerTransport=info"));
+    withEnvironment.addAll(command);
+    return withEnvironment;
   }
 
   private static Window measure(
