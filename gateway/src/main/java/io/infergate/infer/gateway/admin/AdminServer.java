@@ -29,7 +29,14 @@ public final class AdminServer implements AutoCloseable {
   private static final Map<String, Role> REQUIRED =
       Map.of(
           GatewayAdminGrpc.getGetRoutesMethod().getFullMethodName(), Role.VIEWER,
-          GatewayAdminGrpc.getSetWeightsMethod().getFullMethodName(), Role.OPERATOR);
+          GatewayAdminGrpc.getGetHistoryMethod().getFullMethodName(), Role.VIEWER,
+          GatewayAdminGrpc.getSetWeightsMethod().getFullMethodName(), Role.OPERATOR,
+          GatewayAdminGrpc.getStartRampMethod().getFullMethodName(), Role.OPERATOR,
+          GatewayAdminGrpc.getPauseRampMethod().getFullMethodName(), Role.OPERATOR,
+          GatewayAdminGrpc.getResumeRampMethod().getFullMethodName(), Role.OPERATOR,
+          GatewayAdminGrpc.getAbortRampMethod().getFullMethodName(), Role.OPERATOR,
+          GatewayAdminGrpc.getPromoteMethod().getFullMethodName(), Role.OPERATOR,
+          GatewayAdminGrpc.getRollbackMethod().getFullMethodName(), Role.OPERATOR);
 
   private final Server server;
   private final NettyTransport transport;

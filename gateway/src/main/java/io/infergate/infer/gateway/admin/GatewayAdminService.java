@@ -9,9 +9,9 @@ import io.infergate.infer.gateway.config.Rewrite;
 import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc;
 import io.infergate.infer.proto.admin.v1.GetRoutesRequest;
 import io.infergate.infer.proto.admin.v1.GetRoutesResponse;
+import io.infergate.infer.proto.admin.v1.RouteChange;
 import io.infergate.infer.proto.admin.v1.RouteState;
 import io.infergate.infer.proto.admin.v1.SetWeightsRequest;
-import io.infergate.infer.proto.admin.v1.SetWeightsResponse;
 import io.infergate.infer.proto.admin.v1.VariantState;
 import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.Route;
@@ -38,7 +38,7 @@ final class GatewayAdminService extends GatewayAdminGrpc.GatewayAdminImplBase {
   }
 
   @Override
-  public void setWeights(SetWeightsRequest request, StreamObserver<SetWeightsResponse> response) {
+  public void setWeights(SetWeightsRequest request, StreamObserver<RouteChange> response) {
     Identity who = AdminAuthInterceptor.IDENTITY.get();
     Snapshot snapshot;
     try {
@@ -54,7 +54,7 @@ final class GatewayAdminService extends GatewayAdminGrpc.GatewayAdminImplBase {
       return;
     }
     response.onNext(
-        SetWeightsResponse.newBuilder()
+        RouteChange.newBuilder()
             .setRevision(snapshot.revision())
             .setRoute(state(snapshot.routes().route(request.getModel()), snapshot))
             .build());

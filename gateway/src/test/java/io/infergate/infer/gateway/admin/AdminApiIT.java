@@ -21,8 +21,8 @@ import io.infergate.infer.gateway.testing.Transport;
 import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc;
 import io.infergate.infer.proto.admin.v1.GetRoutesRequest;
 import io.infergate.infer.proto.admin.v1.GetRoutesResponse;
+import io.infergate.infer.proto.admin.v1.RouteChange;
 import io.infergate.infer.proto.admin.v1.RouteState;
-import io.infergate.infer.proto.admin.v1.SetWeightsResponse;
 import io.infergate.infer.proto.admin.v1.VariantState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,7 +140,7 @@ class AdminApiIT {
       AdminClient operator = running.client(OPERATOR);
       long revision = operator.routes().getRevision();
 
-      SetWeightsResponse set =
+      RouteChange set =
           operator.setWeights("digits", Map.of("stable", 0, "canary", 100), revision, "go");
 
       assertThat(set.getRoute().getWeightsFromApi()).isTrue();

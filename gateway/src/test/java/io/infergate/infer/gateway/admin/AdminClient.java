@@ -7,8 +7,8 @@ import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc;
 import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc.GatewayAdminBlockingStub;
 import io.infergate.infer.proto.admin.v1.GetRoutesRequest;
 import io.infergate.infer.proto.admin.v1.GetRoutesResponse;
+import io.infergate.infer.proto.admin.v1.RouteChange;
 import io.infergate.infer.proto.admin.v1.SetWeightsRequest;
-import io.infergate.infer.proto.admin.v1.SetWeightsResponse;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -37,7 +37,7 @@ final class AdminClient {
         .getRoutes(GetRoutesRequest.getDefaultInstance());
   }
 
-  SetWeightsResponse setWeights(
+  RouteChange setWeights(
       String model, Map<String, Integer> weights, long basedOnRevision, String reason) {
     return stub.withDeadlineAfter(10, TimeUnit.SECONDS)
         .setWeights(
