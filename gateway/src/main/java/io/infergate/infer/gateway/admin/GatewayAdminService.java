@@ -218,10 +218,12 @@ final class GatewayAdminService extends GatewayAdminGrpc.GatewayAdminImplBase {
           request.hasHold() ? duration(request.getHold()) : RampPlan.DEFAULT_HOLD,
           Gates.of(
               gates.getMaxFailureRateIncrease(),
+              gates.getMaxP50Ratio(),
               gates.getMaxP99Ratio(),
-              gates.hasMinP99Increase() ? duration(gates.getMinP99Increase()) : null,
+              gates.hasMinLatencyIncrease() ? duration(gates.getMinLatencyIncrease()) : null,
               gates.getMinCalls(),
-              gates.hasWindow() ? duration(gates.getWindow()) : null));
+              gates.hasWindow() ? duration(gates.getWindow()) : null,
+              gates.getBreachesToRollBack()));
     } catch (IllegalArgumentException e) {
       throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException();
     }
@@ -275,10 +277,12 @@ final class GatewayAdminService extends GatewayAdminGrpc.GatewayAdminImplBase {
         .setGates(
             io.infergate.infer.proto.admin.v1.Gates.newBuilder()
                 .setMaxFailureRateIncrease(gates.maxFailureRateIncrease())
+                .setMaxP50Ratio(gates.maxP50Ratio())
                 .setMaxP99Ratio(gates.maxP99Ratio())
-                .setMinP99Increase(duration(gates.minP99Increase()))
+                .setMinLatencyIncrease(duration(gates.minLatencyIncrease()))
                 .setMinCalls(gates.minCalls())
-                .setWindow(duration(gates.window())))
+                .setWindow(duration(gates.window()))
+                .setBreachesToRollBack(gates.breachesToRollBack()))
         .setPhase(RampState.Phase.valueOf(ramp.phase().name()))
         .setStep(ramp.step())
         .setStepSince(timestamp(ramp.stepSince()))

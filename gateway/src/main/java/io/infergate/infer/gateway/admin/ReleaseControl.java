@@ -79,6 +79,9 @@ public final class ReleaseControl implements AutoCloseable {
   private Map<String, Ramp> ramps;
   private long revision;
 
+  /** Gate breaches in a row, by model; in memory only: a restart judges afresh. */
+  private final Map<String, Integer> breaches = new HashMap<>();
+
   private ReleaseControl(StateStore store, AuditLog audit, Clock clock) {
     this.store = store;
     this.audit = audit;
@@ -362,7 +365,12 @@ public final class ReleaseControl implements AutoCloseable {
     Gates gates = plan.gates();
     Verdict verdict =
         gates.judge(figures(model, plan.canary(), gates), figures(model, plan.stable(), gates));
-    switch (ramp.decide(now, verdict)) {
+    int inARow =
+        verdict.kind() == Verdict.Kind.BREACHED ? breaches.merge(model, 1, Integer::sum) : 0;
+    if (inARow == 0) {
+      breaches.remove(model);
+    }
+    switch (ramp.decide(now, verdict, inARow)) {
       case STAY -> {}
       case ADVANCE -> {
         Ramp next = ramp.advanced(now);
@@ -390,6 +398,7 @@ public final class ReleaseControl implements AutoCloseable {
               ramp.ended(Phase.COMPLETED, "completed"),
               verdict.figures());
       case ROLL_BACK -> {
+        breaches.remove(model);
         log.warn(
             "Release control: {} variant {} breached its gates ({}); rolled back to 0",
             model,

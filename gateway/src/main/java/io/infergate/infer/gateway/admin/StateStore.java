@@ -104,10 +104,12 @@ final class StateStore {
       List<Integer> steps,
       long holdMillis,
       double maxFailureRateIncrease,
+      double maxP50Ratio,
       double maxP99Ratio,
-      long minP99IncreaseMillis,
+      long minLatencyIncreaseMillis,
       int minCalls,
       long windowSeconds,
+      int breachesToRollBack,
       String phase,
       int step,
       String stepSince,
@@ -121,10 +123,12 @@ final class StateStore {
           plan.steps(),
           plan.hold().toMillis(),
           gates.maxFailureRateIncrease(),
+          gates.maxP50Ratio(),
           gates.maxP99Ratio(),
-          gates.minP99Increase().toMillis(),
+          gates.minLatencyIncrease().toMillis(),
           gates.minCalls(),
           gates.window().toSeconds(),
+          gates.breachesToRollBack(),
           ramp.phase().name(),
           ramp.step(),
           ramp.stepSince().toString(),
@@ -135,10 +139,12 @@ final class StateStore {
       Gates gates =
           new Gates(
               maxFailureRateIncrease,
+              maxP50Ratio,
               maxP99Ratio,
-              Duration.ofMillis(minP99IncreaseMillis),
+              Duration.ofMillis(minLatencyIncreaseMillis),
               minCalls,
-              Duration.ofSeconds(windowSeconds));
+              Duration.ofSeconds(windowSeconds),
+              breachesToRollBack);
       RampPlan plan = new RampPlan(canary, stable, steps, Duration.ofMillis(holdMillis), gates);
       return new Ramp(plan, Ramp.Phase.valueOf(phase), step, Instant.parse(stepSince), detail);
     }

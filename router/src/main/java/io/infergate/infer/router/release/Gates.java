@@ -8,28 +8,36 @@ import java.util.Map;
 /**
  * What a canary must keep to, judged against its stable variant over the last {@code window}: its
  * backend-failure rate at most {@code maxFailureRateIncrease} above stable's (caller errors never
- * count, so a canary sent bad input is not blamed for it), and its p99 latency at most {@code
- * maxP99Ratio} times stable's unless within {@code minP99Increase} of it (so that noise on a fast
- * model is no breach). Nothing is judged before the canary answered {@code minCalls} in the window;
- * latency is not judged before stable did too.
+ * count, so a canary sent bad input is not blamed for it), and its median latency at most {@code
+ * maxP50Ratio} times stable's (and its p99 at most {@code maxP99Ratio} times, if set), unless
+ * within {@code minLatencyIncrease} of it, so that noise on a fast model is no breach. Nothing is
+ * judged before the canary answered {@code minCalls} in the window; latency not before stable did
+ * too. A breach must be found {@code breachesToRollBack} times in a row before it rolls back.
+ *
+ * <p>The median by default, the p99 only on request: over a few seconds of a canary's calls, the
+ * p99 is a handful of calls, and a cold connection or a collection pause moves it tenfold.
  *
  * @param maxFailureRateIncrease a share, in (0, 1]
- * @param maxP99Ratio in [1, 100]
- * @param minP99Increase in [0, 1 min]
+ * @param maxP50Ratio in [1, 100]
+ * @param maxP99Ratio in [1, 100], or 0: not judged
+ * @param minLatencyIncrease in [0, 1 min]
  * @param minCalls 1..1000000
  * @param window in [1 s, {@link #MAX_WINDOW}], whole seconds
+ * @param breachesToRollBack 1..60
  */
 public record Gates(
     double maxFailureRateIncrease,
+    double maxP50Ratio,
     double maxP99Ratio,
-    Duration minP99Increase,
+    Duration minLatencyIncrease,
     int minCalls,
-    Duration window) {
+    Duration window,
+    int breachesToRollBack) {
   /** The longest window the gateway keeps figures for. */
   public static final Duration MAX_WINDOW = Duration.ofSeconds(30);
 
   public static final Gates DEFAULT =
-      new Gates(0.05, 2.0, Duration.ofMillis(5), 20, Duration.ofSeconds(10));
+      new Gates(0.05, 2.0, 0, Duration.ofMillis(5), 20, Duration.ofSeconds(10), 3);
 
   /**
    * @throws IllegalArgumentException naming each bad field
@@ -42,13 +50,18 @@ public record Gates(
         maxFailureRateIncrease,
         "a share in (0, 1]");
     problems.check(
-        maxP99Ratio >= 1 && maxP99Ratio <= 100, "gates.max_p99_ratio", maxP99Ratio, "1..100");
+        maxP50Ratio >= 1 && maxP50Ratio <= 100, "gates.max_p50_ratio", maxP50Ratio, "1..100");
     problems.check(
-        minP99Increase != null
-            && !minP99Increase.isNegative()
-            && minP99Increase.compareTo(Duration.ofMinutes(1)) <= 0,
-        "gates.min_p99_increase",
-        minP99Increase,
+        maxP99Ratio == 0 || (maxP99Ratio >= 1 && maxP99Ratio <= 100),
+        "gates.max_p99_ratio",
+        maxP99Ratio,
+        "0 (not judged) or 1..100");
+    problems.check(
+        minLatencyIncrease != null
+            && !minLatencyIncrease.isNegative()
+            && minLatencyIncrease.compareTo(Duration.ofMinutes(1)) <= 0,
+        "gates.min_latency_increase",
+        minLatencyIncrease,
         ">= 0 and <= 1m");
     problems.range(minCalls, "gates.min_calls", 1, 1_000_000);
     problems.check(
@@ -59,22 +72,29 @@ public record Gates(
         "gates.window",
         window,
         "whole seconds in 1s.." + MAX_WINDOW.toSeconds() + "s");
+    problems.range(breachesToRollBack, "gates.breaches_to_roll_back", 1, 60);
     problems.throwIfAny();
   }
 
   /** Gates from a request: 0 or null takes the default. */
   public static Gates of(
       double maxFailureRateIncrease,
+      double maxP50Ratio,
       double maxP99Ratio,
-      Duration minP99Increase,
+      Duration minLatencyIncrease,
       int minCalls,
-      Duration window) {
+      Duration window,
+      int breachesToRollBack) {
     return new Gates(
         maxFailureRateIncrease == 0 ? DEFAULT.maxFailureRateIncrease : maxFailureRateIncrease,
-        maxP99Ratio == 0 ? DEFAULT.maxP99Ratio : maxP99Ratio,
-        minP99Increase == null || minP99Increase.isZero() ? DEFAULT.minP99Increase : minP99Increase,
+        maxP50Ratio == 0 ? DEFAULT.maxP50Ratio : maxP50Ratio,
+        maxP99Ratio,
+        minLatencyIncrease == null || minLatencyIncrease.isZero()
+            ? DEFAULT.minLatencyIncrease
+            : minLatencyIncrease,
         minCalls == 0 ? DEFAULT.minCalls : minCalls,
-        window == null || window.isZero() ? DEFAULT.window : window);
+        window == null || window.isZero() ? DEFAULT.window : window,
+        breachesToRollBack == 0 ? DEFAULT.breachesToRollBack : breachesToRollBack);
   }
 
   /** Compares {@code canary} with {@code stable}, both over {@link #window}. */
@@ -84,6 +104,8 @@ public record Gates(
     figures.put("canary_failure_rate", canary.backendFailureRate());
     figures.put("stable_calls", (double) stable.calls());
     figures.put("stable_failure_rate", stable.backendFailureRate());
+    figures.put("canary_p50_ms", canary.p50Nanos() / 1e6);
+    figures.put("stable_p50_ms", stable.p50Nanos() / 1e6);
     figures.put("canary_p99_ms", canary.p99Nanos() / 1e6);
     figures.put("stable_p99_ms", stable.p99Nanos() / 1e6);
     if (canary.calls() < minCalls) {
@@ -109,16 +131,29 @@ public record Gates(
               100 * maxFailureRateIncrease),
           figures);
     }
-    if (stable.calls() >= minCalls
-        && canary.p99Nanos() > maxP99Ratio * stable.p99Nanos()
-        && canary.p99Nanos() - stable.p99Nanos() > minP99Increase.toNanos()) {
-      return new Verdict(
-          Verdict.Kind.BREACHED,
-          String.format(
-              "p99 %.1f ms against stable's %.1f ms (at most %.2fx)",
-              canary.p99Nanos() / 1e6, stable.p99Nanos() / 1e6, maxP99Ratio),
-          figures);
+    if (stable.calls() >= minCalls) {
+      if (slower(canary.p50Nanos(), stable.p50Nanos(), maxP50Ratio)) {
+        return latencyBreach("p50", canary.p50Nanos(), stable.p50Nanos(), maxP50Ratio, figures);
+      }
+      if (maxP99Ratio > 0 && slower(canary.p99Nanos(), stable.p99Nanos(), maxP99Ratio)) {
+        return latencyBreach("p99", canary.p99Nanos(), stable.p99Nanos(), maxP99Ratio, figures);
+      }
     }
     return new Verdict(Verdict.Kind.HOLDING, "gates hold", figures);
+  }
+
+  private boolean slower(long canaryNanos, long stableNanos, double maxRatio) {
+    return canaryNanos > maxRatio * stableNanos
+        && canaryNanos - stableNanos > minLatencyIncrease.toNanos();
+  }
+
+  private static Verdict latencyBreach(
+      String quantile, long canaryNanos, long stableNanos, double maxRatio, Map<String, Double> f) {
+    return new Verdict(
+        Verdict.Kind.BREACHED,
+        String.format(
+            "%s latency %.1f ms against stable's %.1f ms (at most %.2fx)",
+            quantile, canaryNanos / 1e6, stableNanos / 1e6, maxRatio),
+        f);
   }
 }

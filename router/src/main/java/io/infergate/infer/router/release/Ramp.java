@@ -55,16 +55,16 @@ public record Ramp(RampPlan plan, Phase phase, int step, Instant stepSince, Stri
   }
 
   /**
-   * What to do at {@code now} given the gates' latest verdict: a breach rolls back whether running
-   * or paused; a running step advances once held for the plan's hold with its gates holding on
-   * enough calls.
+   * What to do at {@code now} given the gates' latest verdict, the {@code breachesInARow}-th breach
+   * in a row if it is one: enough breaches in a row roll back, whether running or paused; a running
+   * step advances once held for the plan's hold with its gates holding on enough calls.
    */
-  public Move decide(Instant now, Verdict verdict) {
+  public Move decide(Instant now, Verdict verdict, int breachesInARow) {
     if (!phase.isActive()) {
       return Move.STAY;
     }
     if (verdict.kind() == Verdict.Kind.BREACHED) {
-      return Move.ROLL_BACK;
+      return breachesInARow >= plan.gates().breachesToRollBack() ? Move.ROLL_BACK : Move.STAY;
     }
     if (phase == Phase.PAUSED
         || verdict.kind() != Verdict.Kind.HOLDING

@@ -11,8 +11,8 @@ class GatesTest {
   private static final Duration WINDOW = Duration.ofSeconds(10);
   private static final long MS = 1_000_000;
 
-  private static WindowFigures figures(long calls, long failures, long callerErrors, long p99Ms) {
-    return new WindowFigures(WINDOW, calls, failures, callerErrors, p99Ms * MS / 2, p99Ms * MS);
+  private static WindowFigures figures(long calls, long failures, long callerErrors, long p50Ms) {
+    return new WindowFigures(WINDOW, calls, failures, callerErrors, p50Ms * MS, 10 * p50Ms * MS);
   }
 
   @Test
@@ -41,10 +41,10 @@ class GatesTest {
   }
 
   @Test
-  void tripledLatencyIsBreachedButNoiseOnAFastModelIsNot() {
+  void aTripledMedianIsBreachedButNoiseOnAFastModelIsNot() {
     assertThat(Gates.DEFAULT.judge(figures(100, 0, 0, 60), figures(900, 0, 0, 20)).kind())
         .isEqualTo(Kind.BREACHED);
-    // 3x of 1 ms is 2 ms more: within min_p99_increase (5 ms).
+    // 3x of 1 ms is 2 ms more: within min_latency_increase (5 ms).
     assertThat(Gates.DEFAULT.judge(figures(100, 0, 0, 3), figures(900, 0, 0, 1)).kind())
         .isEqualTo(Kind.HOLDING);
     // Exactly 2x is allowed.
@@ -68,17 +68,31 @@ class GatesTest {
   }
 
   @Test
+  void theP99IsJudgedOnlyWhenAsked() {
+    WindowFigures canary = new WindowFigures(WINDOW, 100, 0, 0, 10 * MS, 500 * MS);
+    WindowFigures stable = new WindowFigures(WINDOW, 900, 0, 0, 10 * MS, 40 * MS);
+    Gates p99 = new Gates(0.05, 2, 3, Duration.ofMillis(5), 20, WINDOW, 3);
+
+    assertThat(Gates.DEFAULT.judge(canary, stable).kind()).isEqualTo(Kind.HOLDING);
+    assertThat(p99.judge(canary, stable).kind()).isEqualTo(Kind.BREACHED);
+    assertThat(p99.judge(canary, stable).why()).startsWith("p99 latency 500.0 ms");
+  }
+
+  @Test
   void zeroFieldsTakeTheDefaults() {
-    assertThat(Gates.of(0, 0, Duration.ZERO, 0, null)).isEqualTo(Gates.DEFAULT);
+    assertThat(Gates.of(0, 0, 0, Duration.ZERO, 0, null, 0)).isEqualTo(Gates.DEFAULT);
   }
 
   @Test
   void badGatesNameTheirFields() {
-    assertThatThrownBy(() -> Gates.of(1.5, 0.5, null, -1, Duration.ofSeconds(31)))
+    assertThatThrownBy(() -> Gates.of(1.5, 0.5, 0.5, null, -1, Duration.ofSeconds(31), 61))
         .hasMessageContaining("gates.max_failure_rate_increase: 1.5")
+        .hasMessageContaining("gates.max_p50_ratio: 0.5")
         .hasMessageContaining("gates.max_p99_ratio: 0.5")
+        .hasMessageContaining("gates.breaches_to_roll_back: 61")
         .hasMessageContaining("gates.min_calls: -1")
         .hasMessageContaining("gates.window: PT31S");
-    assertThat(Gates.of(0, 0, null, 0, Gates.MAX_WINDOW).window()).isEqualTo(Gates.MAX_WINDOW);
+    assertThat(Gates.of(0, 0, 0, null, 0, Gates.MAX_WINDOW, 0).window())
+        .isEqualTo(Gates.MAX_WINDOW);
   }
 }

@@ -25,13 +25,13 @@ class RampTest {
 
     assertThat(ramp.canaryWeight()).isEqualTo(1);
     assertThat(ramp.stableWeight()).isEqualTo(99);
-    assertThat(ramp.decide(T0.plusSeconds(29), HOLDING)).isEqualTo(Move.STAY);
-    assertThat(ramp.decide(T0.plusSeconds(30), FEW)).isEqualTo(Move.STAY);
-    assertThat(ramp.decide(T0.plusSeconds(30), HOLDING)).isEqualTo(Move.ADVANCE);
+    assertThat(ramp.decide(T0.plusSeconds(29), HOLDING, 1)).isEqualTo(Move.STAY);
+    assertThat(ramp.decide(T0.plusSeconds(30), FEW, 1)).isEqualTo(Move.STAY);
+    assertThat(ramp.decide(T0.plusSeconds(30), HOLDING, 1)).isEqualTo(Move.ADVANCE);
 
     Ramp second = ramp.advanced(T0.plusSeconds(30));
     assertThat(second.canaryWeight()).isEqualTo(50);
-    assertThat(second.decide(T0.plusSeconds(59), HOLDING)).isEqualTo(Move.STAY);
+    assertThat(second.decide(T0.plusSeconds(59), HOLDING, 1)).isEqualTo(Move.STAY);
   }
 
   @Test
@@ -40,27 +40,28 @@ class RampTest {
 
     assertThat(last.canaryWeight()).isEqualTo(100);
     assertThat(last.stableWeight()).isZero();
-    assertThat(last.decide(T0.plusSeconds(30), HOLDING)).isEqualTo(Move.COMPLETE);
-    assertThat(last.ended(Phase.COMPLETED, "done").decide(T0.plusSeconds(99), BREACHED))
+    assertThat(last.decide(T0.plusSeconds(30), HOLDING, 1)).isEqualTo(Move.COMPLETE);
+    assertThat(last.ended(Phase.COMPLETED, "done").decide(T0.plusSeconds(99), BREACHED, 1))
         .isEqualTo(Move.STAY);
   }
 
   @Test
-  void aBreachRollsBackWhetherRunningOrPaused() {
+  void enoughBreachesInARowRollBackWhetherRunningOrPaused() {
     Ramp ramp = Ramp.start(PLAN, T0);
 
-    assertThat(ramp.decide(T0, BREACHED)).isEqualTo(Move.ROLL_BACK);
-    assertThat(ramp.paused().decide(T0, BREACHED)).isEqualTo(Move.ROLL_BACK);
+    assertThat(ramp.decide(T0, BREACHED, 2)).isEqualTo(Move.STAY);
+    assertThat(ramp.decide(T0, BREACHED, 3)).isEqualTo(Move.ROLL_BACK);
+    assertThat(ramp.paused().decide(T0, BREACHED, 3)).isEqualTo(Move.ROLL_BACK);
   }
 
   @Test
   void aPausedRampHoldsItsStepAndResumingStartsTheHoldOver() {
     Ramp paused = Ramp.start(PLAN, T0).paused();
 
-    assertThat(paused.decide(T0.plusSeconds(300), HOLDING)).isEqualTo(Move.STAY);
+    assertThat(paused.decide(T0.plusSeconds(300), HOLDING, 1)).isEqualTo(Move.STAY);
     Ramp resumed = paused.resumed(T0.plusSeconds(300));
-    assertThat(resumed.decide(T0.plusSeconds(329), HOLDING)).isEqualTo(Move.STAY);
-    assertThat(resumed.decide(T0.plusSeconds(330), HOLDING)).isEqualTo(Move.ADVANCE);
+    assertThat(resumed.decide(T0.plusSeconds(329), HOLDING, 1)).isEqualTo(Move.STAY);
+    assertThat(resumed.decide(T0.plusSeconds(330), HOLDING, 1)).isEqualTo(Move.ADVANCE);
   }
 
   @Test
