@@ -59,12 +59,12 @@ public final class AdminServer implements AutoCloseable {
   public static AdminServer start(AdminConfig config, BearerTokens tokens, ReleaseControl control) {
     requireNonNull(config, "config");
     requireNonNull(tokens, "tokens");
-    // One thread each: admin calls are rare, and a write blocks on fsync, never an event loop of
-    // the data port.
     ServerServiceDefinition service =
         ServerInterceptors.intercept(
             new GatewayAdminService(control), new AdminAuthInterceptor(tokens, REQUIRED));
     Console console = Console.create(service);
+    // One thread each: admin calls are rare, and a write blocks on fsync, never an event loop of
+    // the data port.
     NettyTransport transport = NettyTransport.create("admin", 1);
     try {
       Server server =

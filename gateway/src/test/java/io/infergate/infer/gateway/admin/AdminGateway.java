@@ -64,7 +64,7 @@ final class AdminGateway {
         bed.register(
             ReleaseControl.open(config.admin().stateDir(), config.routes(), Clock.systemUTC()));
     Gateway gateway = bed.gateway(config, release.routes());
-    release.attach(gateway::apply);
+    release.attach(gateway::apply, gateway.liveVariants());
     AdminServer admin =
         bed.register(
             AdminServer.start(
