@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
+import io.infergate.infer.proto.admin.v1.RampState;
 import io.infergate.infer.proto.admin.v1.VariantState;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -23,9 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The console in headless Chromium against a real gateway's admin port: a viewer sees the route and
  * no actions; an operator changes the weights through the form, which the gRPC API then shows; a
- * write based on a revision someone else has moved on says so. The screenshot goes to {@code
- * target/console.png}, and to the path in system property {@code console.screenshot} when set (the
- * README's {@code docs/console.png} is taken so). Skipped with a message without Chromium.
+ * write based on a revision someone else has moved on says so; a ramp started from the page runs
+ * and shows its progress. The screenshot goes to {@code target/console.png}, and to the path in
+ * system property {@code console.screenshot} when set (the README's {@code docs/console.png} is
+ * taken so). Skipped with a message without Chromium.
  */
 class ConsoleBrowserIT {
   @TempDir Path dir;
@@ -84,6 +86,22 @@ class ConsoleBrowserIT {
       awaitTrue(
           chromium,
           "document.querySelector('tr[data-variant=\"canary\"] td.weight').textContent === '25'");
+      chromium.evaluate(
+          """
+          (() => {
+            const form = document.querySelector('form[data-action="StartRamp"]');
+            form.querySelector('input[name="steps"]').value = '5, 25, 50, 100';
+            form.querySelector('input[name="hold"]').value = '120';
+            form.querySelector('button[data-action="StartRamp"]').click();
+          })()""");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  gateway.admin(AdminGateway.VIEWER).routes().getRoutes(0).getRamp().getPhase()
+                      == RampState.Phase.RUNNING);
+      assertThat(weights(gateway)).isEqualTo(Map.of("stable", 95, "canary", 5));
+      awaitTrue(chromium, "document.querySelector('.ramp .phase').textContent === 'RUNNING'");
       byte[] png = chromium.screenshot();
       BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
       assertThat(image.getWidth()).isEqualTo(1280);
