@@ -59,7 +59,7 @@ class ConsoleBrowserIT {
           .until(() -> weights(gateway).equals(Map.of("stable", 65, "canary", 35)));
       awaitTrue(
           chromium,
-          "document.querySelector('tr[data-variant=\"canary\"] td.weight').textContent === '35'");
+          "document.querySelector('tr[data-variant=\"canary\"] td.weight')?.textContent === '35'");
       assertThat(text(chromium, "#notice")).contains("committed as revision");
 
       // Someone else writes between the page's last read and its write.
@@ -75,7 +75,7 @@ class ConsoleBrowserIT {
       assertThat(weights(gateway)).isEqualTo(Map.of("stable", 70, "canary", 30));
       awaitTrue(
           chromium,
-          "document.querySelector('tr[data-variant=\"canary\"] td.weight').textContent === '30'");
+          "document.querySelector('tr[data-variant=\"canary\"] td.weight')?.textContent === '30'");
 
       // The picture for the README: the operator's write committed, the live refresh running.
       setWeightsInForm(chromium, 75, 25, "canary to 25");
@@ -85,7 +85,7 @@ class ConsoleBrowserIT {
       chromium.evaluate("state.timer = setInterval(refresh, REFRESH_MS); refresh()");
       awaitTrue(
           chromium,
-          "document.querySelector('tr[data-variant=\"canary\"] td.weight').textContent === '25'");
+          "document.querySelector('tr[data-variant=\"canary\"] td.weight')?.textContent === '25'");
       chromium.evaluate(
           """
           (() => {
@@ -101,7 +101,7 @@ class ConsoleBrowserIT {
                   gateway.admin(AdminGateway.VIEWER).routes().getRoutes(0).getRamp().getPhase()
                       == RampState.Phase.RUNNING);
       assertThat(weights(gateway)).isEqualTo(Map.of("stable", 95, "canary", 5));
-      awaitTrue(chromium, "document.querySelector('.ramp .phase').textContent === 'RUNNING'");
+      awaitTrue(chromium, "document.querySelector('.ramp .phase')?.textContent === 'RUNNING'");
       byte[] png = chromium.screenshot();
       BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
       assertThat(image.getWidth()).isEqualTo(1280);

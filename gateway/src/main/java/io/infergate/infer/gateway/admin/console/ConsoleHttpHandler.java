@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +75,13 @@ final class ConsoleHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.warn("Console connection from {} failed; closing it", ctx.channel().remoteAddress(), cause);
+    // A browser that goes away mid-answer is routine; anything else is ours to look at.
+    if (cause instanceof IOException) {
+      log.debug("Console connection from {} failed", ctx.channel().remoteAddress(), cause);
+    } else {
+      log.warn(
+          "Console connection from {} failed; closing it", ctx.channel().remoteAddress(), cause);
+    }
     ctx.close();
   }
 
