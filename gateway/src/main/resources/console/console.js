@@ -69,27 +69,16 @@ async function signIn(token) {
     return;
   }
   sessionStorage.setItem(TOKEN_KEY, token);
-  state.canWrite = await probeWrites();
+  const me = await api('WhoAmI', {});
+  state.canWrite = me.role === 'operator' || me.role === 'admin';
   document.getElementById('sign-in-form').hidden = true;
   document.getElementById('who').hidden = false;
   document.getElementById('history-section').hidden = false;
   document.getElementById('role').textContent =
-      state.canWrite ? 'role: operator or admin' : 'role: viewer (read only)';
+      me.identity + ' (' + me.role + (state.canWrite ? ')' : ', read only)');
   notice('');
   await refresh();
   state.timer = setInterval(refresh, REFRESH_MS);
-}
-
-// The API names no role, so the console asks: a SetWeights based on revision 0, which the role
-// check refuses a viewer (403) and the service refuses everyone else (revision 0 never exists)
-// without writing anything.
-async function probeWrites() {
-  try {
-    await api('SetWeights', {model: '', weights: {}, basedOnRevision: '0', reason: 'role probe'});
-    return true;
-  } catch (e) {
-    return e.status !== 403 && e.status !== 401;
-  }
 }
 
 function showSignIn(message) {

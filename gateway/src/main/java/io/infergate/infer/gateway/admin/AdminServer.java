@@ -32,6 +32,7 @@ public final class AdminServer implements AutoCloseable {
       Map.of(
           GatewayAdminGrpc.getGetRoutesMethod().getFullMethodName(), Role.VIEWER,
           GatewayAdminGrpc.getGetHistoryMethod().getFullMethodName(), Role.VIEWER,
+          GatewayAdminGrpc.getWhoAmIMethod().getFullMethodName(), Role.VIEWER,
           GatewayAdminGrpc.getSetWeightsMethod().getFullMethodName(), Role.OPERATOR,
           GatewayAdminGrpc.getStartRampMethod().getFullMethodName(), Role.OPERATOR,
           GatewayAdminGrpc.getPauseRampMethod().getFullMethodName(), Role.OPERATOR,

@@ -25,6 +25,8 @@ import io.infergate.infer.proto.admin.v1.RouteState;
 import io.infergate.infer.proto.admin.v1.SetWeightsRequest;
 import io.infergate.infer.proto.admin.v1.StartRampRequest;
 import io.infergate.infer.proto.admin.v1.VariantState;
+import io.infergate.infer.proto.admin.v1.WhoAmIRequest;
+import io.infergate.infer.proto.admin.v1.WhoAmIResponse;
 import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.Route;
 import io.infergate.infer.router.Variant;
@@ -179,6 +181,17 @@ final class GatewayAdminService extends GatewayAdminGrpc.GatewayAdminImplBase {
       return;
     }
     response.onNext(answer.build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void whoAmI(WhoAmIRequest request, StreamObserver<WhoAmIResponse> response) {
+    Identity who = AdminAuthInterceptor.IDENTITY.get();
+    response.onNext(
+        WhoAmIResponse.newBuilder()
+            .setIdentity(who.name())
+            .setRole(who.role().configName())
+            .build());
     response.onCompleted();
   }
 

@@ -6,10 +6,15 @@ import java.util.Locale;
 public enum Role {
   /** Reads routes and weights. */
   VIEWER,
-  /** Also changes weights. */
+  /** Also changes weights and runs ramps: promote, roll back. */
   OPERATOR,
-  /** Everything, including what later slices add (ramps, promotion). */
+  /** Everything an operator may, and whatever later needs more. */
   ADMIN;
+
+  /** The name a tokens file and the API use: lower case. */
+  String configName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
 
   /** Whether this role may do what {@code required} may. */
   boolean allows(Role required) {
@@ -19,7 +24,7 @@ public enum Role {
   /** The role a tokens file names in lower case, or null. */
   static Role fromConfigName(String name) {
     for (Role role : values()) {
-      if (role.name().toLowerCase(Locale.ROOT).equals(name)) {
+      if (role.configName().equals(name)) {
         return role;
       }
     }

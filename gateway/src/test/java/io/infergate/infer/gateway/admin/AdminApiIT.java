@@ -86,6 +86,8 @@ class AdminApiIT {
     assertThat(code(() -> running.client(null).routes())).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(code(() -> running.client("not-a-token-at-all-xx").routes()))
         .isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(running.client(VIEWER).whoAmI().getIdentity()).isEqualTo("vera");
+    assertThat(running.client(OPERATOR).whoAmI().getRole()).isEqualTo("operator");
     long revision = running.client(VIEWER).routes().getRevision();
     assertThat(
             code(

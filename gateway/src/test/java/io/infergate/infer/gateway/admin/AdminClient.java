@@ -15,6 +15,8 @@ import io.infergate.infer.proto.admin.v1.RollbackRequest;
 import io.infergate.infer.proto.admin.v1.RouteChange;
 import io.infergate.infer.proto.admin.v1.SetWeightsRequest;
 import io.infergate.infer.proto.admin.v1.StartRampRequest;
+import io.infergate.infer.proto.admin.v1.WhoAmIRequest;
+import io.infergate.infer.proto.admin.v1.WhoAmIResponse;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -94,6 +96,10 @@ final class AdminClient {
   GetHistoryResponse history(String model) {
     return stub.withDeadlineAfter(10, TimeUnit.SECONDS)
         .getHistory(GetHistoryRequest.newBuilder().setModel(model).build());
+  }
+
+  WhoAmIResponse whoAmI() {
+    return stub.withDeadlineAfter(10, TimeUnit.SECONDS).whoAmI(WhoAmIRequest.getDefaultInstance());
   }
 
   private static RampRequest ramp(String model, long basedOnRevision) {

@@ -44,7 +44,7 @@ class ConsoleBrowserIT {
       signIn(chromium, AdminGateway.VIEWER);
       awaitTrue(chromium, "document.querySelector('tr[data-variant=\"canary\"]') !== null");
       assertThat(chromium.evaluate("document.getElementById('role').textContent").asText())
-          .contains("viewer");
+          .isEqualTo("vera (viewer, read only)");
       assertThat(chromium.evaluate("document.querySelectorAll('.actions form').length").asInt())
           .isZero();
       assertThat(text(chromium, "tr[data-variant=\"canary\"] td.weight")).isEqualTo("10");
