@@ -1,5 +1,8 @@
 package io.infergate.infer.gateway.admin;
 
+import static io.infergate.infer.gateway.admin.AdminCalls.code;
+import static io.infergate.infer.gateway.admin.AdminCalls.failure;
+import static io.infergate.infer.gateway.admin.AdminCalls.weights;
 import static io.infergate.infer.gateway.admin.AdminPlane.OPERATOR;
 import static io.infergate.infer.gateway.admin.AdminPlane.OTHER_OPERATOR;
 import static io.infergate.infer.gateway.admin.AdminPlane.VIEWER;
@@ -22,7 +25,6 @@ import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc;
 import io.infergate.infer.proto.admin.v1.GetRoutesRequest;
 import io.infergate.infer.proto.admin.v1.GetRoutesResponse;
 import io.infergate.infer.proto.admin.v1.RouteChange;
-import io.infergate.infer.proto.admin.v1.RouteState;
 import io.infergate.infer.proto.admin.v1.VariantState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -311,35 +313,5 @@ class AdminApiIT {
                 stable.endpoint(),
                 canaryWeight,
                 canary.endpoint()));
-  }
-
-  private static Map<String, Integer> weights(RouteState route) {
-    Map<String, Integer> weights = new java.util.LinkedHashMap<>();
-    for (VariantState variant : route.getVariantsList()) {
-      weights.put(variant.getName(), variant.getWeight());
-    }
-    return weights;
-  }
-
-  private static Map<String, Integer> weights(io.infergate.infer.router.Route<?> route) {
-    return ReleaseControl.weightsOf(route);
-  }
-
-  private static Status.Code code(Runnable call) {
-    try {
-      call.run();
-      return Status.Code.OK;
-    } catch (StatusRuntimeException e) {
-      return e.getStatus().getCode();
-    }
-  }
-
-  private static StatusRuntimeException failure(Runnable call) {
-    try {
-      call.run();
-    } catch (StatusRuntimeException e) {
-      return e;
-    }
-    throw new AssertionError("the call succeeded");
   }
 }

@@ -1,5 +1,6 @@
 package io.infergate.infer.gateway.admin;
 
+import static io.infergate.infer.gateway.admin.AdminCalls.weights;
 import static io.infergate.infer.gateway.admin.AdminPlane.OPERATOR;
 import static io.infergate.infer.gateway.admin.AdminPlane.VIEWER;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,10 +17,8 @@ import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import io.infergate.infer.proto.admin.v1.GetRoutesResponse;
 import io.infergate.infer.proto.admin.v1.RouteChange;
-import io.infergate.infer.proto.admin.v1.VariantState;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -73,7 +72,7 @@ class AdminCrashIT {
             NettyChannelBuilder.forAddress("127.0.0.1", gateway.adminPort()).usePlaintext().build();
         try {
           GetRoutesResponse served = new AdminClient(channel, VIEWER).routes();
-          Map<String, Integer> weights = weights(served);
+          Map<String, Integer> weights = weights(served.getRoutes(0));
           if (kills > 0) {
             assertServedIsCommitted(served.getRevision(), weights, committedRevision, committed);
             assertAuditEndsWith(stateDir, served.getRevision(), weights);
@@ -155,17 +154,5 @@ class AdminCrashIT {
             "kill-9");
     killer.start();
     return killer;
-  }
-
-  private static Map<String, Integer> weights(GetRoutesResponse routes) {
-    return weights(routes.getRoutes(0));
-  }
-
-  private static Map<String, Integer> weights(io.infergate.infer.proto.admin.v1.RouteState route) {
-    Map<String, Integer> weights = new LinkedHashMap<>();
-    for (VariantState variant : route.getVariantsList()) {
-      weights.put(variant.getName(), variant.getWeight());
-    }
-    return weights;
   }
 }

@@ -1,5 +1,8 @@
 package io.infergate.infer.gateway.admin;
 
+import static io.infergate.infer.gateway.admin.AdminCalls.code;
+import static io.infergate.infer.gateway.admin.AdminCalls.failure;
+import static io.infergate.infer.gateway.admin.AdminCalls.weights;
 import static io.infergate.infer.gateway.admin.AdminPlane.OPERATOR;
 import static io.infergate.infer.gateway.admin.AdminPlane.VIEWER;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,9 +23,7 @@ import io.infergate.infer.proto.admin.v1.Gates;
 import io.infergate.infer.proto.admin.v1.RampState.Phase;
 import io.infergate.infer.proto.admin.v1.RouteState;
 import io.infergate.infer.proto.admin.v1.StartRampRequest;
-import io.infergate.infer.proto.admin.v1.VariantState;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -261,36 +262,6 @@ class RampIT {
   private AuditEntry lastEntry() {
     List<AuditEntry> entries = operator.history(MODEL).getEntriesList();
     return entries.get(entries.size() - 1);
-  }
-
-  private static Map<String, Integer> weights(RouteState route) {
-    Map<String, Integer> weights = new LinkedHashMap<>();
-    for (VariantState variant : route.getVariantsList()) {
-      weights.put(variant.getName(), variant.getWeight());
-    }
-    return weights;
-  }
-
-  private static Map<String, Integer> weights(io.infergate.infer.router.Route<?> route) {
-    return ReleaseControl.weightsOf(route);
-  }
-
-  private static Status.Code code(Runnable call) {
-    try {
-      call.run();
-      return Status.Code.OK;
-    } catch (StatusRuntimeException e) {
-      return e.getStatus().getCode();
-    }
-  }
-
-  private static StatusRuntimeException failure(Runnable call) {
-    try {
-      call.run();
-    } catch (StatusRuntimeException e) {
-      return e;
-    }
-    throw new AssertionError("the call succeeded");
   }
 
   private GatewayConfig config() throws java.io.IOException {
