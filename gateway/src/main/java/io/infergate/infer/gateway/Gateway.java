@@ -12,6 +12,8 @@ import io.grpc.ServerCredentials;
 import io.grpc.ServiceDescriptor;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.infergate.infer.gateway.admin.LiveVariants;
+import io.infergate.infer.gateway.admin.LiveVariants.LiveVariant;
 import io.infergate.infer.gateway.config.GatewayConfig;
 import io.infergate.infer.gateway.config.Rewrite;
 import io.infergate.infer.gateway.config.UpstreamConfig;
@@ -26,6 +28,7 @@ import io.infergate.infer.observability.transport.NettyTransport;
 import io.infergate.infer.observability.transport.TlsCredentials;
 import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.RoutingTable;
+import io.infergate.infer.router.release.WindowFigures;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -183,6 +186,14 @@ public final class Gateway implements AutoCloseable {
    */
   public void apply(RoutingTable<Rewrite> table) {
     routes.apply(table, drainTimeout);
+  }
+
+  /** What the data plane sees of each variant, for release control's gates and admin API. */
+  public LiveVariants liveVariants() {
+    return (model, variant, window) -> {
+      WindowFigures figures = routes.figures(model, variant, window);
+      return figures == null ? null : new LiveVariant(figures, routes.breakerState(model, variant));
+    };
   }
 
   /**

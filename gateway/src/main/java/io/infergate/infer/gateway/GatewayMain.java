@@ -160,7 +160,7 @@ public final class GatewayMain implements Callable<Integer> {
               release == null ? config.routes() : release.routes(),
               telemetry.openTelemetry());
       if (release != null) {
-        release.attach(gateway::apply);
+        release.attach(gateway::apply, gateway.liveVariants());
         try {
           admin = AdminServer.start(config.admin(), tokens, release);
         } catch (RuntimeException e) {

@@ -4,41 +4,65 @@ import static java.util.Objects.requireNonNull;
 
 import io.grpc.Status;
 import io.grpc.StatusException;
+import io.infergate.infer.gateway.admin.LiveVariants.LiveVariant;
+import io.infergate.infer.gateway.admin.StateStore.SavedRamp;
 import io.infergate.infer.gateway.admin.StateStore.SavedRoute;
 import io.infergate.infer.gateway.admin.StateStore.SavedState;
 import io.infergate.infer.gateway.config.Rewrite;
+import io.infergate.infer.observability.Schedulers;
 import io.infergate.infer.router.Route;
 import io.infergate.infer.router.RoutingTable;
 import io.infergate.infer.router.Variant;
+import io.infergate.infer.router.release.Gates;
+import io.infergate.infer.router.release.Ramp;
+import io.infergate.infer.router.release.Ramp.Phase;
+import io.infergate.infer.router.release.RampPlan;
+import io.infergate.infer.router.release.Verdict;
+import io.infergate.infer.router.release.WindowFigures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The routing state that release control changes: the file's routes with the API's weights over
- * them, its revision, committed to a state directory and audited before it is served.
+ * them, each route's ramp, and its revision, committed to a state directory and audited before it
+ * is served.
  *
  * <p>How the file and the API combine, per route: the file bootstraps; weights set through the API
- * win, across restarts too, for as long as the file still has the weights it had when they were
- * set; once the file's own weights for that route change (edited, reloaded or found changed at
- * start), the file's win and the API's are dropped, audited as {@code config-file}.
+ * (or by a ramp) win, across restarts too, for as long as the file still has the weights it had
+ * when they were set; once the file's own weights for that route change (edited, reloaded or found
+ * changed at start), the file's win, the API's are dropped and a ramp in progress is aborted, all
+ * audited as {@code config-file}.
  *
- * <p>Writes are serialized on one lock: each checks the revision it was based on, commits, audits,
- * then swaps the live table, so two writers on one revision cannot both win.
+ * <p>Every change, whoever makes it, is serialized on one lock: it checks the revision it was based
+ * on, commits the new state with its audit entries (write-temp, fsync, rename), appends them to the
+ * audit log, then swaps the live table. Two writers on one revision cannot both win; a crash leaves
+ * the old state or the new one, and a state whose audit entries a crash kept out of the log appends
+ * them when it is opened again.
+ *
+ * <p>Once a second, each active ramp's gates judge its canary against its stable variant on the
+ * data plane's figures: a breach sets the canary to 0 at once, a step held long enough advances.
  */
 public final class ReleaseControl implements AutoCloseable {
   /** The identity that file-driven changes are audited under. */
   static final String CONFIG_FILE = "config-file";
+
+  /** The identity of the changes the gateway makes itself: ramp steps and gate rollbacks. */
+  static final String GATEWAY = "gateway";
 
   private static final Logger log = LoggerFactory.getLogger(ReleaseControl.class);
 
@@ -47,10 +71,16 @@ public final class ReleaseControl implements AutoCloseable {
   private final AuditLog audit;
   private final Clock clock;
   private Consumer<RoutingTable<Rewrite>> apply = table -> {};
+  private LiveVariants live = LiveVariants.NONE;
+  private ScheduledExecutorService ticker;
   private RoutingTable<Rewrite> fileRoutes;
-  private RoutingTable<Rewrite> live;
+  private RoutingTable<Rewrite> served;
   private Map<String, SavedRoute> apiWeights;
+  private Map<String, Ramp> ramps;
   private long revision;
+
+  /** Gate breaches in a row, by model; in memory only: a restart judges afresh. */
+  private final Map<String, Integer> breaches = new HashMap<>();
 
   private ReleaseControl(StateStore store, AuditLog audit, Clock clock) {
     this.store = store;
@@ -70,13 +100,22 @@ public final class ReleaseControl implements AutoCloseable {
     try {
       StateStore store = new StateStore(stateDir);
       SavedState saved = store.read();
-      ReleaseControl control = new ReleaseControl(store, new AuditLog(stateDir), clock);
+      AuditLog audit = new AuditLog(stateDir);
+      if (saved != null && audit.lastRevision() < saved.revision()) {
+        // Committed, then a crash before its audit entries were appended: append them now.
+        audit.append(saved.audited());
+      }
+      ReleaseControl control = new ReleaseControl(store, audit, clock);
       synchronized (control.lock) {
         control.revision = saved == null ? 0 : saved.revision();
         control.apiWeights = saved == null ? Map.of() : saved.routes();
+        control.ramps = new HashMap<>();
+        if (saved != null) {
+          saved.ramps().forEach((model, ramp) -> control.ramps.put(model, ramp.ramp()));
+        }
         // Before the first start, nothing was served; after a restart, what was served is unknown
         // here, and only a dropped API weight is a change (audited from the committed weights).
-        control.live = saved == null ? RoutingTable.empty() : null;
+        control.served = saved == null ? RoutingTable.empty() : null;
         control.adoptFile(fileRoutes, saved == null);
       }
       return control;
@@ -86,80 +125,185 @@ public final class ReleaseControl implements AutoCloseable {
   }
 
   /**
-   * Where later writes are applied (the gateway's live table); the gateway is to start with {@link
-   * #routes()}.
+   * Where later changes are applied (the gateway's live table; the gateway is to start with {@link
+   * #routes()}) and where the gates read the figures they judge; starts judging ramps.
    */
-  public void attach(Consumer<RoutingTable<Rewrite>> apply) {
+  public void attach(Consumer<RoutingTable<Rewrite>> apply, LiveVariants live) {
     synchronized (lock) {
       this.apply = requireNonNull(apply, "apply");
+      this.live = requireNonNull(live, "live");
+      if (ticker == null) {
+        ticker = Schedulers.daemon("release-control");
+        ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+      }
     }
   }
 
   /** The routes in force: the file's with the API's weights over them. */
   public RoutingTable<Rewrite> routes() {
     synchronized (lock) {
-      return live;
+      return served;
     }
   }
 
-  /** The routes in force, the revision and the models whose weights are the API's. */
+  /** The routes in force, the revision, the models whose weights are the API's and the ramps. */
   Snapshot snapshot() {
     synchronized (lock) {
-      return new Snapshot(revision, live, apiWeights.keySet());
+      return new Snapshot(revision, served, apiWeights.keySet(), ramps);
     }
   }
 
   /**
-   * Sets some of {@code model}'s weights if {@code basedOnRevision} is current, commits and audits
-   * the change, then serves it.
+   * What the data plane saw of a variant over {@code window}, or null if it has no such variant.
+   */
+  LiveVariant live(String model, String variant, Duration window) {
+    LiveVariants source;
+    synchronized (lock) {
+      source = live;
+    }
+    return source.of(model, variant, window);
+  }
+
+  /**
+   * Sets some of {@code model}'s weights.
    *
-   * @throws StatusException INVALID_ARGUMENT naming the field, FAILED_PRECONDITION naming the
-   *     current revision, NOT_FOUND for a model without a route, INTERNAL if it cannot be committed
-   *     (then nothing changed)
+   * @throws StatusException INVALID_ARGUMENT naming the field, FAILED_PRECONDITION for a stale
+   *     revision or a ramp in charge of the route, NOT_FOUND for a model without a route, INTERNAL
+   *     if it cannot be committed (then nothing changed)
    */
   Snapshot setWeights(
       Identity who, String model, Map<String, Integer> weights, long basedOnRevision, String reason)
       throws StatusException {
     synchronized (lock) {
-      if (basedOnRevision == 0) {
-        throw refused(
-            Status.INVALID_ARGUMENT,
-            "based_on_revision: missing (expected: the revision GetRoutes returned)");
-      }
-      if (basedOnRevision != revision) {
-        throw refused(
-            Status.FAILED_PRECONDITION,
-            "based_on_revision: "
-                + basedOnRevision
-                + " is stale (current revision: "
-                + revision
-                + ")");
-      }
-      Route<Rewrite> route = live.route(model);
-      if (route == null) {
-        throw refused(Status.NOT_FOUND, "model: \"" + model + "\" has no route");
-      }
+      Route<Rewrite> route = writable(model, basedOnRevision);
+      notRamping(model, "SetWeights");
       if (weights.isEmpty()) {
         throw refused(Status.INVALID_ARGUMENT, "weights: {} (expected: at least one variant)");
       }
-      Route<Rewrite> changed;
-      try {
-        changed = route.withWeights(weights);
-      } catch (IllegalArgumentException e) {
-        throw refused(Status.INVALID_ARGUMENT, e.getMessage());
+      return write(who.name(), "SetWeights", reason, reweighted(route, weights), null, Map.of());
+    }
+  }
+
+  /**
+   * Starts {@code plan} on {@code model}'s route at its first step.
+   *
+   * @throws StatusException as {@link #setWeights}; INVALID_ARGUMENT if the plan's variants are not
+   *     the route's
+   */
+  Snapshot startRamp(Identity who, String model, RampPlan plan, long basedOnRevision, String reason)
+      throws StatusException {
+    synchronized (lock) {
+      Route<Rewrite> route = writable(model, basedOnRevision);
+      notRamping(model, "StartRamp");
+      requireVariant(route, plan.canary(), "canary");
+      requireVariant(route, plan.stable(), "stable");
+      Ramp ramp = Ramp.start(plan, clock.instant());
+      return write(who.name(), "StartRamp", reason, rampWeights(route, ramp), ramp, Map.of());
+    }
+  }
+
+  /** Holds the ramp at its step; the gates still judge. */
+  Snapshot pauseRamp(Identity who, String model, long basedOnRevision, String reason)
+      throws StatusException {
+    synchronized (lock) {
+      Route<Rewrite> route = writable(model, basedOnRevision);
+      Ramp ramp = ramping(model, Phase.RUNNING, "PauseRamp");
+      return write(who.name(), "PauseRamp", reason, route, ramp.paused(), Map.of());
+    }
+  }
+
+  /** Runs a paused ramp on; the step's hold starts over. */
+  Snapshot resumeRamp(Identity who, String model, long basedOnRevision, String reason)
+      throws StatusException {
+    synchronized (lock) {
+      Route<Rewrite> route = writable(model, basedOnRevision);
+      Ramp ramp = ramping(model, Phase.PAUSED, "ResumeRamp");
+      return write(
+          who.name(), "ResumeRamp", reason, route, ramp.resumed(clock.instant()), Map.of());
+    }
+  }
+
+  /** Ends the ramp with its canary at 0 and its stable variant at 100. */
+  Snapshot abortRamp(Identity who, String model, long basedOnRevision, String reason)
+      throws StatusException {
+    synchronized (lock) {
+      Route<Rewrite> route = writable(model, basedOnRevision);
+      Ramp ramp = ramping(model, null, "AbortRamp");
+      RampPlan plan = ramp.plan();
+      return write(
+          who.name(),
+          "AbortRamp",
+          reason,
+          reweighted(route, Map.of(plan.canary(), 0, plan.stable(), 100)),
+          ramp.ended(Phase.ABORTED, "aborted by " + who.name()),
+          Map.of());
+    }
+  }
+
+  /** Gives {@code variant} all of the route's weight and ends a ramp in progress. */
+  Snapshot promote(Identity who, String model, String variant, long basedOnRevision, String reason)
+      throws StatusException {
+    synchronized (lock) {
+      Route<Rewrite> route = writable(model, basedOnRevision);
+      requireVariant(route, variant, "variant");
+      Map<String, Integer> weights = new LinkedHashMap<>();
+      for (Variant each : route.variants()) {
+        weights.put(each.name(), each.name().equals(variant) ? 100 : 0);
       }
-      Map<String, SavedRoute> nextApi = new HashMap<>(apiWeights);
-      nextApi.put(model, new SavedRoute(weightsOf(fileRoutes.route(model)), weightsOf(changed)));
-      RoutingTable<Rewrite> next = replace(live, changed);
+      Ramp ramp = active(model);
+      Ramp ended =
+          ramp == null
+              ? null
+              : ramp.ended(
+                  ramp.plan().canary().equals(variant) ? Phase.COMPLETED : Phase.ABORTED,
+                  "promoted " + variant + " by " + who.name());
+      return write(who.name(), "Promote", reason, reweighted(route, weights), ended, Map.of());
+    }
+  }
+
+  /**
+   * Sets {@code variant} to 0, its weight going to {@code stable} (default: the ramp's stable
+   * variant, or the route's other variant when it has two), and ends a ramp in progress.
+   */
+  Snapshot rollback(
+      Identity who,
+      String model,
+      String variant,
+      String stable,
+      long basedOnRevision,
+      String reason)
+      throws StatusException {
+    synchronized (lock) {
+      Route<Rewrite> route = writable(model, basedOnRevision);
+      Variant rolled = requireVariant(route, variant, "variant");
+      Ramp ramp = ramps.get(model);
+      String to = stable;
+      if (to == null || to.isEmpty()) {
+        to = defaultStable(route, variant, ramp);
+      }
+      Variant target = requireVariant(route, to, "stable");
+      if (target.name().equals(variant)) {
+        throw refused(Status.INVALID_ARGUMENT, "stable: \"" + to + "\" is the variant rolled back");
+      }
+      Ramp active = active(model);
+      return write(
+          who.name(),
+          "Rollback",
+          reason,
+          reweighted(route, Map.of(variant, 0, to, target.weight() + rolled.weight())),
+          active == null ? null : active.ended(Phase.ABORTED, "rolled back by " + who.name()),
+          Map.of());
+    }
+  }
+
+  /** The newest {@code limit} audit entries, oldest first; only {@code model}'s unless empty. */
+  List<AuditRecord> history(String model, int limit) throws StatusException {
+    synchronized (lock) {
       try {
-        commit(who.name(), reason, next, nextApi);
+        return audit.read(model, limit);
       } catch (IOException e) {
-        log.error("Release control: cannot commit a weight change of {}", model, e);
-        throw refused(Status.INTERNAL, "state not committed, nothing changed: " + e.getMessage());
+        throw refused(Status.INTERNAL, "audit log unreadable: " + e.getMessage());
       }
-      // Committed, then served: the endpoints are the ones in force, so the swap opens no channel.
-      apply.accept(next);
-      return new Snapshot(revision, live, apiWeights.keySet());
     }
   }
 
@@ -185,17 +329,257 @@ public final class ReleaseControl implements AutoCloseable {
     }
   }
 
+  /**
+   * Judges every active ramp on the newest figures, then advances, completes or rolls it back as it
+   * decides. Runs once a second on its own thread; public for tests that drive the clock.
+   */
+  void tick() {
+    try {
+      synchronized (lock) {
+        Instant now = clock.instant();
+        for (Map.Entry<String, Ramp> entry : List.copyOf(ramps.entrySet())) {
+          if (entry.getValue().phase().isActive()) {
+            judge(entry.getKey(), entry.getValue(), now);
+          }
+        }
+      }
+    } catch (RuntimeException | StatusException e) {
+      // Never let one bad tick stop the ticker: the next one judges again.
+      log.error("Release control: judging ramps failed", e);
+    }
+  }
+
   @Override
   public void close() throws IOException {
+    synchronized (lock) {
+      if (ticker != null) {
+        ticker.shutdownNow();
+      }
+    }
     audit.close();
   }
 
-  /** Lays the API's weights over {@code file}, dropping those whose file weights changed. */
+  private void judge(String model, Ramp ramp, Instant now) throws StatusException {
+    Route<Rewrite> route = served.route(model);
+    RampPlan plan = ramp.plan();
+    Gates gates = plan.gates();
+    Verdict verdict =
+        gates.judge(figures(model, plan.canary(), gates), figures(model, plan.stable(), gates));
+    int inARow =
+        verdict.kind() == Verdict.Kind.BREACHED ? breaches.merge(model, 1, Integer::sum) : 0;
+    if (inARow == 0) {
+      breaches.remove(model);
+    }
+    switch (ramp.decide(now, verdict, inARow)) {
+      case STAY -> {}
+      case ADVANCE -> {
+        Ramp next = ramp.advanced(now);
+        write(
+            GATEWAY,
+            "ramp-step",
+            "step "
+                + (next.step() + 1)
+                + " of "
+                + plan.steps().size()
+                + ": held "
+                + plan.hold()
+                + ", "
+                + verdict.why(),
+            rampWeights(route, next),
+            next,
+            verdict.figures());
+      }
+      case COMPLETE ->
+          write(
+              GATEWAY,
+              "ramp-complete",
+              "last step held " + plan.hold() + ", " + verdict.why(),
+              route,
+              ramp.ended(Phase.COMPLETED, "completed"),
+              verdict.figures());
+      case ROLL_BACK -> {
+        breaches.remove(model);
+        log.warn(
+            "Release control: {} variant {} breached its gates ({}); rolled back to 0",
+            model,
+            plan.canary(),
+            verdict.why());
+        write(
+            GATEWAY,
+            "gate-rollback",
+            verdict.why(),
+            reweighted(route, Map.of(plan.canary(), 0, plan.stable(), 100)),
+            ramp.ended(Phase.ROLLED_BACK, verdict.why()),
+            verdict.figures());
+      }
+    }
+  }
+
+  private WindowFigures figures(String model, String variant, Gates gates) {
+    LiveVariant seen = live.of(model, variant, gates.window());
+    return seen == null || seen.figures() == null
+        ? WindowFigures.none(gates.window())
+        : seen.figures();
+  }
+
+  /** The route of {@code model} if {@code basedOnRevision} is current. */
+  private Route<Rewrite> writable(String model, long basedOnRevision) throws StatusException {
+    if (basedOnRevision == 0) {
+      throw refused(
+          Status.INVALID_ARGUMENT,
+          "based_on_revision: missing (expected: the revision GetRoutes returned)");
+    }
+    if (basedOnRevision != revision) {
+      throw refused(
+          Status.FAILED_PRECONDITION,
+          "based_on_revision: "
+              + basedOnRevision
+              + " is stale (current revision: "
+              + revision
+              + ")");
+    }
+    Route<Rewrite> route = served.route(model);
+    if (route == null) {
+      throw refused(Status.NOT_FOUND, "model: \"" + model + "\" has no route");
+    }
+    return route;
+  }
+
+  private void notRamping(String model, String method) throws StatusException {
+    Ramp ramp = active(model);
+    if (ramp != null) {
+      throw refused(
+          Status.FAILED_PRECONDITION,
+          "model: \""
+              + model
+              + "\" has a ramp "
+              + ramp.phase()
+              + " that sets its weights ("
+              + method
+              + " needs it ended: AbortRamp, Promote or Rollback)");
+    }
+  }
+
+  /** The route's ramp if active and, unless {@code phase} is null, in {@code phase}. */
+  private Ramp ramping(String model, Phase phase, String method) throws StatusException {
+    Ramp ramp = active(model);
+    if (ramp == null || (phase != null && ramp.phase() != phase)) {
+      throw refused(
+          Status.FAILED_PRECONDITION,
+          "model: \""
+              + model
+              + "\" has no ramp "
+              + (phase == null ? "running or paused" : phase)
+              + " ("
+              + method
+              + ")");
+    }
+    return ramp;
+  }
+
+  private Ramp active(String model) {
+    Ramp ramp = ramps.get(model);
+    return ramp != null && ramp.phase().isActive() ? ramp : null;
+  }
+
+  private static Variant requireVariant(Route<Rewrite> route, String name, String field)
+      throws StatusException {
+    for (Variant variant : route.variants()) {
+      if (variant.name().equals(name)) {
+        return variant;
+      }
+    }
+    throw refused(
+        Status.INVALID_ARGUMENT,
+        field
+            + ": \""
+            + name
+            + "\" is not a variant of "
+            + route.model()
+            + " (expected one of "
+            + weightsOf(route).keySet()
+            + ")");
+  }
+
+  private static String defaultStable(Route<Rewrite> route, String variant, Ramp ramp)
+      throws StatusException {
+    if (ramp != null && ramp.plan().canary().equals(variant)) {
+      return ramp.plan().stable();
+    }
+    if (route.variants().size() == 2) {
+      String first = route.variant(0).name();
+      return first.equals(variant) ? route.variant(1).name() : first;
+    }
+    throw refused(
+        Status.INVALID_ARGUMENT,
+        "stable: missing (expected: the variant that takes the weight; "
+            + route.model()
+            + " has "
+            + route.variants().size()
+            + " variants)");
+  }
+
+  private static Route<Rewrite> rampWeights(Route<Rewrite> route, Ramp ramp)
+      throws StatusException {
+    RampPlan plan = ramp.plan();
+    return reweighted(
+        route, Map.of(plan.canary(), ramp.canaryWeight(), plan.stable(), ramp.stableWeight()));
+  }
+
+  private static Route<Rewrite> reweighted(Route<Rewrite> route, Map<String, Integer> weights)
+      throws StatusException {
+    try {
+      return route.withWeights(weights);
+    } catch (IllegalArgumentException e) {
+      throw refused(Status.INVALID_ARGUMENT, e.getMessage());
+    }
+  }
+
+  /**
+   * Commits {@code changed} (and {@code ramp}, unless null) as a new revision audited under {@code
+   * who}, then serves it.
+   */
+  private Snapshot write(
+      String who,
+      String action,
+      String reason,
+      Route<Rewrite> changed,
+      Ramp ramp,
+      Map<String, Double> figures)
+      throws StatusException {
+    String model = changed.model();
+    Map<String, SavedRoute> nextApi = new HashMap<>(apiWeights);
+    if (apiWeights.containsKey(model)
+        || !weightsOf(served.route(model)).equals(weightsOf(changed))) {
+      nextApi.put(model, new SavedRoute(weightsOf(fileRoutes.route(model)), weightsOf(changed)));
+    }
+    Map<String, Ramp> nextRamps = new HashMap<>(ramps);
+    if (ramp != null) {
+      nextRamps.put(model, ramp);
+    }
+    RoutingTable<Rewrite> next = replace(served, changed);
+    try {
+      commit(who, action, reason, model, figures, next, nextApi, nextRamps);
+    } catch (IOException e) {
+      log.error("Release control: cannot commit a change of {}", model, e);
+      throw refused(Status.INTERNAL, "state not committed, nothing changed: " + e.getMessage());
+    }
+    // Committed, then served: the endpoints are the ones in force, so the swap opens no channel.
+    apply.accept(next);
+    return new Snapshot(revision, served, apiWeights.keySet(), ramps);
+  }
+
+  /**
+   * Lays the API's weights over {@code file}, dropping those whose file weights changed and ending
+   * the ramps they belonged to.
+   */
   private void adoptFile(RoutingTable<Rewrite> file, boolean first) throws IOException {
     Map<String, SavedRoute> kept = new HashMap<>();
+    Map<String, Ramp> nextRamps = new HashMap<>();
     List<Route<Rewrite>> routes = new ArrayList<>();
     for (Route<Rewrite> route : file.routes()) {
       SavedRoute api = apiWeights.get(route.model());
+      Ramp ramp = ramps.get(route.model());
       Route<Rewrite> effective = route;
       if (api != null && api.fileWeights().equals(weightsOf(route))) {
         try {
@@ -207,54 +591,92 @@ public final class ReleaseControl implements AutoCloseable {
       } else if (api != null) {
         log.info("Release control: the file's weights of {} changed; they win", route.model());
       }
+      if (ramp != null && ramp.phase().isActive() && !kept.containsKey(route.model())) {
+        ramp = ramp.ended(Phase.ABORTED, "the config file changed the route's weights");
+      }
+      if (ramp != null) {
+        nextRamps.put(route.model(), ramp);
+      }
       routes.add(effective);
     }
     RoutingTable<Rewrite> next = RoutingTable.of(routes);
     // Swap first: a reloaded file may name endpoints that cannot be dialled, and then the routes in
     // force stay and nothing is committed. (At start this only hands the table over.)
     apply.accept(next);
-    RoutingTable<Rewrite> served = live;
+    RoutingTable<Rewrite> before = served;
     fileRoutes = file;
-    if (first || !kept.equals(apiWeights) || (served != null && !sameWeights(served, next))) {
-      commit(CONFIG_FILE, first ? "first start" : "config file", next, kept);
+    if (first
+        || !kept.equals(apiWeights)
+        || !nextRamps.equals(ramps)
+        || (before != null && !sameWeights(before, next))) {
+      commit(
+          CONFIG_FILE,
+          CONFIG_FILE,
+          first ? "first start" : "config file",
+          null,
+          Map.of(),
+          next,
+          kept,
+          nextRamps);
     } else {
-      live = next;
+      served = next;
     }
   }
 
-  /** Commits {@code next} as a new revision and audits each changed route; the caller serves it. */
+  /**
+   * Commits {@code next} as a new revision with an audit entry for {@code model} (unless null) and
+   * for each route whose weights change, appends those entries, and makes it the state in force;
+   * the caller serves it.
+   */
   private void commit(
-      String who, String reason, RoutingTable<Rewrite> next, Map<String, SavedRoute> nextApi)
+      String who,
+      String action,
+      String reason,
+      String model,
+      Map<String, Double> figures,
+      RoutingTable<Rewrite> next,
+      Map<String, SavedRoute> nextApi,
+      Map<String, Ramp> nextRamps)
       throws IOException {
     long nextRevision = revision + 1;
-    store.write(new SavedState(nextRevision, nextApi));
+    String now = clock.instant().toString();
+    List<AuditRecord> entries = new ArrayList<>();
     for (Route<Rewrite> route : next.routes()) {
       Map<String, Integer> was = servedWeights(route);
-      if (!was.equals(weightsOf(route))) {
-        try {
-          audit.append(
-              clock.instant(),
-              who,
-              route.model(),
-              was,
-              weightsOf(route),
-              reason == null ? "" : reason,
-              nextRevision);
-        } catch (IOException e) {
-          // The state is committed and a restart serves it, so serve it now too.
-          log.error("Release control: revision {} committed but not audited", nextRevision, e);
-        }
+      boolean named = route.model().equals(model);
+      if (named || !was.equals(weightsOf(route))) {
+        entries.add(
+            new AuditRecord(
+                now,
+                who,
+                action,
+                route.model(),
+                was,
+                weightsOf(route),
+                reason,
+                nextRevision,
+                named ? figures : Map.of()));
       }
+    }
+    Map<String, SavedRamp> savedRamps = new HashMap<>();
+    nextRamps.forEach((name, ramp) -> savedRamps.put(name, SavedRamp.of(ramp)));
+    store.write(new SavedState(nextRevision, nextApi, savedRamps, entries));
+    try {
+      audit.append(entries);
+    } catch (IOException e) {
+      // The state is committed and a restart serves it (and appends these entries), so serve it.
+      log.error("Release control: revision {} committed but not yet audited", nextRevision, e);
     }
     revision = nextRevision;
     apiWeights = Map.copyOf(nextApi);
-    live = next;
+    ramps = new HashMap<>(nextRamps);
+    served = next;
   }
 
   /** The weights {@code route}'s model had before this change: served, or committed if unknown. */
   private Map<String, Integer> servedWeights(Route<Rewrite> route) {
-    if (live != null) {
-      return weightsOf(live.route(route.model()));
+    if (served != null) {
+      return weightsOf(served.route(route.model()));
     }
     SavedRoute api = apiWeights.get(route.model());
     return api != null ? api.weights() : weightsOf(route);
@@ -301,10 +723,13 @@ public final class ReleaseControl implements AutoCloseable {
    * The routing state at one revision.
    *
    * @param apiModels models whose weights are the API's
+   * @param ramps each route's ramp, active or ended, by model
    */
-  record Snapshot(long revision, RoutingTable<Rewrite> routes, Set<String> apiModels) {
+  record Snapshot(
+      long revision, RoutingTable<Rewrite> routes, Set<String> apiModels, Map<String, Ramp> ramps) {
     Snapshot {
       apiModels = Set.copyOf(apiModels);
+      ramps = Map.copyOf(ramps);
     }
   }
 }

@@ -3,6 +3,9 @@ package io.infergate.infer.gateway.admin;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.infergate.infer.router.release.Gates;
+import io.infergate.infer.router.release.Ramp;
+import io.infergate.infer.router.release.RampPlan;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,6 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -66,10 +72,19 @@ final class StateStore {
    *
    * @param revision of the routing state
    * @param routes the API's weights by model; models the API has not changed are absent
+   * @param ramps each route's ramp, active or ended, by model
+   * @param audited the audit entries of this revision: if a crash came between this commit and
+   *     their append, the log is behind, and opening it again appends them
    */
-  record SavedState(long revision, Map<String, SavedRoute> routes) {
+  record SavedState(
+      long revision,
+      Map<String, SavedRoute> routes,
+      Map<String, SavedRamp> ramps,
+      List<AuditRecord> audited) {
     SavedState {
       routes = routes == null ? Map.of() : Map.copyOf(routes);
+      ramps = ramps == null ? Map.of() : Map.copyOf(ramps);
+      audited = audited == null ? List.of() : List.copyOf(audited);
     }
   }
 
@@ -81,4 +96,57 @@ final class StateStore {
    * @param weights by variant name
    */
   record SavedRoute(Map<String, Integer> fileWeights, Map<String, Integer> weights) {}
+
+  /** A {@link Ramp} as JSON: durations in milliseconds, instants as ISO-8601. */
+  record SavedRamp(
+      String canary,
+      String stable,
+      List<Integer> steps,
+      long holdMillis,
+      double maxFailureRateIncrease,
+      double maxP50Ratio,
+      double maxP99Ratio,
+      long minLatencyIncreaseMillis,
+      int minCalls,
+      long windowSeconds,
+      int breachesToRollBack,
+      String phase,
+      int step,
+      String stepSince,
+      String detail) {
+    static SavedRamp of(Ramp ramp) {
+      RampPlan plan = ramp.plan();
+      Gates gates = plan.gates();
+      return new SavedRamp(
+          plan.canary(),
+          plan.stable(),
+          plan.steps(),
+          plan.hold().toMillis(),
+          gates.maxFailureRateIncrease(),
+          gates.maxP50Ratio(),
+          gates.maxP99Ratio(),
+          gates.minLatencyIncrease().toMillis(),
+          gates.minCalls(),
+          gates.window().toSeconds(),
+          gates.breachesToRollBack(),
+          ramp.phase().name(),
+          ramp.step(),
+          ramp.stepSince().toString(),
+          ramp.detail());
+    }
+
+    Ramp ramp() {
+      Gates gates =
+          new Gates(
+              maxFailureRateIncrease,
+              maxP50Ratio,
+              maxP99Ratio,
+              Duration.ofMillis(minLatencyIncreaseMillis),
+              minCalls,
+              Duration.ofSeconds(windowSeconds),
+              breachesToRollBack);
+      RampPlan plan = new RampPlan(canary, stable, steps, Duration.ofMillis(holdMillis), gates);
+      return new Ramp(plan, Ramp.Phase.valueOf(phase), step, Instant.parse(stepSince), detail);
+    }
+  }
 }

@@ -12,6 +12,7 @@ import io.infergate.infer.router.Router;
 import io.infergate.infer.router.RoutingTable;
 import io.infergate.infer.router.Shadow;
 import io.infergate.infer.router.Variant;
+import io.infergate.infer.router.release.WindowFigures;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
@@ -87,6 +88,29 @@ public final class LiveRoutes implements AutoCloseable {
     this.dial = requireNonNull(dial, "dial");
     this.telemetry = new GatewayTelemetry(requireNonNull(otel, "otel"));
     this.breakerGauge = telemetry.breakerGauge(this::recordBreakers);
+    scheduler.scheduleAtFixedRate(this::rollWindows, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /**
+   * What {@code model}'s variant {@code variant} answered over the newest {@code window} (whole
+   * seconds, at most {@link io.infergate.infer.router.release.Gates#MAX_WINDOW}), or null if the
+   * table in force has no such variant. Off the call path: takes this object's lock.
+   */
+  public synchronized WindowFigures figures(String model, String variant, Duration window) {
+    VariantHealth known = health.get(model + "\0" + variant);
+    return known == null ? null : known.window().figures(window);
+  }
+
+  /** The state of the variant's circuit breaker (CLOSED, OPEN, HALF_OPEN, ...), or null. */
+  public synchronized String breakerState(String model, String variant) {
+    VariantHealth known = health.get(model + "\0" + variant);
+    return known == null ? null : known.breaker().getState().name();
+  }
+
+  private synchronized void rollWindows() {
+    for (VariantHealth known : health.values()) {
+      known.window().roll();
+    }
   }
 
   GatewayTelemetry telemetry() {
@@ -297,7 +321,11 @@ public final class LiveRoutes implements AutoCloseable {
         || !known.fits(variant, route.resilience().breaker(), route.resilience().outlier())) {
       known =
           new VariantHealth(
-              route.model(), variant, route.resilience().breaker(), route.resilience().outlier());
+              route.model(),
+              variant,
+              route.resilience().breaker(),
+              route.resilience().outlier(),
+              known == null ? new VariantWindow() : known.window());
     }
     learnt.put(key, known);
     return known;

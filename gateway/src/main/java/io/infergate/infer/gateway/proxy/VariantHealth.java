@@ -12,9 +12,10 @@ import io.infergate.infer.router.resilience.OutlierPolicy;
 
 /**
  * What the gateway has learnt about one variant of one model: its circuit breaker, the ejection
- * state of its endpoints and its recent median latency. Kept across reloads while the variant's
- * endpoints and policies stay the same, so that changing a weight does not hand a broken canary
- * fresh traffic.
+ * state of its endpoints, its recent median latency and the window of figures release control
+ * judges (which outlives a change of endpoints or policies: it describes the variant). Kept across
+ * reloads while the variant's endpoints and policies stay the same, so that changing a weight does
+ * not hand a broken canary fresh traffic.
  */
 final class VariantHealth {
   private final Variant variant;
@@ -22,9 +23,16 @@ final class VariantHealth {
   private final CircuitBreaker breaker;
   private final OutlierDetector outliers;
   private final LatencyMedian latency = new LatencyMedian();
+  private final VariantWindow window;
 
-  VariantHealth(String model, Variant variant, BreakerPolicy breaker, OutlierPolicy outlier) {
+  VariantHealth(
+      String model,
+      Variant variant,
+      BreakerPolicy breaker,
+      OutlierPolicy outlier,
+      VariantWindow window) {
     this.variant = variant;
+    this.window = window;
     this.breakerPolicy = breaker;
     this.breaker = CircuitBreaker.of(model + "/" + variant.name(), breakerConfig(breaker));
     this.outliers = new OutlierDetector(outlier, variant.endpoints().size(), System::nanoTime);
@@ -47,6 +55,10 @@ final class VariantHealth {
 
   LatencyMedian latency() {
     return latency;
+  }
+
+  VariantWindow window() {
+    return window;
   }
 
   private static CircuitBreakerConfig breakerConfig(BreakerPolicy policy) {

@@ -153,6 +153,7 @@ final class VariantTarget {
   void release(int endpoint, CallOutcome outcome, long nanos, boolean breakerPermit) {
     balancer.release(endpoint);
     bulkhead.onComplete();
+    health.window().record(outcome, nanos);
     if (!breakerPermit) {
       recordEndpoint(endpoint, outcome, nanos);
       return;

@@ -1,16 +1,16 @@
 package io.infergate.infer.gateway.admin;
 
+import static io.infergate.infer.gateway.admin.AdminPlane.OPERATOR;
+import static io.infergate.infer.gateway.admin.AdminPlane.OTHER_OPERATOR;
+import static io.infergate.infer.gateway.admin.AdminPlane.VIEWER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
-import io.infergate.infer.gateway.Gateway;
 import io.infergate.infer.gateway.config.GatewayConfig;
 import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
@@ -26,7 +26,6 @@ import io.infergate.infer.proto.admin.v1.RouteState;
 import io.infergate.infer.proto.admin.v1.VariantState;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,10 +49,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and audit log that a restart reads.
  */
 class AdminApiIT {
-  private static final String VIEWER = "viewer-token-0123456789";
-  private static final String OPERATOR = "operator-token-0123456789";
-  private static final String OTHER_OPERATOR = "operator-token-abcdefghij";
-
   @TempDir Path dir;
   @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
 
@@ -67,21 +62,12 @@ class AdminApiIT {
     stable = bed.backend("stable");
     canary = bed.backend("canary");
     stateDir = dir.resolve("state");
-    tokens = dir.resolve("tokens.txt");
-    Files.writeString(
-        tokens,
-        "# TOKEN ROLE NAME\n"
-            + VIEWER
-            + " viewer vera\n"
-            + OPERATOR
-            + " operator alice\n"
-            + OTHER_OPERATOR
-            + " operator bob\n");
+    tokens = AdminPlane.writeTokens(dir.resolve("tokens.txt"));
   }
 
   @Test
   void theDataPortAnswersUnimplementedForAdminMethods() {
-    Running running = start(100, 0);
+    AdminPlane running = start(100, 0);
 
     assertThatThrownBy(
             () ->
@@ -95,7 +81,7 @@ class AdminApiIT {
 
   @Test
   void deniesCallsWithoutAKnownTokenAndWritesWithoutTheOperatorRole() {
-    Running running = start(100, 0);
+    AdminPlane running = start(100, 0);
 
     assertThat(code(() -> running.client(null).routes())).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(code(() -> running.client("not-a-token-at-all-xx").routes()))
@@ -116,7 +102,7 @@ class AdminApiIT {
 
   @Test
   void newWeightsReachTheDataPathWithNoFailedCall() throws Exception {
-    Running running = start(100, 0);
+    AdminPlane running = start(100, 0);
     GatewayClient client = bed.client(running.gateway());
     AtomicBoolean loading = new AtomicBoolean(true);
     AtomicLong ok = new AtomicLong();
@@ -163,7 +149,7 @@ class AdminApiIT {
 
   @Test
   void refusesAStaleRevisionNamingTheCurrentOneAndWeightsTheRouterRefusesNamingTheField() {
-    Running running = start(100, 0);
+    AdminPlane running = start(100, 0);
     AdminClient operator = running.client(OPERATOR);
     long revision = operator.routes().getRevision();
     operator.setWeights("digits", Map.of("canary", 5), revision, "first");
@@ -193,7 +179,7 @@ class AdminApiIT {
 
   @Test
   void ofTwoWritersOnOneRevisionExactlyOneWins() throws Exception {
-    Running running = start(100, 0);
+    AdminPlane running = start(100, 0);
     ExecutorService writers = Executors.newFixedThreadPool(2);
     try {
       for (int round = 0; round < 10; round++) {
@@ -227,13 +213,13 @@ class AdminApiIT {
 
   @Test
   void aRestartServesTheCommittedWeightsAndTheAuditLogRecordsEachChange() throws Exception {
-    Running first = start(100, 0);
+    AdminPlane first = start(100, 0);
     AdminClient operator = first.client(OPERATOR);
     long revision = operator.routes().getRevision();
     operator.setWeights("digits", Map.of("stable", 10, "canary", 90), revision, "ramp to 90");
     first.stop();
 
-    Running second = start(100, 0);
+    AdminPlane second = start(100, 0);
 
     GetRoutesResponse after = second.client(VIEWER).routes();
     assertThat(after.getRevision()).isEqualTo(revision + 1);
@@ -255,7 +241,7 @@ class AdminApiIT {
     second.stop();
 
     // The file's own weights changed while the gateway was down: the file wins, audited.
-    Running third = start(50, 50);
+    AdminPlane third = start(50, 50);
     GetRoutesResponse edited = third.client(VIEWER).routes();
     assertThat(weights(edited.getRoutes(0))).isEqualTo(Map.of("stable", 50, "canary", 50));
     assertThat(edited.getRoutes(0).getWeightsFromApi()).isFalse();
@@ -267,7 +253,7 @@ class AdminApiIT {
 
   @Test
   void aReloadedFileKeepsTheApiWeightsUntilItsOwnWeightsChange() {
-    Running running = start(100, 0);
+    AdminPlane running = start(100, 0);
     AdminClient operator = running.client(OPERATOR);
     long revision = operator.routes().getRevision();
     operator.setWeights("digits", Map.of("stable", 0, "canary", 100), revision, "all in");
@@ -299,18 +285,8 @@ class AdminApiIT {
   }
 
   /** A gateway and its admin port on a file of {@code stable} and {@code canary} weights. */
-  private Running start(int stableWeight, int canaryWeight) {
-    GatewayConfig config = config(stableWeight, canaryWeight);
-    ReleaseControl release =
-        bed.register(
-            ReleaseControl.open(config.admin().stateDir(), config.routes(), Clock.systemUTC()));
-    Gateway gateway = bed.gateway(config, release.routes());
-    release.attach(gateway::apply);
-    AdminServer admin =
-        bed.register(
-            AdminServer.start(
-                config.admin(), BearerTokens.load(config.admin().tokensFile()), release));
-    return new Running(gateway, release, admin);
+  private AdminPlane start(int stableWeight, int canaryWeight) {
+    return AdminPlane.start(bed, config(stableWeight, canaryWeight));
   }
 
   private GatewayConfig config(int stableWeight, int canaryWeight) {
@@ -363,41 +339,5 @@ class AdminApiIT {
       return e;
     }
     throw new AssertionError("the call succeeded");
-  }
-
-  private final class Running {
-    private final Gateway gateway;
-    private final ReleaseControl release;
-    private final AdminServer admin;
-
-    Running(Gateway gateway, ReleaseControl release, AdminServer admin) {
-      this.gateway = gateway;
-      this.release = release;
-      this.admin = admin;
-    }
-
-    Gateway gateway() {
-      return gateway;
-    }
-
-    ReleaseControl release() {
-      return release;
-    }
-
-    AdminClient client(String token) {
-      ManagedChannel channel =
-          bed.register(
-              NettyChannelBuilder.forAddress("127.0.0.1", admin.port()).usePlaintext().build());
-      return new AdminClient(channel, token);
-    }
-
-    /**
-     * Stops release control as a restart would: its port and its audit log. The data port stays up
-     * for the test bed to close; the next start is another gateway.
-     */
-    void stop() throws Exception {
-      admin.close();
-      release.close();
-    }
   }
 }

@@ -5,10 +5,16 @@ import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc;
 import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc.GatewayAdminBlockingStub;
+import io.infergate.infer.proto.admin.v1.GetHistoryRequest;
+import io.infergate.infer.proto.admin.v1.GetHistoryResponse;
 import io.infergate.infer.proto.admin.v1.GetRoutesRequest;
 import io.infergate.infer.proto.admin.v1.GetRoutesResponse;
+import io.infergate.infer.proto.admin.v1.PromoteRequest;
+import io.infergate.infer.proto.admin.v1.RampRequest;
+import io.infergate.infer.proto.admin.v1.RollbackRequest;
 import io.infergate.infer.proto.admin.v1.RouteChange;
 import io.infergate.infer.proto.admin.v1.SetWeightsRequest;
+import io.infergate.infer.proto.admin.v1.StartRampRequest;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -47,5 +53,50 @@ final class AdminClient {
                 .setBasedOnRevision(basedOnRevision)
                 .setReason(reason)
                 .build());
+  }
+
+  RouteChange startRamp(StartRampRequest request) {
+    return stub.withDeadlineAfter(10, TimeUnit.SECONDS).startRamp(request);
+  }
+
+  RouteChange pauseRamp(String model, long basedOnRevision) {
+    return stub.withDeadlineAfter(10, TimeUnit.SECONDS).pauseRamp(ramp(model, basedOnRevision));
+  }
+
+  RouteChange resumeRamp(String model, long basedOnRevision) {
+    return stub.withDeadlineAfter(10, TimeUnit.SECONDS).resumeRamp(ramp(model, basedOnRevision));
+  }
+
+  RouteChange abortRamp(String model, long basedOnRevision) {
+    return stub.withDeadlineAfter(10, TimeUnit.SECONDS).abortRamp(ramp(model, basedOnRevision));
+  }
+
+  RouteChange promote(String model, String variant, long basedOnRevision) {
+    return stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+        .promote(
+            PromoteRequest.newBuilder()
+                .setModel(model)
+                .setVariant(variant)
+                .setBasedOnRevision(basedOnRevision)
+                .build());
+  }
+
+  RouteChange rollback(String model, String variant, long basedOnRevision) {
+    return stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+        .rollback(
+            RollbackRequest.newBuilder()
+                .setModel(model)
+                .setVariant(variant)
+                .setBasedOnRevision(basedOnRevision)
+                .build());
+  }
+
+  GetHistoryResponse history(String model) {
+    return stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+        .getHistory(GetHistoryRequest.newBuilder().setModel(model).build());
+  }
+
+  private static RampRequest ramp(String model, long basedOnRevision) {
+    return RampRequest.newBuilder().setModel(model).setBasedOnRevision(basedOnRevision).build();
   }
 }

@@ -135,7 +135,12 @@ class ShadowCopiesTest {
             new ManagedChannel[] {channel},
             EndpointBalancer.of(BalancePolicy.LEAST_OUTSTANDING, 1),
             Limits.DEFAULT.maxInFlightPerVariant(),
-            new VariantHealth("digits", variant, BreakerPolicy.DEFAULT, OutlierPolicy.DEFAULT),
+            new VariantHealth(
+                "digits",
+                variant,
+                BreakerPolicy.DEFAULT,
+                OutlierPolicy.DEFAULT,
+                new VariantWindow()),
             Rewrite.NONE,
             new Shadow("candidate", 1.0, maxInFlight, Duration.ofSeconds(30)),
             new VariantTelemetry(

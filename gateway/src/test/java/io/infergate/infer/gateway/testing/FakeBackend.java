@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       failed} when the caller half-closes, without response headers (trailers-only), as a server
  *       that never reached its model answers; with the request header {@link #PUSHBACK} its value
  *       is sent back in the trailer {@code grpc-retry-pushback-ms}.
+ *   <li>{@code half:BEHAVIOUR}: every second call behaves as {@code BEHAVIOUR}, the others echo: a
+ *       model server failing half of its calls.
  * </ul>
  *
  * <p>{@link #behaveByDefault} sets what calls without the header get, such as a shadow that stalls
@@ -183,7 +185,7 @@ public final class FakeBackend implements AutoCloseable {
     @Override
     public ServerCall.Listener<byte[]> startCall(
         ServerCall<byte[], byte[]> call, Metadata headers) {
-      calls.incrementAndGet();
+      int number = calls.incrementAndGet();
       Deadline deadline = Context.current().getDeadline();
       Received arrived =
           new Received(
@@ -192,7 +194,11 @@ public final class FakeBackend implements AutoCloseable {
               deadline == null ? -1 : deadline.timeRemaining(TimeUnit.MILLISECONDS),
               new CopyOnWriteArrayList<>());
       received.add(arrived);
-      String behaviour = headers.containsKey(BEHAVIOUR) ? headers.get(BEHAVIOUR) : defaultBehaviour;
+      String chosen = headers.containsKey(BEHAVIOUR) ? headers.get(BEHAVIOUR) : defaultBehaviour;
+      if (chosen != null && chosen.startsWith("half:")) {
+        chosen = number % 2 == 0 ? chosen.substring("half:".length()) : null;
+      }
+      String behaviour = chosen;
       call.request(1);
       return new ServerCall.Listener<>() {
         private boolean headersSent;

@@ -1,0 +1,98 @@
+package io.infergate.infer.router.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.infergate.infer.router.release.Verdict.Kind;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class GatesTest {
+  private static final Duration WINDOW = Duration.ofSeconds(10);
+  private static final long MS = 1_000_000;
+
+  private static WindowFigures figures(long calls, long failures, long callerErrors, long p50Ms) {
+    return new WindowFigures(WINDOW, calls, failures, callerErrors, p50Ms * MS, 10 * p50Ms * MS);
+  }
+
+  @Test
+  void aCanaryFailingHalfItsCallsIsBreached() {
+    Verdict verdict = Gates.DEFAULT.judge(figures(100, 50, 0, 10), figures(900, 0, 0, 10));
+
+    assertThat(verdict.kind()).isEqualTo(Kind.BREACHED);
+    assertThat(verdict.why()).contains("50.0%");
+    assertThat(verdict.figures()).containsEntry("canary_failure_rate", 0.5);
+  }
+
+  @Test
+  void failureRateIsJudgedAgainstStableAtTheLimit() {
+    // 5 points more than stable is allowed; 6 is not.
+    assertThat(Gates.DEFAULT.judge(figures(100, 15, 0, 10), figures(100, 10, 0, 10)).kind())
+        .isEqualTo(Kind.HOLDING);
+    assertThat(Gates.DEFAULT.judge(figures(100, 16, 0, 10), figures(100, 10, 0, 10)).kind())
+        .isEqualTo(Kind.BREACHED);
+  }
+
+  @Test
+  void callerErrorsNeverCountAgainstTheCanary() {
+    Verdict verdict = Gates.DEFAULT.judge(figures(100, 0, 100, 10), figures(900, 0, 0, 10));
+
+    assertThat(verdict.kind()).isEqualTo(Kind.HOLDING);
+  }
+
+  @Test
+  void aTripledMedianIsBreachedButNoiseOnAFastModelIsNot() {
+    assertThat(Gates.DEFAULT.judge(figures(100, 0, 0, 60), figures(900, 0, 0, 20)).kind())
+        .isEqualTo(Kind.BREACHED);
+    // 3x of 1 ms is 2 ms more: within min_latency_increase (5 ms).
+    assertThat(Gates.DEFAULT.judge(figures(100, 0, 0, 3), figures(900, 0, 0, 1)).kind())
+        .isEqualTo(Kind.HOLDING);
+    // Exactly 2x is allowed.
+    assertThat(Gates.DEFAULT.judge(figures(100, 0, 0, 40), figures(900, 0, 0, 20)).kind())
+        .isEqualTo(Kind.HOLDING);
+  }
+
+  @Test
+  void latencyIsNotJudgedWithoutEnoughStableCalls() {
+    assertThat(Gates.DEFAULT.judge(figures(100, 0, 0, 900), figures(19, 0, 0, 10)).kind())
+        .isEqualTo(Kind.HOLDING);
+  }
+
+  @Test
+  void nothingIsJudgedBeforeTheCanaryAnsweredMinCalls() {
+    Verdict verdict = Gates.DEFAULT.judge(figures(19, 19, 0, 10), figures(900, 0, 0, 10));
+
+    assertThat(verdict.kind()).isEqualTo(Kind.TOO_FEW_CALLS);
+    assertThat(Gates.DEFAULT.judge(figures(20, 19, 0, 10), figures(900, 0, 0, 10)).kind())
+        .isEqualTo(Kind.BREACHED);
+  }
+
+  @Test
+  void theP99IsJudgedOnlyWhenAsked() {
+    WindowFigures canary = new WindowFigures(WINDOW, 100, 0, 0, 10 * MS, 500 * MS);
+    WindowFigures stable = new WindowFigures(WINDOW, 900, 0, 0, 10 * MS, 40 * MS);
+    Gates p99 = new Gates(0.05, 2, 3, Duration.ofMillis(5), 20, WINDOW, 3);
+
+    assertThat(Gates.DEFAULT.judge(canary, stable).kind()).isEqualTo(Kind.HOLDING);
+    assertThat(p99.judge(canary, stable).kind()).isEqualTo(Kind.BREACHED);
+    assertThat(p99.judge(canary, stable).why()).startsWith("p99 latency 500.0 ms");
+  }
+
+  @Test
+  void zeroFieldsTakeTheDefaults() {
+    assertThat(Gates.of(0, 0, 0, Duration.ZERO, 0, null, 0)).isEqualTo(Gates.DEFAULT);
+  }
+
+  @Test
+  void badGatesNameTheirFields() {
+    assertThatThrownBy(() -> Gates.of(1.5, 0.5, 0.5, null, -1, Duration.ofSeconds(31), 61))
+        .hasMessageContaining("gates.max_failure_rate_increase: 1.5")
+        .hasMessageContaining("gates.max_p50_ratio: 0.5")
+        .hasMessageContaining("gates.max_p99_ratio: 0.5")
+        .hasMessageContaining("gates.breaches_to_roll_back: 61")
+        .hasMessageContaining("gates.min_calls: -1")
+        .hasMessageContaining("gates.window: PT31S");
+    assertThat(Gates.of(0, 0, 0, null, 0, Gates.MAX_WINDOW, 0).window())
+        .isEqualTo(Gates.MAX_WINDOW);
+  }
+}
