@@ -65,17 +65,25 @@ final class RampCommand implements Callable<Integer> {
   Double maxFailureRateIncrease;
 
   @Option(
+      names = "--max-p50-ratio",
+      paramLabel = "RATIO",
+      description = "how many times stable's median latency the canary's may reach (default: 2)")
+  Double maxP50Ratio;
+
+  @Option(
       names = "--max-p99-ratio",
       paramLabel = "RATIO",
-      description = "how many times stable's p99 the canary's may reach (default: 2)")
+      description = "how many times stable's p99 the canary's may reach (default: not judged)")
   Double maxP99Ratio;
 
   @Option(
-      names = "--min-p99-increase",
+      names = {"--min-latency-increase", "--min-p99-increase"},
       paramLabel = "DURATION",
       converter = DurationFlagConverter.class,
-      description = "a latency breach also needs the canary's p99 this far above (default: 5ms)")
-  Duration minP99Increase;
+      description =
+          "a latency breach also needs the canary's quantile this far above stable's (default:"
+              + " 5ms)")
+  Duration minLatencyIncrease;
 
   @Option(
       names = "--min-calls",
@@ -90,6 +98,13 @@ final class RampCommand implements Callable<Integer> {
       converter = DurationFlagConverter.class,
       description = "the sliding window the gates judge (default: 10s)")
   Duration window;
+
+  @Option(
+      names = "--breaches",
+      paramLabel = "N",
+      description =
+          "judgements in a row (one a second) a gate must fail before the rollback (default: 3)")
+  Integer breaches;
 
   @Override
   public Integer call() {
@@ -122,17 +137,23 @@ final class RampCommand implements Callable<Integer> {
     if (maxFailureRateIncrease != null) {
       gates.setMaxFailureRateIncrease(maxFailureRateIncrease);
     }
+    if (maxP50Ratio != null) {
+      gates.setMaxP50Ratio(maxP50Ratio);
+    }
     if (maxP99Ratio != null) {
       gates.setMaxP99Ratio(maxP99Ratio);
     }
-    if (minP99Increase != null) {
-      gates.setMinP99Increase(proto(minP99Increase));
+    if (minLatencyIncrease != null) {
+      gates.setMinLatencyIncrease(proto(minLatencyIncrease));
     }
     if (minCalls != null) {
       gates.setMinCalls(minCalls);
     }
     if (window != null) {
       gates.setWindow(proto(window));
+    }
+    if (breaches != null) {
+      gates.setBreachesToRollBack(breaches);
     }
     if (!gates.build().equals(Gates.getDefaultInstance())) {
       request.setGates(gates);

@@ -65,7 +65,7 @@ final class AdminGateway {
         bed.register(
             ReleaseControl.open(config.admin().stateDir(), config.routes(), Clock.systemUTC()));
     gateway = bed.gateway(config, release.routes());
-    release.attach(gateway::apply);
+    release.attach(gateway::apply, gateway.liveVariants());
     admin =
         bed.register(
             AdminServer.start(

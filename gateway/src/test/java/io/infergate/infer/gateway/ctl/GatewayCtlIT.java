@@ -203,6 +203,62 @@ class GatewayCtlIT {
     assertThat(change.get("route").get("variants").get(1).get("weight").asInt()).isEqualTo(40);
   }
 
+  @Test
+  void historyShowsAWriteWithWhoWhatAndWhy() throws Exception {
+    long revision = routes().getRevision();
+    assertThat(
+            operator("set-weights", "digits", "v1=80", "v2=20", "--reason", "canary to 20%").exit())
+        .isZero();
+
+    CtlRun table = operator("history", "digits");
+    CtlRun json = operator("history", "--limit", "1", "-o", "json");
+
+    assertThat(table.exit()).as(table.toString()).isZero();
+    String last = table.out().lines().reduce((first, second) -> second).orElseThrow();
+    assertThat(last.split(" {2,}"))
+        .containsSubsequence(
+            Long.toString(revision + 1), "digits", "alice", "v1 100->80 v2 0->20", "canary to 20%");
+    JsonNode entries = new ObjectMapper().readTree(json.out()).get("entries");
+    assertThat(entries).hasSize(1);
+    assertThat(entries.get(0).get("identity").asText()).isEqualTo("alice");
+    assertThat(entries.get(0).get("after").get("v2").asInt()).isEqualTo(20);
+    assertThat(entries.get(0).get("reason").asText()).isEqualTo("canary to 20%");
+  }
+
+  @Test
+  void aRampRunsPausesBlocksSetWeightsAndAbortsThenPromoteAndRollbackMoveAllTheWeight() {
+    CtlRun ramp =
+        operator(
+            "ramp",
+            "digits",
+            "--canary",
+            "v2",
+            "--steps",
+            "10,100",
+            "--hold",
+            "1h",
+            "--reason",
+            "go");
+    CtlRun paused = operator("pause", "digits");
+    CtlRun blocked = operator("set-weights", "digits", "v2=50");
+    CtlRun aborted = operator("abort", "digits");
+
+    assertThat(ramp.exit()).as(ramp.toString()).isZero();
+    assertThat(ramp.out()).contains("ramp digits: v2 over v1 RUNNING step 1/2 (10%) hold 1h0m0s");
+    assertThat(paused.exit()).as(paused.toString()).isZero();
+    assertThat(paused.out()).contains("ramp digits: v2 over v1 PAUSED step 1/2 (10%)");
+    assertThat(blocked.exit()).as(blocked.toString()).isEqualTo(4);
+    assertThat(blocked.err()).startsWith("gatewayctl: FAILED_PRECONDITION: ");
+    assertThat(aborted.exit()).as(aborted.toString()).isZero();
+    assertThat(aborted.out()).contains("ramp digits: v2 over v1 ABORTED");
+    assertThat(weights(routes())).isEqualTo(Map.of("v1", 100, "v2", 0));
+
+    assertThat(operator("promote", "digits", "v2").exit()).isZero();
+    assertThat(weights(routes())).isEqualTo(Map.of("v1", 0, "v2", 100));
+    assertThat(operator("rollback", "digits", "v2", "--stable", "v1").exit()).isZero();
+    assertThat(weights(routes())).isEqualTo(Map.of("v1", 100, "v2", 0));
+  }
+
   private CtlRun operator(String... args) {
     String[] all = new String[args.length + 4];
     System.arraycopy(args, 0, all, 0, args.length);

@@ -84,6 +84,8 @@ class GatewayCtlParsingTest {
             "1m30s",
             "--max-failure-rate-increase",
             "0.05",
+            "--max-p50-ratio",
+            "1.5",
             "--max-p99-ratio",
             "2",
             "--min-p99-increase",
@@ -92,6 +94,8 @@ class GatewayCtlParsingTest {
             "20",
             "--window",
             "10s",
+            "--breaches",
+            "4",
             "--reason",
             "v2 to everyone");
 
@@ -106,10 +110,12 @@ class GatewayCtlParsingTest {
                 .setGates(
                     Gates.newBuilder()
                         .setMaxFailureRateIncrease(0.05)
+                        .setMaxP50Ratio(1.5)
                         .setMaxP99Ratio(2)
-                        .setMinP99Increase(Duration.newBuilder().setNanos(5_000_000))
+                        .setMinLatencyIncrease(Duration.newBuilder().setNanos(5_000_000))
                         .setMinCalls(20)
-                        .setWindow(Duration.newBuilder().setSeconds(10)))
+                        .setWindow(Duration.newBuilder().setSeconds(10))
+                        .setBreachesToRollBack(4))
                 .setReason("v2 to everyone")
                 .build());
   }
