@@ -68,6 +68,7 @@ public final class GatewayCtlMain implements Runnable {
     this.environment = Map.copyOf(environment);
   }
 
+  /** Runs one command and exits with its code. */
   public static void main(String[] args) {
     ProcessLogging.install();
     System.exit(commandLine(System.getenv()).execute(args));

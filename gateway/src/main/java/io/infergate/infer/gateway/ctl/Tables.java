@@ -76,7 +76,9 @@ final class Tables {
     List<String> ramps = new ArrayList<>();
     for (RouteState route : routes) {
       for (VariantState variant : route.getVariantsList()) {
-        LiveFigures live = variant.hasLive() ? variant.getLive() : null;
+        // No calls in the window: rates and quantiles of nothing would read as zeros.
+        LiveFigures live =
+            variant.hasLive() && variant.getLive().getCalls() > 0 ? variant.getLive() : null;
         table.row(
             route.getModel(),
             variant.getName(),
@@ -133,15 +135,19 @@ final class Tables {
     return line.toString();
   }
 
-  /** {@code v1 100->90 v2 0->10}: each variant in either map, unchanged ones as one number. */
+  /**
+   * {@code v1 100->90 v2 0->10}: each variant in either map; unchanged ones, and those with no
+   * weight before, as one number.
+   */
   static String weightChange(Map<String, Integer> before, Map<String, Integer> after) {
     TreeSet<String> names = new TreeSet<>(before.keySet());
     names.addAll(after.keySet());
     List<String> parts = new ArrayList<>();
     for (String name : names) {
-      String was = before.containsKey(name) ? before.get(name).toString() : NONE;
+      String was = before.containsKey(name) ? before.get(name).toString() : null;
       String is = after.containsKey(name) ? after.get(name).toString() : NONE;
-      parts.add(name + " " + (was.equals(is) ? is : was + "->" + is));
+      // No "before" (the first start): the weight as it became.
+      parts.add(name + " " + (was == null || was.equals(is) ? is : was + "->" + is));
     }
     return parts.isEmpty() ? NONE : String.join(" ", parts);
   }

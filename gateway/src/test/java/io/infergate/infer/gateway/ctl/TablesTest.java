@@ -57,6 +57,7 @@ class TablesTest {
                             .setBreaker("CLOSED")
                             .setLive(
                                 LiveFigures.newBuilder()
+                                    .setCalls(3753)
                                     .setCallsPerSecond(375.25)
                                     .setBackendFailureRate(0.0012)
                                     .setP50Ms(1.25)
@@ -65,7 +66,8 @@ class TablesTest {
                         VariantState.newBuilder()
                             .setName("v2")
                             .setWeight(25)
-                            .addEndpoints("10.0.0.3:8500"))
+                            .addEndpoints("10.0.0.3:8500")
+                            .setLive(LiveFigures.newBuilder().setCalls(0)))
                     .setRamp(
                         RampState.newBuilder()
                             .setCanary("v2")
@@ -124,8 +126,9 @@ class TablesTest {
   }
 
   @Test
-  void aWeightChangeShowsUnchangedVariantsOnce() {
+  void aWeightChangeShowsUnchangedAndNewVariantsOnce() {
     assertThat(Tables.weightChange(Map.of("a", 1, "b", 2), Map.of("a", 1, "b", 3)))
         .isEqualTo("a 1 b 2->3");
+    assertThat(Tables.weightChange(Map.of(), Map.of("a", 100, "b", 0))).isEqualTo("a 100 b 0");
   }
 }
