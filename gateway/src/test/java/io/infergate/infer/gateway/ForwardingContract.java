@@ -352,6 +352,11 @@ abstract class ForwardingContract {
                 .check(HealthCheckRequest.getDefaultInstance())
                 .getStatus())
         .isEqualTo(ServingStatus.SERVING);
+    assertThat(
+            HealthGrpc.newBlockingStub(client.channel())
+                .check(HealthCheckRequest.newBuilder().setService("liveness").build())
+                .getStatus())
+        .isEqualTo(ServingStatus.SERVING);
     assertThat(reflectedServices())
         .contains(
             "inference.GRPCInferenceService",

@@ -16,6 +16,7 @@ import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Environment: MODEL_SERVER_CONFIG (the --config file), MODEL_SERVER_HOST, MODEL_SERVER_PORT,"
-          + " MODEL_SERVER_MODELS, MODEL_SERVER_METRICS_PORT, and OpenTelemetry's OTEL_*; flags win"
+          + " MODEL_SERVER_MODELS, MODEL_SERVER_WORKER_THREADS, MODEL_SERVER_BATCHING,"
+          + " MODEL_SERVER_METRICS_PORT (one for each flag), and OpenTelemetry's OTEL_*; flags win"
           + " over them, they win over the file.",
       "Exit codes: 0 stopped, 2 bad configuration or a model that cannot be loaded, 3 cannot"
           + " listen."
@@ -48,15 +50,24 @@ public final class ModelServerMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ModelServerMain.class);
 
   /** The environment variable naming the configuration file, as {@code --config} does. */
-  static final String CONFIG_VARIABLE = "MODEL_SERVER_CONFIG";
+  public static final String CONFIG_VARIABLE = "MODEL_SERVER_CONFIG";
 
-  /** The environment variables that set keys, and those keys. */
-  static final Map<String, String> VARIABLES =
+  /**
+   * The environment variables that set keys, and those keys: one for each flag, so that a container
+   * is configured without a shell to build a command line.
+   */
+  public static final Map<String, String> VARIABLES =
       Map.of(
           "MODEL_SERVER_HOST", "host",
           "MODEL_SERVER_PORT", "port",
           "MODEL_SERVER_MODELS", "models",
+          "MODEL_SERVER_WORKER_THREADS", "workerThreads",
+          "MODEL_SERVER_BATCHING", "batching.enabled",
           "MODEL_SERVER_METRICS_PORT", "telemetry.metricsPort");
+
+  /** Keys whose environment text is YAML as it stands (numbers, booleans); others are quoted. */
+  private static final Set<String> UNQUOTED_KEYS =
+      Set.of("port", "workerThreads", "batching.enabled", "telemetry.metricsPort");
 
   private final Map<String, String> environment;
 
@@ -85,7 +96,8 @@ public final class ModelServerMain implements Callable<Integer> {
   @Option(
       names = "--worker-threads",
       paramLabel = "N",
-      description = "threads running calls (default: cores)")
+      description =
+          "threads running calls; overrides $MODEL_SERVER_WORKER_THREADS (default: cores)")
   String workerThreads;
 
   @Option(
@@ -93,7 +105,9 @@ public final class ModelServerMain implements Callable<Integer> {
       arity = "0..1",
       fallbackValue = "true",
       paramLabel = "BOOLEAN",
-      description = "batch concurrent calls per model version (batching.enabled; default false)")
+      description =
+          "batch concurrent calls per model version (batching.enabled); overrides"
+              + " $MODEL_SERVER_BATCHING (default false)")
   String batching;
 
   @Option(
@@ -194,8 +208,8 @@ public final class ModelServerMain implements Callable<Integer> {
         (variable, key) -> {
           String text = environment.get(variable);
           if (text != null && !text.isEmpty()) {
-            boolean number = "port".equals(key) || "telemetry.metricsPort".equals(key);
-            binder.value(key, number ? text : quoted(text), Source.ENVIRONMENT);
+            binder.value(
+                key, UNQUOTED_KEYS.contains(key) ? text : quoted(text), Source.ENVIRONMENT);
           }
         });
     flag(binder, "host", host == null ? null : quoted(host));

@@ -33,7 +33,8 @@ class HealthAndReflectionIT {
         "PredictionService",
         "ModelService",
         "digits",
-        "typed"
+        "typed",
+        "liveness"
       })
   void healthReportsServing(String service) {
     assertThat(health(server.channel(), service)).isEqualTo(ServingStatus.SERVING);

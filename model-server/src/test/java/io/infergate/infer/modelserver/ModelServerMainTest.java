@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,49 @@ class ModelServerMainTest {
             "tensorflow.interOpThreads=-1 (default)",
             "connections.maxConcurrentCallsPerConnection=1024 (default)",
             "connections.maxConnectionAge=30m0s (default)");
+  }
+
+  @Test
+  void everyFlagHasAnEnvironmentVariableSoContainersNeedNoShell() {
+    Bound<ModelServerConfig> bound =
+        bind(
+            Map.of(
+                "MODEL_SERVER_HOST", "127.0.0.1",
+                "MODEL_SERVER_PORT", "9050",
+                "MODEL_SERVER_MODELS", dir.toString(),
+                "MODEL_SERVER_WORKER_THREADS", "5",
+                "MODEL_SERVER_BATCHING", "true",
+                "MODEL_SERVER_METRICS_PORT", "9999"));
+    ModelServerConfig config = bound.value();
+
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(9050);
+    assertThat(config.workerThreads()).isEqualTo(5);
+    assertThat(config.batching().enabled()).isTrue();
+    assertThat(config.telemetry().metricsPort()).isEqualTo(9999);
+    assertThat(bound.effective())
+        .contains("workerThreads=5 (env)", "batching.enabled=true (env)", "port=9050 (env)");
+    assertThat(
+            new CommandLine(new ModelServerMain(Map.of()))
+                .getCommandSpec().options().stream()
+                    .map(option -> option.longestName())
+                    .filter(name -> !List.of("--config", "--help", "--version").contains(name))
+                    .map(
+                        name ->
+                            "MODEL_SERVER_"
+                                + name.substring(2).replace('-', '_').toUpperCase(Locale.ROOT)))
+        .containsExactlyInAnyOrderElementsOf(ModelServerMain.VARIABLES.keySet());
+  }
+
+  @Test
+  void aBadEnvironmentValueIsNamedByItsKey() {
+    assertThatThrownBy(
+            () ->
+                bind(
+                    Map.of(
+                        "MODEL_SERVER_MODELS", dir.toString(), "MODEL_SERVER_WORKER_THREADS", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("workerThreads: 0");
   }
 
   @Test

@@ -2,9 +2,10 @@ package io.infergate.infer.gateway.admin;
 
 import static java.util.Objects.requireNonNull;
 
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.infergate.infer.gateway.admin.console.Console;
 import io.infergate.infer.gateway.config.AdminConfig;
 import io.infergate.infer.observability.server.StandardServices;
 import io.infergate.infer.observability.transport.NettyTransport;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin port: its own server, never the data port's, serving {@code GatewayAdmin} behind the
- * bearer-token check. Plaintext for now, so bind it to a private address; TLS and client
+ * bearer-token check, and on the same port, to browsers, the web {@link Console} whose JSON bridge
+ * calls that same service. Plaintext for now, so bind it to a private address; TLS and client
  * certificates as identities come with the security work.
  */
 public final class AdminServer implements AutoCloseable {
@@ -40,10 +42,12 @@ public final class AdminServer implements AutoCloseable {
 
   private final Server server;
   private final NettyTransport transport;
+  private final Console console;
 
-  private AdminServer(Server server, NettyTransport transport) {
+  private AdminServer(Server server, NettyTransport transport, Console console) {
     this.server = server;
     this.transport = transport;
+    this.console = console;
   }
 
   /**
@@ -55,26 +59,35 @@ public final class AdminServer implements AutoCloseable {
   public static AdminServer start(AdminConfig config, BearerTokens tokens, ReleaseControl control) {
     requireNonNull(config, "config");
     requireNonNull(tokens, "tokens");
+    ServerServiceDefinition service =
+        ServerInterceptors.intercept(
+            new GatewayAdminService(control), new AdminAuthInterceptor(tokens, REQUIRED));
+    Console console = Console.create(service);
     // One thread each: admin calls are rare, and a write blocks on fsync, never an event loop of
     // the data port.
     NettyTransport transport = NettyTransport.create("admin", 1);
     try {
       Server server =
           transport
-              .server(config.host(), config.port(), InsecureServerCredentials.create())
-              .addService(
-                  ServerInterceptors.intercept(
-                      new GatewayAdminService(control), new AdminAuthInterceptor(tokens, REQUIRED)))
+              .server(config.host(), config.port(), console.credentials())
+              .addService(service)
               .build()
               .start();
-      AdminServer admin = new AdminServer(server, transport);
-      log.info("Admin API listening on {}:{}", config.host(), admin.port());
+      AdminServer admin = new AdminServer(server, transport, console);
+      log.info(
+          "Admin API and console listening on {}:{} (console: http://{}:{}/)",
+          config.host(),
+          admin.port(),
+          config.host(),
+          admin.port());
       return admin;
     } catch (IOException e) {
       transport.close();
+      console.close();
       throw StandardServices.cannotListen(config.host(), config.port(), e);
     } catch (RuntimeException e) {
       transport.close();
+      console.close();
       throw e;
     }
   }
@@ -95,6 +108,7 @@ public final class AdminServer implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    console.close();
     transport.close();
   }
 }

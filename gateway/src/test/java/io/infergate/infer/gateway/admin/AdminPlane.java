@@ -18,6 +18,7 @@ final class AdminPlane {
   static final String VIEWER = "viewer-token-0123456789";
   static final String OPERATOR = "operator-token-0123456789";
   static final String OTHER_OPERATOR = "operator-token-abcdefghij";
+  static final String ADMIN = "admin-token-0123456789ab";
 
   private final TestBed bed;
   private final Gateway gateway;
@@ -31,7 +32,7 @@ final class AdminPlane {
     this.admin = admin;
   }
 
-  /** Writes the tokens file: vera a viewer, alice and bob operators. */
+  /** Writes the tokens file: vera a viewer, alice and bob operators, ada an admin. */
   static Path writeTokens(Path file) throws IOException {
     Files.writeString(
         file,
@@ -41,7 +42,9 @@ final class AdminPlane {
             + OPERATOR
             + " operator alice\n"
             + OTHER_OPERATOR
-            + " operator bob\n");
+            + " operator bob\n"
+            + ADMIN
+            + " admin ada\n");
     return file;
   }
 
@@ -65,6 +68,11 @@ final class AdminPlane {
 
   ReleaseControl release() {
     return release;
+  }
+
+  /** The admin port: gRPC and the console. */
+  int adminPort() {
+    return admin.port();
   }
 
   AdminClient client(String token) {

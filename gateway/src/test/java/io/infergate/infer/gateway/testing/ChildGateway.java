@@ -27,11 +27,13 @@ import javax.management.remote.JMXServiceURL;
  */
 public final class ChildGateway implements AutoCloseable {
   private static final String READY = "gateway listening on ";
+  private static final String ADMIN = "admin API on ";
 
   private final Process process;
   private final Path log;
   private final JMXConnector jmx;
   private final int port;
+  private boolean killed;
 
   private ChildGateway(Process process, Path log, JMXConnector jmx, int port) {
     this.process = process;
@@ -60,7 +62,7 @@ public final class ChildGateway implements AutoCloseable {
           await()
               .atMost(Duration.ofSeconds(60))
               .pollInterval(Duration.ofMillis(100))
-              .until(() -> announcedPort(process, log), Optional::isPresent)
+              .until(() -> announced(process, log, READY), Optional::isPresent)
               .orElseThrow();
       return new ChildGateway(process, log, attach(process.pid()), port);
     } catch (RuntimeException | IOException e) {
@@ -72,6 +74,24 @@ public final class ChildGateway implements AutoCloseable {
   /** The port it listens on. */
   public int port() {
     return port;
+  }
+
+  /** The port its admin API listens on, once it has said so (its config must have one). */
+  public int adminPort() {
+    return await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> announced(process, log, ADMIN), Optional::isPresent)
+        .orElseThrow();
+  }
+
+  /** Kills it as {@code kill -9} does: no shutdown hook runs, nothing is flushed. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the gateway did not die in 10 s");
+    }
+    killed = true;
   }
 
   /** Its platform MBeans. */
@@ -117,7 +137,9 @@ public final class ChildGateway implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
-      jmx.close();
+      if (!killed) {
+        jmx.close();
+      }
     } finally {
       process.destroy();
       try {
@@ -131,16 +153,17 @@ public final class ChildGateway implements AutoCloseable {
     }
   }
 
-  private static Optional<Integer> announcedPort(Process process, Path log) throws IOException {
+  private static Optional<Integer> announced(Process process, Path log, String prefix)
+      throws IOException {
     if (!process.isAlive()) {
       throw new IllegalStateException(
           "the gateway exited with " + process.exitValue() + ":\n" + Files.readString(log));
     }
     List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
     for (String line : lines) {
-      int at = line.indexOf(READY);
+      int at = line.indexOf(prefix);
       if (at >= 0) {
-        String address = line.substring(at + READY.length()).trim();
+        String address = line.substring(at + prefix.length()).trim().split(" ")[0];
         return Optional.of(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
       }
     }

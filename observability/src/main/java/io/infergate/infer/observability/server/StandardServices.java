@@ -3,6 +3,7 @@ package io.infergate.infer.observability.server;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
@@ -24,23 +25,36 @@ public final class StandardServices {
   private static final Pattern NATIVE_CALL =
       Pattern.compile("^[a-z_]+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ");
 
+  /**
+   * The health service name that is SERVING from start until shutdown, whatever the models' state:
+   * what a liveness probe asks (Kubernetes' {@code grpc: {service: liveness}}), so that a process
+   * whose backends or models are down is taken out of rotation ({@code ""} turns NOT_SERVING) but
+   * not restarted.
+   */
+  public static final String LIVENESS = "liveness";
+
   /** How long a server may take to close its transports once its calls are cancelled. */
   private static final Duration AFTER_CANCEL = Duration.ofSeconds(5);
 
   private StandardServices() {}
 
-  /** Adds health (answered from {@code health}) and reflection to {@code builder}. */
+  /**
+   * Adds health (answered from {@code health}, which this marks {@link #LIVENESS} SERVING) and
+   * reflection to {@code builder}.
+   */
   public static <T extends ServerBuilder<T>> T add(T builder, HealthStatusManager health) {
     return add(builder, health, true);
   }
 
   /**
-   * Adds health (answered from {@code health}) to {@code builder}, and reflection when {@code
-   * reflection} is true. Reflection hands anyone who reaches the port a map of every service and
-   * message, so a public port may leave it out; its methods are then UNIMPLEMENTED.
+   * Adds health (answered from {@code health}, which this marks {@link #LIVENESS} SERVING) to
+   * {@code builder}, and reflection when {@code reflection} is true. Reflection hands anyone who
+   * reaches the port a map of every service and message, so a public port may leave it out; its
+   * methods are then UNIMPLEMENTED.
    */
   public static <T extends ServerBuilder<T>> T add(
       T builder, HealthStatusManager health, boolean reflection) {
+    health.setStatus(LIVENESS, ServingStatus.SERVING);
     builder.addService(health.getHealthService());
     if (reflection) {
       builder.addService(ProtoReflectionServiceV1.newInstance()).addService(legacyReflection());

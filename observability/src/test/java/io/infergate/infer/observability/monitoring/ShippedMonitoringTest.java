@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +109,20 @@ class ShippedMonitoringTest {
             "infergate_gateway_call_duration_seconds_bucket",
             "infergate_gateway_call_duration_seconds_count")
         .isSubsetOf(served);
+  }
+
+  @Test
+  void theKubernetesManifestsAndAdapterRulesUseOnlyServedMetrics() throws Exception {
+    // The HPA's calls-in-flight metric and the Prometheus adapter's rule for it (k8s/).
+    List<String> texts = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(Path.of("../k8s"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+        texts.add(Files.readString(file));
+      }
+    }
+    Set<String> used = metricNames(String.join("\n", texts));
+
+    assertThat(used).contains("infergate_gateway_calls_in_flight").isSubsetOf(served);
   }
 
   private static Set<String> metricNames(String text) {
