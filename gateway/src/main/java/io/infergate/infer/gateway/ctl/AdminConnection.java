@@ -82,8 +82,9 @@ final class AdminConnection {
    * @throws ParameterException naming the flag whose value cannot be used
    */
   AdminSession open(Map<String, String> environment, CommandLine command) {
+    String fromEnvironment = variable(environment, ADMIN_VARIABLE);
     String address =
-        admin != null ? admin : environment.getOrDefault(ADMIN_VARIABLE, DEFAULT_ADMIN);
+        admin != null ? admin : fromEnvironment != null ? fromEnvironment : DEFAULT_ADMIN;
     HostAndPort target;
     try {
       target = HostAndPort.parse(address, admin != null ? "--admin" : ADMIN_VARIABLE);
@@ -106,13 +107,12 @@ final class AdminConnection {
   private String token(Map<String, String> environment, CommandLine command) {
     Path file = tokenFile;
     String flag = "--token-file";
-    if (file == null && environment.containsKey(TOKEN_FILE_VARIABLE)) {
-      file = Path.of(environment.get(TOKEN_FILE_VARIABLE));
+    if (file == null && variable(environment, TOKEN_FILE_VARIABLE) != null) {
+      file = Path.of(variable(environment, TOKEN_FILE_VARIABLE));
       flag = TOKEN_FILE_VARIABLE;
     }
     if (file == null) {
-      String token = environment.get(TOKEN_VARIABLE);
-      return token == null || token.isBlank() ? null : token.strip();
+      return variable(environment, TOKEN_VARIABLE);
     }
     String token;
     try {
@@ -143,6 +143,12 @@ final class AdminConnection {
               .replace("privateKey", "--key")
               .replaceAll("(?m)^ca:", "--ca:"));
     }
+  }
+
+  /** The variable's value, stripped; null when it is unset or blank, as shells treat {@code X=}. */
+  private static String variable(Map<String, String> environment, String name) {
+    String value = environment.get(name);
+    return value == null || value.isBlank() ? null : value.strip();
   }
 
   private static ParameterException usage(CommandLine command, String message) {

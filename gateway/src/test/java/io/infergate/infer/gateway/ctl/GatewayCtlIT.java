@@ -160,6 +160,22 @@ class GatewayCtlIT {
   }
 
   @Test
+  void blankVariablesCountAsUnset() {
+    CtlRun run =
+        CtlRun.of(
+            Map.of(
+                "GATEWAYCTL_ADMIN",
+                gw.address(),
+                "GATEWAYCTL_TOKEN_FILE",
+                "",
+                "GATEWAYCTL_TOKEN",
+                VIEWER),
+            "get");
+
+    assertThat(run.exit()).as(run.toString()).isZero();
+  }
+
+  @Test
   void anUnknownVariantExitsWithFiveNamingIt() {
     CtlRun run = operator("set-weights", "digits", "blue=1");
 
