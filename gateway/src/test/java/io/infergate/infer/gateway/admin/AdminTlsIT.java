@@ -1,5 +1,6 @@
 package io.infergate.infer.gateway.admin;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,6 +48,8 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -282,6 +285,29 @@ class AdminTlsIT {
   }
 
   @Test
+  void aBrowserOfferingBothProtocolsGetsHttp11AndThePage() throws Exception {
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, new TrustManager[] {trustOnly()}, null);
+    try (SSLSocket socket =
+        (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", plane.adminPort())) {
+      socket.setSoTimeout(10_000);
+      SSLParameters parameters = socket.getSSLParameters();
+      // As browsers offer them.
+      parameters.setApplicationProtocols(new String[] {"h2", "http/1.1"});
+      socket.setSSLParameters(parameters);
+      socket.startHandshake();
+      assertThat(socket.getApplicationProtocol()).isEqualTo("http/1.1");
+
+      socket
+          .getOutputStream()
+          .write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(US_ASCII));
+      socket.getOutputStream().flush();
+      String reply = new String(socket.getInputStream().readAllBytes(), UTF_8);
+      assertThat(reply).startsWith("HTTP/1.1 200 OK").contains("<script src=\"/console.js\"");
+    }
+  }
+
+  @Test
   void theConsoleRefusesABodyNotDeclaredJson() throws Exception {
     HttpResponse<String> response =
         https(ca.client("ci-bot"))
@@ -353,10 +379,7 @@ class AdminTlsIT {
       keys.init(own, password);
     }
     SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(
-        keys == null ? null : keys.getKeyManagers(),
-        new TrustManager[] {trustOnly()},
-        null);
+    tls.init(keys == null ? null : keys.getKeyManagers(), new TrustManager[] {trustOnly()}, null);
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .sslContext(tls)

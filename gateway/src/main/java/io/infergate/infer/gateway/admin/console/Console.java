@@ -83,7 +83,8 @@ public final class Console implements AutoCloseable {
   /**
    * TLS server credentials that serve gRPC and, to browsers, the console, with {@code tls}'s key
    * and trust managers (so certificates the data port's {@code TlsCredentials} reload are served
-   * here too) and client-certificate policy; ALPN offers {@code h2} and {@code http/1.1}.
+   * here too) and client-certificate policy. ALPN chooses {@code http/1.1} for a client that offers
+   * it (a browser) and {@code h2} for one that offers only that (a gRPC client).
    *
    * @throws IllegalArgumentException if no TLS context can be made of them
    */
@@ -116,7 +117,9 @@ public final class Console implements AutoCloseable {
     if (tls.getKeyManagers() == null || tls.getKeyManagers().size() != 1) {
       throw new IllegalArgumentException("admin TLS needs exactly one key manager");
     }
-    // grpc's own choices (provider, HTTP/2's cipher suites), then ALPN for both protocols.
+    // grpc's own choices (provider, HTTP/2's cipher suites), then ALPN for both protocols, the
+    // server's preference first: a browser offers h2 and http/1.1 and must get http/1.1 (the
+    // console speaks no HTTP/2); gRPC clients (grpc-java, grpc-go, grpcurl) offer h2 alone.
     SslContextBuilder builder =
         GrpcSslContexts.configure(SslContextBuilder.forServer(tls.getKeyManagers().get(0)))
             .applicationProtocolConfig(
@@ -124,8 +127,8 @@ public final class Console implements AutoCloseable {
                     ApplicationProtocolConfig.Protocol.ALPN,
                     ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                     ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                    ApplicationProtocolNames.HTTP_2,
-                    ApplicationProtocolNames.HTTP_1_1));
+                    ApplicationProtocolNames.HTTP_1_1,
+                    ApplicationProtocolNames.HTTP_2));
     List<TrustManager> trust = tls.getTrustManagers();
     if (trust != null) {
       if (trust.size() != 1) {
