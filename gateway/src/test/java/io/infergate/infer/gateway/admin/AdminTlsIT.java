@@ -268,7 +268,8 @@ class AdminTlsIT {
     assertThat(body.path("routes").get(0).path("model").asText()).isEqualTo("digits");
 
     String write =
-        "{\"model\": \"digits\", \"weights\": {\"canary\": 30, \"stable\": 70}, \"basedOnRevision\": \""
+        "{\"model\": \"digits\", \"weights\": {\"canary\": 30, \"stable\": 70},"
+            + " \"basedOnRevision\": \""
             + body.path("revision").asText()
             + "\", \"reason\": \"console\"}";
     HttpResponse<String> denied =
