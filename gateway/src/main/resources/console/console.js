@@ -1,7 +1,8 @@
 // The infergate console: plain JavaScript over the admin port's JSON bridge
 // (POST /api/v1/<Method> with the GatewayAdmin request as proto JSON). No framework, no build.
 // The token lives in this tab's sessionStorage only and goes with each call as a bearer token;
-// there are no cookies, so another site cannot make the browser call with it.
+// there are no cookies, so another site cannot make the browser call with it. Over TLS, the
+// browser's client certificate may be the identity instead: then the page needs no token.
 'use strict';
 
 const REFRESH_MS = 2000;
@@ -20,7 +21,9 @@ const state = {
 async function api(method, request) {
   const response = await fetch('/api/v1/' + method, {
     method: 'POST',
-    headers: {'Authorization': 'Bearer ' + state.token, 'Content-Type': 'application/json'},
+    headers: state.token
+        ? {'Authorization': 'Bearer ' + state.token, 'Content-Type': 'application/json'}
+        : {'Content-Type': 'application/json'},
     body: JSON.stringify(request || {}),
     cache: 'no-store',
   });
@@ -69,6 +72,22 @@ async function signIn(token) {
     return;
   }
   sessionStorage.setItem(TOKEN_KEY, token);
+  await enter();
+}
+
+// Without a token: a client certificate that admin.clientRoles names signs in by itself.
+async function signInByCertificate() {
+  state.token = null;
+  try {
+    await api('GetRoutes', {});
+  } catch (e) {
+    showSignIn(e.status === 403 ? 'Your client certificate has no role here: ' + e.message : '');
+    return;
+  }
+  await enter();
+}
+
+async function enter() {
   const me = await api('WhoAmI', {});
   state.canWrite = me.role === 'operator' || me.role === 'admin';
   document.getElementById('sign-in-form').hidden = true;
@@ -356,5 +375,5 @@ document.getElementById('sign-out').addEventListener('click', signOut);
 if (state.token) {
   signIn(state.token);
 } else {
-  showSignIn();
+  signInByCertificate();
 }

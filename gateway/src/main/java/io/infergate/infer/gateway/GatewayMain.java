@@ -124,7 +124,10 @@ public final class GatewayMain implements Callable<Integer> {
     if (config.admin() != null) {
       try {
         // Before any port is bound: a bad tokens file is a configuration error like any other.
-        tokens = BearerTokens.load(config.admin().tokensFile());
+        tokens =
+            config.admin().tokensFile() == null
+                ? BearerTokens.none()
+                : BearerTokens.load(config.admin().tokensFile());
       } catch (IllegalArgumentException e) {
         err.println("gateway: invalid configuration:\n  admin.tokensFile: " + e.getMessage());
         return ExitCodes.BAD_CONFIG;
@@ -215,7 +218,12 @@ public final class GatewayMain implements Callable<Integer> {
       out.println("metrics on " + telemetry.metricsUrl());
     }
     if (adminServer != null) {
-      out.println("admin API on " + config.admin().host() + ":" + adminServer.port());
+      out.println(
+          "admin API on "
+              + config.admin().host()
+              + ":"
+              + adminServer.port()
+              + (config.admin().tls() == null ? "" : " (" + config.admin().tls().describe() + ")"));
     }
     out.flush();
     log.info(

@@ -3,12 +3,16 @@ package io.infergate.infer.gateway.admin;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.TlsServerCredentials;
 import io.infergate.infer.gateway.admin.console.Console;
 import io.infergate.infer.gateway.config.AdminConfig;
 import io.infergate.infer.observability.server.StandardServices;
 import io.infergate.infer.observability.transport.NettyTransport;
+import io.infergate.infer.observability.transport.ServerTls;
+import io.infergate.infer.observability.transport.TlsCredentials;
 import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin port: its own server, never the data port's, serving {@code GatewayAdmin} behind the
- * bearer-token check, and on the same port, to browsers, the web {@link Console} whose JSON bridge
- * calls that same service. Plaintext for now, so bind it to a private address; TLS and client
- * certificates as identities come with the security work.
+ * identity check (bearer tokens, client certificates: {@link AdminAuthInterceptor}), and on the
+ * same port, to browsers, the web {@link Console} whose JSON bridge calls that same service.
+ * Plaintext unless {@code admin.tls} is set; then gRPC and the console are both served over TLS on
+ * that port, with the key material reloaded as the data port's is.
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -44,52 +49,79 @@ public final class AdminServer implements AutoCloseable {
   private final Server server;
   private final NettyTransport transport;
   private final Console console;
+  private final TlsCredentials tls;
 
-  private AdminServer(Server server, NettyTransport transport, Console console) {
+  private AdminServer(
+      Server server, NettyTransport transport, Console console, TlsCredentials tls) {
     this.server = server;
     this.transport = transport;
     this.console = console;
+    this.tls = tls;
   }
 
   /**
    * Starts serving {@code control} on {@code config}'s address, to the holders of {@code tokens}
-   * (loaded from {@code config}'s file before any port is bound).
+   * (loaded from {@code config}'s file before any port is bound, {@link BearerTokens#none()}
+   * without one) and of the client certificates {@code config.clientRoles()} names.
    *
    * @throws UncheckedIOException {@code cannot listen on HOST:PORT: REASON}
+   * @throws IllegalArgumentException {@code admin.tls: ...} naming TLS files that cannot be used
    */
   public static AdminServer start(AdminConfig config, BearerTokens tokens, ReleaseControl control) {
     requireNonNull(config, "config");
     requireNonNull(tokens, "tokens");
     ServerServiceDefinition service =
         ServerInterceptors.intercept(
-            new GatewayAdminService(control), new AdminAuthInterceptor(tokens, REQUIRED));
+            new GatewayAdminService(control),
+            new AdminAuthInterceptor(tokens, config.clientRoles(), REQUIRED));
+    TlsCredentials tls = config.tls() == null ? null : loadTls(config.tls());
     Console console = Console.create(service);
     // One thread each: admin calls are rare, and a write blocks on fsync, never an event loop of
     // the data port.
     NettyTransport transport = NettyTransport.create("admin", 1);
     try {
+      ServerCredentials credentials =
+          tls == null
+              ? console.credentials()
+              : console.credentials((TlsServerCredentials) tls.server());
       Server server =
           transport
-              .server(config.host(), config.port(), console.credentials())
+              .server(config.host(), config.port(), credentials)
               .addService(service)
               .build()
               .start();
-      AdminServer admin = new AdminServer(server, transport, console);
+      AdminServer admin = new AdminServer(server, transport, console, tls);
       log.info(
-          "Admin API and console listening on {}:{} (console: http://{}:{}/)",
+          "Admin API and console listening on {}:{} ({}; console: {}://{}:{}/)",
           config.host(),
           admin.port(),
+          tls == null ? "plaintext" : config.tls().describe(),
+          tls == null ? "http" : "https",
           config.host(),
           admin.port());
       return admin;
     } catch (IOException e) {
-      transport.close();
-      console.close();
+      closeAll(transport, console, tls);
       throw StandardServices.cannotListen(config.host(), config.port(), e);
     } catch (RuntimeException e) {
-      transport.close();
-      console.close();
+      closeAll(transport, console, tls);
       throw e;
+    }
+  }
+
+  private static TlsCredentials loadTls(ServerTls config) {
+    try {
+      return TlsCredentials.forServer(config);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("admin.tls: " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeAll(NettyTransport transport, Console console, TlsCredentials tls) {
+    transport.close();
+    console.close();
+    if (tls != null) {
+      tls.close();
     }
   }
 
@@ -109,7 +141,6 @@ public final class AdminServer implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    console.close();
-    transport.close();
+    closeAll(transport, console, tls);
   }
 }

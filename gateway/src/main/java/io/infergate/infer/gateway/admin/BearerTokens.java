@@ -27,6 +27,11 @@ public final class BearerTokens {
     this.entries = List.copyOf(entries);
   }
 
+  /** No tokens: for an admin port whose identities are client certificates alone. */
+  public static BearerTokens none() {
+    return new BearerTokens(List.of());
+  }
+
   /**
    * Reads {@code file}.
    *

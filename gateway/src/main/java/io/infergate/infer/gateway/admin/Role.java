@@ -21,13 +21,21 @@ public enum Role {
     return compareTo(required) >= 0;
   }
 
-  /** The role a tokens file names in lower case, or null. */
-  static Role fromConfigName(String name) {
+  /**
+   * The role a tokens file or {@code admin.clientRoles} names in lower case ({@code viewer}, {@code
+   * operator}, {@code admin}), or null.
+   */
+  public static Role fromConfigName(String name) {
     for (Role role : values()) {
       if (role.configName().equals(name)) {
         return role;
       }
     }
     return null;
+  }
+
+  /** The lower-case name a config file uses. */
+  public String configName() {
+    return name().toLowerCase(Locale.ROOT);
   }
 }

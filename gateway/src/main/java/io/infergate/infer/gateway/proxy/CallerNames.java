@@ -19,17 +19,26 @@ import javax.net.ssl.SSLSession;
  * is compared with: its URI subject alternative names (SPIFFE IDs), its DNS ones and its subject's
  * common name. The TLS handshake has already checked the certificate against the configured CA, so
  * the names are the CA's word. Read only when a call asks for an override, never on the ordinary
- * path.
+ * path. The admin port reads the same names to find a certificate's role ({@code
+ * admin.clientRoles}).
  */
-final class CallerNames {
+public final class CallerNames {
   private static final int DNS_NAME = 2;
   private static final int URI = 6;
 
   private CallerNames() {}
 
   /** The names, or an empty list for a caller without TLS or without a client certificate. */
-  static List<String> of(ServerCall<?, ?> call) {
-    SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+  public static List<String> of(ServerCall<?, ?> call) {
+    return of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+  }
+
+  /**
+   * The names of {@code session}'s verified peer certificate, in order: URI and DNS subject
+   * alternative names, then the subject's common name; an empty list for a null session or one
+   * without a client certificate.
+   */
+  public static List<String> of(SSLSession session) {
     if (session == null) {
       return List.of();
     }

@@ -1,5 +1,6 @@
 package io.infergate.infer.gateway.admin;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.infergate.infer.gateway.Gateway;
@@ -58,7 +59,11 @@ final class AdminPlane {
     AdminServer admin =
         bed.register(
             AdminServer.start(
-                config.admin(), BearerTokens.load(config.admin().tokensFile()), release));
+                config.admin(),
+                config.admin().tokensFile() == null
+                    ? BearerTokens.none()
+                    : BearerTokens.load(config.admin().tokensFile()),
+                release));
     return new AdminPlane(bed, gateway, release, admin);
   }
 
@@ -79,6 +84,14 @@ final class AdminPlane {
     ManagedChannel channel =
         bed.register(
             NettyChannelBuilder.forAddress("127.0.0.1", admin.port()).usePlaintext().build());
+    return new AdminClient(channel, token);
+  }
+
+  /** A client of the admin port over {@code credentials} (TLS), with {@code token} (null: none). */
+  AdminClient client(ChannelCredentials credentials, String token) {
+    ManagedChannel channel =
+        bed.register(
+            NettyChannelBuilder.forAddress("127.0.0.1", admin.port(), credentials).build());
     return new AdminClient(channel, token);
   }
 

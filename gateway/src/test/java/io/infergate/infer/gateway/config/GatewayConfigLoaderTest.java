@@ -3,8 +3,11 @@ package io.infergate.infer.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.infergate.infer.gateway.admin.Role;
 import io.infergate.infer.observability.config.Bound;
 import io.infergate.infer.observability.config.ConfigException;
+import io.infergate.infer.observability.testing.TestCertificates;
+import io.infergate.infer.observability.testing.TestCertificates.Written;
 import io.infergate.infer.observability.transport.ConnectionLimits;
 import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.Route;
@@ -300,8 +303,76 @@ class GatewayConfigLoaderTest {
                 """))
         .containsExactly(
             "admin.port: 70000 (expected: 0..65535)",
-            "admin.tokensFile: missing (expected: a file of TOKEN ROLE NAME lines)",
+            "admin.tokensFile: missing (expected: a file of TOKEN ROLE NAME lines, or clientRoles"
+                + " with tls.clientCa)",
             "admin.stateDir: missing (expected: a directory for routing state and audit log)");
+  }
+
+  @Test
+  void adminClientRolesNeedKnownRolesAndAClientCaNamingEachKey() {
+    assertThat(
+            problems(
+                """
+                admin:
+                  stateDir: s
+                  clientRoles: {ci-bot: operator, vera: root}
+                routes: [{model: m, variants: [{name: a, weight: 1, endpoints: ["h:1"]}]}]
+                """))
+        .containsExactly("admin.clientRoles.vera: \"root\" (expected: viewer, operator or admin)");
+    assertThat(
+            problems(
+                """
+                admin:
+                  stateDir: s
+                  clientRoles: {ci-bot: operator}
+                routes: [{model: m, variants: [{name: a, weight: 1, endpoints: ["h:1"]}]}]
+                """))
+        .containsExactly(
+            "admin.clientRoles: 1 name(s) (expected: tls.clientCa to verify client certificates"
+                + " against)");
+  }
+
+  @Test
+  void adminTlsIsCheckedAsTheDataPortsNamingItsKeys() {
+    assertThat(
+            problems(
+                """
+                admin:
+                  tokensFile: t.txt
+                  stateDir: s
+                  tls: {privateKey: /nonexistent/admin.key}
+                routes: [{model: m, variants: [{name: a, weight: 1, endpoints: ["h:1"]}]}]
+                """))
+        .containsExactly(
+            "admin.tls.certChain: missing (expected: a PEM file)",
+            "admin.tls.privateKey: /nonexistent/admin.key (expected: a readable PEM file)");
+  }
+
+  @Test
+  void anAdminPortOfClientCertificatesAloneNeedsNoTokensFile() throws IOException {
+    Written admin = TestCertificates.authority("admin CA").server("admin").written(dir, "admin");
+    Path ca = TestCertificates.authority("client CA").writeCertificate(dir, "ca");
+    AdminConfig config =
+        GatewayConfigLoader.of(
+                write(
+                    """
+                    admin:
+                      stateDir: s
+                      tls: {certChain: "%s", privateKey: "%s", clientCa: "%s"}
+                      clientRoles: {"spiffe://example.org/ci-bot": operator, vera: viewer}
+                    routes: [{model: m, variants: [{name: a, weight: 1, endpoints: ["h:1"]}]}]
+                    """
+                        .formatted(admin.certificate(), admin.key(), ca)))
+            .load()
+            .value()
+            .admin();
+
+    assertThat(config.tokensFile()).isNull();
+    assertThat(config.tls().mutual()).isTrue();
+    assertThat(config.clientRoles())
+        .containsExactly(
+            Map.entry("spiffe://example.org/ci-bot", Role.OPERATOR),
+            Map.entry("vera", Role.VIEWER));
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +31,9 @@ import java.util.concurrent.TimeUnit;
  * response as proto JSON, or an HTTP status and {@code {code, message}} for a gRPC error. It is a
  * bridge, not a second API: each call goes through {@code channel} (in-process, to the same service
  * definition the admin port serves, interceptors included), carrying the browser's {@code
- * Authorization} header as the call's {@code authorization} metadata, so the role check, the
- * service and its audit identity are the gRPC clients' own.
+ * Authorization} header as the call's {@code authorization} metadata and, over TLS, its client
+ * certificate's names (see {@link BridgedCertificate}), so the role check, the service and its
+ * audit identity are the gRPC clients' own. No other request header crosses.
  *
  * <p>Requests and responses cross the channel as bytes: the JSON is parsed into the method's own
  * request message (its prototype comes from the method's marshaller), so no reflection and no
@@ -86,9 +88,12 @@ final class JsonBridge {
    * Calls {@link #bridges bridged} method {@code name}.
    *
    * @param authorization the HTTP {@code Authorization} header, or null
+   * @param certificateNames the names of the browser connection's verified client certificate;
+   *     empty for none
    * @param json the request message as proto JSON; blank is the empty message
    */
-  CompletableFuture<Reply> call(String name, String authorization, String json) {
+  CompletableFuture<Reply> call(
+      String name, String authorization, List<String> certificateNames, String json) {
     Bridged method = requireNonNull(methods.get(name), name);
     Message.Builder request = method.request().newBuilderForType();
     try {
@@ -101,6 +106,7 @@ final class JsonBridge {
     if (authorization != null) {
       headers.put(AUTHORIZATION, authorization);
     }
+    BridgedCertificate.attach(headers, certificateNames);
     CompletableFuture<Reply> reply = new CompletableFuture<>();
     ClientCalls.asyncUnaryCall(
         ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers))
