@@ -14,11 +14,13 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.infergate.infer.gateway.admin.LiveVariants;
 import io.infergate.infer.gateway.admin.LiveVariants.LiveVariant;
+import io.infergate.infer.gateway.config.DiscoveryConfig;
 import io.infergate.infer.gateway.config.GatewayConfig;
 import io.infergate.infer.gateway.config.Rewrite;
 import io.infergate.infer.gateway.config.UpstreamConfig;
 import io.infergate.infer.gateway.proxy.ForwardingRegistry;
 import io.infergate.infer.gateway.proxy.LiveRoutes;
+import io.infergate.infer.gateway.proxy.Resolver;
 import io.infergate.infer.gateway.proxy.ShadowCounts;
 import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.observability.server.StandardServices;
@@ -131,6 +133,7 @@ public final class Gateway implements AutoCloseable {
               .drainTimeout(config.drainTimeout())
               .reflection(config.reflection())
               .maxPeekedFields(config.maxPeekedFields())
+              .discovery(Resolver.system(), config.discovery().interval())
               .start();
     } catch (IOException e) {
       throw StandardServices.cannotListen(config.host(), config.port(), e);
@@ -271,6 +274,8 @@ public final class Gateway implements AutoCloseable {
     private boolean reflection = GatewayConfig.DEFAULT_REFLECTION;
     private OpenTelemetry telemetry = OpenTelemetry.noop();
     private int maxPeekedFields = GatewayConfig.DEFAULT_MAX_PEEKED_FIELDS;
+    private Resolver resolver = Resolver.system();
+    private Duration discoveryInterval = DiscoveryConfig.DEFAULT_INTERVAL;
     private final List<ServiceDescriptor> extraServices = new ArrayList<>();
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
@@ -431,6 +436,16 @@ public final class Gateway implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How the addresses of {@code dns:///name:port} endpoints are found (default: the JVM's
+     * resolver), and how often again (default 5s).
+     */
+    public Builder discovery(Resolver resolver, Duration interval) {
+      this.resolver = requireNonNull(resolver, "resolver");
+      this.discoveryInterval = requireNonNull(interval, "interval");
+      return this;
+    }
+
     /** How long calls may finish on close, and channels that a reload removed may drain. */
     public Builder drainTimeout(Duration drainTimeout) {
       this.drainTimeout = requireNonNull(drainTimeout, "drainTimeout");
@@ -463,7 +478,7 @@ public final class Gateway implements AutoCloseable {
       requireNonNull(server, "server");
       requireNonNull(channels, "channels");
       List<AutoCloseable> resources = List.copyOf(closeAfter);
-      LiveRoutes live = new LiveRoutes(channels, telemetry);
+      LiveRoutes live = new LiveRoutes(channels, telemetry, resolver, discoveryInterval);
       try {
         live.apply(routes, drainTimeout);
         HealthStatusManager health = new HealthStatusManager();

@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Security;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,6 +43,18 @@ import picocli.CommandLine.Spec;
     name = "gateway",
     description = "Routes OIP v2 and TF Serving gRPC calls to model servers by model.")
 public final class GatewayMain implements Callable<Integer> {
+  /** The JVM's cache of DNS answers, in seconds; 30 unless set. */
+  static final String DNS_CACHE_TTL = "networkaddress.cache.ttl";
+
+  static {
+    // First, before logging or anything else resolves a name: the JVM reads it once. dns:///
+    // endpoints are re-resolved every discovery.interval (at least 1s), so answers a second old.
+    if (Security.getProperty(DNS_CACHE_TTL) == null
+        && System.getProperty("sun.net.inetaddr.ttl") == null) {
+      Security.setProperty(DNS_CACHE_TTL, "1");
+    }
+  }
+
   @Mixin HelpAndVersion helpAndVersion;
 
   private static final Logger log = LoggerFactory.getLogger(GatewayMain.class);
@@ -257,6 +270,9 @@ public final class GatewayMain implements Callable<Integer> {
         || !Objects.equals(reloaded.upstream().tls(), running.upstream().tls())) {
       // Rotation needs no restart: the files named are read again every refreshInterval.
       log.warn("Config reload: TLS settings stay as they were started until a restart");
+    }
+    if (!reloaded.discovery().equals(running.discovery())) {
+      log.warn("Config reload: discovery.interval stays as it was started until a restart");
     }
     if (!Objects.equals(reloaded.admin(), running.admin())) {
       log.warn("Config reload: the admin settings stay as they were started until a restart");

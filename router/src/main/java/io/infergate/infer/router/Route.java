@@ -9,6 +9,7 @@ import io.infergate.infer.router.resilience.RetryBudget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * How calls for one model are served: which variants exist, how traffic is split between them, what
@@ -187,6 +188,29 @@ public final class Route<T> {
       }
     }
     problems.throwIfAny();
+    return withVariants(
+        old ->
+            new Variant(
+                old.name(),
+                weights.getOrDefault(old.name(), old.weight()),
+                old.endpoints(),
+                old.balance()));
+  }
+
+  /**
+   * Returns this route with each variant's endpoints replaced by what {@code endpoints} gives for
+   * it, with the same targets: how the gateway serves the addresses that the variant's {@code
+   * dns:///} names resolve to.
+   *
+   * @throws IllegalArgumentException if a variant would have no endpoints, or too many
+   */
+  public Route<T> withEndpoints(Function<Variant, List<Endpoint>> endpoints) {
+    requireNonNull(endpoints, "endpoints");
+    return withVariants(old -> old.withEndpoints(endpoints.apply(old)));
+  }
+
+  /** This routing with each variant replaced by {@code change}'s, validated again. */
+  private Route<T> withVariants(Function<Variant, Variant> change) {
     Builder<T> builder =
         new Builder<T>(model)
             .stickyHeader(stickyHeader)
@@ -196,9 +220,7 @@ public final class Route<T> {
             .fallback(fallback)
             .resilience(resilience);
     for (int i = 0; i < variants.size(); i++) {
-      Variant old = variants.get(i);
-      int weight = weights.getOrDefault(old.name(), old.weight());
-      builder.variant(new Variant(old.name(), weight, old.endpoints(), old.balance()), target(i));
+      builder.variant(change.apply(variants.get(i)), target(i));
     }
     return builder.build();
   }

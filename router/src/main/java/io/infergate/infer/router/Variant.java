@@ -48,9 +48,9 @@ public record Variant(String name, int weight, List<Endpoint> endpoints, Balance
   }
 
   /**
-   * Returns the variant a config file describes, parsing its endpoints ({@code host:port}) and its
-   * policy ({@code round_robin}, the default, or {@code least_outstanding}); null stands for a key
-   * the file leaves out.
+   * Returns the variant a config file describes, parsing its endpoints ({@code host:port}, or
+   * {@code dns:///name:port} for every address of a name) and its policy ({@code round_robin}, the
+   * default, or {@code least_outstanding}); null stands for a key the file leaves out.
    *
    * @throws IllegalArgumentException naming each bad field ({@code endpoints[1]: "nowhere"
    *     (expected: host:port ...)}), all at once
@@ -78,6 +78,26 @@ public record Variant(String name, int weight, List<Endpoint> endpoints, Balance
     problems.check(policy != null, "balance", balance, policies());
     problems.throwIfAny();
     return new Variant(name, weight, parsed, policy);
+  }
+
+  /**
+   * Returns this variant serving {@code endpoints} instead, validated as a variant is: how the
+   * gateway serves the addresses a {@code dns:///} endpoint resolves to.
+   *
+   * @throws IllegalArgumentException if {@code endpoints} is empty, has a null or is too long
+   */
+  public Variant withEndpoints(List<Endpoint> endpoints) {
+    return new Variant(name, weight, endpoints, balance);
+  }
+
+  /** Whether one of the endpoints is a name to re-resolve ({@code dns:///name:port}). */
+  public boolean hasNames() {
+    for (Endpoint endpoint : endpoints) {
+      if (endpoint.dns()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String policies() {

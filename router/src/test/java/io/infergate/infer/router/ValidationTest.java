@@ -54,6 +54,57 @@ class ValidationTest {
   }
 
   @Test
+  void anEndpointParsesFromADnsName() {
+    Endpoint named = Endpoint.parse("dns:///digits-canary.models.svc:8500");
+
+    assertThat(named).isEqualTo(new Endpoint("digits-canary.models.svc", 8500, true));
+    assertThat(named.dns()).isTrue();
+    assertThat(named).hasToString("dns:///digits-canary.models.svc:8500");
+    assertThat(named).isNotEqualTo(new Endpoint("digits-canary.models.svc", 8500));
+    assertThat(Endpoint.parse("digits.models.svc:8500").dns()).isFalse();
+    assertThat(Endpoint.parse("dns:53")).isEqualTo(new Endpoint("dns", 53));
+    for (String bad :
+        List.of(
+            "dns:///digits",
+            "dns:///:8500",
+            "dns:///h:0",
+            "dns:///h:65536",
+            "dns:///[::1]:8500",
+            "dns://10.0.0.10/h:8500",
+            "dns:///")) {
+      assertThatThrownBy(() -> Endpoint.parse(bad))
+          .as(bad)
+          .hasMessage(
+              "address: \"" + bad + "\" (expected: dns:///name:port with a port in 1..65535)");
+    }
+  }
+
+  @Test
+  void aRouteServesOtherEndpointsWithItsTargetsAndWeights() {
+    Route<String> route =
+        Route.<String>builder("m")
+            .variant(Variant.of("a", 3, List.of("dns:///a.svc:1"), null), "target-a")
+            .variant(Variant.of("b", 1, List.of("h:2"), null), "target-b")
+            .build();
+
+    Route<String> served =
+        route.withEndpoints(
+            v ->
+                v.hasNames()
+                    ? List.of(new Endpoint("10.0.0.1", 1), new Endpoint("10.0.0.2", 1))
+                    : v.endpoints());
+
+    assertThat(served.variant(0).endpoints())
+        .containsExactly(new Endpoint("10.0.0.1", 1), new Endpoint("10.0.0.2", 1));
+    assertThat(served.variant(0).weight()).isEqualTo(3);
+    assertThat(served.variant(1)).isEqualTo(route.variant(1));
+    assertThat(served.target(0)).isEqualTo("target-a");
+    assertThat(served.balancer(0)).isNotSameAs(route.balancer(0));
+    assertThatThrownBy(() -> route.withEndpoints(v -> List.of()))
+        .hasMessage("endpoints: [] (expected: 1..64, none null)");
+  }
+
+  @Test
   void aVariantRefusesANegativeWeight() {
     assertThatThrownBy(() -> variant("canary", -5))
         .isInstanceOf(IllegalArgumentException.class)

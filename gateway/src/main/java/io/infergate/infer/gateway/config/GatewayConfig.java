@@ -40,6 +40,7 @@ import java.util.Map;
  * @param connections what one caller's connection may ask of the gateway's server
  * @param tls TLS, and optionally mutual TLS, on the callers' port; null, the port is plaintext
  * @param upstream keepalive and TLS of the channels to model servers
+ * @param discovery how often the routes' {@code dns:///} endpoints are resolved again
  * @param telemetry metrics endpoint, OTLP export and trace sampling
  * @param routes one route per model name; each variant carries its {@link Rewrite}
  * @param admin the release-control port; null, there is none
@@ -55,6 +56,7 @@ public record GatewayConfig(
     ConnectionLimits connections,
     ServerTls tls,
     UpstreamConfig upstream,
+    DiscoveryConfig discovery,
     TelemetryConfig telemetry,
     RoutingTable<Rewrite> routes,
     AdminConfig admin) {
@@ -112,6 +114,7 @@ public record GatewayConfig(
     }
     requireNonNull(connections, "connections");
     requireNonNull(upstream, "upstream");
+    requireNonNull(discovery, "discovery");
     requireNonNull(telemetry, "telemetry");
     requireNonNull(routes, "routes");
   }
@@ -133,6 +136,7 @@ public record GatewayConfig(
       @JsonProperty("connections") ConnectionLimits connections,
       @JsonProperty("tls") ServerTls tls,
       @JsonProperty("upstream") UpstreamConfig upstream,
+      @JsonProperty("discovery") DiscoveryConfig discovery,
       @JsonProperty("telemetry") TelemetryConfig telemetry,
       @JsonProperty("routes") List<RouteNode> routes,
       @JsonProperty("admin") AdminConfig admin) {
@@ -178,6 +182,7 @@ public record GatewayConfig(
         connections == null ? ConnectionLimits.DEFAULT : connections,
         tls,
         upstream == null ? UpstreamConfig.DEFAULT : upstream,
+        discovery == null ? DiscoveryConfig.DEFAULT : discovery,
         telemetry == null
             ? TelemetryConfig.defaults(DEFAULT_METRICS_PORT)
             : telemetry.withMetricsPort(DEFAULT_METRICS_PORT),
@@ -201,6 +206,7 @@ public record GatewayConfig(
       yaml.put("tls", tls);
     }
     yaml.put("upstream", upstream);
+    yaml.put("discovery", discovery);
     yaml.put("telemetry", telemetry);
     yaml.put("routes", routes.routes().stream().map(YamlNodes::describe).toList());
     if (admin != null) {

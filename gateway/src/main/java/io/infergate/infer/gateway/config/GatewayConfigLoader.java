@@ -20,6 +20,7 @@ import java.util.Map;
  * port: 8080
  * reloadCheckInterval: 1s
  * drainTimeout: 10s
+ * discovery: {interval: 5s}
  * routes:
  *   - model: digits
  *     stickyHeader: x-user-id
@@ -27,7 +28,7 @@ import java.util.Map;
  *     shadow: {variant: candidate, fraction: 0.05, maxInFlight: 64, timeout: 2s}
  *     variants:
  *       - {name: stable, weight: 90, endpoints: ["10.0.0.1:8500"], rewrite: {version: "1"}}
- *       - {name: canary, weight: 10, endpoints: ["10.0.0.2:8500"], balance: least_outstanding}
+ *       - {name: canary, weight: 10, endpoints: ["dns:///digits-canary.models.svc:8500"]}
  * </pre>
  *
  * <p>Unknown keys are errors, so a typo never silently changes routing, and every problem is

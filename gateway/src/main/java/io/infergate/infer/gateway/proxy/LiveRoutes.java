@@ -40,10 +40,18 @@ import org.slf4j.LoggerFactory;
  * endpoints), and only once it is built commits it: one swap, then the channels to endpoints no
  * longer used drain and close. A call that read the old table finishes on it, so a reload fails no
  * call; a reload that cannot be built changes nothing.
+ *
+ * <p>{@link #apply} is also where the declared routes become the served ones: each {@code
+ * dns:///name:port} endpoint is replaced by one endpoint per address of the name ({@link
+ * EndpointDiscovery}). Every table goes through it (start, file reloads, release control's weight
+ * writes), and when a name's addresses change the discovery thread serves the last declared table
+ * again the same way: new pods get channels, the channels of pods gone drain, and each variant
+ * keeps its breaker and window.
  */
 public final class LiveRoutes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LiveRoutes.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration DEFAULT_DISCOVERY_INTERVAL = Duration.ofSeconds(5);
 
   private final Function<Endpoint, ManagedChannel> dial;
   private final GatewayTelemetry telemetry;
@@ -73,6 +81,21 @@ public final class LiveRoutes implements AutoCloseable {
    */
   private final ScheduledExecutorService scheduler = Schedulers.daemon("gateway-timer");
 
+  /**
+   * Resolves the routes' names again; its own thread, as a DNS lookup may block for seconds, which
+   * must delay no deadline on the timer.
+   */
+  private final ScheduledExecutorService discoveryThread = Schedulers.daemon("gateway-discovery");
+
+  private final EndpointDiscovery discovery;
+
+  /**
+   * The routes last applied, names unresolved, and their drain timeout. Guarded by {@code this}.
+   */
+  private RoutingTable<Rewrite> declared = RoutingTable.empty();
+
+  private Duration declaredDrainTimeout = Duration.ZERO;
+
   private boolean closed;
 
   /**
@@ -85,10 +108,30 @@ public final class LiveRoutes implements AutoCloseable {
 
   /** As {@link #LiveRoutes(Function)}, recording calls' traces and metrics into {@code otel}. */
   public LiveRoutes(Function<Endpoint, ManagedChannel> dial, OpenTelemetry otel) {
+    this(dial, otel, Resolver.system(), DEFAULT_DISCOVERY_INTERVAL);
+  }
+
+  /**
+   * As {@link #LiveRoutes(Function, OpenTelemetry)}, finding the addresses of {@code dns:///}
+   * endpoints with {@code resolver}, again every {@code discoveryInterval}.
+   */
+  public LiveRoutes(
+      Function<Endpoint, ManagedChannel> dial,
+      OpenTelemetry otel,
+      Resolver resolver,
+      Duration discoveryInterval) {
     this.dial = requireNonNull(dial, "dial");
     this.telemetry = new GatewayTelemetry(requireNonNull(otel, "otel"));
+    this.discovery = new EndpointDiscovery(resolver);
+    long intervalNanos = discoveryInterval.toNanos();
+    if (intervalNanos <= 0) {
+      throw new IllegalArgumentException(
+          "discoveryInterval: " + discoveryInterval + " (expected: > 0)");
+    }
     this.breakerGauge = telemetry.breakerGauge(this::recordBreakers);
     scheduler.scheduleAtFixedRate(this::rollWindows, 1, 1, TimeUnit.SECONDS);
+    discoveryThread.scheduleWithFixedDelay(
+        this::rediscover, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -171,9 +214,39 @@ public final class LiveRoutes implements AutoCloseable {
    *
    * @throws RuntimeException if a channel cannot be opened; then nothing has changed
    */
-  public synchronized void apply(RoutingTable<Rewrite> routes, Duration drainTimeout) {
+  public void apply(RoutingTable<Rewrite> routes, Duration drainTimeout) {
     requireNonNull(routes, "routes");
     requireNonNull(drainTimeout, "drainTimeout");
+    // Before the lock, which the window roller takes every second: a lookup may block.
+    discovery.resolveNew(routes.routes());
+    serve(routes, drainTimeout);
+  }
+
+  /**
+   * Resolves the names of the routes in force again and, if an address changed, serves them anew.
+   * On the discovery thread; a failure is logged and the routes in force stay.
+   */
+  void rediscover() {
+    RoutingTable<Rewrite> current;
+    synchronized (this) {
+      current = declared;
+    }
+    try {
+      if (discovery.refresh(current.routes())) {
+        synchronized (this) {
+          // Whatever was applied since: a table applied meanwhile is served with these answers too.
+          if (!closed) {
+            serve(declared, declaredDrainTimeout);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("Serving the routes with new DNS answers failed; the routes in force stay", e);
+    }
+  }
+
+  /** Serves {@code declared} with the latest addresses of its names, as {@link #apply} says. */
+  private synchronized void serve(RoutingTable<Rewrite> declared, Duration drainTimeout) {
     if (closed) {
       throw new IllegalStateException("the routes are closed");
     }
@@ -184,7 +257,8 @@ public final class LiveRoutes implements AutoCloseable {
     RoutingTable<VariantTarget> next;
     try {
       List<Route<VariantTarget>> live = new ArrayList<>();
-      for (Route<Rewrite> route : routes.routes()) {
+      for (Route<Rewrite> declaredRoute : declared.routes()) {
+        Route<Rewrite> route = discovery.serve(declaredRoute);
         // Attribute sets per route and variant are made here, once per table, never per call.
         RouteTelemetry measured = new RouteTelemetry(telemetry, route.model());
         live.add(
@@ -195,7 +269,7 @@ public final class LiveRoutes implements AutoCloseable {
                         channelsFor(variant, opened),
                         balancer,
                         route.resilience().limits().maxInFlightPerVariant(),
-                        healthOf(route, variant, learnt),
+                        healthOf(declaredRoute, variant, learnt),
                         rewrite,
                         receivesCopies(route.shadow(), variant) ? route.shadow() : null,
                         new VariantTelemetry(measured, variant.name()))));
@@ -217,7 +291,11 @@ public final class LiveRoutes implements AutoCloseable {
     health.clear();
     health.putAll(learnt);
     router.swap(next);
-    warnOfClosedOverrides(routes);
+    if (this.declared != declared) {
+      warnOfClosedOverrides(declared);
+    }
+    this.declared = declared;
+    this.declaredDrainTimeout = drainTimeout;
     List<ManagedChannel> retired = new ArrayList<>();
     channels
         .entrySet()
@@ -297,6 +375,7 @@ public final class LiveRoutes implements AutoCloseable {
     }
     closed = true;
     scheduler.shutdownNow();
+    discoveryThread.shutdownNow();
     router.swap(RoutingTable.empty());
     List<ManagedChannel> all = new ArrayList<>(channels.values());
     all.addAll(draining);
@@ -313,22 +392,39 @@ public final class LiveRoutes implements AutoCloseable {
     }
   }
 
+  /**
+   * The health of {@code served}, a variant of {@code route} as served: kept while the variant's
+   * declared endpoints and breaker policy stay, so a change of DNS answers keeps its breaker and
+   * window; its ejection state starts afresh when the endpoints served change.
+   */
   private VariantHealth healthOf(
-      Route<Rewrite> route, Variant variant, Map<String, VariantHealth> learnt) {
-    String key = route.model() + "\0" + variant.name();
+      Route<Rewrite> route, Variant served, Map<String, VariantHealth> learnt) {
+    String key = route.model() + "\0" + served.name();
+    Variant declaredVariant = declaredVariant(route, served.name());
     VariantHealth known = health.get(key);
-    if (known == null
-        || !known.fits(variant, route.resilience().breaker(), route.resilience().outlier())) {
+    if (known == null || !known.fits(declaredVariant, route.resilience().breaker())) {
       known =
           new VariantHealth(
               route.model(),
-              variant,
+              declaredVariant,
+              served,
               route.resilience().breaker(),
               route.resilience().outlier(),
               known == null ? new VariantWindow() : known.window());
+    } else {
+      known = known.serving(served, route.resilience().outlier());
     }
     learnt.put(key, known);
     return known;
+  }
+
+  private static Variant declaredVariant(Route<Rewrite> route, String name) {
+    for (Variant variant : route.variants()) {
+      if (variant.name().equals(name)) {
+        return variant;
+      }
+    }
+    throw new IllegalStateException("no variant " + name + " in " + route.model());
   }
 
   private ManagedChannel[] channelsFor(Variant variant, Map<Endpoint, ManagedChannel> opened) {

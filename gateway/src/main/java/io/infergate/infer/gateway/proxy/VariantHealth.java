@@ -4,45 +4,89 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.Variant;
 import io.infergate.infer.router.resilience.BreakerPolicy;
 import io.infergate.infer.router.resilience.LatencyMedian;
 import io.infergate.infer.router.resilience.OutlierDetector;
 import io.infergate.infer.router.resilience.OutlierPolicy;
+import java.util.List;
 
 /**
  * What the gateway has learnt about one variant of one model: its circuit breaker, the ejection
  * state of its endpoints, its recent median latency and the window of figures release control
  * judges (which outlives a change of endpoints or policies: it describes the variant). Kept across
- * reloads while the variant's endpoints and policies stay the same, so that changing a weight does
- * not hand a broken canary fresh traffic.
+ * reloads while the variant's declared endpoints and breaker policy stay the same, so that changing
+ * a weight does not hand a broken canary fresh traffic.
+ *
+ * <p>The endpoints served may change without the declared ones changing: a {@code dns:///} name
+ * that resolves to other pods. Then {@link #serving} keeps the breaker, latency and window (the
+ * variant is the same) and starts the ejection state afresh, as it is indexed by endpoint.
  */
 final class VariantHealth {
-  private final Variant variant;
+  private final Variant declared;
   private final BreakerPolicy breakerPolicy;
   private final CircuitBreaker breaker;
-  private final OutlierDetector outliers;
-  private final LatencyMedian latency = new LatencyMedian();
+  private final LatencyMedian latency;
   private final VariantWindow window;
+  private final List<Endpoint> served;
+  private final OutlierDetector outliers;
 
+  /**
+   * @param declared the variant as the routes declare it ({@code dns:///} names unresolved)
+   * @param served the variant as served, one endpoint per address
+   */
+  VariantHealth(
+      String model,
+      Variant declared,
+      Variant served,
+      BreakerPolicy breaker,
+      OutlierPolicy outlier,
+      VariantWindow window) {
+    this.declared = declared;
+    this.breakerPolicy = breaker;
+    this.breaker = CircuitBreaker.of(model + "/" + declared.name(), breakerConfig(breaker));
+    this.latency = new LatencyMedian();
+    this.window = window;
+    this.served = served.endpoints();
+    this.outliers = new OutlierDetector(outlier, this.served.size(), System::nanoTime);
+  }
+
+  /** Health of a variant served as declared: no {@code dns:///} names. */
   VariantHealth(
       String model,
       Variant variant,
       BreakerPolicy breaker,
       OutlierPolicy outlier,
       VariantWindow window) {
-    this.variant = variant;
-    this.window = window;
-    this.breakerPolicy = breaker;
-    this.breaker = CircuitBreaker.of(model + "/" + variant.name(), breakerConfig(breaker));
-    this.outliers = new OutlierDetector(outlier, variant.endpoints().size(), System::nanoTime);
+    this(model, variant, variant, breaker, outlier, window);
   }
 
-  /** Whether this health still describes {@code variant} under these policies. */
-  boolean fits(Variant next, BreakerPolicy breaker, OutlierPolicy outlier) {
-    return variant.endpoints().equals(next.endpoints())
-        && breakerPolicy.equals(breaker)
-        && outliers.policy().equals(outlier);
+  /** {@code kept}'s breaker, latency and window, with fresh ejection state for {@code served}. */
+  private VariantHealth(VariantHealth kept, Variant served, OutlierPolicy outlier) {
+    this.declared = kept.declared;
+    this.breakerPolicy = kept.breakerPolicy;
+    this.breaker = kept.breaker;
+    this.latency = kept.latency;
+    this.window = kept.window;
+    this.served = served.endpoints();
+    this.outliers = new OutlierDetector(outlier, this.served.size(), System::nanoTime);
+  }
+
+  /** Whether this health still describes the variant {@code declared} under this policy. */
+  boolean fits(Variant declared, BreakerPolicy breaker) {
+    return this.declared.endpoints().equals(declared.endpoints()) && breakerPolicy.equals(breaker);
+  }
+
+  /**
+   * This health for the endpoints of {@code served}: itself when they and the ejection policy are
+   * unchanged, otherwise one that shares its breaker, latency and window (a call of the table
+   * before records into the same ones) with fresh ejection state.
+   */
+  VariantHealth serving(Variant served, OutlierPolicy outlier) {
+    return this.served.equals(served.endpoints()) && outliers.policy().equals(outlier)
+        ? this
+        : new VariantHealth(this, served, outlier);
   }
 
   CircuitBreaker breaker() {

@@ -188,6 +188,53 @@ class GatewayConfigLoaderTest {
   }
 
   @Test
+  void dnsEndpointsBindAsNamesToResolveAndTheirIntervalAtItsLimits() throws IOException {
+    String routes =
+        """
+        routes:
+          - model: digits
+            variants:
+              - {name: stable, weight: 1, endpoints: ["dns:///digits-stable.models.svc:8500"]}
+              - {name: canary, weight: 0, endpoints: ["dns:///digits-canary.models.svc:8500", "h:1"]}
+        """;
+
+    GatewayConfig config = load(routes);
+
+    assertThat(config.discovery().interval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.routes().route("digits").variant(1).endpoints())
+        .containsExactly(
+            new Endpoint("digits-canary.models.svc", 8500, true), new Endpoint("h", 1));
+    assertThat(load("discovery: {interval: 1s}\n" + routes).discovery().interval())
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(load("discovery: {interval: 1h}\n" + routes).discovery().interval())
+        .isEqualTo(Duration.ofHours(1));
+    assertThat(problems("discovery: {interval: 999ms}\n" + routes))
+        .containsExactly("discovery.interval: 999ms (expected: a duration in 1s..1h0m0s)");
+    assertThat(problems("discovery: {interval: 1h0m1s}\n" + routes))
+        .containsExactly("discovery.interval: 1h0m1s (expected: a duration in 1s..1h0m0s)");
+    assertThat(problems("discovery: {every: 2s}\n" + routes))
+        .containsExactly("discovery.every: unknown key (expected one of: interval)");
+  }
+
+  @Test
+  void aBadDnsEndpointIsNamedByItsKey() {
+    assertThat(
+            problems(
+                """
+                routes:
+                  - model: digits
+                    variants:
+                      - {name: stable, weight: 1, endpoints: ["h:1"]}
+                      - {name: canary, weight: 1, endpoints: ["dns://10.0.0.10/canary.svc:8500", "dns:///canary.svc"]}
+                """))
+        .containsExactly(
+            "routes[0].variants[1].endpoints[0]: \"dns://10.0.0.10/canary.svc:8500\" (expected:"
+                + " dns:///name:port with a port in 1..65535)",
+            "routes[0].variants[1].endpoints[1]: \"dns:///canary.svc\" (expected: dns:///name:port"
+                + " with a port in 1..65535)");
+  }
+
+  @Test
   void theShippedUpstreamKeepaliveIsOneTheModelServersPermit() {
     // Both servers take ConnectionLimits' defaults; a gateway pinging more often than a model
     // server permits would have its connections closed with ENHANCE_YOUR_CALM.
@@ -217,9 +264,9 @@ class GatewayConfigLoaderTest {
                     variants: [{name: a, weight: 0, endpoints: ["h:1"]}]
                 """))
         .containsExactlyInAnyOrder(
-            "colour: unknown key (expected one of: admin, connections, drainTimeout, host,"
-                + " maxInboundMessageBytes, maxPeekedFields, port, reflection, reloadCheckInterval,"
-                + " routes, telemetry, tls, upstream)",
+            "colour: unknown key (expected one of: admin, connections, discovery, drainTimeout,"
+                + " host, maxInboundMessageBytes, maxPeekedFields, port, reflection,"
+                + " reloadCheckInterval, routes, telemetry, tls, upstream)",
             "routes[0].shadow.timeout: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
             "routes[0].shadow.fraction: 2.0 (expected: > 0 and <= 1)",
             "routes[0].stickyHeader: \"X-User\" (expected: absent, or a lower-case header name of a-z, 0-9, '-', '_' and '.', not grpc-* or *-bin)",
@@ -442,6 +489,7 @@ class GatewayConfigLoaderTest {
             "connections.maxConnectionAgeGrace=1m0s (default)",
             "upstream.keepAliveTime=30s (default)",
             "upstream.keepAliveTimeout=10s (default)",
+            "discovery.interval=5s (default)",
             "telemetry.metricsPort=9464 (default)",
             "telemetry.metricsHost=0.0.0.0 (default)",
             "telemetry.metricsEnabled=true (default)",

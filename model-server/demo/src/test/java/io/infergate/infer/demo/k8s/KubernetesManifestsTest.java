@@ -197,12 +197,14 @@ class KubernetesManifestsTest {
     assertThat(volumeAt(pod, container, config.admin().stateDir()).getEmptyDir()).isNotNull();
     assertThat(mountAt(container, config.admin().stateDir()).getReadOnly()).isNotEqualTo(true);
 
-    // Each variant's endpoint is the headless Service of that variant's model servers.
+    // Each variant's endpoint is the headless Service of that variant's model servers, as a name
+    // the gateway re-resolves (dns:///), so that its calls spread over every pod of the variant.
     Route<?> digits = config.routes().route("digits");
     assertThat(digits.variants()).extracting(Variant::name).containsExactly("stable", "canary");
     for (Variant variant : digits.variants()) {
       assertThat(variant.endpoints()).hasSize(1);
       Endpoint endpoint = variant.endpoints().get(0);
+      assertThat(endpoint.dns()).as("%s is re-resolved: dns:///", endpoint).isTrue();
       Service service = one(objects, Service.class, endpoint.host());
       assertThat(service.getSpec().getClusterIP()).isEqualTo("None");
       assertThat(servicePort(service, "grpc").getPort()).isEqualTo(endpoint.port());
