@@ -11,11 +11,6 @@ public enum Role {
   /** Everything an operator may, and whatever later needs more. */
   ADMIN;
 
-  /** The name a tokens file and the API use: lower case. */
-  String configName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
   /** Whether this role may do what {@code required} may. */
   boolean allows(Role required) {
     return compareTo(required) >= 0;
@@ -34,7 +29,7 @@ public enum Role {
     return null;
   }
 
-  /** The lower-case name a config file uses. */
+  /** The lower-case name a config file and the API use. */
   public String configName() {
     return name().toLowerCase(Locale.ROOT);
   }
