@@ -493,9 +493,13 @@ public final class Gateway implements AutoCloseable {
                 () -> serving.get() && backendsReady.get(),
                 List.copyOf(extraServices),
                 maxPeekedFields));
+        // Every model's status exists before the port opens: a health check naming a routed model
+        // must never meet NOT_FOUND, which a prober reads as a typo rather than "not yet".
+        publish(live.servable(), health, backendsReady);
         Server started = server.build().start();
         serving.set(true);
-        health.setStatus("", ServingStatus.SERVING);
+        health.setStatus(
+            "", backendsReady.get() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
         live.watchHealth(HEALTH_INTERVAL, servable -> publish(servable, health, backendsReady));
         return new Gateway(started, live, health, serving, resources, drainTimeout);
       } catch (IOException | RuntimeException e) {
