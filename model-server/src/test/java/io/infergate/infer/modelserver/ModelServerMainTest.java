@@ -123,7 +123,8 @@ class ModelServerMainTest {
     assertThat(problems("--config", file.toString(), "--port", "http"))
         .contains(
             "prot: unknown key (expected one of: batching, connections, host,"
-                + " maxInboundMessageBytes, models, port, reflection, repository, shutdownGrace,"
+                + " maxInboundMessageBytes, models, monitoring, port, reflection, repository,"
+                + " shutdownGrace,"
                 + " telemetry, tensorflow, tls, workerQueueCapacity, workerThreads)",
             "shutdownGrace: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
             "batching.maxBatchSzie: unknown key (expected one of: enabled,"
