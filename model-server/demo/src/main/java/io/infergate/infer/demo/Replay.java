@@ -112,12 +112,16 @@ final class Replay implements AutoCloseable {
 
   /** Stops sending and waits (up to the deadline) for the calls in flight to end. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     sender.shutdownNow();
-    sender.awaitTermination(DEADLINE_SECONDS, TimeUnit.SECONDS);
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS + 1);
-    while (inFlight.get() > 0 && System.nanoTime() < until) {
-      Thread.sleep(10);
+    try {
+      sender.awaitTermination(DEADLINE_SECONDS, TimeUnit.SECONDS);
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS + 1);
+      while (inFlight.get() > 0 && System.nanoTime() < until) {
+        Thread.sleep(10);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -118,16 +118,23 @@ class MonitoringIT {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> metric("infergate_model_drift_window_rows", "2", "input") >= 2000);
+      assertThat(undrifted.failed()).isZero();
     }
     assertThat(metric("infergate_model_input_calls_checked_total", "2", null)).isPositive();
     assertThat(metric("infergate_model_input_calls_flagged_total", "2", null)).isZero();
     assertThat(metric("infergate_model_drift_psi", "2", "input")).isLessThan(0.1);
     assertThat(metric("infergate_model_drift_psi", "2", "prediction")).isLessThan(0.1);
     assertThat(firingDrift("2")).isFalse();
+    System.out.printf(
+        "MonitoringIT: undrifted, %.0f rows in the window: input PSI %.3f, prediction PSI %.3f%n",
+        metric("infergate_model_drift_window_rows", "2", "input"),
+        metric("infergate_model_drift_psi", "2", "input"),
+        metric("infergate_model_drift_psi", "2", "prediction"));
 
     long shiftStarted = System.nanoTime();
     try (Replay shifted = replay(new ReplayDrift(4, 0, ReplayDrift.allClasses(), 0, 8, 1), "2")) {
       await().atMost(Duration.ofSeconds(30)).until(() -> firingDrift("2"));
+      assertThat(shifted.failed()).isZero();
     }
     System.out.printf(
         "MonitoringIT: InfergateModelDrift fired %.1f s after the +4 shift started (input PSI %.2f)%n",
@@ -143,7 +150,11 @@ class MonitoringIT {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> metric("infergate_model_drift_psi", "1", "prediction") > 0.2);
+      assertThat(skewed.failed()).isZero();
     }
+    System.out.printf(
+        "MonitoringIT: digits 0-4 only: prediction PSI %.2f%n",
+        metric("infergate_model_drift_psi", "1", "prediction"));
   }
 
   @Test
@@ -227,7 +238,7 @@ class MonitoringIT {
   }
 
   /** A repository of digits v1 and v2 (with their baselines), both served. */
-  private static Path bothVersions() throws IOException {
+  private static Path bothVersions() throws Exception {
     Path repository = scratch.resolve("models");
     Path source = TestRepository.shared().resolve("digits");
     for (String version : List.of("1", "2")) {
