@@ -96,7 +96,9 @@ class ShippedMonitoringTest {
             "infergate_gateway_fallbacks_total",
             "infergate_gateway_shed_total",
             "infergate_model_batch_size_bucket",
-            "infergate_model_queue_depth");
+            "infergate_model_queue_depth",
+            "infergate_model_input_calls_flagged_total",
+            "infergate_model_drift_psi");
     // Stable and canary side by side: panels repeated per variant.
     assertThat(dashboard.findValues("repeat")).extracting(JsonNode::asText).contains("variant");
   }
