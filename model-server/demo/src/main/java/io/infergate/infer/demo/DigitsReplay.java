@@ -26,58 +26,78 @@ public final class DigitsReplay implements Callable<Integer> {
 
   @Option(
       names = "--target",
+      paramLabel = "HOST:PORT",
       required = true,
       description = "host:port of a model server or gateway")
   String target;
 
-  @Option(names = "--model", defaultValue = "digits", description = "model name (default digits)")
+  @Option(
+      names = "--model",
+      paramLabel = "NAME",
+      defaultValue = "digits",
+      description = "model name (default digits)")
   String model;
 
   @Option(
       names = "--model-version",
+      paramLabel = "VERSION",
       defaultValue = "",
       description = "version or label (default: the newest served)")
   String version;
 
-  @Option(names = "--rate", defaultValue = "50", description = "calls per second (default 50)")
+  @Option(
+      names = "--rate",
+      paramLabel = "N",
+      defaultValue = "50",
+      description = "calls per second (default 50)")
   double rate;
 
   @Option(
       names = "--duration",
+      paramLabel = "DURATION",
       defaultValue = "30s",
       description = "how long to send, e.g. 30s, 2m (default 30s)")
   String duration;
 
   @Option(
       names = "--rows-per-call",
+      paramLabel = "N",
       defaultValue = "8",
       description = "digits per call (default 8: 512 values)")
   int rowsPerCall;
 
   @Option(
       names = "--shift",
+      paramLabel = "N",
       defaultValue = "0",
       description = "added to every pixel intensity (0..16), not clamped")
   float shift;
 
   @Option(
       names = "--noise",
+      paramLabel = "S",
       defaultValue = "0",
       description = "standard deviation of Gaussian noise added to every pixel, clamped to 0..16")
   float noise;
 
   @Option(
       names = "--only-classes",
+      paramLabel = "CLASSES",
       description = "send only digits of these classes, e.g. 0-4 or 1,7")
   String onlyClasses;
 
   @Option(
       names = "--out-of-range-share",
+      paramLabel = "SHARE",
       defaultValue = "0",
       description = "share of each call's values set to 17, outside the training range, e.g. 0.02")
   double outOfRangeShare;
 
-  @Option(names = "--seed", defaultValue = "1", description = "random seed (default 1)")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "random seed (default 1)")
   long seed;
 
   @Mixin TlsOptions tls;
