@@ -194,6 +194,7 @@ class ModelServerMainTest {
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(5),
                 100,
+                10_000,
                 Duration.ofMinutes(1)));
     assertThat(bind(Map.of("MODEL_SERVER_MODELS", dir.toString())).value().monitoring())
         .isEqualTo(MonitoringConfig.DEFAULT);

@@ -16,6 +16,10 @@ import java.time.Duration;
  *     (default 10s); the window must be a whole number of buckets
  * @param driftMinRows the fewest rows in the window for which drift is reported (default 100; fewer
  *     make PSI noise)
+ * @param driftRowsPerBucket the most rows counted into one bucket's histograms (default 10,000);
+ *     past it, calls until the next bucket are still range-checked but not binned, which bounds
+ *     what the histograms cost at high rates (10,000 rows a bucket is already far more than PSI
+ *     needs)
  * @param flaggedLogInterval at most one WARN line per version per this interval for flagged calls
  *     (default 0s: none, the metrics and span events suffice)
  */
@@ -25,6 +29,7 @@ public record MonitoringConfig(
     Duration driftWindow,
     Duration driftBucket,
     Integer driftMinRows,
+    Integer driftRowsPerBucket,
     Duration flaggedLogInterval) {
 
   /** The most buckets a window may hold: each costs a histogram per version. */
@@ -32,7 +37,7 @@ public record MonitoringConfig(
 
   /** Monitoring on, with every default. */
   public static final MonitoringConfig DEFAULT =
-      new MonitoringConfig(null, null, null, null, null, null);
+      new MonitoringConfig(null, null, null, null, null, null, null);
 
   public MonitoringConfig {
     enabled = enabled == null || enabled;
@@ -40,6 +45,7 @@ public record MonitoringConfig(
     driftWindow = driftWindow == null ? Duration.ofMinutes(2) : driftWindow;
     driftBucket = driftBucket == null ? Duration.ofSeconds(10) : driftBucket;
     driftMinRows = driftMinRows == null ? 100 : driftMinRows;
+    driftRowsPerBucket = driftRowsPerBucket == null ? 10_000 : driftRowsPerBucket;
     flaggedLogInterval = flaggedLogInterval == null ? Duration.ZERO : flaggedLogInterval;
     Problems problems =
         new Problems()
@@ -48,6 +54,7 @@ public record MonitoringConfig(
                 "flagThreshold: " + flagThreshold + " (expected: a share in 0..1, below 1)")
             .range("driftBucket", driftBucket, Duration.ofMillis(100), Duration.ofHours(1))
             .range("driftMinRows", driftMinRows, 1, Integer.MAX_VALUE)
+            .range("driftRowsPerBucket", driftRowsPerBucket, 1, Integer.MAX_VALUE)
             .check(
                 !flaggedLogInterval.isNegative(),
                 "flaggedLogInterval: "

@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
  * <p>Per call, {@link #inputs} makes one pass over the input tensor as decoded (its little-endian
  * bytes, read in place: no copy, no boxing, no allocation per value): each value is checked against
  * its feature's training range and counted into its feature's histogram bin in the present {@link
- * DriftWindow} bucket. A call with more than {@code flagThreshold} of its values out of range is
- * flagged: counted, and marked by a span event on its SERVER span. {@link #predictions} counts the
- * rows' predicted classes. Both are lock-free; the divergences are computed by {@link #drift} when
- * metrics are collected, never on the call path.
+ * DriftWindow} bucket (until the bucket holds {@code driftRowsPerBucket} rows: past that, binning
+ * waits for the next bucket). A call with more than {@code flagThreshold} of its values out of
+ * range is flagged: counted, and marked by a span event on its SERVER span. {@link #predictions}
+ * counts the rows' predicted classes. Both are lock-free; the divergences are computed by {@link
+ * #drift} when metrics are collected, never on the call path.
  */
 public final class VersionMonitor {
   private static final Logger log = LoggerFactory.getLogger(VersionMonitor.class);
@@ -87,6 +88,7 @@ public final class VersionMonitor {
 
   private final DriftWindow window;
   private final int minRows;
+  private final long rowsPerBucket;
   private final double[] baselineBinShares;
   private final double[] baselineClassShares;
 
@@ -113,6 +115,7 @@ public final class VersionMonitor {
     classes = 0;
     window = null;
     minRows = 0;
+    rowsPerBucket = 0;
     featureAttributes = new Attributes[0];
     inputAttributes = predictionAttributes = Attributes.empty();
   }
@@ -221,6 +224,7 @@ public final class VersionMonitor {
             classes,
             nanoTime);
     this.minRows = config.driftMinRows();
+    this.rowsPerBucket = config.driftRowsPerBucket();
     Attributes version = telemetry.attributes();
     this.featureAttributes = new Attributes[features];
     for (int f = 0; f < features; f++) {
@@ -263,8 +267,13 @@ public final class VersionMonitor {
       return false; // the signature allows it, the baseline cannot judge it
     }
     int values = (int) count;
+    int rows = values / features;
     DriftWindow.Bucket bucket = window.current();
-    AtomicLongArray bins = bucket == null ? null : bucket.bins;
+    AtomicLongArray bins = null;
+    // Binning costs an atomic increment per value; a full bucket skips it and checks ranges only.
+    if (bucket != null && bucket.bins.get(bucket.bins.length() - 1) < rowsPerBucket) {
+      bins = bucket.bins;
+    }
     ByteBuffer data = input.data();
     long outOfRange =
         switch (inputType) {
@@ -276,7 +285,7 @@ public final class VersionMonitor {
           case BOOL -> 0; // refused when the version loaded
         };
     if (bins != null) {
-      bins.getAndAdd(bins.length() - 1, values / features);
+      bins.getAndAdd(bins.length() - 1, rows);
     }
     boolean flagged = outOfRange > flagThreshold * values;
     telemetry.recordInputCheck(values, outOfRange, flagged);
@@ -297,7 +306,7 @@ public final class VersionMonitor {
     for (int i = 0; i < fetch.length; i++) {
       if (fetch[i] == predictionOutput) {
         DriftWindow.Bucket bucket = window.current();
-        if (bucket != null) {
+        if (bucket != null && bucket.classes.get(classes) < rowsPerBucket) {
           countClasses(outputs[i], bucket.classes);
         }
         return;

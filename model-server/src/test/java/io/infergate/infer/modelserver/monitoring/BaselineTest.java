@@ -62,10 +62,11 @@ class BaselineTest {
     assertThatThrownBy(
             () ->
                 new MonitoringConfig(
-                    null, 1.5, Duration.ofSeconds(25), Duration.ofSeconds(10), 0, null))
+                    null, 1.5, Duration.ofSeconds(25), Duration.ofSeconds(10), 0, 0, null))
         .hasMessage(
             "flagThreshold: 1.5 (expected: a share in 0..1, below 1)\n"
                 + "driftMinRows: 0 (expected: an integer in 1..2147483647)\n"
+                + "driftRowsPerBucket: 0 (expected: an integer in 1..2147483647)\n"
                 + "driftWindow: 25s (expected: 1..360 whole driftBuckets of 10s)");
   }
 }

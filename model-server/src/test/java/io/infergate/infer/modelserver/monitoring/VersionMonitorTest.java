@@ -61,7 +61,8 @@ class VersionMonitorTest {
 
   @Test
   void theThresholdIsConfigurable() {
-    VersionMonitor monitor = monitor(new MonitoringConfig(null, 0.001, null, null, null, null));
+    VersionMonitor monitor =
+        monitor(new MonitoringConfig(null, 0.001, null, null, null, null, null));
 
     assertThat(monitor.inputs(feeds(inRange(100), 32), Span.getInvalid())).isTrue();
   }
@@ -138,6 +139,24 @@ class VersionMonitorTest {
     assertThat(drifted.featurePsi()).hasSize(FEATURES);
     assertThat(java.util.Arrays.stream(drifted.featurePsi()).min().orElseThrow())
         .isGreaterThan(0.2);
+  }
+
+  @Test
+  void aBucketBinsAtMostItsRowsAndKeepsCheckingRanges() {
+    VersionMonitor monitor = monitor(new MonitoringConfig(null, null, null, null, 1, 150, null));
+
+    monitor.inputs(feeds(inRange(100), 0), Span.getInvalid());
+    monitor.inputs(feeds(inRange(100), 0), Span.getInvalid()); // binned: 100 < 150
+    monitor.inputs(feeds(inRange(100), 128), Span.getInvalid()); // not binned, but flagged
+    monitor.predictions(classes(0, 10, 200), new int[] {0});
+    monitor.predictions(classes(0, 10, 200), new int[] {0});
+
+    assertThat(monitor.drift().inputRows()).isEqualTo(200);
+    assertThat(monitor.drift().predictedRows()).isEqualTo(200);
+    assertThat(telemetry.value("infergate.model.input.calls.flagged", VERSION)).isEqualTo(1);
+    nanos.addAndGet(Duration.ofSeconds(10).toNanos()); // the next bucket bins again
+    monitor.inputs(feeds(inRange(100), 0), Span.getInvalid());
+    assertThat(monitor.drift().inputRows()).isEqualTo(300);
   }
 
   @Test

@@ -30,7 +30,7 @@ class VersionMonitorLoadTest {
     assertThat(load(withBaseline, MonitoringConfig.DEFAULT).monitor().on()).isTrue();
     assertThat(load(without, MonitoringConfig.DEFAULT).monitor().on()).isFalse();
     assertThat(
-            load(withBaseline, new MonitoringConfig(false, null, null, null, null, null))
+            load(withBaseline, new MonitoringConfig(false, null, null, null, null, null, null))
                 .monitor()
                 .on())
         .isFalse();
