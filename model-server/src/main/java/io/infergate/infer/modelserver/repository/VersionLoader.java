@@ -79,10 +79,11 @@ final class VersionLoader {
     try {
       String unbatchable = batching.enabled() ? whyNotBatchable(loaded) : "batching is off";
       List<Integer> sizes = unbatchable == null ? warmupBatchSizes(batching) : List.of(1);
+      VersionTelemetry metrics = telemetry.version(model, version);
+      VersionMonitor monitor =
+          monitor(loaded, dir, metrics); // before warm-up: a bad file fails fast
       int replayed = replay(loaded, dir);
       warmUp(loaded, dir, sizes);
-      VersionTelemetry metrics = telemetry.version(model, version);
-      VersionMonitor monitor = monitor(loaded, dir, metrics);
       Batcher batcher = null;
       if (unbatchable == null) {
         batcher =
