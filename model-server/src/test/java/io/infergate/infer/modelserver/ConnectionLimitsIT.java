@@ -72,6 +72,7 @@ class ConnectionLimitsIT {
                     null,
                     null),
                 null,
+                null,
                 null));
   }
 

@@ -270,6 +270,7 @@ class HotReloadIT {
         true,
         null,
         null,
+        null,
         null);
   }
 

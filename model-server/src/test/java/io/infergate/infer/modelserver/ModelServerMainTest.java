@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.infergate.infer.modelserver.config.BatchingConfig;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
+import io.infergate.infer.modelserver.config.MonitoringConfig;
 import io.infergate.infer.modelserver.config.RepositoryConfig;
 import io.infergate.infer.modelserver.config.TensorFlowConfig;
 import io.infergate.infer.observability.ProjectVersion;
@@ -167,7 +168,8 @@ class ModelServerMainTest {
     assertThat(problems("--config", file.toString(), "--port", "http"))
         .contains(
             "prot: unknown key (expected one of: batching, connections, host,"
-                + " maxInboundMessageBytes, models, port, reflection, repository, shutdownGrace,"
+                + " maxInboundMessageBytes, models, monitoring, port, reflection, repository,"
+                + " shutdownGrace,"
                 + " telemetry, tensorflow, tls, workerQueueCapacity, workerThreads)",
             "shutdownGrace: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
             "batching.maxBatchSzie: unknown key (expected one of: enabled,"
@@ -212,6 +214,38 @@ class ModelServerMainTest {
             "tensorflow.gpuMemoryFraction: 2.0 (expected: a number in 0..1)",
             "tensorflow.gpuVisibleDevices: all (expected: CUDA device indexes such as"
                 + " 0 or 0,1)");
+  }
+
+  @Test
+  void monitoringIsReadFromItsSectionAndEachBadValueIsNamedByItsPath() throws Exception {
+    Path good =
+        yaml(
+            "models: "
+                + dir
+                + "\nmonitoring:\n  flagThreshold: 0.02\n  driftWindow: 30s\n  driftBucket: 5s\n"
+                + "  flaggedLogInterval: 1m\n");
+    Path bad =
+        yaml(
+            "models: "
+                + dir
+                + "\nmonitoring:\n  flagThreshold: 1\n  driftWindow: 1m\n  driftBucket: 7s\n");
+
+    assertThat(bind(Map.of(), "--config", good.toString()).value().monitoring())
+        .isEqualTo(
+            new MonitoringConfig(
+                true,
+                0.02,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(5),
+                100,
+                10_000,
+                Duration.ofMinutes(1)));
+    assertThat(bind(Map.of("MODEL_SERVER_MODELS", dir.toString())).value().monitoring())
+        .isEqualTo(MonitoringConfig.DEFAULT);
+    assertThat(problems("--config", bad.toString()))
+        .containsExactlyInAnyOrder(
+            "monitoring.flagThreshold: 1.0 (expected: a share in 0..1, below 1)",
+            "monitoring.driftWindow: 1m0s (expected: 1..360 whole driftBuckets of 7s)");
   }
 
   @Test

@@ -35,6 +35,7 @@ class ReflectionOffIT {
             false,
             null,
             null,
+            null,
             null);
     try (RunningServer server = RunningServer.start(config)) {
       assertThat(health(server.channel(), "")).isEqualTo(ServingStatus.SERVING);

@@ -115,6 +115,7 @@ class RepositorySymlinkIT {
         true,
         null,
         null,
+        null,
         null);
   }
 

@@ -115,6 +115,7 @@ class TlsIT {
         false,
         null,
         tls,
+        null,
         null);
   }
 }

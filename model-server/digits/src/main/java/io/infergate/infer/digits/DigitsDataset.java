@@ -32,7 +32,7 @@ public final class DigitsDataset {
   public static final int CLASSES = 10;
 
   /** Largest pixel intensity in the data; the model divides by 16 so 0..16 maps onto 0..1. */
-  static final int MAX_PIXEL = 16;
+  public static final int MAX_PIXEL = 16;
 
   private static final String RESOURCE = "/digits/digits.csv.gz";
 

@@ -63,8 +63,9 @@ public final class DigitsTrainer {
    * Trains and exports each version whose directory is absent under {@code repositoryRoot} and
    * re-measures the ones already there, so callers (tests, the demo, servers at start-up) can call
    * it unconditionally and pay for training once. Also writes, unless there, each version's TF
-   * Serving warm-up file of real held-out digits and the model's {@code model.yaml} (both versions
-   * served, labelled {@code stable} and {@code canary}).
+   * Serving warm-up file of real held-out digits, its training baseline ({@code
+   * assets.extra/baseline.json}, {@link TrainingBaseline}) and the model's {@code model.yaml} (both
+   * versions served, labelled {@code stable} and {@code canary}).
    *
    * @return one entry per version, in version order
    * @throws IllegalStateException if a newly trained version scores below {@link
@@ -103,6 +104,7 @@ public final class DigitsTrainer {
         if (!force && Files.exists(versionDirectory)) {
           versions.add(alreadyExported(architecture, versionDirectory, split.validation()));
           WarmupRecords.ensureWritten(versionDirectory, split.validation());
+          DigitsBaseline.ensureWritten(versionDirectory, split);
         } else {
           versions.add(trainAndPublish(architecture, split, versionDirectory));
         }
@@ -146,6 +148,7 @@ public final class DigitsTrainer {
     try {
       ServingExport.write(architecture, parameters, staging);
       WarmupRecords.ensureWritten(staging, split.validation());
+      DigitsBaseline.ensureWritten(staging, split);
       double accuracy = SavedModelEvaluation.accuracy(staging, split.validation());
       if (accuracy < MIN_VALIDATION_ACCURACY) {
         throw new IllegalStateException(

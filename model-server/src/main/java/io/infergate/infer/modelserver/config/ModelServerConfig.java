@@ -39,6 +39,7 @@ import java.time.Duration;
  *     size, RST_STREAM rate, keepalive, idle time and age (the gateway's limits, one type)
  * @param tls TLS, and optionally mutual TLS, on the port; absent, the port is plaintext
  * @param telemetry metrics endpoint (default port 9465), OTLP export and trace sampling
+ * @param monitoring data quality and drift of the inputs of versions that ship a training baseline
  */
 public record ModelServerConfig(
     String host,
@@ -54,7 +55,8 @@ public record ModelServerConfig(
     Boolean reflection,
     ConnectionLimits connections,
     @JsonInclude(JsonInclude.Include.NON_NULL) ServerTls tls,
-    TelemetryConfig telemetry) {
+    TelemetryConfig telemetry,
+    MonitoringConfig monitoring) {
 
   /** Where {@code /metrics} is served by default: beside the gateway's 9464 on one host. */
   public static final int DEFAULT_METRICS_PORT = 9465;
@@ -88,6 +90,7 @@ public record ModelServerConfig(
         telemetry == null
             ? TelemetryConfig.defaults(DEFAULT_METRICS_PORT)
             : telemetry.withMetricsPort(DEFAULT_METRICS_PORT);
+    monitoring = monitoring == null ? MonitoringConfig.DEFAULT : monitoring;
     new Problems()
         .check(!host.isBlank(), "host: empty (expected: an address such as 0.0.0.0 or 127.0.0.1)")
         .range("port", port, 0, 65_535)
@@ -127,6 +130,7 @@ public record ModelServerConfig(
         maxInboundMessageBytes,
         shutdownGrace,
         batching,
+        null,
         null,
         null,
         null,

@@ -29,6 +29,10 @@ import java.lang.invoke.VarHandle;
  * queue, and an unbatched one a "run" child around the model run; a batched call's run is its
  * batch's span, which links to it. Queue waits and run times are recorded whether traced or not.
  *
+ * <p>Monitoring: a version that ships a training baseline checks each call's decoded inputs against
+ * it before the call is queued, and counts its predicted classes when it is answered ({@link
+ * io.infergate.infer.modelserver.monitoring.VersionMonitor}).
+ *
  * @param <R> the response message
  */
 public abstract class InferenceCall<R> extends BatchedCall implements Runnable {
@@ -160,6 +164,7 @@ public abstract class InferenceCall<R> extends BatchedCall implements Runnable {
     try {
       LoadedModel model = version.loaded();
       inputs(decodeInputs(model), decodeOutputs(model));
+      version.monitor().inputs(feeds(), span);
       queueSpan = telemetry.startChild("queue", span);
       Batcher batcher = version.batcher();
       if (batcher == null) {
@@ -239,6 +244,7 @@ public abstract class InferenceCall<R> extends BatchedCall implements Runnable {
     Throwable cause = failure;
     try {
       if (outputs != null) {
+        version.monitor().predictions(outputs, fetch());
         response = response(version, outputs);
       }
     } catch (Throwable e) {

@@ -107,7 +107,8 @@ public final class ModelRepository implements AutoCloseable {
             warmup,
             completions,
             unloader,
-            telemetry);
+            telemetry,
+            config.monitoring());
   }
 
   /**

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.infergate.infer.modelserver.backend.LoadedModel;
 import io.infergate.infer.modelserver.batching.Batcher;
+import io.infergate.infer.modelserver.monitoring.VersionMonitor;
 import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
 import io.infergate.infer.modelserver.telemetry.VersionTelemetry;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,7 @@ public final class ServedVersion {
   private final Batcher batcher;
   private final Executor unloader;
   private final VersionTelemetry telemetry;
+  private final VersionMonitor monitor;
   private final AtomicInteger references = new AtomicInteger(1);
   private final AtomicBoolean retired = new AtomicBoolean();
   private final CompletableFuture<Void> unloaded = new CompletableFuture<>();
@@ -64,12 +66,29 @@ public final class ServedVersion {
       Batcher batcher,
       Executor unloader,
       VersionTelemetry telemetry) {
+    this(model, number, loaded, batcher, unloader, telemetry, VersionMonitor.OFF);
+  }
+
+  /**
+   * As {@link #ServedVersion(String, long, LoadedModel, Batcher, Executor, VersionTelemetry)},
+   * watching its inputs and predictions through {@code monitor} ({@link VersionMonitor#OFF} when it
+   * ships no baseline).
+   */
+  public ServedVersion(
+      String model,
+      long number,
+      LoadedModel loaded,
+      Batcher batcher,
+      Executor unloader,
+      VersionTelemetry telemetry,
+      VersionMonitor monitor) {
     this.model = requireNonNull(model, "model");
     this.number = number;
     this.loaded = requireNonNull(loaded, "loaded");
     this.batcher = batcher;
     this.unloader = requireNonNull(unloader, "unloader");
     this.telemetry = requireNonNull(telemetry, "telemetry");
+    this.monitor = requireNonNull(monitor, "monitor");
   }
 
   /** The model's name. */
@@ -90,6 +109,11 @@ public final class ServedVersion {
   /** Where calls on this version record their metrics: its attribute sets, built once. */
   public VersionTelemetry telemetry() {
     return telemetry;
+  }
+
+  /** What watches this version's inputs against its training baseline (maybe {@code OFF}). */
+  public VersionMonitor monitor() {
+    return monitor;
   }
 
   /** The batcher that queues this version's calls, or null when they run one by one. */

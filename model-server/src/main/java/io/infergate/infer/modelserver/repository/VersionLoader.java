@@ -10,10 +10,15 @@ import io.infergate.infer.modelserver.backend.TensorFlowModel;
 import io.infergate.infer.modelserver.backend.TensorSpec;
 import io.infergate.infer.modelserver.batching.Batcher;
 import io.infergate.infer.modelserver.config.BatchingConfig;
+import io.infergate.infer.modelserver.config.MonitoringConfig;
 import io.infergate.infer.modelserver.config.TensorFlowConfig;
+import io.infergate.infer.modelserver.monitoring.Baseline;
+import io.infergate.infer.modelserver.monitoring.VersionMonitor;
 import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
 import io.infergate.infer.modelserver.telemetry.VersionTelemetry;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeSet;
@@ -36,11 +41,13 @@ final class VersionLoader {
   private final Executor completions;
   private final Executor unloader;
   private final ModelServerTelemetry telemetry;
+  private final MonitoringConfig monitoring;
 
   /**
    * @param completions where batched callers are answered (the server's workers)
    * @param unloader where drained versions are closed
    * @param telemetry where the versions' calls, batches and runs are recorded
+   * @param monitoring how versions that ship a training baseline are watched
    */
   VersionLoader(
       TensorFlowConfig tensorFlow,
@@ -49,7 +56,8 @@ final class VersionLoader {
       WarmupRequests recorded,
       Executor completions,
       Executor unloader,
-      ModelServerTelemetry telemetry) {
+      ModelServerTelemetry telemetry,
+      MonitoringConfig monitoring) {
     this.tensorFlow = requireNonNull(tensorFlow, "tensorFlow");
     this.batching = requireNonNull(batching, "batching");
     this.warmupRuns = warmupRuns;
@@ -57,6 +65,7 @@ final class VersionLoader {
     this.completions = requireNonNull(completions, "completions");
     this.unloader = requireNonNull(unloader, "unloader");
     this.telemetry = requireNonNull(telemetry, "telemetry");
+    this.monitoring = requireNonNull(monitoring, "monitoring");
   }
 
   /**
@@ -70,9 +79,11 @@ final class VersionLoader {
     try {
       String unbatchable = batching.enabled() ? whyNotBatchable(loaded) : "batching is off";
       List<Integer> sizes = unbatchable == null ? warmupBatchSizes(batching) : List.of(1);
+      VersionTelemetry metrics = telemetry.version(model, version);
+      VersionMonitor monitor =
+          monitor(loaded, dir, metrics); // before warm-up: a bad file fails fast
       int replayed = replay(loaded, dir);
       warmUp(loaded, dir, sizes);
-      VersionTelemetry metrics = telemetry.version(model, version);
       Batcher batcher = null;
       if (unbatchable == null) {
         batcher =
@@ -91,10 +102,42 @@ final class VersionLoader {
           warmupRuns * sizes.size(),
           sizes,
           batcher == null ? "" : "; batching up to " + batching.maxBatchSize() + " rows");
-      return new ServedVersion(model, version, loaded, batcher, unloader, metrics);
+      return new ServedVersion(model, version, loaded, batcher, unloader, metrics, monitor);
     } catch (RuntimeException e) {
       loaded.close();
       throw e;
+    }
+  }
+
+  /**
+   * The version's monitor, from its {@code assets.extra/baseline.json}: off, said once in the log,
+   * when it ships none. A baseline that cannot be read or does not fit the signature fails the
+   * load, as a bad warm-up file does: it is part of the version.
+   */
+  private VersionMonitor monitor(LoadedModel loaded, Path dir, VersionTelemetry metrics) {
+    Path file = dir.resolve(Baseline.PATH);
+    if (!Files.isRegularFile(file)) {
+      log.info(
+          "Model {} version {}: no {}; its inputs are not monitored",
+          metrics.model(),
+          metrics.version(),
+          Baseline.PATH);
+      return VersionMonitor.OFF;
+    }
+    if (!monitoring.enabled()) {
+      return VersionMonitor.OFF;
+    }
+    try {
+      Baseline baseline = Baseline.read(file);
+      return VersionMonitor.of(baseline, loaded, monitoring, metrics, System::nanoTime);
+    } catch (IOException e) {
+      throw new ModelLoadException(file + ": cannot read the baseline: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new ModelLoadException(
+          e.getMessage().startsWith(file.toString())
+              ? e.getMessage()
+              : file + ": " + e.getMessage(),
+          e);
     }
   }
 

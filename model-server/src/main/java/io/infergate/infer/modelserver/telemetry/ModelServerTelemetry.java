@@ -72,6 +72,10 @@ public final class ModelServerTelemetry {
   final LongHistogram batchSize;
   final DoubleHistogram queueWait;
   final DoubleHistogram runDuration;
+  final LongCounter inputCallsChecked;
+  final LongCounter inputCallsFlagged;
+  final LongCounter inputValuesChecked;
+  final LongCounter inputValuesOutOfRange;
   private final VersionTelemetry unresolved;
 
   private ModelServerTelemetry(OpenTelemetry telemetry) {
@@ -114,6 +118,33 @@ public final class ModelServerTelemetry {
             .setUnit("s")
             .setDescription("Time of one TensorFlow session run (one call, or one batch).")
             .setExplicitBucketBoundariesAdvice(SECONDS)
+            .build();
+    // Input monitoring: only versions that ship a training baseline record these.
+    this.inputCallsChecked =
+        meter
+            .counterBuilder("infergate.model.input.calls.checked")
+            .setUnit("{call}")
+            .setDescription("Calls whose inputs were checked against the version's baseline.")
+            .build();
+    this.inputCallsFlagged =
+        meter
+            .counterBuilder("infergate.model.input.calls.flagged")
+            .setUnit("{call}")
+            .setDescription(
+                "Checked calls with more than monitoring.flagThreshold of their input values"
+                    + " outside the baseline's range.")
+            .build();
+    this.inputValuesChecked =
+        meter
+            .counterBuilder("infergate.model.input.values.checked")
+            .setUnit("{value}")
+            .setDescription("Input values checked against the baseline's per-feature range.")
+            .build();
+    this.inputValuesOutOfRange =
+        meter
+            .counterBuilder("infergate.model.input.values.out_of_range")
+            .setUnit("{value}")
+            .setDescription("Checked input values outside the baseline's per-feature range.")
             .build();
     this.unresolved = new VersionTelemetry(this, UNRESOLVED, UNRESOLVED);
   }

@@ -83,6 +83,21 @@ public final class VersionTelemetry {
     server.batchSize.record(calls, attributes);
   }
 
+  /**
+   * A call's inputs were checked against the baseline: {@code values} of them, {@code outOfRange}
+   * outside it, and whether that flagged the call.
+   */
+  public void recordInputCheck(long values, long outOfRange, boolean flagged) {
+    server.inputCallsChecked.add(1, attributes);
+    server.inputValuesChecked.add(values, attributes);
+    if (outOfRange > 0) {
+      server.inputValuesOutOfRange.add(outOfRange, attributes);
+    }
+    if (flagged) {
+      server.inputCallsFlagged.add(1, attributes);
+    }
+  }
+
   /** Names the served model and version on a recorded span. */
   public void describe(Span span) {
     if (span.isRecording()) {

@@ -51,7 +51,16 @@ class ShippedMonitoringTest {
           new Instrument("infergate.model.queue.depth", Kind.GAUGE, "{call}"),
           new Instrument("infergate.model.queue.wait", Kind.HISTOGRAM, "s"),
           new Instrument("infergate.model.run.duration", Kind.HISTOGRAM, "s"),
-          new Instrument("infergate.model.versions.loaded", Kind.GAUGE, "{version}"));
+          new Instrument("infergate.model.versions.loaded", Kind.GAUGE, "{version}"),
+          new Instrument("infergate.model.input.calls.checked", Kind.COUNTER, "{call}"),
+          new Instrument("infergate.model.input.calls.flagged", Kind.COUNTER, "{call}"),
+          new Instrument("infergate.model.input.values.checked", Kind.COUNTER, "{value}"),
+          new Instrument("infergate.model.input.values.out_of_range", Kind.COUNTER, "{value}"),
+          new Instrument("infergate.model.input.feature.out_of_range", Kind.COUNTER, "{value}"),
+          new Instrument("infergate.model.drift.psi", Kind.GAUGE, ""),
+          new Instrument("infergate.model.drift.jensen_shannon", Kind.GAUGE, ""),
+          new Instrument("infergate.model.drift.feature.psi", Kind.GAUGE, ""),
+          new Instrument("infergate.model.drift.window.rows", Kind.GAUGE, "{row}"));
 
   private static Set<String> served;
 
@@ -89,7 +98,9 @@ class ShippedMonitoringTest {
             "infergate_gateway_fallbacks_total",
             "infergate_gateway_shed_total",
             "infergate_model_batch_size_bucket",
-            "infergate_model_queue_depth");
+            "infergate_model_queue_depth",
+            "infergate_model_input_calls_flagged_total",
+            "infergate_model_drift_psi");
     // Stable and canary side by side: panels repeated per variant.
     assertThat(dashboard.findValues("repeat")).extracting(JsonNode::asText).contains("variant");
   }
@@ -107,7 +118,10 @@ class ShippedMonitoringTest {
         .containsExactlyInAnyOrder(
             "infergate_gateway_calls_total",
             "infergate_gateway_call_duration_seconds_bucket",
-            "infergate_gateway_call_duration_seconds_count")
+            "infergate_gateway_call_duration_seconds_count",
+            "infergate_model_input_calls_checked_total",
+            "infergate_model_input_calls_flagged_total",
+            "infergate_model_drift_psi")
         .isSubsetOf(served);
   }
 

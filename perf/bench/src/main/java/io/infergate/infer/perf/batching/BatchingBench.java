@@ -41,6 +41,10 @@ import picocli.CommandLine.Option;
  * <p>Reports per round and as medians: calls/s, latency percentiles (HdrHistogram, from send to
  * answer), and server CPU per call from {@code /proc/<pid>/stat}; then the batched server's
  * batch-size distribution, which it logs when it stops.
+ *
+ * <p>With {@code --monitoring-off-vs-on} both servers are batched and the first has input
+ * monitoring off ({@code monitoring.enabled: false}), so the ratio is the cost of checking every
+ * call's inputs against the baseline and counting the drift histograms.
  */
 @Command(
     name = "batching-bench",
@@ -80,8 +84,20 @@ public final class BatchingBench implements Callable<Integer> {
       description = "YAML config for the batched server (default: --batching, default settings)")
   Path batchedConfig;
 
+  @Option(
+      names = "--monitoring-off-vs-on",
+      description =
+          "compare two batched servers, input monitoring off against on, instead of unbatched"
+              + " against batched")
+  boolean monitoringOffVsOn;
+
   @Option(names = "--log-dir", description = "server logs (default: ${DEFAULT-VALUE})")
   Path logDir = Path.of("perf", "bench", "target", "batching-bench");
+
+  /** The first server's name in the report, and the second's. */
+  private String nameA = "unbatched";
+
+  private String nameB = "batched";
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new BatchingBench()).execute(args));
@@ -95,19 +111,34 @@ public final class BatchingBench implements Callable<Integer> {
         batchedConfig == null
             ? List.of("--batching")
             : List.of("--batching", "--config", batchedConfig.toString());
+    List<String> firstArgs = List.of();
+    if (monitoringOffVsOn) {
+      if (batchedConfig != null) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--monitoring-off-vs-on: use without --batched-config");
+      }
+      Files.createDirectories(logDir);
+      Path off = logDir.resolve("monitoring-off.yaml");
+      Files.writeString(off, "monitoring:\n  enabled: false\n");
+      firstArgs = List.of("--batching", "--config", off.toString());
+      nameA = "monitoring off";
+      nameB = "monitoring on";
+    }
     String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     String load = Files.readString(Path.of("/proc/loadavg")).trim();
     List<Round> unbatchedRounds = new ArrayList<>();
     List<Round> batchedRounds = new ArrayList<>();
     List<String> batchedLog;
-    try (ChildProcess unbatched = server("unbatched", List.of());
-        ChildProcess batched = server("batched", batchedArgs);
+    try (ChildProcess unbatched = server(nameA.replace(' ', '-'), firstArgs);
+        ChildProcess batched = server(nameB.replace(' ', '-'), batchedArgs);
         ClosedLoop toUnbatched = ClosedLoop.to(unbatched.port(), requests);
         ClosedLoop toBatched = ClosedLoop.to(batched.port(), requests)) {
       System.err.printf(
-          "servers: unbatched pid %d port %d, batched pid %d port %d (CPU %s); warming up%n",
+          "servers: %s pid %d port %d, %s pid %d port %d (CPU %s); warming up%n",
+          nameA,
           unbatched.pid(),
           unbatched.port(),
+          nameB,
           batched.pid(),
           batched.port(),
           digitsServer.serverCpu());
@@ -117,9 +148,11 @@ public final class BatchingBench implements Callable<Integer> {
         unbatchedRounds.add(measure(toUnbatched, concurrency, round, unbatched));
         batchedRounds.add(measure(toBatched, concurrency, round, batched));
         System.err.printf(
-            "round %d: unbatched %.0f calls/s, batched %.0f calls/s%n",
+            "round %d: %s %.0f calls/s, %s %.0f calls/s%n",
             r,
+            nameA,
             unbatchedRounds.get(r - 1).callsPerSecond(),
+            nameB,
             batchedRounds.get(r - 1).callsPerSecond());
       }
       unbatched.stop(Duration.ofMinutes(1));
@@ -158,7 +191,15 @@ public final class BatchingBench implements Callable<Integer> {
       throws IOException, InterruptedException {
     long ticks = ProcStat.TICKS_PER_SECOND;
     StringBuilder text = new StringBuilder();
-    line(text, "## Dynamic batching: digits v%d, %d calls in flight", version, concurrency);
+    if (monitoringOffVsOn) {
+      line(
+          text,
+          "## Input monitoring, batched: digits v%d, %d calls in flight, monitoring off vs on",
+          version,
+          concurrency);
+    } else {
+      line(text, "## Dynamic batching: digits v%d, %d calls in flight", version, concurrency);
+    }
     line(text, "");
     line(text, "- started: %s; load average before the run: %s", started, load);
     line(text, "- machine: %d CPUs (nproc), %s", Suite.processors(), Suite.cpuModel());
@@ -169,10 +210,12 @@ public final class BatchingBench implements Callable<Integer> {
         digitsServer.serverCpu());
     line(
         text,
-        "- warm-up %s per server (discarded), then %d rounds of %s alternating unbatched, batched",
+        "- warm-up %s per server (discarded), then %d rounds of %s alternating %s, %s",
         warmup,
         rounds,
-        round);
+        round,
+        nameA,
+        nameB);
     line(text, "");
     line(
         text,
@@ -206,7 +249,7 @@ public final class BatchingBench implements Callable<Integer> {
       ratios[r] = batched.get(r).callsPerSecond() / unbatched.get(r).callsPerSecond();
     }
     Arrays.sort(ratios);
-    line(text, "| median over rounds | unbatched | batched | batched ÷ unbatched |");
+    line(text, "| median over rounds | %s | %s | %s ÷ %s |", nameA, nameB, nameB, nameA);
     line(text, "|---|---:|---:|---:|");
     double unbatchedRate = median(unbatched, Round::callsPerSecond);
     double batchedRate = median(batched, Round::callsPerSecond);

@@ -1,0 +1,127 @@
+package io.infergate.infer.demo;
+
+import io.grpc.Channel;
+import io.grpc.stub.StreamObserver;
+import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
+import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceStub;
+import io.infergate.infer.proto.oip.v2.ModelInferRequest;
+import io.infergate.infer.proto.oip.v2.ModelInferResponse;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Sends prepared requests round and round at a fixed rate (open loop: a slow answer does not slow
+ * the sending), counting answers, failures and the classes predicted, until closed.
+ */
+final class Replay implements AutoCloseable {
+  private static final long DEADLINE_SECONDS = 10;
+
+  private final GRPCInferenceServiceStub stub;
+  private final List<ModelInferRequest> requests;
+  private final ScheduledExecutorService sender;
+  private final AtomicInteger next = new AtomicInteger();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong answered = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLongArray predicted = new AtomicLongArray(10);
+  private final AtomicLong inFlight = new AtomicLong();
+
+  private Replay(Channel channel, List<ModelInferRequest> requests) {
+    this.stub = GRPCInferenceServiceGrpc.newStub(channel);
+    this.requests = List.copyOf(requests);
+    this.sender =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "replay");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** Starts sending {@code requests} over {@code channel}, {@code callsPerSecond} a second. */
+  static Replay start(Channel channel, List<ModelInferRequest> requests, double callsPerSecond) {
+    if (!(callsPerSecond > 0)) {
+      throw new IllegalArgumentException("--rate: " + callsPerSecond + " (expected: > 0)");
+    }
+    Replay replay = new Replay(channel, requests);
+    long periodNanos = Math.max(1, (long) (1e9 / callsPerSecond));
+    replay.sender.scheduleAtFixedRate(replay::sendOne, 0, periodNanos, TimeUnit.NANOSECONDS);
+    return replay;
+  }
+
+  private void sendOne() {
+    ModelInferRequest request =
+        requests.get(Math.floorMod(next.getAndIncrement(), requests.size()));
+    sent.incrementAndGet();
+    inFlight.incrementAndGet();
+    stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+        .modelInfer(
+            request,
+            new StreamObserver<>() {
+              @Override
+              public void onNext(ModelInferResponse response) {
+                for (long c : response.getOutputs(0).getContents().getInt64ContentsList()) {
+                  if (c >= 0 && c < predicted.length()) {
+                    predicted.incrementAndGet((int) c);
+                  }
+                }
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                failed.incrementAndGet();
+                inFlight.decrementAndGet();
+              }
+
+              @Override
+              public void onCompleted() {
+                answered.incrementAndGet();
+                inFlight.decrementAndGet();
+              }
+            });
+  }
+
+  /** Calls sent so far. */
+  long sent() {
+    return sent.get();
+  }
+
+  /** Calls answered with OK. */
+  long answered() {
+    return answered.get();
+  }
+
+  /** Calls that failed. */
+  long failed() {
+    return failed.get();
+  }
+
+  /** Rows predicted as each class so far. */
+  long[] predicted() {
+    long[] counts = new long[predicted.length()];
+    for (int c = 0; c < counts.length; c++) {
+      counts[c] = predicted.get(c);
+    }
+    return counts;
+  }
+
+  /** Stops sending and waits (up to the deadline) for the calls in flight to end. */
+  @Override
+  public void close() {
+    sender.shutdownNow();
+    try {
+      sender.awaitTermination(DEADLINE_SECONDS, TimeUnit.SECONDS);
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS + 1);
+      while (inFlight.get() > 0 && System.nanoTime() < until) {
+        Thread.sleep(10);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
