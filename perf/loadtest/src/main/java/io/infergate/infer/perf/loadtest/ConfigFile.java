@@ -3,6 +3,7 @@ package io.infergate.infer.perf.loadtest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * ghz's {@code --config} file (JSON or TOML; keys are the long flag names, durations strings like
- * {@code "20s"}) as picocli defaults, so that flags on the command line override it.
+ * ghz's {@code --config} file (JSON, TOML or YAML; keys are the long flag names, durations strings
+ * like {@code "20s"}) as picocli defaults, so that flags on the command line override it.
  */
 final class ConfigFile implements CommandLine.IDefaultValueProvider {
   private final JsonNode root;
@@ -50,25 +51,49 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
     } catch (IOException e) {
       throw new UsageException("--config " + file + ": " + e.getMessage());
     }
-    boolean toml = file.endsWith(".toml");
-    JsonNode node;
-    try {
-      node = toml ? new TomlMapper().readTree(text) : new ObjectMapper().readTree(text);
-    } catch (IOException e) {
-      if (toml) {
-        throw new UsageException("--config " + file + ": not TOML: " + firstLine(e.getMessage()));
-      }
-      try {
-        node = new TomlMapper().readTree(text);
-      } catch (IOException e2) {
-        throw new UsageException(
-            "--config " + file + ": neither JSON nor TOML: " + firstLine(e.getMessage()));
-      }
-    }
+    JsonNode node = parse(file, text);
     if (node == null || !node.isObject()) {
       throw new UsageException("--config " + file + ": expected an object of flag names");
     }
     return new ConfigFile(node);
+  }
+
+  /**
+   * The file's tree, read as ghz's config loader (configor) reads it: by extension ({@code .yaml}
+   * and {@code .yml} as YAML, {@code .toml} as TOML, {@code .json} as JSON), else whichever of
+   * JSON, TOML and YAML parses.
+   */
+  private static JsonNode parse(String file, String text) {
+    if (file.endsWith(".yaml") || file.endsWith(".yml")) {
+      return read(new YAMLMapper(), "YAML", file, text);
+    }
+    if (file.endsWith(".toml")) {
+      return read(new TomlMapper(), "TOML", file, text);
+    }
+    if (file.endsWith(".json")) {
+      return read(new ObjectMapper(), "JSON", file, text);
+    }
+    List<ObjectMapper> mappers = List.of(new ObjectMapper(), new TomlMapper(), new YAMLMapper());
+    for (ObjectMapper mapper : mappers) {
+      try {
+        JsonNode node = mapper.readTree(text);
+        if (node != null && node.isObject()) {
+          return node;
+        }
+      } catch (IOException e) {
+        // not this format; the next one may fit
+      }
+    }
+    throw new UsageException("--config " + file + ": neither JSON, TOML nor YAML");
+  }
+
+  private static JsonNode read(ObjectMapper mapper, String format, String file, String text) {
+    try {
+      return mapper.readTree(text);
+    } catch (IOException e) {
+      throw new UsageException(
+          "--config " + file + ": not " + format + ": " + firstLine(e.getMessage()));
+    }
   }
 
   /** Keys that name no flag (ghz ignores them too; we say so). */

@@ -1,7 +1,6 @@
 package io.infergate.infer.perf.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigDecimal;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -220,70 +219,19 @@ final class GoJson {
     b.append('"');
   }
 
-  /** Go's encoding/json float64 form: shortest digits, 'f' in [1e-6, 1e21), 'e' (e-7) outside. */
+  /** Go's encoding/json float64 form ({@link GoFloats#json}). */
   static String floatString(double v) {
-    if (v == 0) {
-      return "0";
-    }
-    if (Double.isNaN(v) || Double.isInfinite(v)) {
-      throw new IllegalArgumentException("json: unsupported value: " + v);
-    }
-    double abs = Math.abs(v);
-    BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-    if (abs >= 1e-6 && abs < 1e21) {
-      return d.toPlainString();
-    }
-    String e = expForm(d);
-    return e.replace("e-0", "e-");
+    return GoFloats.json(v);
   }
 
   /** Go's {@code strconv.FormatFloat(v, 'g', -1, 64)}, which Prometheus' text format uses. */
   static String gFormat(double v) {
-    return shortest(v, 6);
+    return GoFloats.g(v);
   }
 
-  /** Go's {@code fmt} {@code %v} for a float64 (what ghz's influx printer writes). */
+  /** Go's {@code fmt} {@code %v} for a float64 (what ghz's influx printer writes): also 'g'. */
   static String vFormat(double v) {
-    return shortest(v, 21);
-  }
-
-  private static String shortest(double v, int expLimit) {
-    if (v == 0) {
-      return "0";
-    }
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "+Inf" : "-Inf";
-    }
-    BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-    int exp = d.precision() - d.scale() - 1;
-    if (exp < -4 || exp >= expLimit) {
-      return expForm(d);
-    }
-    return d.toPlainString();
-  }
-
-  /** Digits of {@code d} as Go's %e with shortest precision: {@code 1.5e+09}, {@code 1e-07}. */
-  private static String expForm(BigDecimal d) {
-    String digits = d.unscaledValue().abs().toString();
-    int exp = d.precision() - d.scale() - 1;
-    StringBuilder b = new StringBuilder();
-    if (d.signum() < 0) {
-      b.append('-');
-    }
-    b.append(digits.charAt(0));
-    if (digits.length() > 1) {
-      b.append('.').append(digits, 1, digits.length());
-    }
-    b.append('e').append(exp < 0 ? '-' : '+');
-    int a = Math.abs(exp);
-    if (a < 10) {
-      b.append('0');
-    }
-    b.append(a);
-    return b.toString();
+    return GoFloats.g(v);
   }
 
   /** Go's {@code json.Indent(dst, src, "", " ")}. */

@@ -288,9 +288,12 @@ final class H2Transport implements AutoCloseable {
                 if (!f.isSuccess()) {
                   complete(
                       id,
-                      Status.UNAVAILABLE
-                          .withDescription(String.valueOf(f.cause()))
-                          .withCause(f.cause()));
+                      GoTransportErrors.inGoWords(
+                          Status.UNAVAILABLE
+                              .withDescription(String.valueOf(f.cause()))
+                              .withCause(f.cause()),
+                          channel.localAddress(),
+                          channel.remoteAddress()));
                 }
               });
       if (body != lastBody) {

@@ -1,6 +1,7 @@
 package io.infergate.infer.perf.loadtest;
 
 import io.infergate.infer.observability.ProcessLogging;
+import io.infergate.infer.observability.ProjectVersion;
 import java.io.InputStream;
 import java.io.PrintStream;
 import picocli.CommandLine;
@@ -43,7 +44,8 @@ public final class LoadtestMain {
         return 0;
       }
       if (cli.isVersionHelpRequested()) {
-        cli.printVersionHelp(out);
+        // kingpin's version flag: the bare version and a newline, on stderr (its usage writer).
+        err.println(ProjectVersion.current());
         return 0;
       }
       if (file != null) {

@@ -1,10 +1,8 @@
 package io.infergate.infer.perf.loadtest;
 
-import io.infergate.infer.observability.HelpAndVersion;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,13 +21,25 @@ import picocli.CommandLine.Parameters;
       "--slo search for the highest open-loop rate meeting an SLO, a self-contained HTML report."
     })
 final class Options {
-  @Mixin HelpAndVersion helpAndVersion;
+  // ghz's (kingpin's) -h/--help and -v/--version; not the project's -V mixin, so that scripts
+  // written for ghz (`ghz -v`) work unchanged.
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show the flags and exit.")
+  boolean help;
+
+  @Option(
+      names = {"-v", "--version"},
+      versionHelp = true,
+      description = "Print the version (bare, on stderr, as ghz does) and exit.")
+  boolean version;
 
   // ---- ghz: proto and call ----
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "JSON or TOML config file (keys = long flag names); flags override it.")
+      description = "JSON, TOML or YAML config file (keys = long flag names); flags override it.")
   String config;
 
   @Option(

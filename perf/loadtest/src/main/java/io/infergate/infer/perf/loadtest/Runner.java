@@ -1,7 +1,9 @@
 package io.infergate.infer.perf.loadtest;
 
+import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -344,6 +346,7 @@ final class Runner {
     inFlight.incrementAndGet();
     ClientCall<byte[], byte[]> call = channel.newCall(target.method(), options);
     Listener listener = new Listener(intended, worker);
+    listener.call = call;
     listener.sentNanos = System.nanoTime();
     rec.sent(listener.sentNanos);
     call.start(listener, headers == null ? new Metadata() : headers);
@@ -359,6 +362,9 @@ final class Runner {
     long sentNanos;
     String variant;
     boolean headersSeen;
+
+    /** The grpc-java call (null on the h2 transport): its addresses word transport failures. */
+    ClientCall<byte[], byte[]> call;
 
     Listener(long intended, Worker worker) {
       this.intended = intended;
@@ -376,7 +382,16 @@ final class Runner {
       if (!headersSeen) { // trailers-only answer (an error): the header travels there
         variant = trailers.get(target.variantHeader());
       }
-      completed(status, variant);
+      Status st = status;
+      if (status.getCause() != null && call != null) {
+        Attributes a = call.getAttributes();
+        st =
+            GoTransportErrors.inGoWords(
+                status,
+                a.get(Grpc.TRANSPORT_ATTR_LOCAL_ADDR),
+                a.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+      }
+      completed(st, variant);
     }
 
     @Override

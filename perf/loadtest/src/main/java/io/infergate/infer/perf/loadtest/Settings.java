@@ -104,7 +104,7 @@ record Settings(Call call, Connection connection, Payload payload, Load load, Ou
   /**
    * @param dataJson call data as proto-JSON (template), or null
    * @param binaryData serialized message(s), or null
-   * @param binary {@code --binary} (stdin), echoed in the report
+   * @param binary ghz's report echo: data from {@code -B}, or from {@code -b} with bytes on stdin
    * @param metadataJson request metadata as JSON (template), or null
    */
   record Payload(
@@ -115,7 +115,10 @@ record Settings(Call call, Connection connection, Payload payload, Load load, Ou
       boolean templateFunctions,
       boolean templateData) {}
 
-  /** ghz's schedule flags as given (the report echoes them even where the schedule is const). */
+  /**
+   * ghz's schedule flags as its report echoes them (even where the schedule is const): as given,
+   * except that a line schedule's step duration is 1 s, as in ghz.
+   */
   record ScheduleFlags(
       Schedule.Kind kind, long start, long end, long step, long stepNanos, long maxNanos) {
     /** ghz's defaults: const, all zero. */

@@ -275,13 +275,15 @@ final class SettingsReader {
       long step,
       String stepDuration,
       String maxDuration) {
+    Kind parsed = flags.oneOf(prefix + "-schedule", kind, Kind.class, Kind.CONST);
+    long stepNanos = flags.duration(prefix + "-step-duration", stepDuration);
+    if (parsed == Kind.LINE) {
+      // A line moves once a second whatever was given; ghz's options.go sets the step duration to
+      // 1 s for line schedules, and its report echoes that.
+      stepNanos = Schedule.SECOND;
+    }
     return new Settings.ScheduleFlags(
-        flags.oneOf(prefix + "-schedule", kind, Kind.class, Kind.CONST),
-        start,
-        end,
-        step,
-        flags.duration(prefix + "-step-duration", stepDuration),
-        flags.duration(prefix + "-max-duration", maxDuration));
+        parsed, start, end, step, stepNanos, flags.duration(prefix + "-max-duration", maxDuration));
   }
 
   /** The rate schedule, or null for no limit. */
@@ -381,10 +383,13 @@ final class SettingsReader {
         flags.problem(e.getMessage());
       }
     }
+    // ghz's report says "binary": true when the data came from -B, or from -b and stdin held bytes
+    // (runner.WithBinaryData and WithBinaryDataFromFile are what set it).
+    boolean binary = binaryData != null && (notBlank(o.binaryFile) || !binaryData.isEmpty());
     return new Settings.Payload(
         dataJson,
         binaryData,
-        o.binary,
+        binary,
         metadataJson,
         !o.disableTemplateFunctions,
         !o.disableTemplateData);

@@ -142,7 +142,9 @@ class CliIT {
     ModelInferRequest.newBuilder().setModelName("bin-b").build().writeDelimitedTo(bytes);
     Path file = tmp.resolve("msgs.bin");
     Files.write(file, bytes.toByteArray());
-    json(Cli.infer(server.target(), "-B", file.toString(), "-n", "4", "-c", "1", "-O", "json"));
+    JsonNode fromFile =
+        json(Cli.infer(server.target(), "-B", file.toString(), "-n", "4", "-c", "1", "-O", "json"));
+    assertThat(fromFile.get("options").get("binary").asBoolean()).isTrue();
     assertThat(server.requests()).anyMatch(q -> q.getModelName().equals("bin-a"));
     assertThat(server.requests()).anyMatch(q -> q.getModelName().equals("bin-b"));
     byte[] single = ModelInferRequest.newBuilder().setModelName("bin-stdin").build().toByteArray();
@@ -168,7 +170,7 @@ class CliIT {
   }
 
   @Test
-  void readsGhzJsonAndTomlConfigFilesAndFlagsOverrideThem() throws Exception {
+  void readsGhzJsonTomlAndYamlConfigFilesAndFlagsOverrideThem() throws Exception {
     Path jsonConfig = tmp.resolve("ghz.json");
     Files.writeString(
         jsonConfig,
@@ -203,6 +205,21 @@ class CliIT {
     assertThat(t.get("count").asInt()).isEqualTo(9);
     assertThat(t.get("options").get("concurrency").asInt()).isEqualTo(3);
     assertThat(server.requests()).anyMatch(q -> q.getModelName().equals("from-toml"));
+
+    Path yaml = tmp.resolve("ghz.yaml");
+    Files.writeString(
+        yaml,
+        "proto: "
+            + PROTO
+            + "\ncall: "
+            + Cli.MODEL_INFER
+            + "\ninsecure: true\ntotal: 5\nconcurrency: 1\ntimeout: 4s\nformat: json\nhost: "
+            + server.target()
+            + "\ndata:\n  model_name: from-yaml\n");
+    JsonNode y = json(Cli.run("--config", yaml.toString()));
+    assertThat(y.get("count").asInt()).isEqualTo(5);
+    assertThat(y.get("options").get("timeout").asLong()).isEqualTo(4_000_000_000L);
+    assertThat(server.requests()).anyMatch(q -> q.getModelName().equals("from-yaml"));
   }
 
   @Test
@@ -400,11 +417,15 @@ class CliIT {
   }
 
   @Test
-  void versionIsTheProjectsVersion() {
-    Cli.Result r = Cli.run("--version");
+  void versionFlagsPrintTheBareVersionOnStderrAsGhzDoes() {
+    for (String flag : new String[] {"-v", "--version"}) {
+      Cli.Result r = Cli.run(flag);
 
-    assertThat(r.exitCode()).isZero();
-    assertThat(r.out().trim()).isEqualTo("loadtest " + ProjectVersion.current());
+      assertThat(r.exitCode()).isZero();
+      assertThat(r.err()).isEqualTo(ProjectVersion.current() + System.lineSeparator());
+      assertThat(r.out()).isEmpty();
+    }
     assertThat(ProjectVersion.current()).isNotBlank().isNotEqualTo("dev");
+    assertThat(Cli.run("-V").exitCode()).isEqualTo(2); // not a ghz flag
   }
 }

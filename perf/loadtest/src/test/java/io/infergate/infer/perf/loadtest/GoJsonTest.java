@@ -27,7 +27,7 @@ class GoJsonTest {
     "g, 1e6, 1e+06",
     "g, 0.00001, 1e-05",
     "v, 20, 20",
-    "v, 1e6, 1000000"
+    "v, 1e6, 1e+06"
   })
   void formatsFloatsAsGoDoes(String go, double value, String expected) {
     String actual =

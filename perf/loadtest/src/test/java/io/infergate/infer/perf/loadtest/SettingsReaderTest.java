@@ -1,0 +1,89 @@
+package io.infergate.infer.perf.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** What ghz's report echoes of the flags, as SettingsReader types them. */
+class SettingsReaderTest {
+  @TempDir Path tmp;
+
+  private static Settings read(byte[] stdin, String... args) {
+    Options options = new Options();
+    new CommandLine(options).parseArgs(args);
+    return SettingsReader.read(options, new ByteArrayInputStream(stdin));
+  }
+
+  private static Settings read(String... args) {
+    return read(new byte[0], args);
+  }
+
+  @Test
+  void lineSchedulesEchoGhzsOneSecondStepWhateverWasGiven() {
+    Settings s =
+        read(
+            "--insecure",
+            "--call",
+            "a.B/C",
+            "--load-schedule",
+            "line",
+            "--load-start",
+            "10",
+            "--load-step",
+            "5",
+            "--load-end",
+            "50",
+            "--load-step-duration",
+            "7s",
+            "--concurrency-schedule",
+            "line",
+            "--concurrency-start",
+            "1",
+            "--concurrency-end",
+            "4",
+            "127.0.0.1:1");
+    assertThat(s.load().rateFlags().stepNanos()).isEqualTo(1_000_000_000L);
+    assertThat(s.load().concurrencyFlags().stepNanos()).isEqualTo(1_000_000_000L);
+  }
+
+  @Test
+  void stepSchedulesEchoTheStepDurationAsGiven() {
+    Settings s =
+        read(
+            "--insecure",
+            "--call",
+            "a.B/C",
+            "--load-schedule",
+            "step",
+            "--load-start",
+            "10",
+            "--load-step",
+            "5",
+            "--load-end",
+            "50",
+            "--load-step-duration",
+            "7s",
+            "127.0.0.1:1");
+    assertThat(s.load().rateFlags().stepNanos()).isEqualTo(7_000_000_000L);
+    assertThat(s.load().concurrencyFlags().stepNanos()).isZero();
+  }
+
+  @Test
+  void binaryIsEchoedForBinaryFilesAndForBytesOnStdin() throws Exception {
+    Path file = tmp.resolve("m.bin");
+    Files.write(file, new byte[] {10, 1, 'a'});
+    assertThat(
+            read("--insecure", "--call", "a.B/C", "-B", file.toString(), "h:1").payload().binary())
+        .isTrue();
+    assertThat(read(new byte[] {10, 1, 'a'}, "--call", "a.B/C", "-b", "h:1").payload().binary())
+        .isTrue();
+    // ghz: -b with nothing on stdin leaves binary false (runner.WithBinaryData is not applied)
+    assertThat(read(new byte[0], "--call", "a.B/C", "-b", "h:1").payload().binary()).isFalse();
+    assertThat(read("--call", "a.B/C", "-d", "{}", "h:1").payload().binary()).isFalse();
+  }
+}
