@@ -63,6 +63,16 @@ public final class BearerTokens {
       if (role == null) {
         problems.add(at + "role \"" + fields[1] + "\" (expected: viewer, operator or admin)");
       }
+      if (Identity.RESERVED_NAMES.contains(fields[2])) {
+        problems.add(
+            at
+                + "name \""
+                + fields[2]
+                + "\" (expected: not one of "
+                + Identity.RESERVED_NAMES
+                + ", which the audit log reserves)");
+        role = null;
+      }
       if (fields[0].length() < MIN_TOKEN_CHARS) {
         problems.add(
             at + "token of " + fields[0].length() + " chars (expected: " + MIN_TOKEN_CHARS + "+)");

@@ -64,6 +64,9 @@ public final class ReleaseControl implements AutoCloseable {
   /** The identity of the changes the gateway makes itself: ramp steps and gate rollbacks. */
   static final String GATEWAY = "gateway";
 
+  /** The audit action of a rollback the gates made. */
+  static final String GATE_ROLLBACK = "gate-rollback";
+
   private static final Logger log = LoggerFactory.getLogger(ReleaseControl.class);
 
   private final Object lock = new Object();
@@ -111,7 +114,12 @@ public final class ReleaseControl implements AutoCloseable {
         control.apiWeights = saved == null ? Map.of() : saved.routes();
         control.ramps = new HashMap<>();
         if (saved != null) {
-          saved.ramps().forEach((model, ramp) -> control.ramps.put(model, ramp.ramp()));
+          // The hold starts over: the figures that held a step before the restart are gone.
+          saved
+              .ramps()
+              .forEach(
+                  (model, ramp) ->
+                      control.ramps.put(model, ramp.ramp().restarted(clock.instant())));
         }
         // Before the first start, nothing was served; after a restart, what was served is unknown
         // here, and only a dropped API weight is a change (audited from the committed weights).
@@ -129,10 +137,15 @@ public final class ReleaseControl implements AutoCloseable {
    * #routes()}) and where the gates read the figures they judge; starts judging ramps.
    */
   public void attach(Consumer<RoutingTable<Rewrite>> apply, LiveVariants live) {
+    attach(apply, live, true);
+  }
+
+  /** As {@link #attach(Consumer, LiveVariants)}; without {@code tick}, tests call {@link #tick}. */
+  void attach(Consumer<RoutingTable<Rewrite>> apply, LiveVariants live, boolean tick) {
     synchronized (lock) {
       this.apply = requireNonNull(apply, "apply");
       this.live = requireNonNull(live, "live");
-      if (ticker == null) {
+      if (tick && ticker == null) {
         ticker = Schedulers.daemon("release-control");
         ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
       }
@@ -296,14 +309,16 @@ public final class ReleaseControl implements AutoCloseable {
     }
   }
 
-  /** The newest {@code limit} audit entries, oldest first; only {@code model}'s unless empty. */
+  /**
+   * The newest {@code limit} audit entries, oldest first; only {@code model}'s unless empty. Read
+   * without this object's lock, so that a long log never delays a gate's rollback: the log only
+   * grows by whole lines, and a line being appended is skipped.
+   */
   List<AuditRecord> history(String model, int limit) throws StatusException {
-    synchronized (lock) {
-      try {
-        return audit.read(model, limit);
-      } catch (IOException e) {
-        throw refused(Status.INTERNAL, "audit log unreadable: " + e.getMessage());
-      }
+    try {
+      return audit.read(model, limit);
+    } catch (IOException e) {
+      throw refused(Status.INTERNAL, "audit log unreadable: " + e.getMessage());
     }
   }
 
@@ -365,6 +380,14 @@ public final class ReleaseControl implements AutoCloseable {
     Gates gates = plan.gates();
     Verdict verdict =
         gates.judge(figures(model, plan.canary(), gates), figures(model, plan.stable(), gates));
+    LiveVariant canary = live.of(model, plan.canary(), gates.window());
+    if (canary != null && "OPEN".equals(canary.breaker())) {
+      // An open breaker keeps the canary's calls from being answered, so its window would look
+      // merely quiet: the breaker's own verdict is the failure the gates are there to act on.
+      verdict =
+          new Verdict(
+              Verdict.Kind.BREACHED, "the canary's circuit breaker is OPEN", verdict.figures());
+    }
     int inARow =
         verdict.kind() == Verdict.Kind.BREACHED ? breaches.merge(model, 1, Integer::sum) : 0;
     if (inARow == 0) {
@@ -406,7 +429,7 @@ public final class ReleaseControl implements AutoCloseable {
             verdict.why());
         write(
             GATEWAY,
-            "gate-rollback",
+            GATE_ROLLBACK,
             verdict.why(),
             reweighted(route, Map.of(plan.canary(), 0, plan.stable(), 100)),
             ramp.ended(Phase.ROLLED_BACK, verdict.why()),
@@ -549,19 +572,30 @@ public final class ReleaseControl implements AutoCloseable {
       throws StatusException {
     String model = changed.model();
     Map<String, SavedRoute> nextApi = new HashMap<>(apiWeights);
+    // A ramp's weights are the API's even where they equal the file's (a first step of 1 over a
+    // file's 99/1): otherwise the next start would take them for the file's and end the ramp.
     if (apiWeights.containsKey(model)
+        || (ramp != null && ramp.phase().isActive())
         || !weightsOf(served.route(model)).equals(weightsOf(changed))) {
       nextApi.put(model, new SavedRoute(weightsOf(fileRoutes.route(model)), weightsOf(changed)));
     }
     Map<String, Ramp> nextRamps = new HashMap<>(ramps);
     if (ramp != null) {
       nextRamps.put(model, ramp);
+      // A new ramp, or a ramp in a new phase, starts its count of breaches afresh.
+      breaches.remove(model);
     }
     RoutingTable<Rewrite> next = replace(served, changed);
     try {
       commit(who, action, reason, model, figures, next, nextApi, nextRamps);
     } catch (IOException e) {
       log.error("Release control: cannot commit a change of {}", model, e);
+      if (GATE_ROLLBACK.equals(action)) {
+        // A failing canary must leave the data path even when the disk refuses the record of it:
+        // served now, not durable; the ramp stays active, so the next breach commits it again.
+        apply.accept(next);
+        served = next;
+      }
       throw refused(Status.INTERNAL, "state not committed, nothing changed: " + e.getMessage());
     }
     // Committed, then served: the endpoints are the ones in force, so the swap opens no channel.
@@ -604,7 +638,27 @@ public final class ReleaseControl implements AutoCloseable {
     // force stay and nothing is committed. (At start this only hands the table over.)
     apply.accept(next);
     RoutingTable<Rewrite> before = served;
+    RoutingTable<Rewrite> beforeFile = fileRoutes;
     fileRoutes = file;
+    try {
+      commitAdopted(first, before, next, kept, nextRamps);
+    } catch (IOException e) {
+      // Not committed: serve what was in force, or the next API write would undo half a reload.
+      fileRoutes = beforeFile;
+      if (before != null) {
+        apply.accept(before);
+      }
+      throw e;
+    }
+  }
+
+  private void commitAdopted(
+      boolean first,
+      RoutingTable<Rewrite> before,
+      RoutingTable<Rewrite> next,
+      Map<String, SavedRoute> kept,
+      Map<String, Ramp> nextRamps)
+      throws IOException {
     if (first
         || !kept.equals(apiWeights)
         || !nextRamps.equals(ramps)

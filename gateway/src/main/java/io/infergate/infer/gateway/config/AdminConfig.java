@@ -3,6 +3,7 @@ package io.infergate.infer.gateway.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.infergate.infer.gateway.admin.Identity;
 import io.infergate.infer.gateway.admin.Role;
 import io.infergate.infer.observability.transport.ServerTls;
 import java.nio.file.Path;
@@ -85,6 +86,16 @@ public record AdminConfig(
     }
     if (stateDir == null) {
       problems.add("stateDir: missing (expected: a directory for routing state and audit log)");
+    }
+    for (String name : clientRoles.keySet()) {
+      if (Identity.RESERVED_NAMES.contains(name)) {
+        problems.add(
+            "clientRoles."
+                + name
+                + ": reserved (expected: not one of "
+                + Identity.RESERVED_NAMES
+                + ", which the audit log reserves)");
+      }
     }
     if (!clientRoles.isEmpty() && (tls == null || tls.clientCa() == null)) {
       problems.add(

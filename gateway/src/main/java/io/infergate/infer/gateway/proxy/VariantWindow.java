@@ -23,8 +23,11 @@ final class VariantWindow {
   /** Latencies above a minute are recorded as a minute: a gate only asks whether they are slow. */
   private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(1);
 
-  /** Two significant digits: quantiles within 1%, a few KiB per slot. */
-  private static final int DIGITS = 2;
+  /**
+   * One significant digit: quantiles within about 6%, plenty for a gate that compares ratios, in
+   * under 3 KiB a slot (about 90 KiB a variant); two digits would take 20 KiB a slot.
+   */
+  private static final int DIGITS = 1;
 
   private final Recorder latency = new Recorder(1, MAX_MICROS, DIGITS);
   private final LongAdder failures = new LongAdder();
@@ -48,11 +51,12 @@ final class VariantWindow {
 
   /**
    * One attempt answered by a backend of this variant. Cancelled and rejected calls never reached
-   * one, and say nothing about it.
+   * one, and say nothing about it; nor does a backend shedding load (RESOURCE_EXHAUSTED), whose
+   * quick refusals would make a canary under strain look fast.
    */
   void record(CallOutcome outcome, long nanos) {
     switch (outcome) {
-      case CANCELLED, REJECTED -> {
+      case CANCELLED, REJECTED, OVERLOAD -> {
         return;
       }
       case BACKEND_FAILURE, NOT_REACHED -> failures.increment();

@@ -48,6 +48,15 @@ class BearerTokensTest {
   }
 
   @Test
+  void refusesTheNamesTheAuditLogReserves() throws Exception {
+    Path file = dir.resolve("tokens.txt");
+    Files.writeString(file, "long-enough-token-xyz operator gateway\n");
+
+    assertThatThrownBy(() -> BearerTokens.load(file))
+        .hasMessageStartingWith(file + ":1: name \"gateway\" (expected: not one of");
+  }
+
+  @Test
   void refusesAFileWithoutTokens() throws Exception {
     Path file = dir.resolve("tokens.txt");
     Files.writeString(file, "# nobody yet\n");

@@ -91,6 +91,14 @@ public record Ramp(RampPlan plan, Phase phase, int step, Instant stepSince, Stri
     return new Ramp(plan, Phase.RUNNING, step, now, "resumed");
   }
 
+  /**
+   * As found after a restart at {@code now}: same phase and step, the step's hold starting over, so
+   * that a step is never judged held on figures from before the restart.
+   */
+  public Ramp restarted(Instant now) {
+    return phase.isActive() ? new Ramp(plan, phase, step, now, detail) : this;
+  }
+
   public Ramp ended(Phase phase, String why) {
     if (phase.isActive()) {
       throw new IllegalArgumentException("phase: " + phase + " (expected: an ending phase)");
