@@ -69,7 +69,8 @@ final class AdminAuthInterceptor implements ServerInterceptor {
     String authorization = headers.get(AUTHORIZATION);
     if (authorization != null) {
       identity =
-          authorization.startsWith(BEARER)
+          // The scheme is case-insensitive (RFC 9110 section 11.1).
+          authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
               ? tokens.identify(authorization.substring(BEARER.length()).strip())
               : null;
       if (identity == null) {

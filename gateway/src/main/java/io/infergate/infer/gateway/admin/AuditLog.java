@@ -31,6 +31,9 @@ final class AuditLog implements AutoCloseable {
   private final FileChannel channel;
   private long lastRevision;
 
+  /** Entries an append failed to write: written first by the next append, so none is lost. */
+  private final List<AuditRecord> unwritten = new ArrayList<>();
+
   AuditLog(Path dir) throws IOException {
     file = dir.resolve(FILE);
     channel =
@@ -49,11 +52,12 @@ final class AuditLog implements AutoCloseable {
 
   /** Appends {@code entries}; durable when this returns. Callers serialize their calls. */
   void append(List<AuditRecord> entries) throws IOException {
-    if (entries.isEmpty()) {
+    unwritten.addAll(entries);
+    if (unwritten.isEmpty()) {
       return;
     }
     StringBuilder lines = new StringBuilder();
-    for (AuditRecord entry : entries) {
+    for (AuditRecord entry : unwritten) {
       lines.append(JSON.writeValueAsString(entry)).append('\n');
     }
     ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(UTF_8));
@@ -61,7 +65,8 @@ final class AuditLog implements AutoCloseable {
       channel.write(bytes);
     }
     channel.force(false);
-    lastRevision = entries.get(entries.size() - 1).revision();
+    lastRevision = unwritten.get(unwritten.size() - 1).revision();
+    unwritten.clear();
   }
 
   /**

@@ -9,6 +9,7 @@ import io.infergate.infer.router.release.RampPlan;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,6 +36,12 @@ final class StateStore {
     this.dir = requireNonNull(dir, "dir");
     this.file = dir.resolve(FILE);
     Files.createDirectories(dir);
+    // A crash between a temp file's creation and its rename leaves it behind: never read, so gone.
+    try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, ".state*.tmp")) {
+      for (Path leftover : leftovers) {
+        Files.deleteIfExists(leftover);
+      }
+    }
   }
 
   /** The committed state, or null before the first write. */

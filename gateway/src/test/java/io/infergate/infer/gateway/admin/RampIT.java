@@ -71,7 +71,7 @@ class RampIT {
   void aRampStepsThroughItsPlanWhileItsGatesHold() {
     load = Load.start(bed.client(plane.gateway()));
 
-    operator.startRamp(ramp(List.of(10, 50, 100), seconds(2), gates(5, seconds(3))).build());
+    operator.startRamp(ramp(List.of(10, 50, 100), seconds(3), gates(5, seconds(3))).build());
 
     await()
         .atMost(java.time.Duration.ofSeconds(40))

@@ -12,7 +12,7 @@ import java.util.List;
  * @param canary the variant whose weight rises
  * @param stable the variant it is judged against and that takes back its weight
  * @param steps the canary's weight at each step, rising, each 1..100
- * @param hold how long each step is held, in [1 s, 1 day]
+ * @param hold how long each step is held, in [1 s, 1 day] and at least the gates' window
  */
 public record RampPlan(
     String canary, String stable, List<Integer> steps, Duration hold, Gates gates) {
@@ -50,6 +50,12 @@ public record RampPlan(
         hold,
         "1s..1d");
     problems.check(gates != null, "gates", gates, "present");
+    // A step held for less than the window would be judged partly on the step before it.
+    problems.check(
+        hold == null || gates == null || hold.compareTo(gates.window()) >= 0,
+        "hold",
+        hold,
+        "at least gates.window (" + (gates == null ? "?" : gates.window()) + ")");
     problems.throwIfAny();
     steps = List.copyOf(steps);
   }
