@@ -85,6 +85,9 @@ public final class ReleaseControl implements AutoCloseable {
   /** Gate breaches in a row, by model; in memory only: a restart judges afresh. */
   private final Map<String, Integer> breaches = new HashMap<>();
 
+  /** Each ramp's stable variant as last seen with enough calls, by model; in memory only. */
+  private final Map<String, WindowFigures> lastStable = new HashMap<>();
+
   private ReleaseControl(StateStore store, AuditLog audit, Clock clock) {
     this.store = store;
     this.audit = audit;
@@ -378,8 +381,15 @@ public final class ReleaseControl implements AutoCloseable {
     Route<Rewrite> route = served.route(model);
     RampPlan plan = ramp.plan();
     Gates gates = plan.gates();
-    Verdict verdict =
-        gates.judge(figures(model, plan.canary(), gates), figures(model, plan.stable(), gates));
+    WindowFigures stable = figures(model, plan.stable(), gates);
+    if (stable.calls() >= gates.minCalls()) {
+      lastStable.put(model, stable);
+    } else if (lastStable.containsKey(model)) {
+      // At 100% (or near it) stable answers nothing: the canary is judged against stable as it was
+      // when it last had enough calls, rather than against nothing.
+      stable = lastStable.get(model);
+    }
+    Verdict verdict = gates.judge(figures(model, plan.canary(), gates), stable);
     LiveVariant canary = live.of(model, plan.canary(), gates.window());
     if (canary != null && "OPEN".equals(canary.breaker())) {
       // An open breaker keeps the canary's calls from being answered, so its window would look
@@ -584,6 +594,9 @@ public final class ReleaseControl implements AutoCloseable {
       nextRamps.put(model, ramp);
       // A new ramp, or a ramp in a new phase, starts its count of breaches afresh.
       breaches.remove(model);
+      if (!ramp.phase().isActive()) {
+        lastStable.remove(model);
+      }
     }
     RoutingTable<Rewrite> next = replace(served, changed);
     try {

@@ -37,6 +37,7 @@ class AdminCrashIT {
 
   /** Kills at least this many times, however fast the writes go. */
   private static final int KILLS = 5;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;

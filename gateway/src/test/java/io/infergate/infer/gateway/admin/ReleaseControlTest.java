@@ -105,6 +105,27 @@ class ReleaseControlTest {
     control.close();
   }
 
+  @Test
+  void atTheLastStepTheCanaryIsJudgedAgainstStableAsLastSeen() throws Exception {
+    ReleaseControl control = open(routes(100, 0));
+    control.startRamp(ALICE, "digits", plan(List.of(50, 100)), 1, "");
+    healthy();
+    control.tick();
+    clock.advance(Duration.ofSeconds(60));
+    control.tick();
+    assertThat(control.snapshot().ramps().get("digits").canaryWeight()).isEqualTo(100);
+
+    // Stable now takes no calls; the canary's median triples.
+    seen.put("stable", new LiveVariant(WindowFigures.none(WINDOW), "CLOSED"));
+    seen.put("canary", new LiveVariant(figures(1000, 0, 30), "CLOSED"));
+    control.tick();
+    control.tick();
+    control.tick();
+
+    assertThat(control.snapshot().ramps().get("digits").phase()).isEqualTo(Phase.ROLLED_BACK);
+    control.close();
+  }
+
   private ReleaseControl open(RoutingTable<Rewrite> file) {
     ReleaseControl control = ReleaseControl.open(dir.resolve("state"), file, clock);
     control.attach(table -> {}, (model, variant, window) -> seen.get(variant), false);
