@@ -725,6 +725,24 @@ public final class ReleaseControl implements AutoCloseable {
                 named ? figures : Map.of()));
       }
     }
+    if (served != null) {
+      for (Route<Rewrite> gone : served.routes()) {
+        if (next.route(gone.model()) == null) {
+          // A route the file dropped: audited too, so the log accounts for every weight served.
+          entries.add(
+              new AuditRecord(
+                  now,
+                  who,
+                  action,
+                  gone.model(),
+                  weightsOf(gone),
+                  Map.of(),
+                  reason,
+                  nextRevision,
+                  Map.of()));
+        }
+      }
+    }
     Map<String, SavedRamp> savedRamps = new HashMap<>();
     nextRamps.forEach((name, ramp) -> savedRamps.put(name, SavedRamp.of(ramp)));
     store.write(new SavedState(nextRevision, nextApi, savedRamps, entries));

@@ -126,6 +126,30 @@ class ReleaseControlTest {
     control.close();
   }
 
+  @Test
+  void aRouteTheFileDropsIsAudited() throws Exception {
+    RoutingTable<Rewrite> two =
+        Configs.load(
+                dir,
+                """
+                    routes:
+                      - model: digits
+                        variants: [{name: stable, weight: 1, endpoints: ["127.0.0.1:1"]}]
+                      - model: letters
+                        variants: [{name: stable, weight: 1, endpoints: ["127.0.0.1:2"]}]
+                    """)
+            .routes();
+    ReleaseControl control = open(two);
+
+    control.fileChanged(routes(100, 0), table -> {});
+
+    AuditRecord last = control.history("letters", 1).get(0);
+    assertThat(last.identity()).isEqualTo(ReleaseControl.CONFIG_FILE);
+    assertThat(last.before()).isEqualTo(Map.of("stable", 1));
+    assertThat(last.after()).isEmpty();
+    control.close();
+  }
+
   private ReleaseControl open(RoutingTable<Rewrite> file) {
     ReleaseControl control = ReleaseControl.open(dir.resolve("state"), file, clock);
     control.attach(table -> {}, (model, variant, window) -> seen.get(variant), false);
