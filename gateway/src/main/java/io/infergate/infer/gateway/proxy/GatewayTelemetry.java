@@ -156,7 +156,8 @@ final class GatewayTelemetry {
         meter
             .counterBuilder("infergate.gateway.shadow.abs_diff")
             .ofDoubles()
-            .setUnit("1")
+            // No unit: "1" would make Prometheus name it ..._abs_diff_ratio_total.
+            .setUnit("")
             .setDescription(
                 "Sum over predictions compared of the mean absolute difference of their scores")
             .build();
