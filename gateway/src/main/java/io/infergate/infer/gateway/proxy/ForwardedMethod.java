@@ -7,15 +7,16 @@ import java.io.IOException;
 /**
  * One method the gateway forwards: its byte-level descriptor (built once, at start-up), where its
  * request names the model and how many fields reading it may walk, where its response names the
- * version that served, which sides stream (only streaming sides need flow control beyond the first
- * message), and the RPC attributes of its spans ({@code rpc.system}, {@code rpc.service}, {@code
- * rpc.method}), made once too.
+ * version that served, where its answer holds the scores a shadow's are compared with, which sides
+ * stream (only streaming sides need flow control beyond the first message), and the RPC attributes
+ * of its spans ({@code rpc.system}, {@code rpc.service}, {@code rpc.method}), made once too.
  */
 record ForwardedMethod(
     MethodDescriptor<byte[], byte[]> descriptor,
     BodyFormat request,
     int maxPeekedFields,
     ResponseVersion response,
+    AnswerTensor answers,
     boolean clientStreams,
     boolean serverStreams,
     Attributes rpcAttributes) {
@@ -24,13 +25,15 @@ record ForwardedMethod(
       MethodDescriptor<byte[], byte[]> descriptor,
       BodyFormat request,
       int maxPeekedFields,
-      ResponseVersion response) {
+      ResponseVersion response,
+      AnswerTensor answers) {
     MethodDescriptor.MethodType type = descriptor.getType();
     return new ForwardedMethod(
         descriptor,
         request,
         maxPeekedFields,
         response,
+        answers,
         !type.clientSendsOneMessage(),
         !type.serverSendsOneMessage(),
         Attributes.of(

@@ -124,6 +124,9 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
   private CallOutcome lastOutcome;
 
+  /** Where the primary's answer goes to be compared with its shadow copy's; null: no copy. */
+  private ShadowPair shadowPair;
+
   /** The variant whose failed attempt the next one repeats; counted once that one is sent. */
   private VariantTarget retryOf;
 
@@ -448,7 +451,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       if (attempts == 1) {
         int shadow = route.shadowFor(variant, random);
         if (shadow >= 0) {
-          route.target(shadow).copies().send(method, body, headers, span);
+          shadowPair = route.target(shadow).copies().send(method, body, headers, span);
         }
       }
       next.span = telemetry.startClient(span, method, headers);
@@ -705,6 +708,10 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
         markFallback(out);
         serverCall.sendHeaders(out);
         headersSent = true;
+        if (shadowPair != null) {
+          // A reference only: the comparison runs later, on its own thread, if the shadow answers.
+          shadowPair.primaryAnswered(message, target.telemetry());
+        }
       }
       serverCall.sendMessage(message);
       if (method.serverStreams()) {

@@ -8,6 +8,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.metrics.DoubleCounter;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongUpDownCounter;
@@ -43,6 +44,7 @@ final class GatewayTelemetry {
   static final AttributeKey<String> REASON = stringKey("reason");
   static final AttributeKey<String> FROM_VARIANT = stringKey("from_variant");
   static final AttributeKey<String> CAUSE = stringKey("cause");
+  static final AttributeKey<String> SHADOW_VARIANT = stringKey("shadow_variant");
 
   // Span attributes: OpenTelemetry's RPC conventions, and the project's own.
   static final AttributeKey<String> RPC_SYSTEM = stringKey("rpc.system");
@@ -80,6 +82,10 @@ final class GatewayTelemetry {
   final LongCounter fallbacks;
   final LongCounter retries;
   final LongCounter shadowDropped;
+  final LongCounter shadowCompared;
+  final LongCounter shadowTop1Matches;
+  final DoubleCounter shadowAbsDiff;
+  final LongCounter shadowNotCompared;
 
   /** The attribute sets of calls whose model has no route (or cannot be read). */
   private final VariantTelemetry unrouted;
@@ -134,7 +140,35 @@ final class GatewayTelemetry {
             .setUnit("{call}")
             .setDescription("Shadow copies not sent: too many in flight or no endpoint")
             .build();
-    this.unrouted = new RouteTelemetry(this, UNKNOWN_MODEL).none();
+    this.shadowCompared =
+        meter
+            .counterBuilder("infergate.gateway.shadow.compared")
+            .setUnit("{prediction}")
+            .setDescription("Predictions (rows) of primary and shadow answers compared")
+            .build();
+    this.shadowTop1Matches =
+        meter
+            .counterBuilder("infergate.gateway.shadow.top1_matches")
+            .setUnit("{prediction}")
+            .setDescription("Predictions compared whose top-1 class was the same in both answers")
+            .build();
+    this.shadowAbsDiff =
+        meter
+            .counterBuilder("infergate.gateway.shadow.abs_diff")
+            .ofDoubles()
+            // No unit: "1" would make Prometheus name it ..._abs_diff_ratio_total.
+            .setUnit("")
+            .setDescription(
+                "Sum over predictions compared of the mean absolute difference of their scores")
+            .build();
+    this.shadowNotCompared =
+        meter
+            .counterBuilder("infergate.gateway.shadow.not_compared")
+            .setUnit("{call}")
+            .setDescription(
+                "Calls whose two answers were not compared: not decodable, or the worker behind")
+            .build();
+    this.unrouted = new RouteTelemetry(this, UNKNOWN_MODEL, null).none();
   }
 
   /** Telemetry that records nothing, for routes built without a gateway (tests). */

@@ -81,6 +81,9 @@ public final class LiveRoutes implements AutoCloseable {
    */
   private final ScheduledExecutorService scheduler = Schedulers.daemon("gateway-timer");
 
+  /** Compares shadow answers with their primaries' on a thread of its own. */
+  private final ShadowAgreement agreement = new ShadowAgreement(ShadowAgreement.DEFAULT_CAPACITY);
+
   /**
    * Resolves the routes' names again; its own thread, as a DNS lookup may block for seconds, which
    * must delay no deadline on the timer.
@@ -260,7 +263,9 @@ public final class LiveRoutes implements AutoCloseable {
       for (Route<Rewrite> declaredRoute : declared.routes()) {
         Route<Rewrite> route = discovery.serve(declaredRoute);
         // Attribute sets per route and variant are made here, once per table, never per call.
-        RouteTelemetry measured = new RouteTelemetry(telemetry, route.model());
+        RouteTelemetry measured =
+            new RouteTelemetry(
+                telemetry, route.model(), route.shadow() == null ? null : route.shadow().variant());
         live.add(
             route.withTargets(
                 (variant, rewrite, balancer) ->
@@ -272,6 +277,7 @@ public final class LiveRoutes implements AutoCloseable {
                         healthOf(declaredRoute, variant, learnt),
                         rewrite,
                         receivesCopies(route.shadow(), variant) ? route.shadow() : null,
+                        agreement,
                         new VariantTelemetry(measured, variant.name()))));
         addKey(keys, route.stickyHeader());
         addKey(keys, route.overrideHeader());
@@ -375,6 +381,7 @@ public final class LiveRoutes implements AutoCloseable {
     }
     closed = true;
     scheduler.shutdownNow();
+    agreement.close();
     discoveryThread.shutdownNow();
     router.swap(RoutingTable.empty());
     List<ManagedChannel> all = new ArrayList<>(channels.values());

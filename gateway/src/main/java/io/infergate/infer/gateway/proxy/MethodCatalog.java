@@ -48,9 +48,11 @@ final class MethodCatalog {
     MethodDescriptor<byte[], byte[]> raw = RawMarshaller.of(generated);
     BodyFormat request;
     ResponseVersion response = ResponseVersion.NONE;
+    AnswerTensor answers = AnswerTensor.NONE;
     if (name.equals(GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName())) {
       request = BodyFormat.OIP;
       response = ResponseVersion.OIP_MODEL_VERSION;
+      answers = AnswerTensor.OIP_INFER;
     } else if (name.startsWith(GRPCInferenceServiceGrpc.SERVICE_NAME + "/Model")) {
       request = BodyFormat.OIP;
     } else if (name.startsWith(GRPCInferenceServiceGrpc.SERVICE_NAME + "/")) {
@@ -58,6 +60,7 @@ final class MethodCatalog {
     } else if (name.equals(PredictionServiceGrpc.getPredictMethod().getFullMethodName())) {
       request = BodyFormat.TF_SERVING;
       response = ResponseVersion.TF_SPEC_FIELD_2;
+      answers = AnswerTensor.TF_PREDICT;
     } else if (name.equals(PredictionServiceGrpc.getGetModelMetadataMethod().getFullMethodName())) {
       request = BodyFormat.TF_SERVING;
       response = ResponseVersion.TF_SPEC_FIELD_1;
@@ -67,6 +70,6 @@ final class MethodCatalog {
     } else {
       request = BodyFormat.OIP;
     }
-    return ForwardedMethod.of(raw, request, maxPeekedFields, response);
+    return ForwardedMethod.of(raw, request, maxPeekedFields, response, answers);
   }
 }

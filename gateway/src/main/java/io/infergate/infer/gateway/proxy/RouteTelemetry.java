@@ -10,14 +10,20 @@ import io.opentelemetry.api.common.Attributes;
 final class RouteTelemetry {
   private final GatewayTelemetry instruments;
   private final String model;
+  private final String shadowVariant;
   private final Attributes byModel;
   private final Attributes routeFull;
   private final Attributes bulkheadFull;
   private final VariantTelemetry none;
 
-  RouteTelemetry(GatewayTelemetry instruments, String model) {
+  /**
+   * @param shadowVariant the route's shadow variant, whose answers its other variants' are compared
+   *     with; null when the route has none
+   */
+  RouteTelemetry(GatewayTelemetry instruments, String model, String shadowVariant) {
     this.instruments = instruments;
     this.model = model;
+    this.shadowVariant = shadowVariant;
     this.byModel = Attributes.of(GatewayTelemetry.MODEL, model);
     this.routeFull =
         Attributes.of(GatewayTelemetry.MODEL, model, GatewayTelemetry.REASON, "route_full");
@@ -32,6 +38,11 @@ final class RouteTelemetry {
 
   String model() {
     return model;
+  }
+
+  /** The route's shadow variant, or null if it has none. */
+  String shadowVariant() {
+    return shadowVariant;
   }
 
   /** The sets of a call that no variant answered. */

@@ -30,13 +30,15 @@ final class ShadowCopies {
   private final int maxInFlight;
   private final long timeoutNanos;
   private final Metadata.Key<?>[] copiedHeaders;
+  private final ShadowAgreement agreement;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final LongAdder sent = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder failed = new LongAdder();
 
-  ShadowCopies(VariantTarget target, Shadow shadow) {
+  ShadowCopies(VariantTarget target, Shadow shadow, ShadowAgreement agreement) {
     this.target = target;
+    this.agreement = agreement;
     this.maxInFlight = shadow.maxInFlight();
     this.timeoutNanos = shadow.timeout().toNanos();
     this.copiedHeaders = new Metadata.Key<?>[shadow.headers().size()];
@@ -45,19 +47,26 @@ final class ShadowCopies {
     }
   }
 
-  /** Sends a copy of {@code body} if the shadow has room; never blocks and never throws. */
-  void send(ForwardedMethod method, byte[] body, Metadata callerHeaders, Span callSpan) {
+  /**
+   * Sends a copy of {@code body} if the shadow has room; never blocks and never throws.
+   *
+   * @return where the primary's answer goes to be compared with the shadow's, when the copy was
+   *     sent and the method's answers can be compared; otherwise null
+   */
+  ShadowPair send(ForwardedMethod method, byte[] body, Metadata callerHeaders, Span callSpan) {
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
       drop();
-      return;
+      return null;
     }
     int endpoint = target.pickForCopy();
     if (endpoint < 0) {
       inFlight.decrementAndGet();
       drop();
-      return;
+      return null;
     }
+    ShadowPair pair =
+        method.answers() == AnswerTensor.NONE ? null : new ShadowPair(method.answers(), agreement);
     ClientCall<byte[], byte[]> call = null;
     Span span = Span.getInvalid();
     // The one detached context in the gateway: the caller's context is cancelled as soon as the
@@ -79,12 +88,13 @@ final class ShadowCopies {
               .newCall(
                   method.descriptor(),
                   CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS));
-      created.start(new Listener(endpoint, span), headers);
+      created.start(new Listener(endpoint, span, pair), headers);
       call = created;
       call.sendMessage(copy);
       call.halfClose();
       call.request(1);
       sent.increment();
+      return pair;
     } catch (IOException | RuntimeException e) {
       if (call == null) {
         failed.increment();
@@ -97,6 +107,7 @@ final class ShadowCopies {
     } finally {
       forked.detach(previous);
     }
+    return null;
   }
 
   /**
@@ -134,14 +145,24 @@ final class ShadowCopies {
     inFlight.decrementAndGet();
   }
 
-  /** Drops the answer; only counts how the copy ended. */
+  /** Hands the answer to its pair, if any, to be compared; counts how the copy ended. */
   private final class Listener extends ClientCall.Listener<byte[]> {
     private final int endpoint;
     private final Span span;
+    private ShadowPair pair;
 
-    Listener(int endpoint, Span span) {
+    Listener(int endpoint, Span span, ShadowPair pair) {
       this.endpoint = endpoint;
       this.span = span;
+      this.pair = pair;
+    }
+
+    @Override
+    public void onMessage(byte[] message) {
+      if (pair != null) {
+        pair.shadowAnswered(message);
+        pair = null; // only the first message: the methods compared answer with one
+      }
     }
 
     @Override

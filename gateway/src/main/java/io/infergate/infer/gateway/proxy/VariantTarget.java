@@ -52,6 +52,7 @@ final class VariantTarget {
 
   /**
    * @param shadow the route's shadow when this variant receives its copies, otherwise null
+   * @param agreement where the answers to its copies are compared with the primaries'
    * @param telemetry this variant's attribute sets, made with this table
    */
   VariantTarget(
@@ -62,6 +63,7 @@ final class VariantTarget {
       VariantHealth health,
       Rewrite rewrite,
       Shadow shadow,
+      ShadowAgreement agreement,
       VariantTelemetry telemetry) {
     this.name = variant.name();
     this.endpoints = variant.endpoints();
@@ -80,7 +82,7 @@ final class VariantTarget {
     this.breaker = health.breaker();
     this.rewrite = rewrite.isNone() ? null : rewrite;
     this.telemetry = telemetry;
-    this.copies = shadow == null ? null : new ShadowCopies(this, shadow);
+    this.copies = shadow == null ? null : new ShadowCopies(this, shadow, agreement);
   }
 
   String name() {

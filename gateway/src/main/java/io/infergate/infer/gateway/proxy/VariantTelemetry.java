@@ -16,12 +16,22 @@ final class VariantTelemetry {
   private static final CallOutcome[] OUTCOMES = CallOutcome.values();
   private static final Skip[] SKIPS = Skip.values();
 
+  /** By {@link ShadowAgreement#NOT_DECODABLE} and {@link ShadowAgreement#QUEUE_FULL}. */
+  private static final String[] NOT_COMPARED_REASONS = {"not_decodable", "queue_full"};
+
   private final RouteTelemetry route;
   private final String name;
   private final Attributes[] byOutcome = new Attributes[OUTCOMES.length];
   private final Attributes[] bySkip = new Attributes[SKIPS.length];
   private final Attributes byVariant;
   private final Attributes spanAttributes;
+
+  /**
+   * {@code [model, variant, shadow_variant]}, and with each not-compared reason; null: no shadow.
+   */
+  private final Attributes byShadowPair;
+
+  private final Attributes[] byNotCompared;
 
   VariantTelemetry(RouteTelemetry route, String name) {
     this.route = route;
@@ -50,6 +60,25 @@ final class VariantTelemetry {
     this.byVariant = Attributes.of(GatewayTelemetry.MODEL, model, GatewayTelemetry.VARIANT, name);
     this.spanAttributes =
         Attributes.of(GatewayTelemetry.SPAN_MODEL, model, GatewayTelemetry.SPAN_VARIANT, name);
+    String shadow = route.shadowVariant();
+    if (shadow == null || shadow.equals(name)) {
+      this.byShadowPair = null;
+      this.byNotCompared = null;
+    } else {
+      this.byShadowPair =
+          Attributes.of(
+              GatewayTelemetry.MODEL,
+              model,
+              GatewayTelemetry.VARIANT,
+              name,
+              GatewayTelemetry.SHADOW_VARIANT,
+              shadow);
+      this.byNotCompared = new Attributes[NOT_COMPARED_REASONS.length];
+      for (int i = 0; i < NOT_COMPARED_REASONS.length; i++) {
+        byNotCompared[i] =
+            byShadowPair.toBuilder().put(GatewayTelemetry.REASON, NOT_COMPARED_REASONS[i]).build();
+      }
+    }
   }
 
   String variant() {
@@ -86,6 +115,28 @@ final class VariantTelemetry {
   /** A shadow copy for this variant was not sent. */
   void shadowDropped() {
     route.instruments().shadowDropped.add(1, byVariant);
+  }
+
+  /**
+   * This variant's answers and its route's shadow's were compared: {@code rows} predictions, of
+   * which {@code top1Matches} had the same top class, with {@code absDiff} the sum over them of the
+   * mean absolute difference of their scores.
+   */
+  void shadowCompared(int rows, int top1Matches, double absDiff) {
+    if (byShadowPair == null) {
+      return;
+    }
+    GatewayTelemetry instruments = route.instruments();
+    instruments.shadowCompared.add(rows, byShadowPair);
+    instruments.shadowTop1Matches.add(top1Matches, byShadowPair);
+    instruments.shadowAbsDiff.add(absDiff, byShadowPair);
+  }
+
+  /** A call of this variant's whose shadow answered was not compared, for {@code reason}. */
+  void shadowNotCompared(int reason) {
+    if (byNotCompared != null) {
+      route.instruments().shadowNotCompared.add(1, byNotCompared[reason]);
+    }
   }
 
   /** Reports {@code breaker}'s state: 0 closed, 1 half-open, 2 open (forced or not). */

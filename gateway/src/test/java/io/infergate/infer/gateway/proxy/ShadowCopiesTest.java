@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,6 +41,7 @@ class ShadowCopiesTest {
 
   @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
 
+  private final ShadowAgreement agreement = new ShadowAgreement(16);
   private FakeBackend shadow;
   private ScriptedChannel channel;
 
@@ -49,6 +51,11 @@ class ShadowCopiesTest {
     ManagedChannel inProcess =
         InProcessChannelBuilder.forName(shadow.endpoint().host()).directExecutor().build();
     channel = new ScriptedChannel(cleanup.register(inProcess));
+  }
+
+  @AfterEach
+  void stopAgreement() {
+    agreement.close();
   }
 
   @Test
@@ -143,8 +150,9 @@ class ShadowCopiesTest {
                 new VariantWindow()),
             Rewrite.NONE,
             new Shadow("candidate", 1.0, maxInFlight, Duration.ofSeconds(30)),
+            agreement,
             new VariantTelemetry(
-                new RouteTelemetry(GatewayTelemetry.noop(), "digits"), "candidate"));
+                new RouteTelemetry(GatewayTelemetry.noop(), "digits", "candidate"), "candidate"));
     return target.copies();
   }
 }

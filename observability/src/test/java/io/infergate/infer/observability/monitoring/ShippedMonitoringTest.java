@@ -45,6 +45,10 @@ class ShippedMonitoringTest {
           new Instrument("infergate.gateway.fallbacks", Kind.COUNTER, "{call}"),
           new Instrument("infergate.gateway.retries", Kind.COUNTER, "{call}"),
           new Instrument("infergate.gateway.shadow.dropped", Kind.COUNTER, "{call}"),
+          new Instrument("infergate.gateway.shadow.compared", Kind.COUNTER, "{prediction}"),
+          new Instrument("infergate.gateway.shadow.top1_matches", Kind.COUNTER, "{prediction}"),
+          new Instrument("infergate.gateway.shadow.abs_diff", Kind.COUNTER, ""),
+          new Instrument("infergate.gateway.shadow.not_compared", Kind.COUNTER, "{call}"),
           new Instrument("infergate.model.calls", Kind.COUNTER, "{call}"),
           new Instrument("infergate.model.call.duration", Kind.HISTOGRAM, "s"),
           new Instrument("infergate.model.batch.size", Kind.HISTOGRAM, "{call}"),
@@ -103,6 +107,16 @@ class ShippedMonitoringTest {
             "infergate_model_drift_psi");
     // Stable and canary side by side: panels repeated per variant.
     assertThat(dashboard.findValues("repeat")).extracting(JsonNode::asText).contains("variant");
+  }
+
+  @Test
+  void theShadowAgreementCountersAreServedUnderTheNamesTheReadmeQueries() {
+    assertThat(served)
+        .contains(
+            "infergate_gateway_shadow_compared_total",
+            "infergate_gateway_shadow_top1_matches_total",
+            "infergate_gateway_shadow_abs_diff_total",
+            "infergate_gateway_shadow_not_compared_total");
   }
 
   @Test
