@@ -135,7 +135,9 @@ class ShippedMonitoringTest {
             "infergate_gateway_call_duration_seconds_count",
             "infergate_model_input_calls_checked_total",
             "infergate_model_input_calls_flagged_total",
-            "infergate_model_drift_psi")
+            "infergate_model_drift_psi",
+            "infergate_gateway_shadow_compared_total",
+            "infergate_gateway_shadow_top1_matches_total")
         .isSubsetOf(served);
   }
 
