@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.infergate.infer.observability.config.Durations;
+import io.infergate.infer.observability.server.WarmupConfig;
 import io.infergate.infer.observability.telemetry.TelemetryConfig;
 import io.infergate.infer.observability.transport.ConnectionLimits;
 import io.infergate.infer.observability.transport.ServerTls;
@@ -39,6 +40,8 @@ import java.time.Duration;
  *     size, RST_STREAM rate, keepalive, idle time and age (the gateway's limits, one type)
  * @param tls TLS, and optionally mutual TLS, on the port; absent, the port is plaintext
  * @param telemetry metrics endpoint (default port 9465), OTLP export and trace sampling
+ * @param warmup how the request path is warmed, through the server's own gRPC stack, before the
+ *     server reports SERVING (default: on, settled latency or 20s)
  */
 public record ModelServerConfig(
     String host,
@@ -54,7 +57,8 @@ public record ModelServerConfig(
     Boolean reflection,
     ConnectionLimits connections,
     @JsonInclude(JsonInclude.Include.NON_NULL) ServerTls tls,
-    TelemetryConfig telemetry) {
+    TelemetryConfig telemetry,
+    WarmupConfig warmup) {
 
   /** Where {@code /metrics} is served by default: beside the gateway's 9464 on one host. */
   public static final int DEFAULT_METRICS_PORT = 9465;
@@ -88,6 +92,7 @@ public record ModelServerConfig(
         telemetry == null
             ? TelemetryConfig.defaults(DEFAULT_METRICS_PORT)
             : telemetry.withMetricsPort(DEFAULT_METRICS_PORT);
+    warmup = warmup == null ? WarmupConfig.DEFAULT : warmup;
     new Problems()
         .check(!host.isBlank(), "host: empty (expected: an address such as 0.0.0.0 or 127.0.0.1)")
         .range("port", port, 0, 65_535)
@@ -104,6 +109,60 @@ public record ModelServerConfig(
             !shutdownGrace.isNegative(),
             "shutdownGrace: " + Durations.format(shutdownGrace) + " (expected: a duration >= 0s)")
         .throwIfAny();
+  }
+
+  /** As the canonical constructor, with the default warm-up. */
+  public ModelServerConfig(
+      String host,
+      Integer port,
+      Path models,
+      Integer workerThreads,
+      Integer workerQueueCapacity,
+      Integer maxInboundMessageBytes,
+      Duration shutdownGrace,
+      BatchingConfig batching,
+      RepositoryConfig repository,
+      TensorFlowConfig tensorFlow,
+      Boolean reflection,
+      ConnectionLimits connections,
+      ServerTls tls,
+      TelemetryConfig telemetry) {
+    this(
+        host,
+        port,
+        models,
+        workerThreads,
+        workerQueueCapacity,
+        maxInboundMessageBytes,
+        shutdownGrace,
+        batching,
+        repository,
+        tensorFlow,
+        reflection,
+        connections,
+        tls,
+        telemetry,
+        null);
+  }
+
+  /** This configuration with {@code warmup} instead of its own. */
+  public ModelServerConfig withWarmup(WarmupConfig warmup) {
+    return new ModelServerConfig(
+        host,
+        port,
+        models,
+        workerThreads,
+        workerQueueCapacity,
+        maxInboundMessageBytes,
+        shutdownGrace,
+        batching,
+        repository,
+        tensorFlow,
+        reflection,
+        connections,
+        tls,
+        telemetry,
+        warmup);
   }
 
   /**
@@ -127,6 +186,7 @@ public record ModelServerConfig(
         maxInboundMessageBytes,
         shutdownGrace,
         batching,
+        null,
         null,
         null,
         null,
