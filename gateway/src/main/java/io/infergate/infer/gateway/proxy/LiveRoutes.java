@@ -236,11 +236,13 @@ public final class LiveRoutes implements AutoCloseable {
    */
   public Map<String, Boolean> servable() {
     Map<String, Boolean> result = new LinkedHashMap<>();
+    long now = System.nanoTime();
     for (Route<VariantTarget> route : router.table().routes()) {
       boolean any = false;
       for (int i = 0; i < route.variants().size(); i++) {
         VariantTarget target = route.target(i);
         target.reconnectFailed();
+        target.watchSlowStart(now);
         boolean takesTraffic =
             route.variant(i).weight() > 0 || route.fallback().contains(target.name());
         any |= takesTraffic && target.canServe();
@@ -318,13 +320,18 @@ public final class LiveRoutes implements AutoCloseable {
     String key = route.model() + "\0" + variant.name();
     VariantHealth known = health.get(key);
     if (known == null
-        || !known.fits(variant, route.resilience().breaker(), route.resilience().outlier())) {
+        || !known.fits(
+            variant,
+            route.resilience().breaker(),
+            route.resilience().outlier(),
+            route.resilience().slowStart())) {
       known =
           new VariantHealth(
               route.model(),
               variant,
               route.resilience().breaker(),
               route.resilience().outlier(),
+              route.resilience().slowStart(),
               known == null ? new VariantWindow() : known.window());
     }
     learnt.put(key, known);

@@ -5,6 +5,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.infergate.infer.router.Variant;
+import io.infergate.infer.router.policy.SlowStart;
+import io.infergate.infer.router.policy.SlowStartPolicy;
 import io.infergate.infer.router.resilience.BreakerPolicy;
 import io.infergate.infer.router.resilience.LatencyMedian;
 import io.infergate.infer.router.resilience.OutlierDetector;
@@ -24,25 +26,73 @@ final class VariantHealth {
   private final OutlierDetector outliers;
   private final LatencyMedian latency = new LatencyMedian();
   private final VariantWindow window;
+  private final SlowStartPolicy slowStartPolicy;
+  private final SlowStart slowStart;
+
+  /**
+   * Per endpoint, whether it was last seen unreachable (failing to connect, or ejected) or has not
+   * been seen reachable yet: its next reachable sighting starts its slow start. Null until {@link
+   * #seedSlowStart}; then only the routes' timer thread uses it.
+   */
+  private boolean[] down;
 
   VariantHealth(
       String model,
       Variant variant,
       BreakerPolicy breaker,
       OutlierPolicy outlier,
+      SlowStartPolicy slowStart,
       VariantWindow window) {
     this.variant = variant;
     this.window = window;
     this.breakerPolicy = breaker;
     this.breaker = CircuitBreaker.of(model + "/" + variant.name(), breakerConfig(breaker));
     this.outliers = new OutlierDetector(outlier, variant.endpoints().size(), System::nanoTime);
+    this.slowStartPolicy = slowStart;
+    this.slowStart = new SlowStart(slowStart, variant.endpoints().size());
   }
 
   /** Whether this health still describes {@code variant} under these policies. */
-  boolean fits(Variant next, BreakerPolicy breaker, OutlierPolicy outlier) {
+  boolean fits(
+      Variant next, BreakerPolicy breaker, OutlierPolicy outlier, SlowStartPolicy slowStart) {
     return variant.endpoints().equals(next.endpoints())
         && breakerPolicy.equals(breaker)
-        && outliers.policy().equals(outlier);
+        && outliers.policy().equals(outlier)
+        && slowStartPolicy.equals(slowStart);
+  }
+
+  SlowStart slowStart() {
+    return slowStart;
+  }
+
+  /**
+   * The first time a table uses this health: endpoints whose channel is already connected (kept
+   * from the table before) count as reachable, so that a reload adding an endpoint ramps only the
+   * new one.
+   */
+  synchronized void seedSlowStart(boolean[] connected) {
+    if (down == null) {
+      down = new boolean[connected.length];
+      for (int i = 0; i < connected.length; i++) {
+        down[i] = !connected[i];
+      }
+    }
+  }
+
+  /**
+   * Notes what the routes' timer thread sees of endpoint {@code index}, starting its slow start
+   * when it is reachable after having been down.
+   */
+  synchronized void observe(int index, boolean reachable, boolean unreachable, long nowNanos) {
+    if (down == null) {
+      return;
+    }
+    if (reachable && down[index]) {
+      down[index] = false;
+      slowStart.reachable(index, nowNanos);
+    } else if (unreachable) {
+      down[index] = true;
+    }
   }
 
   CircuitBreaker breaker() {

@@ -10,10 +10,12 @@ import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.Shadow;
 import io.infergate.infer.router.Variant;
 import io.infergate.infer.router.policy.EndpointBalancer;
+import io.infergate.infer.router.policy.SlowStart;
 import io.infergate.infer.router.resilience.CallOutcome;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +51,7 @@ final class VariantTarget {
   private final Rewrite rewrite;
   private final ShadowCopies copies;
   private final VariantTelemetry telemetry;
+  private final SlowStart slowStart;
 
   /**
    * @param shadow the route's shadow when this variant receives its copies, otherwise null
@@ -81,6 +84,14 @@ final class VariantTarget {
     this.rewrite = rewrite.isNone() ? null : rewrite;
     this.telemetry = telemetry;
     this.copies = shadow == null ? null : new ShadowCopies(this, shadow);
+    this.slowStart = health.slowStart();
+    if (slowStart.enabled()) {
+      boolean[] connected = new boolean[channels.length];
+      for (int i = 0; i < channels.length; i++) {
+        connected[i] = channels[i].getState(false) == ConnectivityState.READY;
+      }
+      health.seedSlowStart(connected);
+    }
   }
 
   String name() {
@@ -125,7 +136,7 @@ final class VariantTarget {
       return skip(Skip.BULKHEAD_FULL);
     }
     long unusable = unusable();
-    int endpoint = balancer.pick(unusable | excluded);
+    int endpoint = pick(unusable | excluded);
     if (endpoint >= 0) {
       return endpoint;
     }
@@ -201,6 +212,39 @@ final class VariantTarget {
     }
   }
 
+  /**
+   * The balancer's choice, and while an endpoint ramps up ({@link SlowStart}) its share of it: the
+   * clock and a random draw are read only then, so the common case costs one volatile read.
+   */
+  private int pick(long excluded) {
+    if (slowStart.rampingMask() == 0) {
+      return balancer.pick(excluded);
+    }
+    return slowStart.pick(
+        balancer, excluded, System.nanoTime(), ThreadLocalRandom.current().nextDouble());
+  }
+
+  /**
+   * Starts the slow start of each endpoint that has become reachable since the last look (connected
+   * after failing to connect, or back from an ejection) and ends finished ones. Run by the routes'
+   * timer thread with the health checks; does nothing while slow start is off.
+   */
+  void watchSlowStart(long nowNanos) {
+    if (!slowStart.enabled()) {
+      return;
+    }
+    slowStart.expire(nowNanos);
+    for (int i = 0; i < channels.length; i++) {
+      ConnectivityState state = channels[i].getState(false);
+      boolean ejected = health.outliers().isEjected(i);
+      health.observe(
+          i,
+          state == ConnectivityState.READY && !ejected,
+          state == ConnectivityState.TRANSIENT_FAILURE || ejected,
+          nowNanos);
+    }
+  }
+
   /** Endpoints a call cannot use now: ejected, or whose channel fails to connect. */
   private long unusable() {
     long mask = health.outliers().ejectedMask();
@@ -272,7 +316,7 @@ final class VariantTarget {
 
   /** Picks an endpoint for a shadow copy, which takes no breaker permission or bulkhead slot. */
   int pickForCopy() {
-    return balancer.pick(unusable());
+    return pick(unusable());
   }
 
   /** Gives back an endpoint picked by {@link #pickForCopy}. */

@@ -23,10 +23,10 @@ import java.util.function.LongSupplier;
  * Drives a server's own request path hot before it reports SERVING: the given calls, in turn and
  * {@code concurrency} at a time, through a channel to the server's real gRPC stack over loopback,
  * in rounds of {@value #ROUND_CALLS} calls, until latency has settled ({@link WarmupSettling}), the
- * budget is spent, or {@value #IDLE_ROUNDS_LIMIT} rounds in a row got no answer (nothing behind the
- * server can answer: warming longer would only delay SERVING). Every call is real: it is decoded,
- * routed, run and encoded as a caller's would be, so the JIT, the pooled buffers, the worker
- * threads and TensorFlow's kernels are all warm when the first caller arrives.
+ * budget is spent, or {@value #FAILURES_PER_SLOT} times {@code concurrency} calls in a row failed
+ * (nothing behind the server answers: warming longer would only delay SERVING). Every call is real:
+ * it is decoded, routed, run and encoded as a caller's would be, so the JIT, the pooled buffers,
+ * the worker threads and TensorFlow's kernels are all warm when the first caller arrives.
  *
  * <p>Off the request path: this runs once, on the starting thread, before the port callers use is
  * open.
@@ -35,8 +35,8 @@ public final class Warmup {
   /** Calls per round, over which one median is taken. */
   static final int ROUND_CALLS = 200;
 
-  /** Rounds in a row without an answer after which warming stops. */
-  static final int IDLE_ROUNDS_LIMIT = 3;
+  /** Failed calls in a row, per call in flight, after which warming stops. */
+  static final int FAILURES_PER_SLOT = 3;
 
   /** How long after the budget a round waits for its last calls, whose deadline is the budget. */
   private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -94,10 +94,24 @@ public final class Warmup {
    * leaves a server cold, not stopped.
    */
   public static Report run(Channel channel, List<Call> calls, WarmupConfig config) {
-    return run(channel, calls, config, System::nanoTime);
+    return run(channel, calls, config, config.maxDuration(), System::nanoTime);
   }
 
-  static Report run(Channel channel, List<Call> calls, WarmupConfig config, LongSupplier nanoTime) {
+  /**
+   * As {@link #run(Channel, List, WarmupConfig)}, each call given at most {@code callTimeout}, so
+   * that a backend that never answers costs a few timeouts rather than the whole budget.
+   */
+  public static Report run(
+      Channel channel, List<Call> calls, WarmupConfig config, Duration callTimeout) {
+    return run(channel, calls, config, callTimeout, System::nanoTime);
+  }
+
+  static Report run(
+      Channel channel,
+      List<Call> calls,
+      WarmupConfig config,
+      Duration callTimeout,
+      LongSupplier nanoTime) {
     requireNonNull(channel, "channel");
     requireNonNull(calls, "calls");
     requireNonNull(config, "config");
@@ -107,24 +121,29 @@ public final class Warmup {
     if (calls.isEmpty()) {
       return Report.skipped("nothing to call");
     }
+    long callTimeoutNanos = Math.max(1, callTimeout.toNanos());
     long started = nanoTime.getAsLong();
     long deadline = started + config.maxDuration().toNanos();
     WarmupSettling settling = new WarmupSettling(config.minCalls());
     Semaphore permits = new Semaphore(config.concurrency());
     AtomicLong failed = new AtomicLong();
     AtomicReference<String> firstFailure = new AtomicReference<>();
+    AtomicInteger failuresInARow = new AtomicInteger();
+    int failuresLimit = FAILURES_PER_SLOT * config.concurrency();
     long made = 0;
-    int idleRounds = 0;
     String stopped = "budget of " + Durations.format(config.maxDuration()) + " spent";
     try {
       while (nanoTime.getAsLong() - deadline < 0) {
-        Round round = new Round(permits, failed, firstFailure, nanoTime);
+        Round round = new Round(permits, failed, failuresInARow, firstFailure, nanoTime);
         for (int i = 0; i < ROUND_CALLS; i++) {
           long left = deadline - nanoTime.getAsLong();
-          if (left <= 0 || !permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+          if (left <= 0
+              || failuresInARow.get() >= failuresLimit
+              || !permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
             break;
           }
-          round.send(channel, calls.get((int) (made % calls.size())), left);
+          round.send(
+              channel, calls.get((int) (made % calls.size())), Math.min(left, callTimeoutNanos));
           made++;
         }
         int answered = round.await(Math.max(0, deadline - nanoTime.getAsLong()) + GRACE_NANOS);
@@ -132,9 +151,8 @@ public final class Warmup {
           stopped = "settled";
           break;
         }
-        idleRounds = answered == 0 ? idleRounds + 1 : 0;
-        if (idleRounds >= IDLE_ROUNDS_LIMIT) {
-          stopped = "nothing answered";
+        if (failuresInARow.get() >= failuresLimit) {
+          stopped = failuresLimit + " calls in a row failed";
           break;
         }
       }
@@ -159,6 +177,7 @@ public final class Warmup {
 
     private final Semaphore permits;
     private final AtomicLong failed;
+    private final AtomicInteger failuresInARow;
     private final AtomicReference<String> firstFailure;
     private final LongSupplier nanoTime;
     private final AtomicInteger answered = new AtomicInteger();
@@ -168,10 +187,12 @@ public final class Warmup {
     Round(
         Semaphore permits,
         AtomicLong failed,
+        AtomicInteger failuresInARow,
         AtomicReference<String> firstFailure,
         LongSupplier nanoTime) {
       this.permits = permits;
       this.failed = failed;
+      this.failuresInARow = failuresInARow;
       this.firstFailure = firstFailure;
       this.nanoTime = nanoTime;
     }
@@ -191,6 +212,7 @@ public final class Warmup {
             @Override
             public void onError(Throwable t) {
               failed.incrementAndGet();
+              failuresInARow.incrementAndGet();
               Status status = Status.fromThrowable(t);
               firstFailure.compareAndSet(
                   null,
@@ -204,6 +226,7 @@ public final class Warmup {
             @Override
             public void onCompleted() {
               latencies[answered.getAndIncrement()] = nanoTime.getAsLong() - began;
+              failuresInARow.set(0);
               end();
             }
           });
