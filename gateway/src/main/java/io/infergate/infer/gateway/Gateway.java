@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -67,6 +68,9 @@ public final class Gateway implements AutoCloseable {
    * delays SERVING by a few of these (rounds without an answer end the warm-up), not the budget.
    */
   private static final Duration WARMUP_CALL_TIMEOUT = Duration.ofSeconds(2);
+
+  /** How often the warm-up looks whether the model servers have connected. */
+  private static final long CONNECT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   /**
    * How often the health of each model's backends is published: fast enough that a load balancer or
@@ -468,6 +472,25 @@ public final class Gateway implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Waits, for at most the warm-up budget, until every route has a model server connected: in a
+     * stack started at once the model servers open their ports after the gateway (once they are
+     * warm), and a gateway cannot serve a model before they do anyway, so waiting costs its callers
+     * little and lets the warm-up reach them. A route whose servers stay down holds the port back
+     * for the budget once, then the gateway serves the others. Returns the milliseconds waited.
+     */
+    private long awaitConnections(LiveRoutes live) {
+      long started = System.nanoTime();
+      long deadline = started + warmup.maxDuration().toNanos();
+      while (!live.everyRouteConnected() && System.nanoTime() - deadline < 0) {
+        LockSupport.parkNanos(CONNECT_POLL_NANOS);
+        if (Thread.currentThread().isInterrupted()) {
+          break;
+        }
+      }
+      return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    }
+
     /** How long calls may finish on close, and channels that a reload removed may drain. */
     public Builder drainTimeout(Duration drainTimeout) {
       this.drainTimeout = requireNonNull(drainTimeout, "drainTimeout");
@@ -517,7 +540,7 @@ public final class Gateway implements AutoCloseable {
                 maxPeekedFields);
         server.fallbackHandlerRegistry(forwarding);
         Server built = server.build();
-        Warmup.Report warmed = warmUp(forwarding);
+        Warmup.Report warmed = warmUp(forwarding, live);
         Server started = built.start();
         serving.set(true);
         health.setStatus("", ServingStatus.SERVING);
@@ -539,13 +562,15 @@ public final class Gateway implements AutoCloseable {
      * gateway whose backends are down becomes SERVING at once, and its health then says which
      * models cannot be served).
      */
-    private Warmup.Report warmUp(ForwardingRegistry forwarding) throws IOException {
+    private Warmup.Report warmUp(ForwardingRegistry forwarding, LiveRoutes live)
+        throws IOException {
       if (warmupTransport == null || !warmup.active()) {
         if (warmupTransport != null) {
           log.info("Warm-up before SERVING is off");
         }
         return Warmup.Report.skipped("off");
       }
+      long waited = awaitConnections(live);
       Server listener =
           warmupTransport
               .server(WARMUP_HOST, 0, InsecureServerCredentials.create())
@@ -568,8 +593,9 @@ public final class Gateway implements AutoCloseable {
             Warmup.run(
                 channel, ForwardingWarmup.calls(channel, routes), warmup, WARMUP_CALL_TIMEOUT);
         log.info(
-            "Warmed up the forwarding path through the gateway before SERVING: {}",
-            report.describe());
+            "Warmed up the forwarding path through the gateway before SERVING: {}{}",
+            report.describe(),
+            waited == 0 ? "" : ", after " + waited + " ms waiting for model servers to connect");
         return report;
       } finally {
         channel.shutdownNow();

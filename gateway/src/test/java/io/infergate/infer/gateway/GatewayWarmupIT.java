@@ -16,6 +16,8 @@ import io.infergate.infer.router.Endpoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +64,30 @@ class GatewayWarmupIT {
   }
 
   @Test
-  void becomesServingPromptlyWhenNoBackendCanBeReachedAndFollowsThemWhenTheyCome()
+  void waitsForModelServersThatComeUpAfterItAndWarmsThePathToThem() throws Exception {
+    Endpoint later = transport.unreachable();
+    CompletableFuture<Gateway> starting =
+        CompletableFuture.supplyAsync(
+            () ->
+                Gateway.start(
+                    Configs.load(
+                        dir,
+                        "host: 127.0.0.1\nport: 0\nwarmup: {minCalls: 100}\n"
+                            + routes("m", later))));
+    // The gateway is still waiting for its model server when it comes.
+    await().pollDelay(Duration.ofMillis(500)).until(() -> !starting.isDone());
+    FakeBackend late = cleanup.register(transport.backendAt("late", later));
+
+    Gateway gateway = cleanup.register(starting.get(30, TimeUnit.SECONDS));
+
+    assertThat(gateway.warmup().calls()).isGreaterThanOrEqualTo(100);
+    assertThat(gateway.warmup().failed()).isZero();
+    // The warm-up calls and the metadata read, all before the gateway's port opened.
+    assertThat(late.calls()).isEqualTo((int) gateway.warmup().calls() + 1);
+  }
+
+  @Test
+  void becomesServingAfterTheBudgetWhenNoBackendCanBeReachedAndFollowsThemWhenTheyCome()
       throws Exception {
     Endpoint nowhere = transport.unreachable();
     long started = System.nanoTime();
@@ -71,8 +96,11 @@ class GatewayWarmupIT {
         cleanup.register(
             Gateway.start(
                 Configs.load(
-                    dir, "host: 127.0.0.1\nport: 0\nwarmup: {}\n" + routes("m", nowhere))));
+                    dir,
+                    "host: 127.0.0.1\nport: 0\nwarmup: {maxDuration: 2s}\n"
+                        + routes("m", nowhere))));
 
+    // Two seconds waiting for the model server, then a warm-up that gives up at once.
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
     assertThat(gateway.warmup().stopped()).endsWith("calls in a row failed");
     assertThat(gateway.warmup().settled()).isFalse();

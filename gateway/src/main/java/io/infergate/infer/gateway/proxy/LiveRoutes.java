@@ -253,6 +253,23 @@ public final class LiveRoutes implements AutoCloseable {
   }
 
   /**
+   * Whether some variant of every route has a connected endpoint (connecting those that are not);
+   * for the warm-up, which waits for that before it sends its calls.
+   */
+  public boolean everyRouteConnected() {
+    for (Route<VariantTarget> route : router.table().routes()) {
+      boolean any = false;
+      for (int i = 0; i < route.variants().size(); i++) {
+        any |= route.target(i).anyConnected();
+      }
+      if (!any) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Passes {@link #servable()} to {@code listener} now and then every {@code interval}, on the
    * routes' timer thread, until {@link #close}.
    */

@@ -28,13 +28,7 @@ final class VariantHealth {
   private final VariantWindow window;
   private final SlowStartPolicy slowStartPolicy;
   private final SlowStart slowStart;
-
-  /**
-   * Per endpoint, whether it was last seen unreachable (failing to connect, or ejected) or has not
-   * been seen reachable yet: its next reachable sighting starts its slow start. Null until {@link
-   * #seedSlowStart}; then only the routes' timer thread uses it.
-   */
-  private boolean[] down;
+  private boolean seeded;
 
   VariantHealth(
       String model,
@@ -67,31 +61,16 @@ final class VariantHealth {
 
   /**
    * The first time a table uses this health: endpoints whose channel is already connected (kept
-   * from the table before) count as reachable, so that a reload adding an endpoint ramps only the
-   * new one.
+   * from the table before) count as up, so that a reload adding an endpoint ramps only the new one.
    */
   synchronized void seedSlowStart(boolean[] connected) {
-    if (down == null) {
-      down = new boolean[connected.length];
+    if (!seeded) {
+      seeded = true;
       for (int i = 0; i < connected.length; i++) {
-        down[i] = !connected[i];
+        if (connected[i]) {
+          slowStart.alreadyUp(i);
+        }
       }
-    }
-  }
-
-  /**
-   * Notes what the routes' timer thread sees of endpoint {@code index}, starting its slow start
-   * when it is reachable after having been down.
-   */
-  synchronized void observe(int index, boolean reachable, boolean unreachable, long nowNanos) {
-    if (down == null) {
-      return;
-    }
-    if (reachable && down[index]) {
-      down[index] = false;
-      slowStart.reachable(index, nowNanos);
-    } else if (unreachable) {
-      down[index] = true;
     }
   }
 

@@ -225,35 +225,66 @@ final class VariantTarget {
   }
 
   /**
-   * Starts the slow start of each endpoint that has become reachable since the last look (connected
-   * after failing to connect, or back from an ejection) and ends finished ones. Run by the routes'
-   * timer thread with the health checks; does nothing while slow start is off.
+   * Ends finished slow-start ramps and notes what each endpoint looks like now, so that ramps start
+   * and end without traffic too. Run by the routes' timer thread with the health checks; does
+   * nothing while slow start is off.
    */
   void watchSlowStart(long nowNanos) {
     if (!slowStart.enabled()) {
       return;
     }
     slowStart.expire(nowNanos);
+    long ejected = health.outliers().ejectedMask();
     for (int i = 0; i < channels.length; i++) {
-      ConnectivityState state = channels[i].getState(false);
-      boolean ejected = health.outliers().isEjected(i);
-      health.observe(
-          i,
-          state == ConnectivityState.READY && !ejected,
-          state == ConnectivityState.TRANSIENT_FAILURE || ejected,
-          nowNanos);
+      noteForSlowStart(i, channels[i].getState(false), (ejected & (1L << i)) != 0);
+    }
+  }
+
+  /**
+   * Tells slow start what endpoint {@code index} looks like: down while it fails to connect or is
+   * ejected; up, which starts its ramp if it was down, once connected and not ejected.
+   */
+  private void noteForSlowStart(int index, ConnectivityState state, boolean ejected) {
+    if (state == ConnectivityState.TRANSIENT_FAILURE || ejected) {
+      slowStart.down(index);
+    } else if (state == ConnectivityState.READY && slowStart.isDown(index)) {
+      slowStart.up(index, System.nanoTime());
     }
   }
 
   /** Endpoints a call cannot use now: ejected, or whose channel fails to connect. */
   private long unusable() {
-    long mask = health.outliers().ejectedMask();
+    long ejected = health.outliers().ejectedMask();
+    long mask = ejected;
+    boolean slow = slowStart.enabled();
     for (int i = 0; i < channels.length; i++) {
-      if (channels[i].getState(true) == ConnectivityState.TRANSIENT_FAILURE) {
+      ConnectivityState state = channels[i].getState(true);
+      if (state == ConnectivityState.TRANSIENT_FAILURE) {
         mask |= 1L << i;
+      }
+      if (slow) {
+        // On the call path, so that a ramp starts with the first call that finds the endpoint
+        // back, not at the next health check: one volatile read unless its state changed.
+        noteForSlowStart(i, state, (ejected & (1L << i)) != 0);
       }
     }
     return mask;
+  }
+
+  /**
+   * Whether one of the variant's endpoints is connected now; asks idle channels to connect and
+   * failed ones to retry at once, so that asking again soon tells more. Off the call path.
+   */
+  boolean anyConnected() {
+    boolean connected = false;
+    for (ManagedChannel channel : channels) {
+      ConnectivityState state = channel.getState(true);
+      if (state == ConnectivityState.TRANSIENT_FAILURE) {
+        channel.resetConnectBackoff();
+      }
+      connected |= state == ConnectivityState.READY;
+    }
+    return connected;
   }
 
   /** Whether the variant's breaker is letting trial calls through. */

@@ -91,6 +91,45 @@ class SlowStartTest {
   }
 
   @Test
+  void anEndpointRampsWhenSeenUpAfterBeingDownOrNeverSeenAndOnlyThen() {
+    SlowStart slowStart = new SlowStart(THIRTY_SECONDS, 3);
+    slowStart.alreadyUp(0);
+
+    // Endpoint 0 was serving before: seeing it up again starts nothing.
+    slowStart.up(0, 0);
+    assertThat(slowStart.rampingMask()).isZero();
+    // Endpoint 1 had not been seen up: its first sighting ramps it, later ones do not restart it.
+    slowStart.up(1, SECOND);
+    slowStart.up(1, 20 * SECOND);
+    assertThat(slowStart.rampingMask()).isEqualTo(0b010L);
+    assertThat(slowStart.share(1, 16 * SECOND)).isCloseTo(0.5, within(1e-9));
+    // Endpoint 0 fails (a restart, an ejection) and comes back while 1 is up: it ramps from then.
+    slowStart.down(0);
+    assertThat(slowStart.isDown(0)).isTrue();
+    slowStart.up(0, 40 * SECOND);
+    assertThat(slowStart.isDown(0)).isFalse();
+    assertThat(slowStart.share(0, 40 * SECOND)).isEqualTo(SlowStart.MIN_SHARE);
+    assertThat(slowStart.share(0, 55 * SECOND)).isCloseTo(0.5, within(1e-9));
+  }
+
+  @Test
+  void theFirstEndpointOfAVariantToComeUpTakesItsShareAtOnce() {
+    SlowStart slowStart = new SlowStart(THIRTY_SECONDS, 2);
+
+    slowStart.up(0, 0);
+    assertThat(slowStart.rampingMask()).isZero();
+    slowStart.up(1, SECOND);
+    assertThat(slowStart.rampingMask()).isEqualTo(0b10L);
+    // Both down, then back: the first back has nobody to share with, the second ramps.
+    slowStart.down(0);
+    slowStart.down(1);
+    slowStart.up(1, 60 * SECOND);
+    slowStart.up(0, 61 * SECOND);
+    assertThat(slowStart.share(1, 61 * SECOND)).isEqualTo(1);
+    assertThat(slowStart.share(0, 61 * SECOND)).isEqualTo(SlowStart.MIN_SHARE);
+  }
+
+  @Test
   void expireStopsTheCallPathLookingAtFinishedRamps() {
     SlowStart slowStart = new SlowStart(THIRTY_SECONDS, 3);
     slowStart.reachable(0, 0);
