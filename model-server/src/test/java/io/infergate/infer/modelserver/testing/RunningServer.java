@@ -48,12 +48,15 @@ public final class RunningServer implements AutoCloseable {
             .withWarmup(LIGHT_WARMUP));
   }
 
-  /** As {@link #start(Path)}, with dynamic batching configured as given. */
+  /**
+   * As {@link #start(Path)}, with dynamic batching configured as given and no warm-up: the batching
+   * tests count batches exactly, and warm-up calls run through the batchers too.
+   */
   public static RunningServer start(Path repository, BatchingConfig batching) {
     return start(
         new ModelServerConfig(
                 "127.0.0.1", 0, repository, 4, 64 << 20, Duration.ofSeconds(5), batching)
-            .withWarmup(LIGHT_WARMUP));
+            .withWarmup(WarmupConfig.OFF));
   }
 
   /** Serves as {@code config} says (bind to 127.0.0.1 port 0 for tests). */
