@@ -23,3 +23,27 @@ classpath() {
   local module=$1
   echo "$(jar "$module"):$root/$module/target/lib/*"
 }
+
+# jvm_start_flags MODULE: the JVM flags bin/model-server and bin/gateway start with (before $JAVA_OPTS, which
+# may override them). Class data sharing (AppCDS): the first start after a build records the classes it loads
+# when it exits (-XX:ArchiveClassesAtExit, into MODULE/target/MODULE.jsa.PID, PID being the JVM's own as these
+# scripts exec it, so that two first starts never write one file), the next start adopts that archive as
+# MODULE.jsa, and every later start maps it (-XX:SharedArchiveFile): 30-45% off the JVM's part of start-up
+# here (README, Readiness). An archive older than a jar it was made from is made again; one the JVM cannot use
+# (another JDK, a changed class path) is ignored and the process starts as without it. INFERGATE_CDS=off: none.
+jvm_start_flags() {
+  local module=$1 jar jsa made pid quiet="-Xlog:cds=off -Xlog:cds+dynamic=off"
+  [[ ${INFERGATE_CDS:-on} == off ]] && return 0
+  jar=$(jar "$module")
+  jsa="$root/$module/target/$(basename "$module").jsa"
+  for made in "$jsa".[0-9]*; do
+    pid=${made##*.}
+    # Only the archive of a process that has exited is whole.
+    [[ -s "$made" ]] && ! kill -0 "$pid" 2>/dev/null && mv -f "$made" "$jsa"
+  done
+  if [[ -s "$jsa" && "$jsa" -nt "$jar" && -z "$(find "$root/$module/target/lib" -newer "$jsa" -print -quit 2>/dev/null)" ]]; then
+    echo "-XX:SharedArchiveFile=$jsa $quiet"
+  else
+    echo "-XX:ArchiveClassesAtExit=$jsa.$$ $quiet"
+  fi
+}

@@ -24,6 +24,8 @@ import io.infergate.infer.gateway.proxy.Resolver;
 import io.infergate.infer.gateway.proxy.ShadowCounts;
 import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.observability.server.StandardServices;
+import io.infergate.infer.observability.server.Warmup;
+import io.infergate.infer.observability.server.WarmupConfig;
 import io.infergate.infer.observability.transport.ClientTls;
 import io.infergate.infer.observability.transport.ConnectionLimits;
 import io.infergate.infer.observability.transport.NettyTransport;
@@ -41,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -59,6 +62,18 @@ public final class Gateway implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
+  /** Where the warm-up listener binds: loopback only, since it lives only for the warm-up. */
+  private static final String WARMUP_HOST = "127.0.0.1";
+
+  /**
+   * The longest a warm-up call may take: a model server that accepts calls but never answers then
+   * delays SERVING by a few of these (rounds without an answer end the warm-up), not the budget.
+   */
+  private static final Duration WARMUP_CALL_TIMEOUT = Duration.ofSeconds(2);
+
+  /** How often the warm-up looks whether the model servers have connected. */
+  private static final long CONNECT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   /**
    * How often the health of each model's backends is published: fast enough that a load balancer or
    * a rollout sees a dead model within a second or two, cheap because it only reads state.
@@ -70,6 +85,7 @@ public final class Gateway implements AutoCloseable {
   private final HealthStatusManager health;
   private final AtomicBoolean serving;
   private final List<AutoCloseable> closeAfter;
+  private final Warmup.Report warmup;
   private volatile Duration drainTimeout;
 
   private Gateway(
@@ -78,7 +94,9 @@ public final class Gateway implements AutoCloseable {
       HealthStatusManager health,
       AtomicBoolean serving,
       List<AutoCloseable> closeAfter,
-      Duration drainTimeout) {
+      Duration drainTimeout,
+      Warmup.Report warmup) {
+    this.warmup = warmup;
     this.server = server;
     this.routes = routes;
     this.health = health;
@@ -134,6 +152,7 @@ public final class Gateway implements AutoCloseable {
               .reflection(config.reflection())
               .maxPeekedFields(config.maxPeekedFields())
               .discovery(Resolver.system(), config.discovery().interval())
+              .warmup(config.warmup())
               .start();
     } catch (IOException e) {
       throw StandardServices.cannotListen(config.host(), config.port(), e);
@@ -156,6 +175,11 @@ public final class Gateway implements AutoCloseable {
   /** A gateway to assemble: its server, how it reaches endpoints, its first routes. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** What the warm-up before SERVING did: calls made, time taken, why it stopped. */
+  public Warmup.Report warmup() {
+    return warmup;
   }
 
   /** The bound port, for a gateway on a socket. */
@@ -276,6 +300,12 @@ public final class Gateway implements AutoCloseable {
     private int maxPeekedFields = GatewayConfig.DEFAULT_MAX_PEEKED_FIELDS;
     private Resolver resolver = Resolver.system();
     private Duration discoveryInterval = DiscoveryConfig.DEFAULT_INTERVAL;
+    private WarmupConfig warmup = WarmupConfig.OFF;
+
+    /** The event loops a warm-up listener is served on; null for a server built elsewhere. */
+    private NettyTransport warmupTransport;
+
+    private int maxInboundMessageBytes = GatewayConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
     private final List<ServiceDescriptor> extraServices = new ArrayList<>();
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
@@ -372,6 +402,8 @@ public final class Gateway implements AutoCloseable {
         ServerCredentials callers,
         UpstreamConfig upstream,
         ChannelCredentials upstreamCredentials) {
+      this.warmupTransport = transport;
+      this.maxInboundMessageBytes = maxInboundMessageBytes;
       server(
           connections
               .applyTo(transport.server(host, port, callers))
@@ -446,6 +478,34 @@ public final class Gateway implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How to warm the forwarding path before the port opens (default: off). Only a gateway served
+     * over Netty ({@link #netty}) warms up: its warm-up listener runs on the same event loops.
+     */
+    public Builder warmup(WarmupConfig warmup) {
+      this.warmup = requireNonNull(warmup, "warmup");
+      return this;
+    }
+
+    /**
+     * Waits, for at most the warm-up budget, until every route has a model server connected: in a
+     * stack started at once the model servers open their ports after the gateway (once they are
+     * warm), and a gateway cannot serve a model before they do anyway, so waiting costs its callers
+     * little and lets the warm-up reach them. A route whose servers stay down holds the port back
+     * for the budget once, then the gateway serves the others. Returns the milliseconds waited.
+     */
+    private long awaitConnections(LiveRoutes live) {
+      long started = System.nanoTime();
+      long deadline = started + warmup.maxDuration().toNanos();
+      while (!live.everyRouteConnected() && System.nanoTime() - deadline < 0) {
+        LockSupport.parkNanos(CONNECT_POLL_NANOS);
+        if (Thread.currentThread().isInterrupted()) {
+          break;
+        }
+      }
+      return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    }
+
     /** How long calls may finish on close, and channels that a reload removed may drain. */
     public Builder drainTimeout(Duration drainTimeout) {
       this.drainTimeout = requireNonNull(drainTimeout, "drainTimeout");
@@ -485,27 +545,86 @@ public final class Gateway implements AutoCloseable {
         AtomicBoolean serving = new AtomicBoolean();
         AtomicBoolean backendsReady = new AtomicBoolean(true);
         standardServices.accept(health);
-        server.fallbackHandlerRegistry(
+        ForwardingRegistry forwarding =
             new ForwardingRegistry(
                 live,
                 NAME,
                 ProjectVersion.current(),
                 () -> serving.get() && backendsReady.get(),
                 List.copyOf(extraServices),
-                maxPeekedFields));
+                maxPeekedFields);
+        server.fallbackHandlerRegistry(forwarding);
+        Server built = server.build();
+        Warmup.Report warmed = warmUp(forwarding, live);
         // Every model's status exists before the port opens: a health check naming a routed model
         // must never meet NOT_FOUND, which a prober reads as a typo rather than "not yet".
         publish(live.servable(), health, backendsReady);
-        Server started = server.build().start();
+        Server started = built.start();
         serving.set(true);
         health.setStatus(
             "", backendsReady.get() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
         live.watchHealth(HEALTH_INTERVAL, servable -> publish(servable, health, backendsReady));
-        return new Gateway(started, live, health, serving, resources, drainTimeout);
+        return new Gateway(started, live, health, serving, resources, drainTimeout, warmed);
       } catch (IOException | RuntimeException e) {
         live.close();
         closeAll(resources);
         throw e;
+      }
+    }
+
+    /**
+     * Drives the forwarding path hot before the port opens ({@link Warmup}): the same forwarding is
+     * served on a second listener, plaintext on 127.0.0.1 and an ephemeral port, and calls through
+     * it reach each route's model servers (opening the channels to them, too). The port callers use
+     * opens only afterwards, so neither a probe nor a caller reaches a cold gateway. Bounded: it
+     * ends when latency settles, when the budget is spent, or as soon as no model server answers (a
+     * gateway whose backends are down becomes SERVING at once, and its health then says which
+     * models cannot be served).
+     */
+    private Warmup.Report warmUp(ForwardingRegistry forwarding, LiveRoutes live)
+        throws IOException {
+      if (warmupTransport == null || !warmup.active()) {
+        if (warmupTransport != null) {
+          log.info("Warm-up before SERVING is off");
+        }
+        return Warmup.Report.skipped("off");
+      }
+      long waited = awaitConnections(live);
+      Server listener =
+          warmupTransport
+              .server(WARMUP_HOST, 0, InsecureServerCredentials.create())
+              .directExecutor()
+              .maxInboundMessageSize(maxInboundMessageBytes)
+              .fallbackHandlerRegistry(forwarding)
+              .build()
+              .start();
+      ManagedChannel channel =
+          warmupTransport
+              .channel(
+                  WARMUP_HOST,
+                  ((InetSocketAddress) listener.getListenSockets().get(0)).getPort(),
+                  InsecureChannelCredentials.create())
+              .directExecutor()
+              .maxInboundMessageSize(maxInboundMessageBytes)
+              .build();
+      try {
+        Warmup.Report report =
+            Warmup.run(
+                channel, ForwardingWarmup.calls(channel, routes), warmup, WARMUP_CALL_TIMEOUT);
+        log.info(
+            "Warmed up the forwarding path through the gateway before SERVING: {}{}",
+            report.describe(),
+            waited == 0 ? "" : ", after " + waited + " ms waiting for model servers to connect");
+        return report;
+      } finally {
+        channel.shutdownNow();
+        listener.shutdownNow();
+        try {
+          channel.awaitTermination(5, TimeUnit.SECONDS);
+          listener.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }

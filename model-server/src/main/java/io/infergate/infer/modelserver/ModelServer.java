@@ -2,8 +2,11 @@ package io.infergate.infer.modelserver;
 
 import static java.util.Objects.requireNonNull;
 
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.infergate.infer.modelserver.batching.BatchStats;
@@ -13,6 +16,7 @@ import io.infergate.infer.modelserver.grpc.TfServingModelService;
 import io.infergate.infer.modelserver.grpc.TfServingPredictionService;
 import io.infergate.infer.modelserver.grpc.TfServingWarmupFile;
 import io.infergate.infer.modelserver.grpc.TraceContextInterceptor;
+import io.infergate.infer.modelserver.grpc.WarmupCalls;
 import io.infergate.infer.modelserver.inference.InferencePath;
 import io.infergate.infer.modelserver.inference.ModelResolver;
 import io.infergate.infer.modelserver.inference.WorkerQueue;
@@ -23,6 +27,8 @@ import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
 import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.observability.config.Durations;
 import io.infergate.infer.observability.server.StandardServices;
+import io.infergate.infer.observability.server.Warmup;
+import io.infergate.infer.observability.server.WarmupConfig;
 import io.infergate.infer.observability.transport.NettyTransport;
 import io.infergate.infer.observability.transport.TlsCredentials;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
@@ -64,6 +70,9 @@ public final class ModelServer implements AutoCloseable {
           "PredictionService",
           "ModelService");
 
+  /** Where the warm-up listener binds: loopback only, since it lives only for the warm-up. */
+  private static final String WARMUP_HOST = "127.0.0.1";
+
   private final ModelServerConfig config;
   private final ModelRepository repository;
   private final NettyTransport transport;
@@ -78,7 +87,12 @@ public final class ModelServer implements AutoCloseable {
   private final ExecutorService executor;
   private final HealthStatusManager health = new HealthStatusManager();
   private final AtomicBoolean serving = new AtomicBoolean();
+
+  /** The inference services, served on the port and, before it opens, on the warm-up listener. */
+  private final List<ServerServiceDefinition> services;
+
   private final Server server;
+  private volatile Warmup.Report warmup = Warmup.Report.skipped("not started");
 
   private ModelServer(ModelServerConfig config, OpenTelemetry telemetry) {
     this.config = config;
@@ -101,32 +115,27 @@ public final class ModelServer implements AutoCloseable {
     InferencePath inference =
         new InferencePath(new ModelResolver(repository::model), workers, recorded);
     this.gauges = ModelServerGauges.register(recorded, repository, workers);
-    this.server =
-        StandardServices.add(
-                config
-                    .connections()
-                    .applyTo(
-                        transport.server(
-                            config.host(),
-                            config.port(),
-                            tls == null ? InsecureServerCredentials.create() : tls.server()))
-                    // Services never block: inference runs on the workers, everything else is
-                    // quick. Running gRPC's callbacks on the event loops saves the hand-offs that
-                    // an executor costs per call event (measured: ~12 context switches per call
-                    // with one).
-                    .directExecutor()
-                    .maxInboundMessageSize(config.maxInboundMessageBytes())
-                    .addService(
-                        TraceContextInterceptor.around(
-                            new OipInferenceService(inference, NAME, VERSION, serving::get),
-                            recorded))
-                    .addService(
-                        TraceContextInterceptor.around(
-                            new TfServingPredictionService(inference), recorded))
-                    .addService(new TfServingModelService(inference.models())),
-                health,
-                config.reflection())
-            .build();
+    this.services =
+        List.of(
+            TraceContextInterceptor.around(
+                new OipInferenceService(inference, NAME, VERSION, serving::get), recorded),
+            TraceContextInterceptor.around(new TfServingPredictionService(inference), recorded),
+            new TfServingModelService(inference.models()).bindService());
+    var builder =
+        config
+            .connections()
+            .applyTo(
+                transport.server(
+                    config.host(),
+                    config.port(),
+                    tls == null ? InsecureServerCredentials.create() : tls.server()))
+            // Services never block: inference runs on the workers, everything else is quick.
+            // Running gRPC's callbacks on the event loops saves the hand-offs that an executor
+            // costs per call event (measured: ~12 context switches per call with one).
+            .directExecutor()
+            .maxInboundMessageSize(config.maxInboundMessageBytes());
+    services.forEach(builder::addService);
+    this.server = StandardServices.add(builder, health, config.reflection()).build();
   }
 
   /**
@@ -148,6 +157,7 @@ public final class ModelServer implements AutoCloseable {
     requireNonNull(telemetry, "telemetry");
     ModelServer server = new ModelServer(config, telemetry);
     try {
+      server.warmup = server.warmUp();
       server.server.start();
     } catch (IOException e) {
       server.close();
@@ -155,6 +165,68 @@ public final class ModelServer implements AutoCloseable {
     }
     server.markServing();
     return server;
+  }
+
+  /** What the warm-up before SERVING did: calls made, time taken, whether latency settled. */
+  public Warmup.Report warmup() {
+    return warmup;
+  }
+
+  /**
+   * Drives the request path hot before the port opens ({@link Warmup}): the services are served on
+   * a second listener, plaintext on 127.0.0.1 and on an ephemeral port, for as long as the warm-up
+   * runs, then that listener is closed. The port callers use opens only afterwards, so neither a
+   * probe nor a gateway can reach a cold server: they see a connection refused, as while the models
+   * load, and retry. The listener shares the port's event loops, so the threads that will serve
+   * callers are the ones warmed; TLS on the port is not warmed, the rest of the path is.
+   */
+  private Warmup.Report warmUp() throws IOException {
+    WarmupConfig settings = config.warmup();
+    if (!settings.active()) {
+      log.info("Warm-up before SERVING is off (warmup.enabled: false or warmup.maxDuration: 0s)");
+      return Warmup.Report.skipped("off");
+    }
+    List<Warmup.Call> calls =
+        WarmupCalls.of(
+            repository.root(), repository.models(), config.batching().warmupBatchSizes());
+    var builder =
+        transport
+            .server(WARMUP_HOST, 0, InsecureServerCredentials.create())
+            .directExecutor()
+            .maxInboundMessageSize(config.maxInboundMessageBytes());
+    services.forEach(builder::addService);
+    Server listener = builder.build().start();
+    ManagedChannel channel =
+        transport
+            .channel(
+                WARMUP_HOST,
+                ((InetSocketAddress) listener.getListenSockets().get(0)).getPort(),
+                InsecureChannelCredentials.create())
+            .directExecutor()
+            .maxInboundMessageSize(config.maxInboundMessageBytes())
+            .build();
+    try {
+      Warmup.Report report = Warmup.run(channel, calls, settings);
+      log.info(
+          "Warmed up the request path over loopback gRPC before SERVING: {}", report.describe());
+      if (report.failed() > 0) {
+        log.warn(
+            "{} of {} warm-up calls failed; the first: {}",
+            report.failed(),
+            report.calls(),
+            report.firstFailure());
+      }
+      return report;
+    } finally {
+      channel.shutdownNow();
+      listener.shutdownNow();
+      try {
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+        listener.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** The bound port (useful when the configured port was 0). */

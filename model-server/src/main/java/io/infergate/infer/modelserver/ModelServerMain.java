@@ -78,7 +78,7 @@ public final class ModelServerMain implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "YAML file of any of: host, port, models, workerThreads, workerQueueCapacity,"
-              + " maxInboundMessageBytes, shutdownGrace, batching, repository, tensorflow")
+              + " maxInboundMessageBytes, shutdownGrace, batching, repository, tensorflow, warmup")
   Path configFile;
 
   @Option(names = "--host", paramLabel = "ADDRESS", description = "address to bind (0.0.0.0)")

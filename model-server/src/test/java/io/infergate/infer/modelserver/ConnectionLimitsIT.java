@@ -73,6 +73,7 @@ class ConnectionLimitsIT {
                     null),
                 null,
                 null,
+                null,
                 null));
   }
 

@@ -271,6 +271,7 @@ class HotReloadIT {
         null,
         null,
         null,
+        null,
         null);
   }
 

@@ -12,6 +12,7 @@ import io.infergate.infer.observability.ProjectVersion;
 import io.infergate.infer.observability.config.Bound;
 import io.infergate.infer.observability.config.ConfigException;
 import io.infergate.infer.observability.server.ExitCodes;
+import io.infergate.infer.observability.server.WarmupConfig;
 import io.infergate.infer.observability.transport.ConnectionLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,7 +171,7 @@ class ModelServerMainTest {
             "prot: unknown key (expected one of: batching, connections, host,"
                 + " maxInboundMessageBytes, models, monitoring, port, reflection, repository,"
                 + " shutdownGrace,"
-                + " telemetry, tensorflow, tls, workerQueueCapacity, workerThreads)",
+                + " telemetry, tensorflow, tls, warmup, workerQueueCapacity, workerThreads)",
             "shutdownGrace: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
             "batching.maxBatchSzie: unknown key (expected one of: enabled,"
                 + " maxBatchSize, maxQueueDelay, preferredBatchSizes, queueCapacity)",
@@ -246,6 +247,34 @@ class ModelServerMainTest {
         .containsExactlyInAnyOrder(
             "monitoring.flagThreshold: 1.0 (expected: a share in 0..1, below 1)",
             "monitoring.driftWindow: 1m0s (expected: 1..360 whole driftBuckets of 7s)");
+  }
+
+  @Test
+  void warmUpIsOnByDefaultAndItsKeysAreCheckedByPath() throws Exception {
+    Bound<ModelServerConfig> defaults = bind(Map.of("MODEL_SERVER_MODELS", dir.toString()));
+    assertThat(defaults.value().warmup()).isEqualTo(WarmupConfig.DEFAULT);
+    assertThat(defaults.value().warmup().active()).isTrue();
+    assertThat(defaults.effective())
+        .contains("warmup.enabled=true (default)", "warmup.maxDuration=20s (default)");
+
+    Bound<ModelServerConfig> off =
+        bind(
+            Map.of(),
+            "--config",
+            yaml("models: " + dir + "\nwarmup:\n  enabled: false\n").toString());
+    assertThat(off.value().warmup().active()).isFalse();
+
+    assertThat(
+            problems(
+                "--config",
+                yaml("models: "
+                        + dir
+                        + "\nwarmup:\n  maxDuration: 1h\n  minCalls: -1\n  concurrency: 0\n")
+                    .toString()))
+        .containsExactlyInAnyOrder(
+            "warmup.maxDuration: 1h0m0s (expected: a duration in 0s..10m0s)",
+            "warmup.minCalls: -1 (expected: an integer in 0..1000000)",
+            "warmup.concurrency: 0 (expected: an integer in 1..1024)");
   }
 
   @Test

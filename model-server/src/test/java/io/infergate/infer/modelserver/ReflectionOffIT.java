@@ -36,6 +36,7 @@ class ReflectionOffIT {
             null,
             null,
             null,
+            null,
             null);
     try (RunningServer server = RunningServer.start(config)) {
       assertThat(health(server.channel(), "")).isEqualTo(ServingStatus.SERVING);

@@ -116,6 +116,7 @@ class RepositorySymlinkIT {
         null,
         null,
         null,
+        null,
         null);
   }
 

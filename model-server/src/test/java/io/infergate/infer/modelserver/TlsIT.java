@@ -116,6 +116,7 @@ class TlsIT {
         null,
         tls,
         null,
+        null,
         null);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.infergate.infer.gateway.config.YamlNodes.RouteNode;
 import io.infergate.infer.observability.config.Durations;
+import io.infergate.infer.observability.server.WarmupConfig;
 import io.infergate.infer.observability.telemetry.TelemetryConfig;
 import io.infergate.infer.observability.transport.ConnectionLimits;
 import io.infergate.infer.observability.transport.ServerTls;
@@ -44,6 +45,9 @@ import java.util.Map;
  * @param telemetry metrics endpoint, OTLP export and trace sampling
  * @param routes one route per model name; each variant carries its {@link Rewrite}
  * @param admin the release-control port; null, there is none
+ * @param warmup how the forwarding path is warmed, with calls through the gateway to each route's
+ *     model servers, before the gateway reports SERVING (default: on, settled latency or 20s, and
+ *     over as soon as no model server answers)
  */
 public record GatewayConfig(
     String host,
@@ -59,7 +63,8 @@ public record GatewayConfig(
     DiscoveryConfig discovery,
     TelemetryConfig telemetry,
     RoutingTable<Rewrite> routes,
-    AdminConfig admin) {
+    AdminConfig admin,
+    WarmupConfig warmup) {
   /** Address bound when no source sets {@code host}. */
   public static final String DEFAULT_HOST = "0.0.0.0";
 
@@ -117,6 +122,7 @@ public record GatewayConfig(
     requireNonNull(discovery, "discovery");
     requireNonNull(telemetry, "telemetry");
     requireNonNull(routes, "routes");
+    requireNonNull(warmup, "warmup");
   }
 
   /**
@@ -139,7 +145,8 @@ public record GatewayConfig(
       @JsonProperty("discovery") DiscoveryConfig discovery,
       @JsonProperty("telemetry") TelemetryConfig telemetry,
       @JsonProperty("routes") List<RouteNode> routes,
-      @JsonProperty("admin") AdminConfig admin) {
+      @JsonProperty("admin") AdminConfig admin,
+      @JsonProperty("warmup") WarmupConfig warmup) {
     String bound = host == null ? DEFAULT_HOST : host;
     int listen = port == null ? DEFAULT_PORT : port;
     Duration reload =
@@ -187,7 +194,8 @@ public record GatewayConfig(
             ? TelemetryConfig.defaults(DEFAULT_METRICS_PORT)
             : telemetry.withMetricsPort(DEFAULT_METRICS_PORT),
         table,
-        admin);
+        admin,
+        warmup == null ? WarmupConfig.DEFAULT : warmup);
   }
 
   /** The YAML shape of the effective values, which the binder reports line by line. */
@@ -212,6 +220,7 @@ public record GatewayConfig(
     if (admin != null) {
       yaml.put("admin", admin);
     }
+    yaml.put("warmup", warmup);
     return yaml;
   }
 

@@ -7,6 +7,7 @@ import io.infergate.infer.router.OverrideAccess;
 import io.infergate.infer.router.Route;
 import io.infergate.infer.router.Shadow;
 import io.infergate.infer.router.Variant;
+import io.infergate.infer.router.policy.SlowStartPolicy;
 import io.infergate.infer.router.resilience.BreakerPolicy;
 import io.infergate.infer.router.resilience.Deadlines;
 import io.infergate.infer.router.resilience.Limits;
@@ -95,6 +96,7 @@ final class YamlNodes {
     yaml.put("breaker", resilience.breaker());
     yaml.put("outlier", resilience.outlier());
     yaml.put("retry", resilience.retry());
+    yaml.put("slowStart", resilience.slowStart());
     return yaml;
   }
 
@@ -120,7 +122,8 @@ final class YamlNodes {
         @JsonProperty("limits") LimitsNode limits,
         @JsonProperty("breaker") BreakerNode breaker,
         @JsonProperty("outlier") OutlierNode outlier,
-        @JsonProperty("retry") RetryNode retry) {
+        @JsonProperty("retry") RetryNode retry,
+        @JsonProperty("slowStart") SlowStartNode slowStart) {
       Route.Builder<Rewrite> builder =
           Route.<Rewrite>builder(model)
               .stickyHeader(stickyHeader)
@@ -134,7 +137,8 @@ final class YamlNodes {
                       limits == null ? null : limits.limits(),
                       breaker == null ? null : breaker.policy(),
                       outlier == null ? null : outlier.policy(),
-                      retry == null ? null : retry.policy()));
+                      retry == null ? null : retry.policy(),
+                      slowStart == null ? null : slowStart.policy()));
       if (variants != null) {
         for (int i = 0; i < variants.size(); i++) {
           VariantNode variant = variants.get(i);
@@ -270,6 +274,14 @@ final class YamlNodes {
       return new OutlierNode(
           OutlierPolicy.of(
               consecutiveFailures, baseEjectionTime, maxEjectionTime, maxEjectionPercent));
+    }
+  }
+
+  /** {@code routes[i].slowStart}. */
+  record SlowStartNode(SlowStartPolicy policy) {
+    @JsonCreator
+    static SlowStartNode fromYaml(@JsonProperty("window") Duration window) {
+      return new SlowStartNode(SlowStartPolicy.of(window));
     }
   }
 

@@ -320,11 +320,13 @@ public final class LiveRoutes implements AutoCloseable {
    */
   public Map<String, Boolean> servable() {
     Map<String, Boolean> result = new LinkedHashMap<>();
+    long now = System.nanoTime();
     for (Route<VariantTarget> route : router.table().routes()) {
       boolean any = false;
       for (int i = 0; i < route.variants().size(); i++) {
         VariantTarget target = route.target(i);
         target.reconnectFailed();
+        target.watchSlowStart(now);
         boolean takesTraffic =
             route.variant(i).weight() > 0 || route.fallback().contains(target.name());
         any |= takesTraffic && target.canServe();
@@ -332,6 +334,23 @@ public final class LiveRoutes implements AutoCloseable {
       result.put(route.model(), any);
     }
     return result;
+  }
+
+  /**
+   * Whether some variant of every route has a connected endpoint (connecting those that are not);
+   * for the warm-up, which waits for that before it sends its calls.
+   */
+  public boolean everyRouteConnected() {
+    for (Route<VariantTarget> route : router.table().routes()) {
+      boolean any = false;
+      for (int i = 0; i < route.variants().size(); i++) {
+        any |= route.target(i).anyConnected();
+      }
+      if (!any) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -417,9 +436,10 @@ public final class LiveRoutes implements AutoCloseable {
               served,
               route.resilience().breaker(),
               route.resilience().outlier(),
+              route.resilience().slowStart(),
               known == null ? new VariantWindow() : known.window());
     } else {
-      known = known.serving(served, route.resilience().outlier());
+      known = known.serving(served, route.resilience().outlier(), route.resilience().slowStart());
     }
     learnt.put(key, known);
     return known;

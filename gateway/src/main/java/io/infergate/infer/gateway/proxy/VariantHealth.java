@@ -6,6 +6,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowS
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.Variant;
+import io.infergate.infer.router.policy.SlowStart;
+import io.infergate.infer.router.policy.SlowStartPolicy;
 import io.infergate.infer.router.resilience.BreakerPolicy;
 import io.infergate.infer.router.resilience.LatencyMedian;
 import io.infergate.infer.router.resilience.OutlierDetector;
@@ -31,6 +33,9 @@ final class VariantHealth {
   private final VariantWindow window;
   private final List<Endpoint> served;
   private final OutlierDetector outliers;
+  private final SlowStartPolicy slowStartPolicy;
+  private final SlowStart slowStart;
+  private boolean seeded;
 
   /**
    * @param declared the variant as the routes declare it ({@code dns:///} names unresolved)
@@ -42,6 +47,7 @@ final class VariantHealth {
       Variant served,
       BreakerPolicy breaker,
       OutlierPolicy outlier,
+      SlowStartPolicy slowStart,
       VariantWindow window) {
     this.declared = declared;
     this.breakerPolicy = breaker;
@@ -50,6 +56,8 @@ final class VariantHealth {
     this.window = window;
     this.served = served.endpoints();
     this.outliers = new OutlierDetector(outlier, this.served.size(), System::nanoTime);
+    this.slowStartPolicy = slowStart;
+    this.slowStart = new SlowStart(slowStart, this.served.size());
   }
 
   /** Health of a variant served as declared: no {@code dns:///} names. */
@@ -58,12 +66,17 @@ final class VariantHealth {
       Variant variant,
       BreakerPolicy breaker,
       OutlierPolicy outlier,
+      SlowStartPolicy slowStart,
       VariantWindow window) {
-    this(model, variant, variant, breaker, outlier, window);
+    this(model, variant, variant, breaker, outlier, slowStart, window);
   }
 
-  /** {@code kept}'s breaker, latency and window, with fresh ejection state for {@code served}. */
-  private VariantHealth(VariantHealth kept, Variant served, OutlierPolicy outlier) {
+  /**
+   * {@code kept}'s breaker, latency and window, with fresh ejection and slow-start state for {@code
+   * served} (both are indexed by endpoint).
+   */
+  private VariantHealth(
+      VariantHealth kept, Variant served, OutlierPolicy outlier, SlowStartPolicy slowStart) {
     this.declared = kept.declared;
     this.breakerPolicy = kept.breakerPolicy;
     this.breaker = kept.breaker;
@@ -71,6 +84,8 @@ final class VariantHealth {
     this.window = kept.window;
     this.served = served.endpoints();
     this.outliers = new OutlierDetector(outlier, this.served.size(), System::nanoTime);
+    this.slowStartPolicy = slowStart;
+    this.slowStart = new SlowStart(slowStart, this.served.size());
   }
 
   /** Whether this health still describes the variant {@code declared} under this policy. */
@@ -79,14 +94,36 @@ final class VariantHealth {
   }
 
   /**
-   * This health for the endpoints of {@code served}: itself when they and the ejection policy are
-   * unchanged, otherwise one that shares its breaker, latency and window (a call of the table
-   * before records into the same ones) with fresh ejection state.
+   * This health for the endpoints of {@code served}: itself when they and the ejection and
+   * slow-start policies are unchanged, otherwise one that shares its breaker, latency and window (a
+   * call of the table before records into the same ones) with fresh per-endpoint state; endpoints
+   * whose channel is already connected are then seeded as up, so that only new ones ramp.
    */
-  VariantHealth serving(Variant served, OutlierPolicy outlier) {
-    return this.served.equals(served.endpoints()) && outliers.policy().equals(outlier)
+  VariantHealth serving(Variant served, OutlierPolicy outlier, SlowStartPolicy slowStart) {
+    return this.served.equals(served.endpoints())
+            && outliers.policy().equals(outlier)
+            && slowStartPolicy.equals(slowStart)
         ? this
-        : new VariantHealth(this, served, outlier);
+        : new VariantHealth(this, served, outlier, slowStart);
+  }
+
+  SlowStart slowStart() {
+    return slowStart;
+  }
+
+  /**
+   * The first time a table uses this health: endpoints whose channel is already connected (kept
+   * from the table before) count as up, so that a reload adding an endpoint ramps only the new one.
+   */
+  synchronized void seedSlowStart(boolean[] connected) {
+    if (!seeded) {
+      seeded = true;
+      for (int i = 0; i < connected.length; i++) {
+        if (connected[i]) {
+          slowStart.alreadyUp(i);
+        }
+      }
+    }
   }
 
   CircuitBreaker breaker() {

@@ -10,10 +10,12 @@ import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.Shadow;
 import io.infergate.infer.router.Variant;
 import io.infergate.infer.router.policy.EndpointBalancer;
+import io.infergate.infer.router.policy.SlowStart;
 import io.infergate.infer.router.resilience.CallOutcome;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +51,7 @@ final class VariantTarget {
   private final Rewrite rewrite;
   private final ShadowCopies copies;
   private final VariantTelemetry telemetry;
+  private final SlowStart slowStart;
 
   /**
    * @param shadow the route's shadow when this variant receives its copies, otherwise null
@@ -83,6 +86,14 @@ final class VariantTarget {
     this.rewrite = rewrite.isNone() ? null : rewrite;
     this.telemetry = telemetry;
     this.copies = shadow == null ? null : new ShadowCopies(this, shadow, agreement);
+    this.slowStart = health.slowStart();
+    if (slowStart.enabled()) {
+      boolean[] connected = new boolean[channels.length];
+      for (int i = 0; i < channels.length; i++) {
+        connected[i] = channels[i].getState(false) == ConnectivityState.READY;
+      }
+      health.seedSlowStart(connected);
+    }
   }
 
   String name() {
@@ -127,7 +138,7 @@ final class VariantTarget {
       return skip(Skip.BULKHEAD_FULL);
     }
     long unusable = unusable();
-    int endpoint = balancer.pick(unusable | excluded);
+    int endpoint = pick(unusable | excluded);
     if (endpoint >= 0) {
       return endpoint;
     }
@@ -203,15 +214,79 @@ final class VariantTarget {
     }
   }
 
+  /**
+   * The balancer's choice, and while an endpoint ramps up ({@link SlowStart}) its share of it: the
+   * clock and a random draw are read only then, so the common case costs one volatile read.
+   */
+  private int pick(long excluded) {
+    if (slowStart.rampingMask() == 0) {
+      return balancer.pick(excluded);
+    }
+    return slowStart.pick(
+        balancer, excluded, System.nanoTime(), ThreadLocalRandom.current().nextDouble());
+  }
+
+  /**
+   * Ends finished slow-start ramps and notes what each endpoint looks like now, so that ramps start
+   * and end without traffic too. Run by the routes' timer thread with the health checks; does
+   * nothing while slow start is off.
+   */
+  void watchSlowStart(long nowNanos) {
+    if (!slowStart.enabled()) {
+      return;
+    }
+    slowStart.expire(nowNanos);
+    long ejected = health.outliers().ejectedMask();
+    for (int i = 0; i < channels.length; i++) {
+      noteForSlowStart(i, channels[i].getState(false), (ejected & (1L << i)) != 0);
+    }
+  }
+
+  /**
+   * Tells slow start what endpoint {@code index} looks like: down while it fails to connect or is
+   * ejected; up, which starts its ramp if it was down, once connected and not ejected.
+   */
+  private void noteForSlowStart(int index, ConnectivityState state, boolean ejected) {
+    if (state == ConnectivityState.TRANSIENT_FAILURE || ejected) {
+      slowStart.down(index);
+    } else if (state == ConnectivityState.READY && slowStart.isDown(index)) {
+      slowStart.up(index, System.nanoTime());
+    }
+  }
+
   /** Endpoints a call cannot use now: ejected, or whose channel fails to connect. */
   private long unusable() {
-    long mask = health.outliers().ejectedMask();
+    long ejected = health.outliers().ejectedMask();
+    long mask = ejected;
+    boolean slow = slowStart.enabled();
     for (int i = 0; i < channels.length; i++) {
-      if (channels[i].getState(true) == ConnectivityState.TRANSIENT_FAILURE) {
+      ConnectivityState state = channels[i].getState(true);
+      if (state == ConnectivityState.TRANSIENT_FAILURE) {
         mask |= 1L << i;
+      }
+      if (slow) {
+        // On the call path, so that a ramp starts with the first call that finds the endpoint
+        // back, not at the next health check: one volatile read unless its state changed.
+        noteForSlowStart(i, state, (ejected & (1L << i)) != 0);
       }
     }
     return mask;
+  }
+
+  /**
+   * Whether one of the variant's endpoints is connected now; asks idle channels to connect and
+   * failed ones to retry at once, so that asking again soon tells more. Off the call path.
+   */
+  boolean anyConnected() {
+    boolean connected = false;
+    for (ManagedChannel channel : channels) {
+      ConnectivityState state = channel.getState(true);
+      if (state == ConnectivityState.TRANSIENT_FAILURE) {
+        channel.resetConnectBackoff();
+      }
+      connected |= state == ConnectivityState.READY;
+    }
+    return connected;
   }
 
   /** Whether the variant's breaker is letting trial calls through. */
@@ -274,7 +349,7 @@ final class VariantTarget {
 
   /** Picks an endpoint for a shadow copy, which takes no breaker permission or bulkhead slot. */
   int pickForCopy() {
-    return balancer.pick(unusable());
+    return pick(unusable());
   }
 
   /** Gives back an endpoint picked by {@link #pickForCopy}. */

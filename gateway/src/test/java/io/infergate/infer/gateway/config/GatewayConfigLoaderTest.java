@@ -266,7 +266,7 @@ class GatewayConfigLoaderTest {
         .containsExactlyInAnyOrder(
             "colour: unknown key (expected one of: admin, connections, discovery, drainTimeout,"
                 + " host, maxInboundMessageBytes, maxPeekedFields, port, reflection,"
-                + " reloadCheckInterval, routes, telemetry, tls, upstream)",
+                + " reloadCheckInterval, routes, telemetry, tls, upstream, warmup)",
             "routes[0].shadow.timeout: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
             "routes[0].shadow.fraction: 2.0 (expected: > 0 and <= 1)",
             "routes[0].stickyHeader: \"X-User\" (expected: absent, or a lower-case header name of a-z, 0-9, '-', '_' and '.', not grpc-* or *-bin)",
@@ -520,7 +520,12 @@ class GatewayConfigLoaderTest {
             "routes[0].outlier.maxEjectionPercent=50 (default)",
             "routes[0].retry.maxAttempts=3 (default)",
             "routes[0].retry.budgetRatio=0.2 (default)",
-            "routes[0].retry.minRetriesPerSecond=10 (default)");
+            "routes[0].retry.minRetriesPerSecond=10 (default)",
+            "routes[0].slowStart.window=0s (default)",
+            "warmup.enabled=true (default)",
+            "warmup.maxDuration=20s (default)",
+            "warmup.minCalls=2000 (default)",
+            "warmup.concurrency=8 (default)");
   }
 
   @Test

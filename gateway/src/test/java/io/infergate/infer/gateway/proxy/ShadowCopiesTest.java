@@ -18,6 +18,7 @@ import io.infergate.infer.router.Shadow;
 import io.infergate.infer.router.Variant;
 import io.infergate.infer.router.policy.BalancePolicy;
 import io.infergate.infer.router.policy.EndpointBalancer;
+import io.infergate.infer.router.policy.SlowStartPolicy;
 import io.infergate.infer.router.resilience.BreakerPolicy;
 import io.infergate.infer.router.resilience.Limits;
 import io.infergate.infer.router.resilience.OutlierPolicy;
@@ -147,6 +148,7 @@ class ShadowCopiesTest {
                 variant,
                 BreakerPolicy.DEFAULT,
                 OutlierPolicy.DEFAULT,
+                SlowStartPolicy.OFF,
                 new VariantWindow()),
             Rewrite.NONE,
             new Shadow("candidate", 1.0, maxInFlight, Duration.ofSeconds(30)),

@@ -8,7 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Gateway configurations from YAML text, through the real loader. */
+/**
+ * Gateway configurations from YAML text, through the real loader. Warm-up before SERVING is off
+ * unless the text sets {@code warmup}: the fake backends count, hold and stall calls, and warm-up
+ * calls would be among them ({@code GatewayWarmupIT} tests warm-up itself).
+ */
 public final class Configs {
   private Configs() {}
 
@@ -31,11 +35,16 @@ public final class Configs {
     }
   }
 
+  /** {@code yaml} with {@code warmup: {enabled: false}} added unless it sets warm-up itself. */
+  public static String withWarmupOffUnlessSet(String yaml) {
+    return yaml.contains("warmup:") ? yaml : yaml + "\nwarmup: {enabled: false}\n";
+  }
+
   /** Writes {@code yaml} to a new file in {@code dir}. */
   public static Path write(Path dir, String yaml) {
     try {
       Path file = Files.createTempFile(dir, "gateway", ".yaml");
-      Files.writeString(file, yaml);
+      Files.writeString(file, withWarmupOffUnlessSet(yaml));
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -13,6 +13,7 @@ import io.infergate.infer.modelserver.config.BatchingConfig;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
 import io.infergate.infer.modelserver.config.MonitoringConfig;
 import io.infergate.infer.modelserver.testing.TestRepository;
+import io.infergate.infer.observability.server.WarmupConfig;
 import io.infergate.infer.observability.telemetry.Telemetry;
 import io.infergate.infer.observability.telemetry.TelemetryConfig;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
@@ -88,7 +89,9 @@ class MonitoringIT {
                 null,
                 null,
                 null,
-                MonitoringConfig.DEFAULT),
+                MonitoringConfig.DEFAULT,
+                // Warm-up calls carry zeros: kept out, so the drift window starts from the replay.
+                WarmupConfig.OFF),
             telemetry.openTelemetry());
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     prometheus = startPrometheus(URI.create(telemetry.metricsUrl()));

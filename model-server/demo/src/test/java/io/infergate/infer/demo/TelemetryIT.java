@@ -11,6 +11,7 @@ import io.infergate.infer.gateway.config.GatewayConfigLoader;
 import io.infergate.infer.modelserver.ModelServer;
 import io.infergate.infer.modelserver.config.BatchingConfig;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
+import io.infergate.infer.observability.server.WarmupConfig;
 import io.infergate.infer.observability.telemetry.Telemetry;
 import io.infergate.infer.observability.telemetry.TelemetryConfig;
 import io.infergate.infer.observability.testing.OtlpReceiver;
@@ -58,15 +59,18 @@ class TelemetryIT {
     modelServer =
         ModelServer.start(
             new ModelServerConfig(
-                "127.0.0.1",
-                0,
-                DigitsServers.repository(1, scratch),
-                2,
-                64 << 20,
-                Duration.ofSeconds(5),
-                BatchingConfig.DISABLED),
+                    "127.0.0.1",
+                    0,
+                    DigitsServers.repository(1, scratch),
+                    2,
+                    64 << 20,
+                    Duration.ofSeconds(5),
+                    BatchingConfig.DISABLED)
+                .withWarmup(WarmupConfig.OFF),
             modelServerTelemetry.openTelemetry());
     Path file = DigitsServers.config(scratch, "stable 1 " + modelServer.port());
+    // No warm-up on either: its calls would be counted too, and these tests count calls exactly.
+    Files.writeString(file, Files.readString(file) + "\nwarmup: {enabled: false}\n");
     gateway =
         Gateway.start(
             GatewayConfigLoader.of(file).load().value(), gatewayTelemetry.openTelemetry());

@@ -3,6 +3,7 @@ package io.infergate.infer.modelserver.config;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import java.time.Duration;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * Dynamic batching, applied to every model version whose signature inputs and outputs all have a
@@ -66,5 +67,16 @@ public record BatchingConfig(
                 + maxBatchSize
                 + ", the maxBatchSize)")
         .throwIfAny();
+  }
+
+  /**
+   * The rows per model run a batcher of this configuration runs most: one row, each preferred size,
+   * and the largest batch, ascending. A new version is warmed up at each of them.
+   */
+  public List<Integer> warmupBatchSizes() {
+    TreeSet<Integer> sizes = new TreeSet<>(preferredBatchSizes);
+    sizes.add(1);
+    sizes.add(maxBatchSize);
+    return List.copyOf(sizes);
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.infergate.infer.observability.config.Durations;
+import io.infergate.infer.observability.server.WarmupConfig;
 import io.infergate.infer.observability.telemetry.TelemetryConfig;
 import io.infergate.infer.observability.transport.ConnectionLimits;
 import io.infergate.infer.observability.transport.ServerTls;
@@ -40,6 +41,8 @@ import java.time.Duration;
  * @param tls TLS, and optionally mutual TLS, on the port; absent, the port is plaintext
  * @param telemetry metrics endpoint (default port 9465), OTLP export and trace sampling
  * @param monitoring data quality and drift of the inputs of versions that ship a training baseline
+ * @param warmup how the request path is warmed, through the server's own gRPC stack, before the
+ *     server reports SERVING (default: on, settled latency or 20s)
  */
 public record ModelServerConfig(
     String host,
@@ -56,7 +59,8 @@ public record ModelServerConfig(
     ConnectionLimits connections,
     @JsonInclude(JsonInclude.Include.NON_NULL) ServerTls tls,
     TelemetryConfig telemetry,
-    MonitoringConfig monitoring) {
+    MonitoringConfig monitoring,
+    WarmupConfig warmup) {
 
   /** Where {@code /metrics} is served by default: beside the gateway's 9464 on one host. */
   public static final int DEFAULT_METRICS_PORT = 9465;
@@ -91,6 +95,7 @@ public record ModelServerConfig(
             ? TelemetryConfig.defaults(DEFAULT_METRICS_PORT)
             : telemetry.withMetricsPort(DEFAULT_METRICS_PORT);
     monitoring = monitoring == null ? MonitoringConfig.DEFAULT : monitoring;
+    warmup = warmup == null ? WarmupConfig.DEFAULT : warmup;
     new Problems()
         .check(!host.isBlank(), "host: empty (expected: an address such as 0.0.0.0 or 127.0.0.1)")
         .range("port", port, 0, 65_535)
@@ -107,6 +112,62 @@ public record ModelServerConfig(
             !shutdownGrace.isNegative(),
             "shutdownGrace: " + Durations.format(shutdownGrace) + " (expected: a duration >= 0s)")
         .throwIfAny();
+  }
+
+  /** As the canonical constructor, with the default warm-up. */
+  public ModelServerConfig(
+      String host,
+      Integer port,
+      Path models,
+      Integer workerThreads,
+      Integer workerQueueCapacity,
+      Integer maxInboundMessageBytes,
+      Duration shutdownGrace,
+      BatchingConfig batching,
+      RepositoryConfig repository,
+      TensorFlowConfig tensorFlow,
+      Boolean reflection,
+      ConnectionLimits connections,
+      ServerTls tls,
+      TelemetryConfig telemetry) {
+    this(
+        host,
+        port,
+        models,
+        workerThreads,
+        workerQueueCapacity,
+        maxInboundMessageBytes,
+        shutdownGrace,
+        batching,
+        repository,
+        tensorFlow,
+        reflection,
+        connections,
+        tls,
+        telemetry,
+        null,
+        null);
+  }
+
+  /** This configuration with {@code warmup} instead of its own. */
+  public ModelServerConfig withWarmup(WarmupConfig warmup) {
+    return new ModelServerConfig(
+        host,
+        port,
+        models,
+        workerThreads,
+        workerQueueCapacity,
+        maxInboundMessageBytes,
+        shutdownGrace,
+        batching,
+        repository,
+        tensorFlow,
+        reflection,
+        connections,
+        tls,
+        telemetry,
+        monitoring,
+        warmup);
   }
 
   /**
@@ -130,6 +191,7 @@ public record ModelServerConfig(
         maxInboundMessageBytes,
         shutdownGrace,
         batching,
+        null,
         null,
         null,
         null,

@@ -21,7 +21,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,10 +172,7 @@ final class VersionLoader {
 
   /** One row, each preferred size, and the largest batch: the shapes a batcher will run. */
   static List<Integer> warmupBatchSizes(BatchingConfig batching) {
-    TreeSet<Integer> sizes = new TreeSet<>(batching.preferredBatchSizes());
-    sizes.add(1);
-    sizes.add(batching.maxBatchSize());
-    return List.copyOf(sizes);
+    return batching.warmupBatchSizes();
   }
 
   /**

@@ -19,6 +19,7 @@ import io.infergate.infer.modelserver.testing.DigitsRequests;
 import io.infergate.infer.modelserver.testing.InMemoryTelemetry;
 import io.infergate.infer.modelserver.testing.RunningServer;
 import io.infergate.infer.modelserver.testing.TestRepository;
+import io.infergate.infer.observability.server.WarmupConfig;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.tfserving.PredictionServiceGrpc;
 import io.opentelemetry.api.common.Attributes;
@@ -258,9 +259,11 @@ class ModelServerTelemetryIT {
   }
 
   private static RunningServer start(BatchingConfig batching, InMemoryTelemetry telemetry) {
+    // No warm-up: its calls would be counted too, and these tests count calls exactly.
     return RunningServer.start(
         new ModelServerConfig(
-            "127.0.0.1", 0, repository, 4, 64 << 20, Duration.ofSeconds(5), batching),
+                "127.0.0.1", 0, repository, 4, 64 << 20, Duration.ofSeconds(5), batching)
+            .withWarmup(WarmupConfig.OFF),
         telemetry.openTelemetry());
   }
 

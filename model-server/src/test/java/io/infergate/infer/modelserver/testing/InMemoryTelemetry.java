@@ -86,6 +86,21 @@ public final class InMemoryTelemetry implements AutoCloseable {
     return point(name, attributes).map(point -> ((LongPointData) point).getValue()).orElse(0L);
   }
 
+  /** The sum of a counter's points whose attribute {@code key} is {@code value}; 0 when none. */
+  public long sum(String name, io.opentelemetry.api.common.AttributeKey<String> key, String value) {
+    long sum = 0;
+    for (MetricData metric : metrics.collectAllMetrics()) {
+      if (metric.getName().equals(name)) {
+        for (PointData point : metric.getData().getPoints()) {
+          if (value.equals(point.getAttributes().get(key))) {
+            sum += ((LongPointData) point).getValue();
+          }
+        }
+      }
+    }
+    return sum;
+  }
+
   /** A histogram's point; fails when not recorded. */
   public HistogramPointData histogram(String name, Attributes attributes) {
     PointData point =

@@ -5,6 +5,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.infergate.infer.modelserver.ModelServer;
 import io.infergate.infer.modelserver.config.BatchingConfig;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
+import io.infergate.infer.observability.server.WarmupConfig;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.tfserving.ModelServiceGrpc;
 import io.infergate.infer.proto.tfserving.PredictionServiceGrpc;
@@ -27,6 +28,13 @@ public final class RunningServer implements AutoCloseable {
             .build();
   }
 
+  /**
+   * A short warm-up for the fixture's servers: enough calls to run the warm-up path in every test
+   * class, few enough that starting one of the many servers the tests start stays quick.
+   */
+  public static final WarmupConfig LIGHT_WARMUP =
+      new WarmupConfig(true, Duration.ofSeconds(5), 50, 4);
+
   /** Serves {@code repository} on a free port of 127.0.0.1. */
   public static RunningServer start(Path repository) {
     return start(repository, Duration.ofSeconds(5));
@@ -36,14 +44,19 @@ public final class RunningServer implements AutoCloseable {
   public static RunningServer start(Path repository, Duration shutdownGrace) {
     return start(
         new ModelServerConfig(
-            "127.0.0.1", 0, repository, 4, 64 << 20, shutdownGrace, BatchingConfig.DISABLED));
+                "127.0.0.1", 0, repository, 4, 64 << 20, shutdownGrace, BatchingConfig.DISABLED)
+            .withWarmup(LIGHT_WARMUP));
   }
 
-  /** As {@link #start(Path)}, with dynamic batching configured as given. */
+  /**
+   * As {@link #start(Path)}, with dynamic batching configured as given and no warm-up: the batching
+   * tests count batches exactly, and warm-up calls run through the batchers too.
+   */
   public static RunningServer start(Path repository, BatchingConfig batching) {
     return start(
         new ModelServerConfig(
-            "127.0.0.1", 0, repository, 4, 64 << 20, Duration.ofSeconds(5), batching));
+                "127.0.0.1", 0, repository, 4, 64 << 20, Duration.ofSeconds(5), batching)
+            .withWarmup(WarmupConfig.OFF));
   }
 
   /** Serves as {@code config} says (bind to 127.0.0.1 port 0 for tests). */

@@ -45,6 +45,16 @@ public interface EndpointBalancer {
    */
   int pick(long excluded);
 
+  /**
+   * Picks a second choice for a call whose first choice was declined (a ramping endpoint's share is
+   * spent, see {@link SlowStart}), among those whose bit is clear in {@code excluded}; -1 when none
+   * is left. {@code uniform}, a draw in [0, 1), may spread such calls: a policy whose turn order is
+   * shared must not let them shift its turns. By default, {@link #pick(long)}.
+   */
+  default int pickInstead(long excluded, double uniform) {
+    return pick(excluded);
+  }
+
   /** Tells the balancer that the call sent to endpoint {@code index} has ended. */
   void release(int index);
 }

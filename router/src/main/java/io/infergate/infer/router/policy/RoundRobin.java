@@ -32,6 +32,23 @@ final class RoundRobin implements EndpointBalancer {
     return -1;
   }
 
+  /**
+   * One of the endpoints left, chosen by {@code uniform} and not by the turn counter: taking a turn
+   * here would hand the declined endpoint's next turn to the same caller again and skew the shares.
+   */
+  @Override
+  public int pickInstead(long excluded, double uniform) {
+    long allowed = ~excluded & (endpoints == 64 ? -1L : (1L << endpoints) - 1);
+    int left = Long.bitCount(allowed);
+    if (left == 0) {
+      return -1;
+    }
+    for (int skip = Math.min(left - 1, (int) (uniform * left)); skip > 0; skip--) {
+      allowed &= allowed - 1;
+    }
+    return Long.numberOfTrailingZeros(allowed);
+  }
+
   @Override
   public void release(int index) {}
 

@@ -2,6 +2,8 @@ package io.infergate.infer.router.resilience;
 
 import static java.util.Objects.requireNonNull;
 
+import io.infergate.infer.router.policy.SlowStartPolicy;
+
 /**
  * Everything that keeps a route's callers served when its backends fail, stall or overload; every
  * part has defaults that suit a route nobody tuned, so a config file without these keys is
@@ -12,14 +14,16 @@ public record Resilience(
     Limits limits,
     BreakerPolicy breaker,
     OutlierPolicy outlier,
-    RetryPolicy retry) {
+    RetryPolicy retry,
+    SlowStartPolicy slowStart) {
   public static final Resilience DEFAULT =
       new Resilience(
           Deadlines.DEFAULT,
           Limits.DEFAULT,
           BreakerPolicy.DEFAULT,
           OutlierPolicy.DEFAULT,
-          RetryPolicy.DEFAULT);
+          RetryPolicy.DEFAULT,
+          SlowStartPolicy.OFF);
 
   public Resilience {
     requireNonNull(deadlines, "deadlines");
@@ -27,6 +31,27 @@ public record Resilience(
     requireNonNull(breaker, "breaker");
     requireNonNull(outlier, "outlier");
     requireNonNull(retry, "retry");
+    requireNonNull(slowStart, "slowStart");
+  }
+
+  /** Without slow start. */
+  public Resilience(
+      Deadlines deadlines,
+      Limits limits,
+      BreakerPolicy breaker,
+      OutlierPolicy outlier,
+      RetryPolicy retry) {
+    this(deadlines, limits, breaker, outlier, retry, SlowStartPolicy.OFF);
+  }
+
+  /** From a config file: null parts take their defaults; without slow start. */
+  public static Resilience of(
+      Deadlines deadlines,
+      Limits limits,
+      BreakerPolicy breaker,
+      OutlierPolicy outlier,
+      RetryPolicy retry) {
+    return of(deadlines, limits, breaker, outlier, retry, null);
   }
 
   /** From a config file: null parts take their defaults. */
@@ -35,12 +60,14 @@ public record Resilience(
       Limits limits,
       BreakerPolicy breaker,
       OutlierPolicy outlier,
-      RetryPolicy retry) {
+      RetryPolicy retry,
+      SlowStartPolicy slowStart) {
     return new Resilience(
         deadlines == null ? Deadlines.DEFAULT : deadlines,
         limits == null ? Limits.DEFAULT : limits,
         breaker == null ? BreakerPolicy.DEFAULT : breaker,
         outlier == null ? OutlierPolicy.DEFAULT : outlier,
-        retry == null ? RetryPolicy.DEFAULT : retry);
+        retry == null ? RetryPolicy.DEFAULT : retry,
+        slowStart == null ? SlowStartPolicy.OFF : slowStart);
   }
 }
