@@ -60,6 +60,7 @@ class ShadowAgreementIT {
         """
         host: 127.0.0.1
         port: 0
+        warmup: {enabled: false}  # the test counts comparisons exactly
         routes:
           - model: digits
             shadow: {variant: v2, fraction: 1.0, maxInFlight: 1024, timeout: 10s}
