@@ -81,9 +81,15 @@ class GatewayCanaryIT {
     double halfWidth = 6.1 * Math.sqrt(calls * 0.1 * 0.9);
     assertThat((double) tally.get("canary;version=2")[0])
         .isBetween(100 - halfWidth, 100 + halfWidth);
+    // Accuracy on the ~100 digits the canary got is a binomial sample too: both models score at
+    // least 95% on all 359 (see README, Demo models), so the same 6.1 deviations bound it; a fixed
+    // 0.92 failed about one run in a hundred. A variant answering with a broken or wrong model
+    // (digits are 10 classes: ~10% by chance) still fails by far.
     tally.forEach(
         (variant, counts) ->
-            assertThat((double) counts[1] / counts[0]).as(variant).isGreaterThanOrEqualTo(0.92));
+            assertThat((double) counts[1] / counts[0])
+                .as(variant)
+                .isGreaterThanOrEqualTo(0.95 - 6.1 * Math.sqrt(0.95 * 0.05 / counts[0])));
   }
 
   @Test
