@@ -6,6 +6,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -194,7 +195,8 @@ public final class ModelServer implements AutoCloseable {
             .server(WARMUP_HOST, 0, InsecureServerCredentials.create())
             .directExecutor()
             .maxInboundMessageSize(config.maxInboundMessageBytes());
-    services.forEach(builder::addService);
+    services.forEach(
+        service -> builder.addService(ServerInterceptors.intercept(service, Warmup.MARK_CALLS)));
     Server listener = builder.build().start();
     ManagedChannel channel =
         transport

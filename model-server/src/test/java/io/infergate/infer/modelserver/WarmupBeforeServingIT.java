@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class WarmupBeforeServingIT {
   private static final AttributeKey<String> API = AttributeKey.stringKey("api");
+  private static final AttributeKey<String> MODEL = AttributeKey.stringKey("model");
   private static final String CALLS = "infergate.model.calls";
 
   @Test
@@ -61,6 +62,8 @@ class WarmupBeforeServingIT {
         assertThat(oip).isPositive();
         assertThat(tfServing).isPositive();
         assertThat(oip + tfServing).isEqualTo(warmup.calls());
+        // Warm-up inputs are zeros, not the callers' data: model monitoring never sees them.
+        assertThat(telemetry.sum("infergate.model.input.calls.checked", MODEL, "digits")).isZero();
         // While warming, the port did not answer at all; once it answered SERVING, every warm-up
         // call had been made.
         assertThat(probe.refusedBeforeServing).isPositive();

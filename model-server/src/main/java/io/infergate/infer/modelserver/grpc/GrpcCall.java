@@ -11,6 +11,7 @@ import io.infergate.infer.modelserver.inference.InferenceCall;
 import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
 import io.infergate.infer.modelserver.telemetry.Outcome;
 import io.infergate.infer.modelserver.telemetry.RpcMethod;
+import io.infergate.infer.observability.server.Warmup;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import java.util.concurrent.Executor;
@@ -38,6 +39,9 @@ abstract class GrpcCall<ReqT, RespT> extends InferenceCall<RespT>
   private final Deadline deadline;
   private final RpcMethod method;
 
+  /** False for the server's own warm-up calls, whose zeros are not callers' data. */
+  private final boolean monitored;
+
   /**
    * A call of {@code method} for {@code request}, answered through {@code observer}, in the context
    * of the thread that received it, recorded through {@code telemetry}.
@@ -53,6 +57,12 @@ abstract class GrpcCall<ReqT, RespT> extends InferenceCall<RespT>
     this.observer = requireNonNull(observer, "observer");
     this.context = Context.current();
     this.deadline = context.getDeadline();
+    this.monitored = !Warmup.isWarmupCall();
+  }
+
+  @Override
+  protected final boolean monitored() {
+    return monitored;
   }
 
   @Override

@@ -85,6 +85,13 @@ public abstract class InferenceCall<R> extends BatchedCall implements Runnable {
   }
 
   /**
+   * Whether model monitoring sees this call's data (true but for the server's own warm-up calls).
+   */
+  protected boolean monitored() {
+    return true;
+  }
+
+  /**
    * Finds the version the request names and takes a reference to it ({@link
    * ModelResolver#acquire}), which the call path releases.
    *
@@ -164,7 +171,9 @@ public abstract class InferenceCall<R> extends BatchedCall implements Runnable {
     try {
       LoadedModel model = version.loaded();
       inputs(decodeInputs(model), decodeOutputs(model));
-      version.monitor().inputs(feeds(), span);
+      if (monitored()) {
+        version.monitor().inputs(feeds(), span);
+      }
       queueSpan = telemetry.startChild("queue", span);
       Batcher batcher = version.batcher();
       if (batcher == null) {
@@ -244,7 +253,9 @@ public abstract class InferenceCall<R> extends BatchedCall implements Runnable {
     Throwable cause = failure;
     try {
       if (outputs != null) {
-        version.monitor().predictions(outputs, fetch());
+        if (monitored()) {
+          version.monitor().predictions(outputs, fetch());
+        }
         response = response(version, outputs);
       }
     } catch (Throwable e) {

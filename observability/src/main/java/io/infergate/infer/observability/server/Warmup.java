@@ -4,7 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
@@ -32,6 +38,31 @@ import java.util.function.LongSupplier;
  * open.
  */
 public final class Warmup {
+  /** Set on the calls the warm-up listener answers: see {@link #isWarmupCall}. */
+  private static final Context.Key<Boolean> WARMUP_CALL = Context.key("infergate.warmup");
+
+  /**
+   * Marks every call of the services it wraps as a warm-up call; the warm-up listener's services
+   * are wrapped with it, the port's never are, so no caller can mark its own calls.
+   */
+  public static final ServerInterceptor MARK_CALLS =
+      new ServerInterceptor() {
+        @Override
+        public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+            ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+          return Contexts.interceptCall(
+              Context.current().withValue(WARMUP_CALL, Boolean.TRUE), call, headers, next);
+        }
+      };
+
+  /**
+   * Whether the call in whose context this runs is a warm-up call: its made-up inputs must not
+   * reach what watches callers' data (model monitoring).
+   */
+  public static boolean isWarmupCall() {
+    return WARMUP_CALL.get() != null;
+  }
+
   /** Calls per round, over which one median is taken. */
   static final int ROUND_CALLS = 200;
 
