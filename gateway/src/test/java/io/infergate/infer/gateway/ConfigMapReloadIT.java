@@ -7,9 +7,9 @@ import io.grpc.Status;
 import io.infergate.infer.gateway.config.ConfigWatcher;
 import io.infergate.infer.gateway.config.GatewayConfig;
 import io.infergate.infer.gateway.config.GatewayConfigLoader;
+import io.infergate.infer.gateway.testing.CallLoad;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
-import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import java.io.IOException;
@@ -17,15 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,9 +36,7 @@ class ConfigMapReloadIT {
   @TempDir Path mount;
   @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
 
-  private final AtomicLong ok = new AtomicLong();
-  private final Map<String, AtomicLong> servedBy = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<Reply> failures = new ConcurrentLinkedQueue<>();
+  private CallLoad load;
   private int generation;
 
   @Test
@@ -63,16 +55,10 @@ class ConfigMapReloadIT {
     GatewayClient client = bed.client(gateway);
     assertThat(client.infer("digits-next", Map.of()).code()).isEqualTo(Status.Code.NOT_FOUND);
 
-    AtomicBoolean running = new AtomicBoolean(true);
-    List<Thread> load = new ArrayList<>();
-    for (int t = 0; t < 4; t++) {
-      Thread thread = new Thread(() -> call(client, running), "load-" + t);
-      thread.start();
-      load.add(thread);
-    }
+    load = CallLoad.start(client, 4);
     try {
-      awaitCalls(200);
-      assertThat(servedBy).containsOnlyKeys("stable");
+      load.awaitCalls(200);
+      assertThat(load.servedBy()).containsOnlyKeys("stable");
 
       project(split(stable, 0, canary, 100));
       awaitOnly("canary");
@@ -89,12 +75,9 @@ class ConfigMapReloadIT {
           .as("the route the last swap removed")
           .isEqualTo(Status.Code.NOT_FOUND);
     } finally {
-      running.set(false);
-      for (Thread thread : load) {
-        thread.join(20_000);
-      }
+      load.stop();
     }
-    assertThat(failures).as("calls failed during the swaps").isEmpty();
+    assertThat(load.failures()).as("calls failed during the swaps").isEmpty();
     try (Stream<Path> entries = Files.list(mount)) {
       assertThat(entries.map(p -> p.getFileName().toString()))
           .as("one timestamped directory is left, as the kubelet leaves it")
@@ -125,34 +108,15 @@ class ConfigMapReloadIT {
     }
   }
 
-  private void call(GatewayClient client, AtomicBoolean running) {
-    while (running.get()) {
-      Reply reply = client.infer("digits", Map.of());
-      if (reply.isOk()) {
-        ok.incrementAndGet();
-        servedBy
-            .computeIfAbsent(reply.header("x-served-by"), k -> new AtomicLong())
-            .incrementAndGet();
-      } else {
-        failures.add(reply);
-      }
-    }
-  }
-
-  private void awaitCalls(long more) {
-    long before = ok.get();
-    await().atMost(Duration.ofSeconds(20)).until(() -> ok.get() > before + more);
-  }
-
   /** Waits until a run of calls has all gone to {@code backend} alone. */
   private void awaitOnly(String backend) {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
             () -> {
-              servedBy.clear();
-              awaitCalls(100);
-              return servedBy.keySet().equals(Set.of(backend));
+              load.servedBy().clear();
+              load.awaitCalls(100);
+              return load.servedBy().keySet().equals(Set.of(backend));
             });
   }
 

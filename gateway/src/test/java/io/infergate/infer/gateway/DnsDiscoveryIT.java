@@ -7,6 +7,7 @@ import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.infergate.infer.gateway.admin.LiveVariants.LiveVariant;
 import io.infergate.infer.gateway.proxy.Resolver;
+import io.infergate.infer.gateway.testing.CallLoad;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
@@ -25,9 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -51,9 +49,7 @@ class DnsDiscoveryIT {
   @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
 
   private final AtomicReference<List<InetAddress>> answer = new AtomicReference<>(List.of());
-  private final AtomicLong ok = new AtomicLong();
-  private final Map<String, AtomicLong> servedBy = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<Reply> failures = new ConcurrentLinkedQueue<>();
+  private CallLoad load;
 
   @Test
   void podsAddedTakeCallsWithinTheIntervalAndAPodRemovedDrainsWithZeroFailedCalls()
@@ -84,27 +80,22 @@ class DnsDiscoveryIT {
           client.infer("digits", Map.of("x-fake", "fail:INVALID_ARGUMENT:bad input " + i));
       assertThat(refused.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
-    AtomicBoolean running = new AtomicBoolean(true);
-    List<Thread> load = new ArrayList<>();
-    for (int t = 0; t < 4; t++) {
-      Thread thread = new Thread(() -> call(client, running), "load-" + t);
-      thread.start();
-      load.add(thread);
-    }
+    load = CallLoad.start(client, 4);
     try {
-      awaitCalls(200);
-      assertThat(servedBy).containsOnlyKeys("pod-1");
+      load.awaitCalls(200);
+      assertThat(load.servedBy()).containsOnlyKeys("pod-1");
 
       long grown = System.nanoTime();
       answer(pods);
       await()
           .atMost(WITHIN)
-          .until(() -> servedBy.containsKey("pod-2") && servedBy.containsKey("pod-3"));
+          .until(
+              () -> load.servedBy().containsKey("pod-2") && load.servedBy().containsKey("pod-3"));
       System.out.printf(
           "DnsDiscoveryIT: both new pods took calls %d ms after the answer grew%n",
           (System.nanoTime() - grown) / 1_000_000);
-      servedBy.clear();
-      awaitCalls(600);
+      load.servedBy().clear();
+      load.awaitCalls(600);
       assertBalanced("pod-1", "pod-2", "pod-3");
 
       long shrunk = System.nanoTime();
@@ -119,16 +110,13 @@ class DnsDiscoveryIT {
           (System.nanoTime() - shrunk) / 1_000_000);
       // The pod terminates once drained, as Kubernetes stops it after its grace period.
       pods.get(0).close();
-      servedBy.clear();
-      awaitCalls(600);
+      load.servedBy().clear();
+      load.awaitCalls(600);
       assertBalanced("pod-2", "pod-3");
     } finally {
-      running.set(false);
-      for (Thread thread : load) {
-        thread.join(20_000);
-      }
+      load.stop();
     }
-    assertThat(failures).as("calls failed while pods came and went").isEmpty();
+    assertThat(load.failures()).as("calls failed while pods came and went").isEmpty();
     LiveVariant pods3 = gateway.liveVariants().of("digits", "pods", Gates.MAX_WINDOW);
     assertThat(pods3.breaker()).isEqualTo("CLOSED");
     assertThat(pods3.figures().callerErrors())
@@ -137,10 +125,10 @@ class DnsDiscoveryIT {
   }
 
   private void assertBalanced(String... pods) {
-    long total = servedBy.values().stream().mapToLong(AtomicLong::get).sum();
-    assertThat(servedBy).containsOnlyKeys(pods);
+    long total = load.servedBy().values().stream().mapToLong(AtomicLong::get).sum();
+    assertThat(load.servedBy()).containsOnlyKeys(pods);
     for (String pod : pods) {
-      assertThat(servedBy.get(pod).get())
+      assertThat(load.servedBy().get(pod).get())
           .as("%s's share of %d calls", pod, total)
           .isGreaterThan(total / (2L * pods.length));
     }
@@ -192,24 +180,5 @@ class DnsDiscoveryIT {
         }
       }
     }
-  }
-
-  private void call(GatewayClient client, AtomicBoolean running) {
-    while (running.get()) {
-      Reply reply = client.infer("digits", Map.of());
-      if (reply.isOk()) {
-        ok.incrementAndGet();
-        servedBy
-            .computeIfAbsent(reply.header("x-served-by"), k -> new AtomicLong())
-            .incrementAndGet();
-      } else {
-        failures.add(reply);
-      }
-    }
-  }
-
-  private void awaitCalls(long more) {
-    long before = ok.get();
-    await().atMost(Duration.ofSeconds(20)).until(() -> ok.get() > before + more);
   }
 }
