@@ -60,6 +60,9 @@ public final class Gateway implements AutoCloseable {
   /** What ServerMetadata reports as the server's name. */
   public static final String NAME = "infergate-gateway";
 
+  /** The gateway's metrics scope (the proxy's), so that transport counters sit beside them. */
+  private static final String METER_SCOPE = "io.infergate.gateway";
+
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
   /** Where the warm-up listener binds: loopback only, since it lives only for the warm-up. */
@@ -405,8 +408,8 @@ public final class Gateway implements AutoCloseable {
       this.warmupTransport = transport;
       this.maxInboundMessageBytes = maxInboundMessageBytes;
       server(
-          connections
-              .applyTo(transport.server(host, port, callers))
+          transport
+              .server(host, port, callers, connections)
               .directExecutor()
               .maxInboundMessageSize(maxInboundMessageBytes));
       long keepAliveNanos = upstream.keepAliveTime().toNanos();
@@ -537,6 +540,11 @@ public final class Gateway implements AutoCloseable {
     public Gateway start() throws IOException {
       requireNonNull(server, "server");
       requireNonNull(channels, "channels");
+      if (warmupTransport != null) {
+        closeAfter.add(
+            warmupTransport.observeRefusedConnections(
+                telemetry.getMeter(METER_SCOPE), "infergate.gateway.connections.refused"));
+      }
       List<AutoCloseable> resources = List.copyOf(closeAfter);
       LiveRoutes live = new LiveRoutes(channels, telemetry, resolver, discoveryInterval);
       try {

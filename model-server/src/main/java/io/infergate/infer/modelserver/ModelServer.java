@@ -36,6 +36,7 @@ import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.tfserving.ModelServiceGrpc;
 import io.infergate.infer.proto.tfserving.PredictionServiceGrpc;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.metrics.ObservableLongCounter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -85,6 +86,9 @@ public final class ModelServer implements AutoCloseable {
   /** The gauges read from the repository and the worker queue, closed with the server. */
   private final ModelServerGauges gauges;
 
+  /** Connections refused at accept for their source's rate ({@code connections.*}). */
+  private final ObservableLongCounter refusedConnections;
+
   private final ExecutorService executor;
   private final HealthStatusManager health = new HealthStatusManager();
   private final AtomicBoolean serving = new AtomicBoolean();
@@ -116,6 +120,9 @@ public final class ModelServer implements AutoCloseable {
     InferencePath inference =
         new InferencePath(new ModelResolver(repository::model), workers, recorded);
     this.gauges = ModelServerGauges.register(recorded, repository, workers);
+    this.refusedConnections =
+        transport.observeRefusedConnections(
+            recorded.meter(), "infergate.model.connections.refused");
     this.services =
         List.of(
             TraceContextInterceptor.around(
@@ -123,13 +130,12 @@ public final class ModelServer implements AutoCloseable {
             TraceContextInterceptor.around(new TfServingPredictionService(inference), recorded),
             new TfServingModelService(inference.models()).bindService());
     var builder =
-        config
-            .connections()
-            .applyTo(
-                transport.server(
-                    config.host(),
-                    config.port(),
-                    tls == null ? InsecureServerCredentials.create() : tls.server()))
+        transport
+            .server(
+                config.host(),
+                config.port(),
+                tls == null ? InsecureServerCredentials.create() : tls.server(),
+                config.connections())
             // Services never block: inference runs on the workers, everything else is quick.
             // Running gRPC's callbacks on the event loops saves the hand-offs that an executor
             // costs per call event (measured: ~12 context switches per call with one).
@@ -292,6 +298,7 @@ public final class ModelServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     gauges.close();
+    refusedConnections.close();
     transport.close();
     if (tls != null) {
       tls.close();

@@ -70,6 +70,8 @@ class ConnectionLimitsIT {
                     null,
                     null,
                     null,
+                    null,
+                    null,
                     null),
                 null,
                 null,

@@ -132,13 +132,25 @@ class ModelServerMainTest {
     assertThat(bound.value().connections())
         .isEqualTo(
             new ConnectionLimits(
-                64, null, null, null, Duration.ofSeconds(20), null, null, Duration.ZERO, null));
+                64,
+                null,
+                null,
+                null,
+                Duration.ofSeconds(20),
+                null,
+                null,
+                Duration.ZERO,
+                null,
+                null,
+                null));
     assertThat(bound.effective())
         .contains(
             "connections.maxConcurrentCallsPerConnection=64 (file)",
             "connections.permitKeepAliveTime=20s (file)",
             "connections.maxInboundMetadataBytes=8192 (default)",
-            "connections.maxRstFramesPerWindow=10000 (default)");
+            "connections.maxRstFramesPerWindow=2000 (default)",
+            "connections.newPerSourcePerSecond=10 (default)",
+            "connections.newPerSourceBurst=100 (default)");
     assertThat(problems("--config", bad.toString()))
         .containsExactlyInAnyOrder(
             "connections.maxConcurrentCallsPerConnection: 0 (expected: an integer in"

@@ -105,6 +105,8 @@ class GatewayConfigLoaderTest {
               maxConnectionIdle: 0s
               maxConnectionAge: 24h
               maxConnectionAgeGrace: 0s
+              newPerSourcePerSecond: 0
+              newPerSourceBurst: 7
             upstream: {keepAliveTime: 10s, keepAliveTimeout: 1s}
             routes: [{model: m, variants: [{name: a, weight: 1, endpoints: ["h:1"]}]}]
             """);
@@ -122,7 +124,9 @@ class GatewayConfigLoaderTest {
                 true,
                 Duration.ZERO,
                 Duration.ofHours(24),
-                Duration.ZERO));
+                Duration.ZERO,
+                0,
+                7));
     assertThat(config.upstream())
         .isEqualTo(new UpstreamConfig(Duration.ofSeconds(10), Duration.ofSeconds(1), null));
   }
@@ -163,6 +167,8 @@ class GatewayConfigLoaderTest {
                   maxConnectionIdle: 25h
                   maxConnectionAge: -1s
                   maxConnectionAgeGrace: 25h
+                  newPerSourcePerSecond: -1
+                  newPerSourceBurst: 0
                   maxStreams: 5
                 upstream: {keepAliveTime: 9s, keepAliveTimeout: 999ms}
                 routes: [{model: m, variants: [{name: a, weight: 1, endpoints: ["h:1"]}]}]
@@ -179,10 +185,13 @@ class GatewayConfigLoaderTest {
             "connections.maxConnectionIdle: 25h0m0s (expected: a duration in 0s..24h)",
             "connections.maxConnectionAge: -1s (expected: a duration in 0s..24h)",
             "connections.maxConnectionAgeGrace: 25h0m0s (expected: a duration in 0s..24h)",
+            "connections.newPerSourcePerSecond: -1 (expected: an integer in 0..1000000)",
+            "connections.newPerSourceBurst: 0 (expected: an integer in 1..1000000)",
             "connections.maxStreams: unknown key (expected one of: maxConcurrentCallsPerConnection,"
                 + " maxConnectionAge, maxConnectionAgeGrace, maxConnectionIdle,"
-                + " maxInboundMetadataBytes, maxRstFramesPerWindow, permitKeepAliveTime,"
-                + " permitKeepAliveWithoutCalls, rstFramesWindow)",
+                + " maxInboundMetadataBytes, maxRstFramesPerWindow, newPerSourceBurst,"
+                + " newPerSourcePerSecond, permitKeepAliveTime, permitKeepAliveWithoutCalls,"
+                + " rstFramesWindow)",
             "upstream.keepAliveTime: 9s (expected: a duration in 10s..1h0m0s)",
             "upstream.keepAliveTimeout: 999ms (expected: a duration in 1s..1h0m0s)");
   }
@@ -480,13 +489,15 @@ class GatewayConfigLoaderTest {
             "maxPeekedFields=4096 (default)",
             "connections.maxConcurrentCallsPerConnection=1024 (default)",
             "connections.maxInboundMetadataBytes=8192 (default)",
-            "connections.maxRstFramesPerWindow=10000 (default)",
+            "connections.maxRstFramesPerWindow=2000 (default)",
             "connections.rstFramesWindow=10s (default)",
             "connections.permitKeepAliveTime=10s (default)",
             "connections.permitKeepAliveWithoutCalls=false (default)",
             "connections.maxConnectionIdle=1h0m0s (default)",
             "connections.maxConnectionAge=30m0s (default)",
             "connections.maxConnectionAgeGrace=1m0s (default)",
+            "connections.newPerSourcePerSecond=10 (default)",
+            "connections.newPerSourceBurst=100 (default)",
             "upstream.keepAliveTime=30s (default)",
             "upstream.keepAliveTimeout=10s (default)",
             "discovery.interval=5s (default)",

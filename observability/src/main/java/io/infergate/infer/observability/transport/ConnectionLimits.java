@@ -33,6 +33,11 @@ import java.util.concurrent.TimeUnit;
  *     (default 30m)
  * @param maxConnectionAgeGrace how long calls in flight on an aged connection may finish before
  *     they are cancelled (default 1m)
+ * @param newPerSourcePerSecond the new connections one source address may open per second, on
+ *     average: a token bucket per address; a connection over it is closed as it is accepted, before
+ *     any TLS or HTTP/2 work. 0 turns the check off (default 10)
+ * @param newPerSourceBurst how many new connections one source address may open at once, the
+ *     bucket's size (default 100)
  */
 public record ConnectionLimits(
     Integer maxConcurrentCallsPerConnection,
@@ -43,7 +48,9 @@ public record ConnectionLimits(
     Boolean permitKeepAliveWithoutCalls,
     Duration maxConnectionIdle,
     Duration maxConnectionAge,
-    Duration maxConnectionAgeGrace) {
+    Duration maxConnectionAgeGrace,
+    Integer newPerSourcePerSecond,
+    Integer newPerSourceBurst) {
 
   /** The default {@code maxConcurrentCallsPerConnection}. */
   public static final int DEFAULT_MAX_CONCURRENT_CALLS_PER_CONNECTION = 1024;
@@ -52,11 +59,17 @@ public record ConnectionLimits(
   public static final int DEFAULT_MAX_INBOUND_METADATA_BYTES = 8 << 10;
 
   /**
-   * The default {@code maxRstFramesPerWindow}: 1,000 a second, far above what cancellations and
-   * deadlines send on a busy connection (a gateway cancelling 5% of 10,000 calls a second sends
-   * 500), far below a Rapid Reset client's hundreds of thousands.
+   * The default {@code maxRstFramesPerWindow}: 2,000 per 10 s, 200 a second on average. Ordinary
+   * clients reset a stream only when they cancel a call or its deadline passes; 200 a second is 2%
+   * of 10,000 calls a second on one connection, which covers the busiest connection we make, the
+   * gateway's one connection to a model server that carries every caller's cancellations. A Rapid
+   * Reset client gets at most 2,001 resets read per connection (about 3 ms of a server's CPU at the
+   * 1.5 µs a reset measured), and with {@link #DEFAULT_NEW_PER_SOURCE_PER_SECOND} at most about
+   * 20,000 a second from one address, where 10,000 per connection let one address get ~230,000 a
+   * second read (docs/benchmarks.md, Rapid Reset). Netty's own HTTP/2 server default is stricter
+   * (200 per 30 s) but counts no cancellations of a gateway's multiplexed connection.
    */
-  public static final int DEFAULT_MAX_RST_FRAMES_PER_WINDOW = 10_000;
+  public static final int DEFAULT_MAX_RST_FRAMES_PER_WINDOW = 2_000;
 
   /** The default {@code rstFramesWindow}. */
   public static final Duration DEFAULT_RST_FRAMES_WINDOW = Duration.ofSeconds(10);
@@ -76,6 +89,23 @@ public record ConnectionLimits(
   /** The default {@code maxConnectionAgeGrace}. */
   public static final Duration DEFAULT_MAX_CONNECTION_AGE_GRACE = Duration.ofMinutes(1);
 
+  /**
+   * The default {@code newPerSourcePerSecond}: a gRPC client keeps its connections (reconnecting
+   * with a backoff of a second and more, and once per {@code maxConnectionAge}), so 10 a second
+   * from one address is far above ordinary use, and it bounds how many fresh connections, each with
+   * its own {@code maxRstFramesPerWindow}, a Rapid Reset client can cycle through.
+   */
+  public static final int DEFAULT_NEW_PER_SOURCE_PER_SECOND = 10;
+
+  /**
+   * The default {@code newPerSourceBurst}: a client process opening a pool of a few dozen
+   * connections at once, or reconnecting all of them after a deploy, stays well inside 100.
+   */
+  public static final int DEFAULT_NEW_PER_SOURCE_BURST = 100;
+
+  /** Past a million a second, or a bucket of a million, the limit would be no limit. */
+  private static final int NEW_PER_SOURCE_LIMIT = 1_000_000;
+
   /** Longer durations are typos (a unit too large), not settings. */
   private static final Duration MAX_DURATION = Duration.ofDays(1);
 
@@ -84,7 +114,7 @@ public record ConnectionLimits(
 
   /** Every limit at its default (after the constants its constructor checks against). */
   public static final ConnectionLimits DEFAULT =
-      new ConnectionLimits(null, null, null, null, null, null, null, null, null);
+      new ConnectionLimits(null, null, null, null, null, null, null, null, null, null, null);
 
   /**
    * Fills in the defaults and validates.
@@ -103,6 +133,8 @@ public record ConnectionLimits(
     maxConnectionIdle = orDefault(maxConnectionIdle, DEFAULT_MAX_CONNECTION_IDLE);
     maxConnectionAge = orDefault(maxConnectionAge, DEFAULT_MAX_CONNECTION_AGE);
     maxConnectionAgeGrace = orDefault(maxConnectionAgeGrace, DEFAULT_MAX_CONNECTION_AGE_GRACE);
+    newPerSourcePerSecond = orDefault(newPerSourcePerSecond, DEFAULT_NEW_PER_SOURCE_PER_SECOND);
+    newPerSourceBurst = orDefault(newPerSourceBurst, DEFAULT_NEW_PER_SOURCE_BURST);
     List<String> problems = new ArrayList<>();
     range(
         problems,
@@ -124,16 +156,20 @@ public record ConnectionLimits(
     range(problems, "maxConnectionIdle", maxConnectionIdle);
     range(problems, "maxConnectionAge", maxConnectionAge);
     range(problems, "maxConnectionAgeGrace", maxConnectionAgeGrace);
+    range(problems, "newPerSourcePerSecond", newPerSourcePerSecond, 0, NEW_PER_SOURCE_LIMIT);
+    range(problems, "newPerSourceBurst", newPerSourceBurst, 1, NEW_PER_SOURCE_LIMIT);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
   }
 
   /**
-   * Sets these limits on {@code server}: one implementation for both servers, so a limit means the
-   * same on each.
+   * Sets the limits of each connection on {@code server}: one implementation for both servers, so a
+   * limit means the same on each. The limit on new connections per source is set by {@link
+   * NettyTransport#server(String, int, io.grpc.ServerCredentials, ConnectionLimits)}, which calls
+   * this.
    */
-  public NettyServerBuilder applyTo(NettyServerBuilder server) {
+  NettyServerBuilder applyTo(NettyServerBuilder server) {
     server
         .maxConcurrentCallsPerConnection(maxConcurrentCallsPerConnection)
         .maxInboundMetadataSize(maxInboundMetadataBytes)
@@ -151,6 +187,11 @@ public record ConnectionLimits(
       server.maxConnectionAge(maxConnectionAge.toNanos(), TimeUnit.NANOSECONDS);
     }
     return server;
+  }
+
+  /** Whether new connections are counted per source address ({@code newPerSourcePerSecond} > 0). */
+  public boolean limitsNewConnectionsPerSource() {
+    return newPerSourcePerSecond > 0;
   }
 
   private static <T> T orDefault(T value, T otherwise) {

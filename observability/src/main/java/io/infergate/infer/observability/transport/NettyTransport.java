@@ -15,8 +15,12 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongCounter;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * The Netty event loops a process owns, for its server and its client channels alike: epoll where
@@ -31,16 +35,20 @@ public final class NettyTransport implements AutoCloseable {
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Class<? extends ServerChannel> serverChannel;
+  private final Supplier<ServerChannel> newServerChannel;
   private final Class<? extends SocketChannel> clientChannel;
+  private final LongAdder refusedConnections = new LongAdder();
 
   private NettyTransport(
       EventLoopGroup boss,
       EventLoopGroup workers,
       Class<? extends ServerChannel> serverChannel,
+      Supplier<ServerChannel> newServerChannel,
       Class<? extends SocketChannel> clientChannel) {
     this.boss = boss;
     this.workers = workers;
     this.serverChannel = serverChannel;
+    this.newServerChannel = newServerChannel;
     this.clientChannel = clientChannel;
   }
 
@@ -56,12 +64,14 @@ public final class NettyTransport implements AutoCloseable {
           new EpollEventLoopGroup(1, bossThreads),
           new EpollEventLoopGroup(workerThreads, ioThreads),
           EpollServerSocketChannel.class,
+          EpollServerSocketChannel::new,
           EpollSocketChannel.class);
     }
     return new NettyTransport(
         new NioEventLoopGroup(1, bossThreads),
         new NioEventLoopGroup(workerThreads, ioThreads),
         NioServerSocketChannel.class,
+        NioServerSocketChannel::new,
         NioSocketChannel.class);
   }
 
@@ -74,6 +84,53 @@ public final class NettyTransport implements AutoCloseable {
         .bossEventLoopGroup(boss)
         .workerEventLoopGroup(workers)
         .channelType(serverChannel);
+  }
+
+  /**
+   * A server builder for a port callers reach, as {@link #server(String, int, ServerCredentials)}
+   * with {@code limits} on each connection and on how fast each source address may open new ones
+   * (closed as they are accepted, before any TLS or HTTP/2 work, and counted in {@link
+   * #refusedConnections()}).
+   */
+  public NettyServerBuilder server(
+      String host, int port, ServerCredentials credentials, ConnectionLimits limits) {
+    NettyServerBuilder server = server(host, port, credentials);
+    if (limits.limitsNewConnectionsPerSource()) {
+      // The filter goes in when the channel is made, so it precedes the acceptor that the server
+      // bootstrap adds once it binds: it sees each connection before anything else does.
+      server.channelFactory(
+          () -> {
+            ServerChannel channel = newServerChannel.get();
+            channel
+                .pipeline()
+                .addLast(new NewConnectionFilter(limits, refusedConnections, System::nanoTime));
+            return channel;
+          });
+    }
+    return limits.applyTo(server);
+  }
+
+  /**
+   * New connections closed at accept so far, by every server built with {@link #server(String, int,
+   * ServerCredentials, ConnectionLimits)} on these event loops, because their source address was
+   * over {@code connections.newPerSourcePerSecond}.
+   */
+  public long refusedConnections() {
+    return refusedConnections.sum();
+  }
+
+  /**
+   * Reports {@link #refusedConnections()} as the counter {@code name} through {@code meter}; close
+   * what it returns to stop.
+   */
+  public ObservableLongCounter observeRefusedConnections(Meter meter, String name) {
+    return meter
+        .counterBuilder(name)
+        .setUnit("{connection}")
+        .setDescription(
+            "New connections closed as they were accepted: their source address was over"
+                + " connections.newPerSourcePerSecond.")
+        .buildWithCallback(measurement -> measurement.record(refusedConnections()));
   }
 
   /**

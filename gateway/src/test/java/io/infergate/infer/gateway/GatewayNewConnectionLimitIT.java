@@ -1,0 +1,102 @@
+package io.infergate.infer.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.infergate.infer.gateway.testing.Configs;
+import io.infergate.infer.gateway.testing.FakeBackend;
+import io.infergate.infer.gateway.testing.GatewayClient;
+import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
+import io.infergate.infer.gateway.testing.Transport;
+import io.infergate.infer.observability.testing.NewConnections;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway's limit on new connections per source address, configured through the YAML file as
+ * {@code bin/gateway} reads it, over loopback sockets: a caller's connections up to the burst each
+ * carry calls; the ones past it are closed as they are accepted, and counted in the metric.
+ */
+class GatewayNewConnectionLimitIT {
+  private static final int BURST = 2;
+
+  /**
+   * More than the burst by enough that a slow machine still sees refusals: one comes back a second.
+   */
+  private static final int PAST_BURST = 5;
+
+  @TempDir Path dir;
+  @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
+
+  private final Transport transport = Transport.loopback();
+  private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+  private final OpenTelemetrySdk otel =
+      OpenTelemetrySdk.builder()
+          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+          .build();
+
+  @AfterEach
+  void closeSdk() {
+    otel.close();
+  }
+
+  @Test
+  void callersConnectionsUpToTheBurstCarryCallsAndThosePastItAreClosedAndCounted()
+      throws Exception {
+    FakeBackend backend = cleanup.register(transport.backend("stable"));
+    Gateway gateway =
+        cleanup.register(
+            Gateway.start(
+                Configs.load(
+                    dir,
+                    "host: 127.0.0.1\n"
+                        + "port: 0\n"
+                        + "connections: {newPerSourcePerSecond: 1, newPerSourceBurst: "
+                        + BURST
+                        + "}\n"
+                        + "routes: [{model: m, variants: [{name: stable, weight: 1, endpoints:"
+                        + " [\""
+                        + backend.endpoint()
+                        + "\"]}]}]\n"),
+                otel));
+    long started = System.nanoTime();
+
+    // Each channel is one connection: both of the burst carry calls.
+    for (int i = 0; i < BURST; i++) {
+      GatewayClient client = new GatewayClient(cleanup.register(transport.client(gateway)));
+      assertThat(client.infer("m", Map.of()).status().getCode())
+          .as("a call on connection %d", i)
+          .isEqualTo(Status.Code.OK);
+    }
+    int servedPast = 0;
+    try (NewConnections connections = new NewConnections("127.0.0.1", gateway.port())) {
+      for (int i = 0; i < PAST_BURST; i++) {
+        servedPast += connections.openOneMore() ? 1 : 0;
+      }
+    }
+
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+    assertThat(servedPast).isLessThanOrEqualTo((int) seconds);
+    assertThat(refusedConnections()).isEqualTo(PAST_BURST - servedPast);
+    assertThat(backend.calls()).isEqualTo(BURST);
+  }
+
+  private long refusedConnections() {
+    return metrics.collectAllMetrics().stream()
+        .filter(data -> data.getName().equals("infergate.gateway.connections.refused"))
+        .map(MetricData::getLongSumData)
+        .flatMap(sum -> sum.getPoints().stream())
+        .mapToLong(LongPointData::getValue)
+        .sum();
+  }
+}
