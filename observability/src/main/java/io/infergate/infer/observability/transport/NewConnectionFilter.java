@@ -71,8 +71,9 @@ final class NewConnectionFilter extends ChannelInboundHandlerAdapter {
     if (limiter.tryAcquire(address.getAddress(), now)) {
       return true;
     }
-    refuse(child);
+    // Counted before the close, so whoever sees the connection closed sees it counted.
     refused.increment();
+    refuse(child);
     refusedSinceLog++;
     if (!logged) {
       log.warn(
