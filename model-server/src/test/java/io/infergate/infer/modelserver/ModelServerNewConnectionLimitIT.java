@@ -1,0 +1,96 @@
+package io.infergate.infer.modelserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.infergate.infer.modelserver.config.BatchingConfig;
+import io.infergate.infer.modelserver.config.ModelServerConfig;
+import io.infergate.infer.modelserver.testing.RunningServer;
+import io.infergate.infer.modelserver.testing.TestRepository;
+import io.infergate.infer.observability.server.WarmupConfig;
+import io.infergate.infer.observability.testing.NewConnections;
+import io.infergate.infer.observability.transport.ConnectionLimits;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The model server's port takes the same limit on new connections per source address as the
+ * gateway's, over loopback sockets: the burst's connections are served, the ones past it are closed
+ * as they are accepted and counted in {@code infergate.model.connections.refused}.
+ */
+class ModelServerNewConnectionLimitIT {
+  private static final int BURST = 2;
+
+  /**
+   * More than the burst by enough that a slow machine still sees refusals: one comes back a second.
+   */
+  private static final int PAST_BURST = 5;
+
+  @Test
+  void connectionsUpToTheBurstAreServedAndThosePastItAreClosedAndCounted() throws Exception {
+    InMemoryMetricReader metrics = InMemoryMetricReader.create();
+    try (OpenTelemetrySdk otel =
+            OpenTelemetrySdk.builder()
+                .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+                .build();
+        RunningServer server = RunningServer.start(config(), otel)) {
+      long started = System.nanoTime();
+      ManagedChannel channel = server.channel(); // the burst's first connection
+      assertThat(
+              HealthGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(10, TimeUnit.SECONDS)
+                  .check(HealthCheckRequest.getDefaultInstance())
+                  .getStatus())
+          .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+      int servedPast = 0;
+      try (NewConnections connections = new NewConnections("127.0.0.1", server.server().port())) {
+        assertThat(connections.openOneMore()).as("the burst's second connection").isTrue();
+        for (int i = 0; i < PAST_BURST; i++) {
+          servedPast += connections.openOneMore() ? 1 : 0;
+        }
+      }
+
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+      assertThat(servedPast).isLessThanOrEqualTo((int) seconds);
+      assertThat(refusedConnections(metrics)).isEqualTo(PAST_BURST - servedPast);
+    }
+  }
+
+  private static ModelServerConfig config() throws Exception {
+    return new ModelServerConfig(
+        "127.0.0.1",
+        0,
+        TestRepository.shared(),
+        2,
+        null,
+        64 << 20,
+        Duration.ofSeconds(5),
+        BatchingConfig.DISABLED,
+        null,
+        null,
+        null,
+        new ConnectionLimits(null, null, null, null, null, null, null, null, null, 1, BURST),
+        null,
+        null,
+        null,
+        WarmupConfig.OFF);
+  }
+
+  private static long refusedConnections(InMemoryMetricReader metrics) {
+    return metrics.collectAllMetrics().stream()
+        .filter(data -> data.getName().equals("infergate.model.connections.refused"))
+        .map(MetricData::getLongSumData)
+        .flatMap(sum -> sum.getPoints().stream())
+        .mapToLong(LongPointData::getValue)
+        .sum();
+  }
+}
