@@ -6,19 +6,16 @@ import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.infergate.infer.modelserver.config.BatchingConfig;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
 import io.infergate.infer.modelserver.testing.RunningServer;
+import io.infergate.infer.modelserver.testing.TestConfigs;
 import io.infergate.infer.modelserver.testing.TestRepository;
-import io.infergate.infer.observability.server.WarmupConfig;
 import io.infergate.infer.observability.testing.NewConnections;
-import io.infergate.infer.observability.transport.ConnectionLimits;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -66,23 +63,11 @@ class ModelServerNewConnectionLimitIT {
   }
 
   private static ModelServerConfig config() throws Exception {
-    return new ModelServerConfig(
-        "127.0.0.1",
-        0,
+    return TestConfigs.of(
         TestRepository.shared(),
-        2,
-        null,
-        64 << 20,
-        Duration.ofSeconds(5),
-        BatchingConfig.DISABLED,
-        null,
-        null,
-        null,
-        new ConnectionLimits(null, null, null, null, null, null, null, null, null, 1, BURST),
-        null,
-        null,
-        null,
-        WarmupConfig.OFF);
+        "connections: {newPerSourcePerSecond: 1, newPerSourceBurst: "
+            + BURST
+            + "}\nwarmup: {enabled: false}\n");
   }
 
   private static long refusedConnections(InMemoryMetricReader metrics) {
