@@ -74,6 +74,12 @@ final class NewConnectionFilter extends ChannelInboundHandlerAdapter {
     // Counted before the close, so whoever sees the connection closed sees it counted.
     refused.increment();
     refuse(child);
+    logRefusal(address, now);
+    return false;
+  }
+
+  /** Logs the first refusal at once, then a count of them at most every 10 s. */
+  private void logRefusal(InetSocketAddress address, long now) {
     refusedSinceLog++;
     if (!logged) {
       log.warn(
@@ -90,12 +96,11 @@ final class NewConnectionFilter extends ChannelInboundHandlerAdapter {
           limitDescription,
           address.getAddress().getHostAddress());
     } else {
-      return false;
+      return;
     }
     logged = true;
     loggedAtNanos = now;
     refusedSinceLog = 0;
-    return false;
   }
 
   /** Closes a connection that was accepted but never registered with an event loop. */
