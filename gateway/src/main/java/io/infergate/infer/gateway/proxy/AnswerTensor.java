@@ -20,7 +20,7 @@ import org.tensorflow.proto.TensorProto;
  * it the rows.
  *
  * <p>Answers are parsed in full, which the hot path never does: this runs on the comparison worker
- * ({@link ShadowAgreement}), only for calls whose shadow copy was sent.
+ * ({@link AnswerDecoder}), only for calls whose shadow copy was sent.
  */
 enum AnswerTensor {
   /** A method whose answers are not compared. */
