@@ -27,7 +27,7 @@ import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 
 /** Primary and shadow answers decoded off the call's path and their agreement recorded. */
-class AnswerDecoderTest {
+class ShadowAgreementTest {
   private static final Attributes PAIR =
       Attributes.of(
           GatewayTelemetry.MODEL,
