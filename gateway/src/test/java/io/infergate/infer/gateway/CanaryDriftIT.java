@@ -19,6 +19,7 @@ import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.PointData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -78,6 +79,41 @@ class CanaryDriftIT {
     assertThat(drift("jensen_shannon", "prediction")).isLessThan(0.01);
     assertThat(drift("psi", "prediction")).isLessThan(0.02);
     assertThat(drift("psi", "top1_score")).isLessThan(1e-9);
+  }
+
+  @Test
+  void answersOfCallsThatFellBackToAnotherVariantAreNotCounted() throws IOException {
+    FakeBackend stable = bed.backend("stable");
+    stable.answerWith(cycling(10, 0.9f));
+    String routes =
+        """
+          - model: digits
+            canaryDrift: {reference: stable, minAnswers: 1}
+            variants:
+              - {name: stable, weight: 1, endpoints: ["%s"]}
+              - {name: canary, weight: 1, endpoints: ["%s"]}
+        """
+            .formatted(stable.endpoint(), bed.transport().unreachable());
+    GatewayClient client = bed.client(bed.gateway(TestBed.routesConfig(dir, routes), otel));
+
+    int meantForStable = 0;
+    int fellBack = 0;
+    for (int i = 0; i < 100; i++) {
+      Reply reply = client.infer("digits", Map.of());
+      assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
+      if (reply.header("x-fallback") == null) {
+        meantForStable++;
+      } else {
+        fellBack++;
+      }
+    }
+
+    assertThat(fellBack).isPositive();
+    int expected = meantForStable;
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(predictions("stable")).isEqualTo(expected));
+    assertThat(predictions("canary")).isZero();
   }
 
   /** A gateway whose route splits calls evenly between two backends answering as given. */
