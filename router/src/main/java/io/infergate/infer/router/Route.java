@@ -45,6 +45,7 @@ public final class Route<T> {
   private final String overrideHeader;
   private final OverrideAccess overrideAccess;
   private final Shadow shadow;
+  private final CanaryDrift canaryDrift;
   private final List<String> fallback;
   private final Resilience resilience;
 
@@ -55,6 +56,9 @@ public final class Route<T> {
   private final String[] names;
   private final EndpointBalancer[] balancers;
   private final int shadowVariant;
+
+  /** The variant the others' answers are compared with; -1 without {@link #canaryDrift}. */
+  private final int canaryReference;
 
   /**
    * A draw's low 32 bits below this copy the call; 0 when there is no shadow, 2^32 at fraction 1.
@@ -110,6 +114,8 @@ public final class Route<T> {
     if (shadow != null && shadowVariant < 0) {
       problems.add("shadow.variant", shadow.variant(), "one of " + List.of(names));
     }
+    canaryDrift = builder.canaryDrift;
+    canaryReference = canaryDrift == null ? -1 : referenceOf(canaryDrift, problems);
     fallback = List.copyOf(builder.fallback);
     fallbackChain = new int[fallback.size()];
     for (int i = 0; i < fallbackChain.length; i++) {
@@ -138,6 +144,8 @@ public final class Route<T> {
     overrideHeader = source.overrideHeader;
     overrideAccess = source.overrideAccess;
     shadow = source.shadow;
+    canaryDrift = source.canaryDrift;
+    canaryReference = source.canaryReference;
     fallback = source.fallback;
     fallbackChain = source.fallbackChain;
     resilience = source.resilience;
@@ -217,6 +225,10 @@ public final class Route<T> {
             .overrideHeader(overrideHeader)
             .overrideAccess(overrideAccess == OverrideAccess.NOBODY ? null : overrideAccess)
             .shadow(shadow)
+            // The reference as resolved now: new weights must not make the canary its own
+            // reference.
+            .canaryDrift(
+                canaryDrift == null ? null : canaryDrift.withReference(names[canaryReference]))
             .fallback(fallback)
             .resilience(resilience);
     for (int i = 0; i < variants.size(); i++) {
@@ -269,6 +281,20 @@ public final class Route<T> {
   /** Returns the shadow config, or null if calls are not copied. */
   public Shadow shadow() {
     return shadow;
+  }
+
+  /** Returns how variants' answers are compared with the reference's, or null if they are not. */
+  public CanaryDrift canaryDrift() {
+    return canaryDrift;
+  }
+
+  /**
+   * Returns the index of the variant whose answers the others' are compared with: the one {@link
+   * CanaryDrift#reference} names, else the one of highest weight as built; -1 without {@link
+   * #canaryDrift}.
+   */
+  public int canaryReference() {
+    return canaryReference;
   }
 
   /**
@@ -403,6 +429,24 @@ public final class Route<T> {
     return balancers;
   }
 
+  /** The index of the variant {@code drift} compares with, or -1 after adding why there is none. */
+  private int referenceOf(CanaryDrift drift, Problems problems) {
+    if (drift.reference() != null) {
+      int named = indexOf(drift.reference());
+      if (named < 0) {
+        problems.add("canaryDrift.reference", drift.reference(), "one of " + List.of(names));
+      }
+      return named;
+    }
+    int heaviest = -1;
+    for (int i = 0; i < variants.size(); i++) {
+      if (heaviest < 0 || variants.get(i).weight() > variants.get(heaviest).weight()) {
+        heaviest = i;
+      }
+    }
+    return heaviest;
+  }
+
   /**
    * Whether {@code name} may be used as a gRPC request header read as text: lower-case token
    * characters only, not reserved ({@code grpc-*}) and not binary ({@code *-bin}); null (no header)
@@ -440,6 +484,8 @@ public final class Route<T> {
         + overrideAccess
         + ", shadow="
         + shadow
+        + ", canaryDrift="
+        + canaryDrift
         + ", fallback="
         + fallback
         + ", resilience="
@@ -475,6 +521,7 @@ public final class Route<T> {
     private String overrideHeader;
     private OverrideAccess overrideAccess;
     private Shadow shadow;
+    private CanaryDrift canaryDrift;
     private final List<String> fallback = new ArrayList<>();
     private Resilience resilience = Resilience.DEFAULT;
 
@@ -526,6 +573,12 @@ public final class Route<T> {
     /** Sets which variant receives copies of calls, and how many; null for none. */
     public Builder<T> shadow(Shadow shadow) {
       this.shadow = shadow;
+      return this;
+    }
+
+    /** Sets how variants' answers are compared with a reference variant's; null for not at all. */
+    public Builder<T> canaryDrift(CanaryDrift canaryDrift) {
+      this.canaryDrift = canaryDrift;
       return this;
     }
 

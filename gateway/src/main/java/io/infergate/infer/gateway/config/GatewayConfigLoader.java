@@ -26,6 +26,7 @@ import java.util.Map;
  *     stickyHeader: x-user-id
  *     overrideHeader: x-variant-override
  *     shadow: {variant: candidate, fraction: 0.05, maxInFlight: 64, timeout: 2s}
+ *     canaryDrift: {reference: stable, window: 5m, bucket: 10s, minAnswers: 100, fraction: 1}
  *     variants:
  *       - {name: stable, weight: 90, endpoints: ["10.0.0.1:8500"], rewrite: {version: "1"}}
  *       - {name: canary, weight: 10, endpoints: ["dns:///digits-canary.models.svc:8500"]}

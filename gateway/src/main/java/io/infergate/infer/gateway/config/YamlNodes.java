@@ -2,6 +2,7 @@ package io.infergate.infer.gateway.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.infergate.infer.router.CanaryDrift;
 import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.OverrideAccess;
 import io.infergate.infer.router.Route;
@@ -66,6 +67,16 @@ final class YamlNodes {
       copies.put("headers", shadow.headers());
       yaml.put("shadow", copies);
     }
+    CanaryDrift drift = route.canaryDrift();
+    if (drift != null) {
+      Map<String, Object> compared = new LinkedHashMap<>();
+      compared.put("reference", route.variant(route.canaryReference()).name());
+      compared.put("window", drift.window());
+      compared.put("bucket", drift.bucket());
+      compared.put("minAnswers", drift.minAnswers());
+      compared.put("fraction", drift.fraction());
+      yaml.put("canaryDrift", compared);
+    }
     List<Map<String, Object>> variants = new ArrayList<>();
     for (int i = 0; i < route.variants().size(); i++) {
       Variant variant = route.variant(i);
@@ -116,6 +127,7 @@ final class YamlNodes {
         @JsonProperty("overrideAllow") OverrideAllowNode overrideAllow,
         @JsonProperty("overrideDenied") String overrideDenied,
         @JsonProperty("shadow") ShadowNode shadow,
+        @JsonProperty("canaryDrift") CanaryDriftNode canaryDrift,
         @JsonProperty("variants") List<VariantNode> variants,
         @JsonProperty("fallback") List<String> fallback,
         @JsonProperty("deadline") DeadlinesNode deadline,
@@ -130,6 +142,7 @@ final class YamlNodes {
               .overrideHeader(overrideHeader)
               .overrideAccess(access(overrideAllow, overrideDenied))
               .shadow(shadow == null ? null : shadow.shadow())
+              .canaryDrift(canaryDrift == null ? null : canaryDrift.canaryDrift())
               .fallback(fallback == null ? List.of() : fallback)
               .resilience(
                   Resilience.of(
@@ -215,6 +228,19 @@ final class YamlNodes {
         @JsonProperty("timeout") Duration timeout,
         @JsonProperty("headers") List<String> headers) {
       return new ShadowNode(Shadow.of(variant, fraction, maxInFlight, timeout, headers));
+    }
+  }
+
+  /** {@code routes[i].canaryDrift}. */
+  record CanaryDriftNode(CanaryDrift canaryDrift) {
+    @JsonCreator
+    static CanaryDriftNode fromYaml(
+        @JsonProperty("reference") String reference,
+        @JsonProperty("window") Duration window,
+        @JsonProperty("bucket") Duration bucket,
+        @JsonProperty("minAnswers") Integer minAnswers,
+        @JsonProperty("fraction") Double fraction) {
+      return new CanaryDriftNode(CanaryDrift.of(reference, window, bucket, minAnswers, fraction));
     }
   }
 

@@ -13,14 +13,15 @@ import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
 
 /**
- * Where a method's answer holds the scores that a shadow's answer is compared with: the first FP32
- * output of an OIP ModelInfer answer (its {@code raw_output_contents} entry, or its typed {@code
- * fp32_contents}), or the first {@code DT_FLOAT} output by name of a TF Serving Predict answer
- * ({@code tensor_content} or {@code float_val}). The last dimension is the classes, the ones before
- * it the rows.
+ * Where a method's answer holds its scores, which a shadow's answer is compared with and a canary's
+ * counted by (their top-1 class and score): the first FP32 output of an OIP ModelInfer answer (its
+ * {@code raw_output_contents} entry, or its typed {@code fp32_contents}), or the first {@code
+ * DT_FLOAT} output by name of a TF Serving Predict answer ({@code tensor_content} or {@code
+ * float_val}). The last dimension is the classes, the ones before it the rows.
  *
- * <p>Answers are parsed in full, which the hot path never does: this runs on the comparison worker
- * ({@link ShadowAgreement}), only for calls whose shadow copy was sent.
+ * <p>Answers are parsed in full, which the hot path never does: this runs on the decoder's worker
+ * ({@link AnswerDecoder}), only for calls whose shadow copy was sent or whose route watches canary
+ * drift.
  */
 enum AnswerTensor {
   /** A method whose answers are not compared. */

@@ -659,6 +659,10 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     private volatile int halfClosed;
 
     private Metadata heldHeaders;
+
+    /** The first answer message, kept for canary drift until the attempt ends OK; else null. */
+    private byte[] watchedAnswer;
+
     private boolean answered;
     private boolean headersSent;
 
@@ -712,6 +716,9 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
           // A reference only: the comparison runs later, on its own thread, if the shadow answers.
           shadowPair.primaryAnswered(message, target.telemetry());
         }
+        if (target.canary() != null) {
+          watchedAnswer = message;
+        }
       }
       serverCall.sendMessage(message);
       if (method.serverStreams()) {
@@ -752,6 +759,10 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
         fallbackFrom.telemetry().fellBack(fallback);
       }
       Status answer = failure != null ? failure : status;
+      if (watchedAnswer != null && answer.isOk() && fallback == null) {
+        // Only answers of the variant the call was meant for, and only of calls that succeeded.
+        target.canary().answered(method.answers(), watchedAnswer);
+      }
       if (!headersSent) {
         if (heldHeaders != null) {
           trailers.merge(heldHeaders);

@@ -8,11 +8,13 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.metrics.BatchCallback;
 import io.opentelemetry.api.metrics.DoubleCounter;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.trace.Span;
@@ -45,6 +47,8 @@ final class GatewayTelemetry {
   static final AttributeKey<String> FROM_VARIANT = stringKey("from_variant");
   static final AttributeKey<String> CAUSE = stringKey("cause");
   static final AttributeKey<String> SHADOW_VARIANT = stringKey("shadow_variant");
+  static final AttributeKey<String> REFERENCE_VARIANT = stringKey("reference_variant");
+  static final AttributeKey<String> DISTRIBUTION = stringKey("distribution");
 
   // Span attributes: OpenTelemetry's RPC conventions, and the project's own.
   static final AttributeKey<String> RPC_SYSTEM = stringKey("rpc.system");
@@ -86,6 +90,7 @@ final class GatewayTelemetry {
   final LongCounter shadowTop1Matches;
   final DoubleCounter shadowAbsDiff;
   final LongCounter shadowNotCompared;
+  final LongCounter canaryNotCounted;
 
   /** The attribute sets of calls whose model has no route (or cannot be read). */
   private final VariantTelemetry unrouted;
@@ -168,7 +173,15 @@ final class GatewayTelemetry {
             .setDescription(
                 "Calls whose two answers were not compared: not decodable, or the worker behind")
             .build();
-    this.unrouted = new RouteTelemetry(this, UNKNOWN_MODEL, null).none();
+    this.canaryNotCounted =
+        meter
+            .counterBuilder("infergate.gateway.canary.not_counted")
+            .setUnit("{call}")
+            .setDescription(
+                "Answers meant for a canary-drift window that were not counted: not decodable, or"
+                    + " the worker behind")
+            .build();
+    this.unrouted = new RouteTelemetry(this, UNKNOWN_MODEL, null, null).none();
   }
 
   /** Telemetry that records nothing, for routes built without a gateway (tests). */
@@ -192,6 +205,43 @@ final class GatewayTelemetry {
         .setDescription("Each variant's circuit breaker: 0 closed, 1 half-open, 2 open")
         .buildWithCallback(reader);
   }
+
+  /**
+   * Registers the canary-drift gauges; {@code reader} reports each watched variant of the table in
+   * force when metrics are collected, which is when the divergences are computed. Close it with the
+   * routes.
+   */
+  BatchCallback canaryDriftGauges(Consumer<CanaryGauges> reader) {
+    CanaryGauges gauges =
+        new CanaryGauges(
+            meter
+                .gaugeBuilder("infergate.gateway.canary.drift.psi")
+                .setUnit("")
+                .setDescription(
+                    "Population stability index of a variant's recent answers against its route's"
+                        + " reference variant's: of the predicted classes (prediction) or of the"
+                        + " top-1 score (top1_score)")
+                .buildObserver(),
+            meter
+                .gaugeBuilder("infergate.gateway.canary.drift.jensen_shannon")
+                .setUnit("")
+                .setDescription("Jensen-Shannon divergence in bits, as the PSI gauge")
+                .buildObserver(),
+            meter
+                .gaugeBuilder("infergate.gateway.canary.window.predictions")
+                .ofLongs()
+                .setUnit("{prediction}")
+                .setDescription("Predictions in a watched variant's canary-drift window")
+                .buildObserver());
+    return meter.batchCallback(
+        () -> reader.accept(gauges), gauges.psi(), gauges.jensenShannon(), gauges.predictions());
+  }
+
+  /** The canary-drift gauges one collection reports into. */
+  record CanaryGauges(
+      ObservableDoubleMeasurement psi,
+      ObservableDoubleMeasurement jensenShannon,
+      ObservableLongMeasurement predictions) {}
 
   /**
    * The SERVER span of an incoming call, child of the caller's {@code traceparent}; an invalid

@@ -6,6 +6,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.infergate.infer.gateway.config.Rewrite;
 import io.infergate.infer.observability.Schedulers;
+import io.infergate.infer.router.CanaryDrift;
 import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.Route;
 import io.infergate.infer.router.Router;
@@ -14,6 +15,7 @@ import io.infergate.infer.router.Shadow;
 import io.infergate.infer.router.Variant;
 import io.infergate.infer.router.release.WindowFigures;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.metrics.BatchCallback;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.time.Duration;
@@ -81,8 +83,20 @@ public final class LiveRoutes implements AutoCloseable {
    */
   private final ScheduledExecutorService scheduler = Schedulers.daemon("gateway-timer");
 
-  /** Compares shadow answers with their primaries' on a thread of its own. */
-  private final ShadowAgreement agreement = new ShadowAgreement(ShadowAgreement.DEFAULT_CAPACITY);
+  /**
+   * Compares shadow answers with their primaries' and counts canary answers, on a thread of its
+   * own.
+   */
+  private final AnswerDecoder agreement = new AnswerDecoder(AnswerDecoder.DEFAULT_CAPACITY);
+
+  /** Reports each watched variant's canary drift; closed with the routes. */
+  private final BatchCallback canaryDriftGauges;
+
+  /**
+   * Each watched variant's recent answers, by model and variant name; kept across reloads while the
+   * route's window settings stay. Guarded by {@code this}.
+   */
+  private final Map<String, AnswerWindow> answerWindows = new HashMap<>();
 
   /**
    * Resolves the routes' names again; its own thread, as a DNS lookup may block for seconds, which
@@ -132,6 +146,7 @@ public final class LiveRoutes implements AutoCloseable {
           "discoveryInterval: " + discoveryInterval + " (expected: > 0)");
     }
     this.breakerGauge = telemetry.breakerGauge(this::recordBreakers);
+    this.canaryDriftGauges = telemetry.canaryDriftGauges(this::recordCanaryDrift);
     scheduler.scheduleAtFixedRate(this::rollWindows, 1, 1, TimeUnit.SECONDS);
     discoveryThread.scheduleWithFixedDelay(
         this::rediscover, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
@@ -169,6 +184,29 @@ public final class LiveRoutes implements AutoCloseable {
       for (int i = 0; i < route.variants().size(); i++) {
         VariantTarget target = route.target(i);
         target.telemetry().recordBreaker(target.health().breaker(), into);
+      }
+    }
+  }
+
+  /**
+   * The canary-drift gauges' callback, on the metric reader's thread: one volatile read, then each
+   * watched route's windows summed and compared with their reference's (allocating a few arrays per
+   * variant, once per collection).
+   */
+  private void recordCanaryDrift(GatewayTelemetry.CanaryGauges into) {
+    for (Route<VariantTarget> route : router.table().routes()) {
+      int reference = route.canaryReference();
+      if (reference < 0) {
+        continue;
+      }
+      AnswerWindow.Counts expected = route.target(reference).canary().window().sum();
+      for (int i = 0; i < route.variants().size(); i++) {
+        CanaryWatch watch = route.target(i).canary();
+        if (i == reference) {
+          watch.report(expected, null, into);
+        } else {
+          watch.report(watch.window().sum(), expected, into);
+        }
       }
     }
   }
@@ -255,6 +293,7 @@ public final class LiveRoutes implements AutoCloseable {
     }
     Map<Endpoint, ManagedChannel> opened = new HashMap<>();
     Map<String, VariantHealth> learnt = new HashMap<>();
+    Map<String, AnswerWindow> windows = new HashMap<>();
     Map<String, Metadata.Key<String>> keys = new HashMap<>();
     Set<Endpoint> used = new HashSet<>();
     RoutingTable<VariantTarget> next;
@@ -263,22 +302,29 @@ public final class LiveRoutes implements AutoCloseable {
       for (Route<Rewrite> declaredRoute : declared.routes()) {
         Route<Rewrite> route = discovery.serve(declaredRoute);
         // Attribute sets per route and variant are made here, once per table, never per call.
+        int reference = route.canaryReference();
         RouteTelemetry measured =
             new RouteTelemetry(
-                telemetry, route.model(), route.shadow() == null ? null : route.shadow().variant());
+                telemetry,
+                route.model(),
+                route.shadow() == null ? null : route.shadow().variant(),
+                reference < 0 ? null : route.variant(reference).name());
         live.add(
             route.withTargets(
-                (variant, rewrite, balancer) ->
-                    new VariantTarget(
-                        variant,
-                        channelsFor(variant, opened),
-                        balancer,
-                        route.resilience().limits().maxInFlightPerVariant(),
-                        healthOf(declaredRoute, variant, learnt),
-                        rewrite,
-                        receivesCopies(route.shadow(), variant) ? route.shadow() : null,
-                        agreement,
-                        new VariantTelemetry(measured, variant.name()))));
+                (variant, rewrite, balancer) -> {
+                  VariantTelemetry measuredVariant = new VariantTelemetry(measured, variant.name());
+                  return new VariantTarget(
+                      variant,
+                      channelsFor(variant, opened),
+                      balancer,
+                      route.resilience().limits().maxInFlightPerVariant(),
+                      healthOf(declaredRoute, variant, learnt),
+                      rewrite,
+                      receivesCopies(route.shadow(), variant) ? route.shadow() : null,
+                      agreement,
+                      measuredVariant,
+                      canaryWatch(route, variant, measuredVariant, windows));
+                }));
         addKey(keys, route.stickyHeader());
         addKey(keys, route.overrideHeader());
         addKey(keys, route.overrideAccess().secretHeader());
@@ -296,6 +342,8 @@ public final class LiveRoutes implements AutoCloseable {
     channels.putAll(opened);
     health.clear();
     health.putAll(learnt);
+    answerWindows.clear();
+    answerWindows.putAll(windows);
     router.swap(next);
     if (this.declared != declared) {
       warnOfClosedOverrides(declared);
@@ -397,6 +445,7 @@ public final class LiveRoutes implements AutoCloseable {
   public synchronized void close() {
     if (!closed) {
       breakerGauge.close();
+      canaryDriftGauges.close();
     }
     closed = true;
     scheduler.shutdownNow();
@@ -443,6 +492,28 @@ public final class LiveRoutes implements AutoCloseable {
     }
     learnt.put(key, known);
     return known;
+  }
+
+  /**
+   * Where {@code variant}'s answers go when {@code route} compares them ({@code canaryDrift}), else
+   * null: its window in force when the route's window settings are the same, else a new one.
+   */
+  private CanaryWatch canaryWatch(
+      Route<?> route,
+      Variant variant,
+      VariantTelemetry measured,
+      Map<String, AnswerWindow> windows) {
+    CanaryDrift drift = route.canaryDrift();
+    if (drift == null) {
+      return null;
+    }
+    String key = route.model() + "\0" + variant.name();
+    AnswerWindow window = answerWindows.get(key);
+    if (window == null || !window.fits(drift)) {
+      window = new AnswerWindow(drift, System::nanoTime);
+    }
+    windows.put(key, window);
+    return new CanaryWatch(window, agreement, measured, drift);
   }
 
   private static Variant declaredVariant(Route<Rewrite> route, String name) {

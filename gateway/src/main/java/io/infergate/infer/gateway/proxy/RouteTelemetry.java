@@ -11,6 +11,7 @@ final class RouteTelemetry {
   private final GatewayTelemetry instruments;
   private final String model;
   private final String shadowVariant;
+  private final String canaryReference;
   private final Attributes byModel;
   private final Attributes routeFull;
   private final Attributes bulkheadFull;
@@ -19,11 +20,15 @@ final class RouteTelemetry {
   /**
    * @param shadowVariant the route's shadow variant, whose answers its other variants' are compared
    *     with; null when the route has none
+   * @param canaryReference the variant whose answers the route's others' are compared with ({@code
+   *     canaryDrift}); null when they are not
    */
-  RouteTelemetry(GatewayTelemetry instruments, String model, String shadowVariant) {
+  RouteTelemetry(
+      GatewayTelemetry instruments, String model, String shadowVariant, String canaryReference) {
     this.instruments = instruments;
     this.model = model;
     this.shadowVariant = shadowVariant;
+    this.canaryReference = canaryReference;
     this.byModel = Attributes.of(GatewayTelemetry.MODEL, model);
     this.routeFull =
         Attributes.of(GatewayTelemetry.MODEL, model, GatewayTelemetry.REASON, "route_full");
@@ -43,6 +48,11 @@ final class RouteTelemetry {
   /** The route's shadow variant, or null if it has none. */
   String shadowVariant() {
     return shadowVariant;
+  }
+
+  /** The route's canary-drift reference variant, or null if its answers are not compared. */
+  String canaryReference() {
+    return canaryReference;
   }
 
   /** The sets of a call that no variant answered. */

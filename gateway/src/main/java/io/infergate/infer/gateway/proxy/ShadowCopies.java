@@ -30,13 +30,13 @@ final class ShadowCopies {
   private final int maxInFlight;
   private final long timeoutNanos;
   private final Metadata.Key<?>[] copiedHeaders;
-  private final ShadowAgreement agreement;
+  private final AnswerDecoder agreement;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final LongAdder sent = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder failed = new LongAdder();
 
-  ShadowCopies(VariantTarget target, Shadow shadow, ShadowAgreement agreement) {
+  ShadowCopies(VariantTarget target, Shadow shadow, AnswerDecoder agreement) {
     this.target = target;
     this.agreement = agreement;
     this.maxInFlight = shadow.maxInFlight();

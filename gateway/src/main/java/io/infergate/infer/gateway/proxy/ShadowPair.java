@@ -5,15 +5,15 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 /**
  * The two answers of one call whose shadow copy was sent: the primary's (the very bytes the caller
  * got, kept by reference) and the shadow's. Whichever arrives second hands the pair to {@link
- * ShadowAgreement}; a pair missing an answer (either side failed) is never compared and simply
+ * AnswerDecoder}; a pair missing an answer (either side failed) is never compared and simply
  * becomes garbage with its call.
  */
-final class ShadowPair {
+final class ShadowPair implements AnswerDecoder.AnswerWork {
   private static final AtomicIntegerFieldUpdater<ShadowPair> ARRIVED =
       AtomicIntegerFieldUpdater.newUpdater(ShadowPair.class, "arrived");
 
   private final AnswerTensor format;
-  private final ShadowAgreement agreement;
+  private final AnswerDecoder agreement;
 
   // Each written once, before the write to arrived that publishes it.
   private byte[] primary;
@@ -24,7 +24,7 @@ final class ShadowPair {
   @SuppressWarnings("unused") // through ARRIVED
   private volatile int arrived;
 
-  ShadowPair(AnswerTensor format, ShadowAgreement agreement) {
+  ShadowPair(AnswerTensor format, AnswerDecoder agreement) {
     this.format = format;
     this.agreement = agreement;
   }
@@ -48,12 +48,13 @@ final class ShadowPair {
     }
   }
 
-  /** Compares the two answers and records how they agree; on the comparison worker only. */
-  void compare() {
+  /** Compares the two answers and records how they agree; on the decoder's worker only. */
+  @Override
+  public void decode() {
     AnswerTensor.Scores expected = format.read(primary);
     AnswerTensor.Scores observed = expected == null ? null : format.read(shadow);
     if (observed == null || !expected.matches(observed)) {
-      primaryVariant.shadowNotCompared(ShadowAgreement.NOT_DECODABLE);
+      primaryVariant.shadowNotCompared(AnswerDecoder.NOT_DECODABLE);
       return;
     }
     int rows = expected.rows();
@@ -68,7 +69,8 @@ final class ShadowPair {
     primaryVariant.shadowCompared(rows, top1Matches, absDiff);
   }
 
-  VariantTelemetry primaryVariant() {
-    return primaryVariant;
+  @Override
+  public void notDecoded(int reason) {
+    primaryVariant.shadowNotCompared(reason);
   }
 }

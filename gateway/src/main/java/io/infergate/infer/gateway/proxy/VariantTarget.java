@@ -50,6 +50,7 @@ final class VariantTarget {
   private final CircuitBreaker breaker;
   private final Rewrite rewrite;
   private final ShadowCopies copies;
+  private final CanaryWatch canary;
   private final VariantTelemetry telemetry;
   private final SlowStart slowStart;
 
@@ -57,6 +58,8 @@ final class VariantTarget {
    * @param shadow the route's shadow when this variant receives its copies, otherwise null
    * @param agreement where the answers to its copies are compared with the primaries'
    * @param telemetry this variant's attribute sets, made with this table
+   * @param canary where its answers go to be compared with its route's reference variant's; null
+   *     when the route does not compare them
    */
   VariantTarget(
       Variant variant,
@@ -66,8 +69,9 @@ final class VariantTarget {
       VariantHealth health,
       Rewrite rewrite,
       Shadow shadow,
-      ShadowAgreement agreement,
-      VariantTelemetry telemetry) {
+      AnswerDecoder agreement,
+      VariantTelemetry telemetry,
+      CanaryWatch canary) {
     this.name = variant.name();
     this.endpoints = variant.endpoints();
     this.channels = channels.clone();
@@ -86,6 +90,7 @@ final class VariantTarget {
     this.rewrite = rewrite.isNone() ? null : rewrite;
     this.telemetry = telemetry;
     this.copies = shadow == null ? null : new ShadowCopies(this, shadow, agreement);
+    this.canary = canary;
     this.slowStart = health.slowStart();
     if (slowStart.enabled()) {
       boolean[] connected = new boolean[channels.length];
@@ -98,6 +103,11 @@ final class VariantTarget {
 
   String name() {
     return name;
+  }
+
+  /** Where this variant's answers are watched for canary drift; null when they are not. */
+  CanaryWatch canary() {
+    return canary;
   }
 
   /**

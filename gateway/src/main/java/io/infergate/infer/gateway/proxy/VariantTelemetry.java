@@ -16,8 +16,14 @@ final class VariantTelemetry {
   private static final CallOutcome[] OUTCOMES = CallOutcome.values();
   private static final Skip[] SKIPS = Skip.values();
 
-  /** By {@link ShadowAgreement#NOT_DECODABLE} and {@link ShadowAgreement#QUEUE_FULL}. */
+  /** By {@link AnswerDecoder#NOT_DECODABLE} and {@link AnswerDecoder#QUEUE_FULL}. */
   private static final String[] NOT_COMPARED_REASONS = {"not_decodable", "queue_full"};
+
+  /** Canary drift's distributions: the predicted (top-1) class, and the top-1 score. */
+  static final int PREDICTION = 0;
+
+  static final int TOP1_SCORE = 1;
+  private static final String[] DISTRIBUTIONS = {"prediction", "top1_score"};
 
   private final RouteTelemetry route;
   private final String name;
@@ -32,6 +38,15 @@ final class VariantTelemetry {
   private final Attributes byShadowPair;
 
   private final Attributes[] byNotCompared;
+
+  /**
+   * {@code [model, variant, reference_variant, distribution]} by {@link #PREDICTION} and {@link
+   * #TOP1_SCORE}; null for the reference itself and on routes without canary drift.
+   */
+  private final Attributes[] byCanaryDistribution;
+
+  /** {@code [model, variant, reason]} by not-counted reason; null without canary drift. */
+  private final Attributes[] byCanaryNotCounted;
 
   VariantTelemetry(RouteTelemetry route, String name) {
     this.route = route;
@@ -77,6 +92,29 @@ final class VariantTelemetry {
       for (int i = 0; i < NOT_COMPARED_REASONS.length; i++) {
         byNotCompared[i] =
             byShadowPair.toBuilder().put(GatewayTelemetry.REASON, NOT_COMPARED_REASONS[i]).build();
+      }
+    }
+    String reference = route.canaryReference();
+    if (reference == null || name.equals(GatewayTelemetry.NO_VARIANT)) {
+      this.byCanaryDistribution = null;
+      this.byCanaryNotCounted = null;
+    } else {
+      this.byCanaryNotCounted = new Attributes[NOT_COMPARED_REASONS.length];
+      for (int i = 0; i < NOT_COMPARED_REASONS.length; i++) {
+        byCanaryNotCounted[i] =
+            byVariant.toBuilder().put(GatewayTelemetry.REASON, NOT_COMPARED_REASONS[i]).build();
+      }
+      if (reference.equals(name)) {
+        this.byCanaryDistribution = null;
+      } else {
+        this.byCanaryDistribution = new Attributes[DISTRIBUTIONS.length];
+        for (int i = 0; i < DISTRIBUTIONS.length; i++) {
+          byCanaryDistribution[i] =
+              byVariant.toBuilder()
+                  .put(GatewayTelemetry.REFERENCE_VARIANT, reference)
+                  .put(GatewayTelemetry.DISTRIBUTION, DISTRIBUTIONS[i])
+                  .build();
+        }
       }
     }
   }
@@ -136,6 +174,30 @@ final class VariantTelemetry {
   void shadowNotCompared(int reason) {
     if (byNotCompared != null) {
       route.instruments().shadowNotCompared.add(1, byNotCompared[reason]);
+    }
+  }
+
+  /** An answer of this variant was not counted into its canary-drift window, for {@code reason}. */
+  void canaryNotCounted(int reason) {
+    if (byCanaryNotCounted != null) {
+      route.instruments().canaryNotCounted.add(1, byCanaryNotCounted[reason]);
+    }
+  }
+
+  /** Reports the predictions in this variant's canary-drift window. */
+  void recordCanaryPredictions(long predictions, GatewayTelemetry.CanaryGauges into) {
+    into.predictions().record(predictions, byVariant);
+  }
+
+  /**
+   * Reports how far this variant's answers of {@code distribution} ({@link #PREDICTION}, {@link
+   * #TOP1_SCORE}) are from its reference's.
+   */
+  void recordCanaryDrift(
+      int distribution, double psi, double jensenShannon, GatewayTelemetry.CanaryGauges into) {
+    if (byCanaryDistribution != null) {
+      into.psi().record(psi, byCanaryDistribution[distribution]);
+      into.jensenShannon().record(jensenShannon, byCanaryDistribution[distribution]);
     }
   }
 

@@ -9,6 +9,7 @@ import io.infergate.infer.observability.config.ConfigException;
 import io.infergate.infer.observability.testing.TestCertificates;
 import io.infergate.infer.observability.testing.TestCertificates.Written;
 import io.infergate.infer.observability.transport.ConnectionLimits;
+import io.infergate.infer.router.CanaryDrift;
 import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.Route;
 import io.infergate.infer.router.Shadow;
@@ -594,6 +595,76 @@ class GatewayConfigLoaderTest {
             "routes[0].overrideDenied=refuse (file)",
             "routes[0].shadow.headers=[\"authorization\"] (file)")
         .noneMatch(line -> line.contains("0123456789abcdef"));
+  }
+
+  @Test
+  void canaryDriftTakesItsDefaultsAndReportsItsReferenceAsResolved() throws IOException {
+    GatewayConfig config =
+        load(
+            """
+            routes:
+              - model: digits
+                canaryDrift: {}
+                variants:
+                  - {name: stable, weight: 90, endpoints: ["h:1"]}
+                  - {name: canary, weight: 10, endpoints: ["h:2"]}
+            """);
+
+    Route<Rewrite> route = config.routes().route("digits");
+    assertThat(route.canaryDrift())
+        .isEqualTo(new CanaryDrift(null, Duration.ofMinutes(5), Duration.ofSeconds(10), 100, 1.0));
+    assertThat(route.canaryReference()).isZero();
+    assertThat(
+            GatewayConfigLoader.of(
+                    write(
+                        """
+                        routes:
+                          - model: digits
+                            canaryDrift: {window: 1m, bucket: 5s, minAnswers: 20, fraction: 0.5}
+                            variants:
+                              - {name: stable, weight: 1, endpoints: ["h:1"]}
+                              - {name: canary, weight: 3, endpoints: ["h:2"]}
+                        """))
+                .load()
+                .effective())
+        .contains(
+            // Not in the file: the heaviest variant, as resolved.
+            "routes[0].canaryDrift.reference=canary (default)",
+            "routes[0].canaryDrift.window=1m0s (file)",
+            "routes[0].canaryDrift.minAnswers=20 (file)",
+            "routes[0].canaryDrift.fraction=0.5 (file)");
+  }
+
+  @Test
+  void everyCanaryDriftProblemIsNamedWithItsPath() {
+    assertThat(
+            problems(
+                """
+                routes:
+                  - model: digits
+                    canaryDrift:
+                      reference: nightly
+                      window: 7s
+                      bucket: 2s
+                      minAnswers: 0
+                      fraction: 0
+                    variants:
+                      - {name: stable, weight: 1, endpoints: ["h:1"]}
+                      - {name: canary, weight: 1, endpoints: ["h:2"]}
+                  - model: other
+                    canaryDrift: {reference: ghost}
+                    variants: [{name: a, weight: 1, endpoints: ["h:1"]}]
+                  - model: third
+                    canaryDrift: {colour: red}
+                    variants: [{name: a, weight: 1, endpoints: ["h:1"]}]
+                """))
+        .containsExactlyInAnyOrder(
+            "routes[2].canaryDrift.colour: unknown key (expected one of: bucket, fraction,"
+                + " minAnswers, reference, window)",
+            "routes[0].canaryDrift.window: PT7S (expected: 1..360 whole buckets of PT2S)",
+            "routes[0].canaryDrift.minAnswers: 0 (expected: 1..2147483647)",
+            "routes[0].canaryDrift.fraction: 0.0 (expected: > 0 and <= 1)",
+            "routes[1].canaryDrift.reference: \"ghost\" (expected: one of [a])");
   }
 
   @Test

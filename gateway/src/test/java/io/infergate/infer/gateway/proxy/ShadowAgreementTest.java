@@ -47,9 +47,10 @@ class ShadowAgreementTest {
                           SdkMeterProvider.builder().registerMetricReader(metrics).build())
                       .build()),
               "digits",
-              "candidate"),
+              "candidate",
+              null),
           "stable");
-  private final ShadowAgreement agreement = new ShadowAgreement(16);
+  private final AnswerDecoder agreement = new AnswerDecoder(16);
 
   @AfterEach
   void stop() {
@@ -99,7 +100,7 @@ class ShadowAgreementTest {
 
   @Test
   void pairsBeyondTheQueuesCapacityAreDroppedAndCounted() {
-    ShadowAgreement closed = new ShadowAgreement(1);
+    AnswerDecoder closed = new AnswerDecoder(1);
     closed.close(); // nothing is taken off: every pair offered is dropped
 
     ShadowPair pair = new ShadowPair(AnswerTensor.OIP_INFER, closed);

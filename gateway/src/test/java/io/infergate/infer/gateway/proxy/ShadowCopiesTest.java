@@ -42,7 +42,7 @@ class ShadowCopiesTest {
 
   @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
 
-  private final ShadowAgreement agreement = new ShadowAgreement(16);
+  private final AnswerDecoder agreement = new AnswerDecoder(16);
   private FakeBackend shadow;
   private ScriptedChannel channel;
 
@@ -154,7 +154,9 @@ class ShadowCopiesTest {
             new Shadow("candidate", 1.0, maxInFlight, Duration.ofSeconds(30)),
             agreement,
             new VariantTelemetry(
-                new RouteTelemetry(GatewayTelemetry.noop(), "digits", "candidate"), "candidate"));
+                new RouteTelemetry(GatewayTelemetry.noop(), "digits", "candidate", null),
+                "candidate"),
+            null);
     return target.copies();
   }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * A model server stand-in that starts in milliseconds: a gRPC server that accepts every method and
@@ -31,9 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #BEHAVIOUR} header:
  *
  * <ul>
- *   <li>absent: echoes each message back as it arrives (one for a unary call, each one for a
- *       stream) after the header {@code x-served-by: NAME}, and ends with OK and the trailer {@code
- *       x-fake-trailer: done} when the caller half-closes;
+ *   <li>absent: echoes each message back (or what {@link #answerWith} makes of it) as it arrives
+ *       (one for a unary call, each one for a stream) after the header {@code x-served-by: NAME},
+ *       and ends with OK and the trailer {@code x-fake-trailer: done} when the caller half-closes;
  *   <li>{@code stall}: takes the call and never answers;
  *   <li>{@code delay:MILLIS}: answers as the echo does, all at once, that long after the caller
  *       half-closes: a model that takes its time;
@@ -76,6 +77,9 @@ public final class FakeBackend implements AutoCloseable {
 
   private volatile String defaultBehaviour;
 
+  /** What the echo sends back for each message: the message itself unless a test says. */
+  private volatile UnaryOperator<byte[]> answer = UnaryOperator.identity();
+
   private FakeBackend(String name, ServerBuilder<?> builder, Endpoint endpoint) throws IOException {
     this.name = name;
     this.server =
@@ -115,6 +119,14 @@ public final class FakeBackend implements AutoCloseable {
   /** What calls without a {@link #BEHAVIOUR} header get from now on; null to echo. */
   public void behaveByDefault(String behaviour) {
     defaultBehaviour = behaviour;
+  }
+
+  /**
+   * What the echo answers each message with from now on (the answer to an OIP ModelInfer, say)
+   * instead of the message itself; called on the call's thread.
+   */
+  public void answerWith(UnaryOperator<byte[]> answer) {
+    this.answer = answer;
   }
 
   /** Calls started here. */
@@ -214,7 +226,7 @@ public final class FakeBackend implements AutoCloseable {
               call.sendHeaders(out);
               headersSent = true;
             }
-            call.sendMessage(message);
+            call.sendMessage(answer.apply(message));
           }
         }
 
@@ -257,7 +269,7 @@ public final class FakeBackend implements AutoCloseable {
           out.put(SERVED_BY, name);
           call.sendHeaders(out);
           for (byte[] message : arrived.messages()) {
-            call.sendMessage(message);
+            call.sendMessage(answer.apply(message));
           }
           Metadata trailers = new Metadata();
           trailers.put(TRAILER, "done");

@@ -9,6 +9,7 @@ import io.infergate.infer.modelserver.backend.LoadedModel;
 import io.infergate.infer.modelserver.backend.TensorSpec;
 import io.infergate.infer.modelserver.config.MonitoringConfig;
 import io.infergate.infer.modelserver.telemetry.VersionTelemetry;
+import io.infergate.infer.observability.drift.DriftWindow;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -171,8 +172,8 @@ public final class VersionMonitor {
     DriftWindow.Bucket bucket = window.current();
     AtomicLongArray binCounts = null;
     // Binning costs an atomic increment per value; a full bucket skips it and checks ranges only.
-    if (bucket != null && bucket.bins.get(bucket.bins.length() - 1) < rowsPerBucket) {
-      binCounts = bucket.bins;
+    if (bucket != null && bucket.bins().get(bucket.bins().length() - 1) < rowsPerBucket) {
+      binCounts = bucket.bins();
     }
     long outOfRange = bins.scan(input, values, binCounts);
     if (binCounts != null) {
@@ -198,8 +199,8 @@ public final class VersionMonitor {
     for (int i = 0; i < fetch.length; i++) {
       if (fetch[i] == output) {
         DriftWindow.Bucket bucket = window.current();
-        if (bucket != null && bucket.classes.get(classes.classes()) < rowsPerBucket) {
-          classes.count(outputs[i], bucket.classes);
+        if (bucket != null && bucket.classes().get(classes.classes()) < rowsPerBucket) {
+          classes.count(outputs[i], bucket.classes());
         }
         return;
       }

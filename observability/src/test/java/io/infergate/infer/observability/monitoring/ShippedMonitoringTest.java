@@ -49,6 +49,10 @@ class ShippedMonitoringTest {
           new Instrument("infergate.gateway.shadow.top1_matches", Kind.COUNTER, "{prediction}"),
           new Instrument("infergate.gateway.shadow.abs_diff", Kind.COUNTER, ""),
           new Instrument("infergate.gateway.shadow.not_compared", Kind.COUNTER, "{call}"),
+          new Instrument("infergate.gateway.canary.drift.psi", Kind.GAUGE, ""),
+          new Instrument("infergate.gateway.canary.drift.jensen_shannon", Kind.GAUGE, ""),
+          new Instrument("infergate.gateway.canary.window.predictions", Kind.GAUGE, "{prediction}"),
+          new Instrument("infergate.gateway.canary.not_counted", Kind.COUNTER, "{call}"),
           new Instrument("infergate.model.calls", Kind.COUNTER, "{call}"),
           new Instrument("infergate.model.call.duration", Kind.HISTOGRAM, "s"),
           new Instrument("infergate.model.batch.size", Kind.HISTOGRAM, "{call}"),
@@ -120,6 +124,16 @@ class ShippedMonitoringTest {
   }
 
   @Test
+  void theCanaryDriftMetricsAreServedUnderTheNamesTheReadmeQueries() {
+    assertThat(served)
+        .contains(
+            "infergate_gateway_canary_drift_psi",
+            "infergate_gateway_canary_drift_jensen_shannon",
+            "infergate_gateway_canary_window_predictions",
+            "infergate_gateway_canary_not_counted_total");
+  }
+
+  @Test
   void theAlertRulesQueryOnlyServedMetrics() throws Exception {
     JsonNode rules =
         new ObjectMapper(new YAMLFactory())
@@ -137,7 +151,9 @@ class ShippedMonitoringTest {
             "infergate_model_input_calls_flagged_total",
             "infergate_model_drift_psi",
             "infergate_gateway_shadow_compared_total",
-            "infergate_gateway_shadow_top1_matches_total")
+            "infergate_gateway_shadow_top1_matches_total",
+            "infergate_gateway_canary_drift_psi",
+            "infergate_gateway_canary_window_predictions")
         .isSubsetOf(served);
   }
 

@@ -1,4 +1,4 @@
-package io.infergate.infer.modelserver.monitoring;
+package io.infergate.infer.observability.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -38,5 +38,19 @@ class DivergencesTest {
     long[] window = {100, 50, 50, 7};
     double[] baseline = {0, 0.5, 0.5, 0};
     assertThat(Divergences.psi(window, 1, 3, 100, baseline)).isZero();
+  }
+
+  @Test
+  void sharesOfAWindowAreItsCountsOverItsTotalInTheGivenBinsOnly() {
+    assertThat(Divergences.shares(new long[] {9, 1, 3, 4}, 1, 3, 4))
+        .containsExactly(0, 0.25, 0.75, 0);
+  }
+
+  @Test
+  void aWindowComparedWithItsOwnSharesHasNoDivergence() {
+    long[] window = {5, 15, 0, 20};
+    double[] itself = Divergences.shares(window, 0, 3, 20);
+    assertThat(Divergences.psi(window, 0, 3, 20, itself)).isZero();
+    assertThat(Divergences.jensenShannon(window, 0, 3, 20, itself)).isZero();
   }
 }

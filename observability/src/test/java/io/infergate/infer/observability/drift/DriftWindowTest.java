@@ -1,4 +1,4 @@
-package io.infergate.infer.modelserver.monitoring;
+package io.infergate.infer.observability.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,9 +11,9 @@ class DriftWindowTest {
 
   @Test
   void sumsThePresentBucketAndThoseBeforeItInsideTheWindowOnly() {
-    window.current().bins.incrementAndGet(0); // bucket 100
+    window.current().bins().incrementAndGet(0); // bucket 100
     nanos.addAndGet(10);
-    window.current().bins.incrementAndGet(1); // bucket 101
+    window.current().bins().incrementAndGet(1); // bucket 101
     nanos.addAndGet(15); // bucket 102: 100, 101 and 102 are the window
 
     assertThat(sum()).containsExactly(1, 1, 0);
@@ -24,10 +24,10 @@ class DriftWindowTest {
 
   @Test
   void aStaleBucketIsZeroedWhenItsSlotComesRoundAgain() {
-    window.current().bins.addAndGet(0, 5); // bucket 100, slot 1
+    window.current().bins().addAndGet(0, 5); // bucket 100, slot 1
     nanos.addAndGet(30); // bucket 103, the same slot
 
-    window.current().bins.incrementAndGet(1);
+    window.current().bins().incrementAndGet(1);
 
     assertThat(sum()).containsExactly(0, 1, 0);
   }

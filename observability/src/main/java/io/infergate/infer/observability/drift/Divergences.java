@@ -1,19 +1,33 @@
-package io.infergate.infer.modelserver.monitoring;
+package io.infergate.infer.observability.drift;
 
 /**
- * How far a window's histogram is from the baseline's: the population stability index and the
- * Jensen–Shannon divergence, on the same bins.
+ * How far a window's histogram is from a reference distribution over the same bins: the population
+ * stability index and the Jensen–Shannon divergence. The model server compares a version's window
+ * with its training baseline; the gateway a canary variant's window with its reference variant's.
  */
-final class Divergences {
+public final class Divergences {
   /**
    * The share an empty bin counts as in PSI, whose {@code ln(a/b)} is infinite at zero; 1e-4 is the
    * usual floor, so a bin the baseline never saw adds about {@code a ln(a/1e-4)}.
    */
-  static final double EMPTY_BIN_SHARE = 1e-4;
+  public static final double EMPTY_BIN_SHARE = 1e-4;
 
   private static final double LN2 = Math.log(2);
 
   private Divergences() {}
+
+  /**
+   * Each of the bins {@code [from, to)} of {@code counts} as a share of {@code total}, at the same
+   * index of a new array of {@code counts.length}: the reference side of {@link #psi} and {@link
+   * #jensenShannon} when it is a window too.
+   */
+  public static double[] shares(long[] counts, int from, int to, long total) {
+    double[] shares = new double[counts.length];
+    for (int i = from; i < to; i++) {
+      shares[i] = (double) counts[i] / total;
+    }
+    return shares;
+  }
 
   /**
    * {@code sum (a - b) ln(a / b)} over the bins {@code [from, to)} of {@code window} (counts, of
@@ -21,7 +35,7 @@ final class Divergences {
    * #EMPTY_BIN_SHARE}. Under 0.1: no shift worth a look; 0.1 to 0.2: a shift; over 0.2: a large one
    * (the usual reading).
    */
-  static double psi(long[] window, int from, int to, long windowTotal, double[] baseline) {
+  public static double psi(long[] window, int from, int to, long windowTotal, double[] baseline) {
     double psi = 0;
     for (int i = from; i < to; i++) {
       double a = Math.max((double) window[i] / windowTotal, EMPTY_BIN_SHARE);
@@ -35,7 +49,7 @@ final class Divergences {
    * The Jensen–Shannon divergence in bits (0 for the same distribution, 1 for disjoint ones) of the
    * same arguments as {@link #psi}; needs no floor.
    */
-  static double jensenShannon(
+  public static double jensenShannon(
       long[] window, int from, int to, long windowTotal, double[] baseline) {
     double divergence = 0;
     for (int i = from; i < to; i++) {

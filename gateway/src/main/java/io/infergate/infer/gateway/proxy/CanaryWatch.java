@@ -1,0 +1,114 @@
+package io.infergate.infer.gateway.proxy;
+
+import io.infergate.infer.observability.drift.Divergences;
+import io.infergate.infer.observability.server.Warmup;
+import io.infergate.infer.router.CanaryDrift;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One variant's part in its route's canary drift ({@link CanaryDrift}), for one table: its answers
+ * go to the {@link AnswerDecoder}, which counts them into the variant's {@link AnswerWindow}; when
+ * metrics are collected, {@link #report} compares the window with the reference variant's.
+ *
+ * <p>Per call this costs a random draw (below fraction 1) and a queue offer: the answer is kept by
+ * reference and parsed on the decoder's worker, never on an event loop.
+ */
+final class CanaryWatch {
+  private final AnswerWindow window;
+  private final AnswerDecoder decoder;
+  private final VariantTelemetry telemetry;
+  private final CanaryDrift settings;
+
+  /** Draws of {@code nextLong() >>> 11} (53 bits) below this are decoded; -1 decodes every one. */
+  private final long sampleBelow;
+
+  CanaryWatch(
+      AnswerWindow window,
+      AnswerDecoder decoder,
+      VariantTelemetry telemetry,
+      CanaryDrift settings) {
+    this.window = window;
+    this.decoder = decoder;
+    this.telemetry = telemetry;
+    this.settings = settings;
+    this.sampleBelow =
+        settings.fraction() >= 1 ? -1 : (long) Math.ceil(settings.fraction() * 0x1.0p53);
+  }
+
+  /**
+   * A call of this variant answered OK with {@code answer} (its first message) as the variant it
+   * was meant for: hands the answer to the decoder, or skips it when the sample leaves it out or
+   * the call is the gateway's own warm-up, whose zeros are no caller's data.
+   */
+  void answered(AnswerTensor format, byte[] answer) {
+    if (format == AnswerTensor.NONE
+        || (sampleBelow >= 0 && ThreadLocalRandom.current().nextLong() >>> 11 >= sampleBelow)
+        || Warmup.isWarmupCall()) {
+      return;
+    }
+    decoder.offer(new Answer(format, answer, this));
+  }
+
+  AnswerWindow window() {
+    return window;
+  }
+
+  /**
+   * Reports {@code own}, this variant's window sums (null: nothing counted yet), and, unless this
+   * is the reference ({@code reference} null), how far they are from the reference's: when both
+   * hold at least {@code minAnswers} predictions of as many classes. On the metric reader's thread.
+   */
+  void report(
+      AnswerWindow.Counts own, AnswerWindow.Counts reference, GatewayTelemetry.CanaryGauges into) {
+    if (own == null) {
+      return;
+    }
+    telemetry.recordCanaryPredictions(own.rows(), into);
+    if (reference == null
+        || own.classCount() != reference.classCount()
+        || own.rows() < settings.minAnswers()
+        || reference.rows() < settings.minAnswers()) {
+      return;
+    }
+    int classes = own.classCount();
+    double[] expected = Divergences.shares(reference.classes(), 0, classes, reference.rows());
+    telemetry.recordCanaryDrift(
+        VariantTelemetry.PREDICTION,
+        Divergences.psi(own.classes(), 0, classes, own.rows(), expected),
+        Divergences.jensenShannon(own.classes(), 0, classes, own.rows(), expected),
+        into);
+    int bins = AnswerWindow.SCORE_BINS;
+    double[] expectedScores = Divergences.shares(reference.scoreBins(), 0, bins, reference.rows());
+    telemetry.recordCanaryDrift(
+        VariantTelemetry.TOP1_SCORE,
+        Divergences.psi(own.scoreBins(), 0, bins, own.rows(), expectedScores),
+        Divergences.jensenShannon(own.scoreBins(), 0, bins, own.rows(), expectedScores),
+        into);
+  }
+
+  /** One answer on its way to the window. */
+  private static final class Answer implements AnswerDecoder.AnswerWork {
+    private final AnswerTensor format;
+    private final byte[] answer;
+    private final CanaryWatch watch;
+
+    Answer(AnswerTensor format, byte[] answer, CanaryWatch watch) {
+      this.format = format;
+      this.answer = answer;
+      this.watch = watch;
+    }
+
+    @Override
+    public void decode() {
+      AnswerTensor.Scores scores = format.read(answer);
+      if (scores == null || !watch.window.count(scores)) {
+        notDecoded(AnswerDecoder.NOT_DECODABLE);
+      }
+    }
+
+    @Override
+    public void notDecoded(int reason) {
+      watch.telemetry.canaryNotCounted(reason);
+    }
+  }
+}
