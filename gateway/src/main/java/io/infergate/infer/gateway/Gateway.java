@@ -595,7 +595,8 @@ public final class Gateway implements AutoCloseable {
               .server(WARMUP_HOST, 0, InsecureServerCredentials.create())
               .directExecutor()
               .maxInboundMessageSize(maxInboundMessageBytes)
-              .fallbackHandlerRegistry(forwarding)
+              // Marked, so that its calls stay out of metrics, breakers and windows.
+              .fallbackHandlerRegistry(Warmup.markCalls(forwarding))
               .build()
               .start();
       ManagedChannel channel =

@@ -6,11 +6,13 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.HandlerRegistry;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerMethodDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
@@ -56,8 +58,32 @@ public final class Warmup {
       };
 
   /**
-   * Whether the call in whose context this runs is a warm-up call: its made-up inputs must not
-   * reach what watches callers' data (model monitoring).
+   * {@code registry} with every call it serves marked as {@link #MARK_CALLS} marks them: for a
+   * warm-up listener that serves a fallback registry (the gateway's forwarding), which an
+   * interceptor cannot wrap. Allocates per call, which only warm-up calls pay.
+   */
+  public static HandlerRegistry markCalls(HandlerRegistry registry) {
+    requireNonNull(registry, "registry");
+    return new HandlerRegistry() {
+      @Override
+      public ServerMethodDefinition<?, ?> lookupMethod(String methodName, String authority) {
+        ServerMethodDefinition<?, ?> method = registry.lookupMethod(methodName, authority);
+        return method == null ? null : marked(method);
+      }
+    };
+  }
+
+  private static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> marked(
+      ServerMethodDefinition<ReqT, RespT> method) {
+    ServerCallHandler<ReqT, RespT> next = method.getServerCallHandler();
+    return method.withServerCallHandler(
+        (call, headers) -> MARK_CALLS.interceptCall(call, headers, next));
+  }
+
+  /**
+   * Whether the call in whose context this runs is a warm-up call. It is not a caller's call: it
+   * must not reach what watches callers' calls and data (call metrics, breakers, release-control
+   * windows, model monitoring), which would otherwise start with hundreds of cold, made-up calls.
    */
   public static boolean isWarmupCall() {
     return WARMUP_CALL.get() != null;
