@@ -604,7 +604,7 @@ public final class Gateway implements AutoCloseable {
               .directExecutor()
               .maxInboundMessageSize(maxInboundMessageBytes)
               .fallbackHandlerRegistry(forwarding)
-              // Its zeros are no caller's data: canary drift leaves marked calls out.
+              // Marked: its calls stay out of metrics, breakers, windows and canary drift.
               .intercept(Warmup.MARK_CALLS)
               .build()
               .start();

@@ -7,15 +7,23 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyChannelBuilder;
+import io.infergate.infer.gateway.admin.LiveVariants;
 import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
+import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
 import io.infergate.infer.gateway.testing.Transport;
 import io.infergate.infer.observability.server.Warmup;
 import io.infergate.infer.router.Endpoint;
+import io.infergate.infer.router.release.Gates;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -29,6 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewayWarmupIT {
   @TempDir Path dir;
   @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
+
+  /** The longest window release control's gates read: it covers the whole warm-up. */
+  private static final Duration WINDOW = Gates.MAX_WINDOW;
 
   private final Transport transport = Transport.loopback();
 
@@ -151,6 +162,57 @@ class GatewayWarmupIT {
 
     assertThat(gateway.warmup().calls()).isZero();
     assertThat(stable.calls()).isZero();
+  }
+
+  @Test
+  void keepsItsWarmUpCallsOutOfCallMetricsBreakersAndReleaseWindows() throws Exception {
+    FakeBackend stable = cleanup.register(transport.backend("stable"));
+    // Every second warm-up call fails: enough to open this breaker many times over, were it told.
+    stable.behaveByDefault("half:fail:INTERNAL:cold");
+    InMemoryMetricReader metrics = InMemoryMetricReader.create();
+    OpenTelemetrySdk otel =
+        OpenTelemetrySdk.builder()
+            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+            .build();
+    try (otel) {
+      Gateway gateway =
+          cleanup.register(
+              Gateway.start(
+                  Configs.load(
+                      dir,
+                      "host: 127.0.0.1\nport: 0\nwarmup: {minCalls: 200, concurrency: 2}\n"
+                          + "routes: [{model: m, variants: [{name: stable, weight: 1, endpoints:"
+                          + " [\""
+                          + stable.endpoint()
+                          + "\"]}], breaker: {minimumCalls: 4, failureRate: 40, openFor: 1m}}]\n"),
+                  otel));
+
+      Warmup.Report warmup = gateway.warmup();
+      assertThat(warmup.calls()).isGreaterThanOrEqualTo(200);
+      assertThat(warmup.failed()).isPositive();
+      assertThat(gatewayCalls(metrics)).isZero();
+      LiveVariants.LiveVariant seen = gateway.liveVariants().of("m", "stable", WINDOW);
+      assertThat(seen.breaker()).isEqualTo("CLOSED");
+
+      // A caller's call is counted by each, and is the only call they counted.
+      stable.behaveByDefault(null);
+      GatewayClient client = new GatewayClient(channel(gateway));
+      assertThat(client.infer("m", Map.of()).status().isOk()).isTrue();
+      assertThat(gatewayCalls(metrics)).isEqualTo(1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> gateway.liveVariants().of("m", "stable", WINDOW).figures().calls() > 0);
+      assertThat(gateway.liveVariants().of("m", "stable", WINDOW).figures().calls()).isEqualTo(1);
+    }
+  }
+
+  /** Calls the gateway counted in {@code infergate.gateway.calls}, of every outcome. */
+  private static long gatewayCalls(InMemoryMetricReader metrics) {
+    return metrics.collectAllMetrics().stream()
+        .filter(metric -> metric.getName().equals("infergate.gateway.calls"))
+        .flatMap(metric -> metric.getLongSumData().getPoints().stream())
+        .mapToLong(LongPointData::getValue)
+        .sum();
   }
 
   private ManagedChannel channel(Gateway gateway) {

@@ -9,6 +9,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
 import io.infergate.infer.modelserver.config.BatchingConfig;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
+import io.infergate.infer.modelserver.testing.DigitsRequests;
 import io.infergate.infer.modelserver.testing.InMemoryTelemetry;
 import io.infergate.infer.modelserver.testing.TestRepository;
 import io.infergate.infer.observability.server.Warmup;
@@ -16,6 +17,7 @@ import io.infergate.infer.observability.server.WarmupConfig;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.ServerReadyRequest;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -33,6 +35,9 @@ class WarmupBeforeServingIT {
   private static final AttributeKey<String> API = AttributeKey.stringKey("api");
   private static final AttributeKey<String> MODEL = AttributeKey.stringKey("model");
   private static final String CALLS = "infergate.model.calls";
+  private static final AttributeKey<String> RPC_SERVICE = AttributeKey.stringKey("rpc.service");
+  private static final String OIP_SERVICE = "inference.GRPCInferenceService";
+  private static final String TF_SERVING_SERVICE = "tensorflow.serving.PredictionService";
 
   @Test
   void answersHealthOnlyAfterWarmUpCallsOfBothApisWentThroughGrpc() throws Exception {
@@ -55,14 +60,17 @@ class WarmupBeforeServingIT {
         Warmup.Report warmup = server.warmup();
         assertThat(warmup.calls()).isGreaterThanOrEqualTo(500);
         assertThat(warmup.failed()).isZero();
-        // Every warm-up call went through the gRPC services (they record each call they answer),
-        // over both APIs, before any test call.
-        long oip = telemetry.sum(CALLS, API, "oip");
-        long tfServing = telemetry.sum(CALLS, API, "tfserving");
+        // Every warm-up call went through the gRPC services (each is a SERVER span), over both
+        // APIs, before any test call.
+        long oip = serverSpans(telemetry, OIP_SERVICE);
+        long tfServing = serverSpans(telemetry, TF_SERVING_SERVICE);
         assertThat(oip).isPositive();
         assertThat(tfServing).isPositive();
         assertThat(oip + tfServing).isEqualTo(warmup.calls());
-        // Warm-up inputs are zeros, not the callers' data: model monitoring never sees them.
+        // Warm-up calls are not callers' calls: the call metrics never count them, and their zeros
+        // never reach model monitoring.
+        assertThat(telemetry.sum(CALLS, API, "oip") + telemetry.sum(CALLS, API, "tfserving"))
+            .isZero();
         assertThat(telemetry.sum("infergate.model.input.calls.checked", MODEL, "digits")).isZero();
         // While warming, the port did not answer at all; once it answered SERVING, every warm-up
         // call had been made.
@@ -70,6 +78,9 @@ class WarmupBeforeServingIT {
         assertThat(probe.callsSeenAtFirstServing).isEqualTo(warmup.calls());
         assertThat(probe.notServingAnswers).isEmpty();
         assertThat(ready(port)).isTrue();
+        // A caller's call on the port is counted.
+        infer(port);
+        assertThat(telemetry.sum(CALLS, API, "oip")).isEqualTo(1);
       }
     }
   }
@@ -141,6 +152,26 @@ class WarmupBeforeServingIT {
     }
   }
 
+  /** SERVER spans of inference calls ({@code ModelInfer}, {@code Predict}) of {@code service}. */
+  private static long serverSpans(InMemoryTelemetry telemetry, String service) {
+    return telemetry.spans().stream()
+        .filter(span -> span.getKind() == SpanKind.SERVER)
+        .filter(span -> service.equals(span.getAttributes().get(RPC_SERVICE)))
+        .count();
+  }
+
+  private static void infer(int port) {
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    try {
+      GRPCInferenceServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .modelInfer(DigitsRequests.oipTyped(DigitsRequests.validation().head(1), "").build());
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
@@ -187,7 +218,7 @@ class WarmupBeforeServingIT {
             if (status == io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING) {
               // Read before anything else can call: the count of calls answered so far.
               callsSeenAtFirstServing =
-                  telemetry.sum(CALLS, API, "oip") + telemetry.sum(CALLS, API, "tfserving");
+                  serverSpans(telemetry, OIP_SERVICE) + serverSpans(telemetry, TF_SERVING_SERVICE);
             } else {
               notServingAnswers.add(status.name());
             }

@@ -1,7 +1,6 @@
 package io.infergate.infer.gateway.proxy;
 
 import io.infergate.infer.observability.drift.Divergences;
-import io.infergate.infer.observability.server.Warmup;
 import io.infergate.infer.router.CanaryDrift;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -37,13 +36,12 @@ final class CanaryWatch {
 
   /**
    * A call of this variant answered OK with {@code answer} (its first message) as the variant it
-   * was meant for: hands the answer to the decoder, or skips it when the sample leaves it out or
-   * the call is the gateway's own warm-up, whose zeros are no caller's data.
+   * was meant for: hands the answer to the decoder, or skips it when the sample leaves it out. The
+   * gateway's own warm-up calls never get here ({@code ForwardingCall} records none of them).
    */
   void answered(AnswerTensor format, byte[] answer) {
     if (format == AnswerTensor.NONE
-        || (sampleBelow >= 0 && ThreadLocalRandom.current().nextLong() >>> 11 >= sampleBelow)
-        || Warmup.isWarmupCall()) {
+        || (sampleBelow >= 0 && ThreadLocalRandom.current().nextLong() >>> 11 >= sampleBelow)) {
       return;
     }
     decoder.offer(new Answer(format, answer, this));

@@ -8,6 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.Status;
+import io.infergate.infer.observability.server.Warmup;
 import io.infergate.infer.router.OverrideAccess;
 import io.infergate.infer.router.Route;
 import io.infergate.infer.router.resilience.CallOutcome;
@@ -87,6 +88,13 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
   private final GatewayTelemetry telemetry;
   private final Span span;
   private final long startNanos = System.nanoTime();
+
+  /**
+   * False for the gateway's own warm-up calls ({@link Warmup#isWarmupCall}): they take and give
+   * back what a caller's call does, but are not callers' calls, so neither the call metrics, nor
+   * breakers, ejection and latency, nor release control's windows, nor shadow copies see them.
+   */
+  private final boolean recorded = !Warmup.isWarmupCall();
 
   /** 1 once the caller has been answered (or has gone) and everything is released. */
   private volatile int finished;
@@ -448,7 +456,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     byte[] forwarded;
     try {
       forwarded = target.body(method.request(), body);
-      if (attempts == 1) {
+      if (attempts == 1 && recorded) {
         int shadow = route.shadowFor(variant, random);
         if (shadow >= 0) {
           shadowPair = route.target(shadow).copies().send(method, body, headers, span);
@@ -618,7 +626,9 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     if (where == null) {
       where = route != null ? telemetryOf(route).none() : telemetry.unrouted();
     }
-    where.answered(outcome, System.nanoTime() - startNanos);
+    if (recorded) {
+      where.answered(outcome, System.nanoTime() - startNanos);
+    }
     if (span.isRecording()) {
       if (lastVariant != null) {
         span.setAttribute(GatewayTelemetry.SPAN_VARIANT, lastVariant.variant());
@@ -716,7 +726,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
           // A reference only: the comparison runs later, on its own thread, if the shadow answers.
           shadowPair.primaryAnswered(message, target.telemetry());
         }
-        if (target.canary() != null) {
+        if (target.canary() != null && recorded) {
           watchedAnswer = message;
         }
       }
@@ -742,12 +752,20 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       if (outcome.isRetriable()) {
         long delay = retryDelayMillis(trailers);
         if (delay >= 0) {
-          target.releaseRetried(endpoint, breakerPermit);
+          if (recorded) {
+            target.releaseRetried(endpoint, breakerPermit);
+          } else {
+            target.releaseUnrecorded(endpoint, breakerPermit);
+          }
           retry(target, variant, endpoint, delay);
           return;
         }
       }
-      target.release(endpoint, outcome, System.nanoTime() - startNanos, breakerPermit);
+      if (recorded) {
+        target.release(endpoint, outcome, System.nanoTime() - startNanos, breakerPermit);
+      } else {
+        target.releaseUnrecorded(endpoint, breakerPermit);
+      }
       if (trial && !answered && outcome == CallOutcome.BACKEND_FAILURE && !callerCancelled) {
         // The trial's own half of the deadline ran out (or it failed unanswered): the variant is
         // still bad, and the call moves on to the route's next choice with the time it has left.

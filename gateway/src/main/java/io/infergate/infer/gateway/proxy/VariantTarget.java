@@ -217,6 +217,18 @@ final class VariantTarget {
     endpointFailed(endpoint);
   }
 
+  /**
+   * Ends an attempt of a warm-up call: gives back what {@link #admit} took and records nothing, as
+   * the gateway's own calls before SERVING say nothing callers should act on.
+   */
+  void releaseUnrecorded(int endpoint, boolean breakerPermit) {
+    balancer.release(endpoint);
+    bulkhead.onComplete();
+    if (breakerPermit) {
+      breaker.releasePermission();
+    }
+  }
+
   private void endpointFailed(int endpoint) {
     if (health.outliers().onFailure(endpoint)) {
       // The channel reconnects at once when the ejection ends, not after its own backoff.

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.infergate.infer.gateway.testing.Requests;
-import io.infergate.infer.observability.server.Warmup;
 import io.infergate.infer.proto.oip.v2.InferTensorContents;
 import io.infergate.infer.proto.oip.v2.ModelInferResponse;
 import io.infergate.infer.router.CanaryDrift;
@@ -157,23 +153,6 @@ class CanaryWatchTest {
         .atMost(WAIT)
         .untilAsserted(
             () -> assertThat(sampled.window().sum().rows()).isBetween(120L, 280L)); // 200 +- 6 sd
-  }
-
-  @Test
-  void theGatewaysOwnWarmUpCallsAreNotCounted() {
-    // The warm-up listener's interceptor marks the calls it serves; a caller's calls never carry
-    // it.
-    Warmup.MARK_CALLS.interceptCall(
-        new RecordingServerCall(Requests.MODEL_INFER),
-        new Metadata(),
-        (call, headers) -> {
-          answer(canary, 5, 0.9f, 2);
-          return new ServerCall.Listener<>() {};
-        });
-    answer(canary, 3, 0.9f, 2);
-
-    awaitPredictions(0, 3);
-    assertThat(notCounted("canary", "not_decodable") + notCounted("canary", "queue_full")).isZero();
   }
 
   @Test

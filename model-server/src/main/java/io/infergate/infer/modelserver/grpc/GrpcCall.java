@@ -39,7 +39,10 @@ abstract class GrpcCall<ReqT, RespT> extends InferenceCall<RespT>
   private final Deadline deadline;
   private final RpcMethod method;
 
-  /** False for the server's own warm-up calls, whose zeros are not callers' data. */
+  /**
+   * False for the server's own warm-up calls: their zeros are not callers' data, and they are not
+   * callers' calls, so neither model monitoring nor the call metrics see them.
+   */
   private final boolean monitored;
 
   /**
@@ -90,9 +93,11 @@ abstract class GrpcCall<ReqT, RespT> extends InferenceCall<RespT>
   }
 
   private void ended(int statusCode) {
-    served()
-        .recordCall(
-            method.api(), Outcome.ofStatusCode(statusCode), System.nanoTime() - startedNanos());
+    if (monitored) {
+      served()
+          .recordCall(
+              method.api(), Outcome.ofStatusCode(statusCode), System.nanoTime() - startedNanos());
+    }
     Span span = callerSpan();
     if (span.isRecording()) {
       span.setAttribute(ModelServerTelemetry.RPC_GRPC_STATUS_CODE, (long) statusCode);

@@ -56,8 +56,9 @@ public final class Warmup {
       };
 
   /**
-   * Whether the call in whose context this runs is a warm-up call: its made-up inputs must not
-   * reach what watches callers' data (model monitoring).
+   * Whether the call in whose context this runs is a warm-up call. It is not a caller's call: it
+   * must not reach what watches callers' calls and data (call metrics, breakers, release-control
+   * windows, model monitoring), which would otherwise start with hundreds of cold, made-up calls.
    */
   public static boolean isWarmupCall() {
     return WARMUP_CALL.get() != null;

@@ -32,12 +32,17 @@ final class Flags {
 
   /** A value that cannot be used, as a whole line ({@code --flag value (expected: ...)}). */
   void problem(String line) {
-    problems.add(line);
+    // Settings read twice (the target's connection and the warm-up target's) report a problem once.
+    if (!problems.contains(line)) {
+      problems.add(line);
+    }
   }
 
   /** Two or more flags that cannot go together; reported on one {@code conflicting flags:} line. */
   void conflict(String what) {
-    conflicts.add(what);
+    if (!conflicts.contains(what)) {
+      conflicts.add(what);
+    }
   }
 
   /** Throws a {@link UsageException} naming every problem seen, if any. */

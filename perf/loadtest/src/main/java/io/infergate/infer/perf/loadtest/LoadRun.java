@@ -25,7 +25,7 @@ record LoadRun(
   private Report runOnce(boolean signals) throws InterruptedException {
     RunPlan plan = settings.load().plan();
     long warmupNanos = settings.load().warmupNanos();
-    if (warmupNanos > 0) {
+    if (warmupNanos > 0 && settings.load().warmupAt() == null) {
       debug.add("warm-up started");
       new Runner(target, plan.warmUp(warmupNanos), () -> {}).run(null);
       debug.add("warm-up ended");

@@ -5,6 +5,8 @@ import io.grpc.CallOptions;
 import io.grpc.Metadata;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -48,6 +50,13 @@ final class Loadtest {
     debug.add("validated options");
     try {
       MethodDescriptor method = MethodLookup.fromFiles(settings.call());
+      Settings.Load load = settings.load();
+      if (load.warmupAt() != null) {
+        method = warmUpElsewhere(settings, load.warmupAt(), method, debug);
+      }
+      if (load.startFile() != null) {
+        awaitStartFile(Path.of(load.startFile()), debug);
+      }
       Channels channels = Channels.connect(settings.connection());
       try {
         debug.add("connected " + channels.grpc().size() + " channel(s)");
@@ -68,6 +77,44 @@ final class Loadtest {
     } finally {
       debug.flush(err);
     }
+  }
+
+  /**
+   * Runs the warm-up against {@code at} rather than the target, so that the harness's own code is
+   * compiled and its allocation settled before the target is called at all; returns the method
+   * (found by reflection there when no file gave it).
+   */
+  private static MethodDescriptor warmUpElsewhere(
+      Settings settings, Settings.Connection at, MethodDescriptor method, DebugLog debug)
+      throws InterruptedException {
+    Channels channels = Channels.connect(at);
+    try {
+      MethodDescriptor found =
+          method != null
+              ? method
+              : MethodLookup.byReflection(channels.grpc().get(0), settings.call(), debug::add);
+      MethodLookup.checkUnary(found, settings.call());
+      Target target = target(settings, found, channels, debug);
+      debug.add("warm-up at " + at.target() + " started");
+      Settings.Load load = settings.load();
+      new Runner(target, load.plan().warmUp(load.warmupNanos()), () -> {}).run(null);
+      debug.add("warm-up at " + at.target() + " ended");
+      return found;
+    } finally {
+      channels.shutdown();
+    }
+  }
+
+  /** Says the harness is warm (on stderr) and waits for {@code file} to exist. */
+  private void awaitStartFile(Path file, DebugLog debug) throws InterruptedException {
+    err.println("loadtest: warm; waiting for " + file);
+    err.flush();
+    debug.add("waiting for " + file);
+    while (!Files.exists(file)) {
+      // The wait's resolution is what a script's start signal is worth; it costs next to nothing.
+      Thread.sleep(1);
+    }
+    debug.add("found " + file);
   }
 
   private static Target target(

@@ -500,6 +500,24 @@ final class Options {
   String warmup;
 
   @Option(
+      names = "--warmup-target",
+      paramLabel = "HOST:PORT",
+      description =
+          "Extra: run the --warmup against this server (a stand-in that answers the same method)"
+              + " instead of the target, so that the harness is warm before the target has even"
+              + " started; the target is connected to only after it.")
+  String warmupTarget;
+
+  @Option(
+      names = "--start-file",
+      paramLabel = "FILE",
+      description =
+          "Extra: once warm, print 'loadtest: warm' on stderr and wait until FILE exists before"
+              + " connecting to the target and measuring, so that a script can start the load at"
+              + " a moment of its choosing (a fresh server reporting SERVING) with a warm harness.")
+  String startFile;
+
+  @Option(
       names = "--progress",
       arity = "0..1",
       fallbackValue = "true",

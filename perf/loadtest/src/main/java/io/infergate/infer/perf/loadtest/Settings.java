@@ -139,6 +139,8 @@ record Settings(Call call, Connection connection, Payload payload, Load load, Ou
    * @param timeoutNanos per-call deadline (0: none)
    * @param variantHeader response header whose value names the variant
    * @param slo the SLO search, or null for one run
+   * @param warmupAt where the warm-up runs ({@code --warmup-target}), or null for the target
+   * @param startFile the file whose existence starts the measured run, or null to start at once
    */
   record Load(
       RunPlan plan,
@@ -149,7 +151,9 @@ record Settings(Call call, Connection connection, Payload payload, Load load, Ou
       ScheduleFlags concurrencyFlags,
       long timeoutNanos,
       String variantHeader,
-      Slo slo) {}
+      Slo slo,
+      Connection warmupAt,
+      String startFile) {}
 
   /** {@code --slo}: the objectives and the bounds of the search for the highest rate. */
   record Slo(

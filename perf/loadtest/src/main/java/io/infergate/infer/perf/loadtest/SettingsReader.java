@@ -53,7 +53,7 @@ final class SettingsReader {
     }
     Settings.Call call = call();
     Settings.Output output = output();
-    Settings.Connection connection = connection();
+    Settings.Connection connection = connection(o.host);
     Settings.Load load = load();
     checkDataSources();
     flags.throwIfAny(); // before reading stdin
@@ -127,7 +127,7 @@ final class SettingsReader {
     return Collections.unmodifiableMap(tags);
   }
 
-  private Settings.Connection connection() {
+  private Settings.Connection connection(String host) {
     if (notBlank(o.cert) != notBlank(o.key)) {
       flags.conflict("--cert and --key go together");
     }
@@ -150,8 +150,8 @@ final class SettingsReader {
             ? flags.size("--max-send-message-size", o.maxSendMessageSize, 0)
             : 0;
     return new Settings.Connection(
-        o.host,
-        fastPath(transport, keepaliveNanos),
+        host,
+        fastPath(transport, keepaliveNanos, host),
         (int) o.connections,
         (int) cpus,
         connectTimeoutNanos,
@@ -173,7 +173,7 @@ final class SettingsReader {
    * Where calls take the HTTP/2 fast path (plaintext, no compression or load-balancing policy, a
    * plain host:port target, --transport not grpc-java), else null.
    */
-  private Settings.HostPort fastPath(Transport transport, long keepaliveNanos) {
+  private Settings.HostPort fastPath(Transport transport, long keepaliveNanos, String target) {
     if (transport == Transport.GRPC_JAVA
         || !o.insecure
         || o.enableCompression
@@ -187,7 +187,7 @@ final class SettingsReader {
       }
       return null;
     }
-    String h = o.host.trim();
+    String h = target.trim();
     Matcher m = HOST_PORT.matcher(h);
     if (!m.matches()) {
       if (transport == Transport.H2) {
@@ -255,6 +255,20 @@ final class SettingsReader {
             rate,
             concurrency,
             (int) o.skipFirst);
+    Settings.Connection warmupAt = null;
+    if (notBlank(o.warmupTarget)) {
+      if (warmupNanos == 0) {
+        flags.problem("--warmup-target " + o.warmupTarget + " needs a --warmup duration");
+      }
+      if (slo != null) {
+        flags.conflict("--warmup-target and --slo (the search has no warm-up)");
+      }
+      // The target's own connection settings, at another address.
+      warmupAt = connection(o.warmupTarget);
+    }
+    if (notBlank(o.startFile) && slo != null) {
+      flags.conflict("--start-file and --slo (the search starts at once)");
+    }
     return new Settings.Load(
         plan,
         warmupNanos,
@@ -264,7 +278,9 @@ final class SettingsReader {
         concurrencyFlags,
         timeoutNanos,
         o.variantHeader,
-        slo);
+        slo,
+        warmupAt,
+        notBlank(o.startFile) ? o.startFile : null);
   }
 
   private Settings.ScheduleFlags scheduleFlags(

@@ -2,11 +2,22 @@ package io.infergate.infer.perf.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Percentage.withPercentage;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infergate.infer.perf.loadtest.testing.TestServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What ghz's closed loop hides and the open loop shows: a server that stalls for 1 s. The bounds
@@ -109,6 +120,62 @@ class OpenLoopIT {
     assertAchieved(r);
     assertThat(r.get("options").get("load-schedule").asText()).isEqualTo("line");
     assertThat(r.get("loadtest").get("mode").asText()).isEqualTo("closed-loop");
+  }
+
+  @Test
+  void warmsUpAtAStandInAndCallsTheTargetOnlyOnceTheStartFileExists(@TempDir Path dir)
+      throws Exception {
+    Path go = dir.resolve("go");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try (TestServer standIn = TestServer.start();
+        TestServer target = TestServer.start()) {
+      String[] args =
+          Cli.concat(
+              new String[] {
+                "--insecure", "--proto", Cli.OIP_PROTO.toString(), "--call", Cli.MODEL_INFER
+              },
+              "--rps",
+              "200",
+              "--open-loop",
+              "-z",
+              "1s",
+              "--warmup",
+              "1s",
+              "--warmup-target",
+              standIn.target(),
+              "--start-file",
+              go.toString(),
+              "-d",
+              "{\"model_name\":\"m\"}",
+              "-O",
+              "json",
+              target.target());
+      CompletableFuture<Integer> running =
+          CompletableFuture.supplyAsync(
+              () ->
+                  LoadtestMain.run(
+                      args,
+                      new PrintStream(out, true, StandardCharsets.UTF_8),
+                      new PrintStream(err, true, StandardCharsets.UTF_8),
+                      new ByteArrayInputStream(new byte[0]),
+                      false));
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> err.toString(StandardCharsets.UTF_8).contains("loadtest: warm"));
+      // The warm-up's calls (200/s for 1 s) went to the stand-in; the target has not been called.
+      long warmUpCalls = standIn.calls();
+      assertThat(warmUpCalls).isBetween(150L, 250L);
+      assertThat(target.calls()).isZero();
+
+      Files.createFile(go);
+      assertThat(running.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
+      JsonNode report = JSON.readTree(out.toString(StandardCharsets.UTF_8));
+      assertThat(report.get("count").asLong()).isBetween(150L, 250L);
+      assertThat(target.calls()).isEqualTo(report.get("count").asLong());
+      assertThat(standIn.calls()).isEqualTo(warmUpCalls);
+    }
   }
 
   /** Calls actually sent in each second (timeline "sent") against the schedule's 100, 200, 300. */
