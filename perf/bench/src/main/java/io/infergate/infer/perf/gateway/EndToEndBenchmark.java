@@ -32,6 +32,7 @@ final class EndToEndBenchmark {
    * @param modelServerCpus where the model server runs
    * @param gatewayCpus where the gateway runs; the load generator (this JVM) runs where it was
    *     started
+   * @param batching whether the model server batches calls (as served: {@code --batching})
    */
   record Options(
       Path work,
@@ -48,7 +49,8 @@ final class EndToEndBenchmark {
       double sloMillis,
       double precision,
       int maxSteps,
-      long deadlineMillis) {}
+      long deadlineMillis,
+      boolean batching) {}
 
   EndToEndBenchmark(Options options, Launcher launcher, PrintStream progress) {
     this.options = options;
@@ -77,7 +79,7 @@ final class EndToEndBenchmark {
     ModelInferRequest request = DigitsMessages.request(options.row());
     StringBuilder out = new StringBuilder();
     try (ChildProcess modelServer =
-            launcher.modelServer(work, options.modelServerCpus(), repository);
+            launcher.modelServer(work, options.modelServerCpus(), repository, options.batching());
         ChildProcess gateway =
             launcher.gateway(
                 work, "e2e-gateway", options.gatewayCpus(), modelServer.address(), List.of())) {
@@ -86,7 +88,9 @@ final class EndToEndBenchmark {
           .append(options.row())
           .append(" (label ")
           .append(DigitsMessages.label(options.row()))
-          .append("), raw FP32 [1,64]. Real grpc-java call: direct ")
+          .append("), raw FP32 [1,64]; model server ")
+          .append(options.batching() ? "batched (`--batching`)" : "unbatched")
+          .append(". Real grpc-java call: direct ")
           .append(Probes.check(modelServer.address(), request, predicted))
           .append("; through the gateway ")
           .append(Probes.check(gateway.address(), request, predicted))

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -149,7 +151,20 @@ public final class GatewayBenchmark implements Callable<Integer> {
   @Option(names = "--e2e-precision", defaultValue = "0.1", description = "relative")
   double precision;
 
-  @Option(names = "--slo-ms", defaultValue = "200", description = "p99 objective")
+  @Option(
+      names = "--e2e-unbatched",
+      description = "end to end: the model server without --batching (default: batched)")
+  boolean endToEndUnbatched;
+
+  @Option(
+      names = "--min-gateway-nginx",
+      defaultValue = "0",
+      description =
+          "exit 3 when the gateway's median calls/s over nginx's at 64 in flight (or the largest"
+              + " in flight measured) is below this; 0: no check (--quick: 1.0)")
+  double minGatewayOverNginx;
+
+  @Option(names = "--slo-ms", defaultValue = "50", description = "p99 objective")
   double sloMillis;
 
   @Option(names = "--row", defaultValue = "0", description = "held-out digit sent")
@@ -163,6 +178,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintStream progress = System.err;
     Files.createDirectories(work);
+    boolean belowFloor = false;
     OtlpSink sink = gatewayTelemetry.contains("OTLP_SINK") ? new OtlpSink() : null;
     Launcher launcher =
         new Launcher(
@@ -188,27 +204,28 @@ public final class GatewayBenchmark implements Callable<Integer> {
       }
       markdown.append(
           "\n### Proxy cost: gateway vs nginx `grpc_pass` vs direct, closed loop (h2load)\n\n");
-      markdown.append(
+      ProxyCostBenchmark proxyCost =
           new ProxyCostBenchmark(
-                  new ProxyCostBenchmark.Options(
-                      work,
-                      proxyCpus,
-                      loadCpus,
-                      inFlight,
-                      clients,
-                      rounds,
-                      runSeconds,
-                      0,
-                      warmupSeconds,
-                      Math.max(warmupSeconds, warmupMaxSeconds),
-                      allocationSeconds,
-                      nginx,
-                      nginxVersion,
-                      row,
-                      callTimeout),
-                  launcher,
-                  progress)
-              .run());
+              new ProxyCostBenchmark.Options(
+                  work,
+                  proxyCpus,
+                  loadCpus,
+                  inFlight,
+                  clients,
+                  rounds,
+                  runSeconds,
+                  0,
+                  warmupSeconds,
+                  Math.max(warmupSeconds, warmupMaxSeconds),
+                  allocationSeconds,
+                  nginx,
+                  nginxVersion,
+                  row,
+                  callTimeout),
+              launcher,
+              progress);
+      markdown.append(proxyCost.run());
+      belowFloor = floorCheck(proxyCost, markdown, progress);
     }
     if (!skipEndToEnd) {
       markdown.append("\n### End to end to `digits` v2: open-loop rate search\n\n");
@@ -229,7 +246,8 @@ public final class GatewayBenchmark implements Callable<Integer> {
                       sloMillis,
                       precision,
                       maxSteps,
-                      2000),
+                      2000,
+                      !endToEndUnbatched),
                   launcher,
                   progress)
               .run());
@@ -247,7 +265,38 @@ public final class GatewayBenchmark implements Callable<Integer> {
     if (suite.out() != null) {
       progress.println("results written to " + suite.out());
     }
-    return 0;
+    return belowFloor ? 3 : 0;
+  }
+
+  /**
+   * Compares the gateway with nginx at 64 in flight (or the largest concurrency measured) against
+   * {@link #minGatewayOverNginx}, for CI: says the verdict in the results and returns whether the
+   * ratio fell below the floor.
+   */
+  private boolean floorCheck(
+      ProxyCostBenchmark proxyCost, StringBuilder markdown, PrintStream progress) {
+    if (minGatewayOverNginx <= 0) {
+      return false;
+    }
+    int at = inFlight.contains(64) ? 64 : inFlight.stream().max(Integer::compare).orElseThrow();
+    OptionalDouble ratio = proxyCost.gatewayOverNginx(at);
+    if (ratio.isEmpty()) {
+      progress.println("floor check skipped: nginx was not measured");
+      markdown.append("\nFloor check skipped: nginx was not measured.\n");
+      return false;
+    }
+    boolean below = ratio.getAsDouble() < minGatewayOverNginx;
+    String verdict =
+        String.format(
+            Locale.ROOT,
+            "gateway/nginx %.2f× at %d in flight (median calls/s), floor %.2f×: %s",
+            ratio.getAsDouble(),
+            at,
+            minGatewayOverNginx,
+            below ? "BELOW THE FLOOR" : "ok");
+    progress.println(verdict);
+    markdown.append("\n**Floor check**: ").append(verdict).append(".\n");
+    return below;
   }
 
   private String environment(String nginxVersion) throws IOException, InterruptedException {

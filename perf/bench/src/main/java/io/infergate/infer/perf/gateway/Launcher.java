@@ -93,8 +93,11 @@ final class Launcher {
         Duration.ofMinutes(1));
   }
 
-  /** A model server on the repository {@code models}. */
-  ChildProcess modelServer(Path work, String cpus, Path models)
+  /**
+   * A model server on the repository {@code models}, batching calls (its {@code --batching}) when
+   * {@code batching} says so.
+   */
+  ChildProcess modelServer(Path work, String cpus, Path models, boolean batching)
       throws IOException, InterruptedException {
     return ModelServers.start(
         "model-server",
@@ -103,7 +106,7 @@ final class Launcher {
         modelServerClasspath,
         models,
         0,
-        List.of(),
+        batching ? List.of("--batching") : List.of(),
         work.resolve("model-server.log"));
   }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -45,6 +46,9 @@ final class ProxyCostBenchmark {
   private final Options options;
   private final Launcher launcher;
   private final PrintStream progress;
+
+  /** Every measured run, once {@link #run} has returned. */
+  private final List<Measurement> measured = new ArrayList<>();
 
   /**
    * @param inFlight closed-loop concurrencies; each is {@code clients} connections (fewer if
@@ -185,6 +189,7 @@ final class ProxyCostBenchmark {
           }
         }
       }
+      this.measured.addAll(measurements);
       out.append(validate("after the rounds", addresses, request, label));
       out.append("\nGateway RSS after the rounds: ")
           .append(gateway.rssKib() / 1024)
@@ -243,6 +248,21 @@ final class ProxyCostBenchmark {
       parts.add(entry.getKey() + " " + Probes.check(entry.getValue(), request, label));
     }
     return out.append(String.join("; ", parts)).append(".\n\n").toString();
+  }
+
+  /**
+   * The gateway's median calls/s over nginx's at {@code inFlight}, from the rounds {@link #run}
+   * measured; empty when nginx was not measured there.
+   */
+  OptionalDouble gatewayOverNginx(int inFlight) {
+    List<Measurement> nginx = select(measured, inFlight, NGINX);
+    List<Measurement> gateway = select(measured, inFlight, GATEWAY);
+    if (nginx.isEmpty() || gateway.isEmpty()) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(
+        spread(gateway, Measurement::callsPerSecond).median()
+            / spread(nginx, Measurement::callsPerSecond).median());
   }
 
   private String summary(List<Measurement> measurements, List<String> targets) {
