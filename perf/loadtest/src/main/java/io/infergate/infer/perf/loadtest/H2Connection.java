@@ -4,6 +4,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -115,6 +116,23 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
 
   private byte[] lastBlock;
 
+  /**
+   * A whole call as bytes, HEADERS frame and DATA frame, for {@link #framedBody} and {@link
+   * #cachedBlock}; only the two stream ids change from call to call.
+   */
+  private byte[] callFrames;
+
+  private byte[] framedBody;
+
+  /**
+   * Response header blocks made only of indexed fields (which leave the HPACK table as it is), with
+   * what they decoded to: the same bytes decode to the same headers until another block changes the
+   * table. A grpc-java server's headers and trailers are such blocks from the second call on.
+   */
+  private final List<ByteBuf> indexedBlocks = new ArrayList<>();
+
+  private final List<Block> indexedHeaders = new ArrayList<>();
+
   /** A header block split over HEADERS and CONTINUATION frames, while it lasts. */
   private ByteBuf fragments;
 
@@ -139,7 +157,7 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
     /** The call's deadline, after the start; 0 for none. */
     final long timeoutNanos;
 
-    /** {@link System#nanoTime()} at the start. */
+    /** {@link System#nanoTime()} at the start, taken only for calls with a deadline. */
     long startNanos;
 
     int id;
@@ -187,8 +205,8 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
       return;
     }
     Pending p = new Pending(done, body, metadata, timeoutNanos);
-    p.startNanos = System.nanoTime();
     if (timeoutNanos > 0) {
+      p.startNanos = System.nanoTime();
       p.timeout = ctx.executor().schedule(() -> expire(p), timeoutNanos, TimeUnit.NANOSECONDS);
     }
     // Until the server's first SETTINGS, its stream limit is unknown: wait, as grpc-java does.
@@ -218,6 +236,9 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
     p.sendWindow = initialSendWindow;
     pending.put(id, p);
     sendPreface();
+    if (writeWhole(p)) {
+      return;
+    }
     try {
       writeHeaders(id, p.metadata);
     } catch (Http2Exception e) {
@@ -241,6 +262,41 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
     } else if (waiting.remove(p)) {
       p.done.completed(H2Transport.DEADLINE_EXCEEDED, null);
     }
+  }
+
+  /**
+   * Writes the call as one copy of {@link #callFrames} when its headers and body are the constant
+   * ones and the windows let the body go in one frame; false when it must be written piece by
+   * piece.
+   */
+  private boolean writeWhole(Pending p) {
+    int data = 5 + p.body.length;
+    if (cachedBlock == null
+        || p.metadata != null
+        || !blocked.isEmpty()
+        || data > maxFrameSize
+        || data > sendWindow
+        || data > p.sendWindow) {
+      return false;
+    }
+    if (framedBody != p.body || callFrames == null) {
+      ByteBuf b = Unpooled.buffer(18 + cachedBlock.length + data);
+      writeFrameHeader(b, cachedBlock.length, HEADERS, END_HEADERS, 0);
+      b.writeBytes(cachedBlock);
+      writeFrameHeader(b, data, DATA, END_STREAM, 0);
+      b.writeByte(0).writeInt(p.body.length).writeBytes(p.body);
+      callFrames = b.array();
+      framedBody = p.body;
+    }
+    ByteBuf o = out();
+    int at = o.writerIndex();
+    o.writeBytes(callFrames);
+    o.setInt(at + 5, p.id);
+    o.setInt(at + 9 + cachedBlock.length + 5, p.id);
+    p.sent = data;
+    sendWindow -= data;
+    p.sendWindow -= data;
+    return true;
   }
 
   private void writeHeaders(int id, Metadata metadata) throws Http2Exception {
@@ -276,6 +332,7 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
         // changes and the bytes stay valid until it does (per-call metadata, a new table size).
         if (Arrays.equals(block, lastBlock)) {
           cachedBlock = block;
+          callFrames = null;
         }
         lastBlock = block;
       } else {
@@ -497,9 +554,9 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
 
   private void headerBlock(int stream, ByteBuf block, boolean endOfStream) throws Http2Exception {
     // Decoded even for streams that have ended: the decoder's table must see every block.
-    Http2Headers headers;
+    Block headers;
     try {
-      headers = hpackIn.decodeHeaders(stream, block);
+      headers = decode(stream, block);
     } catch (Http2Exception.StreamException e) {
       writeFrameHeader(out(), 4, RST_STREAM, 0, stream);
       out.writeInt((int) Http2Error.CANCEL.code());
@@ -510,25 +567,95 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
     if (p == null) {
       return;
     }
-    if (!p.headersSeen || endOfStream) {
-      CharSequence v = headers.get(variantHeader);
-      if (v != null && p.variant == null) {
-        p.variant = v.toString();
-      }
+    if ((!p.headersSeen || endOfStream) && p.variant == null) {
+      p.variant = headers.variant;
     }
     if (!p.headersSeen && !endOfStream) {
       p.headersSeen = true;
-      CharSequence status = headers.status();
-      if (status != null && !AsciiString.contentEquals(status, "200")) {
+      if (headers.httpError != null) {
         writeFrameHeader(out(), 4, RST_STREAM, 0, stream);
         out.writeInt((int) Http2Error.CANCEL.code());
-        complete(stream, Status.UNKNOWN.withDescription("HTTP status " + status));
+        complete(stream, headers.httpError);
       }
       return;
     }
     if (endOfStream) {
-      complete(stream, H2Transport.statusOf(headers));
+      complete(stream, headers.grpcStatus());
     }
+  }
+
+  /** What the harness reads from one response header block. */
+  private static final class Block {
+    final Http2Headers headers;
+
+    /** The variant header's value, or null. */
+    final String variant;
+
+    /** The call's status when {@code :status} is not 200, else null. */
+    final Status httpError;
+
+    private Status grpcStatus;
+
+    Block(Http2Headers headers, AsciiString variantHeader) {
+      this.headers = headers;
+      CharSequence v = headers.get(variantHeader);
+      this.variant = v == null ? null : v.toString();
+      CharSequence status = headers.status();
+      this.httpError =
+          status == null || AsciiString.contentEquals(status, "200")
+              ? null
+              : Status.UNKNOWN.withDescription("HTTP status " + status);
+    }
+
+    /** The status these trailers carry (computed on first use). */
+    Status grpcStatus() {
+      if (grpcStatus == null) {
+        grpcStatus = H2Transport.statusOf(headers);
+      }
+      return grpcStatus;
+    }
+  }
+
+  private Block decode(int stream, ByteBuf block) throws Http2Exception {
+    for (int i = 0; i < indexedBlocks.size(); i++) {
+      if (ByteBufUtil.equals(indexedBlocks.get(i), block)) {
+        return indexedHeaders.get(i);
+      }
+    }
+    boolean indexedOnly = indexedOnly(block);
+    if (!indexedOnly) {
+      indexedBlocks.clear(); // the table may change: what those blocks meant may too
+      indexedHeaders.clear();
+    }
+    ByteBuf copy = indexedOnly && indexedBlocks.size() < 4 ? Unpooled.copiedBuffer(block) : null;
+    Block headers = new Block(hpackIn.decodeHeaders(stream, block), variantHeader); // reads it
+    if (copy != null) {
+      indexedBlocks.add(copy);
+      indexedHeaders.add(headers);
+    }
+    return headers;
+  }
+
+  /** Whether an HPACK block holds only indexed fields (RFC 7541 §6.1): 1xxxxxxx, 7-bit prefix. */
+  static boolean indexedOnly(ByteBuf block) {
+    int i = block.readerIndex();
+    int end = block.writerIndex();
+    if (i == end) {
+      return false;
+    }
+    while (i < end) {
+      int b = block.getUnsignedByte(i++);
+      if ((b & 0x80) == 0) {
+        return false;
+      }
+      if ((b & 0x7f) == 0x7f) {
+        while (i < end && (block.getUnsignedByte(i) & 0x80) != 0) {
+          i++;
+        }
+        i++;
+      }
+    }
+    return i == end;
   }
 
   private void reset(int stream, long errorCode) {
@@ -618,8 +745,11 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
     if (p.timeout != null) {
       p.timeout.cancel(false);
     }
-    p.done.completed(
-        H2Transport.endedAs(status, p.timeoutNanos, System.nanoTime() - p.startNanos), p.variant);
+    Status ended =
+        p.timeoutNanos > 0
+            ? H2Transport.endedAs(status, p.timeoutNanos, System.nanoTime() - p.startNanos)
+            : status;
+    p.done.completed(ended, p.variant);
     if (!waiting.isEmpty()) {
       startWaiting();
       scheduleFlush();
