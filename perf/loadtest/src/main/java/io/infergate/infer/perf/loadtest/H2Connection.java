@@ -220,11 +220,6 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
     scheduleFlush();
   }
 
-  /** Fails every call in flight (they end as UNAVAILABLE) and closes the connection. */
-  void close() {
-    ctx.channel().close();
-  }
-
   private void open(Pending p) {
     int id = nextStreamId;
     if (id < 0) {
