@@ -10,7 +10,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
@@ -37,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  * map, remote flow-controller and priority-tree state, a promise and a listener per frame, and
  * HPACK-encodes the same headers again; at 4 connections x 16 streams that was most of the
  * harness's CPU per call (docs/benchmarks.md, "Load harness vs h2load"). Here a call costs one
- * {@link Pending}, two frames appended to one buffer per event-loop batch (one write and flush per
- * batch, as h2load), and one HPACK decode per response header block. The request header block is
+ * {@link Pending} and one copy of the call's frames into one buffer per event-loop batch (one write
+ * and flush per batch, as h2load); response header blocks go through {@link ResponseHeaderBlocks},
+ * which decodes a grpc-java server's repeated blocks once. The request header block is
  * HPACK-encoded by Netty's encoder (so the server's decoder table is kept exactly), and once two
  * encodings in a row give the same bytes (every header indexed) those bytes are reused verbatim.
  *
@@ -73,10 +73,9 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
       Status.UNAVAILABLE.withDescription("grpc: the client connection is closing");
 
   private final Http2Headers template;
-  private final AsciiString variantHeader;
+  private final ResponseHeaderBlocks responses;
   private final DefaultHttp2HeadersEncoder hpackOut =
       new DefaultHttp2HeadersEncoder(Http2HeadersEncoder.NEVER_SENSITIVE);
-  private final DefaultHttp2HeadersDecoder hpackIn = new DefaultHttp2HeadersDecoder(false);
   private final IntObjectHashMap<Pending> pending = new IntObjectHashMap<>();
 
   /** Calls waiting for a stream (the server's MAX_CONCURRENT_STREAMS is reached). */
@@ -124,15 +123,6 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
 
   private byte[] framedBody;
 
-  /**
-   * Response header blocks made only of indexed fields (which leave the HPACK table as it is), with
-   * what they decoded to: the same bytes decode to the same headers until another block changes the
-   * table. A grpc-java server's headers and trailers are such blocks from the second call on.
-   */
-  private final List<ByteBuf> indexedBlocks = new ArrayList<>();
-
-  private final List<Block> indexedHeaders = new ArrayList<>();
-
   /** A header block split over HEADERS and CONTINUATION frames, while it lasts. */
   private ByteBuf fragments;
 
@@ -145,7 +135,7 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
    */
   H2Connection(Http2Headers template, AsciiString variantHeader) {
     this.template = template;
-    this.variantHeader = variantHeader;
+    this.responses = new ResponseHeaderBlocks(variantHeader);
   }
 
   /** One call, from its start to its end. */
@@ -549,9 +539,9 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
 
   private void headerBlock(int stream, ByteBuf block, boolean endOfStream) throws Http2Exception {
     // Decoded even for streams that have ended: the decoder's table must see every block.
-    Block headers;
+    ResponseHeaderBlocks.Block headers;
     try {
-      headers = decode(stream, block);
+      headers = responses.decode(stream, block);
     } catch (Http2Exception.StreamException e) {
       writeFrameHeader(out(), 4, RST_STREAM, 0, stream);
       out.writeInt((int) Http2Error.CANCEL.code());
@@ -577,80 +567,6 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
     if (endOfStream) {
       complete(stream, headers.grpcStatus());
     }
-  }
-
-  /** What the harness reads from one response header block. */
-  private static final class Block {
-    final Http2Headers headers;
-
-    /** The variant header's value, or null. */
-    final String variant;
-
-    /** The call's status when {@code :status} is not 200, else null. */
-    final Status httpError;
-
-    private Status grpcStatus;
-
-    Block(Http2Headers headers, AsciiString variantHeader) {
-      this.headers = headers;
-      CharSequence v = headers.get(variantHeader);
-      this.variant = v == null ? null : v.toString();
-      CharSequence status = headers.status();
-      this.httpError =
-          status == null || AsciiString.contentEquals(status, "200")
-              ? null
-              : Status.UNKNOWN.withDescription("HTTP status " + status);
-    }
-
-    /** The status these trailers carry (computed on first use). */
-    Status grpcStatus() {
-      if (grpcStatus == null) {
-        grpcStatus = H2Transport.statusOf(headers);
-      }
-      return grpcStatus;
-    }
-  }
-
-  private Block decode(int stream, ByteBuf block) throws Http2Exception {
-    for (int i = 0; i < indexedBlocks.size(); i++) {
-      if (ByteBufUtil.equals(indexedBlocks.get(i), block)) {
-        return indexedHeaders.get(i);
-      }
-    }
-    boolean indexedOnly = indexedOnly(block);
-    if (!indexedOnly) {
-      indexedBlocks.clear(); // the table may change: what those blocks meant may too
-      indexedHeaders.clear();
-    }
-    ByteBuf copy = indexedOnly && indexedBlocks.size() < 4 ? Unpooled.copiedBuffer(block) : null;
-    Block headers = new Block(hpackIn.decodeHeaders(stream, block), variantHeader); // reads it
-    if (copy != null) {
-      indexedBlocks.add(copy);
-      indexedHeaders.add(headers);
-    }
-    return headers;
-  }
-
-  /** Whether an HPACK block holds only indexed fields (RFC 7541 §6.1): 1xxxxxxx, 7-bit prefix. */
-  static boolean indexedOnly(ByteBuf block) {
-    int i = block.readerIndex();
-    int end = block.writerIndex();
-    if (i == end) {
-      return false;
-    }
-    while (i < end) {
-      int b = block.getUnsignedByte(i++);
-      if ((b & 0x80) == 0) {
-        return false;
-      }
-      if ((b & 0x7f) == 0x7f) {
-        while (i < end && (block.getUnsignedByte(i) & 0x80) != 0) {
-          i++;
-        }
-        i++;
-      }
-    }
-    return i == end;
   }
 
   private void reset(int stream, long errorCode) {

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
-class H2ConnectionTest {
+class ResponseHeaderBlocksTest {
   private static boolean indexedOnly(int... bytes) {
     byte[] b = new byte[bytes.length];
     for (int i = 0; i < bytes.length; i++) {
       b[i] = (byte) bytes[i];
     }
-    return H2Connection.indexedOnly(Unpooled.wrappedBuffer(b));
+    return ResponseHeaderBlocks.indexedOnly(Unpooled.wrappedBuffer(b));
   }
 
   @Test
