@@ -3,10 +3,8 @@ package io.infergate.infer.perf.loadtest;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -16,28 +14,22 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.Http2ConnectionHandler;
-import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
-import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
-import io.netty.util.collection.IntObjectHashMap;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Unary gRPC calls written straight onto Netty's HTTP/2 codec, for plaintext runs: one HEADERS and
- * one DATA frame out, status from the trailers in. It does per call what h2load does (plus reading
- * {@code grpc-status}), without grpc-java's channel, call and stream layers, so the harness's own
- * cost per call stays well below a grpc-java server's and the server stays the limit. grpc-java's
- * {@code ClientCall} path remains for TLS, compression and load-balancing policies.
+ * Unary gRPC calls written straight as HTTP/2 frames, for plaintext runs: one HEADERS and one DATA
+ * frame out, status from the trailers in ({@link H2Connection}, one per connection). It does per
+ * call what h2load does (plus reading {@code grpc-status}), without grpc-java's channel, call and
+ * stream layers or Netty's HTTP/2 stream machinery, so the harness's own cost per call stays close
+ * to h2load's and the server stays the limit. grpc-java's {@code ClientCall} path remains for TLS,
+ * compression and load-balancing policies.
  */
 final class H2Transport implements AutoCloseable {
   /** Told once when a call ends. */
@@ -47,12 +39,13 @@ final class H2Transport implements AutoCloseable {
 
   private static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
   private static final AsciiString GRPC_MESSAGE = AsciiString.cached("grpc-message");
-  private static final Status DEADLINE_EXCEEDED =
+  static final Status DEADLINE_EXCEEDED =
       Status.DEADLINE_EXCEEDED.withDescription("context deadline exceeded");
 
   private final EventLoopGroup group;
   private final boolean ownGroup;
-  private final List<Conn> conns = new ArrayList<>();
+  private final List<Channel> conns = new ArrayList<>();
+  private final List<H2Connection> handlers = new ArrayList<>();
   private final Http2Headers template;
   private final AsciiString variantHeader;
 
@@ -120,8 +113,9 @@ final class H2Transport implements AutoCloseable {
     return "99999999H";
   }
 
-  private Conn open(String host, int port, long connectTimeoutNanos) throws InterruptedException {
-    Conn c = new Conn();
+  private Channel open(String host, int port, long connectTimeoutNanos)
+      throws InterruptedException {
+    H2Connection c = new H2Connection(template, variantHeader);
     Bootstrap b =
         new Bootstrap()
             .group(group)
@@ -137,7 +131,7 @@ final class H2Transport implements AutoCloseable {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(c.handler);
+                    ch.pipeline().addLast(c);
                   }
                 });
     ChannelFuture f = b.connect(host, port);
@@ -152,10 +146,8 @@ final class H2Transport implements AutoCloseable {
               + (f.cause() == null ? "timed out" : f.cause().getMessage()),
           f.cause());
     }
-    c.channel = f.channel();
-    c.ctx = c.channel.pipeline().context(c.handler);
-    c.channel.closeFuture().addListener(x -> c.inactive());
-    return c;
+    handlers.add(c);
+    return f.channel();
   }
 
   int connections() {
@@ -168,49 +160,29 @@ final class H2Transport implements AutoCloseable {
    * @param metadata extra request headers, or null
    */
   void call(int conn, byte[] body, Metadata metadata, long timeoutNanos, Completion done) {
-    Conn c = conns.get(conn);
-    if (c.channel.eventLoop().inEventLoop()) {
+    Channel ch = conns.get(conn);
+    H2Connection c = handlers.get(conn);
+    if (ch.eventLoop().inEventLoop()) {
       c.start(body, metadata, timeoutNanos, done);
     } else {
-      c.channel.eventLoop().execute(() -> c.start(body, metadata, timeoutNanos, done));
+      ch.eventLoop().execute(() -> c.start(body, metadata, timeoutNanos, done));
     }
   }
 
   /** Closes every connection: calls in flight end as UNAVAILABLE. */
   void closeConnections() {
-    for (Conn c : conns) {
-      c.channel.close();
+    for (Channel c : conns) {
+      c.close();
     }
   }
 
   @Override
   public void close() {
-    for (Conn c : conns) {
-      c.channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    for (Channel c : conns) {
+      c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     if (ownGroup) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    }
-  }
-
-  /** One call in flight. */
-  private static final class Pending {
-    final Completion done;
-
-    /** {@link System#nanoTime()} at the start. */
-    final long startNanos;
-
-    /** The call's deadline, after the start; 0 for none. */
-    final long timeoutNanos;
-
-    String variant;
-    boolean headersSeen;
-    ScheduledFuture<?> timeout;
-
-    Pending(Completion done, long startNanos, long timeoutNanos) {
-      this.done = done;
-      this.startNanos = startNanos;
-      this.timeoutNanos = timeoutNanos;
     }
   }
 
@@ -228,216 +200,6 @@ final class H2Transport implements AutoCloseable {
       return DEADLINE_EXCEEDED;
     }
     return status;
-  }
-
-  /** One connection; everything but {@link #call} runs on its event loop. */
-  private final class Conn extends Http2FrameAdapter {
-    final Http2ConnectionHandler handler =
-        new Http2ConnectionHandlerBuilder().server(false).frameListener(this).build();
-    final IntObjectHashMap<Pending> pending = new IntObjectHashMap<>();
-    Channel channel;
-    ChannelHandlerContext ctx;
-    boolean flushScheduled;
-    boolean closed;
-
-    /** The last body framed (5-byte gRPC prefix + message); constant data hits it every call. */
-    byte[] lastBody;
-
-    ByteBuf lastFramed;
-    final Runnable flush =
-        () -> {
-          flushScheduled = false;
-          // Through the handler: its flush writes the DATA frames its flow controller holds.
-          handler.flush(ctx);
-        };
-
-    void start(byte[] body, Metadata metadata, long timeoutNanos, Completion done) {
-      if (closed || !channel.isActive()) {
-        done.completed(Status.UNAVAILABLE.withDescription("connection closed"), null);
-        return;
-      }
-      Http2Headers headers = template;
-      if (metadata != null) {
-        headers = new DefaultHttp2Headers().set(template);
-        for (String key : metadata.keys()) {
-          if (key.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
-            for (byte[] v :
-                metadata.getAll(Metadata.Key.of(key, Metadata.BINARY_BYTE_MARSHALLER))) {
-              headers.add(key, Base64.getEncoder().withoutPadding().encodeToString(v));
-            }
-          } else {
-            for (String v :
-                metadata.getAll(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER))) {
-              headers.add(key, v);
-            }
-          }
-        }
-      }
-      int id = handler.connection().local().incrementAndGetNextStreamId();
-      if (id < 0) {
-        done.completed(Status.UNAVAILABLE.withDescription("stream ids exhausted"), null);
-        return;
-      }
-      Pending p = new Pending(done, System.nanoTime(), timeoutNanos);
-      pending.put(id, p);
-      handler
-          .encoder()
-          .writeHeaders(ctx, id, headers, 0, false, ctx.newPromise())
-          .addListener(
-              f -> {
-                if (!f.isSuccess()) {
-                  complete(
-                      id,
-                      GoTransportErrors.inGoWords(
-                          Status.UNAVAILABLE
-                              .withDescription(String.valueOf(f.cause()))
-                              .withCause(f.cause()),
-                          channel.localAddress(),
-                          channel.remoteAddress()));
-                }
-              });
-      if (body != lastBody) {
-        if (lastFramed != null) {
-          lastFramed.release();
-        }
-        lastFramed = ctx.alloc().directBuffer(5 + body.length);
-        lastFramed.writeByte(0).writeInt(body.length).writeBytes(body);
-        lastBody = body;
-      }
-      handler
-          .encoder()
-          .writeData(ctx, id, lastFramed.retainedDuplicate(), 0, true, ctx.voidPromise());
-      if (timeoutNanos > 0) {
-        p.timeout =
-            ctx.executor()
-                .schedule(
-                    () -> {
-                      if (pending.containsKey(id)) {
-                        handler
-                            .encoder()
-                            .writeRstStream(ctx, id, Http2Error.CANCEL.code(), ctx.voidPromise());
-                        scheduleFlush();
-                        complete(id, DEADLINE_EXCEEDED);
-                      }
-                    },
-                    timeoutNanos,
-                    TimeUnit.NANOSECONDS);
-      }
-      scheduleFlush();
-    }
-
-    private void scheduleFlush() {
-      if (!flushScheduled) {
-        flushScheduled = true;
-        channel.eventLoop().execute(flush);
-      }
-    }
-
-    private void complete(int id, Status status) {
-      Pending p = pending.remove(id);
-      if (p == null) {
-        return;
-      }
-      if (p.timeout != null) {
-        p.timeout.cancel(false);
-      }
-      p.done.completed(
-          endedAs(status, p.timeoutNanos, System.nanoTime() - p.startNanos), p.variant);
-    }
-
-    @Override
-    public void onHeadersRead(
-        ChannelHandlerContext ctx,
-        int streamId,
-        Http2Headers headers,
-        int padding,
-        boolean endOfStream) {
-      Pending p = pending.get(streamId);
-      if (p == null) {
-        return;
-      }
-      if (!p.headersSeen || endOfStream) {
-        CharSequence v = headers.get(variantHeader);
-        if (v != null && p.variant == null) {
-          p.variant = v.toString();
-        }
-      }
-      if (!p.headersSeen && !endOfStream) {
-        p.headersSeen = true;
-        CharSequence status = headers.status();
-        if (status != null && !AsciiString.contentEquals(status, "200")) {
-          complete(streamId, Status.UNKNOWN.withDescription("HTTP status " + status));
-        }
-        return;
-      }
-      if (endOfStream) {
-        complete(streamId, statusOf(headers));
-      }
-    }
-
-    @Override
-    public void onHeadersRead(
-        ChannelHandlerContext ctx,
-        int streamId,
-        Http2Headers headers,
-        int streamDependency,
-        short weight,
-        boolean exclusive,
-        int padding,
-        boolean endOfStream) {
-      onHeadersRead(ctx, streamId, headers, padding, endOfStream);
-    }
-
-    @Override
-    public int onDataRead(
-        ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
-      int processed = data.readableBytes() + padding;
-      if (endOfStream) {
-        complete(
-            streamId, Status.INTERNAL.withDescription("server closed the stream without trailers"));
-      }
-      return processed;
-    }
-
-    @Override
-    public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
-      Status s =
-          errorCode == Http2Error.CANCEL.code()
-              ? Status.CANCELLED
-              : errorCode == Http2Error.REFUSED_STREAM.code()
-                  ? Status.UNAVAILABLE
-                  : Status.INTERNAL;
-      complete(
-          streamId,
-          s.withDescription("stream reset by the server (HTTP/2 error " + errorCode + ")"));
-    }
-
-    @Override
-    public void onGoAwayRead(
-        ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
-      List<Integer> refused = new ArrayList<>();
-      for (int id : pending.keySet()) {
-        if (id > lastStreamId) {
-          refused.add(id);
-        }
-      }
-      for (int id : refused) {
-        complete(id, Status.UNAVAILABLE.withDescription("server sent GOAWAY"));
-      }
-    }
-
-    /** The handler's channel went inactive: fail what is left. */
-    void inactive() {
-      closed = true;
-      if (lastFramed != null) {
-        lastFramed.release();
-        lastFramed = null;
-        lastBody = null;
-      }
-      for (int id : new ArrayList<>(pending.keySet())) {
-        complete(id, Status.UNAVAILABLE.withDescription("grpc: the client connection is closing"));
-      }
-    }
   }
 
   /** The status in trailers: grpc-status and the percent-encoded grpc-message. */
