@@ -74,6 +74,15 @@ public final class ModelServer implements AutoCloseable {
   /** Where the warm-up listener binds: loopback only, since it lives only for the warm-up. */
   private static final String WARMUP_HOST = "127.0.0.1";
 
+  /**
+   * Calls of unbatched versions whose recent runs take at most this long run on the event loop that
+   * received them, while no call waits for a worker. A hand-off to a worker costs two thread
+   * wake-ups per call (measured in docs/benchmarks.md, "Model server vs in-process Session.run"),
+   * more than such a run; the price is that the event loop, and so the other calls on its
+   * connections, wait for the run, which at this bound is a fraction of a millisecond.
+   */
+  static final long INLINE_RUN_MAX_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
   private final ModelServerConfig config;
   private final ModelRepository repository;
   private final NettyTransport transport;
@@ -112,7 +121,8 @@ public final class ModelServer implements AutoCloseable {
     }
     this.transport = NettyTransport.create("model-server", 0);
     WorkerQueue workers =
-        new WorkerQueue(executor, config.workerThreads(), config.workerQueueCapacity());
+        new WorkerQueue(
+            executor, config.workerThreads(), config.workerQueueCapacity(), INLINE_RUN_MAX_NANOS);
     InferencePath inference =
         new InferencePath(new ModelResolver(repository::model), workers, recorded);
     this.gauges = ModelServerGauges.register(recorded, repository, workers);

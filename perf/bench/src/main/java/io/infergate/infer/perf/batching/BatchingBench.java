@@ -91,6 +91,25 @@ public final class BatchingBench implements Callable<Integer> {
               + " against batched")
   boolean monitoringOffVsOn;
 
+  @Option(
+      names = "--quick",
+      description =
+          "CI mode (under 40 s): warm-up PT4S, 3 rounds of PT3S, and exit 1 when batched ÷"
+              + " unbatched calls/s (median) is below --min-ratio")
+  boolean quick;
+
+  @Option(
+      names = "--min-ratio",
+      description = "with --quick: the lowest batched ÷ unbatched ratio that passes (default: 2.0)")
+  double minRatio = 2.0;
+
+  @Option(
+      names = "--server-jvm-arg",
+      description =
+          "extra JVM option for both model servers, {name} standing for the server's name (say,"
+              + " -XX:StartFlightRecording=filename=x-{name}.jfr); repeatable")
+  List<String> serverJvmArgs = new ArrayList<>();
+
   @Option(names = "--log-dir", description = "server logs (default: ${DEFAULT-VALUE})")
   Path logDir = Path.of("perf", "bench", "target", "batching-bench");
 
@@ -105,6 +124,11 @@ public final class BatchingBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (quick) {
+      warmup = Duration.ofSeconds(4);
+      round = Duration.ofSeconds(3);
+      rounds = 3;
+    }
     DigitsTrainer.ensureExported(digitsServer.models());
     ModelInferRequest[] requests = DigitsCalls.heldOut(Long.toString(version));
     List<String> batchedArgs =
@@ -161,7 +185,23 @@ public final class BatchingBench implements Callable<Integer> {
     String report =
         report(started, load, unbatchedRounds, batchedRounds, batchSizes(batchedLog, version));
     suite.print(report);
-    return 0;
+    return quick ? verdict(unbatchedRounds, batchedRounds) : 0;
+  }
+
+  /** The quick mode's exit code: 0 when the median ratio reaches {@link #minRatio}, else 1. */
+  private int verdict(List<Round> unbatched, List<Round> batched) {
+    double ratio =
+        median(batched, Round::callsPerSecond) / median(unbatched, Round::callsPerSecond);
+    boolean passed = ratio >= minRatio;
+    System.err.printf(
+        Locale.ROOT,
+        "batching-bench --quick: %s ÷ %s = %.2f× (floor %.2f×): %s%n",
+        nameB,
+        nameA,
+        ratio,
+        minRatio,
+        passed ? "PASS" : "FAIL");
+    return passed ? 0 : 1;
   }
 
   /** Rows per batch → batches, from the summary the batched server logs when it stops. */
@@ -326,7 +366,7 @@ public final class BatchingBench implements Callable<Integer> {
     return ModelServers.start(
         name,
         digitsServer.serverCpu(),
-        List.of(),
+        serverJvmArgs.stream().map(arg -> arg.replace("{name}", name)).toList(),
         digitsServer.models(),
         serverArgs,
         logDir.resolve(name + ".log"));
