@@ -92,6 +92,13 @@ public final class BatchingBench implements Callable<Integer> {
   boolean monitoringOffVsOn;
 
   @Option(
+      names = "--infer-vs-metadata",
+      description =
+          "one batched server: ModelMetadata calls (no model run: what its gRPC layer alone"
+              + " sustains) against batched ModelInfer calls, alternating, instead of two servers")
+  boolean inferVsMetadata;
+
+  @Option(
       names = "--quick",
       description =
           "CI mode (under 40 s): warm-up PT4S, 3 rounds of PT3S, and exit 1 when batched ÷"
@@ -150,6 +157,9 @@ public final class BatchingBench implements Callable<Integer> {
     }
     String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     String load = Files.readString(Path.of("/proc/loadavg")).trim();
+    if (inferVsMetadata) {
+      return inferVsMetadata(requests, batchedArgs, started, load);
+    }
     List<Round> unbatchedRounds = new ArrayList<>();
     List<Round> batchedRounds = new ArrayList<>();
     List<String> batchedLog;
@@ -186,6 +196,45 @@ public final class BatchingBench implements Callable<Integer> {
         report(started, load, unbatchedRounds, batchedRounds, batchSizes(batchedLog, version));
     suite.print(report);
     return quick ? verdict(unbatchedRounds, batchedRounds) : 0;
+  }
+
+  /**
+   * One batched server, two loops over their own connections: ModelMetadata (A) and batched
+   * ModelInfer (B), alternating rounds, so that B/A is the share of the gRPC layer's own rate that
+   * inference keeps.
+   */
+  private int inferVsMetadata(
+      ModelInferRequest[] requests, List<String> batchedArgs, String started, String load)
+      throws Exception {
+    nameA = "ModelMetadata";
+    nameB = "batched ModelInfer";
+    List<Round> metadataRounds = new ArrayList<>();
+    List<Round> inferRounds = new ArrayList<>();
+    List<String> batchedLog;
+    try (ChildProcess batched = server("batched", batchedArgs);
+        ClosedLoop metadata = ClosedLoop.metadataTo(batched.port(), "digits");
+        ClosedLoop infer = ClosedLoop.to(batched.port(), requests)) {
+      System.err.printf(
+          "server: batched pid %d port %d (CPU %s); warming up%n",
+          batched.pid(), batched.port(), digitsServer.serverCpu());
+      measure(metadata, concurrency, warmup, batched, nameA);
+      measure(infer, concurrency, warmup, batched, nameB);
+      for (int r = 1; r <= rounds; r++) {
+        metadataRounds.add(measure(metadata, concurrency, round, batched, nameA));
+        inferRounds.add(measure(infer, concurrency, round, batched, nameB));
+        System.err.printf(
+            "round %d: %s %.0f calls/s, %s %.0f calls/s%n",
+            r,
+            nameA,
+            metadataRounds.get(r - 1).callsPerSecond(),
+            nameB,
+            inferRounds.get(r - 1).callsPerSecond());
+      }
+      batchedLog = batched.stop(Duration.ofMinutes(1));
+    }
+    suite.print(
+        report(started, load, metadataRounds, inferRounds, batchSizes(batchedLog, version)));
+    return 0;
   }
 
   /** The quick mode's exit code: 0 when the median ratio reaches {@link #minRatio}, else 1. */
@@ -231,7 +280,13 @@ public final class BatchingBench implements Callable<Integer> {
       throws IOException, InterruptedException {
     long ticks = ProcStat.TICKS_PER_SECOND;
     StringBuilder text = new StringBuilder();
-    if (monitoringOffVsOn) {
+    if (inferVsMetadata) {
+      line(
+          text,
+          "## One batched server: digits v%d ModelInfer vs ModelMetadata, %d calls in flight",
+          version,
+          concurrency);
+    } else if (monitoringOffVsOn) {
       line(
           text,
           "## Input monitoring, batched: digits v%d, %d calls in flight, monitoring off vs on",
@@ -245,12 +300,12 @@ public final class BatchingBench implements Callable<Integer> {
     line(text, "- machine: %d CPUs (nproc), %s", Suite.processors(), Suite.cpuModel());
     line(
         text,
-        "- servers on CPU %s (both, `taskset`), load generator on its own CPU; each server's"
-            + " default worker threads",
+        "- %s on CPU %s (`taskset`), load generator on its own CPU; default worker threads",
+        inferVsMetadata ? "the batched server" : "both servers",
         digitsServer.serverCpu());
     line(
         text,
-        "- warm-up %s per server (discarded), then %d rounds of %s alternating %s, %s",
+        "- warm-up %s per side (discarded), then %d rounds of %s alternating %s, %s",
         warmup,
         rounds,
         round,
@@ -378,6 +433,13 @@ public final class BatchingBench implements Callable<Integer> {
    */
   static Round measure(ClosedLoop load, int concurrency, Duration duration, ChildProcess server)
       throws InterruptedException {
+    return measure(load, concurrency, duration, server, server.name());
+  }
+
+  /** As {@link #measure(ClosedLoop, int, Duration, ChildProcess)}, the round named {@code name}. */
+  static Round measure(
+      ClosedLoop load, int concurrency, Duration duration, ChildProcess server, String name)
+      throws InterruptedException {
     load.latencySinceLastAsked();
     long callsBefore = load.calls();
     long failedBefore = load.failedCalls();
@@ -395,7 +457,7 @@ public final class BatchingBench implements Callable<Integer> {
       throw new IllegalStateException("calls still in flight 60 s after the round");
     }
     return new Round(
-        server.name(),
+        name,
         calls,
         elapsed,
         histogram,
