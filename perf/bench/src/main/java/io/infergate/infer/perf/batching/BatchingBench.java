@@ -101,7 +101,7 @@ public final class BatchingBench implements Callable<Integer> {
   @Option(
       names = "--quick",
       description =
-          "CI mode (under 40 s): warm-up PT4S, 3 rounds of PT3S, and exit 1 when batched ÷"
+          "CI mode (under 40 s): warm-up PT3S, 3 rounds of PT2S, and exit 1 when batched ÷"
               + " unbatched calls/s (median) is below --min-ratio")
   boolean quick;
 
@@ -132,8 +132,8 @@ public final class BatchingBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (quick) {
-      warmup = Duration.ofSeconds(4);
-      round = Duration.ofSeconds(3);
+      warmup = Duration.ofSeconds(3);
+      round = Duration.ofSeconds(2);
       rounds = 3;
     }
     DigitsTrainer.ensureExported(digitsServer.models());
