@@ -12,15 +12,13 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.digits.TfRecordWriter;
-import io.infergate.infer.modelserver.config.BatchingConfig;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
-import io.infergate.infer.modelserver.config.RepositoryConfig;
-import io.infergate.infer.modelserver.config.TensorFlowConfig;
 import io.infergate.infer.modelserver.grpc.TfServingWarmupFile;
 import io.infergate.infer.modelserver.testing.DigitsRequests;
 import io.infergate.infer.modelserver.testing.RunningServer;
 import io.infergate.infer.modelserver.testing.ScratchRepository;
 import io.infergate.infer.modelserver.testing.SteadyLoad;
+import io.infergate.infer.modelserver.testing.TestConfigs;
 import io.infergate.infer.modelserver.testing.TestRepository;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
@@ -51,6 +49,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class HotReloadIT {
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final String NO_BATCHING = "{enabled: false}";
   private static final Duration SWAP_TIMEOUT = Duration.ofSeconds(60);
 
   static Path trained;
@@ -104,7 +103,7 @@ class HotReloadIT {
 
   @Test
   void keepsServingTheOldVersionWhenANewOneFailsToLoadAndReportsTheFailure() throws Exception {
-    try (RunningServer server = RunningServer.start(config(BatchingConfig.DISABLED));
+    try (RunningServer server = RunningServer.start(config(NO_BATCHING));
         SteadyLoad load = SteadyLoad.start(server.channel(), oneDigit, 4)) {
       await().atMost(SWAP_TIMEOUT).until(() -> load.answeredBy("1") >= 20);
 
@@ -136,7 +135,7 @@ class HotReloadIT {
   @Test
   void replaysRecordedWarmupRequestsAndRefusesAVersionTheyDoNotFit() throws Exception {
     assertThat(trained.resolve("2").resolve(TfServingWarmupFile.PATH)).isRegularFile();
-    try (RunningServer server = RunningServer.start(config(BatchingConfig.DISABLED))) {
+    try (RunningServer server = RunningServer.start(config(NO_BATCHING))) {
       // Version 2 as trained, except that its recorded request names an input it does not have.
       repo.publish(
           "digits",
@@ -164,8 +163,7 @@ class HotReloadIT {
     repo.writeConfig("digits", "versionPolicy: all\n");
     repo.publish("digits", 2, trained.resolve("2"));
     // Batches wait up to a minute to fill, so these calls sit in version 1's queue until it drains.
-    BatchingConfig slowBatches =
-        new BatchingConfig(true, 64, BatchingConfig.MAX_QUEUE_DELAY, List.of(), 64);
+    String slowBatches = "{enabled: true, maxBatchSize: 64, maxQueueDelay: 1m, queueCapacity: 64}";
     try (RunningServer server = RunningServer.start(config(slowBatches))) {
       var stub =
           GRPCInferenceServiceGrpc.newFutureStub(server.channel())
@@ -194,7 +192,7 @@ class HotReloadIT {
   void followsModelYamlEditsAndKeepsThePreviousSettingsOnABadOne() throws Exception {
     repo.writeConfig("digits", "versionPolicy: all\nlabels:\n  stable: 1\n  canary: 2\n");
     repo.publish("digits", 2, trained.resolve("2"));
-    try (RunningServer server = RunningServer.start(config(BatchingConfig.DISABLED))) {
+    try (RunningServer server = RunningServer.start(config(NO_BATCHING))) {
       assertThat(infer(server, "canary").getModelVersion()).isEqualTo("2");
       assertThat(infer(server, "stable").getModelVersion()).isEqualTo("1");
       assertThat(predictLabelled(server, "canary")).isEqualTo(2);
@@ -224,7 +222,7 @@ class HotReloadIT {
 
   @Test
   void servesModelsAddedAfterStartAndStopsServingRemovedOnes() throws Exception {
-    try (RunningServer server = RunningServer.start(config(BatchingConfig.DISABLED))) {
+    try (RunningServer server = RunningServer.start(config(NO_BATCHING))) {
       var health = HealthGrpc.newBlockingStub(server.channel());
       repo.publish("digits-b", 4, trained.resolve("2"));
       await().atMost(SWAP_TIMEOUT).until(() -> health(health, "digits-b") == ServingStatus.SERVING);
@@ -255,30 +253,18 @@ class HotReloadIT {
             .toByteArray());
   }
 
-  private ModelServerConfig config(BatchingConfig batching) {
-    return new ModelServerConfig(
-        "127.0.0.1",
-        0,
+  /** The server's configuration; {@code batching} is the {@code batching:} key's YAML. */
+  private ModelServerConfig config(String batching) {
+    return TestConfigs.of(
         repo.root(),
-        4,
-        ModelServerConfig.DEFAULT_WORKER_QUEUE_CAPACITY,
-        64 << 20,
-        Duration.ofSeconds(5),
-        batching,
-        new RepositoryConfig(POLL, 1),
-        TensorFlowConfig.DEFAULT,
-        true,
-        null,
-        null,
-        null,
-        null,
-        null);
+        "workerThreads: 4\nbatching: %s\nrepository: {pollInterval: %dms, warmupRuns: 1}"
+            .formatted(batching, POLL.toMillis()));
   }
 
-  private static BatchingConfig batching(boolean on) {
+  private static String batching(boolean on) {
     return on
-        ? new BatchingConfig(true, 16, Duration.ofMillis(1), List.of(), 256)
-        : BatchingConfig.DISABLED;
+        ? "{enabled: true, maxBatchSize: 16, maxQueueDelay: 1ms, queueCapacity: 256}"
+        : NO_BATCHING;
   }
 
   private static ModelInferResponse infer(RunningServer server, String version) {

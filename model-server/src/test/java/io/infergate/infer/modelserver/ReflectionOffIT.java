@@ -6,11 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.infergate.infer.modelserver.config.BatchingConfig;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
 import io.infergate.infer.modelserver.testing.RunningServer;
+import io.infergate.infer.modelserver.testing.TestConfigs;
 import io.infergate.infer.modelserver.testing.TestRepository;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,24 +19,7 @@ import org.junit.jupiter.api.Test;
 class ReflectionOffIT {
   @Test
   void reflectionTurnedOffIsUnimplementedAndHealthStillServes() throws Exception {
-    ModelServerConfig config =
-        new ModelServerConfig(
-            "127.0.0.1",
-            0,
-            TestRepository.shared(),
-            2,
-            null,
-            64 << 20,
-            Duration.ofSeconds(5),
-            BatchingConfig.DISABLED,
-            null,
-            null,
-            false,
-            null,
-            null,
-            null,
-            null,
-            null);
+    ModelServerConfig config = TestConfigs.of(TestRepository.shared(), "reflection: false");
     try (RunningServer server = RunningServer.start(config)) {
       assertThat(health(server.channel(), "")).isEqualTo(ServingStatus.SERVING);
 

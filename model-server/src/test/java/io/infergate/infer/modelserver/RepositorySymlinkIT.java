@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.infergate.infer.modelserver.backend.ModelLoadException;
-import io.infergate.infer.modelserver.config.BatchingConfig;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
-import io.infergate.infer.modelserver.config.RepositoryConfig;
-import io.infergate.infer.modelserver.config.TensorFlowConfig;
 import io.infergate.infer.modelserver.testing.RunningServer;
+import io.infergate.infer.modelserver.testing.TestConfigs;
 import io.infergate.infer.modelserver.testing.TestRepository;
 import io.infergate.infer.proto.tfserving.GetModelStatusRequest;
 import io.infergate.infer.proto.tfserving.ModelSpec;
@@ -101,23 +99,10 @@ class RepositorySymlinkIT {
   }
 
   private ModelServerConfig config(boolean allowSymlinksOutside) {
-    return new ModelServerConfig(
-        "127.0.0.1",
-        0,
+    return TestConfigs.of(
         root,
-        2,
-        null,
-        64 << 20,
-        Duration.ofSeconds(5),
-        BatchingConfig.DISABLED,
-        new RepositoryConfig(POLL, 0, allowSymlinksOutside, null),
-        TensorFlowConfig.DEFAULT,
-        true,
-        null,
-        null,
-        null,
-        null,
-        null);
+        "repository: {pollInterval: %dms, warmupRuns: 0, allowSymlinksOutside: %s}"
+            .formatted(POLL.toMillis(), allowSymlinksOutside));
   }
 
   private static List<ModelVersionStatus> status(RunningServer server) {

@@ -10,8 +10,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.NettyChannelBuilder;
-import io.infergate.infer.modelserver.config.BatchingConfig;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
+import io.infergate.infer.modelserver.testing.TestConfigs;
 import io.infergate.infer.modelserver.testing.TestRepository;
 import io.infergate.infer.observability.testing.TestCertificates;
 import io.infergate.infer.observability.testing.TestCertificates.Authority;
@@ -20,7 +20,6 @@ import io.infergate.infer.observability.transport.ServerTls;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.ServerReadyRequest;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -101,22 +100,10 @@ class TlsIT {
   }
 
   private static ModelServerConfig config(ServerTls tls) throws Exception {
-    return new ModelServerConfig(
-        "127.0.0.1",
-        0,
+    String clientCa = tls.clientCa() == null ? "" : ", clientCa: '" + tls.clientCa() + "'";
+    return TestConfigs.of(
         TestRepository.shared(),
-        2,
-        null,
-        64 << 20,
-        Duration.ofSeconds(5),
-        BatchingConfig.DISABLED,
-        null,
-        null,
-        false,
-        null,
-        tls,
-        null,
-        null,
-        null);
+        "reflection: false\ntls: {certChain: '%s', privateKey: '%s'%s}"
+            .formatted(tls.certChain(), tls.privateKey(), clientCa));
   }
 }

@@ -36,9 +36,6 @@ final class AdminAuthInterceptor implements ServerInterceptor {
   /** Who is calling, for the service. */
   static final Context.Key<Identity> IDENTITY = Context.key("infergate-admin-identity");
 
-  private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-  private static final String BEARER = "Bearer ";
   private static final Status NO_IDENTITY =
       Status.UNAUTHENTICATED.withDescription(
           "admin calls need \"authorization: Bearer TOKEN\" with a token of the tokens file, or a"
@@ -66,12 +63,12 @@ final class AdminAuthInterceptor implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     Identity identity;
-    String authorization = headers.get(AUTHORIZATION);
+    String authorization = headers.get(BearerToken.AUTHORIZATION);
     if (authorization != null) {
       identity =
           // The scheme is case-insensitive (RFC 9110 section 11.1).
-          authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
-              ? tokens.identify(authorization.substring(BEARER.length()).strip())
+          authorization.regionMatches(true, 0, BearerToken.PREFIX, 0, BearerToken.PREFIX.length())
+              ? tokens.identify(authorization.substring(BearerToken.PREFIX.length()).strip())
               : null;
       if (identity == null) {
         return refuse(call, UNKNOWN_TOKEN);

@@ -3,8 +3,7 @@ package io.infergate.infer.gateway.ctl;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
+import io.infergate.infer.gateway.admin.BearerToken;
 import io.infergate.infer.observability.transport.TlsCredentials;
 import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc;
 import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc.GatewayAdminBlockingStub;
@@ -14,9 +13,6 @@ import java.util.concurrent.TimeUnit;
 
 /** One command's channel to the admin port, with its token; closing it closes the channel. */
 final class AdminSession implements AutoCloseable {
-  private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-
   private final ManagedChannel channel;
   private final TlsCredentials tls;
   private final GatewayAdminBlockingStub stub;
@@ -30,12 +26,7 @@ final class AdminSession implements AutoCloseable {
     this.channel = requireNonNull(channel, "channel");
     this.tls = tls;
     GatewayAdminBlockingStub plain = GatewayAdminGrpc.newBlockingStub(channel);
-    if (token != null) {
-      Metadata headers = new Metadata();
-      headers.put(AUTHORIZATION, "Bearer " + token);
-      plain = plain.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-    }
-    this.stub = plain;
+    this.stub = token == null ? plain : plain.withCallCredentials(new BearerToken(token));
     this.deadlineNanos = deadline.toNanos();
   }
 

@@ -1,8 +1,6 @@
 package io.infergate.infer.gateway.admin;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
 import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc;
 import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc.GatewayAdminBlockingStub;
 import io.infergate.infer.proto.admin.v1.GetHistoryRequest;
@@ -25,19 +23,11 @@ import java.util.concurrent.TimeUnit;
  * generated stub and one header, nothing more.
  */
 final class AdminClient {
-  private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-
   private final GatewayAdminBlockingStub stub;
 
   AdminClient(ManagedChannel channel, String token) {
     GatewayAdminBlockingStub plain = GatewayAdminGrpc.newBlockingStub(channel);
-    if (token != null) {
-      Metadata headers = new Metadata();
-      headers.put(AUTHORIZATION, "Bearer " + token);
-      plain = plain.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-    }
-    this.stub = plain;
+    this.stub = token == null ? plain : plain.withCallCredentials(new BearerToken(token));
   }
 
   GetRoutesResponse routes() {

@@ -1,11 +1,10 @@
 package io.infergate.infer.gateway.ctl;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.infergate.infer.gateway.Gateway;
 import io.infergate.infer.gateway.admin.AdminServer;
+import io.infergate.infer.gateway.admin.BearerToken;
 import io.infergate.infer.gateway.admin.BearerTokens;
 import io.infergate.infer.gateway.admin.ReleaseControl;
 import io.infergate.infer.gateway.config.GatewayConfig;
@@ -82,11 +81,8 @@ final class AdminGateway {
     ManagedChannel channel =
         bed.register(
             NettyChannelBuilder.forAddress("127.0.0.1", admin.port()).usePlaintext().build());
-    Metadata headers = new Metadata();
-    headers.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     return GatewayAdminGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        .withCallCredentials(new BearerToken(token))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 

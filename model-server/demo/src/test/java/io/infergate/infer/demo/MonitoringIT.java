@@ -9,11 +9,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.modelserver.ModelServer;
-import io.infergate.infer.modelserver.config.BatchingConfig;
-import io.infergate.infer.modelserver.config.ModelServerConfig;
-import io.infergate.infer.modelserver.config.MonitoringConfig;
+import io.infergate.infer.modelserver.testing.TestConfigs;
 import io.infergate.infer.modelserver.testing.TestRepository;
-import io.infergate.infer.observability.server.WarmupConfig;
 import io.infergate.infer.observability.telemetry.Telemetry;
 import io.infergate.infer.observability.telemetry.TelemetryConfig;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
@@ -74,25 +71,8 @@ class MonitoringIT {
             "model-server", new TelemetryConfig(0, "127.0.0.1", true, null, null, 0.0, null));
     server =
         ModelServer.start(
-            new ModelServerConfig(
-                "127.0.0.1",
-                0,
-                bothVersions(),
-                2,
-                null,
-                64 << 20,
-                Duration.ofSeconds(5),
-                BatchingConfig.DISABLED,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                MonitoringConfig.DEFAULT,
-                // Warm-up calls carry zeros: kept out, so the drift window starts from the replay.
-                WarmupConfig.OFF),
-            telemetry.openTelemetry());
+            // Warm-up calls carry zeros: kept out, so the drift window starts from the replay.
+            TestConfigs.of(bothVersions(), "warmup: {enabled: false}"), telemetry.openTelemetry());
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     prometheus = startPrometheus(URI.create(telemetry.metricsUrl()));
   }

@@ -9,9 +9,7 @@ import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.gateway.Gateway;
 import io.infergate.infer.gateway.config.GatewayConfigLoader;
 import io.infergate.infer.modelserver.ModelServer;
-import io.infergate.infer.modelserver.config.BatchingConfig;
-import io.infergate.infer.modelserver.config.ModelServerConfig;
-import io.infergate.infer.observability.server.WarmupConfig;
+import io.infergate.infer.modelserver.testing.TestConfigs;
 import io.infergate.infer.observability.telemetry.Telemetry;
 import io.infergate.infer.observability.telemetry.TelemetryConfig;
 import io.infergate.infer.observability.testing.OtlpReceiver;
@@ -23,7 +21,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -58,15 +55,7 @@ class TelemetryIT {
     gatewayTelemetry = Telemetry.start("gateway", telemetry);
     modelServer =
         ModelServer.start(
-            new ModelServerConfig(
-                    "127.0.0.1",
-                    0,
-                    DigitsServers.repository(1, scratch),
-                    2,
-                    64 << 20,
-                    Duration.ofSeconds(5),
-                    BatchingConfig.DISABLED)
-                .withWarmup(WarmupConfig.OFF),
+            TestConfigs.of(DigitsServers.repository(1, scratch), "warmup: {enabled: false}"),
             modelServerTelemetry.openTelemetry());
     Path file = DigitsServers.config(scratch, "stable 1 " + modelServer.port());
     // No warm-up on either: its calls would be counted too, and these tests count calls exactly.

@@ -13,13 +13,11 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.infergate.infer.digits.DigitsDataset;
-import io.infergate.infer.modelserver.config.BatchingConfig;
-import io.infergate.infer.modelserver.config.ModelServerConfig;
 import io.infergate.infer.modelserver.testing.DigitsRequests;
 import io.infergate.infer.modelserver.testing.InMemoryTelemetry;
 import io.infergate.infer.modelserver.testing.RunningServer;
+import io.infergate.infer.modelserver.testing.TestConfigs;
 import io.infergate.infer.modelserver.testing.TestRepository;
-import io.infergate.infer.observability.server.WarmupConfig;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.tfserving.PredictionServiceGrpc;
 import io.opentelemetry.api.common.Attributes;
@@ -49,8 +47,10 @@ class ModelServerTelemetryIT {
       Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
 
   /** Batches wait a minute to fill, so a batch runs exactly when its fourth call arrives. */
-  private static final BatchingConfig FOURS =
-      new BatchingConfig(true, 4, BatchingConfig.MAX_QUEUE_DELAY, List.of(), 1024);
+  private static final String FOURS =
+      "{enabled: true, maxBatchSize: 4, maxQueueDelay: 1m, queueCapacity: 1024}";
+
+  private static final String NO_BATCHING = "{enabled: false}";
 
   static Path repository;
   static DigitsDataset validation;
@@ -64,7 +64,7 @@ class ModelServerTelemetryIT {
   @Test
   void anUnbatchedCallContinuesItsCallersTraceWithQueueAndRunChildrenAndIsCounted() {
     try (InMemoryTelemetry telemetry = new InMemoryTelemetry();
-        RunningServer server = start(BatchingConfig.DISABLED, telemetry)) {
+        RunningServer server = start(NO_BATCHING, telemetry)) {
       String traceId = traceId(1);
       String callerSpanId = "00f067aa0ba902b7";
 
@@ -115,7 +115,7 @@ class ModelServerTelemetryIT {
   @Test
   void aCallForAnUnknownModelIsACallerErrorOfNoVersionAndItsSpanCarriesTheStatus() {
     try (InMemoryTelemetry telemetry = new InMemoryTelemetry();
-        RunningServer server = start(BatchingConfig.DISABLED, telemetry)) {
+        RunningServer server = start(NO_BATCHING, telemetry)) {
       String traceId = traceId(2);
 
       assertThatThrownBy(
@@ -258,12 +258,11 @@ class ModelServerTelemetryIT {
         .predict(DigitsRequests.predict(row, 2).build());
   }
 
-  private static RunningServer start(BatchingConfig batching, InMemoryTelemetry telemetry) {
+  private static RunningServer start(String batching, InMemoryTelemetry telemetry) {
     // No warm-up: its calls would be counted too, and these tests count calls exactly.
     return RunningServer.start(
-        new ModelServerConfig(
-                "127.0.0.1", 0, repository, 4, 64 << 20, Duration.ofSeconds(5), batching)
-            .withWarmup(WarmupConfig.OFF),
+        TestConfigs.of(
+            repository, "workerThreads: 4\nwarmup: {enabled: false}\nbatching: " + batching),
         telemetry.openTelemetry());
   }
 
