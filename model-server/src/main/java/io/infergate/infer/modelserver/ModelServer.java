@@ -76,12 +76,13 @@ public final class ModelServer implements AutoCloseable {
 
   /**
    * Calls of unbatched versions whose recent runs take at most this long run on the event loop that
-   * received them, while no call waits for a worker. A hand-off to a worker costs two thread
-   * wake-ups per call (measured in docs/benchmarks.md, "Model server vs in-process Session.run"),
-   * more than such a run; the price is that the event loop, and so the other calls on its
-   * connections, wait for the run, which at this bound is a fraction of a millisecond.
+   * received them, while no call waits for a worker; 0: never, every call is handed to a worker.
+   * Off: with 200 µs it removed the hand-offs (5.5 to 1.2-2 context switches per call at one call
+   * in flight) yet halved the one-in-flight rate and raised the server's and the client's CPU per
+   * call on the 2-core benchmark host, for reasons not found yet (docs/benchmarks.md, "Model server
+   * vs in-process Session.run", 2026-12-07).
    */
-  static final long INLINE_RUN_MAX_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+  static final long INLINE_RUN_MAX_NANOS = 0;
 
   private final ModelServerConfig config;
   private final ModelRepository repository;
@@ -141,7 +142,7 @@ public final class ModelServer implements AutoCloseable {
                     config.port(),
                     tls == null ? InsecureServerCredentials.create() : tls.server()))
             // Services never block: inference runs on the workers (or inline when a run is
-            // shorter than a hand-off, INLINE_RUN_MAX_NANOS), everything else is quick.
+            // shorter than INLINE_RUN_MAX_NANOS), everything else is quick.
             // Running gRPC's callbacks on the event loops saves the hand-offs that an executor
             // costs per call event (measured: ~12 context switches per call with one).
             .directExecutor()
