@@ -75,6 +75,16 @@ public final class ModelServer implements AutoCloseable {
   /** Where the warm-up listener binds: loopback only, since it lives only for the warm-up. */
   private static final String WARMUP_HOST = "127.0.0.1";
 
+  /**
+   * Calls of unbatched versions whose recent runs take at most this long run on the event loop that
+   * received them, while no call waits for a worker; 0: never, every call is handed to a worker.
+   * Off: with 200 µs it removed the hand-offs (5.5 to 1.2-2 context switches per call at one call
+   * in flight) yet halved the one-in-flight rate and raised the server's and the client's CPU per
+   * call on the 2-core benchmark host, for reasons not found yet (docs/benchmarks.md, "Model server
+   * vs in-process Session.run", 2026-12-07).
+   */
+  static final long INLINE_RUN_MAX_NANOS = 0;
+
   private final ModelServerConfig config;
   private final ModelRepository repository;
   private final NettyTransport transport;
@@ -116,7 +126,8 @@ public final class ModelServer implements AutoCloseable {
     }
     this.transport = NettyTransport.create("model-server", 0);
     WorkerQueue workers =
-        new WorkerQueue(executor, config.workerThreads(), config.workerQueueCapacity());
+        new WorkerQueue(
+            executor, config.workerThreads(), config.workerQueueCapacity(), INLINE_RUN_MAX_NANOS);
     InferencePath inference =
         new InferencePath(new ModelResolver(repository::model), workers, recorded);
     this.gauges = ModelServerGauges.register(recorded, repository, workers);
@@ -136,7 +147,8 @@ public final class ModelServer implements AutoCloseable {
                 config.port(),
                 tls == null ? InsecureServerCredentials.create() : tls.server(),
                 config.connections())
-            // Services never block: inference runs on the workers, everything else is quick.
+            // Services never block: inference runs on the workers (or inline when a run is
+            // shorter than INLINE_RUN_MAX_NANOS), everything else is quick.
             // Running gRPC's callbacks on the event loops saves the hand-offs that an executor
             // costs per call event (measured: ~12 context switches per call with one).
             .directExecutor()

@@ -23,7 +23,6 @@ import org.tensorflow.exceptions.TFResourceExhaustedException;
 import org.tensorflow.exceptions.TFUnauthenticatedException;
 import org.tensorflow.exceptions.TFUnimplementedException;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GPUOptions;
 import org.tensorflow.proto.SignatureDef;
@@ -168,10 +167,7 @@ public final class TensorFlowModel implements LoadedModel {
     List<Tensor> fed = new ArrayList<>(feeds.length);
     try {
       for (int i = 0; i < feeds.length; i++) {
-        HostTensor feed = feeds[i];
-        Tensor tensor =
-            Tensor.of(
-                tensorClass(feed.type()), Shape.of(feed.shape()), DataBuffers.of(feed.data()));
+        Tensor tensor = tensorOf(feeds[i]);
         fed.add(tensor);
         runner.feed(inputGraphNames[i], tensor);
       }
@@ -195,6 +191,36 @@ public final class TensorFlowModel implements LoadedModel {
   @Override
   public void close() {
     bundle.close();
+  }
+
+  /**
+   * A new TensorFlow tensor holding {@code feed}'s bytes, copied in one bulk copy. Not {@code
+   * Tensor.of(type, shape, DataBuffers.of(byteBuffer))}: ndarray 1.0 has no bulk path from an NIO
+   * buffer into a tensor's native memory and copies that one byte at a time (about 1 ns a byte: 17
+   * µs for a batch of 64 digits, 250 µs for 64 images of 28×28), whereas from a {@code byte[]} it
+   * is one memcpy.
+   */
+  private static Tensor tensorOf(HostTensor feed) {
+    ByteBuffer data = feed.data();
+    int length = data.remaining();
+    byte[] bytes;
+    int offset;
+    if (data.hasArray()) { // a batch, concatenated on the heap
+      bytes = data.array();
+      offset = data.arrayOffset() + data.position();
+    } else { // a read-only view of a request's bytes: one more memcpy
+      bytes = new byte[length];
+      data.duplicate().get(bytes);
+      offset = 0;
+    }
+    Tensor tensor = Tensor.of(tensorClass(feed.type()), Shape.of(feed.shape()));
+    try {
+      tensor.asRawTensor().data().write(bytes, offset, length);
+    } catch (RuntimeException e) {
+      tensor.close();
+      throw e;
+    }
+    return tensor;
   }
 
   private static HostTensor toHost(ElementType type, RawTensor raw) {

@@ -11,7 +11,9 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -104,6 +106,14 @@ public final class Batcher implements AutoCloseable {
   private final ArrayList<BatchedCall> batch = new ArrayList<>();
   private final ArrayList<BatchedCall> groupHeads = new ArrayList<>();
   private final ArrayList<HostTensor> parts = new ArrayList<>();
+
+  /**
+   * Per model input, the buffer batches are concatenated into, reused from batch to batch: the
+   * model copies its feeds into its own tensors, so a buffer is free again once a run returns,
+   * unless an output shares its bytes (a model that echoes its input), when it is let go.
+   */
+  private ByteBuffer[] inputBuffers = new ByteBuffer[0];
+
   private boolean warnedUnsplittable;
 
   private Batcher(
@@ -535,15 +545,23 @@ public final class Batcher implements AutoCloseable {
     HostTensor[] outputs;
     try {
       HostTensor[] feeds = new HostTensor[head.feeds.length];
+      if (inputBuffers.length < feeds.length) {
+        inputBuffers = Arrays.copyOf(inputBuffers, feeds.length);
+      }
       for (int input = 0; input < feeds.length; input++) {
         parts.clear();
         for (int i = 0; i < calls.size(); i++) {
           parts.add(calls.get(i).feeds[input]);
         }
-        feeds[input] = Batches.concat(parts);
+        int bytes = Batches.byteSize(parts);
+        if (inputBuffers[input] == null || inputBuffers[input].capacity() < bytes) {
+          inputBuffers[input] = ByteBuffer.allocate(bytes);
+        }
+        feeds[input] = Batches.concat(parts, inputBuffers[input]);
       }
       parts.clear();
       outputs = runner.run(feeds, head.fetch);
+      releaseSharedInputBuffers(outputs);
     } catch (Throwable e) {
       // The rows of one call may be what the model refused: run each call alone, so that only
       // that call fails and its neighbours are answered as if they had never been batched.
@@ -572,6 +590,20 @@ public final class Batcher implements AutoCloseable {
       }
       row += call.rows;
       call.complete(own);
+    }
+  }
+
+  /**
+   * Lets go of the input buffers whose bytes an output shares, so the next batch cannot overwrite
+   * them.
+   */
+  private void releaseSharedInputBuffers(HostTensor[] outputs) {
+    for (int input = 0; input < inputBuffers.length; input++) {
+      for (HostTensor output : outputs) {
+        if (inputBuffers[input] != null && Batches.sharesBytes(output, inputBuffers[input])) {
+          inputBuffers[input] = null;
+        }
+      }
     }
   }
 

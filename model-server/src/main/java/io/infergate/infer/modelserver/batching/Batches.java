@@ -2,7 +2,6 @@ package io.infergate.infer.modelserver.batching;
 
 import io.infergate.infer.modelserver.backend.HostTensor;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 
@@ -59,24 +58,42 @@ final class Batches {
    * in order, into one new tensor.
    */
   static HostTensor concat(List<HostTensor> parts) {
+    return concat(parts, ByteBuffer.allocate(byteSize(parts)));
+  }
+
+  /**
+   * As {@link #concat(List)}, into {@code into} from index 0 (its capacity at least {@link
+   * #byteSize} of {@code parts}): the result shares its bytes.
+   */
+  static HostTensor concat(List<HostTensor> parts, ByteBuffer into) {
     HostTensor first = parts.get(0);
     long rows = 0;
-    int bytes = 0;
-    for (int i = 0; i < parts.size(); i++) {
-      HostTensor part = parts.get(i);
-      rows += part.shape()[0];
-      bytes = Math.addExact(bytes, part.data().remaining());
-    }
-    ByteBuffer data = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
     int at = 0;
     for (int i = 0; i < parts.size(); i++) {
-      ByteBuffer src = parts.get(i).data();
-      data.put(at, src, src.position(), src.remaining());
+      HostTensor part = parts.get(i);
+      ByteBuffer src = part.data();
+      into.put(at, src, src.position(), src.remaining());
       at += src.remaining();
+      rows += part.shape()[0];
     }
     long[] shape = first.shape().clone();
     shape[0] = rows;
-    return new HostTensor(first.type(), shape, data);
+    return new HostTensor(first.type(), shape, into.duplicate().clear().limit(at));
+  }
+
+  /** The bytes of {@code parts} together. */
+  static int byteSize(List<HostTensor> parts) {
+    int bytes = 0;
+    for (int i = 0; i < parts.size(); i++) {
+      bytes = Math.addExact(bytes, parts.get(i).data().remaining());
+    }
+    return bytes;
+  }
+
+  /** Whether {@code tensor}'s bytes are (part of) those of the heap buffer {@code buffer}. */
+  static boolean sharesBytes(HostTensor tensor, ByteBuffer buffer) {
+    ByteBuffer data = tensor.data();
+    return data.hasArray() && buffer.hasArray() && data.array() == buffer.array();
   }
 
   /** Rows {@code [from, from + count)} of {@code tensor}, sharing its bytes. */

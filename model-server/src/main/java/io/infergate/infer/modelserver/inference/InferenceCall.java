@@ -168,6 +168,7 @@ public abstract class InferenceCall<R> extends BatchedCall implements Runnable {
     served = version.telemetry();
     served.describe(span);
     HELD.setRelease(this, version);
+    boolean inline = false;
     try {
       LoadedModel model = version.loaded();
       inputs(decodeInputs(model), decodeOutputs(model));
@@ -178,29 +179,44 @@ public abstract class InferenceCall<R> extends BatchedCall implements Runnable {
       Batcher batcher = version.batcher();
       if (batcher == null) {
         queuedNanos = System.nanoTime();
-        workers.submit(this);
-        return;
-      }
-      switch (batcher.submit(this)) {
-        case ACCEPTED -> {}
-        case QUEUE_FULL ->
-            throw InferenceException.overloaded(
-                version
-                    + ": batching queue is full ("
-                    + batcher.queueCapacity()
-                    + " calls, the"
-                    + " queueCapacity)",
-                batcher.pushbackMillis());
-        case CLOSED -> throw InferenceException.shuttingDown();
+        if (!workers.runsInline(served.recentRunNanos())) {
+          workers.submit(this);
+          return;
+        }
+        inline = true;
+      } else {
+        submitTo(batcher, version);
       }
     } catch (Throwable e) {
       finish(null, e);
       return;
     }
-    queued();
+    if (inline) {
+      run(); // outside the try above: run() answers the call itself, whatever it throws
+    } else {
+      queued();
+    }
   }
 
-  /** A worker runs the call of an unbatched version, unless its caller has gone meanwhile. */
+  private void submitTo(Batcher batcher, ServedVersion version) {
+    switch (batcher.submit(this)) {
+      case ACCEPTED -> {}
+      case QUEUE_FULL ->
+          throw InferenceException.overloaded(
+              version
+                  + ": batching queue is full ("
+                  + batcher.queueCapacity()
+                  + " calls, the"
+                  + " queueCapacity)",
+              batcher.pushbackMillis());
+      case CLOSED -> throw InferenceException.shuttingDown();
+    }
+  }
+
+  /**
+   * A worker runs the call of an unbatched version, unless its caller has gone meanwhile; or the
+   * receiving thread runs it at once, when the {@link WorkerQueue} says that is cheaper.
+   */
   @Override
   public final void run() {
     if (abandoned()) {

@@ -17,7 +17,8 @@ public final class InferencePath {
   /**
    * @param models where calls find their versions (and batched versions their batchers)
    * @param workers where calls of unbatched versions run; gRPC calls the services on its event
-   *     loops, so a call costs one hand-off to a worker and none back
+   *     loops, so a call costs one hand-off to a worker and none back, or none at all when the
+   *     workers let it run where it arrived ({@link WorkerQueue#runsInline})
    */
   public InferencePath(ModelResolver models, WorkerQueue workers) {
     this(models, workers, ModelServerTelemetry.noop());

@@ -18,6 +18,7 @@ public final class WorkerQueue {
   private final Executor workers;
   private final int threads;
   private final int capacity;
+  private final long inlineRunMaxNanos;
   private final AtomicInteger waiting = new AtomicInteger();
 
   /** The most recent run's time, for the pushback hint. */
@@ -30,6 +31,20 @@ public final class WorkerQueue {
    * @param capacity the most calls waiting for a worker
    */
   public WorkerQueue(Executor workers, int threads, int capacity) {
+    this(workers, threads, capacity, 0);
+  }
+
+  /**
+   * As {@link #WorkerQueue(Executor, int, int)}, but a call whose model's recent runs take at most
+   * {@code inlineRunMaxNanos} runs on the thread that received it while no call waits for a worker
+   * ({@link #runsInline}); 0 never.
+   */
+  public WorkerQueue(Executor workers, int threads, int capacity, long inlineRunMaxNanos) {
+    if (inlineRunMaxNanos < 0) {
+      throw new IllegalArgumentException(
+          "inlineRunMaxNanos: " + inlineRunMaxNanos + " (expected: >= 0)");
+    }
+    this.inlineRunMaxNanos = inlineRunMaxNanos;
     this.workers = requireNonNull(workers, "workers");
     if (threads < 1 || capacity < 1) {
       throw new IllegalArgumentException(
@@ -60,6 +75,17 @@ public final class WorkerQueue {
       waiting.decrementAndGet();
       throw InferenceException.shuttingDown();
     }
+  }
+
+  /**
+   * Whether a call of a model whose recent runs took {@code recentRunNanos} (0: not known yet)
+   * should run on the calling thread rather than be handed to a worker. A hand-off costs two thread
+   * wake-ups (the worker's, then the event loop's to write the answer), several times the run of a
+   * small model; running inline holds the event loop for the run, so only short runs qualify, and
+   * only while no call waits for a worker, so that inline runs never overtake queued calls.
+   */
+  boolean runsInline(long recentRunNanos) {
+    return recentRunNanos > 0 && recentRunNanos <= inlineRunMaxNanos && waiting.get() == 0;
   }
 
   /** Calls waiting for a worker now: the worker queue's {@code infergate.model.queue.depth}. */

@@ -17,6 +17,16 @@ public final class VersionTelemetry {
   private final String version;
   private final Attributes attributes;
 
+  /**
+   * About what a run of this version costs (0 before its first run), which the call path reads to
+   * decide whether a call is cheap enough to run on the thread that received it. A run's wall time
+   * is its cost plus however long the thread was preempted, which on a busy host is often more than
+   * the cost: so a shorter run lowers the estimate at once and longer ones raise it by an eighth of
+   * the difference (a model that really got slower still moves it up within tens of runs). Updated
+   * without a lock: a lost update only skews an estimate.
+   */
+  private volatile long recentRunNanos;
+
   /** {@code [model, version, api, outcome]}, at {@code api.ordinal() * OUTCOMES + outcome}. */
   private final Attributes[] callAttributes;
 
@@ -76,6 +86,13 @@ public final class VersionTelemetry {
   /** One TensorFlow session run took {@code nanos}. */
   public void recordRun(long nanos) {
     server.runDuration.record(nanos / NANOS_PER_SECOND, attributes);
+    long recent = recentRunNanos;
+    recentRunNanos = recent == 0 || nanos < recent ? nanos : recent + ((nanos - recent) >> 3);
+  }
+
+  /** About how long a run of this version takes now: 0 until it has run once. */
+  public long recentRunNanos() {
+    return recentRunNanos;
   }
 
   /** One batched run served {@code calls} calls. */

@@ -63,6 +63,45 @@ class InferenceCallTest {
   }
 
   @Test
+  void aCallOfAModelThatRunsQuicklyRunsOnTheReceivingThreadOnceARunHasBeenTimed() {
+    InferencePath inlinePath =
+        new InferencePath(
+            new ModelResolver(name -> null), new WorkerQueue(workers::add, 1, 1, Long.MAX_VALUE));
+    ServedVersion version = unbatched();
+    TestCall first = new TestCall(version);
+    inlinePath.submit(first);
+    assertThat(workers).as("no run timed yet: the first call goes to a worker").hasSize(1);
+    runWorkers();
+    assertAnsweredOnceAndReleased(first, version);
+
+    TestCall second = new TestCall(version);
+    inlinePath.submit(second);
+
+    assertThat(workers).isEmpty();
+    assertThat(second.answer).isCompleted();
+    assertThat(model.runs).hasValue(2);
+    assertAnsweredOnceAndReleased(second, version);
+  }
+
+  @Test
+  void anErrorFromAModelRunOnTheReceivingThreadAnswersTheCallAndReleasesItsVersionOnce() {
+    InferencePath inlinePath =
+        new InferencePath(
+            new ModelResolver(name -> null), new WorkerQueue(workers::add, 1, 1, Long.MAX_VALUE));
+    ServedVersion version = unbatched();
+    inlinePath.submit(new TestCall(version));
+    runWorkers();
+    model.failure = new StackOverflowError("deep graph");
+    TestCall call = new TestCall(version);
+
+    inlinePath.submit(call);
+
+    assertThat(workers).isEmpty();
+    assertRefused(call, Kind.INTERNAL);
+    assertAnsweredOnceAndReleased(call, version);
+  }
+
+  @Test
   void anErrorFromTheModelAnswersTheCallAndReleasesItsVersionOnce() {
     ServedVersion version = unbatched();
     model.failure = new StackOverflowError("deep graph");

@@ -47,6 +47,20 @@ class WorkerQueueTest {
   }
 
   @Test
+  void runsOnlyShortTimedRunsInlineAndNoneWhileACallWaitsForAWorker() {
+    WorkerQueue queue = new WorkerQueue(heldWorkers, 1, 2, 100);
+
+    assertThat(queue.runsInline(0)).as("never timed").isFalse();
+    assertThat(queue.runsInline(100)).isTrue();
+    assertThat(queue.runsInline(101)).isFalse();
+    queue.submit(() -> {});
+    assertThat(queue.runsInline(50)).as("a call waits for a worker").isFalse();
+    pending.remove().run();
+    assertThat(queue.runsInline(50)).isTrue();
+    assertThat(new WorkerQueue(heldWorkers, 1, 2).runsInline(1)).as("off by default").isFalse();
+  }
+
+  @Test
   void answersUnavailableOnceTheWorkersHaveStopped() {
     WorkerQueue queue =
         new WorkerQueue(

@@ -23,6 +23,19 @@ class ModelServerTelemetryTest {
   }
 
   @Test
+  void theRunTimeEstimateFollowsShortRunsAtOnceAndLongOnesByAnEighth() {
+    VersionTelemetry version = ModelServerTelemetry.noop().version("digits", 2);
+    assertThat(version.recentRunNanos()).isZero();
+
+    version.recordRun(80_000);
+    assertThat(version.recentRunNanos()).isEqualTo(80_000);
+    version.recordRun(880_000); // preempted, say
+    assertThat(version.recentRunNanos()).isEqualTo(180_000);
+    version.recordRun(50_000);
+    assertThat(version.recentRunNanos()).isEqualTo(50_000);
+  }
+
+  @Test
   void withAnSdkAServerSpanIsRecordedAndItsChildrenToo() {
     try (InMemoryTelemetry sdk = new InMemoryTelemetry()) {
       ModelServerTelemetry telemetry = ModelServerTelemetry.of(sdk.openTelemetry());

@@ -91,6 +91,32 @@ public final class BatchingBench implements Callable<Integer> {
               + " against batched")
   boolean monitoringOffVsOn;
 
+  @Option(
+      names = "--infer-vs-metadata",
+      description =
+          "one batched server: ModelMetadata calls (no model run: what its gRPC layer alone"
+              + " sustains) against batched ModelInfer calls, alternating, instead of two servers")
+  boolean inferVsMetadata;
+
+  @Option(
+      names = "--quick",
+      description =
+          "CI mode (under 40 s): warm-up PT3S, 3 rounds of PT2S, and exit 1 when batched ÷"
+              + " unbatched calls/s (median) is below --min-ratio")
+  boolean quick;
+
+  @Option(
+      names = "--min-ratio",
+      description = "with --quick: the lowest batched ÷ unbatched ratio that passes (default: 2.0)")
+  double minRatio = 2.0;
+
+  @Option(
+      names = "--server-jvm-arg",
+      description =
+          "extra JVM option for both model servers, {name} standing for the server's name (say,"
+              + " -XX:StartFlightRecording=filename=x-{name}.jfr); repeatable")
+  List<String> serverJvmArgs = new ArrayList<>();
+
   @Option(names = "--log-dir", description = "server logs (default: ${DEFAULT-VALUE})")
   Path logDir = Path.of("perf", "bench", "target", "batching-bench");
 
@@ -105,6 +131,11 @@ public final class BatchingBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (quick) {
+      warmup = Duration.ofSeconds(3);
+      round = Duration.ofSeconds(2);
+      rounds = 3;
+    }
     DigitsTrainer.ensureExported(digitsServer.models());
     ModelInferRequest[] requests = DigitsCalls.heldOut(Long.toString(version));
     List<String> batchedArgs =
@@ -126,6 +157,9 @@ public final class BatchingBench implements Callable<Integer> {
     }
     String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     String load = Files.readString(Path.of("/proc/loadavg")).trim();
+    if (inferVsMetadata) {
+      return inferVsMetadata(requests, batchedArgs, started, load);
+    }
     List<Round> unbatchedRounds = new ArrayList<>();
     List<Round> batchedRounds = new ArrayList<>();
     List<String> batchedLog;
@@ -161,7 +195,62 @@ public final class BatchingBench implements Callable<Integer> {
     String report =
         report(started, load, unbatchedRounds, batchedRounds, batchSizes(batchedLog, version));
     suite.print(report);
+    return quick ? verdict(unbatchedRounds, batchedRounds) : 0;
+  }
+
+  /**
+   * One batched server, two loops over their own connections: ModelMetadata (A) and batched
+   * ModelInfer (B), alternating rounds, so that B/A is the share of the gRPC layer's own rate that
+   * inference keeps.
+   */
+  private int inferVsMetadata(
+      ModelInferRequest[] requests, List<String> batchedArgs, String started, String load)
+      throws Exception {
+    nameA = "ModelMetadata";
+    nameB = "batched ModelInfer";
+    List<Round> metadataRounds = new ArrayList<>();
+    List<Round> inferRounds = new ArrayList<>();
+    List<String> batchedLog;
+    try (ChildProcess batched = server("batched", batchedArgs);
+        ClosedLoop metadata = ClosedLoop.metadataTo(batched.port(), "digits");
+        ClosedLoop infer = ClosedLoop.to(batched.port(), requests)) {
+      System.err.printf(
+          "server: batched pid %d port %d (CPU %s); warming up%n",
+          batched.pid(), batched.port(), digitsServer.serverCpu());
+      measure(metadata, concurrency, warmup, batched, nameA);
+      measure(infer, concurrency, warmup, batched, nameB);
+      for (int r = 1; r <= rounds; r++) {
+        metadataRounds.add(measure(metadata, concurrency, round, batched, nameA));
+        inferRounds.add(measure(infer, concurrency, round, batched, nameB));
+        System.err.printf(
+            "round %d: %s %.0f calls/s, %s %.0f calls/s%n",
+            r,
+            nameA,
+            metadataRounds.get(r - 1).callsPerSecond(),
+            nameB,
+            inferRounds.get(r - 1).callsPerSecond());
+      }
+      batchedLog = batched.stop(Duration.ofMinutes(1));
+    }
+    suite.print(
+        report(started, load, metadataRounds, inferRounds, batchSizes(batchedLog, version)));
     return 0;
+  }
+
+  /** The quick mode's exit code: 0 when the median ratio reaches {@link #minRatio}, else 1. */
+  private int verdict(List<Round> unbatched, List<Round> batched) {
+    double ratio =
+        median(batched, Round::callsPerSecond) / median(unbatched, Round::callsPerSecond);
+    boolean passed = ratio >= minRatio;
+    System.err.printf(
+        Locale.ROOT,
+        "batching-bench --quick: %s ÷ %s = %.2f× (floor %.2f×): %s%n",
+        nameB,
+        nameA,
+        ratio,
+        minRatio,
+        passed ? "PASS" : "FAIL");
+    return passed ? 0 : 1;
   }
 
   /** Rows per batch → batches, from the summary the batched server logs when it stops. */
@@ -191,7 +280,13 @@ public final class BatchingBench implements Callable<Integer> {
       throws IOException, InterruptedException {
     long ticks = ProcStat.TICKS_PER_SECOND;
     StringBuilder text = new StringBuilder();
-    if (monitoringOffVsOn) {
+    if (inferVsMetadata) {
+      line(
+          text,
+          "## One batched server: digits v%d ModelInfer vs ModelMetadata, %d calls in flight",
+          version,
+          concurrency);
+    } else if (monitoringOffVsOn) {
       line(
           text,
           "## Input monitoring, batched: digits v%d, %d calls in flight, monitoring off vs on",
@@ -205,12 +300,12 @@ public final class BatchingBench implements Callable<Integer> {
     line(text, "- machine: %d CPUs (nproc), %s", Suite.processors(), Suite.cpuModel());
     line(
         text,
-        "- servers on CPU %s (both, `taskset`), load generator on its own CPU; each server's"
-            + " default worker threads",
+        "- %s on CPU %s (`taskset`), load generator on its own CPU; default worker threads",
+        inferVsMetadata ? "the batched server" : "both servers",
         digitsServer.serverCpu());
     line(
         text,
-        "- warm-up %s per server (discarded), then %d rounds of %s alternating %s, %s",
+        "- warm-up %s per side (discarded), then %d rounds of %s alternating %s, %s",
         warmup,
         rounds,
         round,
@@ -326,7 +421,7 @@ public final class BatchingBench implements Callable<Integer> {
     return ModelServers.start(
         name,
         digitsServer.serverCpu(),
-        List.of(),
+        serverJvmArgs.stream().map(arg -> arg.replace("{name}", name)).toList(),
         digitsServer.models(),
         serverArgs,
         logDir.resolve(name + ".log"));
@@ -337,6 +432,13 @@ public final class BatchingBench implements Callable<Integer> {
    * taken at the end of that window, before the calls still in flight drain.
    */
   static Round measure(ClosedLoop load, int concurrency, Duration duration, ChildProcess server)
+      throws InterruptedException {
+    return measure(load, concurrency, duration, server, server.name());
+  }
+
+  /** As {@link #measure(ClosedLoop, int, Duration, ChildProcess)}, the round named {@code name}. */
+  static Round measure(
+      ClosedLoop load, int concurrency, Duration duration, ChildProcess server, String name)
       throws InterruptedException {
     load.latencySinceLastAsked();
     long callsBefore = load.calls();
@@ -355,7 +457,7 @@ public final class BatchingBench implements Callable<Integer> {
       throw new IllegalStateException("calls still in flight 60 s after the round");
     }
     return new Round(
-        server.name(),
+        name,
         calls,
         elapsed,
         histogram,

@@ -10,6 +10,8 @@ import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceStub;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import io.infergate.infer.proto.oip.v2.ModelInferResponse;
+import io.infergate.infer.proto.oip.v2.ModelMetadataRequest;
+import io.infergate.infer.proto.oip.v2.ModelMetadataResponse;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -29,6 +31,9 @@ import org.HdrHistogram.Recorder;
  * per call. Latency is from send to answer, in microseconds; every call is counted by its final
  * status code, so a single failure is visible.
  *
+ * <p>{@link #metadataTo} makes the same loop of ModelMetadata calls instead, which never run a
+ * model: what the server's gRPC layer alone sustains.
+ *
  * <p>The channel runs callbacks on the transport threads ({@code directExecutor()}), so the next
  * call leaves without a thread hop. The loop can be started again after {@link #stop}.
  */
@@ -39,6 +44,10 @@ public final class ClosedLoop implements AutoCloseable {
   private final ManagedChannel channel;
   private final GRPCInferenceServiceStub stub;
   private final ModelInferRequest[] requests;
+
+  /** Sent instead of {@link #requests} when not null. */
+  private final ModelMetadataRequest metadata;
+
   private final long deadlineNanos;
   private final BiConsumer<ModelInferResponse, Long> answers;
   private final Recorder latencies = new Recorder(MAX_MICROS, 3);
@@ -51,14 +60,16 @@ public final class ClosedLoop implements AutoCloseable {
   private ClosedLoop(
       ManagedChannel channel,
       ModelInferRequest[] requests,
+      ModelMetadataRequest metadata,
       Duration deadline,
       BiConsumer<ModelInferResponse, Long> answers) {
-    if (requests.length == 0) {
+    if (requests.length == 0 && metadata == null) {
       throw new IllegalArgumentException("requests: [] (expected: at least one)");
     }
     this.channel = channel;
     this.stub = GRPCInferenceServiceGrpc.newStub(channel);
     this.requests = requests.clone();
+    this.metadata = metadata;
     this.deadlineNanos = deadline.toNanos();
     this.answers = requireNonNull(answers, "answers");
   }
@@ -75,11 +86,24 @@ public final class ClosedLoop implements AutoCloseable {
       ModelInferRequest[] requests,
       Duration deadline,
       BiConsumer<ModelInferResponse, Long> answers) {
+    return new ClosedLoop(channel(port), requests, null, deadline, answers);
+  }
+
+  /** A loop of ModelMetadata calls for {@code model}, over a new plaintext connection. */
+  public static ClosedLoop metadataTo(int port, String model) {
     return new ClosedLoop(
-        NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor().build(),
-        requests,
-        deadline,
-        answers);
+        channel(port),
+        new ModelInferRequest[0],
+        ModelMetadataRequest.newBuilder().setName(model).build(),
+        Duration.ZERO,
+        (answer, nanos) -> {});
+  }
+
+  private static ManagedChannel channel(int port) {
+    return NettyChannelBuilder.forAddress("127.0.0.1", port)
+        .usePlaintext()
+        .directExecutor()
+        .build();
   }
 
   /** {@link #to(int, ModelInferRequest[], Duration, BiConsumer)} with no deadline or listener. */
@@ -160,6 +184,28 @@ public final class ClosedLoop implements AutoCloseable {
     long sent = System.nanoTime();
     GRPCInferenceServiceStub s =
         deadlineNanos > 0 ? stub.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS) : stub;
+    if (metadata != null) {
+      s.modelMetadata(
+          metadata,
+          new StreamObserver<ModelMetadataResponse>() {
+            @Override
+            public void onNext(ModelMetadataResponse response) {
+              latencies.recordValue(Math.min(MAX_MICROS, (System.nanoTime() - sent) / 1000));
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              failed(slot, t);
+            }
+
+            @Override
+            public void onCompleted() {
+              callsByCode.incrementAndGet(Status.Code.OK.value());
+              next(slot);
+            }
+          });
+      return;
+    }
     s.modelInfer(
         requests[slot % requests.length],
         new StreamObserver<ModelInferResponse>() {
@@ -172,11 +218,7 @@ public final class ClosedLoop implements AutoCloseable {
 
           @Override
           public void onError(Throwable t) {
-            Status status = Status.fromThrowable(t);
-            firstDescriptions.putIfAbsent(
-                status.getCode(), String.valueOf(status.getDescription()));
-            callsByCode.incrementAndGet(status.getCode().value());
-            next(slot);
+            failed(slot, t);
           }
 
           @Override
@@ -187,9 +229,16 @@ public final class ClosedLoop implements AutoCloseable {
         });
   }
 
+  private void failed(int slot, Throwable t) {
+    Status status = Status.fromThrowable(t);
+    firstDescriptions.putIfAbsent(status.getCode(), String.valueOf(status.getDescription()));
+    callsByCode.incrementAndGet(status.getCode().value());
+    next(slot);
+  }
+
   private void next(int slot) {
     if (running) {
-      send((slot + 1) % requests.length);
+      send(requests.length == 0 ? slot : (slot + 1) % requests.length);
     } else if (inFlight.decrementAndGet() == 0) {
       drained.countDown();
     }
