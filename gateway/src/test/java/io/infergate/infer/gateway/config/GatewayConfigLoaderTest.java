@@ -90,6 +90,28 @@ class GatewayConfigLoaderTest {
   }
 
   @Test
+  void anUnknownKeyBesideABadValueLeavesTheBadValuesPathAlone() {
+    assertThat(
+            problems(
+                """
+                routes:
+                  - model: m
+                    outlier: {maxEjectionPercent: 500, colour: red}
+                    variants: [{name: a, weight: 1, endpoints: ["h:1"]}]
+                  - model: n
+                    outlier: {colour: red, maxEjectionPercent: 500}
+                    variants: [{name: a, weight: 1, endpoints: ["h:1"]}]
+                """))
+        .containsExactlyInAnyOrder(
+            "routes[0].outlier.colour: unknown key (expected one of: baseEjectionTime,"
+                + " consecutiveFailures, maxEjectionPercent, maxEjectionTime)",
+            "routes[0].outlier.maxEjectionPercent: 500 (expected: 0..100)",
+            "routes[1].outlier.colour: unknown key (expected one of: baseEjectionTime,"
+                + " consecutiveFailures, maxEjectionPercent, maxEjectionTime)",
+            "routes[1].outlier.maxEjectionPercent: 500 (expected: 0..100)");
+  }
+
+  @Test
   void messageConnectionAndUpstreamLimitsBindFromTheFile() throws IOException {
     GatewayConfig config =
         load(

@@ -127,6 +127,18 @@ class ConfigBinderTest {
   }
 
   @Test
+  void anUnknownKeyBesideABadValueLeavesTheBadValuesPathAlone() throws IOException {
+    Path file = write("backends:\n  - {weight: -5, colour: red}\n  - {colour: red, weight: -6}\n");
+
+    assertThat(problems(ConfigBinder.of(Server.class).file(file)))
+        .containsExactlyInAnyOrder(
+            "backends[0].colour: unknown key (expected one of: address, weight)",
+            "backends[0].address: missing (expected: host:port)",
+            "backends[1].colour: unknown key (expected one of: address, weight)",
+            "backends[1].address: missing (expected: host:port)");
+  }
+
+  @Test
   void aRecordsOwnChecksAreAllReportedWhenItsValuesParsed() throws IOException {
     Path file = write("port: 70000\ntimeout: 0s\n");
 
