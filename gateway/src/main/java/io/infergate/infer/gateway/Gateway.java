@@ -65,9 +65,6 @@ public final class Gateway implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
-  /** Where the warm-up listener binds: loopback only, since it lives only for the warm-up. */
-  private static final String WARMUP_HOST = "127.0.0.1";
-
   /**
    * The longest a warm-up call may take: a model server that accepts calls but never answers then
    * delays SERVING by a few of these (rounds without an answer end the warm-up), not the budget.
@@ -598,44 +595,22 @@ public final class Gateway implements AutoCloseable {
         return Warmup.Report.skipped("off");
       }
       long waited = awaitConnections(live);
-      Server listener =
-          warmupTransport
-              .server(WARMUP_HOST, 0, InsecureServerCredentials.create())
-              .directExecutor()
-              .maxInboundMessageSize(maxInboundMessageBytes)
-              .fallbackHandlerRegistry(forwarding)
-              // Marked: its calls stay out of metrics, breakers, windows and canary drift.
-              .intercept(Warmup.MARK_CALLS)
-              .build()
-              .start();
-      ManagedChannel channel =
-          warmupTransport
-              .channel(
-                  WARMUP_HOST,
-                  ((InetSocketAddress) listener.getListenSockets().get(0)).getPort(),
-                  InsecureChannelCredentials.create())
-              .directExecutor()
-              .maxInboundMessageSize(maxInboundMessageBytes)
-              .build();
-      try {
-        Warmup.Report report =
-            Warmup.run(
-                channel, ForwardingWarmup.calls(channel, routes), warmup, WARMUP_CALL_TIMEOUT);
-        log.info(
-            "Warmed up the forwarding path through the gateway before SERVING: {}{}",
-            report.describe(),
-            waited == 0 ? "" : ", after " + waited + " ms waiting for model servers to connect");
-        return report;
-      } finally {
-        channel.shutdownNow();
-        listener.shutdownNow();
-        try {
-          channel.awaitTermination(5, TimeUnit.SECONDS);
-          listener.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
+      return Warmup.overLoopback(
+          warmupTransport,
+          maxInboundMessageBytes,
+          listener -> listener.fallbackHandlerRegistry(forwarding),
+          channel -> {
+            Warmup.Report report =
+                Warmup.run(
+                    channel, ForwardingWarmup.calls(channel, routes), warmup, WARMUP_CALL_TIMEOUT);
+            log.info(
+                "Warmed up the forwarding path through the gateway before SERVING: {}{}",
+                report.describe(),
+                waited == 0
+                    ? ""
+                    : ", after " + waited + " ms waiting for model servers to connect");
+            return report;
+          });
     }
   }
 }

@@ -2,11 +2,8 @@ package io.infergate.infer.modelserver;
 
 import static java.util.Objects.requireNonNull;
 
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
-import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -71,9 +68,6 @@ public final class ModelServer implements AutoCloseable {
           ModelServiceGrpc.SERVICE_NAME,
           "PredictionService",
           "ModelService");
-
-  /** Where the warm-up listener binds: loopback only, since it lives only for the warm-up. */
-  private static final String WARMUP_HOST = "127.0.0.1";
 
   /**
    * Calls of unbatched versions whose recent runs take at most this long run on the event loop that
@@ -208,45 +202,24 @@ public final class ModelServer implements AutoCloseable {
     List<Warmup.Call> calls =
         WarmupCalls.of(
             repository.root(), repository.models(), config.batching().warmupBatchSizes());
-    var builder =
-        transport
-            .server(WARMUP_HOST, 0, InsecureServerCredentials.create())
-            .directExecutor()
-            .maxInboundMessageSize(config.maxInboundMessageBytes());
-    services.forEach(
-        service -> builder.addService(ServerInterceptors.intercept(service, Warmup.MARK_CALLS)));
-    Server listener = builder.build().start();
-    ManagedChannel channel =
-        transport
-            .channel(
-                WARMUP_HOST,
-                ((InetSocketAddress) listener.getListenSockets().get(0)).getPort(),
-                InsecureChannelCredentials.create())
-            .directExecutor()
-            .maxInboundMessageSize(config.maxInboundMessageBytes())
-            .build();
-    try {
-      Warmup.Report report = Warmup.run(channel, calls, settings);
-      log.info(
-          "Warmed up the request path over loopback gRPC before SERVING: {}", report.describe());
-      if (report.failed() > 0) {
-        log.warn(
-            "{} of {} warm-up calls failed; the first: {}",
-            report.failed(),
-            report.calls(),
-            report.firstFailure());
-      }
-      return report;
-    } finally {
-      channel.shutdownNow();
-      listener.shutdownNow();
-      try {
-        channel.awaitTermination(5, TimeUnit.SECONDS);
-        listener.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    return Warmup.overLoopback(
+        transport,
+        config.maxInboundMessageBytes(),
+        listener -> services.forEach(listener::addService),
+        channel -> {
+          Warmup.Report report = Warmup.run(channel, calls, settings);
+          log.info(
+              "Warmed up the request path over loopback gRPC before SERVING: {}",
+              report.describe());
+          if (report.failed() > 0) {
+            log.warn(
+                "{} of {} warm-up calls failed; the first: {}",
+                report.failed(),
+                report.calls(),
+                report.firstFailure());
+          }
+          return report;
+        });
   }
 
   /** The bound port (useful when the configured port was 0). */

@@ -6,8 +6,13 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -15,6 +20,9 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.infergate.infer.observability.config.Durations;
+import io.infergate.infer.observability.transport.NettyTransport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -23,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -39,6 +49,9 @@ import java.util.function.LongSupplier;
  */
 public final class Warmup {
   /** Set on the calls the warm-up listener answers: see {@link #isWarmupCall}. */
+  /** Where the warm-up listener binds: loopback only, since it lives only for the warm-up. */
+  private static final String LOOPBACK = "127.0.0.1";
+
   private static final Context.Key<Boolean> WARMUP_CALL = Context.key("infergate.warmup");
 
   /**
@@ -117,6 +130,49 @@ public final class Warmup {
           + (medianNanos < 0 ? "" : "; last median " + medianNanos / 1000 + " us")
           + (failed == 0 ? "" : "; " + failed + " failed, first: " + firstFailure)
           + ")";
+    }
+  }
+
+  /**
+   * Serves what {@code services} adds to a listener on 127.0.0.1 and an ephemeral port (plaintext,
+   * on {@code transport}'s event loops, every call marked as {@link #MARK_CALLS} marks it) for as
+   * long as {@code warmUp} runs with a channel to it; then closes both. How both servers warm their
+   * request path through their own gRPC stack before the port callers use opens.
+   */
+  public static Report overLoopback(
+      NettyTransport transport,
+      int maxInboundMessageBytes,
+      Consumer<ServerBuilder<?>> services,
+      Function<ManagedChannel, Report> warmUp)
+      throws IOException {
+    ServerBuilder<?> builder =
+        transport
+            .server(LOOPBACK, 0, InsecureServerCredentials.create())
+            .directExecutor()
+            .maxInboundMessageSize(maxInboundMessageBytes)
+            .intercept(MARK_CALLS);
+    services.accept(builder);
+    Server listener = builder.build().start();
+    ManagedChannel channel =
+        transport
+            .channel(
+                LOOPBACK,
+                ((InetSocketAddress) listener.getListenSockets().get(0)).getPort(),
+                InsecureChannelCredentials.create())
+            .directExecutor()
+            .maxInboundMessageSize(maxInboundMessageBytes)
+            .build();
+    try {
+      return warmUp.apply(channel);
+    } finally {
+      channel.shutdownNow();
+      listener.shutdownNow();
+      try {
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+        listener.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
