@@ -415,10 +415,13 @@ abstract class ForwardingContract {
         .isEqualTo(
             "a later message of the stream names another model (expected: 'digits', which its"
                 + " first message named)");
+    // The first message may or may not reach the backend before the call is cancelled there (a
+    // race between its DATA frame and the RST_STREAM); the second one never does.
     Received received = stable.received().poll(10, TimeUnit.SECONDS);
-    assertThat(received.messages()).hasSize(1);
-    assertThat(ModelInferRequest.parseFrom(received.messages().get(0)).getModelName())
-        .isEqualTo("digits");
+    assertThat(received.messages()).hasSizeLessThanOrEqualTo(1);
+    for (byte[] message : received.messages()) {
+      assertThat(ModelInferRequest.parseFrom(message).getModelName()).isEqualTo("digits");
+    }
   }
 
   @Test
