@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * /v1/traces}, {@code /v1/metrics}) and answers 200 at once, counting them, so the gateway's
  * exporters run their real path and nothing downstream limits them.
  */
-final class OtlpSink implements AutoCloseable {
+public final class OtlpSink implements AutoCloseable {
   private final HttpServer server;
   private final AtomicLong exports = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
@@ -31,6 +31,17 @@ final class OtlpSink implements AutoCloseable {
           exchange.close();
         });
     server.start();
+  }
+
+  /** Runs a sink on its own (perf/bin/gateway-side-by-side) until the process is killed. */
+  public static void main(String[] args) throws IOException, InterruptedException {
+    OtlpSink sink = new OtlpSink();
+    System.out.println(
+        "otlp sink listening on "
+            + sink.server.getAddress().getHostString()
+            + ":"
+            + sink.server.getAddress().getPort());
+    Thread.currentThread().join();
   }
 
   /** {@code http://127.0.0.1:PORT}, the OTLP/HTTP endpoint to configure. */
