@@ -44,7 +44,8 @@ final class DigitsServers {
 
   /**
    * Writes the gateway's file in {@code dir}: listening on a free loopback port, reload checked
-   * every 50 ms, one route for {@code digits} whose variants are given as {@code name weight port}.
+   * every 50 ms, one route for {@code digits} whose variants are given as {@code name weight port}
+   * or, for a variant of several servers, {@code name weight port,port,...}.
    */
   static Path config(Path dir, String... variants) throws IOException {
     StringBuilder yaml =
@@ -53,9 +54,10 @@ final class DigitsServers {
                 + "  - model: digits\n    overrideHeader: x-variant-override\n    overrideAllow: {anyCaller: true}\n    variants:\n");
     for (String variant : variants) {
       String[] parts = variant.split(" ");
+      String endpoints = "\"127.0.0.1:" + parts[2].replace(",", "\", \"127.0.0.1:") + "\"";
       yaml.append(
-          "      - {name: %s, weight: %s, endpoints: [\"127.0.0.1:%s\"]}\n"
-              .formatted((Object[]) parts));
+          "      - {name: %s, weight: %s, endpoints: [%s]}\n"
+              .formatted(parts[0], parts[1], endpoints));
     }
     // Renamed into place, as Kubernetes swaps config maps: a watcher never reads half a file.
     Path next = Files.createTempFile(dir, ".next", ".yaml");
