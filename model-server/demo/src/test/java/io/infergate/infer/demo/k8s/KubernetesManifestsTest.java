@@ -348,6 +348,36 @@ class KubernetesManifestsTest {
         .isSubsetOf(Images.names().stream().map(name -> name + ":" + version()).toList());
   }
 
+  @Test
+  void theReadmesKubernetesSectionNamesTheImagesVariablesAndPortsTheManifestsUse()
+      throws IOException {
+    String readme = Files.readString(K8S.resolve("../README.md"));
+    String section = readme.substring(readme.indexOf("\n## Kubernetes\n"));
+    section = section.substring(0, section.indexOf("\n## ", 1));
+    List<Container> containers =
+        all(render("cpu"), Deployment.class).stream()
+            .flatMap(d -> d.getSpec().getTemplate().getSpec().getContainers().stream())
+            .toList();
+
+    assertThat(section).contains(Images.names());
+    for (Container container : containers) {
+      for (String variable : environment(container).keySet()) {
+        if (!COMMON_VARIABLES.contains(variable) || variable.equals("LOG_FORMAT")) {
+          assertThat(section)
+              .as("the README's Kubernetes section names " + variable)
+              .containsPattern("`" + variable + "[`=]");
+        }
+      }
+      for (Map.Entry<String, Integer> port : ports(container).entrySet()) {
+        assertThat(section)
+            .as(
+                "the README's Kubernetes section names %s's %s port",
+                container.getName(), port.getKey())
+            .contains(Integer.toString(port.getValue()));
+      }
+    }
+  }
+
   // ---- helpers
 
   private List<HasMetadata> render(String overlay) throws IOException {
