@@ -271,6 +271,101 @@ class InProcessFallbackTest {
             });
   }
 
+  @Test
+  void aHalfOpenTrialThatFailsOpensTheBreakerAgainAndOneThatSucceedsClosesIt() {
+    FakeBackend stable = bed.backend("stable");
+    FakeBackend canary = bed.backend("canary");
+    canary.behaveByDefault("fail:INTERNAL:broken");
+    start(
+        """
+          - model: digits
+            overrideHeader: x-variant-override
+            overrideAllow: {anyCaller: true}
+            variants:
+              - {name: stable, weight: 1, endpoints: ["%s"]}
+              - {name: canary, weight: 1, endpoints: ["%s"]}
+            breaker: {window: 10s, minimumCalls: 2, failureRate: 50, openFor: 2s, halfOpenCalls: 1, maxHalfOpen: 1m}
+            outlier: {consecutiveFailures: 1000}
+        """
+            .formatted(stable.endpoint(), canary.endpoint()));
+    Map<String, String> onCanary = Map.of(OVERRIDE, "canary");
+    for (int i = 0; i < 2; i++) {
+      assertThat(client.infer("digits", onCanary).code()).isEqualTo(Status.Code.INTERNAL);
+    }
+    assertThat(breaker("canary")).isEqualTo("OPEN");
+
+    // Once open for two seconds, the breaker lets one trial through, which fails again.
+    int beforeTrial = canary.calls();
+    await()
+        .atMost(PATIENCE)
+        .pollInterval(PACE)
+        .until(
+            () -> {
+              client.infer("digits", onCanary);
+              return canary.calls() > beforeTrial;
+            });
+
+    assertThat(canary.calls()).as("one trial").isEqualTo(beforeTrial + 1);
+    assertThat(breaker("canary"))
+        .as("open again, not closed nor still half-open")
+        .isEqualTo("OPEN");
+    for (int i = 0; i < 10; i++) {
+      Reply reply = client.infer("digits", onCanary);
+      assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
+      assertThat(reply.variant()).isEqualTo("stable");
+      assertThat(reply.header("x-fallback")).isEqualTo("circuit_open;from=canary");
+    }
+    assertThat(canary.calls())
+        .as("nothing reached the canary while open")
+        .isEqualTo(beforeTrial + 1);
+
+    // Healthy again: the next trial closes the breaker and the canary serves its callers.
+    canary.behaveByDefault(null);
+    await()
+        .atMost(PATIENCE)
+        .pollInterval(PACE)
+        .until(() -> "canary".equals(client.infer("digits", onCanary).variant()));
+    assertThat(breaker("canary")).isEqualTo("CLOSED");
+    Reply served = client.infer("digits", onCanary);
+    assertThat(served.variant()).isEqualTo("canary");
+    assertThat(served.header("x-fallback")).isNull();
+  }
+
+  @Test
+  void aRetryAfterThePrimaryTookMostOfTheDeadlineGetsOnlyTheTimeLeft() throws Exception {
+    FakeBackend primary = bed.backend("primary");
+    FakeBackend other = bed.backend("other");
+    primary.behaveByDefault("fail:UNAVAILABLE:busy");
+    start(
+        """
+          - model: digits
+            overrideHeader: x-variant-override
+            overrideAllow: {anyCaller: true}
+            variants:
+              - {name: primary, weight: 1, endpoints: ["%s"]}
+              - {name: other, weight: 1, endpoints: ["%s"]}
+            deadline: {default: 30s, max: 1m}
+        """
+            .formatted(primary.endpoint(), other.endpoint()));
+
+    // The primary turns the call away unprocessed and asks for 700 ms of the caller's 1 s before
+    // a retry: the other variant must be sent the rest of the second, not the route's 30 s.
+    long start = System.nanoTime();
+    Reply reply =
+        inferWithin("digits", Map.of(OVERRIDE, "primary", "x-fake-pushback", "700"), 1000);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
+    assertThat(reply.variant()).isEqualTo("other");
+    assertThat(reply.header("x-fallback")).isEqualTo("unavailable;from=primary");
+    // OK, so answered before the caller's deadline (its client would have ended it otherwise),
+    // after the pushback the primary asked for.
+    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(700));
+    assertThat(primary.received().poll(5, TimeUnit.SECONDS).deadlineMillis())
+        .isBetween(500L, 1000L);
+    assertThat(other.received().poll(5, TimeUnit.SECONDS).deadlineMillis()).isBetween(1L, 300L);
+  }
+
   /**
    * Probes, without counting for or against either breaker, whether both are open: a call for
    * {@code a} that its backend turns away as overloaded (neither a success nor a failure) is
@@ -320,6 +415,11 @@ class InProcessFallbackTest {
         Requests.oip(model, ""),
         headers,
         CallOptions.DEFAULT.withDeadlineAfter(millis, TimeUnit.MILLISECONDS));
+  }
+
+  /** The state of the breaker of {@code digits}' variant {@code variant}. */
+  private String breaker(String variant) {
+    return gateway.liveVariants().of("digits", variant, Duration.ofSeconds(1)).breaker();
   }
 
   private void awaitIdle(String model) {

@@ -467,6 +467,93 @@ class InProcessResilienceTest {
     assertThat(canary.calls()).isGreaterThan(reached);
   }
 
+  @Test
+  void theGatewaysOwnRefusalsCountAgainstNoBreakerAndEjectNoEndpoint() {
+    FakeBackend solo = bed.backend("solo");
+    FakeBackend stable = bed.backend("stable");
+    FakeBackend canary = bed.backend("canary");
+    canary.behaveByDefault("fail:INTERNAL:broken");
+    // Policies that would trip at the first refusals were they counted: two failures open a
+    // breaker, one ejects solo's only endpoint, three the canary's.
+    start(
+        """
+          - model: solo
+            variants:
+              - {name: solo, weight: 1, endpoints: ["%s"]}
+            limits: {maxInFlightPerVariant: 1}
+            breaker: {window: 10s, minimumCalls: 2, failureRate: 50, openFor: 1m}
+            outlier: {consecutiveFailures: 1, baseEjectionTime: 1m, maxEjectionTime: 1m}
+          - model: digits
+            overrideHeader: x-variant-override
+            overrideAllow: {anyCaller: true}
+            variants:
+              - {name: stable, weight: 1, endpoints: ["%s"]}
+              - {name: canary, weight: 1, endpoints: ["%s"]}
+            breaker: {window: 10s, minimumCalls: 2, failureRate: 50, openFor: 5s, halfOpenCalls: 1}
+            outlier: {consecutiveFailures: 3, baseEjectionTime: 1m, maxEjectionTime: 1m}
+        """
+            .formatted(solo.endpoint(), stable.endpoint(), canary.endpoint()));
+
+    // A bulkhead of one, held, and fifty more calls while it is.
+    Pending held =
+        client.open(
+            "solo",
+            Map.of("x-fake", STALL),
+            CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
+            true);
+    await().atMost(PATIENCE).until(() -> solo.calls() == 1);
+    List<Pending> flood = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      flood.add(client.open("solo", Map.of(), CallOptions.DEFAULT, true));
+    }
+    assertThat(flood)
+        .allSatisfy(
+            call -> {
+              Reply reply = call.recorder().await();
+              assertThat(reply.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+              assertThat(reply.status().getDescription())
+                  .startsWith("every variant of model 'solo' is at its limit of calls in flight");
+            });
+    assertThat(solo.calls()).as("no refused call reached the backend").isEqualTo(1);
+    assertThat(breaker("solo", "solo")).isEqualTo("CLOSED");
+    held.cancel();
+    awaitIdle("solo");
+
+    // Had one refusal counted against the endpoint it would be ejected, and these would fail as
+    // having no healthy backend.
+    for (int i = 0; i < 5; i++) {
+      Reply reply = client.infer("solo", Map.of());
+      assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
+      assertThat(reply.variant()).isEqualTo("solo");
+      assertThat(reply.header("x-fallback")).isNull();
+    }
+    assertThat(breaker("solo", "solo")).isEqualTo("CLOSED");
+
+    // A breaker forced open by two failures: the fifty calls it refuses are answered by stable and
+    // count against neither variant.
+    Map<String, String> onCanary = Map.of("x-variant-override", "canary");
+    for (int i = 0; i < 2; i++) {
+      assertThat(client.infer("digits", onCanary).code()).isEqualTo(Status.Code.INTERNAL);
+    }
+    assertThat(breaker("digits", "canary")).isEqualTo("OPEN");
+    for (int i = 0; i < 50; i++) {
+      Reply reply = client.infer("digits", onCanary);
+      assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
+      assertThat(reply.variant()).isEqualTo("stable");
+      assertThat(reply.header("x-fallback")).isEqualTo("circuit_open;from=canary");
+    }
+    assertThat(canary.calls()).isEqualTo(2);
+    assertThat(breaker("digits", "stable")).isEqualTo("CLOSED");
+
+    // Had a refusal counted against the canary's endpoint, its third failure in a row would have
+    // ejected it for a minute, and no trial could reach it once the breaker half-opens.
+    canary.behaveByDefault(null);
+    await()
+        .atMost(PATIENCE)
+        .until(() -> "canary".equals(client.infer("digits", onCanary).variant()));
+    assertThat(breaker("digits", "canary")).isEqualTo("CLOSED");
+  }
+
   private static String split(
       FakeBackend stable, int stableWeight, FakeBackend canary, int canaryWeight, String openFor) {
     return """
@@ -486,6 +573,11 @@ class InProcessResilienceTest {
 
   private Reply inferWith(CallOptions options) {
     return client.unary(Requests.MODEL_INFER, Requests.oip("timed", ""), Map.of(), options);
+  }
+
+  /** The state of the circuit breaker of {@code model}'s {@code variant}. */
+  private String breaker(String model, String variant) {
+    return gateway.liveVariants().of(model, variant, Duration.ofSeconds(1)).breaker();
   }
 
   private void awaitIdle(String model) {
