@@ -74,11 +74,8 @@ class ConnectionLifetimeIT {
     backend.behaveByDefault("hold");
     Gateway gateway = gateway("maxConnectionAge: 1s, maxConnectionAgeGrace: 1h");
     try (RawHttp2Client client = new RawHttp2Client(gateway.port())) {
-      CompletableFuture<String> call = client.call(INFER, Requests.oip("m", ""));
-      awaitHeld();
+      CompletableFuture<String> call = heldCallOnAnAgedConnection(client);
 
-      assertThat(client.goAway().get(10, TimeUnit.SECONDS))
-          .isEqualTo(new GoAway(NO_ERROR, "max_age"));
       backend.releaseHeld();
 
       assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("0");
@@ -91,11 +88,7 @@ class ConnectionLifetimeIT {
     backend.behaveByDefault("hold");
     Gateway gateway = gateway("maxConnectionAge: 1s, maxConnectionAgeGrace: 1s");
     try (RawHttp2Client client = new RawHttp2Client(gateway.port())) {
-      CompletableFuture<String> call = client.call(INFER, Requests.oip("m", ""));
-      awaitHeld();
-
-      assertThat(client.goAway().get(10, TimeUnit.SECONDS))
-          .isEqualTo(new GoAway(NO_ERROR, "max_age"));
+      CompletableFuture<String> call = heldCallOnAnAgedConnection(client);
 
       client.closed().get(10, TimeUnit.SECONDS);
       assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS))
@@ -106,8 +99,17 @@ class ConnectionLifetimeIT {
     }
   }
 
-  private void awaitHeld() {
+  /**
+   * Starts a call that the backend holds, then waits for the GOAWAY that ages {@code client}'s
+   * connection out; returns the call, still in flight.
+   */
+  private CompletableFuture<String> heldCallOnAnAgedConnection(RawHttp2Client client)
+      throws Exception {
+    CompletableFuture<String> call = client.call(INFER, Requests.oip("m", ""));
     await().atMost(Duration.ofSeconds(10)).until(() -> backend.held() == 1);
+    assertThat(client.goAway().get(10, TimeUnit.SECONDS))
+        .isEqualTo(new GoAway(NO_ERROR, "max_age"));
+    return call;
   }
 
   private Gateway gateway(String connections) throws IOException {
@@ -115,13 +117,10 @@ class ConnectionLifetimeIT {
         Gateway.start(
             Configs.load(
                 dir,
-                "host: 127.0.0.1\n"
-                    + "port: 0\n"
+                Configs.LOOPBACK
                     + "connections: {"
                     + connections
                     + "}\n"
-                    + "routes: [{model: m, variants: [{name: stable, weight: 1, endpoints: [\""
-                    + backend.endpoint()
-                    + "\"]}]}]\n")));
+                    + Configs.soleRoute(backend))));
   }
 }

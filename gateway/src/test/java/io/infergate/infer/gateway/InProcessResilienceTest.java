@@ -15,6 +15,7 @@ import io.infergate.infer.gateway.testing.GatewayClient.Pending;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.GatewayClient.Timed;
 import io.infergate.infer.gateway.testing.Requests;
+import io.infergate.infer.gateway.testing.Routes;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import java.nio.file.Path;
@@ -143,15 +144,7 @@ class InProcessResilienceTest {
     FakeBackend b = bed.backend("b");
     a.behaveByDefault(STALL);
     b.behaveByDefault(STALL);
-    start(
-        """
-          - model: split
-            variants:
-              - {name: a, weight: 1, endpoints: ["%s"]}
-              - {name: b, weight: 1, endpoints: ["%s"]}
-            limits: {maxInFlightPerVariant: 1, pushback: 300ms}
-        """
-            .formatted(a.endpoint(), b.endpoint()));
+    start(Routes.split("split", a, 1, b, 1, "limits: {maxInFlightPerVariant: 1, pushback: 300ms}"));
     // Whichever variant the second call picks, a full one is skipped for the other.
     List<Pending> held =
         List.of(
@@ -362,14 +355,11 @@ class InProcessResilienceTest {
     FakeBackend live = bed.backend("live");
     failing.behaveByDefault("fail:UNAVAILABLE:model not loaded");
     start(
-        """
-          - model: pair
-            variants:
-              - {name: pair, weight: 1, endpoints: ["%s", "%s"]}
-            breaker: {window: 10s, minimumCalls: 4, failureRate: 25, openFor: 1m}
-            outlier: {consecutiveFailures: 3, baseEjectionTime: 1m, maxEjectionTime: 1m}
-        """
-            .formatted(failing.endpoint(), live.endpoint()));
+        Routes.spread(
+            "pair",
+            List.of(failing, live),
+            "breaker: {window: 10s, minimumCalls: 4, failureRate: 25, openFor: 1m}",
+            "outlier: {consecutiveFailures: 3, baseEjectionTime: 1m, maxEjectionTime: 1m}"));
 
     List<Reply> replies = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
@@ -389,14 +379,11 @@ class InProcessResilienceTest {
     FakeBackend first = bed.backend("first");
     FakeBackend second = bed.backend("second");
     start(
-        """
-          - model: pushy
-            variants:
-              - {name: pushy, weight: 1, endpoints: ["%s", "%s"]}
-            breaker: {minimumCalls: 1000}
-            outlier: {consecutiveFailures: 1000}
-        """
-            .formatted(first.endpoint(), second.endpoint()));
+        Routes.spread(
+            "pushy",
+            List.of(first, second),
+            "breaker: {minimumCalls: 1000}",
+            "outlier: {consecutiveFailures: 1000}"));
     Map<String, String> busy = Map.of("x-fake", "fail:UNAVAILABLE:busy");
 
     assertThat(attempts(first, second, () -> client.infer("pushy", busy)))
@@ -469,14 +456,13 @@ class InProcessResilienceTest {
 
   private static String split(
       FakeBackend stable, int stableWeight, FakeBackend canary, int canaryWeight, String openFor) {
-    return """
-          - model: digits
-            variants:
-              - {name: stable, weight: %d, endpoints: ["%s"]}
-              - {name: canary, weight: %d, endpoints: ["%s"]}
-            breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: %s}
-        """
-        .formatted(stableWeight, stable.endpoint(), canaryWeight, canary.endpoint(), openFor);
+    return Routes.split(
+        "digits",
+        stable,
+        stableWeight,
+        canary,
+        canaryWeight,
+        "breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: " + openFor + "}");
   }
 
   private void start(String routes) {

@@ -11,6 +11,7 @@ import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.Requests;
+import io.infergate.infer.gateway.testing.Routes;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
@@ -56,15 +57,14 @@ class ResilienceIT {
     FakeBackend stable = bed.backend("stable");
     FakeBackend canary = bed.backend("canary");
     start(
-        """
-          - model: digits
-            variants:
-              - {name: stable, weight: 90, endpoints: ["%s"]}
-              - {name: canary, weight: 10, endpoints: ["%s"]}
-            breaker: {window: 2s, minimumCalls: 3, openFor: 500ms, halfOpenCalls: 2, maxHalfOpen: 2s}
-            outlier: {consecutiveFailures: 3, baseEjectionTime: 200ms, maxEjectionTime: 500ms}
-        """
-            .formatted(stable.endpoint(), canary.endpoint()));
+        Routes.split(
+            "digits",
+            stable,
+            90,
+            canary,
+            10,
+            "breaker: {window: 2s, minimumCalls: 3, openFor: 500ms, halfOpenCalls: 2, maxHalfOpen: 2s}",
+            "outlier: {consecutiveFailures: 3, baseEjectionTime: 200ms, maxEjectionTime: 500ms}"));
     await()
         .atMost(PATIENCE)
         .until(() -> "canary".equals(client.infer("digits", Map.of()).variant()));
@@ -261,14 +261,7 @@ class ResilienceIT {
   void aModelWhoseEndpointsAreAllDownIsNotServingAndServesAgainOnceOneIsBack() throws Exception {
     FakeBackend stable = bed.backend("stable");
     FakeBackend canary = bed.backend("canary");
-    start(
-        """
-          - model: digits
-            variants:
-              - {name: stable, weight: 90, endpoints: ["%s"]}
-              - {name: canary, weight: 10, endpoints: ["%s"]}
-        """
-            .formatted(stable.endpoint(), canary.endpoint()));
+    start(Routes.split("digits", stable, 90, canary, 10));
     await()
         .atMost(PATIENCE)
         .until(() -> health(client.channel(), "digits") == ServingStatus.SERVING && serverReady());

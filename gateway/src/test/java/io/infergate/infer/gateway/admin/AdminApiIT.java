@@ -294,6 +294,6 @@ class AdminApiIT {
   }
 
   private GatewayConfig config(int stableWeight, int canaryWeight) {
-    return Configs.load(dir, AdminPlane.yaml(dir, "", stable, stableWeight, canary, canaryWeight));
+    return Configs.load(dir, AdminPlane.yaml(dir, stable, stableWeight, canary, canaryWeight));
   }
 }

@@ -51,7 +51,7 @@ class AdminCrashIT {
     FakeBackend canary = bed.backend("canary");
     Path stateDir = dir.resolve("state");
     Path config = dir.resolve("gateway.yaml");
-    Files.writeString(config, "port: 0\n" + AdminPlane.yaml(dir, "", stable, 100, canary, 0));
+    Files.writeString(config, "port: 0\n" + AdminPlane.yaml(dir, stable, 100, canary, 0));
     int answered = 0;
     int kills = 0;
     Map<String, Integer> committed = Map.of("stable", 100, "canary", 0);

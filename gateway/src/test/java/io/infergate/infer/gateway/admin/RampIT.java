@@ -267,7 +267,7 @@ class RampIT {
   }
 
   private GatewayConfig config() {
-    return Configs.load(dir, AdminPlane.yaml(dir, "stickyHeader: x-user", stable, 100, canary, 0));
+    return Configs.load(dir, AdminPlane.yaml(dir, stable, 100, canary, 0, "stickyHeader: x-user"));
   }
 
   /**

@@ -47,23 +47,22 @@ public final class AdminPlane {
       int firstWeight,
       FakeBackend second,
       int secondWeight) {
-    return start(bed, Configs.load(dir, yaml(dir, "", first, firstWeight, second, secondWeight)));
+    return start(bed, Configs.load(dir, yaml(dir, first, firstWeight, second, secondWeight)));
   }
 
   /**
    * A gateway's YAML with its admin port on {@code 127.0.0.1:0}, its tokens file ({@link
    * #writeTokens}, written now) and state directory in {@code dir}, no reload and a 1 s drain; and
-   * route {@code digits} split between {@code first} and {@code second} by weight, each variant
-   * named as its backend. {@code routeSettings} (one line, such as {@code stickyHeader: x-user}, or
-   * empty) goes into the route.
+   * route {@code digits} split between {@code first} and {@code second} ({@link Routes#split}),
+   * with {@code routeSettings}.
    */
   public static String yaml(
       Path dir,
-      String routeSettings,
       FakeBackend first,
       int firstWeight,
       FakeBackend second,
-      int secondWeight) {
+      int secondWeight,
+      String... routeSettings) {
     Path tokens;
     try {
       tokens = writeTokens(dir.resolve("tokens.txt"));
@@ -75,21 +74,9 @@ public final class AdminPlane {
         drainTimeout: 1s
         admin: {host: 127.0.0.1, port: 0, tokensFile: "%s", stateDir: "%s"}
         routes:
-          - model: digits
-        %s    variants:
-              - {name: %s, weight: %d, endpoints: ["%s"]}
-              - {name: %s, weight: %d, endpoints: ["%s"]}
         """
-        .formatted(
-            tokens,
-            dir.resolve("state"),
-            routeSettings.isEmpty() ? "" : "    " + routeSettings + "\n",
-            first.name(),
-            firstWeight,
-            first.endpoint(),
-            second.name(),
-            secondWeight,
-            second.endpoint());
+            .formatted(tokens, dir.resolve("state"))
+        + Routes.split("digits", first, firstWeight, second, secondWeight, routeSettings);
   }
 
   /** Writes the tokens file: vera a viewer, alice and bob operators, ada an admin. */
