@@ -83,13 +83,7 @@ abstract class GatewayTelemetryContract {
   @Test
   void aCallIsAServerSpanUnderTheCallersTraceAndAClientSpanWhoseContextTheBackendReceives() {
     FakeBackend stable = bed.backend("stable");
-    start(
-        """
-          - model: digits
-            variants:
-              - {name: stable, weight: 1, endpoints: ["%s"]}
-        """
-            .formatted(stable.endpoint()));
+    start(Routes.sole("digits", stable));
 
     Reply reply =
         client.infer(
@@ -137,12 +131,7 @@ abstract class GatewayTelemetryContract {
   void aCallRetriedOnAnotherEndpointHasOneClientSpanPerAttempt() {
     FakeBackend first = bed.backend("first");
     FakeBackend second = bed.backend("second");
-    start(
-        Routes.spread(
-            "pushy",
-            List.of(first, second),
-            "breaker: {minimumCalls: 1000}",
-            "outlier: {consecutiveFailures: 1000}"));
+    start(Routes.spread("pushy", List.of(first, second), Routes.NEVER_TRIPS));
 
     Reply reply = client.infer("pushy", Map.of("x-fake", "fail:UNAVAILABLE:busy"));
 
@@ -314,13 +303,7 @@ abstract class GatewayTelemetryContract {
   @Test
   void aCallTheSamplerDropsRecordsNoSpanYetTellsTheBackendItIsNotSampled() {
     FakeBackend stable = bed.backend("stable");
-    start(
-        """
-          - model: digits
-            variants:
-              - {name: stable, weight: 1, endpoints: ["%s"]}
-        """
-            .formatted(stable.endpoint()));
+    start(Routes.sole("digits", stable));
     String notSampled = "00-" + TRACE_ID + "-" + CALLER_SPAN_ID + "-00";
 
     Reply reply = client.infer("digits", Map.of("traceparent", notSampled));
@@ -337,16 +320,7 @@ abstract class GatewayTelemetryContract {
   @Test
   void withTelemetryOffTheCallersTraceparentReachesTheBackendUntouched() {
     FakeBackend stable = bed.backend("stable");
-    Gateway gateway =
-        bed.gateway(
-            TestBed.routesConfig(
-                dir,
-                """
-                  - model: digits
-                    variants:
-                      - {name: stable, weight: 1, endpoints: ["%s"]}
-                """
-                    .formatted(stable.endpoint())));
+    Gateway gateway = bed.gateway(TestBed.routesConfig(dir, Routes.sole("digits", stable)));
 
     Reply reply = bed.client(gateway).infer("digits", Map.of("traceparent", CALLER_TRACEPARENT));
 

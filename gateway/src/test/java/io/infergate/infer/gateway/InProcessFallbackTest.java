@@ -18,7 +18,6 @@ import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -137,10 +136,7 @@ class InProcessFallbackTest {
     a.behaveByDefault("fail:UNAVAILABLE:model not loaded");
     b.behaveByDefault("fail:UNAVAILABLE:model not loaded");
     int reached = a.calls() + b.calls();
-    List<Reply> down = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      down.add(client.infer("pair", Map.of()));
-    }
+    List<Reply> down = client.infer(20, "pair", Map.of());
 
     assertThat(down)
         .allSatisfy(
@@ -155,10 +151,7 @@ class InProcessFallbackTest {
 
     a.behaveByDefault(null);
     b.behaveByDefault(null);
-    List<Reply> recovered = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      recovered.add(client.infer("pair", Map.of()));
-    }
+    List<Reply> recovered = client.infer(50, "pair", Map.of());
 
     // Both breakers are still open (for a minute): each answer says it was sent past them.
     assertThat(recovered)
@@ -254,10 +247,7 @@ class InProcessFallbackTest {
 
     // Had the cancelled trial kept its permission, the breaker would stay half-open with none
     // left for maxHalfOpen (a minute), and these would all fall back to stable.
-    List<Reply> after = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      after.add(client.infer("digits", onCanary));
-    }
+    List<Reply> after = client.infer(10, "digits", onCanary);
     assertThat(after)
         .allSatisfy(
             reply -> {

@@ -69,10 +69,7 @@ class InProcessResilienceTest {
         """
             .formatted(solo.endpoint(), control.endpoint()));
 
-    List<Reply> invalid = new ArrayList<>();
-    for (int i = 0; i < 1000; i++) {
-      invalid.add(client.infer("solo", Map.of("x-fake", "fail:INVALID_ARGUMENT:bad")));
-    }
+    List<Reply> invalid = client.infer(1000, "solo", Map.of("x-fake", "fail:INVALID_ARGUMENT:bad"));
     Reply after = client.infer("solo", Map.of());
 
     assertThat(invalid)
@@ -93,10 +90,7 @@ class InProcessResilienceTest {
         .atMost(PATIENCE)
         .until(() -> health(client.channel(), "solo") == ServingStatus.SERVING);
 
-    List<Reply> broken = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      broken.add(client.infer("control", Map.of()));
-    }
+    List<Reply> broken = client.infer(10, "control", Map.of());
     assertThat(broken.get(0).status().getCode()).isEqualTo(Status.Code.INTERNAL);
     assertThat(broken.get(9).status().getDescription())
         .startsWith("no healthy backend for model 'control'");
@@ -169,14 +163,7 @@ class InProcessResilienceTest {
   @Test
   void aCallWithoutADeadlineGetsTheRoutesDefaultAndALongerOneIsCutToTheMax() throws Exception {
     FakeBackend stable = bed.backend("stable");
-    start(
-        """
-          - model: timed
-            variants:
-              - {name: stable, weight: 1, endpoints: ["%s"]}
-            deadline: {default: 2s, max: 4s}
-        """
-            .formatted(stable.endpoint()));
+    start(Routes.sole("timed", stable, "deadline: {default: 2s, max: 4s}"));
 
     assertThat(inferWith(CallOptions.DEFAULT).isOk()).isTrue();
     assertThat(stable.received().poll(5, TimeUnit.SECONDS).deadlineMillis())
@@ -196,14 +183,7 @@ class InProcessResilienceTest {
   void aCallEndsAtTheRoutesDeadlineWhetherTheBackendStallsOrTheRequestIsNeverComplete()
       throws Exception {
     FakeBackend stable = bed.backend("stable");
-    start(
-        """
-          - model: timed
-            variants:
-              - {name: stable, weight: 1, endpoints: ["%s"]}
-            deadline: {default: 300ms, max: 1s}
-        """
-            .formatted(stable.endpoint()));
+    start(Routes.sole("timed", stable, "deadline: {default: 300ms, max: 1s}"));
 
     Timed stalled =
         client.open("timed", Map.of("x-fake", STALL), CallOptions.DEFAULT, true).timed();
@@ -361,10 +341,7 @@ class InProcessResilienceTest {
             "breaker: {window: 10s, minimumCalls: 4, failureRate: 25, openFor: 1m}",
             "outlier: {consecutiveFailures: 3, baseEjectionTime: 1m, maxEjectionTime: 1m}"));
 
-    List<Reply> replies = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      replies.add(client.infer("pair", Map.of()));
-    }
+    List<Reply> replies = client.infer(40, "pair", Map.of());
 
     // Half the first attempts failed until the ejection: had the variant's breaker counted them,
     // it would have opened, and with no other variant every later call would have failed.
@@ -378,12 +355,7 @@ class InProcessResilienceTest {
   void aRetryWaitsForTheServersPushbackAndANegativePushbackForbidsIt() {
     FakeBackend first = bed.backend("first");
     FakeBackend second = bed.backend("second");
-    start(
-        Routes.spread(
-            "pushy",
-            List.of(first, second),
-            "breaker: {minimumCalls: 1000}",
-            "outlier: {consecutiveFailures: 1000}"));
+    start(Routes.spread("pushy", List.of(first, second), Routes.NEVER_TRIPS));
     Map<String, String> busy = Map.of("x-fake", "fail:UNAVAILABLE:busy");
 
     assertThat(attempts(first, second, () -> client.infer("pushy", busy)))
@@ -433,10 +405,7 @@ class InProcessResilienceTest {
     int reached = canary.calls();
 
     gateway.reload(TestBed.routesConfig(dir, split(stable, 20, canary, 80, "1m")));
-    List<Reply> replies = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      replies.add(client.infer("digits", Map.of()));
-    }
+    List<Reply> replies = client.infer(100, "digits", Map.of());
 
     assertThat(replies)
         .allSatisfy(reply -> assertThat(reply.isOk()).as("%s", reply.status()).isTrue());

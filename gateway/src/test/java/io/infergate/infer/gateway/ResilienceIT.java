@@ -182,18 +182,13 @@ class ResilienceIT {
 
   @Test
   void whenEveryVariantFailsRetriesStayWithinTheBudget() {
-    List<FakeBackend> down = failingBackends("a1", "a2", "b1", "b2");
-    start(
-        """
-          - model: down
-            variants:
-              - {name: a, weight: 1, endpoints: ["%s", "%s"]}
-              - {name: b, weight: 1, endpoints: ["%s", "%s"]}
-            breaker: {minimumCalls: 1000000}
-            outlier: {consecutiveFailures: 1000}
-            retry: {maxAttempts: 4, budgetRatio: 0.2, minRetriesPerSecond: 10}
-        """
-            .formatted(endpoints(down)));
+    List<FakeBackend> down =
+        startAllDown(
+            """
+                breaker: {minimumCalls: 1000000}
+                outlier: {consecutiveFailures: 1000}
+                retry: {maxAttempts: 4, budgetRatio: 0.2, minRetriesPerSecond: 10}
+            """);
     int calls = 500;
 
     long startNanos = System.nanoTime();
@@ -212,16 +207,11 @@ class ResilienceIT {
 
   @Test
   void whenEveryVariantIsDownCallsFailFastAsNoHealthyBackendWithinTheRetryBudget() {
-    List<FakeBackend> down = failingBackends("a1", "a2", "b1", "b2");
-    start(
-        """
-          - model: down
-            variants:
-              - {name: a, weight: 1, endpoints: ["%s", "%s"]}
-              - {name: b, weight: 1, endpoints: ["%s", "%s"]}
-            breaker: {window: 10s, minimumCalls: 3, openFor: 1m}
-        """
-            .formatted(endpoints(down)));
+    List<FakeBackend> down =
+        startAllDown(
+            """
+                breaker: {window: 10s, minimumCalls: 3, openFor: 1m}
+            """);
     await()
         .atMost(PATIENCE)
         .until(
@@ -300,6 +290,24 @@ class ResilienceIT {
   }
 
   /** Backends that answer every call UNAVAILABLE without headers: never reached a model. */
+  /**
+   * Starts route {@code down}: variants {@code a} and {@code b} on two failing backends each, with
+   * {@code settings} (the route's YAML lines, indented).
+   */
+  private List<FakeBackend> startAllDown(String settings) {
+    List<FakeBackend> down = failingBackends("a1", "a2", "b1", "b2");
+    start(
+        """
+          - model: down
+            variants:
+              - {name: a, weight: 1, endpoints: ["%s", "%s"]}
+              - {name: b, weight: 1, endpoints: ["%s", "%s"]}
+        """
+                .formatted(endpoints(down))
+            + settings);
+    return down;
+  }
+
   private List<FakeBackend> failingBackends(String... names) {
     List<FakeBackend> backends = new ArrayList<>();
     for (String name : names) {

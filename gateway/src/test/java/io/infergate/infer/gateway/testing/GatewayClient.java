@@ -7,6 +7,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,15 @@ public final class GatewayClient {
   }
 
   /** An OIP ModelInfer for {@code model} at {@code version}, with {@code headers}. */
+  /** {@code times} calls of {@link #infer(String, Map)}, one after another: their replies. */
+  public List<Reply> infer(int times, String model, Map<String, String> headers) {
+    List<Reply> replies = new ArrayList<>(times);
+    for (int i = 0; i < times; i++) {
+      replies.add(infer(model, headers));
+    }
+    return replies;
+  }
+
   public Reply infer(String model, String version, Map<String, String> headers) {
     return unary(Requests.MODEL_INFER, Requests.oip(model, version), headers);
   }

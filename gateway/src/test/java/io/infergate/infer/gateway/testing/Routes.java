@@ -14,7 +14,22 @@ public final class Routes {
   public static final String OVERRIDABLE =
       "overrideHeader: x-variant-override\noverrideAllow: {anyCaller: true}";
 
+  /** Keeps the route's breaker closed and its endpoints in, so that a test sees every attempt. */
+  public static final String NEVER_TRIPS =
+      "breaker: {minimumCalls: 1000}\noutlier: {consecutiveFailures: 1000}";
+
   private Routes() {}
+
+  /** Route {@code model} to {@code backend} alone, its one variant named as the backend. */
+  public static String sole(String model, FakeBackend backend, String... settings) {
+    return """
+          - model: %s
+            variants:
+              - {name: %s, weight: 1, endpoints: ["%s"]}
+        """
+            .formatted(model, backend.name(), backend.endpoint())
+        + lines(settings);
+  }
 
   /**
    * Route {@code model} split between {@code first} and {@code second} by weight, each variant
