@@ -71,10 +71,8 @@ class ConnectionLifetimeIT {
 
   @Test
   void anAgedConnectionLetsItsCallInFlightFinishWithinTheGrace() throws Exception {
-    backend.behaveByDefault("hold");
-    Gateway gateway = gateway("maxConnectionAge: 1s, maxConnectionAgeGrace: 1h");
-    try (RawHttp2Client client = new RawHttp2Client(gateway.port())) {
-      CompletableFuture<String> call = heldCallOnAnAgedConnection(client);
+    try (RawHttp2Client client = agedAfterOneSecond("1h")) {
+      CompletableFuture<String> call = heldCallUntilGoAway(client);
 
       backend.releaseHeld();
 
@@ -85,10 +83,8 @@ class ConnectionLifetimeIT {
 
   @Test
   void anAgedConnectionsCallStillInFlightAfterTheGraceIsCancelled() throws Exception {
-    backend.behaveByDefault("hold");
-    Gateway gateway = gateway("maxConnectionAge: 1s, maxConnectionAgeGrace: 1s");
-    try (RawHttp2Client client = new RawHttp2Client(gateway.port())) {
-      CompletableFuture<String> call = heldCallOnAnAgedConnection(client);
+    try (RawHttp2Client client = agedAfterOneSecond("1s")) {
+      CompletableFuture<String> call = heldCallUntilGoAway(client);
 
       client.closed().get(10, TimeUnit.SECONDS);
       assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS))
@@ -99,12 +95,18 @@ class ConnectionLifetimeIT {
     }
   }
 
+  /** A connection to a gateway that ages connections out after 1 s, with {@code grace}. */
+  private RawHttp2Client agedAfterOneSecond(String grace) throws IOException, InterruptedException {
+    return new RawHttp2Client(
+        gateway("maxConnectionAge: 1s, maxConnectionAgeGrace: " + grace).port());
+  }
+
   /**
    * Starts a call that the backend holds, then waits for the GOAWAY that ages {@code client}'s
    * connection out; returns the call, still in flight.
    */
-  private CompletableFuture<String> heldCallOnAnAgedConnection(RawHttp2Client client)
-      throws Exception {
+  private CompletableFuture<String> heldCallUntilGoAway(RawHttp2Client client) throws Exception {
+    backend.behaveByDefault("hold");
     CompletableFuture<String> call = client.call(INFER, Requests.oip("m", ""));
     await().atMost(Duration.ofSeconds(10)).until(() -> backend.held() == 1);
     assertThat(client.goAway().get(10, TimeUnit.SECONDS))

@@ -173,12 +173,7 @@ abstract class GatewayTelemetryContract {
             Routes.OVERRIDABLE,
             "breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 1m}"));
     Map<String, String> toCanary = Map.of("x-variant-override", "canary");
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                "circuit_open;from=canary"
-                    .equals(client.infer("digits", toCanary).header("x-fallback")));
+    client.inferUntilFallback("digits", toCanary, "circuit_open;from=canary", PATIENCE);
     spans.reset();
 
     Reply reply = client.infer("digits", withHeader(toCanary, "traceparent", CALLER_TRACEPARENT));

@@ -396,12 +396,7 @@ class InProcessResilienceTest {
     FakeBackend canary = bed.backend("canary");
     canary.behaveByDefault("fail:INTERNAL:broken");
     start(split(stable, 50, canary, 50, "1m"));
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                "circuit_open;from=canary"
-                    .equals(client.infer("digits", Map.of()).header("x-fallback")));
+    client.inferUntilFallback("digits", Map.of(), "circuit_open;from=canary", PATIENCE);
     int reached = canary.calls();
 
     gateway.reload(TestBed.routesConfig(dir, split(stable, 20, canary, 80, "1m")));
