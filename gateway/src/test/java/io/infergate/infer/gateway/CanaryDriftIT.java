@@ -6,19 +6,17 @@ import static org.awaitility.Awaitility.await;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
+import io.infergate.infer.gateway.testing.InMemoryMetrics;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import io.infergate.infer.proto.oip.v2.InferTensorContents;
 import io.infergate.infer.proto.oip.v2.ModelInferResponse;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.DoublePointData;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.PointData;
-import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,16 +41,7 @@ class CanaryDriftIT {
   @TempDir Path dir;
   @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
 
-  private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
-  private final OpenTelemetrySdk otel =
-      OpenTelemetrySdk.builder()
-          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-          .build();
-
-  @AfterEach
-  void closeSdk() {
-    otel.close();
-  }
+  @RegisterExtension final InMemoryMetrics metrics = new InMemoryMetrics();
 
   @Test
   void aCanaryPredictingOtherClassesDivergesFromStable() {
@@ -94,7 +82,8 @@ class CanaryDriftIT {
               - {name: canary, weight: 1, endpoints: ["%s"]}
         """
             .formatted(stable.endpoint(), bed.transport().unreachable());
-    GatewayClient client = bed.client(bed.gateway(TestBed.routesConfig(dir, routes), otel));
+    GatewayClient client =
+        bed.client(bed.gateway(TestBed.routesConfig(dir, routes), metrics.openTelemetry()));
 
     int meantForStable = 0;
     int fellBack = 0;
@@ -131,7 +120,7 @@ class CanaryDriftIT {
               - {name: canary, weight: 1, endpoints: ["%s"]}
         """
             .formatted(stable.endpoint(), candidate.endpoint());
-    return bed.client(bed.gateway(TestBed.routesConfig(dir, routes), otel));
+    return bed.client(bed.gateway(TestBed.routesConfig(dir, routes), metrics.openTelemetry()));
   }
 
   /**
@@ -214,7 +203,7 @@ class CanaryDriftIT {
   }
 
   private Iterable<? extends PointData> points(String name) {
-    for (MetricData data : metrics.collectAllMetrics()) {
+    for (MetricData data : metrics.collect()) {
       if (data.getName().equals(name)) {
         return data.getData().getPoints();
       }

@@ -71,14 +71,9 @@ class ConnectionLifetimeIT {
 
   @Test
   void anAgedConnectionLetsItsCallInFlightFinishWithinTheGrace() throws Exception {
-    backend.behaveByDefault("hold");
-    Gateway gateway = gateway("maxConnectionAge: 1s, maxConnectionAgeGrace: 1h");
-    try (RawHttp2Client client = new RawHttp2Client(gateway.port())) {
-      CompletableFuture<String> call = client.call(INFER, Requests.oip("m", ""));
-      awaitHeld();
+    try (RawHttp2Client client = agedAfterOneSecond("1h")) {
+      CompletableFuture<String> call = heldCallUntilGoAway(client);
 
-      assertThat(client.goAway().get(10, TimeUnit.SECONDS))
-          .isEqualTo(new GoAway(NO_ERROR, "max_age"));
       backend.releaseHeld();
 
       assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("0");
@@ -88,14 +83,8 @@ class ConnectionLifetimeIT {
 
   @Test
   void anAgedConnectionsCallStillInFlightAfterTheGraceIsCancelled() throws Exception {
-    backend.behaveByDefault("hold");
-    Gateway gateway = gateway("maxConnectionAge: 1s, maxConnectionAgeGrace: 1s");
-    try (RawHttp2Client client = new RawHttp2Client(gateway.port())) {
-      CompletableFuture<String> call = client.call(INFER, Requests.oip("m", ""));
-      awaitHeld();
-
-      assertThat(client.goAway().get(10, TimeUnit.SECONDS))
-          .isEqualTo(new GoAway(NO_ERROR, "max_age"));
+    try (RawHttp2Client client = agedAfterOneSecond("1s")) {
+      CompletableFuture<String> call = heldCallUntilGoAway(client);
 
       client.closed().get(10, TimeUnit.SECONDS);
       assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS))
@@ -106,8 +95,23 @@ class ConnectionLifetimeIT {
     }
   }
 
-  private void awaitHeld() {
+  /** A connection to a gateway that ages connections out after 1 s, with {@code grace}. */
+  private RawHttp2Client agedAfterOneSecond(String grace) throws IOException, InterruptedException {
+    return new RawHttp2Client(
+        gateway("maxConnectionAge: 1s, maxConnectionAgeGrace: " + grace).port());
+  }
+
+  /**
+   * Starts a call that the backend holds, then waits for the GOAWAY that ages {@code client}'s
+   * connection out; returns the call, still in flight.
+   */
+  private CompletableFuture<String> heldCallUntilGoAway(RawHttp2Client client) throws Exception {
+    backend.behaveByDefault("hold");
+    CompletableFuture<String> call = client.call(INFER, Requests.oip("m", ""));
     await().atMost(Duration.ofSeconds(10)).until(() -> backend.held() == 1);
+    assertThat(client.goAway().get(10, TimeUnit.SECONDS))
+        .isEqualTo(new GoAway(NO_ERROR, "max_age"));
+    return call;
   }
 
   private Gateway gateway(String connections) throws IOException {
@@ -115,13 +119,10 @@ class ConnectionLifetimeIT {
         Gateway.start(
             Configs.load(
                 dir,
-                "host: 127.0.0.1\n"
-                    + "port: 0\n"
+                Configs.LOOPBACK
                     + "connections: {"
                     + connections
                     + "}\n"
-                    + "routes: [{model: m, variants: [{name: stable, weight: 1, endpoints: [\""
-                    + backend.endpoint()
-                    + "\"]}]}]\n")));
+                    + Configs.soleRoute(backend))));
   }
 }

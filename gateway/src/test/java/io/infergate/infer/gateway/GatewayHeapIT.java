@@ -7,6 +7,7 @@ import io.grpc.CallOptions;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.infergate.infer.gateway.testing.ChildGateway;
+import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
@@ -53,13 +54,10 @@ class GatewayHeapIT {
     Path config = dir.resolve("gateway.yaml");
     Files.writeString(
         config,
-        "host: 127.0.0.1\n"
-            + "port: 0\n"
+        Configs.LOOPBACK
             // The backend counts calls; warm-up calls would be among them.
             + "warmup: {enabled: false}\n"
-            + "routes: [{model: m, variants: [{name: stable, weight: 1, endpoints: [\""
-            + backend.endpoint()
-            + "\"]}]}]\n",
+            + Configs.soleRoute(backend),
         StandardCharsets.UTF_8);
     gateway = ChildGateway.start(config, dir.resolve("gateway.log"));
     client =

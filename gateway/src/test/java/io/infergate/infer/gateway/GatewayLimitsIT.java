@@ -62,8 +62,7 @@ class GatewayLimitsIT {
             Gateway.start(
                 Configs.load(
                     dir,
-                    "host: 127.0.0.1\n"
-                        + "port: 0\n"
+                    Configs.LOOPBACK
                         + "maxInboundMessageBytes: "
                         + MAX_MESSAGE_BYTES
                         + "\n"
@@ -74,10 +73,7 @@ class GatewayLimitsIT {
                         + ", maxRstFramesPerWindow: "
                         + MAX_RST_FRAMES
                         + ", rstFramesWindow: 1h}\n"
-                        + "routes: [{model: m, variants: [{name: stable, weight: 1, endpoints:"
-                        + " [\""
-                        + backend.endpoint()
-                        + "\"]}]}]\n")));
+                        + Configs.soleRoute(backend))));
   }
 
   @Test

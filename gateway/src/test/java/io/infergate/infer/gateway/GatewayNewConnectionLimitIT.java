@@ -7,17 +7,14 @@ import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
+import io.infergate.infer.gateway.testing.InMemoryMetrics;
 import io.infergate.infer.gateway.testing.Transport;
 import io.infergate.infer.observability.testing.NewConnections;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,18 +34,9 @@ class GatewayNewConnectionLimitIT {
 
   @TempDir Path dir;
   @RegisterExtension final GrpcCleanupExtension cleanup = new GrpcCleanupExtension();
+  @RegisterExtension final InMemoryMetrics metrics = new InMemoryMetrics();
 
   private final Transport transport = Transport.loopback();
-  private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
-  private final OpenTelemetrySdk otel =
-      OpenTelemetrySdk.builder()
-          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-          .build();
-
-  @AfterEach
-  void closeSdk() {
-    otel.close();
-  }
 
   @Test
   void callersConnectionsUpToTheBurstCarryCallsAndThosePastItAreClosedAndCounted()
@@ -59,16 +47,12 @@ class GatewayNewConnectionLimitIT {
             Gateway.start(
                 Configs.load(
                     dir,
-                    "host: 127.0.0.1\n"
-                        + "port: 0\n"
+                    Configs.LOOPBACK
                         + "connections: {newPerSourcePerSecond: 1, newPerSourceBurst: "
                         + BURST
                         + "}\n"
-                        + "routes: [{model: m, variants: [{name: stable, weight: 1, endpoints:"
-                        + " [\""
-                        + backend.endpoint()
-                        + "\"]}]}]\n"),
-                otel));
+                        + Configs.soleRoute(backend)),
+                metrics.openTelemetry()));
     long started = System.nanoTime();
 
     // Each channel is one connection: both of the burst carry calls.
@@ -92,7 +76,7 @@ class GatewayNewConnectionLimitIT {
   }
 
   private long refusedConnections() {
-    return metrics.collectAllMetrics().stream()
+    return metrics.collect().stream()
         .filter(data -> data.getName().equals("infergate.gateway.connections.refused"))
         .map(MetricData::getLongSumData)
         .flatMap(sum -> sum.getPoints().stream())

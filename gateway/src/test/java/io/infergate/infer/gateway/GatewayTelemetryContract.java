@@ -11,6 +11,7 @@ import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Pending;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
+import io.infergate.infer.gateway.testing.Routes;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import io.opentelemetry.api.common.AttributeKey;
@@ -20,7 +21,10 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.data.PointData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -28,9 +32,12 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -76,13 +83,7 @@ abstract class GatewayTelemetryContract {
   @Test
   void aCallIsAServerSpanUnderTheCallersTraceAndAClientSpanWhoseContextTheBackendReceives() {
     FakeBackend stable = bed.backend("stable");
-    start(
-        """
-          - model: digits
-            variants:
-              - {name: stable, weight: 1, endpoints: ["%s"]}
-        """
-            .formatted(stable.endpoint()));
+    start(Routes.sole("digits", stable));
 
     Reply reply =
         client.infer(
@@ -130,15 +131,7 @@ abstract class GatewayTelemetryContract {
   void aCallRetriedOnAnotherEndpointHasOneClientSpanPerAttempt() {
     FakeBackend first = bed.backend("first");
     FakeBackend second = bed.backend("second");
-    start(
-        """
-          - model: pushy
-            variants:
-              - {name: pushy, weight: 1, endpoints: ["%s", "%s"]}
-            breaker: {minimumCalls: 1000}
-            outlier: {consecutiveFailures: 1000}
-        """
-            .formatted(first.endpoint(), second.endpoint()));
+    start(Routes.spread("pushy", List.of(first, second), Routes.NEVER_TRIPS));
 
     Reply reply = client.infer("pushy", Map.of("x-fake", "fail:UNAVAILABLE:busy"));
 
@@ -171,23 +164,16 @@ abstract class GatewayTelemetryContract {
     FakeBackend canary = bed.backend("canary");
     canary.behaveByDefault("fail:INTERNAL:broken");
     start(
-        """
-          - model: digits
-            overrideHeader: x-variant-override
-            overrideAllow: {anyCaller: true}
-            variants:
-              - {name: stable, weight: 1, endpoints: ["%s"]}
-              - {name: canary, weight: 1, endpoints: ["%s"]}
-            breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 1m}
-        """
-            .formatted(stable.endpoint(), canary.endpoint()));
+        Routes.split(
+            "digits",
+            stable,
+            1,
+            canary,
+            1,
+            Routes.OVERRIDABLE,
+            "breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 1m}"));
     Map<String, String> toCanary = Map.of("x-variant-override", "canary");
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                "circuit_open;from=canary"
-                    .equals(client.infer("digits", toCanary).header("x-fallback")));
+    client.inferUntilFallback("digits", toCanary, "circuit_open;from=canary", PATIENCE);
     spans.reset();
 
     Reply reply = client.infer("digits", withHeader(toCanary, "traceparent", CALLER_TRACEPARENT));
@@ -267,14 +253,13 @@ abstract class GatewayTelemetryContract {
     FakeBackend candidate = bed.backend("candidate");
     candidate.behaveByDefault("hold");
     start(
-        """
-          - model: shadowed
-            shadow: {variant: candidate, fraction: 1.0, maxInFlight: 1, timeout: 10s}
-            variants:
-              - {name: stable, weight: 1, endpoints: ["%s"]}
-              - {name: candidate, weight: 0, endpoints: ["%s"]}
-        """
-            .formatted(stable.endpoint(), candidate.endpoint()));
+        Routes.split(
+            "shadowed",
+            stable,
+            1,
+            candidate,
+            0,
+            "shadow: {variant: candidate, fraction: 1.0, maxInFlight: 1, timeout: 10s}"));
 
     assertThat(client.infer("shadowed", Map.of("traceparent", CALLER_TRACEPARENT)).isOk()).isTrue();
     await().atMost(PATIENCE).until(() -> candidate.held() == 1);
@@ -313,13 +298,7 @@ abstract class GatewayTelemetryContract {
   @Test
   void aCallTheSamplerDropsRecordsNoSpanYetTellsTheBackendItIsNotSampled() {
     FakeBackend stable = bed.backend("stable");
-    start(
-        """
-          - model: digits
-            variants:
-              - {name: stable, weight: 1, endpoints: ["%s"]}
-        """
-            .formatted(stable.endpoint()));
+    start(Routes.sole("digits", stable));
     String notSampled = "00-" + TRACE_ID + "-" + CALLER_SPAN_ID + "-00";
 
     Reply reply = client.infer("digits", Map.of("traceparent", notSampled));
@@ -336,16 +315,7 @@ abstract class GatewayTelemetryContract {
   @Test
   void withTelemetryOffTheCallersTraceparentReachesTheBackendUntouched() {
     FakeBackend stable = bed.backend("stable");
-    Gateway gateway =
-        bed.gateway(
-            TestBed.routesConfig(
-                dir,
-                """
-                  - model: digits
-                    variants:
-                      - {name: stable, weight: 1, endpoints: ["%s"]}
-                """
-                    .formatted(stable.endpoint())));
+    Gateway gateway = bed.gateway(TestBed.routesConfig(dir, Routes.sole("digits", stable)));
 
     Reply reply = bed.client(gateway).infer("digits", Map.of("traceparent", CALLER_TRACEPARENT));
 
@@ -414,31 +384,34 @@ abstract class GatewayTelemetryContract {
   /** A counter's or up-down counter's value at exactly {@code attributes}; 0 if never recorded. */
   private long sum(String name, Attributes attributes) {
     MetricData data = metric(name);
-    if (data == null) {
-      return 0;
-    }
-    return data.getLongSumData().getPoints().stream()
-        .filter(point -> point.getAttributes().equals(attributes))
-        .mapToLong(point -> point.getValue())
-        .sum();
+    return data == null
+        ? 0
+        : valuesAt(data.getLongSumData().getPoints(), attributes, LongPointData::getValue).sum();
   }
 
   private long histogramCount(String name, Attributes attributes) {
-    MetricData data = metric(name);
-    assertThat(data).as(name).isNotNull();
-    return data.getHistogramData().getPoints().stream()
-        .filter(point -> point.getAttributes().equals(attributes))
-        .mapToLong(point -> point.getCount())
+    return valuesAt(
+            recorded(name).getHistogramData().getPoints(), attributes, HistogramPointData::getCount)
         .sum();
   }
 
   private long gauge(String name, Attributes attributes) {
-    MetricData data = metric(name);
-    assertThat(data).as(name).isNotNull();
-    return data.getLongGaugeData().getPoints().stream()
-        .filter(point -> point.getAttributes().equals(attributes))
-        .mapToLong(point -> point.getValue())
+    return valuesAt(
+            recorded(name).getLongGaugeData().getPoints(), attributes, LongPointData::getValue)
         .findFirst()
         .orElseThrow(() -> new AssertionError(name + " has no point at " + attributes));
+  }
+
+  private MetricData recorded(String name) {
+    MetricData data = metric(name);
+    assertThat(data).as(name).isNotNull();
+    return data;
+  }
+
+  private static <P extends PointData> LongStream valuesAt(
+      Collection<P> points, Attributes attributes, ToLongFunction<P> value) {
+    return points.stream()
+        .filter(point -> point.getAttributes().equals(attributes))
+        .mapToLong(value);
   }
 }

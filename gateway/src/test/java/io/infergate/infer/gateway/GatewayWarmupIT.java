@@ -12,14 +12,13 @@ import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
+import io.infergate.infer.gateway.testing.InMemoryMetrics;
 import io.infergate.infer.gateway.testing.Transport;
 import io.infergate.infer.observability.server.Warmup;
 import io.infergate.infer.router.Endpoint;
 import io.infergate.infer.router.release.Gates;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
-import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,13 +48,9 @@ class GatewayWarmupIT {
     FakeBackend other = cleanup.register(transport.backend("other"));
 
     Gateway gateway =
-        cleanup.register(
-            Gateway.start(
-                Configs.load(
-                    dir,
-                    "host: 127.0.0.1\nport: 0\n"
-                        + "warmup: {minCalls: 300, concurrency: 4}\n"
-                        + routes("m", stable.endpoint(), "n", other.endpoint()))));
+        start(
+            "{minCalls: 300, concurrency: 4}",
+            routes("m", stable.endpoint(), "n", other.endpoint()));
 
     Warmup.Report warmup = gateway.warmup();
     assertThat(warmup.calls()).isGreaterThanOrEqualTo(300);
@@ -82,9 +77,7 @@ class GatewayWarmupIT {
             () ->
                 Gateway.start(
                     Configs.load(
-                        dir,
-                        "host: 127.0.0.1\nport: 0\nwarmup: {minCalls: 100}\n"
-                            + routes("m", later))));
+                        dir, Configs.LOOPBACK + "warmup: {minCalls: 100}\n" + routes("m", later))));
     // The gateway is still waiting for its model server when it comes.
     await().pollDelay(Duration.ofMillis(500)).until(() -> !starting.isDone());
     FakeBackend late = cleanup.register(transport.backendAt("late", later));
@@ -103,13 +96,7 @@ class GatewayWarmupIT {
     Endpoint nowhere = transport.unreachable();
     long started = System.nanoTime();
 
-    Gateway gateway =
-        cleanup.register(
-            Gateway.start(
-                Configs.load(
-                    dir,
-                    "host: 127.0.0.1\nport: 0\nwarmup: {maxDuration: 2s}\n"
-                        + routes("m", nowhere))));
+    Gateway gateway = start("{maxDuration: 2s}", routes("m", nowhere));
 
     // Two seconds waiting for the model server, then a warm-up that gives up at once.
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
@@ -132,13 +119,7 @@ class GatewayWarmupIT {
     stalled.behaveByDefault("stall");
     long started = System.nanoTime();
 
-    Gateway gateway =
-        cleanup.register(
-            Gateway.start(
-                Configs.load(
-                    dir,
-                    "host: 127.0.0.1\nport: 0\nwarmup: {maxDuration: 60s, concurrency: 2}\n"
-                        + routes("m", stalled.endpoint()))));
+    Gateway gateway = start("{maxDuration: 60s, concurrency: 2}", routes("m", stalled.endpoint()));
 
     // Three waves of two calls, each given up after 2 s, and the metadata read's 5 s.
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
@@ -152,13 +133,7 @@ class GatewayWarmupIT {
   void makesNoCallWhenWarmUpIsOff() throws Exception {
     FakeBackend stable = cleanup.register(transport.backend("stable"));
 
-    Gateway gateway =
-        cleanup.register(
-            Gateway.start(
-                Configs.load(
-                    dir,
-                    "host: 127.0.0.1\nport: 0\nwarmup: {enabled: false}\n"
-                        + routes("m", stable.endpoint()))));
+    Gateway gateway = start("{enabled: false}", routes("m", stable.endpoint()));
 
     assertThat(gateway.warmup().calls()).isZero();
     assertThat(stable.calls()).isZero();
@@ -169,23 +144,14 @@ class GatewayWarmupIT {
     FakeBackend stable = cleanup.register(transport.backend("stable"));
     // Every second warm-up call fails: enough to open this breaker many times over, were it told.
     stable.behaveByDefault("half:fail:INTERNAL:cold");
-    InMemoryMetricReader metrics = InMemoryMetricReader.create();
-    OpenTelemetrySdk otel =
-        OpenTelemetrySdk.builder()
-            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-            .build();
-    try (otel) {
+    try (InMemoryMetrics metrics = new InMemoryMetrics()) {
       Gateway gateway =
-          cleanup.register(
-              Gateway.start(
-                  Configs.load(
-                      dir,
-                      "host: 127.0.0.1\nport: 0\nwarmup: {minCalls: 200, concurrency: 2}\n"
-                          + "routes: [{model: m, variants: [{name: stable, weight: 1, endpoints:"
-                          + " [\""
-                          + stable.endpoint()
-                          + "\"]}], breaker: {minimumCalls: 4, failureRate: 40, openFor: 1m}}]\n"),
-                  otel));
+          start(
+              "{minCalls: 200, concurrency: 2}",
+              "routes: [{model: m, variants: [{name: stable, weight: 1, endpoints: [\""
+                  + stable.endpoint()
+                  + "\"]}], breaker: {minimumCalls: 4, failureRate: 40, openFor: 1m}}]\n",
+              metrics.openTelemetry());
 
       Warmup.Report warmup = gateway.warmup();
       assertThat(warmup.calls()).isGreaterThanOrEqualTo(200);
@@ -207,12 +173,23 @@ class GatewayWarmupIT {
   }
 
   /** Calls the gateway counted in {@code infergate.gateway.calls}, of every outcome. */
-  private static long gatewayCalls(InMemoryMetricReader metrics) {
-    return metrics.collectAllMetrics().stream()
+  private static long gatewayCalls(InMemoryMetrics metrics) {
+    return metrics.collect().stream()
         .filter(metric -> metric.getName().equals("infergate.gateway.calls"))
         .flatMap(metric -> metric.getLongSumData().getPoints().stream())
         .mapToLong(LongPointData::getValue)
         .sum();
+  }
+
+  /** A gateway on loopback with {@code warmup} settings (a YAML map) and {@code routes}. */
+  private Gateway start(String warmup, String routes) {
+    return start(warmup, routes, OpenTelemetry.noop());
+  }
+
+  private Gateway start(String warmup, String routes, OpenTelemetry telemetry) {
+    return cleanup.register(
+        Gateway.start(
+            Configs.load(dir, Configs.LOOPBACK + "warmup: " + warmup + "\n" + routes), telemetry));
   }
 
   private ManagedChannel channel(Gateway gateway) {

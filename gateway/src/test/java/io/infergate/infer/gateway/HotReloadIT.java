@@ -10,6 +10,7 @@ import io.infergate.infer.gateway.testing.CallLoad;
 import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
+import io.infergate.infer.gateway.testing.Routes;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import java.nio.file.Files;
@@ -76,15 +77,8 @@ class HotReloadIT {
 
   private static String split(
       FakeBackend stable, int stableWeight, FakeBackend canary, int canaryWeight) {
-    return """
-        drainTimeout: 5s
-        routes:
-          - model: digits
-            variants:
-              - {name: stable, weight: %d, endpoints: ["%s"]}
-              - {name: canary, weight: %d, endpoints: ["%s"]}
-        """
-        .formatted(stableWeight, stable.endpoint(), canaryWeight, canary.endpoint());
+    return "drainTimeout: 5s\nroutes:\n"
+        + Routes.split("digits", stable, stableWeight, canary, canaryWeight);
   }
 
   private static String only(FakeBackend backend, String drainTimeout) {

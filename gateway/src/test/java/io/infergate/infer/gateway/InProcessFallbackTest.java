@@ -13,11 +13,11 @@ import io.infergate.infer.gateway.testing.GatewayClient.Pending;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.GatewayClient.Timed;
 import io.infergate.infer.gateway.testing.Requests;
+import io.infergate.infer.gateway.testing.Routes;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,14 +54,13 @@ class InProcessFallbackTest {
     FakeBackend canary = bed.backend("canary");
     canary.behaveByDefault(STALL);
     start(
-        """
-          - model: digits
-            variants:
-              - {name: stable, weight: 50, endpoints: ["%s"]}
-              - {name: canary, weight: 50, endpoints: ["%s"]}
-            breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 300ms, halfOpenCalls: 1, maxHalfOpen: 1m}
-        """
-            .formatted(stable.endpoint(), canary.endpoint()));
+        Routes.split(
+            "digits",
+            stable,
+            50,
+            canary,
+            50,
+            "breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 300ms, halfOpenCalls: 1, maxHalfOpen: 1m}"));
     // Short deadlines until the canary's breaker has opened on them.
     await()
         .atMost(PATIENCE)
@@ -115,17 +114,15 @@ class InProcessFallbackTest {
     a.behaveByDefault(STALL);
     b.behaveByDefault(STALL);
     start(
-        """
-          - model: pair
-            overrideHeader: x-variant-override
-            overrideAllow: {anyCaller: true}
-            variants:
-              - {name: a, weight: 1, endpoints: ["%s"]}
-              - {name: b, weight: 1, endpoints: ["%s"]}
-            breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 1m}
-            outlier: {consecutiveFailures: 1000}
-        """
-            .formatted(a.endpoint(), b.endpoint()));
+        Routes.split(
+            "pair",
+            a,
+            1,
+            b,
+            1,
+            Routes.OVERRIDABLE,
+            "breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 1m}",
+            "outlier: {consecutiveFailures: 1000}"));
     // Calls that stall to their deadline open both breakers.
     await()
         .atMost(PATIENCE)
@@ -139,10 +136,7 @@ class InProcessFallbackTest {
     a.behaveByDefault("fail:UNAVAILABLE:model not loaded");
     b.behaveByDefault("fail:UNAVAILABLE:model not loaded");
     int reached = a.calls() + b.calls();
-    List<Reply> down = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      down.add(client.infer("pair", Map.of()));
-    }
+    List<Reply> down = client.infer(20, "pair", Map.of());
 
     assertThat(down)
         .allSatisfy(
@@ -157,10 +151,7 @@ class InProcessFallbackTest {
 
     a.behaveByDefault(null);
     b.behaveByDefault(null);
-    List<Reply> recovered = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      recovered.add(client.infer("pair", Map.of()));
-    }
+    List<Reply> recovered = client.infer(50, "pair", Map.of());
 
     // Both breakers are still open (for a minute): each answer says it was sent past them.
     assertThat(recovered)
@@ -220,16 +211,14 @@ class InProcessFallbackTest {
     FakeBackend canary = bed.backend("canary");
     canary.behaveByDefault(STALL);
     start(
-        """
-          - model: digits
-            overrideHeader: x-variant-override
-            overrideAllow: {anyCaller: true}
-            variants:
-              - {name: stable, weight: 1, endpoints: ["%s"]}
-              - {name: canary, weight: 1, endpoints: ["%s"]}
-            breaker: {window: 10s, minimumCalls: 2, failureRate: 50, openFor: 200ms, halfOpenCalls: 1, maxHalfOpen: 1m}
-        """
-            .formatted(stable.endpoint(), canary.endpoint()));
+        Routes.split(
+            "digits",
+            stable,
+            1,
+            canary,
+            1,
+            Routes.OVERRIDABLE,
+            "breaker: {window: 10s, minimumCalls: 2, failureRate: 50, openFor: 200ms, halfOpenCalls: 1, maxHalfOpen: 1m}"));
     Map<String, String> onCanary = Map.of(OVERRIDE, "canary");
     for (int i = 0; i < 2; i++) {
       Reply failed = client.infer("digits", withHeader(onCanary, "x-fake", "fail:INTERNAL:broken"));
@@ -258,10 +247,7 @@ class InProcessFallbackTest {
 
     // Had the cancelled trial kept its permission, the breaker would stay half-open with none
     // left for maxHalfOpen (a minute), and these would all fall back to stable.
-    List<Reply> after = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      after.add(client.infer("digits", onCanary));
-    }
+    List<Reply> after = client.infer(10, "digits", onCanary);
     assertThat(after)
         .allSatisfy(
             reply -> {

@@ -15,6 +15,7 @@ import io.infergate.infer.gateway.testing.GatewayClient.Pending;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.GatewayClient.Timed;
 import io.infergate.infer.gateway.testing.Requests;
+import io.infergate.infer.gateway.testing.Routes;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import java.nio.file.Path;
@@ -68,10 +69,7 @@ class InProcessResilienceTest {
         """
             .formatted(solo.endpoint(), control.endpoint()));
 
-    List<Reply> invalid = new ArrayList<>();
-    for (int i = 0; i < 1000; i++) {
-      invalid.add(client.infer("solo", Map.of("x-fake", "fail:INVALID_ARGUMENT:bad")));
-    }
+    List<Reply> invalid = client.infer(1000, "solo", Map.of("x-fake", "fail:INVALID_ARGUMENT:bad"));
     Reply after = client.infer("solo", Map.of());
 
     assertThat(invalid)
@@ -92,10 +90,7 @@ class InProcessResilienceTest {
         .atMost(PATIENCE)
         .until(() -> health(client.channel(), "solo") == ServingStatus.SERVING);
 
-    List<Reply> broken = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      broken.add(client.infer("control", Map.of()));
-    }
+    List<Reply> broken = client.infer(10, "control", Map.of());
     assertThat(broken.get(0).status().getCode()).isEqualTo(Status.Code.INTERNAL);
     assertThat(broken.get(9).status().getDescription())
         .startsWith("no healthy backend for model 'control'");
@@ -143,15 +138,7 @@ class InProcessResilienceTest {
     FakeBackend b = bed.backend("b");
     a.behaveByDefault(STALL);
     b.behaveByDefault(STALL);
-    start(
-        """
-          - model: split
-            variants:
-              - {name: a, weight: 1, endpoints: ["%s"]}
-              - {name: b, weight: 1, endpoints: ["%s"]}
-            limits: {maxInFlightPerVariant: 1, pushback: 300ms}
-        """
-            .formatted(a.endpoint(), b.endpoint()));
+    start(Routes.split("split", a, 1, b, 1, "limits: {maxInFlightPerVariant: 1, pushback: 300ms}"));
     // Whichever variant the second call picks, a full one is skipped for the other.
     List<Pending> held =
         List.of(
@@ -176,14 +163,7 @@ class InProcessResilienceTest {
   @Test
   void aCallWithoutADeadlineGetsTheRoutesDefaultAndALongerOneIsCutToTheMax() throws Exception {
     FakeBackend stable = bed.backend("stable");
-    start(
-        """
-          - model: timed
-            variants:
-              - {name: stable, weight: 1, endpoints: ["%s"]}
-            deadline: {default: 2s, max: 4s}
-        """
-            .formatted(stable.endpoint()));
+    start(Routes.sole("timed", stable, "deadline: {default: 2s, max: 4s}"));
 
     assertThat(inferWith(CallOptions.DEFAULT).isOk()).isTrue();
     assertThat(stable.received().poll(5, TimeUnit.SECONDS).deadlineMillis())
@@ -203,14 +183,7 @@ class InProcessResilienceTest {
   void aCallEndsAtTheRoutesDeadlineWhetherTheBackendStallsOrTheRequestIsNeverComplete()
       throws Exception {
     FakeBackend stable = bed.backend("stable");
-    start(
-        """
-          - model: timed
-            variants:
-              - {name: stable, weight: 1, endpoints: ["%s"]}
-            deadline: {default: 300ms, max: 1s}
-        """
-            .formatted(stable.endpoint()));
+    start(Routes.sole("timed", stable, "deadline: {default: 300ms, max: 1s}"));
 
     Timed stalled =
         client.open("timed", Map.of("x-fake", STALL), CallOptions.DEFAULT, true).timed();
@@ -362,19 +335,13 @@ class InProcessResilienceTest {
     FakeBackend live = bed.backend("live");
     failing.behaveByDefault("fail:UNAVAILABLE:model not loaded");
     start(
-        """
-          - model: pair
-            variants:
-              - {name: pair, weight: 1, endpoints: ["%s", "%s"]}
-            breaker: {window: 10s, minimumCalls: 4, failureRate: 25, openFor: 1m}
-            outlier: {consecutiveFailures: 3, baseEjectionTime: 1m, maxEjectionTime: 1m}
-        """
-            .formatted(failing.endpoint(), live.endpoint()));
+        Routes.spread(
+            "pair",
+            List.of(failing, live),
+            "breaker: {window: 10s, minimumCalls: 4, failureRate: 25, openFor: 1m}",
+            "outlier: {consecutiveFailures: 3, baseEjectionTime: 1m, maxEjectionTime: 1m}"));
 
-    List<Reply> replies = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      replies.add(client.infer("pair", Map.of()));
-    }
+    List<Reply> replies = client.infer(40, "pair", Map.of());
 
     // Half the first attempts failed until the ejection: had the variant's breaker counted them,
     // it would have opened, and with no other variant every later call would have failed.
@@ -388,15 +355,7 @@ class InProcessResilienceTest {
   void aRetryWaitsForTheServersPushbackAndANegativePushbackForbidsIt() {
     FakeBackend first = bed.backend("first");
     FakeBackend second = bed.backend("second");
-    start(
-        """
-          - model: pushy
-            variants:
-              - {name: pushy, weight: 1, endpoints: ["%s", "%s"]}
-            breaker: {minimumCalls: 1000}
-            outlier: {consecutiveFailures: 1000}
-        """
-            .formatted(first.endpoint(), second.endpoint()));
+    start(Routes.spread("pushy", List.of(first, second), Routes.NEVER_TRIPS));
     Map<String, String> busy = Map.of("x-fake", "fail:UNAVAILABLE:busy");
 
     assertThat(attempts(first, second, () -> client.infer("pushy", busy)))
@@ -437,19 +396,11 @@ class InProcessResilienceTest {
     FakeBackend canary = bed.backend("canary");
     canary.behaveByDefault("fail:INTERNAL:broken");
     start(split(stable, 50, canary, 50, "1m"));
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                "circuit_open;from=canary"
-                    .equals(client.infer("digits", Map.of()).header("x-fallback")));
+    client.inferUntilFallback("digits", Map.of(), "circuit_open;from=canary", PATIENCE);
     int reached = canary.calls();
 
     gateway.reload(TestBed.routesConfig(dir, split(stable, 20, canary, 80, "1m")));
-    List<Reply> replies = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      replies.add(client.infer("digits", Map.of()));
-    }
+    List<Reply> replies = client.infer(100, "digits", Map.of());
 
     assertThat(replies)
         .allSatisfy(reply -> assertThat(reply.isOk()).as("%s", reply.status()).isTrue());
@@ -556,14 +507,13 @@ class InProcessResilienceTest {
 
   private static String split(
       FakeBackend stable, int stableWeight, FakeBackend canary, int canaryWeight, String openFor) {
-    return """
-          - model: digits
-            variants:
-              - {name: stable, weight: %d, endpoints: ["%s"]}
-              - {name: canary, weight: %d, endpoints: ["%s"]}
-            breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: %s}
-        """
-        .formatted(stableWeight, stable.endpoint(), canaryWeight, canary.endpoint(), openFor);
+    return Routes.split(
+        "digits",
+        stable,
+        stableWeight,
+        canary,
+        canaryWeight,
+        "breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: " + openFor + "}");
   }
 
   private void start(String routes) {

@@ -11,6 +11,7 @@ import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.Requests;
+import io.infergate.infer.gateway.testing.Routes;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
@@ -56,15 +57,14 @@ class ResilienceIT {
     FakeBackend stable = bed.backend("stable");
     FakeBackend canary = bed.backend("canary");
     start(
-        """
-          - model: digits
-            variants:
-              - {name: stable, weight: 90, endpoints: ["%s"]}
-              - {name: canary, weight: 10, endpoints: ["%s"]}
-            breaker: {window: 2s, minimumCalls: 3, openFor: 500ms, halfOpenCalls: 2, maxHalfOpen: 2s}
-            outlier: {consecutiveFailures: 3, baseEjectionTime: 200ms, maxEjectionTime: 500ms}
-        """
-            .formatted(stable.endpoint(), canary.endpoint()));
+        Routes.split(
+            "digits",
+            stable,
+            90,
+            canary,
+            10,
+            "breaker: {window: 2s, minimumCalls: 3, openFor: 500ms, halfOpenCalls: 2, maxHalfOpen: 2s}",
+            "outlier: {consecutiveFailures: 3, baseEjectionTime: 200ms, maxEjectionTime: 500ms}"));
     await()
         .atMost(PATIENCE)
         .until(() -> "canary".equals(client.infer("digits", Map.of()).variant()));
@@ -182,18 +182,13 @@ class ResilienceIT {
 
   @Test
   void whenEveryVariantFailsRetriesStayWithinTheBudget() {
-    List<FakeBackend> down = failingBackends("a1", "a2", "b1", "b2");
-    start(
-        """
-          - model: down
-            variants:
-              - {name: a, weight: 1, endpoints: ["%s", "%s"]}
-              - {name: b, weight: 1, endpoints: ["%s", "%s"]}
-            breaker: {minimumCalls: 1000000}
-            outlier: {consecutiveFailures: 1000}
-            retry: {maxAttempts: 4, budgetRatio: 0.2, minRetriesPerSecond: 10}
-        """
-            .formatted(endpoints(down)));
+    List<FakeBackend> down =
+        startAllDown(
+            """
+                breaker: {minimumCalls: 1000000}
+                outlier: {consecutiveFailures: 1000}
+                retry: {maxAttempts: 4, budgetRatio: 0.2, minRetriesPerSecond: 10}
+            """);
     int calls = 500;
 
     long startNanos = System.nanoTime();
@@ -212,16 +207,11 @@ class ResilienceIT {
 
   @Test
   void whenEveryVariantIsDownCallsFailFastAsNoHealthyBackendWithinTheRetryBudget() {
-    List<FakeBackend> down = failingBackends("a1", "a2", "b1", "b2");
-    start(
-        """
-          - model: down
-            variants:
-              - {name: a, weight: 1, endpoints: ["%s", "%s"]}
-              - {name: b, weight: 1, endpoints: ["%s", "%s"]}
-            breaker: {window: 10s, minimumCalls: 3, openFor: 1m}
-        """
-            .formatted(endpoints(down)));
+    List<FakeBackend> down =
+        startAllDown(
+            """
+                breaker: {window: 10s, minimumCalls: 3, openFor: 1m}
+            """);
     await()
         .atMost(PATIENCE)
         .until(
@@ -261,14 +251,7 @@ class ResilienceIT {
   void aModelWhoseEndpointsAreAllDownIsNotServingAndServesAgainOnceOneIsBack() throws Exception {
     FakeBackend stable = bed.backend("stable");
     FakeBackend canary = bed.backend("canary");
-    start(
-        """
-          - model: digits
-            variants:
-              - {name: stable, weight: 90, endpoints: ["%s"]}
-              - {name: canary, weight: 10, endpoints: ["%s"]}
-        """
-            .formatted(stable.endpoint(), canary.endpoint()));
+    start(Routes.split("digits", stable, 90, canary, 10));
     await()
         .atMost(PATIENCE)
         .until(() -> health(client.channel(), "digits") == ServingStatus.SERVING && serverReady());
@@ -307,6 +290,24 @@ class ResilienceIT {
   }
 
   /** Backends that answer every call UNAVAILABLE without headers: never reached a model. */
+  /**
+   * Starts route {@code down}: variants {@code a} and {@code b} on two failing backends each, with
+   * {@code settings} (the route's YAML lines, indented).
+   */
+  private List<FakeBackend> startAllDown(String settings) {
+    List<FakeBackend> down = failingBackends("a1", "a2", "b1", "b2");
+    start(
+        """
+          - model: down
+            variants:
+              - {name: a, weight: 1, endpoints: ["%s", "%s"]}
+              - {name: b, weight: 1, endpoints: ["%s", "%s"]}
+        """
+                .formatted(endpoints(down))
+            + settings);
+    return down;
+  }
+
   private List<FakeBackend> failingBackends(String... names) {
     List<FakeBackend> backends = new ArrayList<>();
     for (String name : names) {

@@ -15,6 +15,7 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
+import io.infergate.infer.gateway.testing.CallerCredentials;
 import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
@@ -27,7 +28,6 @@ import io.infergate.infer.observability.testing.TestCertificates.Authority;
 import io.infergate.infer.observability.testing.TestCertificates.Issued;
 import io.infergate.infer.observability.testing.TestCertificates.Written;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -70,14 +70,8 @@ class TlsIT {
     stable = backend("stable", ca.server("model-server-a").written(dir, "stable"));
     dark = backend("dark", ca.server("model-server-b").written(dir, "dark"));
     gateway =
-        cleanup.register(
-            Gateway.start(
-                Configs.load(
-                    dir,
-                    """
-                    host: 127.0.0.1
-                    port: 0
-                    reloadCheckInterval: 0s
+        gateway(
+            """
                     drainTimeout: 1s
                     tls:
                       certChain: %s
@@ -94,16 +88,16 @@ class TlsIT {
                           - {name: stable, weight: 1, endpoints: ["%s"]}
                           - {name: dark, weight: 0, endpoints: ["%s"]}
                     """
-                        .formatted(
-                            gatewayFiles.certificate(),
-                            gatewayFiles.key(),
-                            caFile,
-                            caFile,
-                            upstreamIdentity.certificate(),
-                            upstreamIdentity.key(),
-                            RELEASE_BOT,
-                            stable.endpoint(),
-                            dark.endpoint()))));
+                .formatted(
+                    gatewayFiles.certificate(),
+                    gatewayFiles.key(),
+                    caFile,
+                    caFile,
+                    upstreamIdentity.certificate(),
+                    upstreamIdentity.key(),
+                    RELEASE_BOT,
+                    stable.endpoint(),
+                    dark.endpoint()));
   }
 
   @Test
@@ -191,21 +185,15 @@ class TlsIT {
                 .server("impostor")
                 .written(dir, "impostor"));
     Gateway toImpostor =
-        cleanup.register(
-            Gateway.start(
-                Configs.load(
-                    dir,
-                    """
-                    host: 127.0.0.1
-                    port: 0
-                    reloadCheckInterval: 0s
+        gateway(
+            """
                     upstream:
                       tls: {ca: %s}
                     routes:
                       - model: digits
                         variants: [{name: stable, weight: 1, endpoints: ["%s"]}]
                     """
-                        .formatted(caFile, impostor.endpoint()))));
+                .formatted(caFile, impostor.endpoint()));
     ManagedChannel plaintext =
         cleanup.register(
             NettyChannelBuilder.forAddress(
@@ -218,6 +206,15 @@ class TlsIT {
     assertThat(impostor.calls()).isZero();
   }
 
+  /**
+   * A gateway on loopback with no reload and {@code settings} (YAML lines), closed after the test.
+   */
+  private Gateway gateway(String settings) {
+    return cleanup.register(
+        Gateway.start(
+            Configs.load(dir, Configs.LOOPBACK + "reloadCheckInterval: 0s\n" + settings)));
+  }
+
   private void assertRefused(ChannelCredentials credentials) {
     Reply reply = client(credentials).infer("digits", Map.of());
 
@@ -226,15 +223,7 @@ class TlsIT {
   }
 
   private ChannelCredentials mutual(Issued identity) {
-    Written files = identity.written(dir, "caller-" + identity.serial());
-    try {
-      return TlsChannelCredentials.newBuilder()
-          .trustManager(caFile.toFile())
-          .keyManager(files.certificate().toFile(), files.key().toFile())
-          .build();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return CallerCredentials.mutual(dir, caFile, identity);
   }
 
   private GatewayClient client(ChannelCredentials credentials) {

@@ -3,9 +3,9 @@ package io.infergate.infer.gateway.admin;
 import static io.infergate.infer.gateway.admin.AdminCalls.code;
 import static io.infergate.infer.gateway.admin.AdminCalls.failure;
 import static io.infergate.infer.gateway.admin.AdminCalls.weights;
-import static io.infergate.infer.gateway.admin.AdminPlane.OPERATOR;
-import static io.infergate.infer.gateway.admin.AdminPlane.OTHER_OPERATOR;
-import static io.infergate.infer.gateway.admin.AdminPlane.VIEWER;
+import static io.infergate.infer.gateway.testing.AdminPlane.OPERATOR;
+import static io.infergate.infer.gateway.testing.AdminPlane.OTHER_OPERATOR;
+import static io.infergate.infer.gateway.testing.AdminPlane.VIEWER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.infergate.infer.gateway.config.GatewayConfig;
+import io.infergate.infer.gateway.testing.AdminClient;
+import io.infergate.infer.gateway.testing.AdminPlane;
 import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
@@ -57,14 +59,12 @@ class AdminApiIT {
   private FakeBackend stable;
   private FakeBackend canary;
   private Path stateDir;
-  private Path tokens;
 
   @BeforeEach
-  void backendsAndTokens() throws Exception {
+  void backends() throws Exception {
     stable = bed.backend("stable");
     canary = bed.backend("canary");
     stateDir = dir.resolve("state");
-    tokens = AdminPlane.writeTokens(dir.resolve("tokens.txt"));
   }
 
   @Test
@@ -294,24 +294,6 @@ class AdminApiIT {
   }
 
   private GatewayConfig config(int stableWeight, int canaryWeight) {
-    return Configs.load(
-        dir,
-        """
-            reloadCheckInterval: 0s
-            drainTimeout: 1s
-            admin: {host: 127.0.0.1, port: 0, tokensFile: "%s", stateDir: "%s"}
-            routes:
-              - model: digits
-                variants:
-                  - {name: stable, weight: %d, endpoints: ["%s"]}
-                  - {name: canary, weight: %d, endpoints: ["%s"]}
-            """
-            .formatted(
-                tokens,
-                stateDir,
-                stableWeight,
-                stable.endpoint(),
-                canaryWeight,
-                canary.endpoint()));
+    return Configs.load(dir, AdminPlane.yaml(dir, stable, stableWeight, canary, canaryWeight));
   }
 }

@@ -1,8 +1,8 @@
 package io.infergate.infer.gateway.admin;
 
 import static io.infergate.infer.gateway.admin.AdminCalls.weights;
-import static io.infergate.infer.gateway.admin.AdminPlane.OPERATOR;
-import static io.infergate.infer.gateway.admin.AdminPlane.VIEWER;
+import static io.infergate.infer.gateway.testing.AdminPlane.OPERATOR;
+import static io.infergate.infer.gateway.testing.AdminPlane.VIEWER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import io.infergate.infer.gateway.testing.AdminClient;
+import io.infergate.infer.gateway.testing.AdminPlane;
 import io.infergate.infer.gateway.testing.ChildGateway;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.TestBed;
@@ -49,23 +51,7 @@ class AdminCrashIT {
     FakeBackend canary = bed.backend("canary");
     Path stateDir = dir.resolve("state");
     Path config = dir.resolve("gateway.yaml");
-    Files.writeString(
-        config,
-        """
-            port: 0
-            reloadCheckInterval: 0s
-            admin: {host: 127.0.0.1, port: 0, tokensFile: "%s", stateDir: "%s"}
-            routes:
-              - model: digits
-                variants:
-                  - {name: stable, weight: 100, endpoints: ["%s"]}
-                  - {name: canary, weight: 0, endpoints: ["%s"]}
-            """
-            .formatted(
-                AdminPlane.writeTokens(dir.resolve("tokens.txt")),
-                stateDir,
-                stable.endpoint(),
-                canary.endpoint()));
+    Files.writeString(config, "port: 0\n" + AdminPlane.yaml(dir, stable, 100, canary, 0));
     int answered = 0;
     int kills = 0;
     Map<String, Integer> committed = Map.of("stable", 100, "canary", 0);

@@ -16,6 +16,9 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.infergate.infer.gateway.testing.AdminClient;
+import io.infergate.infer.gateway.testing.AdminPlane;
+import io.infergate.infer.gateway.testing.CallerCredentials;
 import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.TestBed;
@@ -28,7 +31,6 @@ import io.infergate.infer.proto.admin.v1.AuditEntry;
 import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc;
 import io.infergate.infer.proto.admin.v1.GetRoutesRequest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -328,15 +330,7 @@ class AdminTlsIT {
   }
 
   private ChannelCredentials mutual(Issued identity) {
-    Written files = identity.written(dir, "client-" + identity.serial());
-    try {
-      return TlsChannelCredentials.newBuilder()
-          .trustManager(caFile.toFile())
-          .keyManager(files.certificate().toFile(), files.key().toFile())
-          .build();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return CallerCredentials.mutual(dir, caFile, identity);
   }
 
   private TrustManager trustOnly() {

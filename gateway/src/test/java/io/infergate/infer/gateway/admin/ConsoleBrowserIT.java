@@ -3,6 +3,7 @@ package io.infergate.infer.gateway.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.infergate.infer.gateway.testing.AdminPlane;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
@@ -35,13 +36,14 @@ class ConsoleBrowserIT {
 
   @Test
   void anOperatorChangesWeightsThroughThePage() throws Exception {
-    AdminGateway gateway = AdminGateway.start(bed, dir);
+    AdminPlane gateway =
+        AdminPlane.start(bed, dir, bed.backend("stable"), 90, bed.backend("canary"), 10);
     AtomicBoolean loading = new AtomicBoolean(true);
-    Thread load = traffic(gateway.data(), loading);
+    Thread load = traffic(bed.client(gateway.gateway()), loading);
     try (HeadlessChromium chromium = HeadlessChromium.start(dir, 1280, 900)) {
       chromium.navigate("http://127.0.0.1:" + gateway.adminPort() + "/");
 
-      signIn(chromium, AdminGateway.VIEWER);
+      signIn(chromium, AdminPlane.VIEWER);
       awaitTrue(chromium, "document.querySelector('tr[data-variant=\"canary\"]') !== null");
       assertThat(chromium.evaluate("document.getElementById('role').textContent").asText())
           .isEqualTo("vera (viewer, read only)");
@@ -50,7 +52,7 @@ class ConsoleBrowserIT {
       assertThat(text(chromium, "tr[data-variant=\"canary\"] td.weight")).isEqualTo("10");
 
       chromium.evaluate("document.getElementById('sign-out').click()");
-      signIn(chromium, AdminGateway.OPERATOR);
+      signIn(chromium, AdminPlane.OPERATOR);
       awaitTrue(chromium, "document.querySelector('input[data-variant=\"canary\"]') !== null");
       setWeightsInForm(chromium, 65, 35, "canary to 35 from the console");
 
@@ -64,9 +66,9 @@ class ConsoleBrowserIT {
 
       // Someone else writes between the page's last read and its write.
       chromium.evaluate("clearInterval(state.timer)");
-      long revision = gateway.admin(AdminGateway.VIEWER).routes().getRevision();
+      long revision = gateway.client(AdminPlane.VIEWER).routes().getRevision();
       gateway
-          .admin(AdminGateway.ADMIN)
+          .client(AdminPlane.ADMIN)
           .setWeights("digits", Map.of("stable", 70, "canary", 30), revision, "meanwhile");
       setWeightsInForm(chromium, 50, 50, "too late");
       awaitTrue(
@@ -98,7 +100,7 @@ class ConsoleBrowserIT {
           .atMost(Duration.ofSeconds(10))
           .until(
               () ->
-                  gateway.admin(AdminGateway.VIEWER).routes().getRoutes(0).getRamp().getPhase()
+                  gateway.client(AdminPlane.VIEWER).routes().getRoutes(0).getRamp().getPhase()
                       == RampState.Phase.RUNNING);
       assertThat(weights(gateway)).isEqualTo(Map.of("stable", 95, "canary", 5));
       awaitTrue(chromium, "document.querySelector('.ramp .phase')?.textContent === 'RUNNING'");
@@ -155,10 +157,10 @@ class ConsoleBrowserIT {
         .asText();
   }
 
-  private static Map<String, Integer> weights(AdminGateway gateway) {
+  private static Map<String, Integer> weights(AdminPlane gateway) {
     Map<String, Integer> weights = new LinkedHashMap<>();
     for (VariantState v :
-        gateway.admin(AdminGateway.VIEWER).routes().getRoutes(0).getVariantsList()) {
+        gateway.client(AdminPlane.VIEWER).routes().getRoutes(0).getVariantsList()) {
       weights.put(v.getName(), v.getWeight());
     }
     return weights;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infergate.infer.gateway.admin.console.Console;
+import io.infergate.infer.gateway.testing.AdminPlane;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import io.infergate.infer.proto.admin.v1.VariantState;
@@ -28,13 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConsoleIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String VIEWER_BEARER = "Bearer " + AdminGateway.VIEWER;
-  private static final String OPERATOR_BEARER = "Bearer " + AdminGateway.OPERATOR;
+  private static final String VIEWER_BEARER = "Bearer " + AdminPlane.VIEWER;
+  private static final String OPERATOR_BEARER = "Bearer " + AdminPlane.OPERATOR;
 
   @TempDir Path dir;
   @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
 
-  private AdminGateway gateway;
+  private AdminPlane gateway;
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -43,7 +44,7 @@ class ConsoleIT {
 
   @BeforeEach
   void start() {
-    gateway = AdminGateway.start(bed, dir);
+    gateway = AdminPlane.start(bed, dir, bed.backend("stable"), 90, bed.backend("canary"), 10);
   }
 
   @Test
@@ -98,7 +99,7 @@ class ConsoleIT {
 
   @Test
   void anOperatorSetsWeightsThatTheGrpcApiThenShows() throws Exception {
-    long revision = gateway.admin(AdminGateway.VIEWER).routes().getRevision();
+    long revision = gateway.client(AdminPlane.VIEWER).routes().getRevision();
 
     HttpResponse<String> write =
         post("/api/v1/SetWeights", OPERATOR_BEARER, setWeights(String.valueOf(revision), 60, 40));
@@ -108,13 +109,13 @@ class ConsoleIT {
     assertThat(change.path("revision").asLong()).isEqualTo(revision + 1);
     assertThat(change.path("route").path("model").asText()).isEqualTo("digits");
     assertThat(weights()).isEqualTo(Map.of("stable", 60, "canary", 40));
-    assertThat(gateway.admin(AdminGateway.VIEWER).routes().getRevision()).isEqualTo(revision + 1);
+    assertThat(gateway.client(AdminPlane.VIEWER).routes().getRevision()).isEqualTo(revision + 1);
   }
 
   @Test
   void aWriteOnAStaleRevisionIsAConflictNamingTheCurrentOne() throws Exception {
-    long revision = gateway.admin(AdminGateway.VIEWER).routes().getRevision();
-    gateway.admin(AdminGateway.OPERATOR).setWeights("digits", Map.of("canary", 20), revision, "");
+    long revision = gateway.client(AdminPlane.VIEWER).routes().getRevision();
+    gateway.client(AdminPlane.OPERATOR).setWeights("digits", Map.of("canary", 20), revision, "");
 
     HttpResponse<String> stale =
         post("/api/v1/SetWeights", OPERATOR_BEARER, setWeights(String.valueOf(revision), 60, 40));
@@ -147,7 +148,7 @@ class ConsoleIT {
     assertThat(error(over).path("message").asText()).contains(Console.MAX_BODY_BYTES + " bytes");
     // The port still serves both protocols.
     assertThat(post("/api/v1/GetRoutes", VIEWER_BEARER, "{}").statusCode()).isEqualTo(200);
-    assertThat(gateway.admin(AdminGateway.VIEWER).routes().getRoutesCount()).isEqualTo(1);
+    assertThat(gateway.client(AdminPlane.VIEWER).routes().getRoutesCount()).isEqualTo(1);
   }
 
   private HttpResponse<String> get(String path) throws Exception {
@@ -176,7 +177,7 @@ class ConsoleIT {
   private Map<String, Integer> weights() {
     Map<String, Integer> weights = new LinkedHashMap<>();
     for (VariantState v :
-        gateway.admin(AdminGateway.VIEWER).routes().getRoutes(0).getVariantsList()) {
+        gateway.client(AdminPlane.VIEWER).routes().getRoutes(0).getVariantsList()) {
       weights.put(v.getName(), v.getWeight());
     }
     return weights;

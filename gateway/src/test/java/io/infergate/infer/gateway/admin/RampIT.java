@@ -3,8 +3,8 @@ package io.infergate.infer.gateway.admin;
 import static io.infergate.infer.gateway.admin.AdminCalls.code;
 import static io.infergate.infer.gateway.admin.AdminCalls.failure;
 import static io.infergate.infer.gateway.admin.AdminCalls.weights;
-import static io.infergate.infer.gateway.admin.AdminPlane.OPERATOR;
-import static io.infergate.infer.gateway.admin.AdminPlane.VIEWER;
+import static io.infergate.infer.gateway.testing.AdminPlane.OPERATOR;
+import static io.infergate.infer.gateway.testing.AdminPlane.VIEWER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,6 +12,8 @@ import com.google.protobuf.Duration;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.infergate.infer.gateway.config.GatewayConfig;
+import io.infergate.infer.gateway.testing.AdminClient;
+import io.infergate.infer.gateway.testing.AdminPlane;
 import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
@@ -264,25 +266,8 @@ class RampIT {
     return entries.get(entries.size() - 1);
   }
 
-  private GatewayConfig config() throws java.io.IOException {
-    return Configs.load(
-        dir,
-        """
-            reloadCheckInterval: 0s
-            drainTimeout: 1s
-            admin: {host: 127.0.0.1, port: 0, tokensFile: "%s", stateDir: "%s"}
-            routes:
-              - model: digits
-                stickyHeader: x-user
-                variants:
-                  - {name: stable, weight: 100, endpoints: ["%s"]}
-                  - {name: canary, weight: 0, endpoints: ["%s"]}
-            """
-            .formatted(
-                AdminPlane.writeTokens(dir.resolve("tokens.txt")),
-                dir.resolve("state"),
-                stable.endpoint(),
-                canary.endpoint()));
+  private GatewayConfig config() {
+    return Configs.load(dir, AdminPlane.yaml(dir, stable, 100, canary, 0, "stickyHeader: x-user"));
   }
 
   /**

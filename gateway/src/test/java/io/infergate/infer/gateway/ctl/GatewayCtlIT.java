@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
-import io.infergate.infer.proto.admin.v1.GetRoutesRequest;
 import io.infergate.infer.proto.admin.v1.GetRoutesResponse;
 import io.infergate.infer.proto.admin.v1.VariantState;
 import java.net.ServerSocket;
@@ -286,7 +285,7 @@ class GatewayCtlIT {
   }
 
   private GetRoutesResponse routes() {
-    return gw.stub(VIEWER).getRoutes(GetRoutesRequest.getDefaultInstance());
+    return gw.routes();
   }
 
   private static Map<String, Integer> weights(GetRoutesResponse routes) {

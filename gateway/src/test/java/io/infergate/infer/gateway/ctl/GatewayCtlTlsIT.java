@@ -24,6 +24,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -74,13 +76,8 @@ class GatewayCtlTlsIT {
   @Test
   void mutualTlsReachesTheAdminPortWithTheClientCertificate() {
     CtlRun run =
-        CtlRun.of(
-            Map.of(),
-            "get",
-            "--admin",
-            "127.0.0.1:" + port,
-            "--ca",
-            dir.resolve("ca.crt").toString(),
+        get(
+            dir.resolve("ca.crt"),
             "--cert",
             client.certificate().toString(),
             "--key",
@@ -96,17 +93,7 @@ class GatewayCtlTlsIT {
     Path otherCa = TestCertificates.authority("other-ca").writeCertificate(dir, "other-ca");
 
     CtlRun run =
-        CtlRun.of(
-            Map.of(),
-            "get",
-            "--admin",
-            "127.0.0.1:" + port,
-            "--ca",
-            otherCa.toString(),
-            "--cert",
-            client.certificate().toString(),
-            "--key",
-            client.key().toString());
+        get(otherCa, "--cert", client.certificate().toString(), "--key", client.key().toString());
 
     assertThat(run.exit()).as(run.toString()).isEqualTo(6);
     assertThat(run.err()).startsWith("gatewayctl: UNAVAILABLE").endsWith("\n");
@@ -116,17 +103,18 @@ class GatewayCtlTlsIT {
 
   @Test
   void withoutAClientCertificateAPortThatRequiresOneRefusesTheHandshake() {
-    CtlRun run =
-        CtlRun.of(
-            Map.of(),
-            "get",
-            "--admin",
-            "127.0.0.1:" + port,
-            "--ca",
-            dir.resolve("ca.crt").toString());
+    CtlRun run = get(dir.resolve("ca.crt"));
 
     assertThat(run.exit()).as(run.toString()).isEqualTo(6);
     assertThat(callers).isEmpty();
+  }
+
+  /** {@code gatewayctl get} against the admin port, trusting {@code ca}, with {@code more} args. */
+  private CtlRun get(Path ca, String... more) {
+    List<String> args = new ArrayList<>(List.of("get", "--admin", "127.0.0.1:" + port, "--ca"));
+    args.add(ca.toString());
+    args.addAll(List.of(more));
+    return CtlRun.of(Map.of(), args.toArray(String[]::new));
   }
 
   /** The stand-in admin service: one route-less answer at revision 42. */

@@ -61,7 +61,7 @@ class WeightChangeLatencyIT {
   void aWeightChangeTakesEffectWithinOneSecondOfTheCommandsReturnWithNoFailedCall()
       throws Exception {
     AdminGateway gw = new AdminGateway(bed, dir);
-    GatewayClient client = bed.client(gw.gateway);
+    GatewayClient client = bed.client(gw.plane.gateway());
     // Warm up first (class loading and the JIT on the data path and in gatewayctl), so that the
     // open loop measures a running gateway: on 2 cores a cold start stalls calls for seconds.
     for (int i = 0; i < 2_000; i++) {

@@ -14,7 +14,20 @@ import java.nio.file.StandardCopyOption;
  * calls would be among them ({@code GatewayWarmupIT} tests warm-up itself).
  */
 public final class Configs {
+  /** The top-level lines of a gateway listening on loopback, on a port the system picks. */
+  public static final String LOOPBACK = "host: 127.0.0.1\nport: 0\n";
+
   private Configs() {}
+
+  /**
+   * A top-level {@code routes:} line with one route: model {@code m} to {@code backend} alone, as
+   * variant {@code stable}.
+   */
+  public static String soleRoute(FakeBackend backend) {
+    return "routes: [{model: m, variants: [{name: stable, weight: 1, endpoints: [\""
+        + backend.endpoint()
+        + "\"]}]}]\n";
+  }
 
   /** Writes {@code yaml} to a new file in {@code dir} and loads it. */
   public static GatewayConfig load(Path dir, String yaml) {

@@ -1,5 +1,7 @@
 package io.infergate.infer.gateway.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -7,6 +9,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +40,27 @@ public final class GatewayClient {
   }
 
   /** An OIP ModelInfer for {@code model} at {@code version}, with {@code headers}. */
+  /**
+   * Calls {@code model} with {@code headers} until a call is answered with {@code x-fallback:
+   * fallback} (such as {@code circuit_open;from=canary}, once that breaker has opened), for at most
+   * {@code patience}.
+   */
+  public void inferUntilFallback(
+      String model, Map<String, String> headers, String fallback, Duration patience) {
+    await()
+        .atMost(patience)
+        .until(() -> fallback.equals(infer(model, headers).header("x-fallback")));
+  }
+
+  /** {@code times} calls of {@link #infer(String, Map)}, one after another: their replies. */
+  public List<Reply> infer(int times, String model, Map<String, String> headers) {
+    List<Reply> replies = new ArrayList<>(times);
+    for (int i = 0; i < times; i++) {
+      replies.add(infer(model, headers));
+    }
+    return replies;
+  }
+
   public Reply infer(String model, String version, Map<String, String> headers) {
     return unary(Requests.MODEL_INFER, Requests.oip(model, version), headers);
   }

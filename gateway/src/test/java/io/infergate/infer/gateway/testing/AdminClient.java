@@ -1,6 +1,7 @@
-package io.infergate.infer.gateway.admin;
+package io.infergate.infer.gateway.testing;
 
 import io.grpc.ManagedChannel;
+import io.infergate.infer.gateway.admin.BearerToken;
 import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc;
 import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc.GatewayAdminBlockingStub;
 import io.infergate.infer.proto.admin.v1.GetHistoryRequest;
@@ -22,20 +23,20 @@ import java.util.concurrent.TimeUnit;
  * The admin API as a release manager's tooling calls it, with a bearer token (null: none): the
  * generated stub and one header, nothing more.
  */
-final class AdminClient {
+public final class AdminClient {
   private final GatewayAdminBlockingStub stub;
 
-  AdminClient(ManagedChannel channel, String token) {
+  public AdminClient(ManagedChannel channel, String token) {
     GatewayAdminBlockingStub plain = GatewayAdminGrpc.newBlockingStub(channel);
     this.stub = token == null ? plain : plain.withCallCredentials(new BearerToken(token));
   }
 
-  GetRoutesResponse routes() {
+  public GetRoutesResponse routes() {
     return stub.withDeadlineAfter(10, TimeUnit.SECONDS)
         .getRoutes(GetRoutesRequest.getDefaultInstance());
   }
 
-  RouteChange setWeights(
+  public RouteChange setWeights(
       String model, Map<String, Integer> weights, long basedOnRevision, String reason) {
     return stub.withDeadlineAfter(10, TimeUnit.SECONDS)
         .setWeights(
@@ -47,23 +48,23 @@ final class AdminClient {
                 .build());
   }
 
-  RouteChange startRamp(StartRampRequest request) {
+  public RouteChange startRamp(StartRampRequest request) {
     return stub.withDeadlineAfter(10, TimeUnit.SECONDS).startRamp(request);
   }
 
-  RouteChange pauseRamp(String model, long basedOnRevision) {
+  public RouteChange pauseRamp(String model, long basedOnRevision) {
     return stub.withDeadlineAfter(10, TimeUnit.SECONDS).pauseRamp(ramp(model, basedOnRevision));
   }
 
-  RouteChange resumeRamp(String model, long basedOnRevision) {
+  public RouteChange resumeRamp(String model, long basedOnRevision) {
     return stub.withDeadlineAfter(10, TimeUnit.SECONDS).resumeRamp(ramp(model, basedOnRevision));
   }
 
-  RouteChange abortRamp(String model, long basedOnRevision) {
+  public RouteChange abortRamp(String model, long basedOnRevision) {
     return stub.withDeadlineAfter(10, TimeUnit.SECONDS).abortRamp(ramp(model, basedOnRevision));
   }
 
-  RouteChange promote(String model, String variant, long basedOnRevision) {
+  public RouteChange promote(String model, String variant, long basedOnRevision) {
     return stub.withDeadlineAfter(10, TimeUnit.SECONDS)
         .promote(
             PromoteRequest.newBuilder()
@@ -73,7 +74,7 @@ final class AdminClient {
                 .build());
   }
 
-  RouteChange rollback(String model, String variant, long basedOnRevision) {
+  public RouteChange rollback(String model, String variant, long basedOnRevision) {
     return stub.withDeadlineAfter(10, TimeUnit.SECONDS)
         .rollback(
             RollbackRequest.newBuilder()
@@ -83,12 +84,12 @@ final class AdminClient {
                 .build());
   }
 
-  GetHistoryResponse history(String model) {
+  public GetHistoryResponse history(String model) {
     return stub.withDeadlineAfter(10, TimeUnit.SECONDS)
         .getHistory(GetHistoryRequest.newBuilder().setModel(model).build());
   }
 
-  WhoAmIResponse whoAmI() {
+  public WhoAmIResponse whoAmI() {
     return stub.withDeadlineAfter(10, TimeUnit.SECONDS).whoAmI(WhoAmIRequest.getDefaultInstance());
   }
 

@@ -1,25 +1,28 @@
-package io.infergate.infer.gateway.admin;
+package io.infergate.infer.gateway.testing;
 
 import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.infergate.infer.gateway.Gateway;
+import io.infergate.infer.gateway.admin.AdminServer;
+import io.infergate.infer.gateway.admin.BearerTokens;
+import io.infergate.infer.gateway.admin.ReleaseControl;
 import io.infergate.infer.gateway.config.GatewayConfig;
-import io.infergate.infer.gateway.testing.TestBed;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * A gateway with its admin port, wired as {@code bin/gateway} wires them, over real sockets; and
- * the tokens its tests sign in with.
+ * A gateway with its admin port, wired as {@code bin/gateway} wires them, over real sockets; the
+ * tokens its tests sign in with; and the configuration the admin and gatewayctl tests share.
  */
-final class AdminPlane {
-  static final String VIEWER = "viewer-token-0123456789";
-  static final String OPERATOR = "operator-token-0123456789";
-  static final String OTHER_OPERATOR = "operator-token-abcdefghij";
-  static final String ADMIN = "admin-token-0123456789ab";
+public final class AdminPlane {
+  public static final String VIEWER = "viewer-token-0123456789";
+  public static final String OPERATOR = "operator-token-0123456789";
+  public static final String OTHER_OPERATOR = "operator-token-abcdefghij";
+  public static final String ADMIN = "admin-token-0123456789ab";
 
   private final TestBed bed;
   private final Gateway gateway;
@@ -33,8 +36,51 @@ final class AdminPlane {
     this.admin = admin;
   }
 
+  /**
+   * Starts a gateway on {@link #yaml}'s route with no route settings, and its admin port; {@code
+   * bed} closes them.
+   */
+  public static AdminPlane start(
+      TestBed bed,
+      Path dir,
+      FakeBackend first,
+      int firstWeight,
+      FakeBackend second,
+      int secondWeight) {
+    return start(bed, Configs.load(dir, yaml(dir, first, firstWeight, second, secondWeight)));
+  }
+
+  /**
+   * A gateway's YAML with its admin port on {@code 127.0.0.1:0}, its tokens file ({@link
+   * #writeTokens}, written now) and state directory in {@code dir}, no reload and a 1 s drain; and
+   * route {@code digits} split between {@code first} and {@code second} ({@link Routes#split}),
+   * with {@code routeSettings}.
+   */
+  public static String yaml(
+      Path dir,
+      FakeBackend first,
+      int firstWeight,
+      FakeBackend second,
+      int secondWeight,
+      String... routeSettings) {
+    Path tokens;
+    try {
+      tokens = writeTokens(dir.resolve("tokens.txt"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return """
+        reloadCheckInterval: 0s
+        drainTimeout: 1s
+        admin: {host: 127.0.0.1, port: 0, tokensFile: "%s", stateDir: "%s"}
+        routes:
+        """
+            .formatted(tokens, dir.resolve("state"))
+        + Routes.split("digits", first, firstWeight, second, secondWeight, routeSettings);
+  }
+
   /** Writes the tokens file: vera a viewer, alice and bob operators, ada an admin. */
-  static Path writeTokens(Path file) throws IOException {
+  public static Path writeTokens(Path file) throws IOException {
     Files.writeString(
         file,
         "# TOKEN ROLE NAME\n"
@@ -50,7 +96,7 @@ final class AdminPlane {
   }
 
   /** Starts {@code config}'s gateway and admin port; {@code bed} closes them. */
-  static AdminPlane start(TestBed bed, GatewayConfig config) {
+  public static AdminPlane start(TestBed bed, GatewayConfig config) {
     ReleaseControl release =
         bed.register(
             ReleaseControl.open(config.admin().stateDir(), config.routes(), Clock.systemUTC()));
@@ -67,20 +113,21 @@ final class AdminPlane {
     return new AdminPlane(bed, gateway, release, admin);
   }
 
-  Gateway gateway() {
+  public Gateway gateway() {
     return gateway;
   }
 
-  ReleaseControl release() {
+  public ReleaseControl release() {
     return release;
   }
 
   /** The admin port: gRPC and the console. */
-  int adminPort() {
+  public int adminPort() {
     return admin.port();
   }
 
-  AdminClient client(String token) {
+  /** A client of the admin port with {@code token} (null: none). */
+  public AdminClient client(String token) {
     ManagedChannel channel =
         bed.register(
             NettyChannelBuilder.forAddress("127.0.0.1", admin.port()).usePlaintext().build());
@@ -88,7 +135,7 @@ final class AdminPlane {
   }
 
   /** A client of the admin port over {@code credentials} (TLS), with {@code token} (null: none). */
-  AdminClient client(ChannelCredentials credentials, String token) {
+  public AdminClient client(ChannelCredentials credentials, String token) {
     ManagedChannel channel =
         bed.register(
             NettyChannelBuilder.forAddress("127.0.0.1", admin.port(), credentials).build());
@@ -99,7 +146,7 @@ final class AdminPlane {
    * Stops release control as a restart would: its port and its audit log. The data port stays up
    * for the test bed to close; the next start is another gateway.
    */
-  void stop() throws Exception {
+  public void stop() throws Exception {
     admin.close();
     release.close();
   }
