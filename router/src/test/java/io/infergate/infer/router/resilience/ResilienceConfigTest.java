@@ -203,15 +203,6 @@ class ResilienceConfigTest {
 
   @Test
   void resilienceDefaultsEachPartAndKeepsThoseGiven() {
-    assertThat(Resilience.DEFAULT)
-        .isEqualTo(
-            new Resilience(
-                Deadlines.DEFAULT,
-                Limits.DEFAULT,
-                BreakerPolicy.DEFAULT,
-                OutlierPolicy.DEFAULT,
-                RetryPolicy.DEFAULT,
-                SlowStartPolicy.OFF));
     assertThat(Resilience.of(null, null, null, null, null, null)).isEqualTo(Resilience.DEFAULT);
 
     Limits limits = Limits.of(7, null, null);
@@ -222,6 +213,7 @@ class ResilienceConfigTest {
     assertThat(partly.deadlines()).isEqualTo(Deadlines.DEFAULT);
     assertThat(partly.breaker()).isEqualTo(BreakerPolicy.DEFAULT);
     assertThat(partly.outlier()).isEqualTo(OutlierPolicy.DEFAULT);
+    assertThat(partly.slowStart()).isEqualTo(SlowStartPolicy.OFF);
   }
 
   @Test
