@@ -50,33 +50,26 @@ class ConnectionLimitsIT {
     server =
         RunningServer.start(
             new ModelServerConfig(
-                "127.0.0.1",
-                0,
-                TestRepository.shared(),
-                2,
-                null,
-                64 << 20,
-                Duration.ofSeconds(5),
-                BatchingConfig.DISABLED,
-                null,
-                null,
-                null,
-                new ConnectionLimits(
-                    MAX_CALLS_PER_CONNECTION,
-                    MAX_METADATA_BYTES,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null),
-                null,
-                null,
-                null,
-                null));
+                    "127.0.0.1",
+                    0,
+                    TestRepository.shared(),
+                    2,
+                    64 << 20,
+                    Duration.ofSeconds(5),
+                    BatchingConfig.DISABLED)
+                .withConnections(
+                    new ConnectionLimits(
+                        MAX_CALLS_PER_CONNECTION,
+                        MAX_METADATA_BYTES,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null)));
   }
 
   @AfterAll

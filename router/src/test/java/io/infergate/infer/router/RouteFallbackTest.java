@@ -210,7 +210,7 @@ class RouteFallbackTest {
     assertThat(route.resilience()).isEqualTo(Resilience.DEFAULT);
     assertThat(route.admission().max()).isEqualTo(Limits.DEFAULT.maxInFlight());
 
-    Resilience two = Resilience.of(null, Limits.of(2, null, null), null, null, null);
+    Resilience two = Resilience.of(null, Limits.of(2, null, null), null, null, null, null);
     Route<Void> limited =
         Route.<Void>builder(MODEL).variant(variant("a", 1)).resilience(two).build();
     assertThat(limited.resilience()).isSameAs(two);
@@ -221,7 +221,7 @@ class RouteFallbackTest {
 
   @Test
   void newTargetsGetAFreshAdmissionAndRetryBudgetButKeepTheFallback() {
-    Resilience one = Resilience.of(null, Limits.of(1, null, null), null, null, null);
+    Resilience one = Resilience.of(null, Limits.of(1, null, null), null, null, null, null);
     Route<Void> route =
         Route.<Void>builder(MODEL)
             .variant(variant("a", 1))

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.grpc.ManagedChannel;
 import io.infergate.infer.gateway.admin.BearerToken;
+import io.infergate.infer.observability.transport.Shutdowns;
 import io.infergate.infer.observability.transport.TlsCredentials;
 import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc;
 import io.infergate.infer.proto.admin.v1.GatewayAdminGrpc.GatewayAdminBlockingStub;
@@ -44,12 +45,7 @@ final class AdminSession implements AutoCloseable {
 
   @Override
   public void close() {
-    channel.shutdownNow();
-    try {
-      channel.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Shutdowns.closeNow(channel);
     if (tls != null) {
       tls.close();
     }

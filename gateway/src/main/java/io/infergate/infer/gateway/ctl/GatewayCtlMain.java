@@ -83,7 +83,7 @@ public final class GatewayCtlMain implements Runnable {
   }
 
   /** A session with the admin port the flags and the environment name. */
-  AdminSession connect() {
+  private AdminSession connect() {
     CommandLine running = spec.commandLine();
     while (running.getParseResult() != null && running.getParseResult().hasSubcommand()) {
       running = running.getParseResult().subcommand().commandSpec().commandLine();
@@ -91,9 +91,20 @@ public final class GatewayCtlMain implements Runnable {
     return connection.open(environment, running);
   }
 
-  /** Prints a command's answer in the format {@code -o} asks for. */
-  <M extends MessageOrBuilder> void print(M answer, Function<M, String> table) {
+  /**
+   * What every command does once its flags are checked: one session with the admin port, {@code
+   * call} through it, and the answer printed in the format {@code -o} asks for.
+   *
+   * @return the exit code for a call that succeeded
+   */
+  <M extends MessageOrBuilder> int answer(
+      Function<AdminSession, M> call, Function<M, String> table) {
+    M answer;
+    try (AdminSession admin = connect()) {
+      answer = call.apply(admin);
+    }
     output.print(answer, table);
+    return Exits.OK;
   }
 
   @Override

@@ -1,17 +1,11 @@
 package io.infergate.infer.gateway.ctl;
 
-import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.proto.admin.v1.GetRoutesRequest;
 import io.infergate.infer.proto.admin.v1.GetRoutesResponse;
 import io.infergate.infer.proto.admin.v1.RouteState;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code gatewayctl get [MODEL]}: routes, weights, endpoints, live figures and ramps. */
 @Command(
@@ -19,11 +13,7 @@ import picocli.CommandLine.Spec;
     description =
         "Shows each route's variants: weight, endpoints, live calls/s, backend failure rate, p50"
             + " and p99 latency and breaker; and its ramp with phase and step.")
-final class GetCommand implements Callable<Integer> {
-  @Mixin HelpAndVersion helpAndVersion;
-  @ParentCommand GatewayCtlMain ctl;
-  @Spec CommandSpec spec;
-
+final class GetCommand extends AdminCommand {
   @Parameters(
       index = "0",
       arity = "0..1",
@@ -33,24 +23,26 @@ final class GetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GetRoutesResponse answer;
-    try (AdminSession admin = ctl.connect()) {
-      answer = admin.call().getRoutes(GetRoutesRequest.getDefaultInstance());
+    return ctl.answer(
+        admin -> only(admin.call().getRoutes(GetRoutesRequest.getDefaultInstance())),
+        Tables::routes);
+  }
+
+  /** The routes {@code MODEL} asks for: all, or its own. */
+  private GetRoutesResponse only(GetRoutesResponse answer) {
+    if (model == null) {
+      return answer;
     }
-    if (model != null) {
-      GetRoutesResponse.Builder only = answer.toBuilder().clearRoutes();
-      for (RouteState route : answer.getRoutesList()) {
-        if (route.getModel().equals(model)) {
-          only.addRoutes(route);
-        }
+    GetRoutesResponse.Builder only = answer.toBuilder().clearRoutes();
+    for (RouteState route : answer.getRoutesList()) {
+      if (route.getModel().equals(model)) {
+        only.addRoutes(route);
       }
-      if (only.getRoutesCount() == 0) {
-        throw new ParameterException(
-            spec.commandLine(), "MODEL: \"" + model + "\" has no route on this gateway");
-      }
-      answer = only.build();
     }
-    ctl.print(answer, Tables::routes);
-    return Exits.OK;
+    if (only.getRoutesCount() == 0) {
+      throw new ParameterException(
+          spec.commandLine(), "MODEL: \"" + model + "\" has no route on this gateway");
+    }
+    return only.build();
   }
 }

@@ -1,27 +1,16 @@
 package io.infergate.infer.gateway.ctl;
 
-import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.proto.admin.v1.GetHistoryRequest;
-import io.infergate.infer.proto.admin.v1.GetHistoryResponse;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code gatewayctl history [MODEL] [--limit N]}: the audit log, oldest first. */
 @Command(
     name = "history",
     description = "Shows the audit log, oldest first: who changed which weights, when and why.")
-final class HistoryCommand implements Callable<Integer> {
-  @Mixin HelpAndVersion helpAndVersion;
-  @ParentCommand GatewayCtlMain ctl;
-  @Spec CommandSpec spec;
-
+final class HistoryCommand extends AdminCommand {
   @Parameters(
       index = "0",
       arity = "0..1",
@@ -47,11 +36,6 @@ final class HistoryCommand implements Callable<Integer> {
       }
       request.setLimit(limit);
     }
-    GetHistoryResponse answer;
-    try (AdminSession admin = ctl.connect()) {
-      answer = admin.call().getHistory(request.build());
-    }
-    ctl.print(answer, Tables::history);
-    return Exits.OK;
+    return ctl.answer(admin -> admin.call().getHistory(request.build()), Tables::history);
   }
 }

@@ -1,18 +1,12 @@
 package io.infergate.infer.gateway.ctl;
 
-import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.observability.config.DurationFlagConverter;
 import io.infergate.infer.proto.admin.v1.Gates;
-import io.infergate.infer.proto.admin.v1.RouteChange;
 import io.infergate.infer.proto.admin.v1.StartRampRequest;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code gatewayctl ramp MODEL --canary v2}: starts a ramp plan. Flags left out are left out of the
@@ -23,14 +17,7 @@ import picocli.CommandLine.ParentCommand;
     description =
         "Starts a ramp: the canary's weight goes through the steps, each held while the gates"
             + " hold; a breached gate sets the canary to 0 at once.")
-final class RampCommand implements Callable<Integer> {
-  @Mixin HelpAndVersion helpAndVersion;
-  @ParentCommand GatewayCtlMain ctl;
-  @Mixin WriteOptions write;
-
-  @Parameters(index = "0", paramLabel = "MODEL", description = "the route's model")
-  String model;
-
+final class RampCommand extends RouteWriteCommand {
   @Option(
       names = "--canary",
       required = true,
@@ -109,15 +96,12 @@ final class RampCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     StartRampRequest request = request();
-    RouteChange answer;
-    try (AdminSession admin = ctl.connect()) {
-      answer =
-          admin
-              .call()
-              .startRamp(request.toBuilder().setBasedOnRevision(write.revision(admin)).build());
-    }
-    ctl.print(answer, Tables::change);
-    return Exits.OK;
+    return ctl.answer(
+        admin ->
+            admin
+                .call()
+                .startRamp(request.toBuilder().setBasedOnRevision(write.revision(admin)).build()),
+        Tables::change);
   }
 
   /** The request these flags make, with no revision yet. */

@@ -1,14 +1,9 @@
 package io.infergate.infer.gateway.ctl;
 
-import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.proto.admin.v1.RollbackRequest;
-import io.infergate.infer.proto.admin.v1.RouteChange;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code gatewayctl rollback MODEL VARIANT [--stable v1]}. */
 @Command(
@@ -16,14 +11,7 @@ import picocli.CommandLine.ParentCommand;
     description =
         "Sets one variant to 0, its weight going to the route's stable variant, and ends any"
             + " ramp.")
-final class RollbackCommand implements Callable<Integer> {
-  @Mixin HelpAndVersion helpAndVersion;
-  @ParentCommand GatewayCtlMain ctl;
-  @Mixin WriteOptions write;
-
-  @Parameters(index = "0", paramLabel = "MODEL", description = "the route's model")
-  String model;
-
+final class RollbackCommand extends RouteWriteCommand {
   @Parameters(index = "1", paramLabel = "VARIANT", description = "the variant set to 0")
   String variant;
 
@@ -42,11 +30,8 @@ final class RollbackCommand implements Callable<Integer> {
     if (stable != null) {
       request.setStable(stable);
     }
-    RouteChange answer;
-    try (AdminSession admin = ctl.connect()) {
-      answer = admin.call().rollback(request.setBasedOnRevision(write.revision(admin)).build());
-    }
-    ctl.print(answer, Tables::change);
-    return Exits.OK;
+    return ctl.answer(
+        admin -> admin.call().rollback(request.setBasedOnRevision(write.revision(admin)).build()),
+        Tables::change);
   }
 }

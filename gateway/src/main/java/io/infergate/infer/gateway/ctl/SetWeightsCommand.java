@@ -1,17 +1,10 @@
 package io.infergate.infer.gateway.ctl;
 
-import io.infergate.infer.observability.HelpAndVersion;
-import io.infergate.infer.proto.admin.v1.RouteChange;
 import io.infergate.infer.proto.admin.v1.SetWeightsRequest;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code gatewayctl set-weights MODEL v1=90 v2=10}: some variants' weights of one route. */
 @Command(
@@ -19,15 +12,7 @@ import picocli.CommandLine.Spec;
     description =
         "Sets some variants' weights of one route; variants not named keep theirs. Refused while"
             + " a ramp runs or is paused (abort it first).")
-final class SetWeightsCommand implements Callable<Integer> {
-  @Mixin HelpAndVersion helpAndVersion;
-  @ParentCommand GatewayCtlMain ctl;
-  @Spec CommandSpec spec;
-  @Mixin WriteOptions write;
-
-  @Parameters(index = "0", paramLabel = "MODEL", description = "the route's model")
-  String model;
-
+final class SetWeightsCommand extends RouteWriteCommand {
   @Parameters(
       index = "1..*",
       arity = "1..*",
@@ -55,11 +40,8 @@ final class SetWeightsCommand implements Callable<Integer> {
       }
       request.putWeights(weight.variant(), weight.weight());
     }
-    RouteChange answer;
-    try (AdminSession admin = ctl.connect()) {
-      answer = admin.call().setWeights(request.setBasedOnRevision(write.revision(admin)).build());
-    }
-    ctl.print(answer, Tables::change);
-    return Exits.OK;
+    return ctl.answer(
+        admin -> admin.call().setWeights(request.setBasedOnRevision(write.revision(admin)).build()),
+        Tables::change);
   }
 }

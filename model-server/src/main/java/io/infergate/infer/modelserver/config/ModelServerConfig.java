@@ -114,43 +114,17 @@ public record ModelServerConfig(
         .throwIfAny();
   }
 
-  /** As the canonical constructor, with the default warm-up. */
-  public ModelServerConfig(
-      String host,
-      Integer port,
-      Path models,
-      Integer workerThreads,
-      Integer workerQueueCapacity,
-      Integer maxInboundMessageBytes,
-      Duration shutdownGrace,
-      BatchingConfig batching,
-      RepositoryConfig repository,
-      TensorFlowConfig tensorFlow,
-      Boolean reflection,
-      ConnectionLimits connections,
-      ServerTls tls,
-      TelemetryConfig telemetry) {
-    this(
-        host,
-        port,
-        models,
-        workerThreads,
-        workerQueueCapacity,
-        maxInboundMessageBytes,
-        shutdownGrace,
-        batching,
-        repository,
-        tensorFlow,
-        reflection,
-        connections,
-        tls,
-        telemetry,
-        null,
-        null);
-  }
-
   /** This configuration with {@code warmup} instead of its own. */
   public ModelServerConfig withWarmup(WarmupConfig warmup) {
+    return with(connections, warmup);
+  }
+
+  /** This configuration with {@code connections} instead of its own. */
+  public ModelServerConfig withConnections(ConnectionLimits connections) {
+    return with(connections, warmup);
+  }
+
+  private ModelServerConfig with(ConnectionLimits connections, WarmupConfig warmup) {
     return new ModelServerConfig(
         host,
         port,

@@ -52,27 +52,14 @@ public final class ServedVersion {
         loaded,
         batcher,
         unloader,
-        ModelServerTelemetry.noop().version(model, number));
+        ModelServerTelemetry.noop().version(model, number),
+        VersionMonitor.OFF);
   }
 
   /**
    * As {@link #ServedVersion(String, long, LoadedModel, Batcher, Executor)}, recording its calls
-   * through {@code telemetry} (built once, when the version loads).
-   */
-  public ServedVersion(
-      String model,
-      long number,
-      LoadedModel loaded,
-      Batcher batcher,
-      Executor unloader,
-      VersionTelemetry telemetry) {
-    this(model, number, loaded, batcher, unloader, telemetry, VersionMonitor.OFF);
-  }
-
-  /**
-   * As {@link #ServedVersion(String, long, LoadedModel, Batcher, Executor, VersionTelemetry)},
-   * watching its inputs and predictions through {@code monitor} ({@link VersionMonitor#OFF} when it
-   * ships no baseline).
+   * through {@code telemetry} (built once, when the version loads) and watching its inputs and
+   * predictions through {@code monitor} ({@link VersionMonitor#OFF} when it ships no baseline).
    */
   public ServedVersion(
       String model,

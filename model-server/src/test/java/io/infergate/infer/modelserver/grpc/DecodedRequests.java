@@ -2,13 +2,18 @@ package io.infergate.infer.modelserver.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
 import io.grpc.Status;
 import io.infergate.infer.modelserver.backend.ElementType;
 import io.infergate.infer.modelserver.backend.HostTensor;
 import io.infergate.infer.modelserver.backend.InferenceException;
 import io.infergate.infer.modelserver.backend.TensorSpec;
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -54,6 +59,32 @@ final class DecodedRequests {
 
   static List<TensorSpec> signature(byte selector) {
     return SIGNATURES.get((selector & 0xff) % SIGNATURES.size());
+  }
+
+  /**
+   * One fuzz input of a request kind: its first byte picks a signature, the rest is the request.
+   * One that {@code parser} refuses is done with (grpc-java refuses it before the service sees it);
+   * one that parses must {@code decode} as {@link #check} holds and select its {@code outputs} as
+   * {@link #checkOutputs} holds.
+   */
+  static <R> void checkParsed(
+      byte[] input,
+      Parser<R> parser,
+      BiFunction<R, List<TensorSpec>, HostTensor[]> decode,
+      Function<R, int[]> outputs) {
+    if (input.length == 0) {
+      return;
+    }
+    List<TensorSpec> specs = signature(input[0]);
+    byte[] message = Arrays.copyOfRange(input, 1, input.length);
+    R request;
+    try {
+      request = parser.parseFrom(message);
+    } catch (InvalidProtocolBufferException e) {
+      return;
+    }
+    check(specs, message.length, () -> decode.apply(request, specs));
+    checkOutputs(() -> outputs.apply(request));
   }
 
   /**

@@ -1,11 +1,7 @@
 package io.infergate.infer.modelserver.grpc;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.infergate.infer.modelserver.backend.TensorSpec;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * Fuzzes the OIP request decoding (ModelInferRequest to tensors): the first byte picks a signature
@@ -21,20 +17,10 @@ class OipTensorsFuzzTest {
 
   @FuzzTest(maxDuration = "30s")
   void decodesOrRefusesEveryParsedRequest(byte[] input) {
-    if (input.length == 0) {
-      return;
-    }
-    List<TensorSpec> specs = DecodedRequests.signature(input[0]);
-    byte[] message = Arrays.copyOfRange(input, 1, input.length);
-    ModelInferRequest request;
-    try {
-      request = ModelInferRequest.parseFrom(message);
-    } catch (InvalidProtocolBufferException e) {
-      return; // grpc-java refuses it before the service sees it.
-    }
-    DecodedRequests.check(
-        specs, message.length, () -> OipTensors.decodeInputs(request, "m", specs));
-    DecodedRequests.checkOutputs(
-        () -> OipTensors.requestedOutputs(request, "m", DecodedRequests.OUTPUTS));
+    DecodedRequests.checkParsed(
+        input,
+        ModelInferRequest.parser(),
+        (request, specs) -> OipTensors.decodeInputs(request, "m", specs),
+        request -> OipTensors.requestedOutputs(request, "m", DecodedRequests.OUTPUTS));
   }
 }

@@ -1,11 +1,7 @@
 package io.infergate.infer.modelserver.grpc;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.infergate.infer.modelserver.backend.TensorSpec;
 import io.infergate.infer.proto.tfserving.PredictRequest;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * Fuzzes the TF Serving request decoding (PredictRequest's TensorProtos to tensors): the first byte
@@ -21,19 +17,10 @@ class TfTensorsFuzzTest {
 
   @FuzzTest(maxDuration = "30s")
   void decodesOrRefusesEveryParsedRequest(byte[] input) {
-    if (input.length == 0) {
-      return;
-    }
-    List<TensorSpec> specs = DecodedRequests.signature(input[0]);
-    byte[] message = Arrays.copyOfRange(input, 1, input.length);
-    PredictRequest request;
-    try {
-      request = PredictRequest.parseFrom(message);
-    } catch (InvalidProtocolBufferException e) {
-      return; // grpc-java refuses it before the service sees it.
-    }
-    DecodedRequests.check(
-        specs, message.length, () -> TfTensors.decodeInputs(request.getInputsMap(), specs));
-    DecodedRequests.checkOutputs(() -> TfTensors.outputFilter(request, DecodedRequests.OUTPUTS));
+    DecodedRequests.checkParsed(
+        input,
+        PredictRequest.parser(),
+        (request, specs) -> TfTensors.decodeInputs(request.getInputsMap(), specs),
+        request -> TfTensors.outputFilter(request, DecodedRequests.OUTPUTS));
   }
 }

@@ -3,7 +3,7 @@ package io.infergate.infer.modelserver.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.infergate.infer.modelserver.testing.InMemoryTelemetry;
+import io.infergate.infer.observability.testing.InMemoryTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import org.junit.jupiter.api.Test;

@@ -6,6 +6,7 @@ import io.infergate.infer.modelserver.ModelServer;
 import io.infergate.infer.modelserver.config.BatchingConfig;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
 import io.infergate.infer.observability.server.WarmupConfig;
+import io.infergate.infer.observability.transport.Shutdowns;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.tfserving.ModelServiceGrpc;
 import io.infergate.infer.proto.tfserving.PredictionServiceGrpc;
@@ -94,12 +95,7 @@ public final class RunningServer implements AutoCloseable {
 
   @Override
   public void close() {
-    channel.shutdownNow();
-    try {
-      channel.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Shutdowns.closeNow(channel);
     server.close();
   }
 }

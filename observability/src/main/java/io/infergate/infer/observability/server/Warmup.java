@@ -21,6 +21,7 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.infergate.infer.observability.config.Durations;
 import io.infergate.infer.observability.transport.NettyTransport;
+import io.infergate.infer.observability.transport.Shutdowns;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -165,14 +166,8 @@ public final class Warmup {
     try {
       return warmUp.apply(channel);
     } finally {
-      channel.shutdownNow();
-      listener.shutdownNow();
-      try {
-        channel.awaitTermination(5, TimeUnit.SECONDS);
-        listener.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      Shutdowns.closeNow(channel);
+      Shutdowns.closeNow(listener);
     }
   }
 

@@ -34,26 +34,6 @@ public record Resilience(
     requireNonNull(slowStart, "slowStart");
   }
 
-  /** Without slow start. */
-  public Resilience(
-      Deadlines deadlines,
-      Limits limits,
-      BreakerPolicy breaker,
-      OutlierPolicy outlier,
-      RetryPolicy retry) {
-    this(deadlines, limits, breaker, outlier, retry, SlowStartPolicy.OFF);
-  }
-
-  /** From a config file: null parts take their defaults; without slow start. */
-  public static Resilience of(
-      Deadlines deadlines,
-      Limits limits,
-      BreakerPolicy breaker,
-      OutlierPolicy outlier,
-      RetryPolicy retry) {
-    return of(deadlines, limits, breaker, outlier, retry, null);
-  }
-
   /** From a config file: null parts take their defaults. */
   public static Resilience of(
       Deadlines deadlines,

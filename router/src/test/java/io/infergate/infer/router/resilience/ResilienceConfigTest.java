@@ -3,6 +3,7 @@ package io.infergate.infer.router.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.infergate.infer.router.policy.SlowStartPolicy;
 import java.time.Duration;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -202,24 +203,17 @@ class ResilienceConfigTest {
 
   @Test
   void resilienceDefaultsEachPartAndKeepsThoseGiven() {
-    assertThat(Resilience.DEFAULT)
-        .isEqualTo(
-            new Resilience(
-                Deadlines.DEFAULT,
-                Limits.DEFAULT,
-                BreakerPolicy.DEFAULT,
-                OutlierPolicy.DEFAULT,
-                RetryPolicy.DEFAULT));
-    assertThat(Resilience.of(null, null, null, null, null)).isEqualTo(Resilience.DEFAULT);
+    assertThat(Resilience.of(null, null, null, null, null, null)).isEqualTo(Resilience.DEFAULT);
 
     Limits limits = Limits.of(7, null, null);
     RetryPolicy retry = RetryPolicy.of(1, null, null);
-    Resilience partly = Resilience.of(null, limits, null, null, retry);
+    Resilience partly = Resilience.of(null, limits, null, null, retry, null);
     assertThat(partly.limits()).isSameAs(limits);
     assertThat(partly.retry()).isSameAs(retry);
     assertThat(partly.deadlines()).isEqualTo(Deadlines.DEFAULT);
     assertThat(partly.breaker()).isEqualTo(BreakerPolicy.DEFAULT);
     assertThat(partly.outlier()).isEqualTo(OutlierPolicy.DEFAULT);
+    assertThat(partly.slowStart()).isEqualTo(SlowStartPolicy.OFF);
   }
 
   @Test
@@ -227,7 +221,12 @@ class ResilienceConfigTest {
     assertThatThrownBy(
             () ->
                 new Resilience(
-                    Deadlines.DEFAULT, null, BreakerPolicy.DEFAULT, OutlierPolicy.DEFAULT, null))
+                    Deadlines.DEFAULT,
+                    null,
+                    BreakerPolicy.DEFAULT,
+                    OutlierPolicy.DEFAULT,
+                    null,
+                    SlowStartPolicy.OFF))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("limits");
   }

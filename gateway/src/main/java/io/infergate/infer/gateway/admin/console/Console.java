@@ -12,6 +12,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.InternalNettyServerCredentials;
+import io.infergate.infer.observability.transport.Shutdowns;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -23,7 +24,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 
@@ -105,12 +105,7 @@ public final class Console implements AutoCloseable {
   @Override
   public void close() {
     channel.shutdownNow();
-    inProcess.shutdownNow();
-    try {
-      inProcess.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Shutdowns.closeNow(inProcess);
   }
 
   private static SslContext sslContext(TlsServerCredentials tls) {

@@ -1,4 +1,4 @@
-package io.infergate.infer.modelserver.testing;
+package io.infergate.infer.observability.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
