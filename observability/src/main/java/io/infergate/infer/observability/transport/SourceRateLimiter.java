@@ -12,10 +12,20 @@ import java.util.Map;
  *
  * <p>A bucket is kept as one number, the time at which it will be full again (the "theoretical
  * arrival time" of the generic cell rate algorithm): taking a token moves it one interval later,
- * and a bucket whose time has passed is full, so it can be forgotten. The map is bounded: each
- * admission forgets the least recently seen address if its bucket is full again, and past {@code
- * maxSources} addresses the least recently seen one is forgotten whatever its state (an attacker
- * with that many addresses is beyond what a per-address limit can stop).
+ * and a bucket whose time has passed is full, so it can be forgotten.
+ *
+ * <p>A refused attempt empties the bucket again: it sets that time to one whole burst from now, so
+ * the next token comes one interval after the latest refused attempt, not after the latest admitted
+ * one. An address that keeps knocking faster than {@code perSecond} (a Rapid Reset client
+ * reconnecting the moment it is closed) therefore gets nothing past its burst until it pauses for
+ * one interval, where otherwise it would get {@code perSecond} connections a second, each with its
+ * own allowance of resets. A client that backs off before reconnecting, as gRPC clients do, never
+ * notices: its attempts come further apart than an interval.
+ *
+ * <p>The map is bounded: each admission forgets the least recently seen address if its bucket is
+ * full again, and past {@code maxSources} addresses the least recently seen one is forgotten
+ * whatever its state (an attacker with that many addresses is beyond what a per-address limit can
+ * stop).
  */
 final class SourceRateLimiter {
   private final long intervalNanos;
@@ -53,9 +63,9 @@ final class SourceRateLimiter {
     }
     long fullAt = bucket.fullAtNanos - nowNanos > 0 ? bucket.fullAtNanos : nowNanos;
     boolean acquired = fullAt + intervalNanos - nowNanos <= burstNanos;
-    if (acquired) {
-      bucket.fullAtNanos = fullAt + intervalNanos;
-    }
+    // Refused: the bucket is empty as of now (it was nearly so), so retrying sooner than an
+    // interval never succeeds.
+    bucket.fullAtNanos = acquired ? fullAt + intervalNanos : nowNanos + burstNanos;
     forgetLeastRecentIfFull(nowNanos);
     return acquired;
   }

@@ -1,11 +1,13 @@
 package io.infergate.infer.observability.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.infergate.infer.observability.testing.NewConnections;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +50,35 @@ class NewConnectionLimitIT {
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
     assertThat(servedPast).isLessThanOrEqualTo((int) seconds);
     assertThat(transport.refusedConnections()).isEqualTo(BURST - servedPast);
+  }
+
+  @Test
+  void aSourceRetryingFasterThanTheRateStaysRefusedUntilItPausesForAnInterval() throws Exception {
+    NettyTransport transport = transport();
+    // 1 a second: an interval of 1 s, far longer than a refused loopback connection takes even on
+    // a loaded machine, so back-to-back retries always come within an interval of each other.
+    NewConnections connections = connections(start(transport, limits(1, BURST)));
+    for (int i = 0; i < BURST; i++) {
+      assertThat(connections.openOneMore()).as("connection %d of the burst", i).isTrue();
+    }
+
+    // Retrying back to back for 2.5 s: at 1 a second, 2 would be served without the penalty.
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
+    int attempts = 0;
+    int served = 0;
+    while (System.nanoTime() - end < 0) {
+      attempts++;
+      served += connections.openOneMore() ? 1 : 0;
+    }
+
+    assertThat(served).as("served of %d retries", attempts).isZero();
+    assertThat(transport.refusedConnections()).isEqualTo(attempts);
+    // Polled less often than once an interval, the source is served again.
+    await()
+        .pollDelay(Duration.ofMillis(1_200))
+        .pollInterval(Duration.ofMillis(1_200))
+        .atMost(Duration.ofSeconds(10))
+        .until(connections::openOneMore);
   }
 
   @Test

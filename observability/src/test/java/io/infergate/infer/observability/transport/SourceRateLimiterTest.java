@@ -31,13 +31,33 @@ class SourceRateLimiterTest {
     limiter.tryAcquire(source, START);
     limiter.tryAcquire(source, START);
 
-    assertThat(limiter.tryAcquire(source, START + SECOND / 10 - 1)).isFalse();
     assertThat(limiter.tryAcquire(source, START + SECOND / 10)).isTrue();
     assertThat(limiter.tryAcquire(source, START + SECOND / 10)).isFalse();
     // A whole second later the bucket is full again, but holds no more than the burst.
     assertThat(limiter.tryAcquire(source, START + 2 * SECOND)).isTrue();
     assertThat(limiter.tryAcquire(source, START + 2 * SECOND)).isTrue();
     assertThat(limiter.tryAcquire(source, START + 2 * SECOND)).isFalse();
+  }
+
+  @Test
+  void aSourceThatKeepsRetryingFasterThanTheRateGetsNothingUntilItPausesForAnInterval()
+      throws UnknownHostException {
+    SourceRateLimiter limiter = new SourceRateLimiter(10, 2, 100);
+    InetAddress source = address(1);
+    limiter.tryAcquire(source, START);
+    limiter.tryAcquire(source, START);
+
+    // Retrying every 50 ms for 3 s: without the penalty 30 of these would be admitted.
+    long now = START;
+    for (int i = 0; i < 60; i++) {
+      now += SECOND / 20;
+      assertThat(limiter.tryAcquire(source, now)).as("retry %d", i).isFalse();
+    }
+    assertThat(limiter.tryAcquire(source, now + SECOND / 10 - 1)).isFalse();
+    // One interval after that refused retry, one connection; the burst comes back only later.
+    long paused = now + SECOND / 10 - 1 + SECOND / 10;
+    assertThat(limiter.tryAcquire(source, paused)).isTrue();
+    assertThat(limiter.tryAcquire(source, paused)).isFalse();
   }
 
   @Test

@@ -32,8 +32,12 @@ import picocli.CommandLine.Option;
  * each connection, and {@code connections.newPerSourcePerSecond} 10 with a burst of 100 new
  * connections from one address, the attackers' and the callers' 127.0.0.1) in front of {@link
  * FixedResponseBackend}, each pinned; steady open-loop callers measured for a baseline window, then
- * for the same window with {@link RapidResetAttacker}s running. The goal is issue #12's: the
- * callers' p99 during the attack within 2× of before.
+ * for the same window with {@link RapidResetAttacker}s running in a process of their own ({@link
+ * RapidResetAttackerMain}, pinned with {@code --attacker-cpus} and run at {@code --attacker-nice}).
+ * The goal is issue #12's: the callers' p99 during the attack within 2× of before.
+ *
+ * <p>The attack runs outside the callers' JVM so that the callers' latency and CPU show only their
+ * own work, as they would with an attacker on another machine; each process's CPU is reported.
  *
  * <p>A benchmark, not a test: it needs a quiet machine to mean anything, so it reports the load
  * average and each core's busy share beside the numbers.
@@ -57,6 +61,21 @@ public final class RapidResetBench implements Callable<Integer> {
 
   @Option(names = "--backend-cpus", defaultValue = "1", description = "taskset list; empty: none")
   String backendCpus;
+
+  @Option(
+      names = "--attacker-cpus",
+      defaultValue = "1",
+      description =
+          "taskset list for the attackers' process; empty: none (default: ${DEFAULT-VALUE})")
+  String attackerCpus;
+
+  @Option(
+      names = "--attacker-nice",
+      defaultValue = "19",
+      description =
+          "the attackers' process's niceness, so that on a core it shares it takes only what the"
+              + " others leave (default: ${DEFAULT-VALUE})")
+  int attackerNice;
 
   @Option(names = "--gateway-classpath", description = "the gateway's (default: this JVM's)")
   String gatewayClasspath;
@@ -85,6 +104,7 @@ public final class RapidResetBench implements Callable<Integer> {
       CallTally.Summary calls,
       double gatewayCpuSeconds,
       double ownCpuSeconds,
+      double attackerCpuSeconds,
       String coreBusy,
       String loadAverage,
       long attackStreams,
@@ -119,27 +139,48 @@ public final class RapidResetBench implements Callable<Integer> {
       OpenLoop load = OpenLoop.withoutDeadline(rate, seconds);
       load.warmUp(target, body, progress);
       progress.println("  baseline: " + load.describe());
-      Window baseline = measure("before", gateway, load, target, body, List.of());
-      List<RapidResetAttacker> running = new ArrayList<>();
-      try {
-        for (int i = 0; i < attackers; i++) {
-          RapidResetAttacker attacker = new RapidResetAttacker("127.0.0.1", gateway.port());
-          attacker.start();
-          running.add(attacker);
-        }
-        progress.println("  during attack: " + load.describe() + ", " + attackers + " attacker(s)");
-        Window attacked = measure("during attack", gateway, load, target, body, running);
-        String results = report(baseline, attacked, loadBefore);
-        System.out.print(results);
-        if (suite.out() != null) {
-          Files.createDirectories(suite.out().toAbsolutePath().getParent());
-          Files.writeString(suite.out(), results, UTF_8);
-        }
-        return p99Ratio(baseline, attacked) <= MAX_P99_RATIO ? 0 : 1;
-      } finally {
-        running.forEach(RapidResetAttacker::close);
+      Window baseline = measure("before", gateway, load, target, body, null);
+      Window attacked;
+      try (ChildProcess attacker = startAttacker(options, ownClasspath, target)) {
+        progress.println(
+            "  during attack: "
+                + load.describe()
+                + ", "
+                + attackers
+                + " attacker(s) (pid "
+                + attacker.pid()
+                + ")");
+        attacked = measure("during attack", gateway, load, target, body, attacker);
       }
+      String results = report(baseline, attacked, loadBefore);
+      System.out.print(results);
+      if (suite.out() != null) {
+        Files.createDirectories(suite.out().toAbsolutePath().getParent());
+        Files.writeString(suite.out(), results, UTF_8);
+      }
+      return p99Ratio(baseline, attacked) <= MAX_P99_RATIO ? 0 : 1;
     }
+  }
+
+  private ChildProcess startAttacker(List<String> options, String classpath, String target)
+      throws Exception {
+    List<String> command =
+        ChildProcess.pinned(
+            attackerCpus,
+            ChildProcess.java(
+                options,
+                classpath,
+                RapidResetAttackerMain.class.getName(),
+                List.of("--target", target, "--attackers", Integer.toString(attackers))));
+    // nice execs taskset, which execs the JVM: the pid stays the JVM's, for its CPU time.
+    List<String> niced = new ArrayList<>(List.of("nice", "-n", Integer.toString(attackerNice)));
+    niced.addAll(command);
+    return ChildProcess.startAnnounced(
+        "attacker",
+        niced,
+        work.resolve("attacker.log"),
+        RapidResetAttackerMain.READY,
+        Duration.ofMinutes(1));
   }
 
   private ChildProcess startGateway(List<String> options, String backendAddress) throws Exception {
@@ -186,35 +227,47 @@ public final class RapidResetBench implements Callable<Integer> {
     return withEnvironment;
   }
 
+  /**
+   * One window of {@code load}; with {@code attacker} (null for the baseline) its CPU during the
+   * window, and its totals once it is stopped right after.
+   */
   private static Window measure(
       String name,
       ChildProcess gateway,
       OpenLoop load,
       String target,
       byte[] body,
-      List<RapidResetAttacker> attackers)
+      ChildProcess attacker)
       throws Exception {
-    long streams = streams(attackers);
-    long opened = opened(attackers);
-    long closed = closed(attackers);
-    long calm = calm(attackers);
+    long attackerTicks = attacker == null ? 0 : attacker.cpuTicks();
     long logged = loggedResetLimits(gateway);
     long refused = loggedRefusals(gateway);
     long ticks = gateway.cpuTicks();
     ProcStat own = ProcStat.self();
     List<CoreTimes.Core> cores = CoreTimes.read();
     CallTally.Summary calls = load.measure(target, body);
+    double gatewayCpu = (gateway.cpuTicks() - ticks) / (double) ProcStat.TICKS_PER_SECOND;
+    double ownCpu = ProcStat.self().secondsSince(own);
+    String coreBusy = CoreTimes.busyPercent(cores, CoreTimes.read());
+    double attackerCpu = 0;
+    RapidResetAttackerMain.Totals attack = RapidResetAttackerMain.Totals.NONE;
+    if (attacker != null) {
+      attackerCpu = (attacker.cpuTicks() - attackerTicks) / (double) ProcStat.TICKS_PER_SECOND;
+      // Its totals span its whole life: started just before this window, stopped just after.
+      attack = RapidResetAttackerMain.Totals.parse(attacker.stop(Duration.ofSeconds(15)));
+    }
     return new Window(
         name,
         calls,
-        (gateway.cpuTicks() - ticks) / (double) ProcStat.TICKS_PER_SECOND,
-        ProcStat.self().secondsSince(own),
-        CoreTimes.busyPercent(cores, CoreTimes.read()),
+        gatewayCpu,
+        ownCpu,
+        attackerCpu,
+        coreBusy,
         Machine.loadAverage(),
-        streams(attackers) - streams,
-        opened(attackers) - opened,
-        closed(attackers) - closed,
-        calm(attackers) - calm,
+        attack.streams(),
+        attack.opened(),
+        attack.closed(),
+        attack.tooManyRstStreams(),
         loggedResetLimits(gateway) - logged,
         loggedRefusals(gateway) - refused);
   }
@@ -255,22 +308,6 @@ public final class RapidResetBench implements Callable<Integer> {
     return space > 0 ? Long.parseLong(rest.substring(0, space)) : 0;
   }
 
-  private static long streams(List<RapidResetAttacker> attackers) {
-    return attackers.stream().mapToLong(RapidResetAttacker::streamsSent).sum();
-  }
-
-  private static long opened(List<RapidResetAttacker> attackers) {
-    return attackers.stream().mapToLong(RapidResetAttacker::connections).sum();
-  }
-
-  private static long closed(List<RapidResetAttacker> attackers) {
-    return attackers.stream().mapToLong(RapidResetAttacker::closedByServer).sum();
-  }
-
-  private static long calm(List<RapidResetAttacker> attackers) {
-    return attackers.stream().mapToLong(RapidResetAttacker::tooManyRstStreams).sum();
-  }
-
   private static String ownCpus() throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/self/status"), UTF_8)) {
       if (line.startsWith("Cpus_allowed_list:")) {
@@ -296,7 +333,8 @@ public final class RapidResetBench implements Callable<Integer> {
             "max ms",
             "gateway CPU s",
             "gateway CPU µs/call",
-            "callers+attackers CPU s",
+            "callers JVM CPU s",
+            "attackers JVM CPU s",
             "core busy %",
             "load avg after",
             "attack streams",
@@ -319,6 +357,7 @@ public final class RapidResetBench implements Callable<Integer> {
           fixed(w.gatewayCpuSeconds(), 2),
           fixed(1e6 * w.gatewayCpuSeconds() / Math.max(1, calls), 0),
           fixed(w.ownCpuSeconds(), 2),
+          fixed(w.attackerCpuSeconds(), 2),
           w.coreBusy(),
           w.loadAverage(),
           whole(w.attackStreams()),
@@ -340,9 +379,12 @@ public final class RapidResetBench implements Callable<Integer> {
             + gatewayCpus
             + "`, backend on `"
             + backendCpus
-            + "`, callers and attackers (this JVM) on CPUs `"
+            + "`, callers (this JVM) on CPUs `"
             + ownCpus()
-            + "`");
+            + "`, attackers (their own JVM) on CPUs `"
+            + attackerCpus
+            + "` at nice "
+            + attackerNice);
     environment.row("JVM", Suite.jvm() + ", server JVMs with `" + jvmOptions + "`");
     environment.row("load average before", loadBefore);
     return environment
