@@ -14,22 +14,15 @@ import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.Routes;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
+import io.infergate.infer.observability.testing.InMemoryTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.ContextPropagators;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.PointData;
-import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -60,24 +53,14 @@ abstract class GatewayTelemetryContract {
   @TempDir Path dir;
   @RegisterExtension final TestBed bed = new TestBed(transport());
 
-  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
-  private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
-  private final OpenTelemetrySdk otel =
-      OpenTelemetrySdk.builder()
-          .setTracerProvider(
-              SdkTracerProvider.builder()
-                  .addSpanProcessor(SimpleSpanProcessor.create(spans))
-                  .build())
-          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-          .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-          .build();
+  private final InMemoryTelemetry telemetry = new InMemoryTelemetry();
   private GatewayClient client;
 
   abstract Transport transport();
 
   @AfterEach
   void closeSdk() {
-    otel.close();
+    telemetry.close();
   }
 
   @Test
@@ -174,7 +157,7 @@ abstract class GatewayTelemetryContract {
             "breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 1m}"));
     Map<String, String> toCanary = Map.of("x-variant-override", "canary");
     client.inferUntilFallback("digits", toCanary, "circuit_open;from=canary", PATIENCE);
-    spans.reset();
+    telemetry.resetSpans();
 
     Reply reply = client.infer("digits", withHeader(toCanary, "traceparent", CALLER_TRACEPARENT));
 
@@ -270,14 +253,12 @@ abstract class GatewayTelemetryContract {
         .atMost(PATIENCE)
         .until(
             () ->
-                spans.getFinishedSpanItems().stream()
+                telemetry.spans().stream()
                         .filter(span -> span.getTraceId().equals(TRACE_ID))
                         .count()
                     == 3);
     List<SpanData> traced =
-        spans.getFinishedSpanItems().stream()
-            .filter(span -> span.getTraceId().equals(TRACE_ID))
-            .toList();
+        telemetry.spans().stream().filter(span -> span.getTraceId().equals(TRACE_ID)).toList();
     SpanData server = only(traced, SpanKind.SERVER);
     List<SpanData> upstream =
         traced.stream().filter(span -> span.getKind() == SpanKind.CLIENT).toList();
@@ -309,7 +290,7 @@ abstract class GatewayTelemetryContract {
     assertThat(received).startsWith("00-" + TRACE_ID + "-").endsWith("-00");
     assertThat(received).isNotEqualTo(notSampled);
     assertThat(sum("infergate.gateway.calls", calls("digits", "stable", "success"))).isEqualTo(1);
-    assertThat(spans.getFinishedSpanItems()).isEmpty();
+    assertThat(telemetry.spans()).isEmpty();
   }
 
   @Test
@@ -325,14 +306,14 @@ abstract class GatewayTelemetryContract {
   }
 
   private void start(String routes) {
-    Gateway gateway = bed.gateway(TestBed.routesConfig(dir, routes), otel);
+    Gateway gateway = bed.gateway(TestBed.routesConfig(dir, routes), telemetry.openTelemetry());
     client = bed.client(gateway);
   }
 
   /** The spans ended so far, once there are {@code count}: a server span ends after its answer. */
   private List<SpanData> awaitSpans(int count) {
-    await().atMost(PATIENCE).until(() -> spans.getFinishedSpanItems().size() >= count);
-    List<SpanData> finished = spans.getFinishedSpanItems();
+    await().atMost(PATIENCE).until(() -> telemetry.spans().size() >= count);
+    List<SpanData> finished = telemetry.spans();
     assertThat(finished).hasSize(count);
     return finished;
   }
@@ -347,9 +328,7 @@ abstract class GatewayTelemetryContract {
   }
 
   private List<SpanData> ofTrace(String traceId) {
-    return spans.getFinishedSpanItems().stream()
-        .filter(span -> span.getTraceId().equals(traceId))
-        .toList();
+    return telemetry.spans().stream().filter(span -> span.getTraceId().equals(traceId)).toList();
   }
 
   private static SpanData only(List<SpanData> finished, SpanKind kind) {
@@ -375,7 +354,7 @@ abstract class GatewayTelemetryContract {
   }
 
   private MetricData metric(String name) {
-    return metrics.collectAllMetrics().stream()
+    return telemetry.metrics().stream()
         .filter(data -> data.getName().equals(name))
         .findFirst()
         .orElse(null);

@@ -48,6 +48,16 @@ public final class InMemoryTelemetry implements AutoCloseable {
     return spans.getFinishedSpanItems();
   }
 
+  /** Forgets the spans ended so far. */
+  public void resetSpans() {
+    spans.reset();
+  }
+
+  /** Every metric recorded so far, read now. */
+  public Collection<MetricData> metrics() {
+    return metrics.collectAllMetrics();
+  }
+
   /** The ended span called {@code name} in trace {@code traceId}; fails unless exactly one. */
   public SpanData span(String traceId, String name) {
     List<SpanData> found =
@@ -68,7 +78,7 @@ public final class InMemoryTelemetry implements AutoCloseable {
 
   /** The point of metric {@code name} with exactly {@code attributes}, if recorded. */
   public Optional<PointData> point(String name, Attributes attributes) {
-    for (MetricData metric : metrics.collectAllMetrics()) {
+    for (MetricData metric : metrics()) {
       if (metric.getName().equals(name)) {
         Collection<? extends PointData> points = metric.getData().getPoints();
         for (PointData point : points) {
@@ -89,7 +99,7 @@ public final class InMemoryTelemetry implements AutoCloseable {
   /** The sum of a counter's points whose attribute {@code key} is {@code value}; 0 when none. */
   public long sum(String name, io.opentelemetry.api.common.AttributeKey<String> key, String value) {
     long sum = 0;
-    for (MetricData metric : metrics.collectAllMetrics()) {
+    for (MetricData metric : metrics()) {
       if (metric.getName().equals(name)) {
         for (PointData point : metric.getData().getPoints()) {
           if (value.equals(point.getAttributes().get(key))) {
