@@ -130,11 +130,7 @@ public final class RapidResetBench implements Callable<Integer> {
         progress.println("  during attack: " + load.describe() + ", " + attackers + " attacker(s)");
         Window attacked = measure("during attack", gateway, load, target, body, running);
         String results = report(baseline, attacked, loadBefore);
-        System.out.print(results);
-        if (suite.out() != null) {
-          Files.createDirectories(suite.out().toAbsolutePath().getParent());
-          Files.writeString(suite.out(), results, UTF_8);
-        }
+        suite.print(results);
         return p99Ratio(baseline, attacked) <= MAX_P99_RATIO ? 0 : 1;
       } finally {
         running.forEach(RapidResetAttacker::close);
