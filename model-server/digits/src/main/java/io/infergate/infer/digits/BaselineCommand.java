@@ -11,9 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/baseline}: the {@link TrainingBaseline} of a model trained elsewhere, from a CSV of
@@ -28,9 +26,7 @@ import picocli.CommandLine.Spec;
             + " the model server's data-quality and drift monitoring.")
 public final class BaselineCommand implements Callable<Integer> {
 
-  @Spec CommandSpec spec;
-
-  @Mixin HelpOption help;
+  @Mixin CommandConsole console;
 
   @Option(
       names = "--csv",
@@ -80,7 +76,7 @@ public final class BaselineCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = console.err();
     try {
       TrainingBaseline baseline = fromCsv(csv, input);
       if (predictions != null) {
@@ -89,8 +85,8 @@ public final class BaselineCommand implements Callable<Integer> {
         baseline = baseline.withPredictions(output, k, predicted);
       }
       baseline.writeTo(versionDirectory);
-      spec.commandLine()
-          .getOut()
+      console
+          .out()
           .printf(
               "wrote %s: %d rows, %d features%s%n",
               versionDirectory.resolve(TrainingBaseline.PATH),

@@ -20,9 +20,7 @@ import org.tensorflow.TensorFlow;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Trains the demo model {@code digits} and exports it into a model repository, so the model server
@@ -284,9 +282,7 @@ public final class DigitsTrainer {
       description = "Trains the demo model 'digits' and exports versions 1 and 2 as SavedModels.")
   static final class Cli implements Callable<Integer> {
 
-    @Spec CommandSpec spec;
-
-    @Mixin HelpOption help;
+    @Mixin CommandConsole console;
 
     @Option(
         names = "--out",
@@ -300,13 +296,13 @@ public final class DigitsTrainer {
 
     @Override
     public Integer call() {
-      PrintWriter stdout = spec.commandLine().getOut();
+      PrintWriter stdout = console.out();
       List<TrainedVersion> versions;
       try {
         versions = export(out, force);
       } catch (IllegalStateException e) {
         // The accuracy floor (or a broken data resource): a clear line beats a stack trace.
-        spec.commandLine().getErr().println("digits-trainer: " + e.getMessage());
+        console.err().println("digits-trainer: " + e.getMessage());
         return 1;
       }
       int heldOut = DigitsDataset.load().split().validation().size();

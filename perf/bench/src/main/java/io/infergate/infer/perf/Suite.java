@@ -77,11 +77,15 @@ public final class Suite {
     return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
   }
 
-  /** Prints {@code markdown} to standard output and writes it to {@code --out} if given. */
+  /**
+   * Prints {@code markdown} to standard output and writes it to {@code --out} if given, creating
+   * the directory it names if need be.
+   */
   public void print(String markdown) throws IOException {
     System.out.print(markdown);
     System.out.flush();
     if (out != null) {
+      Files.createDirectories(out.toAbsolutePath().getParent());
       Files.writeString(out, markdown, UTF_8);
     }
   }

@@ -13,19 +13,17 @@ final class AllDown extends Scenario {
   private static final OpenLoop LOAD = OpenLoop.withoutDeadline(500, 10);
   private static final double P99_GOAL_MILLIS = 10;
 
-  AllDown() {
-    super("all-down", GatewayConfigs.ALL_DOWN);
-  }
+  private static final String DESCRIPTION =
+      "`stable` (weight 90) and `canary` (weight 10) each on a port with nothing listening; "
+          + LOAD.describe()
+          + " after a 10 s warm-up ramp of the same calls, no deadline. Goal: p99 < "
+          + fixed(P99_GOAL_MILLIS, 0)
+          + " ms (every call fails; the codes and a sample message are reported). Backend"
+          + " connection attempts are not counted: a refused connection leaves no trace a user"
+          + " process can read without packet capture.";
 
-  @Override
-  String description() {
-    return "`stable` (weight 90) and `canary` (weight 10) each on a port with nothing listening; "
-        + LOAD.describe()
-        + " after a 10 s warm-up ramp of the same calls, no deadline. Goal: p99 < "
-        + fixed(P99_GOAL_MILLIS, 0)
-        + " ms (every call fails; the codes and a sample message are reported). Backend"
-        + " connection attempts are not counted: a refused connection leaves no trace a user"
-        + " process can read without packet capture.";
+  AllDown() {
+    super("all-down", GatewayConfigs.ALL_DOWN, DESCRIPTION);
   }
 
   @Override

@@ -16,20 +16,18 @@ final class DeadEndpoint extends Scenario {
   private static final int CALLERS = 16;
   private static final long SECONDS = 10;
 
-  DeadEndpoint() {
-    super("dead-endpoint", GatewayConfigs.DEAD_ENDPOINT);
-  }
+  private static final String DESCRIPTION =
+      "Variant `stable` with endpoints [A (digits v2), a port with nothing listening]; for"
+          + " each balance policy ("
+          + String.join(", ", POLICIES)
+          + ") a fresh gateway and "
+          + CALLERS
+          + " closed-loop callers for "
+          + SECONDS
+          + " s, no deadline. Goal: no failed call.";
 
-  @Override
-  String description() {
-    return "Variant `stable` with endpoints [A (digits v2), a port with nothing listening]; for"
-        + " each balance policy ("
-        + String.join(", ", POLICIES)
-        + ") a fresh gateway and "
-        + CALLERS
-        + " closed-loop callers for "
-        + SECONDS
-        + " s, no deadline. Goal: no failed call.";
+  DeadEndpoint() {
+    super("dead-endpoint", GatewayConfigs.DEAD_ENDPOINT, DESCRIPTION);
   }
 
   @Override

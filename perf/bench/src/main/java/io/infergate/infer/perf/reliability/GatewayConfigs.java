@@ -16,114 +16,112 @@ final class GatewayConfigs {
 
   /** kill9-canary, invalid-argument: digits v1 as stable, v2 as canary, 90/10. */
   static final String CANARY =
-      """
-      host: 127.0.0.1
-      port: 0
-      routes:
-        - model: digits
-          variants:
-            - {name: stable, weight: 90, endpoints: ["${A}"]}
-            - {name: canary, weight: 10, endpoints: ["${B}"]}
-      """;
+      digitsRoute(
+          "",
+          "",
+          """
+          - {name: stable, weight: 90, endpoints: ["${A}"]}
+          - {name: canary, weight: 10, endpoints: ["${B}"]}
+          """);
 
   /** dead-endpoint: one of stable's two endpoints has nothing listening; once per policy. */
   static final String DEAD_ENDPOINT =
-      """
-      host: 127.0.0.1
-      port: 0
-      routes:
-        - model: digits
-          variants:
-            - {name: stable, weight: 100, endpoints: ["${A}", "${DEAD}"], balance: ${BALANCE}}
-      """;
+      digitsRoute(
+          "",
+          "",
+          """
+          - {name: stable, weight: 100, endpoints: ["${A}", "${DEAD}"], balance: ${BALANCE}}
+          """);
 
   /**
    * stalled-canary: the canary accepts calls and never answers; its weight is 0 while the gateway
    * warms up, then 10 (a hot reload), so the stall meets a warm gateway that has not seen it yet.
    */
   static final String STALLED_CANARY =
-      """
-      host: 127.0.0.1
-      port: 0
-      reloadCheckInterval: 1s
-      routes:
-        - model: digits
-          variants:
-            - {name: stable, weight: 90, endpoints: ["${A}"]}
-            - {name: canary, weight: ${CANARY_WEIGHT}, endpoints: ["${STALLED}"]}
-      """;
+      digitsRoute(
+          "reloadCheckInterval: 1s\n",
+          "",
+          """
+          - {name: stable, weight: 90, endpoints: ["${A}"]}
+          - {name: canary, weight: ${CANARY_WEIGHT}, endpoints: ["${STALLED}"]}
+          """);
 
   /** all-down: nothing listens behind either variant. */
   static final String ALL_DOWN =
-      """
-      host: 127.0.0.1
-      port: 0
-      routes:
-        - model: digits
-          variants:
-            - {name: stable, weight: 90, endpoints: ["${DEAD1}"]}
-            - {name: canary, weight: 10, endpoints: ["${DEAD2}"]}
-      """;
+      digitsRoute(
+          "",
+          "",
+          """
+          - {name: stable, weight: 90, endpoints: ["${DEAD1}"]}
+          - {name: canary, weight: 10, endpoints: ["${DEAD2}"]}
+          """);
 
   /**
    * overload: one model server behind one variant, the route admitting what the model server works
    * through in a few tens of milliseconds (it has two workers and batches of up to 64).
    */
   static final String OVERLOAD =
-      """
-      host: 127.0.0.1
-      port: 0
-      routes:
-        - model: digits
-          limits: {maxInFlight: 128}
-          variants:
-            - {name: stable, weight: 100, endpoints: ["${A}"]}
-      """;
+      digitsRoute(
+          "",
+          "limits: {maxInFlight: 128}\n",
+          """
+          - {name: stable, weight: 100, endpoints: ["${A}"]}
+          """);
 
   /**
    * reload-under-load: rewritten every 2 s with {@code ${FIRST}}, {@code ${SECOND}} cycling through
    * A1+A2, A2+A3, A1+A3.
    */
   static final String RELOAD =
-      """
-      host: 127.0.0.1
-      port: 0
-      reloadCheckInterval: 1s
-      routes:
-        - model: digits
-          variants:
-            - {name: stable, weight: 100, endpoints: ["${FIRST}", "${SECOND}"]}
-      """;
+      digitsRoute(
+          "reloadCheckInterval: 1s\n",
+          "",
+          """
+          - {name: stable, weight: 100, endpoints: ["${FIRST}", "${SECOND}"]}
+          """);
 
   /** reload-under-load: a file the gateway must refuse (a drain timeout past any bound). */
   static final String RELOAD_REFUSED =
-      """
-      host: 127.0.0.1
-      port: 0
-      reloadCheckInterval: 1s
-      drainTimeout: 999999999999999999m
-      routes:
-        - model: digits
-          variants:
-            - {name: stable, weight: 100, endpoints: ["${A1}", "${A2}"]}
-      """;
+      digitsRoute(
+          "reloadCheckInterval: 1s\ndrainTimeout: 999999999999999999m\n",
+          "",
+          """
+          - {name: stable, weight: 100, endpoints: ["${A1}", "${A2}"]}
+          """);
 
   /**
    * reload-under-load: the good file after the refused one; the variant's new name shows in {@code
    * x-variant}, so answers prove the file is in force and that A3, its only endpoint, serves them.
    */
   static final String RELOAD_AFTER_REFUSED =
-      """
-      host: 127.0.0.1
-      port: 0
-      reloadCheckInterval: 1s
-      routes:
-        - model: digits
-          variants:
-            - {name: stable-a3, weight: 100, endpoints: ["${A3}"]}
-      """;
+      digitsRoute(
+          "reloadCheckInterval: 1s\n",
+          "",
+          """
+          - {name: stable-a3, weight: 100, endpoints: ["${A3}"]}
+          """);
 
   private GatewayConfigs() {}
+
+  /**
+   * The file a user writes for one route to {@code digits} on a gateway at 127.0.0.1 (port 0: any
+   * free one): the scenarios differ only in the lines given here, so each constant states just
+   * those.
+   *
+   * @param gatewayKeys top-level lines after {@code host} and {@code port}, each ending in a
+   *     newline
+   * @param routeKeys the route's lines before {@code variants}, unindented, each ending in a
+   *     newline
+   * @param variants the variants' list items, unindented
+   */
+  private static String digitsRoute(String gatewayKeys, String routeKeys, String variants) {
+    return "host: 127.0.0.1\nport: 0\n"
+        + gatewayKeys
+        + "routes:\n  - model: digits\n"
+        + routeKeys.indent(4)
+        + "    variants:\n"
+        + variants.indent(6);
+  }
 
   /**
    * {@code template} with each {@code ${NAME}} replaced by {@code values.get(NAME)}.

@@ -15,22 +15,20 @@ final class InvalidArgument extends Scenario {
   private static final int INVALID_CALLS = 10_000;
   private static final double VALID_SECONDS = 5;
 
-  InvalidArgument() {
-    super("invalid-argument", GatewayConfigs.CANARY);
-  }
+  private static final String DESCRIPTION =
+      "`stable` = A (digits v1, weight 90), `canary` = B (digits v2, weight 10); after a"
+          + " 10 s warm-up ramp of valid calls, "
+          + INVALID_CALLS
+          + " ModelInfer calls with input shape [1,3] (the model takes [-1,64]) at "
+          + fixed(RATE, 0)
+          + " calls/s, then "
+          + fixed(VALID_SECONDS, 0)
+          + " s of valid calls. Goals: every invalid call gets INVALID_ARGUMENT; every valid call"
+          + " after succeeds, and both variants answer some (no breaker opened, no endpoint"
+          + " ejected).";
 
-  @Override
-  String description() {
-    return "`stable` = A (digits v1, weight 90), `canary` = B (digits v2, weight 10); after a"
-        + " 10 s warm-up ramp of valid calls, "
-        + INVALID_CALLS
-        + " ModelInfer calls with input shape [1,3] (the model takes [-1,64]) at "
-        + fixed(RATE, 0)
-        + " calls/s, then "
-        + fixed(VALID_SECONDS, 0)
-        + " s of valid calls. Goals: every invalid call gets INVALID_ARGUMENT; every valid call"
-        + " after succeeds, and both variants answer some (no breaker opened, no endpoint"
-        + " ejected).";
+  InvalidArgument() {
+    super("invalid-argument", GatewayConfigs.CANARY, DESCRIPTION);
   }
 
   @Override

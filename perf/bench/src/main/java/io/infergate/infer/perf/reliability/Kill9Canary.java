@@ -22,22 +22,20 @@ final class Kill9Canary extends Scenario {
   private static final double RECOVERED_SHARE = 0.05;
   private static final double RECOVERY_GOAL_SECONDS = 30;
 
-  Kill9Canary() {
-    super("kill9-canary", GatewayConfigs.CANARY);
-  }
+  private static final String DESCRIPTION =
+      "Model servers A (digits v1, `stable`, weight 90) and B (digits v2, `canary`, weight"
+          + " 10); "
+          + LOAD.describe()
+          + ", no deadline, after a 10 s warm-up ramp; B gets SIGKILL at t="
+          + fixed(KILL_AT, 0)
+          + " s and a new B starts on the same port at t="
+          + fixed(RESTART_AT, 0)
+          + " s. Goals: no failed call; canary ≥ 5% of a second's calls again within "
+          + fixed(RECOVERY_GOAL_SECONDS, 0)
+          + " s of the restart.";
 
-  @Override
-  String description() {
-    return "Model servers A (digits v1, `stable`, weight 90) and B (digits v2, `canary`, weight"
-        + " 10); "
-        + LOAD.describe()
-        + ", no deadline, after a 10 s warm-up ramp; B gets SIGKILL at t="
-        + fixed(KILL_AT, 0)
-        + " s and a new B starts on the same port at t="
-        + fixed(RESTART_AT, 0)
-        + " s. Goals: no failed call; canary ≥ 5% of a second's calls again within "
-        + fixed(RECOVERY_GOAL_SECONDS, 0)
-        + " s of the restart.";
+  Kill9Canary() {
+    super("kill9-canary", GatewayConfigs.CANARY, DESCRIPTION);
   }
 
   @Override

@@ -34,15 +34,15 @@ final class Overload extends Scenario {
    * @param capacity the model server's capacity in calls/s; 0 to measure it
    */
   Overload(double capacity) {
-    super("overload", GatewayConfigs.OVERLOAD);
+    super("overload", GatewayConfigs.OVERLOAD, describe(capacity));
     this.capacityFlag = capacity;
   }
 
-  @Override
-  String description() {
+  /** What it does for a model server of {@code capacity} calls/s (0: measured). */
+  private static String describe(double capacity) {
     return "One model server A (digits v2) behind `stable`; its capacity "
-        + (capacityFlag > 0
-            ? "given by `--capacity` (" + whole(capacityFlag) + " calls/s)"
+        + (capacity > 0
+            ? "given by `--capacity` (" + whole(capacity) + " calls/s)"
             : "measured directly (closed loop, "
                 + PROBE_CONCURRENCY
                 + " in flight, 1 s warm-up + "

@@ -41,32 +41,30 @@ final class ReloadUnderLoad extends Scenario {
   private static final List<List<String>> PAIRS =
       List.of(List.of("A1", "A2"), List.of("A2", "A3"), List.of("A1", "A3"));
 
-  ReloadUnderLoad() {
-    super("reload-under-load", GatewayConfigs.RELOAD);
-  }
+  private static final String DESCRIPTION =
+      "`stable` on [A1, A2] (digits v2 each); "
+          + CALLERS
+          + " closed-loop callers send ~1 MB ModelInfer bodies (a valid digit plus a 1 MB string"
+          + " parameter the model server ignores), pausing "
+          + PAUSE_MILLIS
+          + " ms between calls, for "
+          + SECONDS
+          + " s. The file is replaced (written beside it, renamed over it) every "
+          + REWRITE_EVERY_SECONDS
+          + " s until t="
+          + REFUSED_AT
+          + " s, cycling the endpoints [A1,A2] → [A2,A3] → [A1,A3]; at t="
+          + REFUSED_AT
+          + " s a file with `drainTimeout: 999999999999999999m`; at t="
+          + GOOD_AT
+          + " s a good file whose variant `stable-a3` has A3 alone. Goals: no failed call; the"
+          + " refused file is logged as refused and calls keep succeeding; the good file is"
+          + " applied (its variant answers every call within "
+          + APPLY_GRACE_SECONDS
+          + " s).";
 
-  @Override
-  String description() {
-    return "`stable` on [A1, A2] (digits v2 each); "
-        + CALLERS
-        + " closed-loop callers send ~1 MB ModelInfer bodies (a valid digit plus a 1 MB string"
-        + " parameter the model server ignores), pausing "
-        + PAUSE_MILLIS
-        + " ms between calls, for "
-        + SECONDS
-        + " s. The file is replaced (written beside it, renamed over it) every "
-        + REWRITE_EVERY_SECONDS
-        + " s until t="
-        + REFUSED_AT
-        + " s, cycling the endpoints [A1,A2] → [A2,A3] → [A1,A3]; at t="
-        + REFUSED_AT
-        + " s a file with `drainTimeout: 999999999999999999m`; at t="
-        + GOOD_AT
-        + " s a good file whose variant `stable-a3` has A3 alone. Goals: no failed call; the"
-        + " refused file is logged as refused and calls keep succeeding; the good file is"
-        + " applied (its variant answers every call within "
-        + APPLY_GRACE_SECONDS
-        + " s).";
+  ReloadUnderLoad() {
+    super("reload-under-load", GatewayConfigs.RELOAD, DESCRIPTION);
   }
 
   @Override

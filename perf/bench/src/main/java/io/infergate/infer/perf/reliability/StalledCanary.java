@@ -26,23 +26,21 @@ final class StalledCanary extends Scenario {
 
   private static final int CANARY_WEIGHT = 10;
 
-  StalledCanary() {
-    super("stalled-canary", GatewayConfigs.STALLED_CANARY);
-  }
+  private static final String DESCRIPTION =
+      "`stable` = A (digits v1, weight 90), `canary` = a backend that accepts every call and"
+          + " never answers (weight 0 during a 10 s warm-up ramp of the gateway, then "
+          + CANARY_WEIGHT
+          + " by a hot reload; t=0 is when the gateway logs the reload); "
+          + LOAD.describe()
+          + ", each with a "
+          + LOAD.deadlineMillis()
+          + " ms deadline. Goal: no failed call sent"
+          + " after t="
+          + SETTLED_FROM_SECOND
+          + " s (a breaker's window to notice the stall).";
 
-  @Override
-  String description() {
-    return "`stable` = A (digits v1, weight 90), `canary` = a backend that accepts every call and"
-        + " never answers (weight 0 during a 10 s warm-up ramp of the gateway, then "
-        + CANARY_WEIGHT
-        + " by a hot reload; t=0 is when the gateway logs the reload); "
-        + LOAD.describe()
-        + ", each with a "
-        + LOAD.deadlineMillis()
-        + " ms deadline. Goal: no failed call sent"
-        + " after t="
-        + SETTLED_FROM_SECOND
-        + " s (a breaker's window to notice the stall).";
+  StalledCanary() {
+    super("stalled-canary", GatewayConfigs.STALLED_CANARY, DESCRIPTION);
   }
 
   @Override

@@ -185,48 +185,10 @@ public final class ClosedLoop implements AutoCloseable {
     GRPCInferenceServiceStub s =
         deadlineNanos > 0 ? stub.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS) : stub;
     if (metadata != null) {
-      s.modelMetadata(
-          metadata,
-          new StreamObserver<ModelMetadataResponse>() {
-            @Override
-            public void onNext(ModelMetadataResponse response) {
-              latencies.recordValue(Math.min(MAX_MICROS, (System.nanoTime() - sent) / 1000));
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              failed(slot, t);
-            }
-
-            @Override
-            public void onCompleted() {
-              callsByCode.incrementAndGet(Status.Code.OK.value());
-              next(slot);
-            }
-          });
-      return;
+      s.modelMetadata(metadata, new Answer<ModelMetadataResponse>(slot, sent));
+    } else {
+      s.modelInfer(requests[slot % requests.length], new Answer<ModelInferResponse>(slot, sent));
     }
-    s.modelInfer(
-        requests[slot % requests.length],
-        new StreamObserver<ModelInferResponse>() {
-          @Override
-          public void onNext(ModelInferResponse response) {
-            long now = System.nanoTime();
-            latencies.recordValue(Math.min(MAX_MICROS, (now - sent) / 1000));
-            answers.accept(response, now);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            failed(slot, t);
-          }
-
-          @Override
-          public void onCompleted() {
-            callsByCode.incrementAndGet(Status.Code.OK.value());
-            next(slot);
-          }
-        });
   }
 
   private void failed(int slot, Throwable t) {
@@ -247,5 +209,39 @@ public final class ClosedLoop implements AutoCloseable {
   @Override
   public void close() {
     channel.shutdownNow();
+  }
+
+  /**
+   * One call's observer, whichever method: records its latency, hands inference answers to {@code
+   * answers}, and starts the slot's next call when it ends.
+   */
+  private final class Answer<T> implements StreamObserver<T> {
+    private final int slot;
+    private final long sent;
+
+    Answer(int slot, long sent) {
+      this.slot = slot;
+      this.sent = sent;
+    }
+
+    @Override
+    public void onNext(T response) {
+      long now = System.nanoTime();
+      latencies.recordValue(Math.min(MAX_MICROS, (now - sent) / 1000));
+      if (response instanceof ModelInferResponse inferResponse) {
+        answers.accept(inferResponse, now);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      failed(slot, t);
+    }
+
+    @Override
+    public void onCompleted() {
+      callsByCode.incrementAndGet(Status.Code.OK.value());
+      next(slot);
+    }
   }
 }

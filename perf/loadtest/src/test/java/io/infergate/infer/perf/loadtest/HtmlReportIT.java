@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,22 +114,19 @@ class HtmlReportIT {
     assertThat(blue).isGreaterThan(5_000);
   }
 
+  /** $CHROMIUM if set, else the first browser installed; aborts the test when there is none. */
   private static String chromium() {
-    String env = System.getenv("CHROMIUM");
-    List<String> candidates = new ArrayList<>();
-    if (env != null && !env.isBlank()) {
-      candidates.add(env);
-    }
-    candidates.addAll(
-        List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"));
-    for (String c : candidates) {
-      if (new File(c).canExecute()) {
-        return c;
-      }
-    }
-    Assumptions.abort(
+    Optional<String> installed =
+        Stream.concat(
+                Stream.ofNullable(System.getenv("CHROMIUM")).filter(env -> !env.isBlank()),
+                Stream.of(
+                    "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"))
+            .filter(candidate -> new File(candidate).canExecute())
+            .findFirst();
+    Assumptions.assumeTrue(
+        installed.isPresent(),
         "headless Chromium not installed (apt-get install -y chromium); skipping the browser rendering check");
-    return null;
+    return installed.orElseThrow();
   }
 
   private static byte[] runChromium(String chromium, String... args) throws Exception {

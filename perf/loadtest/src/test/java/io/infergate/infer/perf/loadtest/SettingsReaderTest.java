@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -23,52 +25,47 @@ class SettingsReaderTest {
     return read(new byte[0], args);
   }
 
+  /** A rate schedule from 10 to 50 calls/s in steps of 5 every 7 s, plus {@code more} flags. */
+  private static Settings readRateSchedule(String schedule, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--insecure",
+                "--call",
+                "a.B/C",
+                "--load-schedule",
+                schedule,
+                "--load-start",
+                "10",
+                "--load-step",
+                "5",
+                "--load-end",
+                "50",
+                "--load-step-duration",
+                "7s"));
+    args.addAll(List.of(more));
+    args.add("127.0.0.1:1");
+    return read(args.toArray(String[]::new));
+  }
+
   @Test
   void lineSchedulesEchoGhzsOneSecondStepWhateverWasGiven() {
     Settings s =
-        read(
-            "--insecure",
-            "--call",
-            "a.B/C",
-            "--load-schedule",
+        readRateSchedule(
             "line",
-            "--load-start",
-            "10",
-            "--load-step",
-            "5",
-            "--load-end",
-            "50",
-            "--load-step-duration",
-            "7s",
             "--concurrency-schedule",
             "line",
             "--concurrency-start",
             "1",
             "--concurrency-end",
-            "4",
-            "127.0.0.1:1");
+            "4");
     assertThat(s.load().rateFlags().stepNanos()).isEqualTo(1_000_000_000L);
     assertThat(s.load().concurrencyFlags().stepNanos()).isEqualTo(1_000_000_000L);
   }
 
   @Test
   void stepSchedulesEchoTheStepDurationAsGiven() {
-    Settings s =
-        read(
-            "--insecure",
-            "--call",
-            "a.B/C",
-            "--load-schedule",
-            "step",
-            "--load-start",
-            "10",
-            "--load-step",
-            "5",
-            "--load-end",
-            "50",
-            "--load-step-duration",
-            "7s",
-            "127.0.0.1:1");
+    Settings s = readRateSchedule("step");
     assertThat(s.load().rateFlags().stepNanos()).isEqualTo(7_000_000_000L);
     assertThat(s.load().concurrencyFlags().stepNanos()).isZero();
   }
