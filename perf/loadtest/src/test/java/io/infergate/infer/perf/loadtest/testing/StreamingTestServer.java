@@ -1,14 +1,24 @@
 package io.infergate.infer.perf.loadtest.testing;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.DescriptorProtos.DescriptorProto;
+import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
+import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
+import com.google.protobuf.Descriptors.DescriptorValidationException;
+import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.ProtoFileDescriptorSupplier;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
@@ -30,8 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A server on 127.0.0.1:0 for {@code loadtest.test.Streams} ({@link #PROTO}): one method of each
  * streaming kind, on raw bytes (the messages are read as unknown fields, so no generated code is
- * needed). It records every stream it saw: the names of the items that arrived, when, and how the
- * stream ended.
+ * needed; server reflection describes the service from the same definition built by hand). It
+ * records every stream it saw: the names of the items that arrived, when, and how the stream ended.
  */
 public final class StreamingTestServer implements AutoCloseable {
   /** The service's .proto, relative to perf/loadtest/ (the tests' working directory). */
@@ -81,22 +91,27 @@ public final class StreamingTestServer implements AutoCloseable {
   private final ConcurrentLinkedQueue<Seen> streams = new ConcurrentLinkedQueue<>();
 
   private StreamingTestServer() {
+    MethodDescriptor<byte[], byte[]> download = method(DOWNLOAD, MethodType.SERVER_STREAMING);
+    MethodDescriptor<byte[], byte[]> upload = method(UPLOAD, MethodType.CLIENT_STREAMING);
+    MethodDescriptor<byte[], byte[]> chat = method(CHAT, MethodType.BIDI_STREAMING);
+    ProtoFileDescriptorSupplier schema = StreamingTestServer::describe;
     ServerServiceDefinition service =
-        ServerServiceDefinition.builder("loadtest.test.Streams")
-            .addMethod(
-                method(DOWNLOAD, MethodType.SERVER_STREAMING),
-                ServerCalls.asyncServerStreamingCall(this::download))
-            .addMethod(
-                method(UPLOAD, MethodType.CLIENT_STREAMING),
-                ServerCalls.asyncClientStreamingCall(out -> receive(out, false)))
-            .addMethod(
-                method(CHAT, MethodType.BIDI_STREAMING),
-                ServerCalls.asyncBidiStreamingCall(out -> receive(out, true)))
+        ServerServiceDefinition.builder(
+                ServiceDescriptor.newBuilder("loadtest.test.Streams")
+                    .setSchemaDescriptor(schema)
+                    .addMethod(download)
+                    .addMethod(upload)
+                    .addMethod(chat)
+                    .build())
+            .addMethod(download, ServerCalls.asyncServerStreamingCall(this::download))
+            .addMethod(upload, ServerCalls.asyncClientStreamingCall(out -> receive(out, false)))
+            .addMethod(chat, ServerCalls.asyncBidiStreamingCall(out -> receive(out, true)))
             .build();
     try {
       server =
           NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
               .addService(service)
+              .addService(ProtoReflectionServiceV1.newInstance())
               .build()
               .start();
     } catch (IOException e) {
@@ -196,6 +211,52 @@ public final class StreamingTestServer implements AutoCloseable {
         out.onCompleted();
       }
     };
+  }
+
+  /** streams.proto, as protoc would describe it. */
+  private static FileDescriptor describe() {
+    FieldDescriptorProto.Builder field =
+        FieldDescriptorProto.newBuilder().setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL);
+    ServiceDescriptorProto.Builder service = ServiceDescriptorProto.newBuilder().setName("Streams");
+    String[][] methods = {{"Download", "s"}, {"Upload", "c"}, {"Chat", "cs"}};
+    for (String[] m : methods) {
+      service.addMethod(
+          MethodDescriptorProto.newBuilder()
+              .setName(m[0])
+              .setInputType(".loadtest.test.Item")
+              .setOutputType(".loadtest.test.Item")
+              .setClientStreaming(m[1].contains("c"))
+              .setServerStreaming(m[1].contains("s")));
+    }
+    FileDescriptorProto file =
+        FileDescriptorProto.newBuilder()
+            .setName("loadtest/streams.proto")
+            .setPackage("loadtest.test")
+            .setSyntax("proto3")
+            .addMessageType(
+                DescriptorProto.newBuilder()
+                    .setName("Item")
+                    .addField(
+                        field
+                            .clone()
+                            .setName("name")
+                            .setJsonName("name")
+                            .setNumber(1)
+                            .setType(FieldDescriptorProto.Type.TYPE_STRING))
+                    .addField(
+                        field
+                            .clone()
+                            .setName("count")
+                            .setJsonName("count")
+                            .setNumber(2)
+                            .setType(FieldDescriptorProto.Type.TYPE_INT64)))
+            .addService(service)
+            .build();
+    try {
+      return FileDescriptor.buildFrom(file, new FileDescriptor[0]);
+    } catch (DescriptorValidationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static MethodDescriptor<byte[], byte[]> method(String name, MethodType type) {
