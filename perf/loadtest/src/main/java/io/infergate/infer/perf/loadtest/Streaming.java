@@ -42,9 +42,4 @@ record Streaming(
     flags.problem("--stream-call-count " + text + " (expected: a whole number >= 0)");
     return 0;
   }
-
-  /** Whether any flag differs from ghz's default (they mean nothing to a unary method). */
-  boolean given() {
-    return !equals(NONE);
-  }
 }
