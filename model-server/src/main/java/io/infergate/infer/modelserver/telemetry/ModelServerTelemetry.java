@@ -196,12 +196,18 @@ public final class ModelServerTelemetry {
     if (!tracing) {
       return Span.getInvalid();
     }
-    return tracer
-        .spanBuilder(method.spanName())
-        .setSpanKind(SpanKind.SERVER)
-        .setParent(parent == null ? Context.root() : parent)
-        .setAllAttributes(method.attributes())
-        .startSpan();
+    Span span =
+        tracer
+            .spanBuilder(method.spanName())
+            .setSpanKind(SpanKind.SERVER)
+            .setParent(parent == null ? Context.root() : parent)
+            .startSpan();
+    // Only once the sampler has said yes: a builder's attributes are copied for the sampler
+    // whatever it decides, which an unsampled call (most of them at a low ratio) would pay for.
+    if (span.isRecording()) {
+      span.setAllAttributes(method.attributes());
+    }
+    return span;
   }
 
   /**

@@ -5,6 +5,8 @@ import io.infergate.infer.perf.DigitsCalls;
 import io.infergate.infer.perf.DigitsServer;
 import io.infergate.infer.perf.ModelServers;
 import io.infergate.infer.perf.Suite;
+import io.infergate.infer.perf.gateway.CoreTimes;
+import io.infergate.infer.perf.gateway.OtlpSink;
 import io.infergate.infer.perf.kit.ChildProcess;
 import io.infergate.infer.perf.kit.ClosedLoop;
 import io.infergate.infer.perf.kit.ProcStat;
@@ -42,9 +44,15 @@ import picocli.CommandLine.Option;
  * answer), and server CPU per call from {@code /proc/<pid>/stat}; then the batched server's
  * batch-size distribution, which it logs when it stops.
  *
- * <p>With {@code --monitoring-off-vs-on} both servers are batched and the first has input
- * monitoring off ({@code monitoring.enabled: false}), so the ratio is the cost of checking every
- * call's inputs against the baseline and counting the drift histograms.
+ * <p>With {@code --compare NAME=YAML} given twice, both servers are batched, each with its own
+ * config (a YAML flow mapping; {@code OTLP_SINK} stands for an OTLP/HTTP sink in this JVM that
+ * answers every export at once), so the ratio is the cost of what the second config turns on. Two
+ * short forms: {@code --monitoring-off-vs-on} (input monitoring off, {@code monitoring.enabled:
+ * false}, against on: the cost of checking every call's inputs against the baseline and counting
+ * the drift histograms) and {@code --telemetry-off-vs RATIO} (no metrics and no tracing against
+ * metrics served and RATIO of new traces exported to the sink). Each server's CPU is also counted
+ * over the whole cycle of a round (its own round and the other's), so that work it defers, such as
+ * exporting spans, is charged to it.
  */
 @Command(
     name = "batching-bench",
@@ -92,6 +100,24 @@ public final class BatchingBench implements Callable<Integer> {
   boolean monitoringOffVsOn;
 
   @Option(
+      names = "--compare",
+      paramLabel = "NAME=YAML",
+      description =
+          "give twice: two batched servers, each with its own config as a YAML flow mapping (say"
+              + " 'telemetry off={telemetry: {metricsEnabled: false}}'), OTLP_SINK standing for an"
+              + " OTLP/HTTP sink this run starts; the first is the baseline")
+  List<String> compare = new ArrayList<>();
+
+  @Option(
+      names = "--telemetry-off-vs",
+      paramLabel = "RATIO",
+      description =
+          "short for --compare 'telemetry off={telemetry: {metricsEnabled: false}}' --compare"
+              + " 'metrics + RATIO tracing={telemetry: {metricsPort: 0, traceSampleRatio: RATIO,"
+              + " otlpEndpoint: OTLP_SINK, otlpProtocol: http/protobuf}}'")
+  Double telemetryOffVs;
+
+  @Option(
       names = "--infer-vs-metadata",
       description =
           "one batched server: ModelMetadata calls (no model run: what its gRPC layer alone"
@@ -125,6 +151,12 @@ public final class BatchingBench implements Callable<Integer> {
 
   private String nameB = "batched";
 
+  /** The two servers' configs when both are batched; empty for batched against unbatched. */
+  private List<ServerSetting> settings = List.of();
+
+  /** Lines for the report's header gathered while the servers run (the sink's, the spans'). */
+  private List<String> notes = List.of();
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new BatchingBench()).execute(args));
   }
@@ -143,19 +175,7 @@ public final class BatchingBench implements Callable<Integer> {
         batchedConfig == null
             ? List.of("--batching")
             : List.of("--batching", "--config", batchedConfig.toString());
-    List<String> firstArgs = List.of();
-    if (monitoringOffVsOn) {
-      if (batchedConfig != null) {
-        throw new CommandLine.ParameterException(
-            new CommandLine(this), "--monitoring-off-vs-on: use without --batched-config");
-      }
-      Files.createDirectories(logDir);
-      Path off = logDir.resolve("monitoring-off.yaml");
-      Files.writeString(off, "monitoring:\n  enabled: false\n");
-      firstArgs = List.of("--batching", "--config", off.toString());
-      nameA = "monitoring off";
-      nameB = "monitoring on";
-    }
+    settings = settings();
     String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     String load = Files.readString(Path.of("/proc/loadavg")).trim();
     if (inferVsMetadata) {
@@ -164,8 +184,13 @@ public final class BatchingBench implements Callable<Integer> {
     List<Round> unbatchedRounds = new ArrayList<>();
     List<Round> batchedRounds = new ArrayList<>();
     List<String> batchedLog;
-    try (ChildProcess unbatched = server(nameA.replace(' ', '-'), firstArgs);
-        ChildProcess batched = server(nameB.replace(' ', '-'), batchedArgs);
+    boolean withSink = settings.stream().anyMatch(ServerSetting::needsSink);
+    // Null when no config names it: try-with-resources skips a null resource.
+    try (OtlpSink sink = withSink ? new OtlpSink() : null;
+        ChildProcess unbatched =
+            settings.isEmpty() ? server("unbatched", List.of()) : server(settings.get(0), sink);
+        ChildProcess batched =
+            settings.isEmpty() ? server("batched", batchedArgs) : server(settings.get(1), sink);
         ClosedLoop toUnbatched = ClosedLoop.to(unbatched.port(), requests);
         ClosedLoop toBatched = ClosedLoop.to(batched.port(), requests)) {
       System.err.printf(
@@ -180,8 +205,12 @@ public final class BatchingBench implements Callable<Integer> {
       measure(toUnbatched, concurrency, warmup, unbatched);
       measure(toBatched, concurrency, warmup, batched);
       for (int r = 1; r <= rounds; r++) {
-        unbatchedRounds.add(measure(toUnbatched, concurrency, round, unbatched));
-        batchedRounds.add(measure(toBatched, concurrency, round, batched));
+        long unbatchedBefore = unbatched.cpuTicks();
+        long batchedBefore = batched.cpuTicks();
+        Round a = measure(toUnbatched, concurrency, round, unbatched);
+        Round b = measure(toBatched, concurrency, round, batched);
+        unbatchedRounds.add(a.withCycleCpuTicks(unbatched.cpuTicks() - unbatchedBefore));
+        batchedRounds.add(b.withCycleCpuTicks(batched.cpuTicks() - batchedBefore));
         System.err.printf(
             "round %d: %s %.0f calls/s, %s %.0f calls/s%n",
             r,
@@ -190,13 +219,82 @@ public final class BatchingBench implements Callable<Integer> {
             nameB,
             batchedRounds.get(r - 1).callsPerSecond());
       }
+      List<String> notes = new ArrayList<>();
+      if (sink != null) {
+        notes.add(
+            "OTLP/HTTP sink (in the load generator's JVM, so its CPU counts as the load"
+                + " generator's) received "
+                + sink.received()
+                + " over the whole run");
+      }
+      for (ChildProcess server : List.of(unbatched, batched)) {
+        String spans = SpanProcessorScrape.of(server.log());
+        if (!spans.isEmpty()) {
+          notes.add(server.name() + "'s span processor at the end (its /metrics): " + spans);
+        }
+      }
       unbatched.stop(Duration.ofMinutes(1));
       batchedLog = batched.stop(Duration.ofMinutes(1));
+      this.notes = notes;
     }
     String report =
         report(started, load, unbatchedRounds, batchedRounds, batchSizes(batchedLog, version));
     suite.print(report);
     return quick ? verdict(unbatchedRounds, batchedRounds) : 0;
+  }
+
+  /**
+   * The two servers of a {@code --compare} run (or its short forms), A first; empty for batched
+   * against unbatched.
+   */
+  private List<ServerSetting> settings() {
+    int modes =
+        (monitoringOffVsOn ? 1 : 0)
+            + (telemetryOffVs != null ? 1 : 0)
+            + (compare.isEmpty() ? 0 : 1)
+            + (inferVsMetadata ? 1 : 0);
+    if (modes > 1) {
+      throw usage(
+          "--compare, --telemetry-off-vs, --monitoring-off-vs-on and --infer-vs-metadata: use one");
+    }
+    List<ServerSetting> chosen = new ArrayList<>();
+    if (monitoringOffVsOn) {
+      chosen.add(new ServerSetting("monitoring off", "{monitoring: {enabled: false}}"));
+      chosen.add(new ServerSetting("monitoring on", "{}"));
+    } else if (telemetryOffVs != null) {
+      if (!(telemetryOffVs >= 0 && telemetryOffVs <= 1)) {
+        throw usage("--telemetry-off-vs: " + telemetryOffVs + " (expected: 0..1)");
+      }
+      chosen.add(ServerSetting.telemetryOff());
+      chosen.add(ServerSetting.metricsAndTracing(telemetryOffVs));
+    } else if (!compare.isEmpty()) {
+      if (compare.size() != 2) {
+        throw usage("--compare: given " + compare.size() + " times (expected: twice)");
+      }
+      for (String text : compare) {
+        try {
+          chosen.add(ServerSetting.parse(text));
+        } catch (IllegalArgumentException e) {
+          throw usage("--compare: " + e.getMessage());
+        }
+      }
+    }
+    if (chosen.isEmpty()) {
+      return chosen;
+    }
+    if (batchedConfig != null || quick) {
+      throw usage("--batched-config and --quick: not with two batched servers");
+    }
+    if (chosen.get(0).fileName().equals(chosen.get(1).fileName())) {
+      throw usage("--compare: two servers named \"" + chosen.get(0).name() + "\"");
+    }
+    nameA = chosen.get(0).name();
+    nameB = chosen.get(1).name();
+    return chosen;
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(new CommandLine(this), message);
   }
 
   /**
@@ -293,6 +391,22 @@ public final class BatchingBench implements Callable<Integer> {
           "## Input monitoring, batched: digits v%d, %d calls in flight, monitoring off vs on",
           version,
           concurrency);
+    } else if (telemetryOffVs != null) {
+      line(
+          text,
+          "## Telemetry overhead, batched model server: digits v%d, %d calls in flight, %s vs %s",
+          version,
+          concurrency,
+          nameA,
+          nameB);
+    } else if (!settings.isEmpty()) {
+      line(
+          text,
+          "## Two batched servers: digits v%d, %d calls in flight, %s vs %s",
+          version,
+          concurrency,
+          nameA,
+          nameB);
     } else {
       line(text, "## Dynamic batching: digits v%d, %d calls in flight", version, concurrency);
     }
@@ -312,18 +426,31 @@ public final class BatchingBench implements Callable<Integer> {
         round,
         nameA,
         nameB);
+    for (ServerSetting setting : settings) {
+      line(text, "- %s: batched, config `%s`", setting.name(), setting.yaml());
+    }
+    for (String note : notes) {
+      line(text, "- %s", note);
+    }
+    if (!settings.isEmpty()) {
+      line(
+          text,
+          "- server CPU over the cycle: the server's CPU from the start of its round to the end of"
+              + " the other's (work it defers, such as exports, included), per call of its round");
+    }
     line(text, "");
     line(
         text,
         "| server | round | calls/s | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs | server CPU µs/call"
-            + " | load-generator CPU µs/call (share of its CPU) | failed |");
-    line(text, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            + " | server CPU µs/call over the cycle | load-generator CPU µs/call (share of its CPU)"
+            + " | busy %% per core (cpu0/cpu1/…) | failed |");
+    line(text, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (List<Round> rounds : List.of(unbatched, batched)) {
       for (int r = 0; r < rounds.size(); r++) {
         Round round = rounds.get(r);
         line(
             text,
-            "| %s | %d | %.0f | %d | %d | %d | %d | %d | %.1f | %.1f (%.0f%%) | %d%s |",
+            "| %s | %d | %.0f | %d | %d | %d | %d | %d | %.1f | %s | %.1f (%.0f%%) | %s | %d%s |",
             round.server(),
             r + 1,
             round.callsPerSecond(),
@@ -333,8 +460,12 @@ public final class BatchingBench implements Callable<Integer> {
             round.latencyMicros().getValueAtPercentile(99.9),
             round.latencyMicros().getMaxValue(),
             round.cpuMicrosPerCall(ticks),
+            round.cycleCpuTicks() < 0
+                ? "–"
+                : String.format(Locale.ROOT, "%.1f", round.cycleCpuMicrosPerCall(ticks)),
             round.loadCpuMicrosPerCall(ticks),
             100 * round.loadCpuShare(ticks),
+            round.coreBusy(),
             round.failed(),
             round.firstFailure() == null ? "" : " (" + round.firstFailure() + ")");
       }
@@ -365,6 +496,16 @@ public final class BatchingBench implements Callable<Integer> {
     double cpuA = median(unbatched, round -> round.cpuMicrosPerCall(ticks));
     double cpuB = median(batched, round -> round.cpuMicrosPerCall(ticks));
     line(text, "| server CPU µs/call | %.1f | %.1f | %.2f× |", cpuA, cpuB, cpuB / cpuA);
+    if (!settings.isEmpty()) {
+      double cycleA = median(unbatched, round -> round.cycleCpuMicrosPerCall(ticks));
+      double cycleB = median(batched, round -> round.cycleCpuMicrosPerCall(ticks));
+      line(
+          text,
+          "| server CPU µs/call over the cycle | %.1f | %.1f | %.2f× |",
+          cycleA,
+          cycleB,
+          cycleB / cycleA);
+    }
     line(text, "");
     batchSizeTable(text, sizes);
     return text.toString();
@@ -417,6 +558,12 @@ public final class BatchingBench implements Callable<Integer> {
     return Spread.of(rounds.stream().mapToDouble(f).toArray()).median();
   }
 
+  private ChildProcess server(ServerSetting setting, OtlpSink sink)
+      throws IOException, InterruptedException {
+    return server(
+        setting.fileName(), setting.serverArgs(logDir, sink == null ? null : sink.endpoint()));
+  }
+
   private ChildProcess server(String name, List<String> serverArgs)
       throws IOException, InterruptedException {
     return ModelServers.start(
@@ -433,19 +580,20 @@ public final class BatchingBench implements Callable<Integer> {
    * taken at the end of that window, before the calls still in flight drain.
    */
   static Round measure(ClosedLoop load, int concurrency, Duration duration, ChildProcess server)
-      throws InterruptedException {
+      throws IOException, InterruptedException {
     return measure(load, concurrency, duration, server, server.name());
   }
 
   /** As {@link #measure(ClosedLoop, int, Duration, ChildProcess)}, the round named {@code name}. */
   static Round measure(
       ClosedLoop load, int concurrency, Duration duration, ChildProcess server, String name)
-      throws InterruptedException {
+      throws IOException, InterruptedException {
     load.latencySinceLastAsked();
     long callsBefore = load.calls();
     long failedBefore = load.failedCalls();
     long cpuBefore = server.cpuTicks();
     ProcStat loadCpuBefore = ProcStat.self();
+    List<CoreTimes.Core> coresBefore = CoreTimes.read();
     long started = System.nanoTime();
     load.start(concurrency);
     Thread.sleep(duration.toMillis());
@@ -453,6 +601,7 @@ public final class BatchingBench implements Callable<Integer> {
     long elapsed = System.nanoTime() - started;
     long cpuTicks = server.cpuTicks() - cpuBefore;
     long loadCpuTicks = ProcStat.self().cpuTicks() - loadCpuBefore.cpuTicks();
+    String coreBusy = CoreTimes.busyPercent(coresBefore, CoreTimes.read());
     Histogram histogram = load.latencySinceLastAsked();
     if (!load.stop(Duration.ofMinutes(1))) {
       throw new IllegalStateException("calls still in flight 60 s after the round");
@@ -463,21 +612,50 @@ public final class BatchingBench implements Callable<Integer> {
         elapsed,
         histogram,
         cpuTicks,
+        -1,
         loadCpuTicks,
+        coreBusy,
         load.failedCalls() - failedBefore,
         load.firstFailure());
   }
 
-  /** What one server did in one measured window. */
+  /**
+   * What one server did in one measured window.
+   *
+   * @param cycleCpuTicks the server's CPU over its round and the other server's that followed; -1
+   *     when not measured (one server)
+   * @param coreBusy busy percent of each core over the round, from {@code /proc/stat}
+   */
   record Round(
       String server,
       long calls,
       long elapsedNanos,
       Histogram latencyMicros,
       long cpuTicks,
+      long cycleCpuTicks,
       long loadCpuTicks,
+      String coreBusy,
       long failed,
       String firstFailure) {
+
+    Round withCycleCpuTicks(long ticks) {
+      return new Round(
+          server,
+          calls,
+          elapsedNanos,
+          latencyMicros,
+          cpuTicks,
+          ticks,
+          loadCpuTicks,
+          coreBusy,
+          failed,
+          firstFailure);
+    }
+
+    /** Server CPU over the cycle, per call of its own round, in microseconds. */
+    double cycleCpuMicrosPerCall(long ticksPerSecond) {
+      return calls == 0 ? Double.NaN : cycleCpuTicks * 1e6 / ticksPerSecond / calls;
+    }
 
     double callsPerSecond() {
       return calls * 1e9 / elapsedNanos;

@@ -17,7 +17,8 @@ public final class OtlpSink implements AutoCloseable {
   private final AtomicLong exports = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
 
-  OtlpSink() throws IOException {
+  /** Starts a sink on a free loopback port, answering on one daemon thread. */
+  public OtlpSink() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
     server.setExecutor(Executors.newSingleThreadExecutor(r -> daemon(r)));
     server.createContext(
@@ -45,12 +46,12 @@ public final class OtlpSink implements AutoCloseable {
   }
 
   /** {@code http://127.0.0.1:PORT}, the OTLP/HTTP endpoint to configure. */
-  String endpoint() {
+  public String endpoint() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** "N exports, M KiB" for the report. */
-  String received() {
+  public String received() {
     return exports.get() + " exports, " + bytes.get() / 1024 + " KiB";
   }
 
