@@ -57,13 +57,18 @@ final class Loadtest {
       if (load.startFile() != null) {
         awaitStartFile(Path.of(load.startFile()), debug);
       }
-      Channels channels = Channels.connect(settings.connection());
+      Settings.Connection connection = connectionFor(settings, settings.connection(), method);
+      Channels channels = Channels.connect(connection);
       try {
         debug.add("connected " + channels.grpc().size() + " channel(s)");
         if (method == null) {
           method = MethodLookup.byReflection(channels.grpc().get(0), settings.call(), debug::add);
+          Settings.Connection found = connectionFor(settings, connection, method);
+          if (found != connection) { // a streaming method: all the connections through grpc-java
+            channels.shutdown();
+            channels = Channels.connect(found);
+          }
         }
-        MethodLookup.checkUnary(method, settings.call());
         Target target = target(settings, method, channels, debug);
         ReportWriter writer = new ReportWriter(settings.output(), out);
         Report report = new LoadRun(settings, target, writer, err, debug).run(signals);
@@ -79,21 +84,33 @@ final class Loadtest {
     }
   }
 
+  /** The connection for {@code method} (null: not known yet), as {@link StreamCalls} sets it. */
+  private Settings.Connection connectionFor(
+      Settings settings, Settings.Connection connection, MethodDescriptor method) {
+    return StreamCalls.connectionFor(
+        connection, method, options.transport, settings.call().method());
+  }
+
   /**
    * Runs the warm-up against {@code at} rather than the target, so that the harness's own code is
    * compiled and its allocation settled before the target is called at all; returns the method
    * (found by reflection there when no file gave it).
    */
-  private static MethodDescriptor warmUpElsewhere(
+  private MethodDescriptor warmUpElsewhere(
       Settings settings, Settings.Connection at, MethodDescriptor method, DebugLog debug)
       throws InterruptedException {
-    Channels channels = Channels.connect(at);
+    Settings.Connection connection = connectionFor(settings, at, method);
+    Channels channels = Channels.connect(connection);
     try {
-      MethodDescriptor found =
-          method != null
-              ? method
-              : MethodLookup.byReflection(channels.grpc().get(0), settings.call(), debug::add);
-      MethodLookup.checkUnary(found, settings.call());
+      MethodDescriptor found = method;
+      if (found == null) {
+        found = MethodLookup.byReflection(channels.grpc().get(0), settings.call(), debug::add);
+        Settings.Connection streaming = connectionFor(settings, connection, found);
+        if (streaming != connection) {
+          channels.shutdown();
+          channels = Channels.connect(streaming);
+        }
+      }
       Target target = target(settings, found, channels, debug);
       debug.add("warm-up at " + at.target() + " started");
       Settings.Load load = settings.load();
@@ -142,18 +159,24 @@ final class Loadtest {
         io.grpc.MethodDescriptor.generateFullMethodName(
             method.getService().getFullName(), method.getName());
     Settings.Load load = settings.load();
-    channels.openFastPath(fullMethod, load.timeoutNanos(), load.variantHeader());
+    StreamCalls streams = StreamCalls.forMethod(method, settings.streaming(), requests);
+    if (streams == null) {
+      channels.openFastPath(fullMethod, load.timeoutNanos(), load.variantHeader());
+    }
     if (channels.h2() != null) {
       debug.add("HTTP/2 fast path: " + connection.connections() + " connection(s)");
     }
     return new Target(
         channels.grpc(),
         channels.h2(),
-        PreEncodedMethod.unary(fullMethod),
+        streams == null
+            ? PreEncodedMethod.unary(fullMethod)
+            : PreEncodedMethod.of(fullMethod, StreamCalls.type(method)),
         callOptions,
         load.timeoutNanos(),
         requests,
         Metadata.Key.of(
-            load.variantHeader().toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER));
+            load.variantHeader().toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER),
+        streams);
   }
 }

@@ -74,15 +74,6 @@ final class MethodLookup {
     return b.build();
   }
 
-  /** {@code method}, when unary (the harness calls nothing else). */
-  static MethodDescriptor checkUnary(MethodDescriptor method, Settings.Call call) {
-    if (method.isClientStreaming() || method.isServerStreaming()) {
-      throw new UsageException(
-          "--call " + call.method() + " is a streaming method; this harness calls unary methods");
-    }
-    return method;
-  }
-
   private static void collect(FileDescriptor f, List<FileDescriptor> seen) {
     if (seen.contains(f)) {
       return;

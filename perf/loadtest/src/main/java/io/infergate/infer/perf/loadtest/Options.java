@@ -289,20 +289,33 @@ final class Options {
       description = "Request metadata JSON file.")
   String metadataFile;
 
-  @Option(names = "--stream-interval", paramLabel = "DUR", hidden = true)
+  @Option(
+      names = "--stream-interval",
+      paramLabel = "DUR",
+      description = "Pause between message sends in client and bidi streaming calls (default 0).")
   String streamInterval;
 
-  @Option(names = "--stream-call-duration", paramLabel = "DUR", hidden = true)
+  @Option(
+      names = "--stream-call-duration",
+      paramLabel = "DUR",
+      description =
+          "Client and bidi streams stop sending after this long; server streams are cancelled"
+              + " (default 0: no limit).")
   String streamCallDuration;
 
-  @Option(names = "--stream-call-count", paramLabel = "N", hidden = true)
+  @Option(
+      names = "--stream-call-count",
+      paramLabel = "N",
+      description =
+          "Client and bidi streams send N messages (cycling through the data); server streams are"
+              + " cancelled after N answers (default 0: no limit).")
   String streamCallCount;
 
   @Option(
       names = "--stream-dynamic-messages",
       arity = "0..1",
       fallbackValue = "true",
-      hidden = true)
+      description = "Render the data template afresh for every message of a stream.")
   boolean streamDynamicMessages;
 
   @Option(

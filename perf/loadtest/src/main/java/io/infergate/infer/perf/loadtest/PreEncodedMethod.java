@@ -20,6 +20,12 @@ final class PreEncodedMethod {
         .build();
   }
 
+  /** The same for a streaming method ({@code type} other than unary). */
+  static MethodDescriptor<byte[], byte[]> of(
+      String fullMethodName, MethodDescriptor.MethodType type) {
+    return unary(fullMethodName).toBuilder().setType(type).build();
+  }
+
   private enum UnreadAnswers implements MethodDescriptor.Marshaller<byte[]> {
     INSTANCE;
 

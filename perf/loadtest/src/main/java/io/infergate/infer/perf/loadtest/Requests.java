@@ -107,6 +107,33 @@ final class Requests {
     return all[(int) (n % all.length)];
   }
 
+  /**
+   * The messages of stream {@code n} (client and bidi streaming): every element of the data, in
+   * order, rendered once for the stream when templated.
+   */
+  byte[][] streamMessages(long n, String workerId) {
+    if (encoded != null) {
+      return encoded;
+    }
+    String text = dataTemplate.render(CallTemplate.variables(method, workerId, n));
+    return encodeAll(parser, method.getInputType(), text);
+  }
+
+  /**
+   * Message {@code i} of stream {@code n} rendered afresh ({@code --stream-dynamic-messages}): new
+   * timestamps, UUID and function results, the same request number, as ghz's per-message call data.
+   */
+  byte[] freshStreamMessage(long n, String workerId, long i) {
+    String text = dataTemplate.render(CallTemplate.variables(method, workerId, n));
+    byte[][] all = encodeAll(parser, method.getInputType(), text);
+    return all[(int) (i % all.length)];
+  }
+
+  /** Whether the data has template actions (rendered per call). */
+  boolean templated() {
+    return dataTemplate != null;
+  }
+
   /** Whether every call sends the same bytes (then benchmarks may compare against h2load). */
   boolean constant() {
     return encoded != null && encoded.length == 1;

@@ -336,6 +336,10 @@ final class Runner {
       target.h2().call(conn, body, headers, target.timeoutNanos(), listener);
       return;
     }
+    if (target.streams() != null) {
+      startStream(conn, workerId, n, intended, worker);
+      return;
+    }
     ManagedChannel channel = target.channels().get(conn);
     CallOptions options = target.callOptions();
     if (target.timeoutNanos() > 0) {
@@ -353,6 +357,24 @@ final class Runner {
     call.request(1);
     call.sendMessage(body);
     call.halfClose();
+  }
+
+  /** A streaming method's call: one whole stream, timed from its start to its status. */
+  private void startStream(int conn, String workerId, long n, long intended, Worker worker) {
+    CallOptions options = target.callOptions();
+    if (target.timeoutNanos() > 0) {
+      options = options.withDeadlineAfter(target.timeoutNanos(), TimeUnit.NANOSECONDS);
+    }
+    Metadata headers = target.requests().headers(n, workerId);
+    inFlight.incrementAndGet();
+    ClientCall<byte[], byte[]> call = target.channels().get(conn).newCall(target.method(), options);
+    Listener listener = new Listener(intended, worker);
+    listener.call = call;
+    listener.sentNanos = System.nanoTime();
+    rec.sent(listener.sentNanos);
+    target
+        .streams()
+        .start(call, listener, headers == null ? new Metadata() : headers, n, workerId, timer);
   }
 
   private final class Listener extends ClientCall.Listener<byte[]>

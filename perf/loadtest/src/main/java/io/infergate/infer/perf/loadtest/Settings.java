@@ -16,8 +16,15 @@ import java.util.Map;
  * @param payload what each call carries
  * @param load how calls are issued (or the SLO search that picks the rate)
  * @param output where and how the report goes
+ * @param streaming ghz's {@code --stream-*} flags (used when the method streams)
  */
-record Settings(Call call, Connection connection, Payload payload, Load load, Output output) {
+record Settings(
+    Call call,
+    Connection connection,
+    Payload payload,
+    Load load,
+    Output output,
+    Streaming streaming) {
 
   /**
    * @param method {@code --call} as given
@@ -93,6 +100,28 @@ record Settings(Call call, Connection connection, Payload payload, Load load, Ou
     /** How long connecting may take, with ghz's default for 0. */
     long connectWithinNanos() {
       return connectTimeoutNanos > 0 ? connectTimeoutNanos : DEFAULT_CONNECT_TIMEOUT_NANOS;
+    }
+
+    /** These settings with calls through grpc-java only (a streaming method). */
+    Connection withoutFastPath() {
+      return new Connection(
+          host,
+          null,
+          connections,
+          eventLoopThreads,
+          connectTimeoutNanos,
+          keepaliveNanos,
+          insecure,
+          skipTls,
+          cacert,
+          cert,
+          key,
+          cname,
+          authority,
+          lbStrategy,
+          maxRecvBytes,
+          maxSendBytes,
+          compression);
     }
 
     /** The {@code :authority} the HTTP/2 fast path sends. */

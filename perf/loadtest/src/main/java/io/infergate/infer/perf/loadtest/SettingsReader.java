@@ -55,11 +55,12 @@ final class SettingsReader {
     Settings.Output output = output();
     Settings.Connection connection = connection(o.host);
     Settings.Load load = load();
+    Streaming streaming = Streaming.read(o, flags);
     checkDataSources();
     flags.throwIfAny(); // before reading stdin
     Settings.Payload payload = payload(stdin);
     flags.throwIfAny();
-    return new Settings(call, connection, payload, load, output);
+    return new Settings(call, connection, payload, load, output, streaming);
   }
 
   private Settings.Call call() {
@@ -77,12 +78,6 @@ final class SettingsReader {
         && notBlank(o.protoset)
         && !Files.isRegularFile(Path.of(o.protoset.trim()))) {
       flags.problem("--protoset " + o.protoset + ": no such file");
-    }
-    if (o.streamInterval != null
-        || o.streamCallDuration != null
-        || o.streamCallCount != null
-        || o.streamDynamicMessages) {
-      flags.problem("--stream-* flags: this harness calls unary methods only");
     }
     return new Settings.Call(o.call, o.proto, o.protoset, o.importPaths, o.reflectMetadata);
   }

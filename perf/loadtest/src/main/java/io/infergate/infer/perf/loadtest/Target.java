@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * What each call goes to and carries: grpc-java channels (or, for plaintext, the HTTP/2 fast path
- * {@code h2}, when not null), method, call options, payloads.
+ * {@code h2}, when not null), method, call options, payloads; {@code streams} starts the calls of a
+ * streaming method (null for a unary one).
  */
 record Target(
     List<ManagedChannel> channels,
@@ -17,4 +18,5 @@ record Target(
     CallOptions callOptions,
     long timeoutNanos,
     Requests requests,
-    Metadata.Key<String> variantHeader) {}
+    Metadata.Key<String> variantHeader,
+    StreamCalls streams) {}
