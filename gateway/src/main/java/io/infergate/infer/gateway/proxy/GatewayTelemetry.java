@@ -8,15 +8,18 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.BatchCallback;
 import io.opentelemetry.api.metrics.DoubleCounter;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
-import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
+import io.opentelemetry.api.metrics.ObservableLongCounter;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import io.opentelemetry.api.metrics.ObservableLongUpDownCounter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -25,6 +28,8 @@ import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +40,12 @@ import java.util.function.Consumer;
  * <p>Off ({@code OpenTelemetry.noop()}, or the process's metrics-only telemetry) a call costs what
  * the no-op instruments cost: tracing is checked once here, so that a call without a tracer reads
  * no header, builds no span and leaves the caller's {@code traceparent} as it came.
+ *
+ * <p>On, a call costs as little as we can make it (issue #13 allows telemetry 5 % of a call): the
+ * counters every call updates ({@code calls.in_flight} up and down, {@code calls} once) are {@link
+ * Tally tallies} that the SDK reads when it collects, not synchronous instruments; a call whose
+ * caller sent no trace context skips the propagator's extraction; and the duration is recorded
+ * without reading the current context (see {@link VariantTelemetry#answered}).
  */
 final class GatewayTelemetry {
   static final String SCOPE = "io.infergate.gateway";
@@ -78,10 +89,22 @@ final class GatewayTelemetry {
   private final boolean tracing;
   private final Tracer tracer;
   private final TextMapPropagator propagator;
+
+  /**
+   * The headers {@link #propagator} reads: a call carrying none of them has no parent to extract.
+   */
+  private final Metadata.Key<?>[] propagatedHeaders;
+
   private final Meter meter;
-  final LongCounter calls;
+
+  /** False when the meter is the API's no-op one: then calls update no tallies either. */
+  private final boolean metrics;
+
+  private final Map<Attributes, Tally> calls = new ConcurrentHashMap<>();
+  private final Map<Attributes, Tally> inFlight = new ConcurrentHashMap<>();
+  private final ObservableLongCounter callsCounter;
+  private final ObservableLongUpDownCounter inFlightCounter;
   final DoubleHistogram duration;
-  final LongUpDownCounter inFlight;
   final LongCounter shed;
   final LongCounter fallbacks;
   final LongCounter retries;
@@ -100,13 +123,17 @@ final class GatewayTelemetry {
     this.tracing = otel.getTracerProvider() != TracerProvider.noop();
     this.tracer = otel.getTracer(SCOPE);
     this.propagator = otel.getPropagators().getTextMapPropagator();
+    this.propagatedHeaders = MetadataCarrier.keysOf(propagator.fields());
     this.meter = otel.getMeter(SCOPE);
-    this.calls =
+    // The API's no-op meter is one instance, which the SDK also hands out when it has no reader.
+    this.metrics = meter != MeterProvider.noop().get(SCOPE);
+    this.callsCounter =
         meter
             .counterBuilder("infergate.gateway.calls")
             .setUnit("{call}")
             .setDescription("Calls answered, by model, variant that answered and outcome")
-            .build();
+            .buildWithCallback(
+                into -> calls.forEach((series, tally) -> tally.report(series, into)));
     this.duration =
         meter
             .histogramBuilder("infergate.gateway.call.duration")
@@ -115,12 +142,13 @@ final class GatewayTelemetry {
                 "Time from a call's start to its answer, retries and fallbacks included")
             .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
             .build();
-    this.inFlight =
+    this.inFlightCounter =
         meter
             .upDownCounterBuilder("infergate.gateway.calls.in_flight")
             .setUnit("{call}")
             .setDescription("Calls admitted by their route and not yet answered")
-            .build();
+            .buildWithCallback(
+                into -> inFlight.forEach((series, tally) -> tally.report(series, into)));
     this.shed =
         meter
             .counterBuilder("infergate.gateway.shed")
@@ -193,6 +221,33 @@ final class GatewayTelemetry {
     return unrouted;
   }
 
+  /** Whether metrics are recorded: if not, calls update no {@link Tally}. */
+  boolean metrics() {
+    return metrics;
+  }
+
+  /**
+   * The tally of {@code infergate.gateway.calls} at {@code series}, shared by every table that
+   * records it. Made when a table is built, never per call.
+   */
+  Tally callsTally(Attributes series) {
+    return calls.computeIfAbsent(series, s -> new Tally());
+  }
+
+  /** As {@link #callsTally}, for {@code infergate.gateway.calls.in_flight}. */
+  Tally inFlightTally(Attributes series) {
+    return inFlight.computeIfAbsent(series, s -> new Tally());
+  }
+
+  /**
+   * Stops reporting the tallies, with the routes: a stopped gateway's counts would otherwise stay
+   * reachable from the SDK and be reported beside a newer gateway's.
+   */
+  void close() {
+    callsCounter.close();
+    inFlightCounter.close();
+  }
+
   /**
    * Registers the breaker-state gauge; {@code reader} reports each variant of the table in force.
    * Close it with the routes, or a stopped gateway's tables would stay reachable from the SDK.
@@ -251,7 +306,12 @@ final class GatewayTelemetry {
     if (!tracing) {
       return Span.getInvalid();
     }
-    Context parent = propagator.extract(Context.root(), headers, MetadataCarrier.INSTANCE);
+    // Most callers send no trace context: then there is nothing to extract, and the propagator
+    // would only look each of its headers up (and a composite one walk its parts) to say so.
+    Context parent =
+        carriesTraceContext(headers)
+            ? propagator.extract(Context.root(), headers, MetadataCarrier.INSTANCE)
+            : Context.root();
     Span server =
         tracer
             .spanBuilder(method.spanName())
@@ -265,6 +325,15 @@ final class GatewayTelemetry {
       server.setAllAttributes(method.rpcAttributes());
     }
     return server;
+  }
+
+  private boolean carriesTraceContext(Metadata headers) {
+    for (Metadata.Key<?> key : propagatedHeaders) {
+      if (headers.containsKey(key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -446,6 +446,7 @@ public final class LiveRoutes implements AutoCloseable {
     if (!closed) {
       breakerGauge.close();
       canaryDriftGauges.close();
+      telemetry.close();
     }
     closed = true;
     scheduler.shutdownNow();

@@ -3,11 +3,13 @@ package io.infergate.infer.gateway.proxy;
 import io.grpc.Metadata;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import java.util.Collection;
 
 /**
- * Reads and writes trace context in gRPC headers for OpenTelemetry's propagators. The W3C keys have
- * their {@link Metadata.Key} made once; other propagators' keys (rare) are made when asked for.
- * Writing replaces: the upstream call carries the gateway's span, not the caller's.
+ * Reads and writes trace context in gRPC headers for OpenTelemetry's propagators. The W3C keys (the
+ * default propagators' {@code traceparent}, {@code tracestate} and {@code baggage}) have their
+ * {@link Metadata.Key} made once; other propagators' keys (rare) are made when asked for. Writing
+ * replaces: the upstream call carries the gateway's span, not the caller's.
  */
 enum MetadataCarrier implements TextMapGetter<Metadata>, TextMapSetter<Metadata> {
   INSTANCE;
@@ -16,6 +18,16 @@ enum MetadataCarrier implements TextMapGetter<Metadata>, TextMapSetter<Metadata>
       Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> TRACESTATE =
       Metadata.Key.of("tracestate", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> BAGGAGE =
+      Metadata.Key.of("baggage", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** The keys of a propagator's {@code fields}, made once; binary headers are not read. */
+  static Metadata.Key<?>[] keysOf(Collection<String> fields) {
+    return fields.stream()
+        .filter(field -> !field.endsWith(Metadata.BINARY_HEADER_SUFFIX))
+        .map(MetadataCarrier::keyOf)
+        .toArray(Metadata.Key<?>[]::new);
+  }
 
   @Override
   public Iterable<String> keys(Metadata carrier) {
@@ -44,6 +56,7 @@ enum MetadataCarrier implements TextMapGetter<Metadata>, TextMapSetter<Metadata>
     return switch (name) {
       case "traceparent" -> TRACEPARENT;
       case "tracestate" -> TRACESTATE;
+      case "baggage" -> BAGGAGE;
       default -> Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
     };
   }

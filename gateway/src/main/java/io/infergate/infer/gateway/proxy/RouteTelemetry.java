@@ -13,6 +13,10 @@ final class RouteTelemetry {
   private final String shadowVariant;
   private final String canaryReference;
   private final Attributes byModel;
+
+  /** Calls in flight on this model, shared with its routes in other tables; null: metrics off. */
+  private final Tally inFlight;
+
   private final Attributes routeFull;
   private final Attributes bulkheadFull;
   private final VariantTelemetry none;
@@ -30,6 +34,7 @@ final class RouteTelemetry {
     this.shadowVariant = shadowVariant;
     this.canaryReference = canaryReference;
     this.byModel = Attributes.of(GatewayTelemetry.MODEL, model);
+    this.inFlight = instruments.metrics() ? instruments.inFlightTally(byModel) : null;
     this.routeFull =
         Attributes.of(GatewayTelemetry.MODEL, model, GatewayTelemetry.REASON, "route_full");
     this.bulkheadFull =
@@ -61,11 +66,15 @@ final class RouteTelemetry {
   }
 
   void admitted() {
-    instruments.inFlight.add(1, byModel);
+    if (inFlight != null) {
+      inFlight.add(1);
+    }
   }
 
   void released() {
-    instruments.inFlight.add(-1, byModel);
+    if (inFlight != null) {
+      inFlight.add(-1);
+    }
   }
 
   /** The route was at its limit of calls in flight. */

@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.infergate.infer.router.resilience.CallOutcome;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import io.opentelemetry.context.Context;
 import java.util.Locale;
 
 /**
@@ -28,6 +29,10 @@ final class VariantTelemetry {
   private final RouteTelemetry route;
   private final String name;
   private final Attributes[] byOutcome = new Attributes[OUTCOMES.length];
+
+  /** {@code infergate.gateway.calls} by outcome, shared with other tables; null: metrics off. */
+  private final Tally[] callsByOutcome;
+
   private final Attributes[] bySkip = new Attributes[SKIPS.length];
   private final Attributes byVariant;
   private final Attributes spanAttributes;
@@ -61,6 +66,11 @@ final class VariantTelemetry {
               name,
               GatewayTelemetry.OUTCOME,
               outcome.name().toLowerCase(Locale.ROOT));
+    }
+    GatewayTelemetry instruments = route.instruments();
+    this.callsByOutcome = instruments.metrics() ? new Tally[OUTCOMES.length] : null;
+    for (int i = 0; callsByOutcome != null && i < OUTCOMES.length; i++) {
+      callsByOutcome[i] = instruments.callsTally(byOutcome[i]);
     }
     for (Skip skip : SKIPS) {
       bySkip[skip.ordinal()] =
@@ -134,10 +144,14 @@ final class VariantTelemetry {
 
   /** A call answered (by this variant, or by none) with {@code outcome} after {@code nanos}. */
   void answered(CallOutcome outcome, long nanos) {
-    Attributes attributes = byOutcome[outcome.ordinal()];
-    GatewayTelemetry instruments = route.instruments();
-    instruments.calls.add(1, attributes);
-    instruments.duration.record(nanos / 1e9, attributes);
+    int index = outcome.ordinal();
+    if (callsByOutcome != null) {
+      callsByOutcome[index].add(1);
+    }
+    // The root context, not the current one: the gateway never makes its spans current (a call's
+    // spans live in the call), so the current context holds no span to take an exemplar from, and
+    // reading it is a thread-local lookup per call.
+    route.instruments().duration.record(nanos / 1e9, byOutcome[index], Context.root());
   }
 
   /** A call meant for this variant was answered by another, because of {@code why}. */

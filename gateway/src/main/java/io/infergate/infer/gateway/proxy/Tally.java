@@ -1,0 +1,34 @@
+package io.infergate.infer.gateway.proxy;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One series of a counter that every call updates ({@code infergate.gateway.calls}, {@code
+ * ...calls.in_flight}), kept by the gateway and read by the SDK when metrics are collected. Adding
+ * here is one uncontended atomic add; a synchronous SDK instrument looks its series up in each
+ * reader's storage on every record (a hash lookup and an aggregator update per reader, about 100 ns
+ * a record with the Prometheus and OTLP readers). Like the SDK's own series, it is reported from
+ * its first update on and never forgotten.
+ */
+final class Tally {
+  private final LongAdder count = new LongAdder();
+
+  /** Set after the first add: the add happens-before a report that sees it. */
+  private volatile boolean updated;
+
+  void add(long delta) {
+    count.add(delta);
+    if (!updated) {
+      updated = true;
+    }
+  }
+
+  /** Reports the count under {@code attributes} once it has been updated. */
+  void report(Attributes attributes, ObservableLongMeasurement into) {
+    if (updated) {
+      into.record(count.sum(), attributes);
+    }
+  }
+}
