@@ -139,7 +139,6 @@ public final class RapidResetBench implements Callable<Integer> {
       OpenLoop load = OpenLoop.withoutDeadline(rate, seconds);
       load.warmUp(target, body, progress);
       progress.println("  baseline: " + load.describe());
-<<<<<<< HEAD
       Window baseline = measure("before", gateway, load, target, body, null);
       Window attacked;
       try (ChildProcess attacker = startAttacker(options, ownClasspath, target)) {
@@ -152,30 +151,9 @@ public final class RapidResetBench implements Callable<Integer> {
                 + attacker.pid()
                 + ")");
         attacked = measure("during attack", gateway, load, target, body, attacker);
-=======
-      Window baseline = measure("before", gateway, load, target, body, List.of());
-      List<RapidResetAttacker> running = new ArrayList<>();
-      try {
-        for (int i = 0; i < attackers; i++) {
-          RapidResetAttacker attacker = new RapidResetAttacker("127.0.0.1", gateway.port());
-          attacker.start();
-          running.add(attacker);
-        }
-        progress.println("  during attack: " + load.describe() + ", " + attackers + " attacker(s)");
-        Window attacked = measure("during attack", gateway, load, target, body, running);
-        String results = report(baseline, attacked, loadBefore);
-        suite.print(results);
-        return p99Ratio(baseline, attacked) <= MAX_P99_RATIO ? 0 : 1;
-      } finally {
-        running.forEach(RapidResetAttacker::close);
->>>>>>> dup-perf
       }
       String results = report(baseline, attacked, loadBefore);
-      System.out.print(results);
-      if (suite.out() != null) {
-        Files.createDirectories(suite.out().toAbsolutePath().getParent());
-        Files.writeString(suite.out(), results, UTF_8);
-      }
+      suite.print(results);
       return p99Ratio(baseline, attacked) <= MAX_P99_RATIO ? 0 : 1;
     }
   }
