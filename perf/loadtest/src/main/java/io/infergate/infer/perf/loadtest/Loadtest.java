@@ -3,11 +3,16 @@ package io.infergate.infer.perf.loadtest;
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import io.grpc.CallOptions;
 import io.grpc.Metadata;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One invocation: read the settings, resolve the method, connect, run (or search), report. Each
@@ -127,9 +132,21 @@ final class Loadtest {
     err.println("loadtest: warm; waiting for " + file);
     err.flush();
     debug.add("waiting for " + file);
-    while (!Files.exists(file)) {
-      // The wait's resolution is what a script's start signal is worth; it costs next to nothing.
-      Thread.sleep(1);
+    Path folder = file.toAbsolutePath().getParent();
+    try (WatchService watcher = folder.getFileSystem().newWatchService()) {
+      // Watched before the first look, so a file made between the look and the wait still wakes it;
+      // the timeout covers file systems that report nothing.
+      folder.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+      while (!Files.exists(file)) {
+        WatchKey key = watcher.poll(100, TimeUnit.MILLISECONDS);
+        if (key != null) {
+          key.pollEvents();
+          key.reset();
+        }
+      }
+    } catch (IOException e) {
+      throw new UsageException(
+          "--start-file " + file + ": cannot watch its folder: " + e.getMessage());
     }
     debug.add("found " + file);
   }
