@@ -87,6 +87,9 @@ public final class ModelServer implements AutoCloseable {
   /** Where traces and metrics are recorded; the no-op API unless the process set telemetry up. */
   private final OpenTelemetry telemetry;
 
+  /** The server's instruments, whose tallied counters stop reporting when it closes. */
+  private final ModelServerTelemetry instruments;
+
   /** The gauges read from the repository and the worker queue, closed with the server. */
   private final ModelServerGauges gauges;
 
@@ -110,6 +113,7 @@ public final class ModelServer implements AutoCloseable {
     this.tls = config.tls() == null ? null : TlsCredentials.forServer(config.tls());
     this.executor = Executors.newFixedThreadPool(config.workerThreads(), daemonThreads());
     ModelServerTelemetry recorded = ModelServerTelemetry.of(telemetry);
+    this.instruments = recorded;
     try {
       this.repository =
           ModelRepository.open(
@@ -283,6 +287,7 @@ public final class ModelServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     gauges.close();
+    instruments.close();
     refusedConnections.close();
     transport.close();
     if (tls != null) {

@@ -6,30 +6,25 @@ import static java.util.Objects.requireNonNull;
 
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.infergate.infer.observability.telemetry.CallHistogram;
+import io.infergate.infer.observability.telemetry.TalliedCounter;
+import io.infergate.infer.observability.telemetry.TraceHeaders;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.BatchCallback;
 import io.opentelemetry.api.metrics.DoubleCounter;
-import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
-import io.opentelemetry.api.metrics.ObservableLongCounter;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
-import io.opentelemetry.api.metrics.ObservableLongUpDownCounter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -43,9 +38,10 @@ import java.util.function.Consumer;
  *
  * <p>On, a call costs as little as we can make it (issue #13 allows telemetry 5 % of a call): the
  * counters every call updates ({@code calls.in_flight} up and down, {@code calls} once) are {@link
- * Tally tallies} that the SDK reads when it collects, not synchronous instruments; a call whose
- * caller sent no trace context skips the propagator's extraction; and the duration is recorded
- * without reading the current context (see {@link VariantTelemetry#answered}).
+ * TalliedCounter tallies} that the SDK reads when it collects, not synchronous instruments; a call
+ * whose caller sent no trace context skips the propagator's extraction ({@link TraceHeaders}); and
+ * the duration is recorded without reading the current context (see {@link
+ * VariantTelemetry#answered}).
  */
 final class GatewayTelemetry {
   static final String SCOPE = "io.infergate.gateway";
@@ -88,23 +84,13 @@ final class GatewayTelemetry {
 
   private final boolean tracing;
   private final Tracer tracer;
-  private final TextMapPropagator propagator;
-
-  /**
-   * The headers {@link #propagator} reads: a call carrying none of them has no parent to extract.
-   */
-  private final Metadata.Key<?>[] propagatedHeaders;
+  private final TraceHeaders traceHeaders;
 
   private final Meter meter;
 
-  /** False when the meter is the API's no-op one: then calls update no tallies either. */
-  private final boolean metrics;
-
-  private final Map<Attributes, Tally> calls = new ConcurrentHashMap<>();
-  private final Map<Attributes, Tally> inFlight = new ConcurrentHashMap<>();
-  private final ObservableLongCounter callsCounter;
-  private final ObservableLongUpDownCounter inFlightCounter;
-  final DoubleHistogram duration;
+  final TalliedCounter calls;
+  final TalliedCounter inFlight;
+  final CallHistogram duration;
   final LongCounter shed;
   final LongCounter fallbacks;
   final LongCounter retries;
@@ -122,33 +108,28 @@ final class GatewayTelemetry {
     requireNonNull(otel, "otel");
     this.tracing = otel.getTracerProvider() != TracerProvider.noop();
     this.tracer = otel.getTracer(SCOPE);
-    this.propagator = otel.getPropagators().getTextMapPropagator();
-    this.propagatedHeaders = MetadataCarrier.keysOf(propagator.fields());
+    this.traceHeaders = new TraceHeaders(otel.getPropagators().getTextMapPropagator());
     this.meter = otel.getMeter(SCOPE);
-    // The API's no-op meter is one instance, which the SDK also hands out when it has no reader.
-    this.metrics = meter != MeterProvider.noop().get(SCOPE);
-    this.callsCounter =
-        meter
-            .counterBuilder("infergate.gateway.calls")
-            .setUnit("{call}")
-            .setDescription("Calls answered, by model, variant that answered and outcome")
-            .buildWithCallback(
-                into -> calls.forEach((series, tally) -> tally.report(series, into)));
+    this.calls =
+        TalliedCounter.counter(
+            meter,
+            "infergate.gateway.calls",
+            "{call}",
+            "Calls answered, by model, variant that answered and outcome");
     this.duration =
-        meter
-            .histogramBuilder("infergate.gateway.call.duration")
-            .setUnit("s")
-            .setDescription(
-                "Time from a call's start to its answer, retries and fallbacks included")
-            .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
-            .build();
-    this.inFlightCounter =
-        meter
-            .upDownCounterBuilder("infergate.gateway.calls.in_flight")
-            .setUnit("{call}")
-            .setDescription("Calls admitted by their route and not yet answered")
-            .buildWithCallback(
-                into -> inFlight.forEach((series, tally) -> tally.report(series, into)));
+        CallHistogram.of(
+            otel,
+            SCOPE,
+            "infergate.gateway.call.duration",
+            "s",
+            "Time from a call's start to its answer, retries and fallbacks included",
+            DURATION_BUCKETS);
+    this.inFlight =
+        TalliedCounter.upDownCounter(
+            meter,
+            "infergate.gateway.calls.in_flight",
+            "{call}",
+            "Calls admitted by their route and not yet answered");
     this.shed =
         meter
             .counterBuilder("infergate.gateway.shed")
@@ -221,31 +202,14 @@ final class GatewayTelemetry {
     return unrouted;
   }
 
-  /** Whether metrics are recorded: if not, calls update no {@link Tally}. */
-  boolean metrics() {
-    return metrics;
-  }
-
-  /**
-   * The tally of {@code infergate.gateway.calls} at {@code series}, shared by every table that
-   * records it. Made when a table is built, never per call.
-   */
-  Tally callsTally(Attributes series) {
-    return calls.computeIfAbsent(series, s -> new Tally());
-  }
-
-  /** As {@link #callsTally}, for {@code infergate.gateway.calls.in_flight}. */
-  Tally inFlightTally(Attributes series) {
-    return inFlight.computeIfAbsent(series, s -> new Tally());
-  }
-
   /**
    * Stops reporting the tallies, with the routes: a stopped gateway's counts would otherwise stay
    * reachable from the SDK and be reported beside a newer gateway's.
    */
   void close() {
-    callsCounter.close();
-    inFlightCounter.close();
+    calls.close();
+    inFlight.close();
+    duration.close();
   }
 
   /**
@@ -306,16 +270,10 @@ final class GatewayTelemetry {
     if (!tracing) {
       return Span.getInvalid();
     }
-    // Most callers send no trace context: then there is nothing to extract, and the propagator
-    // would only look each of its headers up (and a composite one walk its parts) to say so.
-    Context parent =
-        carriesTraceContext(headers)
-            ? propagator.extract(Context.root(), headers, MetadataCarrier.INSTANCE)
-            : Context.root();
     Span server =
         tracer
             .spanBuilder(method.spanName())
-            .setParent(parent)
+            .setParent(traceHeaders.extract(headers))
             .setSpanKind(SpanKind.SERVER)
             .startSpan();
     // Attributes after the sampler's decision, not on the builder: most calls are not sampled,
@@ -325,15 +283,6 @@ final class GatewayTelemetry {
       server.setAllAttributes(method.rpcAttributes());
     }
     return server;
-  }
-
-  private boolean carriesTraceContext(Metadata headers) {
-    for (Metadata.Key<?> key : propagatedHeaders) {
-      if (headers.containsKey(key)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -349,7 +298,7 @@ final class GatewayTelemetry {
     if (!server.getSpanContext().isSampled()) {
       // Nothing of this call is recorded: the model server gets the server span's not-sampled
       // context, so it drops the call too, without a CLIENT span built only to be dropped.
-      propagator.inject(parent, headers, MetadataCarrier.INSTANCE);
+      traceHeaders.inject(parent, headers);
       return Span.getInvalid();
     }
     Span client =
@@ -361,7 +310,7 @@ final class GatewayTelemetry {
     if (client.isRecording()) {
       client.setAllAttributes(method.rpcAttributes());
     }
-    propagator.inject(parent.with(client), headers, MetadataCarrier.INSTANCE);
+    traceHeaders.inject(parent.with(client), headers);
     return client;
   }
 

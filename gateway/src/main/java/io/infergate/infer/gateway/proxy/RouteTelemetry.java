@@ -1,5 +1,6 @@
 package io.infergate.infer.gateway.proxy;
 
+import io.infergate.infer.observability.telemetry.Tally;
 import io.opentelemetry.api.common.Attributes;
 
 /**
@@ -14,7 +15,7 @@ final class RouteTelemetry {
   private final String canaryReference;
   private final Attributes byModel;
 
-  /** Calls in flight on this model, shared with its routes in other tables; null: metrics off. */
+  /** Calls in flight on this model, shared with its routes in other tables. */
   private final Tally inFlight;
 
   private final Attributes routeFull;
@@ -34,7 +35,7 @@ final class RouteTelemetry {
     this.shadowVariant = shadowVariant;
     this.canaryReference = canaryReference;
     this.byModel = Attributes.of(GatewayTelemetry.MODEL, model);
-    this.inFlight = instruments.metrics() ? instruments.inFlightTally(byModel) : null;
+    this.inFlight = instruments.inFlight.series(byModel);
     this.routeFull =
         Attributes.of(GatewayTelemetry.MODEL, model, GatewayTelemetry.REASON, "route_full");
     this.bulkheadFull =
@@ -66,15 +67,11 @@ final class RouteTelemetry {
   }
 
   void admitted() {
-    if (inFlight != null) {
-      inFlight.add(1);
-    }
+    inFlight.add(1);
   }
 
   void released() {
-    if (inFlight != null) {
-      inFlight.add(-1);
-    }
+    inFlight.add(-1);
   }
 
   /** The route was at its limit of calls in flight. */

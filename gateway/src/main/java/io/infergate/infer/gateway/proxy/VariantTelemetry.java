@@ -1,10 +1,11 @@
 package io.infergate.infer.gateway.proxy;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.infergate.infer.observability.telemetry.HistogramSeries;
+import io.infergate.infer.observability.telemetry.Tally;
 import io.infergate.infer.router.resilience.CallOutcome;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
-import io.opentelemetry.context.Context;
 import java.util.Locale;
 
 /**
@@ -30,8 +31,11 @@ final class VariantTelemetry {
   private final String name;
   private final Attributes[] byOutcome = new Attributes[OUTCOMES.length];
 
-  /** {@code infergate.gateway.calls} by outcome, shared with other tables; null: metrics off. */
+  /** {@code infergate.gateway.calls} by outcome, shared with other tables. */
   private final Tally[] callsByOutcome;
+
+  /** {@code infergate.gateway.call.duration} by outcome, shared with other tables. */
+  private final HistogramSeries[] durationByOutcome;
 
   private final Attributes[] bySkip = new Attributes[SKIPS.length];
   private final Attributes byVariant;
@@ -67,10 +71,11 @@ final class VariantTelemetry {
               GatewayTelemetry.OUTCOME,
               outcome.name().toLowerCase(Locale.ROOT));
     }
-    GatewayTelemetry instruments = route.instruments();
-    this.callsByOutcome = instruments.metrics() ? new Tally[OUTCOMES.length] : null;
-    for (int i = 0; callsByOutcome != null && i < OUTCOMES.length; i++) {
-      callsByOutcome[i] = instruments.callsTally(byOutcome[i]);
+    this.callsByOutcome = new Tally[OUTCOMES.length];
+    this.durationByOutcome = new HistogramSeries[OUTCOMES.length];
+    for (int i = 0; i < OUTCOMES.length; i++) {
+      callsByOutcome[i] = route.instruments().calls.series(byOutcome[i]);
+      durationByOutcome[i] = route.instruments().duration.series(byOutcome[i]);
     }
     for (Skip skip : SKIPS) {
       bySkip[skip.ordinal()] =
@@ -145,13 +150,8 @@ final class VariantTelemetry {
   /** A call answered (by this variant, or by none) with {@code outcome} after {@code nanos}. */
   void answered(CallOutcome outcome, long nanos) {
     int index = outcome.ordinal();
-    if (callsByOutcome != null) {
-      callsByOutcome[index].add(1);
-    }
-    // The root context, not the current one: the gateway never makes its spans current (a call's
-    // spans live in the call), so the current context holds no span to take an exemplar from, and
-    // reading it is a thread-local lookup per call.
-    route.instruments().duration.record(nanos / 1e9, byOutcome[index], Context.root());
+    callsByOutcome[index].add(1);
+    durationByOutcome[index].record(nanos / 1e9);
   }
 
   /** A call meant for this variant was answered by another, because of {@code why}. */

@@ -5,10 +5,10 @@ import static io.opentelemetry.api.common.AttributeKey.longKey;
 import static io.opentelemetry.api.common.AttributeKey.stringKey;
 import static java.util.Objects.requireNonNull;
 
+import io.infergate.infer.observability.telemetry.CallHistogram;
+import io.infergate.infer.observability.telemetry.TalliedCounter;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.metrics.DoubleHistogram;
-import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
@@ -67,15 +67,17 @@ public final class ModelServerTelemetry {
   private final boolean tracing;
   private final TextMapPropagator propagator;
   private final Meter meter;
-  final LongCounter calls;
-  final DoubleHistogram callDuration;
+  // What every call updates is tallied and read by the SDK when it collects (TalliedCounter and
+  // TalliedHistograms say why); the batch size, once a batch, is the SDK's own instrument.
+  final TalliedCounter calls;
+  final CallHistogram callDuration;
   final LongHistogram batchSize;
-  final DoubleHistogram queueWait;
-  final DoubleHistogram runDuration;
-  final LongCounter inputCallsChecked;
-  final LongCounter inputCallsFlagged;
-  final LongCounter inputValuesChecked;
-  final LongCounter inputValuesOutOfRange;
+  final CallHistogram queueWait;
+  final CallHistogram runDuration;
+  final TalliedCounter inputCallsChecked;
+  final TalliedCounter inputCallsFlagged;
+  final TalliedCounter inputValuesChecked;
+  final TalliedCounter inputValuesOutOfRange;
   private final VersionTelemetry unresolved;
 
   private ModelServerTelemetry(OpenTelemetry telemetry) {
@@ -85,18 +87,19 @@ public final class ModelServerTelemetry {
     this.propagator = telemetry.getPropagators().getTextMapPropagator();
     this.meter = telemetry.getMeter(SCOPE);
     this.calls =
-        meter
-            .counterBuilder("infergate.model.calls")
-            .setUnit("{call}")
-            .setDescription("Inference calls answered, by model version, API and outcome.")
-            .build();
+        TalliedCounter.counter(
+            meter,
+            "infergate.model.calls",
+            "{call}",
+            "Inference calls answered, by model version, API and outcome.");
     this.callDuration =
-        meter
-            .histogramBuilder("infergate.model.call.duration")
-            .setUnit("s")
-            .setDescription("Time from a call's arrival to its answer.")
-            .setExplicitBucketBoundariesAdvice(SECONDS)
-            .build();
+        CallHistogram.of(
+            telemetry,
+            SCOPE,
+            "infergate.model.call.duration",
+            "s",
+            "Time from a call's arrival to its answer.",
+            SECONDS);
     this.batchSize =
         meter
             .histogramBuilder("infergate.model.batch.size")
@@ -106,46 +109,47 @@ public final class ModelServerTelemetry {
             .setExplicitBucketBoundariesAdvice(BATCH_CALLS)
             .build();
     this.queueWait =
-        meter
-            .histogramBuilder("infergate.model.queue.wait")
-            .setUnit("s")
-            .setDescription("Time a call waited for its batch or for a worker.")
-            .setExplicitBucketBoundariesAdvice(SECONDS)
-            .build();
+        CallHistogram.of(
+            telemetry,
+            SCOPE,
+            "infergate.model.queue.wait",
+            "s",
+            "Time a call waited for its batch or for a worker.",
+            SECONDS);
     this.runDuration =
-        meter
-            .histogramBuilder("infergate.model.run.duration")
-            .setUnit("s")
-            .setDescription("Time of one TensorFlow session run (one call, or one batch).")
-            .setExplicitBucketBoundariesAdvice(SECONDS)
-            .build();
+        CallHistogram.of(
+            telemetry,
+            SCOPE,
+            "infergate.model.run.duration",
+            "s",
+            "Time of one TensorFlow session run (one call, or one batch).",
+            SECONDS);
     // Input monitoring: only versions that ship a training baseline record these.
     this.inputCallsChecked =
-        meter
-            .counterBuilder("infergate.model.input.calls.checked")
-            .setUnit("{call}")
-            .setDescription("Calls whose inputs were checked against the version's baseline.")
-            .build();
+        TalliedCounter.counter(
+            meter,
+            "infergate.model.input.calls.checked",
+            "{call}",
+            "Calls whose inputs were checked against the version's baseline.");
     this.inputCallsFlagged =
-        meter
-            .counterBuilder("infergate.model.input.calls.flagged")
-            .setUnit("{call}")
-            .setDescription(
-                "Checked calls with more than monitoring.flagThreshold of their input values"
-                    + " outside the baseline's range.")
-            .build();
+        TalliedCounter.counter(
+            meter,
+            "infergate.model.input.calls.flagged",
+            "{call}",
+            "Checked calls with more than monitoring.flagThreshold of their input values"
+                + " outside the baseline's range.");
     this.inputValuesChecked =
-        meter
-            .counterBuilder("infergate.model.input.values.checked")
-            .setUnit("{value}")
-            .setDescription("Input values checked against the baseline's per-feature range.")
-            .build();
+        TalliedCounter.counter(
+            meter,
+            "infergate.model.input.values.checked",
+            "{value}",
+            "Input values checked against the baseline's per-feature range.");
     this.inputValuesOutOfRange =
-        meter
-            .counterBuilder("infergate.model.input.values.out_of_range")
-            .setUnit("{value}")
-            .setDescription("Checked input values outside the baseline's per-feature range.")
-            .build();
+        TalliedCounter.counter(
+            meter,
+            "infergate.model.input.values.out_of_range",
+            "{value}",
+            "Checked input values outside the baseline's per-feature range.");
     this.unresolved = new VersionTelemetry(this, UNRESOLVED, UNRESOLVED);
   }
 
@@ -153,6 +157,22 @@ public final class ModelServerTelemetry {
   public static ModelServerTelemetry of(OpenTelemetry telemetry) {
     requireNonNull(telemetry, "telemetry");
     return telemetry == OpenTelemetry.noop() ? NOOP : new ModelServerTelemetry(telemetry);
+  }
+
+  /**
+   * Stops reporting the counters' tallies, with the server: a stopped server's counts would
+   * otherwise stay reachable from the SDK and be reported beside a newer server's.
+   */
+  public void close() {
+    for (TalliedCounter counter :
+        List.of(
+            calls,
+            inputCallsChecked,
+            inputCallsFlagged,
+            inputValuesChecked,
+            inputValuesOutOfRange)) {
+      counter.close();
+    }
   }
 
   /** Records nothing: for tests of the call path and servers started without telemetry. */

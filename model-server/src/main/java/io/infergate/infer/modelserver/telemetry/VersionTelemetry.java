@@ -1,5 +1,7 @@
 package io.infergate.infer.modelserver.telemetry;
 
+import io.infergate.infer.observability.telemetry.HistogramSeries;
+import io.infergate.infer.observability.telemetry.Tally;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 
@@ -30,6 +32,21 @@ public final class VersionTelemetry {
   /** {@code [model, version, api, outcome]}, at {@code api.ordinal() * OUTCOMES + outcome}. */
   private final Attributes[] callAttributes;
 
+  /**
+   * {@code infergate.model.calls} and {@code ...call.duration} at each of {@link #callAttributes}.
+   */
+  private final Tally[] calls;
+
+  private final HistogramSeries[] callDuration;
+  private final HistogramSeries queueWait;
+  private final HistogramSeries runDuration;
+
+  // The input-monitoring counters, at [model, version].
+  private final Tally inputCallsChecked;
+  private final Tally inputCallsFlagged;
+  private final Tally inputValuesChecked;
+  private final Tally inputValuesOutOfRange;
+
   VersionTelemetry(ModelServerTelemetry server, String model, String version) {
     this.server = server;
     this.model = model;
@@ -47,6 +64,18 @@ public final class VersionTelemetry {
                 .build();
       }
     }
+    this.calls = new Tally[callAttributes.length];
+    this.callDuration = new HistogramSeries[callAttributes.length];
+    for (int i = 0; i < calls.length; i++) {
+      calls[i] = server.calls.series(callAttributes[i]);
+      callDuration[i] = server.callDuration.series(callAttributes[i]);
+    }
+    this.queueWait = server.queueWait.series(attributes);
+    this.runDuration = server.runDuration.series(attributes);
+    this.inputCallsChecked = server.inputCallsChecked.series(attributes);
+    this.inputCallsFlagged = server.inputCallsFlagged.series(attributes);
+    this.inputValuesChecked = server.inputValuesChecked.series(attributes);
+    this.inputValuesOutOfRange = server.inputValuesOutOfRange.series(attributes);
   }
 
   /** The server's tracer and instruments. */
@@ -73,19 +102,19 @@ public final class VersionTelemetry {
    * A call was answered: {@code infergate.model.calls} and {@code infergate.model.call.duration}.
    */
   public void recordCall(Api api, Outcome outcome, long durationNanos) {
-    Attributes call = callAttributes[index(api, outcome)];
-    server.calls.add(1, call);
-    server.callDuration.record(durationNanos / NANOS_PER_SECOND, call);
+    int index = index(api, outcome);
+    calls[index].add(1);
+    callDuration[index].record(durationNanos / NANOS_PER_SECOND);
   }
 
   /** A call left its queue (its batcher's, or the worker queue) after {@code waitedNanos}. */
   public void recordQueueWait(long waitedNanos) {
-    server.queueWait.record(waitedNanos / NANOS_PER_SECOND, attributes);
+    queueWait.record(waitedNanos / NANOS_PER_SECOND);
   }
 
   /** One TensorFlow session run took {@code nanos}. */
   public void recordRun(long nanos) {
-    server.runDuration.record(nanos / NANOS_PER_SECOND, attributes);
+    runDuration.record(nanos / NANOS_PER_SECOND);
     long recent = recentRunNanos;
     recentRunNanos = recent == 0 || nanos < recent ? nanos : recent + ((nanos - recent) >> 3);
   }
@@ -105,13 +134,13 @@ public final class VersionTelemetry {
    * outside it, and whether that flagged the call.
    */
   public void recordInputCheck(long values, long outOfRange, boolean flagged) {
-    server.inputCallsChecked.add(1, attributes);
-    server.inputValuesChecked.add(values, attributes);
+    inputCallsChecked.add(1);
+    inputValuesChecked.add(values);
     if (outOfRange > 0) {
-      server.inputValuesOutOfRange.add(outOfRange, attributes);
+      inputValuesOutOfRange.add(outOfRange);
     }
     if (flagged) {
-      server.inputCallsFlagged.add(1, attributes);
+      inputCallsFlagged.add(1);
     }
   }
 

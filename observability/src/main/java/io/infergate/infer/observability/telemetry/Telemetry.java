@@ -72,6 +72,8 @@ public final class Telemetry implements AutoCloseable {
     PrometheusMetricReader prometheus =
         config.metricsEnabled() ? new PrometheusMetricReader(attribute -> false) : null;
     AtomicBoolean tracesExported = new AtomicBoolean();
+    TalliedHistograms histograms = TalliedHistograms.create();
+    AtomicBoolean metricsRead = new AtomicBoolean();
     OpenTelemetrySdk sdk =
         AutoConfiguredOpenTelemetrySdk.builder()
             .addPropertiesSupplier(() -> defaults(serviceName, config))
@@ -93,6 +95,11 @@ public final class Telemetry implements AutoCloseable {
             .addMeterProviderCustomizer(
                 (meters, properties) -> {
                   SpanProcessorMetrics.rename(meters);
+                  List<String> exporters = properties.getList("otel.metrics.exporter");
+                  metricsRead.set(
+                      prometheus != null
+                          || (!exporters.isEmpty() && !exporters.equals(List.of("none"))));
+                  meters.registerMetricProducer(histograms);
                   return prometheus == null ? meters : meters.registerMetricReader(prometheus);
                 })
             .disableShutdownHook()
@@ -125,9 +132,12 @@ public final class Telemetry implements AutoCloseable {
       url = "http://" + host + ":" + server.getPort() + "/metrics";
     }
     // Without an exporter, spans would be built and dropped: the API's no-op tracer costs nothing,
-    // and context still propagates.
+    // and context still propagates. Without a reader, nothing collects the tallied histograms.
     OpenTelemetry api =
         tracesExported.get() ? sdk : new MetricsOnly(sdk.getMeterProvider(), sdk.getPropagators());
+    if (metricsRead.get()) {
+      api = histograms.around(api);
+    }
     log.info(
         "Telemetry: traces {}, metrics {}{}",
         tracesExported.get()

@@ -2,6 +2,8 @@ package io.infergate.infer.observability.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.infergate.infer.observability.telemetry.TalliedHistograms;
+import io.infergate.infer.observability.telemetry.Telemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -29,18 +31,24 @@ import java.util.Optional;
 public final class InMemoryTelemetry implements AutoCloseable {
   private final InMemorySpanExporter spans = InMemorySpanExporter.create();
   private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+  private final TalliedHistograms histograms = TalliedHistograms.create();
   private final OpenTelemetrySdk sdk =
       OpenTelemetrySdk.builder()
           .setTracerProvider(
               SdkTracerProvider.builder()
                   .addSpanProcessor(SimpleSpanProcessor.create(spans))
                   .build())
-          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+          .setMeterProvider(
+              SdkMeterProvider.builder()
+                  .registerMetricReader(metrics)
+                  .registerMetricProducer(histograms)
+                  .build())
           .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
           .build();
 
+  /** The SDK, with the calls' histograms tallied as {@link Telemetry} sets them up. */
   public OpenTelemetry openTelemetry() {
-    return sdk;
+    return histograms.around(sdk);
   }
 
   /** Spans ended so far. */

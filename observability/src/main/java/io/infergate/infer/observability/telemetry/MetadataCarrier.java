@@ -1,4 +1,4 @@
-package io.infergate.infer.gateway.proxy;
+package io.infergate.infer.observability.telemetry;
 
 import io.grpc.Metadata;
 import io.opentelemetry.context.propagation.TextMapGetter;
@@ -9,7 +9,7 @@ import java.util.Collection;
  * Reads and writes trace context in gRPC headers for OpenTelemetry's propagators. The W3C keys (the
  * default propagators' {@code traceparent}, {@code tracestate} and {@code baggage}) have their
  * {@link Metadata.Key} made once; other propagators' keys (rare) are made when asked for. Writing
- * replaces: the upstream call carries the gateway's span, not the caller's.
+ * replaces: a forwarded call carries the forwarder's span, not its caller's.
  */
 enum MetadataCarrier implements TextMapGetter<Metadata>, TextMapSetter<Metadata> {
   INSTANCE;
