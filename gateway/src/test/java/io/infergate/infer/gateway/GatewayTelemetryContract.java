@@ -294,6 +294,25 @@ abstract class GatewayTelemetryContract {
   }
 
   @Test
+  void aNewTraceTheGatewayDoesNotSampleRecordsNoSpanYetTellsTheBackendItIsNotSampled() {
+    FakeBackend stable = bed.backend("stable");
+    Gateway gateway =
+        bed.gateway(
+            TestBed.routesConfig(dir, Routes.sole("digits", stable)), telemetry.openTelemetry(0));
+    client = bed.client(gateway);
+
+    assertThat(client.infer("digits", Map.of()).isOk()).isTrue();
+    assertThat(client.infer("digits", Map.of()).isOk()).isTrue();
+
+    List<String> received =
+        stable.received().stream().map(call -> call.headers().get(TRACEPARENT)).toList();
+    assertThat(received).hasSize(2).allMatch(h -> h.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-00"));
+    assertThat(received.get(0).substring(3, 35)).isNotEqualTo(received.get(1).substring(3, 35));
+    assertThat(sum("infergate.gateway.calls", calls("digits", "stable", "success"))).isEqualTo(2);
+    assertThat(telemetry.spans()).isEmpty();
+  }
+
+  @Test
   void withTelemetryOffTheCallersTraceparentReachesTheBackendUntouched() {
     FakeBackend stable = bed.backend("stable");
     Gateway gateway = bed.gateway(TestBed.routesConfig(dir, Routes.sole("digits", stable)));

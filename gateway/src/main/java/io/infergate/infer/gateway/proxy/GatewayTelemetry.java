@@ -7,6 +7,7 @@ import static java.util.Objects.requireNonNull;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.infergate.infer.observability.telemetry.CallHistogram;
+import io.infergate.infer.observability.telemetry.RootSampler;
 import io.infergate.infer.observability.telemetry.TalliedCounter;
 import io.infergate.infer.observability.telemetry.TraceHeaders;
 import io.opentelemetry.api.OpenTelemetry;
@@ -85,6 +86,7 @@ final class GatewayTelemetry {
   private final boolean tracing;
   private final Tracer tracer;
   private final TraceHeaders traceHeaders;
+  private final RootSampler roots;
 
   private final Meter meter;
 
@@ -109,6 +111,7 @@ final class GatewayTelemetry {
     this.tracing = otel.getTracerProvider() != TracerProvider.noop();
     this.tracer = otel.getTracer(SCOPE);
     this.traceHeaders = new TraceHeaders(otel.getPropagators().getTextMapPropagator());
+    this.roots = RootSampler.of(otel);
     this.meter = otel.getMeter(SCOPE);
     this.calls =
         TalliedCounter.counter(
@@ -270,10 +273,14 @@ final class GatewayTelemetry {
     if (!tracing) {
       return Span.getInvalid();
     }
+    Context parent = traceHeaders.extract(headers);
+    if (parent == Context.root() && !roots.sample()) {
+      return roots.notSampled(); // a new trace, not recorded: no SDK builder (RootSampler)
+    }
     Span server =
         tracer
             .spanBuilder(method.spanName())
-            .setParent(traceHeaders.extract(headers))
+            .setParent(parent)
             .setSpanKind(SpanKind.SERVER)
             .startSpan();
     // Attributes after the sampler's decision, not on the builder: most calls are not sampled,

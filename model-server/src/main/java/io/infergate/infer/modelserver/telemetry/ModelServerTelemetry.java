@@ -6,6 +6,7 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
 import static java.util.Objects.requireNonNull;
 
 import io.infergate.infer.observability.telemetry.CallHistogram;
+import io.infergate.infer.observability.telemetry.RootSampler;
 import io.infergate.infer.observability.telemetry.TalliedCounter;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -66,6 +67,7 @@ public final class ModelServerTelemetry {
   private final Tracer tracer;
   private final boolean tracing;
   private final TextMapPropagator propagator;
+  private final RootSampler roots;
   private final Meter meter;
   // What every call updates is tallied and read by the SDK when it collects (TalliedCounter and
   // TalliedHistograms say why); the batch size, once a batch, is the SDK's own instrument.
@@ -85,6 +87,7 @@ public final class ModelServerTelemetry {
     // The API's no-op tracer still allocates a builder per span: skip it altogether.
     this.tracing = telemetry.getTracerProvider() != TracerProvider.noop();
     this.propagator = telemetry.getPropagators().getTextMapPropagator();
+    this.roots = RootSampler.of(telemetry);
     this.meter = telemetry.getMeter(SCOPE);
     this.calls =
         TalliedCounter.counter(
@@ -215,6 +218,9 @@ public final class ModelServerTelemetry {
   public Span startServerSpan(RpcMethod method, Context parent) {
     if (!tracing) {
       return Span.getInvalid();
+    }
+    if (parent == null && !roots.sample()) {
+      return roots.notSampled(); // a new trace, not recorded: no SDK builder (RootSampler)
     }
     Span span =
         tracer

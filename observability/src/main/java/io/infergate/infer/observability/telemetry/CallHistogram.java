@@ -32,10 +32,9 @@ public final class CallHistogram {
       String unit,
       String description,
       List<Double> boundaries) {
-    TalliedHistograms histograms = TalliedHistograms.of(otel);
-    if (histograms != null) {
+    if (otel instanceof RecordingOpenTelemetry recording && recording.histograms() != null) {
       return new CallHistogram(
-          null, histograms.instrument(scope, name, unit, description, boundaries));
+          null, recording.histograms().instrument(scope, name, unit, description, boundaries));
     }
     return new CallHistogram(
         otel.getMeter(scope)

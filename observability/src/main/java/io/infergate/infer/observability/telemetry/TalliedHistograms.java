@@ -1,10 +1,6 @@
 package io.infergate.infer.observability.telemetry;
 
-import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.metrics.MeterProvider;
-import io.opentelemetry.api.trace.TracerProvider;
-import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
@@ -48,19 +44,6 @@ public final class TalliedHistograms implements MetricProducer {
   /** Histograms for a meter provider to register as one of its producers. */
   public static TalliedHistograms create() {
     return new TalliedHistograms(Clock.getDefault());
-  }
-
-  /**
-   * {@code otel}, whose {@link CallHistogram}s are these tallies: for an {@code otel} whose meter
-   * provider has this producer registered and at least one reader.
-   */
-  public OpenTelemetry around(OpenTelemetry otel) {
-    return new WithHistograms(otel, this);
-  }
-
-  /** The tallied histograms of {@code otel}, or null if it has none. */
-  static TalliedHistograms of(OpenTelemetry otel) {
-    return otel instanceof WithHistograms with ? with.histograms : null;
   }
 
   Instrument instrument(
@@ -174,24 +157,6 @@ public final class TalliedHistograms implements MetricProducer {
         return HistogramPointData.create(
             start, now, attributes, sum.sum(), false, 0, false, 0, boundaryList, bucketCounts);
       }
-    }
-  }
-
-  private record WithHistograms(OpenTelemetry otel, TalliedHistograms histograms)
-      implements OpenTelemetry {
-    @Override
-    public TracerProvider getTracerProvider() {
-      return otel.getTracerProvider();
-    }
-
-    @Override
-    public MeterProvider getMeterProvider() {
-      return otel.getMeterProvider();
-    }
-
-    @Override
-    public ContextPropagators getPropagators() {
-      return otel.getPropagators();
     }
   }
 

@@ -12,6 +12,7 @@ import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,9 @@ public final class Telemetry implements AutoCloseable {
       AttributeKey.stringKey("service.version");
   private static final AttributeKey<String> SERVICE_INSTANCE =
       AttributeKey.stringKey("service.instance.id");
+
+  /** Parent-based, new traces at a ratio: the default, whose ratio the servers apply. */
+  private static final String ROOT_RATIO_SAMPLER = "parentbased_traceidratio";
 
   private final OpenTelemetry openTelemetry;
   private final OpenTelemetrySdk sdk;
@@ -74,6 +79,7 @@ public final class Telemetry implements AutoCloseable {
     AtomicBoolean tracesExported = new AtomicBoolean();
     TalliedHistograms histograms = TalliedHistograms.create();
     AtomicBoolean metricsRead = new AtomicBoolean();
+    AtomicReference<RootSampler> roots = new AtomicReference<>(RootSampler.SDK);
     OpenTelemetrySdk sdk =
         AutoConfiguredOpenTelemetrySdk.builder()
             .addPropertiesSupplier(() -> defaults(serviceName, config))
@@ -90,6 +96,14 @@ public final class Telemetry implements AutoCloseable {
                 (tracers, properties) -> {
                   List<String> exporters = properties.getList("otel.traces.exporter");
                   tracesExported.set(!exporters.isEmpty() && !exporters.equals(List.of("none")));
+                  // Our default sampler (or the same one named in OTEL_TRACES_SAMPLER): the
+                  // servers decide on new traces before building a span, and the SDK records
+                  // every one they send it. Any other sampler keeps deciding alone.
+                  if (ROOT_RATIO_SAMPLER.equals(properties.getString("otel.traces.sampler"))) {
+                    roots.set(
+                        RootSampler.ratio(properties.getDouble("otel.traces.sampler.arg", 1.0)));
+                    return tracers.setSampler(Sampler.parentBased(Sampler.alwaysOn()));
+                  }
                   return tracers;
                 })
             .addMeterProviderCustomizer(
@@ -134,10 +148,12 @@ public final class Telemetry implements AutoCloseable {
     // Without an exporter, spans would be built and dropped: the API's no-op tracer costs nothing,
     // and context still propagates. Without a reader, nothing collects the tallied histograms.
     OpenTelemetry api =
-        tracesExported.get() ? sdk : new MetricsOnly(sdk.getMeterProvider(), sdk.getPropagators());
-    if (metricsRead.get()) {
-      api = histograms.around(api);
-    }
+        new RecordingOpenTelemetry(
+            tracesExported.get()
+                ? sdk
+                : new MetricsOnly(sdk.getMeterProvider(), sdk.getPropagators()),
+            metricsRead.get() ? histograms : null,
+            roots.get());
     log.info(
         "Telemetry: traces {}, metrics {}{}",
         tracesExported.get()
@@ -187,7 +203,7 @@ public final class Telemetry implements AutoCloseable {
       properties.put("otel.exporter.otlp.endpoint", config.otlpEndpoint());
       properties.put("otel.exporter.otlp.protocol", config.otlpProtocol().configName());
     }
-    properties.put("otel.traces.sampler", "parentbased_traceidratio");
+    properties.put("otel.traces.sampler", ROOT_RATIO_SAMPLER);
     properties.put("otel.traces.sampler.arg", Double.toString(config.traceSampleRatio()));
     properties.put(
         "otel.metric.export.interval", Long.toString(config.otlpMetricsInterval().toMillis()));

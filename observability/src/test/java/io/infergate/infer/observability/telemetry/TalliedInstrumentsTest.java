@@ -38,7 +38,7 @@ class TalliedInstrumentsTest {
                   .registerMetricProducer(histograms)
                   .build())
           .build();
-  private final OpenTelemetry otel = histograms.around(sdk);
+  private final OpenTelemetry otel = RecordingOpenTelemetry.of(sdk, histograms);
 
   @AfterEach
   void close() {

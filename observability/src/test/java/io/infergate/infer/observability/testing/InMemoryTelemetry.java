@@ -2,6 +2,8 @@ package io.infergate.infer.observability.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.infergate.infer.observability.telemetry.RecordingOpenTelemetry;
+import io.infergate.infer.observability.telemetry.RootSampler;
 import io.infergate.infer.observability.telemetry.TalliedHistograms;
 import io.infergate.infer.observability.telemetry.Telemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -48,7 +50,15 @@ public final class InMemoryTelemetry implements AutoCloseable {
 
   /** The SDK, with the calls' histograms tallied as {@link Telemetry} sets them up. */
   public OpenTelemetry openTelemetry() {
-    return histograms.around(sdk);
+    return RecordingOpenTelemetry.of(sdk, histograms);
+  }
+
+  /**
+   * As {@link #openTelemetry()}, with new traces sampled by the servers at {@code ratio} before
+   * they reach the SDK (which records all it gets), as {@link Telemetry} sets it up by default.
+   */
+  public OpenTelemetry openTelemetry(double newTraceRatio) {
+    return new RecordingOpenTelemetry(sdk, histograms, RootSampler.ratio(newTraceRatio));
   }
 
   /** Spans ended so far. */
