@@ -8,7 +8,6 @@ import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
 import io.infergate.infer.modelserver.telemetry.VersionTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
-import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import java.nio.ByteBuffer;
@@ -491,8 +490,8 @@ public final class Batcher implements AutoCloseable {
   }
 
   /**
-   * The "batch" span: a link to every caller's SERVER span, and the child of the first traced
-   * caller's, so that it is sampled whenever any caller is and shows in that caller's trace. Not
+   * The "batch" span: a link to every recorded caller's SERVER span, and the child of the first of
+   * them, so that it is sampled whenever any caller is and shows in that caller's trace. Not
    * started (nothing built) when no caller is traced.
    */
   private Span startBatchSpan(List<BatchedCall> calls) {
@@ -519,10 +518,12 @@ public final class Batcher implements AutoCloseable {
             .setAttribute(ModelServerTelemetry.BATCH_SIZE, (long) calls.size())
             .setAttribute(ModelServerTelemetry.SPAN_MODEL, telemetry.model())
             .setAttribute(ModelServerTelemetry.SPAN_MODEL_VERSION, telemetry.version());
+    // Only recorded callers: an unsampled caller's span is in no trace to follow a link to, and at
+    // 1 % sampling a 64-call batch's links were most of what the exporter wrote.
     for (int i = 0; i < calls.size(); i++) {
-      SpanContext caller = calls.get(i).callerSpan().getSpanContext();
-      if (caller.isValid()) {
-        batch.addLink(caller);
+      Span caller = calls.get(i).callerSpan();
+      if (caller.isRecording()) {
+        batch.addLink(caller.getSpanContext());
       }
     }
     return batch.startSpan();

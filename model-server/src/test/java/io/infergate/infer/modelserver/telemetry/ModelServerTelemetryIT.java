@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The model server's spans and metrics over real sockets and real SavedModels, recorded by an
  * in-memory SDK: a call's SERVER span continues its caller's {@code traceparent}, with "queue" and
- * "run" children; a batch's span links to every caller it served; the metrics count calls, time
- * them, and size batches per model version.
+ * "run" children; a batch's span links to every recorded caller it served; the metrics count calls,
+ * time them, and size batches per model version.
  */
 class ModelServerTelemetryIT {
   private static final String MODEL_INFER = "inference.GRPCInferenceService/ModelInfer";
@@ -69,7 +69,7 @@ class ModelServerTelemetryIT {
       String callerSpanId = "00f067aa0ba902b7";
 
       GRPCInferenceServiceGrpc.newBlockingStub(server.channel())
-          .withInterceptors(traced(traceId, callerSpanId))
+          .withInterceptors(traced(traceId, callerSpanId, true))
           .withDeadlineAfter(30, TimeUnit.SECONDS)
           .modelInfer(DigitsRequests.oipRaw(validation.head(2), "1").build());
 
@@ -121,7 +121,7 @@ class ModelServerTelemetryIT {
       assertThatThrownBy(
               () ->
                   PredictionServiceGrpc.newBlockingStub(server.channel())
-                      .withInterceptors(traced(traceId, "00f067aa0ba902b8"))
+                      .withInterceptors(traced(traceId, "00f067aa0ba902b8", true))
                       .withDeadlineAfter(30, TimeUnit.SECONDS)
                       .predict(
                           DigitsRequests.predict(validation.head(1), 0)
@@ -156,13 +156,13 @@ class ModelServerTelemetryIT {
           .atMost(Duration.ofSeconds(30))
           .until(() -> telemetry.value("infergate.model.queue.depth", version) == 3);
 
-      answers.add(send(server, 3)); // fills the batch of four
+      answers.add(send(server, 3)); // fills the batch of four; its caller did not sample it
       for (ListenableFuture<?> answer : answers) {
         answer.get(60, TimeUnit.SECONDS);
       }
 
       List<SpanData> callers = new ArrayList<>();
-      for (int i = 0; i < 4; i++) {
+      for (int i = 0; i < 3; i++) {
         SpanData caller = telemetry.span(traceId(10 + i), i % 2 == 0 ? MODEL_INFER : PREDICT);
         assertThat(caller.getAttributes().get(doubleKey("infergate.queue.wait")))
             .as("queue wait of call %s", i)
@@ -177,10 +177,12 @@ class ModelServerTelemetryIT {
       SpanData batch = batches.get(0);
       assertThat(batch.getKind()).isEqualTo(SpanKind.INTERNAL);
       assertThat(batch.getAttributes().get(longKey("infergate.batch.size"))).isEqualTo(4L);
+      // Linked: the recorded callers, not the one whose span is nowhere to be found.
       assertThat(batch.getLinks())
           .extracting(LinkData::getSpanContext)
           .containsExactlyInAnyOrderElementsOf(
               callers.stream().map(SpanData::getSpanContext).toList());
+      assertThat(telemetry.spans()).noneMatch(span -> span.getTraceId().equals(traceId(13)));
       assertThat(callers)
           .extracting(SpanData::getSpanContext)
           .extracting(SpanContext::getSpanId)
@@ -210,7 +212,7 @@ class ModelServerTelemetryIT {
       assertThatThrownBy(
               () ->
                   GRPCInferenceServiceGrpc.newBlockingStub(server.channel())
-                      .withInterceptors(traced(traceId, "00f067aa0ba902b9"))
+                      .withInterceptors(traced(traceId, "00f067aa0ba902b9", true))
                       .withDeadlineAfter(1, TimeUnit.SECONDS)
                       .modelInfer(DigitsRequests.oipRaw(validation.head(1), "2").build()))
           .isInstanceOfSatisfying(
@@ -244,7 +246,7 @@ class ModelServerTelemetryIT {
 
   /** Call {@code i} of a batch: OIP for even {@code i}, Predict for odd, each in its own trace. */
   private static ListenableFuture<?> send(RunningServer server, int i) {
-    var interceptor = traced(traceId(10 + i), String.format("%016x", 0x100 + i));
+    var interceptor = traced(traceId(10 + i), String.format("%016x", 0x100 + i), i != 3);
     DigitsDataset row = validation.head(1);
     if (i % 2 == 0) {
       return GRPCInferenceServiceGrpc.newFutureStub(server.channel())
@@ -266,9 +268,9 @@ class ModelServerTelemetryIT {
         telemetry.openTelemetry());
   }
 
-  private static io.grpc.ClientInterceptor traced(String traceId, String spanId) {
+  private static io.grpc.ClientInterceptor traced(String traceId, String spanId, boolean sampled) {
     Metadata headers = new Metadata();
-    headers.put(TRACEPARENT, "00-" + traceId + "-" + spanId + "-01");
+    headers.put(TRACEPARENT, "00-" + traceId + "-" + spanId + (sampled ? "-01" : "-00"));
     return MetadataUtils.newAttachHeadersInterceptor(headers);
   }
 
