@@ -2,7 +2,6 @@ package io.infergate.infer.router;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
@@ -319,20 +318,12 @@ public final class OverrideAccess {
 
     /** Returns the name used in the config file. */
     public String configName() {
-      return name().toLowerCase(Locale.ROOT);
+      return ConfigNames.of(this);
     }
 
     /** Returns the mode named {@code text}; IGNORE when null; null when unknown. */
     static Denied parse(String text) {
-      if (text == null) {
-        return IGNORE;
-      }
-      for (Denied mode : values()) {
-        if (mode.configName().equals(text)) {
-          return mode;
-        }
-      }
-      return null;
+      return text == null ? IGNORE : ConfigNames.find(values(), text);
     }
   }
 }

@@ -11,6 +11,12 @@ import java.util.List;
  * the value ({@code routes[0].variants[1].}).
  */
 public final class Problems {
+  /**
+   * The longest a policy's timing may be (a breaker's window, an ejection, a slow start, a
+   * pushback): longer is a mistake, such as milliseconds written as seconds.
+   */
+  public static final Duration MAX_POLICY_DURATION = Duration.ofHours(1);
+
   private final List<String> lines = new ArrayList<>(2);
 
   public void check(boolean valid, String field, Object value, String expected) {
@@ -31,6 +37,11 @@ public final class Problems {
   /** Checks that {@code value} is present and not blank. */
   public void nonBlank(String value, String field) {
     check(value != null && !value.isBlank(), field, value, "non-blank");
+  }
+
+  /** Checks that {@code value} is present, positive and at most {@link #MAX_POLICY_DURATION}. */
+  public void positive(Duration value, String field) {
+    positive(value, field, MAX_POLICY_DURATION);
   }
 
   /** Checks that {@code value} is present, positive and at most {@code max}. */

@@ -51,6 +51,13 @@ final class GatewayAdminService extends GatewayAdminGrpc.GatewayAdminImplBase {
     Snapshot apply(Identity who) throws StatusException;
   }
 
+  /** A {@link ReleaseControl} method that acts on a route's ramp. */
+  @FunctionalInterface
+  private interface RampAction {
+    Snapshot apply(Identity who, String model, long basedOnRevision, String reason)
+        throws StatusException;
+  }
+
   private final ReleaseControl control;
 
   GatewayAdminService(ReleaseControl control) {
@@ -99,32 +106,17 @@ final class GatewayAdminService extends GatewayAdminGrpc.GatewayAdminImplBase {
 
   @Override
   public void pauseRamp(RampRequest request, StreamObserver<RouteChange> response) {
-    change(
-        request.getModel(),
-        who ->
-            control.pauseRamp(
-                who, request.getModel(), request.getBasedOnRevision(), request.getReason()),
-        response);
+    rampChange(request, control::pauseRamp, response);
   }
 
   @Override
   public void resumeRamp(RampRequest request, StreamObserver<RouteChange> response) {
-    change(
-        request.getModel(),
-        who ->
-            control.resumeRamp(
-                who, request.getModel(), request.getBasedOnRevision(), request.getReason()),
-        response);
+    rampChange(request, control::resumeRamp, response);
   }
 
   @Override
   public void abortRamp(RampRequest request, StreamObserver<RouteChange> response) {
-    change(
-        request.getModel(),
-        who ->
-            control.abortRamp(
-                who, request.getModel(), request.getBasedOnRevision(), request.getReason()),
-        response);
+    rampChange(request, control::abortRamp, response);
   }
 
   @Override
@@ -193,6 +185,17 @@ final class GatewayAdminService extends GatewayAdminGrpc.GatewayAdminImplBase {
             .setRole(who.role().configName())
             .build());
     response.onCompleted();
+  }
+
+  /** Pause, resume or abort: the three ramp actions take the same request. */
+  private void rampChange(
+      RampRequest request, RampAction action, StreamObserver<RouteChange> response) {
+    change(
+        request.getModel(),
+        who ->
+            action.apply(
+                who, request.getModel(), request.getBasedOnRevision(), request.getReason()),
+        response);
   }
 
   private void change(String model, Change change, StreamObserver<RouteChange> response) {

@@ -1,6 +1,6 @@
 package io.infergate.infer.gateway.admin;
 
-import java.util.Locale;
+import io.infergate.infer.router.ConfigNames;
 
 /** What an admin identity may do; each role may do everything the ones before it may. */
 public enum Role {
@@ -21,16 +21,11 @@ public enum Role {
    * operator}, {@code admin}), or null.
    */
   public static Role fromConfigName(String name) {
-    for (Role role : values()) {
-      if (role.configName().equals(name)) {
-        return role;
-      }
-    }
-    return null;
+    return ConfigNames.find(values(), name);
   }
 
   /** The lower-case name a config file and the API use. */
   public String configName() {
-    return name().toLowerCase(Locale.ROOT);
+    return ConfigNames.of(this);
   }
 }

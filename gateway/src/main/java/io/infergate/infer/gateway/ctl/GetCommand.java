@@ -4,8 +4,8 @@ import io.infergate.infer.proto.admin.v1.GetRoutesRequest;
 import io.infergate.infer.proto.admin.v1.GetRoutesResponse;
 import io.infergate.infer.proto.admin.v1.RouteState;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 
 /** {@code gatewayctl get [MODEL]}: routes, weights, endpoints, live figures and ramps. */
 @Command(
@@ -14,12 +14,7 @@ import picocli.CommandLine.Parameters;
         "Shows each route's variants: weight, endpoints, live calls/s, backend failure rate, p50"
             + " and p99 latency and breaker; and its ramp with phase and step.")
 final class GetCommand extends AdminCommand {
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "MODEL",
-      description = "only this route (default: all)")
-  String model;
+  @Mixin ModelFilter only;
 
   @Override
   public Integer call() {
@@ -30,6 +25,7 @@ final class GetCommand extends AdminCommand {
 
   /** The routes {@code MODEL} asks for: all, or its own. */
   private GetRoutesResponse only(GetRoutesResponse answer) {
+    String model = only.model;
     if (model == null) {
       return answer;
     }

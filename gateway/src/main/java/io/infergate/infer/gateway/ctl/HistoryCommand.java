@@ -2,21 +2,16 @@ package io.infergate.infer.gateway.ctl;
 
 import io.infergate.infer.proto.admin.v1.GetHistoryRequest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 
 /** {@code gatewayctl history [MODEL] [--limit N]}: the audit log, oldest first. */
 @Command(
     name = "history",
     description = "Shows the audit log, oldest first: who changed which weights, when and why.")
 final class HistoryCommand extends AdminCommand {
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "MODEL",
-      description = "only this model's entries (default: all)")
-  String model;
+  @Mixin ModelFilter only;
 
   @Option(
       names = "--limit",
@@ -27,8 +22,8 @@ final class HistoryCommand extends AdminCommand {
   @Override
   public Integer call() {
     GetHistoryRequest.Builder request = GetHistoryRequest.newBuilder();
-    if (model != null) {
-      request.setModel(model);
+    if (only.model != null) {
+      request.setModel(only.model);
     }
     if (limit != null) {
       if (limit < 1) {

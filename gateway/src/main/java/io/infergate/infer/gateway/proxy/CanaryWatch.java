@@ -68,19 +68,22 @@ final class CanaryWatch {
         || reference.rows() < settings.minAnswers()) {
       return;
     }
-    int classes = own.classCount();
-    double[] expected = Divergences.shares(reference.classes(), 0, classes, reference.rows());
+    reportDrift(VariantTelemetry.PREDICTION, own.classes(), reference.classes(), into);
+    reportDrift(VariantTelemetry.TOP1_SCORE, own.scoreBins(), reference.scoreBins(), into);
+  }
+
+  /**
+   * Reports how far {@code own} is from {@code reference}: the two windows' sums of one
+   * distribution, each its bins and then their total (see {@link AnswerWindow.Counts}).
+   */
+  private void reportDrift(
+      int distribution, long[] own, long[] reference, GatewayTelemetry.CanaryGauges into) {
+    int bins = own.length - 1;
+    double[] expected = Divergences.shares(reference, 0, bins, reference[bins]);
     telemetry.recordCanaryDrift(
-        VariantTelemetry.PREDICTION,
-        Divergences.psi(own.classes(), 0, classes, own.rows(), expected),
-        Divergences.jensenShannon(own.classes(), 0, classes, own.rows(), expected),
-        into);
-    int bins = AnswerWindow.SCORE_BINS;
-    double[] expectedScores = Divergences.shares(reference.scoreBins(), 0, bins, reference.rows());
-    telemetry.recordCanaryDrift(
-        VariantTelemetry.TOP1_SCORE,
-        Divergences.psi(own.scoreBins(), 0, bins, own.rows(), expectedScores),
-        Divergences.jensenShannon(own.scoreBins(), 0, bins, own.rows(), expectedScores),
+        distribution,
+        Divergences.psi(own, 0, bins, own[bins], expected),
+        Divergences.jensenShannon(own, 0, bins, own[bins], expected),
         into);
   }
 

@@ -484,12 +484,10 @@ public final class LiveRoutes implements AutoCloseable {
               route.model(),
               declaredVariant,
               served,
-              route.resilience().breaker(),
-              route.resilience().outlier(),
-              route.resilience().slowStart(),
+              route.resilience(),
               known == null ? new VariantWindow() : known.window());
     } else {
-      known = known.serving(served, route.resilience().outlier(), route.resilience().slowStart());
+      known = known.serving(served, route.resilience());
     }
     learnt.put(key, known);
     return known;

@@ -11,7 +11,7 @@ import io.infergate.infer.router.policy.SlowStartPolicy;
 import io.infergate.infer.router.resilience.BreakerPolicy;
 import io.infergate.infer.router.resilience.LatencyMedian;
 import io.infergate.infer.router.resilience.OutlierDetector;
-import io.infergate.infer.router.resilience.OutlierPolicy;
+import io.infergate.infer.router.resilience.Resilience;
 import java.util.List;
 
 /**
@@ -40,52 +40,40 @@ final class VariantHealth {
   /**
    * @param declared the variant as the routes declare it ({@code dns:///} names unresolved)
    * @param served the variant as served, one endpoint per address
+   * @param policies the route's; its breaker, outlier and slow-start policies apply here
    */
   VariantHealth(
-      String model,
-      Variant declared,
-      Variant served,
-      BreakerPolicy breaker,
-      OutlierPolicy outlier,
-      SlowStartPolicy slowStart,
-      VariantWindow window) {
+      String model, Variant declared, Variant served, Resilience policies, VariantWindow window) {
     this.declared = declared;
-    this.breakerPolicy = breaker;
-    this.breaker = CircuitBreaker.of(model + "/" + declared.name(), breakerConfig(breaker));
+    this.breakerPolicy = policies.breaker();
+    this.breaker = CircuitBreaker.of(model + "/" + declared.name(), breakerConfig(breakerPolicy));
     this.latency = new LatencyMedian();
     this.window = window;
     this.served = served.endpoints();
-    this.outliers = new OutlierDetector(outlier, this.served.size(), System::nanoTime);
-    this.slowStartPolicy = slowStart;
-    this.slowStart = new SlowStart(slowStart, this.served.size());
+    this.outliers = new OutlierDetector(policies.outlier(), this.served.size(), System::nanoTime);
+    this.slowStartPolicy = policies.slowStart();
+    this.slowStart = new SlowStart(slowStartPolicy, this.served.size());
   }
 
   /** Health of a variant served as declared: no {@code dns:///} names. */
-  VariantHealth(
-      String model,
-      Variant variant,
-      BreakerPolicy breaker,
-      OutlierPolicy outlier,
-      SlowStartPolicy slowStart,
-      VariantWindow window) {
-    this(model, variant, variant, breaker, outlier, slowStart, window);
+  VariantHealth(String model, Variant variant, Resilience policies, VariantWindow window) {
+    this(model, variant, variant, policies, window);
   }
 
   /**
    * {@code kept}'s breaker, latency and window, with fresh ejection and slow-start state for {@code
    * served} (both are indexed by endpoint).
    */
-  private VariantHealth(
-      VariantHealth kept, Variant served, OutlierPolicy outlier, SlowStartPolicy slowStart) {
+  private VariantHealth(VariantHealth kept, Variant served, Resilience policies) {
     this.declared = kept.declared;
     this.breakerPolicy = kept.breakerPolicy;
     this.breaker = kept.breaker;
     this.latency = kept.latency;
     this.window = kept.window;
     this.served = served.endpoints();
-    this.outliers = new OutlierDetector(outlier, this.served.size(), System::nanoTime);
-    this.slowStartPolicy = slowStart;
-    this.slowStart = new SlowStart(slowStart, this.served.size());
+    this.outliers = new OutlierDetector(policies.outlier(), this.served.size(), System::nanoTime);
+    this.slowStartPolicy = policies.slowStart();
+    this.slowStart = new SlowStart(slowStartPolicy, this.served.size());
   }
 
   /** Whether this health still describes the variant {@code declared} under this policy. */
@@ -99,12 +87,12 @@ final class VariantHealth {
    * call of the table before records into the same ones) with fresh per-endpoint state; endpoints
    * whose channel is already connected are then seeded as up, so that only new ones ramp.
    */
-  VariantHealth serving(Variant served, OutlierPolicy outlier, SlowStartPolicy slowStart) {
+  VariantHealth serving(Variant served, Resilience policies) {
     return this.served.equals(served.endpoints())
-            && outliers.policy().equals(outlier)
-            && slowStartPolicy.equals(slowStart)
+            && outliers.policy().equals(policies.outlier())
+            && slowStartPolicy.equals(policies.slowStart())
         ? this
-        : new VariantHealth(this, served, outlier, slowStart);
+        : new VariantHealth(this, served, policies);
   }
 
   SlowStart slowStart() {

@@ -209,11 +209,8 @@ final class VariantTarget {
    * records the variant's failure if no other endpoint is left.
    */
   void releaseRetried(int endpoint, boolean breakerPermit) {
-    balancer.release(endpoint);
-    bulkhead.onComplete();
-    if (breakerPermit) {
-      breaker.releasePermission();
-    }
+    // What admit took goes back as after a warm-up call; only the endpoint's failure counts.
+    releaseUnrecorded(endpoint, breakerPermit);
     endpointFailed(endpoint);
   }
 

@@ -18,10 +18,8 @@ import io.infergate.infer.router.Shadow;
 import io.infergate.infer.router.Variant;
 import io.infergate.infer.router.policy.BalancePolicy;
 import io.infergate.infer.router.policy.EndpointBalancer;
-import io.infergate.infer.router.policy.SlowStartPolicy;
-import io.infergate.infer.router.resilience.BreakerPolicy;
 import io.infergate.infer.router.resilience.Limits;
-import io.infergate.infer.router.resilience.OutlierPolicy;
+import io.infergate.infer.router.resilience.Resilience;
 import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
 import java.util.List;
@@ -143,13 +141,7 @@ class ShadowCopiesTest {
             new ManagedChannel[] {channel},
             EndpointBalancer.of(BalancePolicy.LEAST_OUTSTANDING, 1),
             Limits.DEFAULT.maxInFlightPerVariant(),
-            new VariantHealth(
-                "digits",
-                variant,
-                BreakerPolicy.DEFAULT,
-                OutlierPolicy.DEFAULT,
-                SlowStartPolicy.OFF,
-                new VariantWindow()),
+            new VariantHealth("digits", variant, Resilience.DEFAULT, new VariantWindow()),
             Rewrite.NONE,
             new Shadow("candidate", 1.0, maxInFlight, Duration.ofSeconds(30)),
             agreement,

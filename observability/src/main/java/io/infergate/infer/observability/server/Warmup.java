@@ -209,19 +209,17 @@ public final class Warmup {
     long deadline = started + config.maxDuration().toNanos();
     WarmupSettling settling = new WarmupSettling(config.minCalls());
     Semaphore permits = new Semaphore(config.concurrency());
-    AtomicLong failed = new AtomicLong();
-    AtomicReference<String> firstFailure = new AtomicReference<>();
-    AtomicInteger failuresInARow = new AtomicInteger();
+    Failures failures = new Failures();
     int failuresLimit = FAILURES_PER_SLOT * config.concurrency();
     long made = 0;
     String stopped = "budget of " + Durations.format(config.maxDuration()) + " spent";
     try {
       while (nanoTime.getAsLong() - deadline < 0) {
-        Round round = new Round(permits, failed, failuresInARow, firstFailure, nanoTime);
+        Round round = new Round(permits, failures, nanoTime);
         for (int i = 0; i < ROUND_CALLS; i++) {
           long left = deadline - nanoTime.getAsLong();
           if (left <= 0
-              || failuresInARow.get() >= failuresLimit
+              || failures.inARow() >= failuresLimit
               || !permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
             break;
           }
@@ -234,7 +232,7 @@ public final class Warmup {
           stopped = "settled";
           break;
         }
-        if (failuresInARow.get() >= failuresLimit) {
+        if (failures.inARow() >= failuresLimit) {
           stopped = failuresLimit + " calls in a row failed";
           break;
         }
@@ -245,12 +243,12 @@ public final class Warmup {
     }
     return new Report(
         made,
-        failed.get(),
+        failures.count(),
         Duration.ofNanos(nanoTime.getAsLong() - started),
         settling.settled(),
         settling.lastMedianNanos(),
         stopped,
-        firstFailure.get());
+        failures.first());
   }
 
   /** The calls of one round and their answers; answered on the channel's threads. */
@@ -259,24 +257,15 @@ public final class Warmup {
     final long[] latencies = new long[ROUND_CALLS];
 
     private final Semaphore permits;
-    private final AtomicLong failed;
-    private final AtomicInteger failuresInARow;
-    private final AtomicReference<String> firstFailure;
+    private final Failures failures;
     private final LongSupplier nanoTime;
     private final AtomicInteger answered = new AtomicInteger();
     private int sent;
     private final CountDownLatch done = new CountDownLatch(ROUND_CALLS);
 
-    Round(
-        Semaphore permits,
-        AtomicLong failed,
-        AtomicInteger failuresInARow,
-        AtomicReference<String> firstFailure,
-        LongSupplier nanoTime) {
+    Round(Semaphore permits, Failures failures, LongSupplier nanoTime) {
       this.permits = permits;
-      this.failed = failed;
-      this.failuresInARow = failuresInARow;
-      this.firstFailure = firstFailure;
+      this.failures = failures;
       this.nanoTime = nanoTime;
     }
 
@@ -294,22 +283,14 @@ public final class Warmup {
 
             @Override
             public void onError(Throwable t) {
-              failed.incrementAndGet();
-              failuresInARow.incrementAndGet();
-              Status status = Status.fromThrowable(t);
-              firstFailure.compareAndSet(
-                  null,
-                  call.method().getBareMethodName()
-                      + ": "
-                      + status.getCode()
-                      + (status.getDescription() == null ? "" : " " + status.getDescription()));
+              failures.failed(call.method(), Status.fromThrowable(t));
               end();
             }
 
             @Override
             public void onCompleted() {
               latencies[answered.getAndIncrement()] = nanoTime.getAsLong() - began;
-              failuresInARow.set(0);
+              failures.answered();
               end();
             }
           });
@@ -328,6 +309,43 @@ public final class Warmup {
       done.await(nanos, TimeUnit.NANOSECONDS);
       // Calls still out past the grace are left to their deadline; their slots are not read.
       return Math.min(answered.get(), ROUND_CALLS);
+    }
+  }
+
+  /** The run's failed calls, across its rounds: how many, how many in a row, and the first. */
+  private static final class Failures {
+    private final AtomicLong count = new AtomicLong();
+    private final AtomicInteger inARow = new AtomicInteger();
+    private final AtomicReference<String> first = new AtomicReference<>();
+
+    /** A call of {@code method} ended with {@code status}, not OK. */
+    void failed(MethodDescriptor<?, ?> method, Status status) {
+      count.incrementAndGet();
+      inARow.incrementAndGet();
+      first.compareAndSet(
+          null,
+          method.getBareMethodName()
+              + ": "
+              + status.getCode()
+              + (status.getDescription() == null ? "" : " " + status.getDescription()));
+    }
+
+    /** A call answered OK: the failures in a row start over. */
+    void answered() {
+      inARow.set(0);
+    }
+
+    long count() {
+      return count.get();
+    }
+
+    int inARow() {
+      return inARow.get();
+    }
+
+    /** The first failure's method and status; null while none failed. */
+    String first() {
+      return first.get();
     }
   }
 }

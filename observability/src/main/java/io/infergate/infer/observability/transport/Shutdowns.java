@@ -17,20 +17,26 @@ public final class Shutdowns {
   /** Shuts {@code channel} down now and waits up to 5 s for it to terminate. */
   public static void closeNow(ManagedChannel channel) {
     channel.shutdownNow();
-    try {
-      channel.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    await(channel::awaitTermination);
   }
 
   /** Shuts {@code server} down now and waits up to 5 s for it to terminate. */
   public static void closeNow(Server server) {
     server.shutdownNow();
+    await(server::awaitTermination);
+  }
+
+  private static void await(Termination termination) {
     try {
-      server.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS);
+      termination.await(WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** {@code awaitTermination} of a channel or a server, which share no interface for it. */
+  @FunctionalInterface
+  private interface Termination {
+    boolean await(long timeout, TimeUnit unit) throws InterruptedException;
   }
 }

@@ -7,6 +7,7 @@ import io.grpc.TlsServerCredentials;
 import io.grpc.util.AdvancedTlsX509TrustManager;
 import io.grpc.util.AdvancedTlsX509TrustManager.Verification;
 import io.netty.handler.ssl.OpenSsl;
+import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,12 +70,8 @@ public final class TlsCredentials implements AutoCloseable {
         TlsServerCredentials.newBuilder().keyManager(identity.keyManager());
     if (tls.clientCa() != null) {
       // A client certificate names a caller, not the host it dials from: chain only.
-      CaFiles ca =
-          load(
-              files,
-              new CaFiles(
-                  tls.clientCa(), trustManager(Verification.CERTIFICATE_ONLY_VERIFICATION)));
-      credentials.trustManager(ca.trustManager());
+      credentials.trustManager(
+          trust(files, tls.clientCa(), Verification.CERTIFICATE_ONLY_VERIFICATION));
     }
     credentials.clientAuth(
         switch (tls.clientAuth()) {
@@ -95,12 +92,8 @@ public final class TlsCredentials implements AutoCloseable {
     List<PemFiles> files = new ArrayList<>();
     TlsChannelCredentials.Builder credentials = TlsChannelCredentials.newBuilder();
     if (tls.ca() != null) {
-      CaFiles ca =
-          load(
-              files,
-              new CaFiles(
-                  tls.ca(), trustManager(Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION)));
-      credentials.trustManager(ca.trustManager());
+      credentials.trustManager(
+          trust(files, tls.ca(), Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION));
     }
     if (tls.mutual()) {
       KeyPairFiles identity = load(files, new KeyPairFiles(tls.certChain(), tls.privateKey()));
@@ -138,11 +131,17 @@ public final class TlsCredentials implements AutoCloseable {
     return file;
   }
 
-  private static AdvancedTlsX509TrustManager trustManager(Verification verification) {
+  /**
+   * A trust manager for the CA certificates in {@code ca}, read now and refreshed with the rest.
+   */
+  private static AdvancedTlsX509TrustManager trust(
+      List<PemFiles> files, Path ca, Verification verification) {
+    AdvancedTlsX509TrustManager trustManager;
     try {
-      return AdvancedTlsX509TrustManager.newBuilder().setVerification(verification).build();
+      trustManager = AdvancedTlsX509TrustManager.newBuilder().setVerification(verification).build();
     } catch (CertificateException e) {
       throw new IllegalStateException("cannot make a trust manager: " + e.getMessage(), e);
     }
+    return load(files, new CaFiles(ca, trustManager)).trustManager();
   }
 }

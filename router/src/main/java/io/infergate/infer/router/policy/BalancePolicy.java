@@ -1,5 +1,6 @@
 package io.infergate.infer.router.policy;
 
+import io.infergate.infer.router.ConfigNames;
 import java.util.Locale;
 
 /**
@@ -19,16 +20,11 @@ public enum BalancePolicy {
    * {@code name} names none.
    */
   public static BalancePolicy fromConfigName(String name) {
-    for (BalancePolicy policy : values()) {
-      if (policy.name().equalsIgnoreCase(name)) {
-        return policy;
-      }
-    }
-    return null;
+    return ConfigNames.find(values(), name == null ? null : name.toLowerCase(Locale.ROOT));
   }
 
   /** Returns the name config files use, such as {@code round_robin}. */
   public String configName() {
-    return name().toLowerCase(Locale.ROOT);
+    return ConfigNames.of(this);
   }
 }

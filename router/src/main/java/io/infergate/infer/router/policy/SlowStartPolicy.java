@@ -14,8 +14,6 @@ import java.time.Duration;
  * @param window how long an endpoint's share ramps up; zero turns slow start off; at most 1h
  */
 public record SlowStartPolicy(Duration window) {
-  private static final Duration HOUR = Duration.ofHours(1);
-
   /** Off: every reachable endpoint takes its full share at once. */
   public static final SlowStartPolicy OFF = new SlowStartPolicy(Duration.ZERO);
 
@@ -25,10 +23,12 @@ public record SlowStartPolicy(Duration window) {
   public SlowStartPolicy {
     Problems problems = new Problems();
     problems.check(
-        window != null && !window.isNegative() && window.compareTo(HOUR) <= 0,
+        window != null
+            && !window.isNegative()
+            && window.compareTo(Problems.MAX_POLICY_DURATION) <= 0,
         "window",
         window,
-        "0s (off) to " + HOUR);
+        "0s (off) to " + Problems.MAX_POLICY_DURATION);
     problems.throwIfAny();
   }
 

@@ -30,9 +30,6 @@ public record BreakerPolicy(
     Duration openFor,
     int halfOpenCalls,
     Duration maxHalfOpen) {
-  // Declared before DEFAULT, whose validation reads it during class initialization.
-  private static final Duration HOUR = Duration.ofHours(1);
-
   public static final BreakerPolicy DEFAULT =
       new BreakerPolicy(
           Duration.ofSeconds(10),
@@ -49,7 +46,7 @@ public record BreakerPolicy(
    */
   public BreakerPolicy {
     Problems problems = new Problems();
-    problems.positive(window, "window", HOUR);
+    problems.positive(window, "window");
     problems.check(
         window == null || (window.toNanos() % 1_000_000_000L == 0),
         "window",
@@ -57,12 +54,12 @@ public record BreakerPolicy(
         "whole seconds");
     problems.range(minimumCalls, "minimumCalls", 1, 1_000_000);
     problems.check(failureRate > 0 && failureRate <= 100, "failureRate", failureRate, "(0, 100]");
-    problems.positive(slowCall, "slowCall", HOUR);
+    problems.positive(slowCall, "slowCall");
     problems.check(
         slowCallRate > 0 && slowCallRate <= 100, "slowCallRate", slowCallRate, "(0, 100]");
-    problems.positive(openFor, "openFor", HOUR);
+    problems.positive(openFor, "openFor");
     problems.range(halfOpenCalls, "halfOpenCalls", 1, 1000);
-    problems.positive(maxHalfOpen, "maxHalfOpen", HOUR);
+    problems.positive(maxHalfOpen, "maxHalfOpen");
     problems.throwIfAny();
   }
 

@@ -26,7 +26,7 @@ public record Limits(int maxInFlight, int maxInFlightPerVariant, Duration pushba
     Problems problems = new Problems();
     problems.range(maxInFlight, "maxInFlight", 1, MAX);
     problems.range(maxInFlightPerVariant, "maxInFlightPerVariant", 1, MAX);
-    problems.positive(pushback, "pushback", Duration.ofHours(1));
+    problems.positive(pushback, "pushback");
     problems.throwIfAny();
   }
 

@@ -20,9 +20,6 @@ public record OutlierPolicy(
     Duration baseEjectionTime,
     Duration maxEjectionTime,
     int maxEjectionPercent) {
-  // Declared before DEFAULT, whose validation reads it during class initialization.
-  private static final Duration HOUR = Duration.ofHours(1);
-
   public static final OutlierPolicy DEFAULT =
       new OutlierPolicy(5, Duration.ofSeconds(5), Duration.ofSeconds(30), 50);
 
@@ -32,8 +29,8 @@ public record OutlierPolicy(
   public OutlierPolicy {
     Problems problems = new Problems();
     problems.range(consecutiveFailures, "consecutiveFailures", 1, 1000);
-    problems.positive(baseEjectionTime, "baseEjectionTime", HOUR);
-    problems.positive(maxEjectionTime, "maxEjectionTime", HOUR);
+    problems.positive(baseEjectionTime, "baseEjectionTime");
+    problems.positive(maxEjectionTime, "maxEjectionTime");
     problems.check(
         baseEjectionTime == null
             || maxEjectionTime == null

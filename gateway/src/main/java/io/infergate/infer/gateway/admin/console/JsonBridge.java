@@ -17,8 +17,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
+import io.infergate.infer.observability.transport.RawMarshaller;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +45,6 @@ final class JsonBridge {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new BytesMarshaller();
 
   private final Channel channel;
   private final Map<String, Bridged> methods;
@@ -73,8 +71,7 @@ final class JsonBridge {
             method.getFullMethodName() + ": not a unary method of proto messages");
       }
       methods.put(
-          method.getBareMethodName(),
-          new Bridged(method.toBuilder(BYTES, BYTES).build(), request, response));
+          method.getBareMethodName(), new Bridged(RawMarshaller.of(method), request, response));
     }
     this.methods = Map.copyOf(methods);
   }
@@ -177,22 +174,6 @@ final class JsonBridge {
     @Override
     public void onCompleted() {
       // The answer came with onNext; a unary call without one fails in onError instead.
-    }
-  }
-
-  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (java.io.IOException e) {
-        throw new UncheckedIOException("reading an in-process message", e);
-      }
     }
   }
 }
