@@ -212,11 +212,7 @@ final class CallTally implements CallObserver {
     }
 
     long fallbackAnswers() {
-      long total = 0;
-      for (long count : fallbacks.values()) {
-        total += count;
-      }
-      return total;
+      return fallbacks.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Answers whose {@code x-variant} names {@code variant} (any version). */

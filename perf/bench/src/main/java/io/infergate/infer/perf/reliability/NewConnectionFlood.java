@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,8 +20,7 @@ import picocli.CommandLine.Option;
     name = "new-connection-flood",
     description = "TCP connect + close from one address in a loop, for a fixed time.")
 public final class NewConnectionFlood implements Callable<Integer> {
-  @Option(names = "--target", required = true, description = "HOST:PORT of the server")
-  String target;
+  @Mixin TargetFlag target;
 
   @Option(names = "--seconds", defaultValue = "20", description = "how long to flood")
   double seconds;
@@ -31,10 +31,8 @@ public final class NewConnectionFlood implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    int colon = target.lastIndexOf(':');
     InetSocketAddress address =
-        new InetSocketAddress(
-            target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)));
+        new InetSocketAddress(target.address().host(), target.address().port());
     long end = System.nanoTime() + (long) (seconds * 1e9);
     long connected = 0;
     long failed = 0;

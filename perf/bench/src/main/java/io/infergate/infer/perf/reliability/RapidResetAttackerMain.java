@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,8 +26,7 @@ public final class RapidResetAttackerMain implements Callable<Integer> {
   /** Printed when stopped, followed by {@code key=value} counts (see {@link Totals#parse}). */
   static final String TOTALS = "attack totals:";
 
-  @Option(names = "--target", required = true, description = "HOST:PORT of the server")
-  String target;
+  @Mixin TargetFlag target;
 
   @Option(names = "--attackers", defaultValue = "1", description = "attacking connections at once")
   int attackers;
@@ -37,16 +37,10 @@ public final class RapidResetAttackerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    int colon = target.lastIndexOf(':');
-    if (colon < 0) {
-      throw new CommandLine.ParameterException(
-          new CommandLine(this), "--target: " + target + " (expected: HOST:PORT)");
-    }
-    String host = target.substring(0, colon);
-    int port = Integer.parseInt(target.substring(colon + 1));
     List<RapidResetAttacker> running = new ArrayList<>();
     for (int i = 0; i < attackers; i++) {
-      RapidResetAttacker attacker = new RapidResetAttacker(host, port);
+      RapidResetAttacker attacker =
+          new RapidResetAttacker(target.address().host(), target.address().port());
       attacker.start();
       running.add(attacker);
     }
@@ -60,7 +54,7 @@ public final class RapidResetAttackerMain implements Callable<Integer> {
                   System.out.flush();
                 },
                 "attack-totals"));
-    System.out.println(READY + target);
+    System.out.println(READY + target.address());
     System.out.flush();
     new CountDownLatch(1).await(); // until SIGTERM runs the hook
     return 0;

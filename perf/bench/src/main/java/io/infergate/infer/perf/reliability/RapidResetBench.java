@@ -4,6 +4,7 @@ import static io.infergate.infer.perf.kit.Table.fixed;
 import static io.infergate.infer.perf.kit.Table.whole;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.infergate.infer.perf.ServerJvms;
 import io.infergate.infer.perf.Suite;
 import io.infergate.infer.perf.gateway.CoreTimes;
 import io.infergate.infer.perf.gateway.FixedResponseBackend;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -77,17 +77,13 @@ public final class RapidResetBench implements Callable<Integer> {
               + " others leave (default: ${DEFAULT-VALUE})")
   int attackerNice;
 
-  @Option(names = "--gateway-classpath", description = "the gateway's (default: this JVM's)")
-  String gatewayClasspath;
+  @Mixin ServerJvms jvms;
 
   @Option(
       names = "--work",
       defaultValue = "perf/bench/target/rapid-reset-bench",
       description = "logs and configs (default: ${DEFAULT-VALUE})")
   Path work;
-
-  @Option(names = "--jvm-options", defaultValue = "-Xmx1g", description = "server JVMs' options")
-  String jvmOptions;
 
   @Mixin Suite suite;
 
@@ -118,8 +114,8 @@ public final class RapidResetBench implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintStream progress = System.err;
     Files.createDirectories(work);
-    List<String> options = Arrays.asList(jvmOptions.trim().split("\\s+"));
-    String ownClasspath = System.getProperty("java.class.path");
+    List<String> options = jvms.jvmOptions();
+    String ownClasspath = ServerJvms.ownClasspath();
     byte[] body = DigitsRequests.valid().toByteArray();
     String loadBefore = Machine.loadAverage();
     try (ChildProcess backend =
@@ -201,9 +197,7 @@ public final class RapidResetBench implements Callable<Integer> {
             withGrpcTransportLog(
                 ChildProcess.java(
                     options,
-                    gatewayClasspath != null
-                        ? gatewayClasspath
-                        : System.getProperty("java.class.path"),
+                    jvms.gatewayClasspath(),
                     "io.infergate.infer.gateway.GatewayMain",
                     List.of("--config", config.toString(), "--metrics-port", "0")))),
         work.resolve("gateway.log"),
@@ -381,7 +375,7 @@ public final class RapidResetBench implements Callable<Integer> {
             + attackerCpus
             + "` at nice "
             + attackerNice);
-    environment.row("JVM", Suite.jvm() + ", server JVMs with `" + jvmOptions + "`");
+    environment.row("JVM", jvms.describe());
     environment.row("load average before", loadBefore);
     return environment
         + "\n"

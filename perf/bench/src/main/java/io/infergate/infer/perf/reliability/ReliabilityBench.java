@@ -1,6 +1,7 @@
 package io.infergate.infer.perf.reliability;
 
 import io.infergate.infer.digits.DigitsTrainer;
+import io.infergate.infer.perf.ServerJvms;
 import io.infergate.infer.perf.Suite;
 import io.infergate.infer.perf.kit.Table;
 import java.io.IOException;
@@ -8,7 +9,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +37,7 @@ public final class ReliabilityBench implements Callable<Integer> {
       completionCandidates = ScenarioNames.class)
   List<String> scenarios = new ArrayList<>();
 
-  @Option(names = "--gateway-classpath", description = "the gateway's (default: this JVM's)")
-  String gatewayClasspath;
+  @Mixin ServerJvms jvms;
 
   @Option(
       names = "--model-server-classpath",
@@ -52,11 +51,6 @@ public final class ReliabilityBench implements Callable<Integer> {
 
   @Option(names = "--work", description = "logs, configs, repositories (default: ${DEFAULT-VALUE})")
   Path work = Path.of("perf/bench/target/reliability-bench");
-
-  @Option(
-      names = "--jvm-options",
-      description = "options of every server JVM (default: ${DEFAULT-VALUE})")
-  String jvmOptions = "-Xmx1g";
 
   @Option(
       names = "--capacity",
@@ -89,13 +83,13 @@ public final class ReliabilityBench implements Callable<Integer> {
     Files.createDirectories(work);
     progress.println("ensuring digits is trained and exported under " + models);
     DigitsTrainer.ensureExported(models);
-    String ownClasspath = System.getProperty("java.class.path");
+    String ownClasspath = ServerJvms.ownClasspath();
     Fleet.Setup setup =
         new Fleet.Setup(
             work,
             models,
-            Arrays.asList(jvmOptions.trim().split("\\s+")),
-            gatewayClasspath != null ? gatewayClasspath : ownClasspath,
+            jvms.jvmOptions(),
+            jvms.gatewayClasspath(),
             modelServerClasspath != null ? modelServerClasspath : ownClasspath,
             ownClasspath);
 
@@ -163,7 +157,7 @@ public final class ReliabilityBench implements Callable<Integer> {
     table.row(
         "machine",
         Runtime.getRuntime().availableProcessors() + " CPUs, " + Suite.cpuModel() + ", no pinning");
-    table.row("JVM", Suite.jvm() + ", server JVMs with `" + jvmOptions + "`");
+    table.row("JVM", jvms.describe());
     return table.toString();
   }
 

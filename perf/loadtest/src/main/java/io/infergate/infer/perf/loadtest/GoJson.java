@@ -40,80 +40,56 @@ final class GoJson {
   }
 
   GoJson beginObject() {
-    comma();
-    out.append('{');
-    needComma = false;
-    return this;
+    return open('{');
   }
 
   GoJson endObject() {
-    out.append('}');
-    needComma = true;
-    return this;
+    return close('}');
   }
 
   GoJson beginArray() {
-    comma();
-    out.append('[');
-    needComma = false;
-    return this;
+    return open('[');
   }
 
   GoJson endArray() {
-    out.append(']');
-    needComma = true;
-    return this;
+    return close(']');
   }
 
   GoJson name(String name) {
-    comma();
-    string(out, name);
+    string(next(), name);
     out.append(':');
     needComma = false;
     return this;
   }
 
   GoJson value(long v) {
-    comma();
-    out.append(v);
-    needComma = true;
-    return this;
+    next().append(v);
+    return valueWritten();
   }
 
   GoJson value(double v) {
-    comma();
-    out.append(floatString(v));
-    needComma = true;
-    return this;
+    next().append(floatString(v));
+    return valueWritten();
   }
 
   GoJson value(boolean v) {
-    comma();
-    out.append(v);
-    needComma = true;
-    return this;
+    next().append(v);
+    return valueWritten();
   }
 
   GoJson value(String v) {
-    comma();
-    string(out, v);
-    needComma = true;
-    return this;
+    string(next(), v);
+    return valueWritten();
   }
 
   GoJson nullValue() {
-    comma();
-    out.append("null");
-    needComma = true;
-    return this;
+    return raw("null");
   }
 
   /** Appends already-encoded JSON as one value. */
   GoJson raw(String json) {
-    comma();
-    out.append(json);
-    needComma = true;
-    return this;
+    next().append(json);
+    return valueWritten();
   }
 
   /**
@@ -160,13 +136,35 @@ final class GoJson {
     return endObject();
   }
 
-  private void comma() {
+  private GoJson open(char bracket) {
+    next().append(bracket);
+    needComma = false;
+    return this;
+  }
+
+  private GoJson close(char bracket) {
+    out.append(bracket);
+    return valueWritten();
+  }
+
+  /** A value (or a whole object or array) ended: the next one needs a comma. */
+  private GoJson valueWritten() {
+    needComma = true;
+    return this;
+  }
+
+  /**
+   * Where the next token goes: {@link #out}, after a comma when a value came before (and first
+   * handed to the sink when it has grown large).
+   */
+  private StringBuilder next() {
     if (needComma) {
       out.append(',');
     }
     if (sink != null && out.length() > 1 << 16) {
       finish();
     }
+    return out;
   }
 
   @Override

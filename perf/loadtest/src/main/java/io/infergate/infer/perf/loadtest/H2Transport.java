@@ -42,17 +42,16 @@ final class H2Transport implements AutoCloseable {
   static final Status DEADLINE_EXCEEDED =
       Status.DEADLINE_EXCEEDED.withDescription("context deadline exceeded");
 
+  /** Its own, shut down by {@link #close}. */
   private final EventLoopGroup group;
-  private final boolean ownGroup;
+
   private final List<Channel> conns = new ArrayList<>();
   private final List<H2Connection> handlers = new ArrayList<>();
   private final Http2Headers template;
   private final AsciiString variantHeader;
 
-  private H2Transport(
-      EventLoopGroup group, boolean ownGroup, Http2Headers template, String variantHeader) {
+  private H2Transport(EventLoopGroup group, Http2Headers template, String variantHeader) {
     this.group = group;
-    this.ownGroup = ownGroup;
     this.template = template;
     this.variantHeader = AsciiString.of(variantHeader.toLowerCase(Locale.ROOT));
   }
@@ -88,7 +87,7 @@ final class H2Transport implements AutoCloseable {
     if (timeoutNanos > 0) {
       t.add("grpc-timeout", grpcTimeout(timeoutNanos));
     }
-    H2Transport h2 = new H2Transport(group, true, t, variantHeader);
+    H2Transport h2 = new H2Transport(group, t, variantHeader);
     try {
       for (int i = 0; i < connections; i++) {
         h2.conns.add(h2.open(host, port, connectTimeoutNanos));
@@ -181,9 +180,7 @@ final class H2Transport implements AutoCloseable {
     for (Channel c : conns) {
       c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
-    if (ownGroup) {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    }
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 
   /**

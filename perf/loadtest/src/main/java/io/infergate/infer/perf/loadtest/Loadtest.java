@@ -154,16 +154,7 @@ final class Loadtest {
   private static Target target(
       Settings settings, MethodDescriptor method, Channels channels, DebugLog debug)
       throws InterruptedException {
-    Settings.Payload payload = settings.payload();
-    Requests requests =
-        Requests.create(
-            method,
-            MethodLookup.typeRegistry(method),
-            payload.dataJson(),
-            payload.binaryData() == null ? null : payload.binaryData().toByteArray(),
-            payload.metadataJson(),
-            payload.templateFunctions(),
-            payload.templateData());
+    Requests requests = Requests.create(method, settings.payload());
     Settings.Connection connection = settings.connection();
     CallOptions callOptions = CallOptions.DEFAULT;
     if (connection.compression()) {

@@ -142,11 +142,7 @@ final class Report {
   }
 
   long errorCount() {
-    long e = 0;
-    for (int v : errorDist.values()) {
-      e += v;
-    }
-    return e;
+    return errorDist.values().stream().mapToLong(Integer::longValue).sum();
   }
 
   /** The latency at ghz percentile {@code p}, or 0. */

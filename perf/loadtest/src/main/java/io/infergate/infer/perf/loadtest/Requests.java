@@ -7,7 +7,6 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.TypeRegistry;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.Metadata;
 import java.io.IOException;
@@ -32,69 +31,45 @@ final class Requests {
   private final Metadata staticHeaders;
   private final CallTemplate metadataTemplate;
 
-  private Requests(
-      MethodDescriptor method,
-      JsonFormat.Parser parser,
-      byte[][] encoded,
-      CallTemplate dataTemplate,
-      Metadata staticHeaders,
-      CallTemplate metadataTemplate) {
+  private Requests(MethodDescriptor method, Settings.Payload payload) {
     this.method = method;
-    this.parser = parser;
-    this.encoded = encoded;
-    this.dataTemplate = dataTemplate;
-    this.staticHeaders = staticHeaders;
-    this.metadataTemplate = metadataTemplate;
+    this.parser = JsonFormat.parser().usingTypeRegistry(MethodLookup.typeRegistry(method));
+    CallTemplate data =
+        CallTemplate.parse(payload.dataJson(), payload.templateFunctions(), payload.templateData());
+    this.encoded = encodeOnce(parser, method.getInputType(), payload, data);
+    this.dataTemplate = encoded == null ? data : null;
+    String metadata = payload.metadataJson();
+    this.metadataTemplate =
+        CallTemplate.parse(metadata, payload.templateFunctions(), payload.templateData());
+    this.staticHeaders = metadataTemplate == null && metadata != null ? headers(metadata) : null;
   }
 
   /**
-   * @param json the call data as JSON text (object or array), or null
-   * @param binary serialized message(s), or null; one of the two or neither (an empty message)
-   * @param metadata a JSON object of string values, or null
+   * The requests for {@code method} from the call data and metadata of {@code payload} (JSON text,
+   * an object or an array; or serialized messages; or neither, for an empty message).
+   *
+   * @throws UsageException when the data or metadata cannot be read, or a template renders
+   *     something that cannot
    */
-  static Requests create(
-      MethodDescriptor method,
-      TypeRegistry registry,
-      String json,
-      byte[] binary,
-      String metadata,
-      boolean templateFunctions,
-      boolean templateData) {
-    JsonFormat.Parser parser = JsonFormat.parser().usingTypeRegistry(registry);
-    CallTemplate dataTemplate = CallTemplate.parse(json, templateFunctions, templateData);
-    CallTemplate mdTemplate = CallTemplate.parse(metadata, templateFunctions, templateData);
-    Requests r;
-    if (binary != null) {
-      r =
-          new Requests(
-              method, parser, splitBinary(method.getInputType(), binary), null, null, mdTemplate);
-    } else if (json == null || json.isBlank()) {
-      r =
-          new Requests(
-              method,
-              parser,
-              new byte[][] {DynamicMessage.getDefaultInstance(method.getInputType()).toByteArray()},
-              null,
-              null,
-              mdTemplate);
-    } else if (dataTemplate == null) {
-      r =
-          new Requests(
-              method,
-              parser,
-              encodeAll(parser, method.getInputType(), json),
-              null,
-              null,
-              mdTemplate);
-    } else {
-      r = new Requests(method, parser, null, dataTemplate, null, mdTemplate);
-    }
-    Metadata headers = mdTemplate == null && metadata != null ? headers(metadata) : null;
-    r = new Requests(method, parser, r.encoded, r.dataTemplate, headers, mdTemplate);
+  static Requests create(MethodDescriptor method, Settings.Payload payload) {
+    Requests r = new Requests(method, payload);
     // Render once now, so that a template that yields bad JSON fails before the run starts.
     r.message(0, "g0c0");
     r.headers(0, "g0c0");
     return r;
+  }
+
+  /** The messages encoded once, or null when {@code data} is a template rendered per call. */
+  private static byte[][] encodeOnce(
+      JsonFormat.Parser parser, Descriptor type, Settings.Payload payload, CallTemplate data) {
+    if (payload.binaryData() != null) {
+      return splitBinary(type, payload.binaryData().toByteArray());
+    }
+    String json = payload.dataJson();
+    if (json == null || json.isBlank()) {
+      return new byte[][] {DynamicMessage.getDefaultInstance(type).toByteArray()};
+    }
+    return data == null ? encodeAll(parser, type, json) : null;
   }
 
   /** The serialized request for call {@code n}. */

@@ -38,11 +38,15 @@ final class StreamCall extends ClientCall.Listener<byte[]> {
     long inData();
   }
 
+  /**
+   * How every stream of one method runs: whether the client sends several messages, whether the
+   * server answers with several, and the {@code --stream-*} limits.
+   */
+  record Rules(boolean clientSends, boolean serverStreams, Streaming limits) {}
+
   private final ClientCall<byte[], byte[]> call;
   private final ClientCall.Listener<byte[]> outcome;
-  private final Streaming limits;
-  private final boolean clientSends;
-  private final boolean serverStreams;
+  private final Rules rules;
   private final Messages messages;
   private final ScheduledExecutorService timer;
   private final long sendLimit;
@@ -63,46 +67,43 @@ final class StreamCall extends ClientCall.Listener<byte[]> {
   StreamCall(
       ClientCall<byte[], byte[]> call,
       ClientCall.Listener<byte[]> outcome,
-      Streaming limits,
-      boolean clientSends,
-      boolean serverStreams,
+      Rules rules,
       Messages messages,
       ScheduledExecutorService timer) {
     this.call = call;
     this.outcome = outcome;
-    this.limits = limits;
-    this.clientSends = clientSends;
-    this.serverStreams = serverStreams;
+    this.rules = rules;
     this.messages = messages;
     this.timer = timer;
-    this.sendLimit = limits.callCount() > 0 ? limits.callCount() : messages.inData();
+    this.sendLimit =
+        rules.limits().callCount() > 0 ? rules.limits().callCount() : messages.inData();
   }
 
   void start(Metadata headers) {
     call.start(this, headers);
     call.request(1);
-    if (!clientSends) {
+    if (!rules.clientSends()) {
       call.sendMessage(messages.get(0));
       call.halfClose();
       synchronized (lock) {
         sendingOver = true;
       }
     }
-    if (limits.callDurationNanos() > 0) {
+    if (rules.limits().callDurationNanos() > 0) {
       synchronized (lock) {
         if (!closed) {
-          timeLimit = schedule(this::timeUp, limits.callDurationNanos());
+          timeLimit = schedule(this::timeUp, rules.limits().callDurationNanos());
         }
       }
     }
-    if (clientSends) {
+    if (rules.clientSends()) {
       sendMore();
     }
   }
 
   @Override
   public void onReady() {
-    if (clientSends) {
+    if (rules.clientSends()) {
       sendMore();
     }
   }
@@ -115,7 +116,11 @@ final class StreamCall extends ClientCall.Listener<byte[]> {
   @Override
   public void onMessage(byte[] message) {
     received++;
-    if (serverStreams && !clientSends && limits.callCount() > 0 && received >= limits.callCount()) {
+    long answerLimit = rules.limits().callCount();
+    if (rules.serverStreams()
+        && !rules.clientSends()
+        && answerLimit > 0
+        && received >= answerLimit) {
       call.cancel(CANCELLED_BY_CLIENT, null);
       return;
     }
@@ -149,9 +154,9 @@ final class StreamCall extends ClientCall.Listener<byte[]> {
           endSending();
           return;
         }
-        if (limits.intervalNanos() > 0) {
+        if (rules.limits().intervalNanos() > 0) {
           pausing = true;
-          pause = schedule(this::resume, limits.intervalNanos());
+          pause = schedule(this::resume, rules.limits().intervalNanos());
           return;
         }
       }
@@ -166,7 +171,7 @@ final class StreamCall extends ClientCall.Listener<byte[]> {
   }
 
   private void timeUp() {
-    if (!clientSends) {
+    if (!rules.clientSends()) {
       call.cancel(CANCELLED_BY_CLIENT, null);
       return;
     }

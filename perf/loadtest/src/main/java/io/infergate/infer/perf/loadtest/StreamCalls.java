@@ -13,16 +13,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * unary method has none ({@link #forMethod} returns null), so its calls pay nothing for this.
  */
 final class StreamCalls {
-  private final Streaming limits;
-  private final boolean clientSends;
-  private final boolean serverStreams;
+  private final StreamCall.Rules rules;
   private final Requests requests;
 
-  private StreamCalls(
-      Streaming limits, boolean clientSends, boolean serverStreams, Requests requests) {
-    this.limits = limits;
-    this.clientSends = clientSends;
-    this.serverStreams = serverStreams;
+  private StreamCalls(StreamCall.Rules rules, Requests requests) {
+    this.rules = rules;
     this.requests = requests;
   }
 
@@ -42,7 +37,8 @@ final class StreamCalls {
           "--stream-dynamic-messages: the data has no template action to render per message");
     }
     return new StreamCalls(
-        limits, method.isClientStreaming(), method.isServerStreaming(), requests);
+        new StreamCall.Rules(method.isClientStreaming(), method.isServerStreaming(), limits),
+        requests);
   }
 
   /** Whether {@code method} streams in either direction. */
@@ -87,17 +83,18 @@ final class StreamCalls {
       long n,
       String workerId,
       ScheduledExecutorService timer) {
-    new StreamCall(call, outcome, limits, clientSends, serverStreams, messages(n, workerId), timer)
-        .start(headers);
+    new StreamCall(call, outcome, rules, messages(n, workerId), timer).start(headers);
   }
 
   private StreamCall.Messages messages(long n, String workerId) {
-    if (!clientSends) {
+    if (!rules.clientSends()) {
       byte[] one = requests.message(n, workerId); // round-robin over an array, as for unary
       return new Fixed(new byte[][] {one});
     }
     byte[][] all = requests.streamMessages(n, workerId);
-    return limits.dynamicMessages() ? new Fresh(requests, n, workerId, all) : new Fixed(all);
+    return rules.limits().dynamicMessages()
+        ? new Fresh(requests, n, workerId, all)
+        : new Fixed(all);
   }
 
   /** The data's messages, cycled. */

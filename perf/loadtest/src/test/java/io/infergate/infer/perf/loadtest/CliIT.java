@@ -171,55 +171,68 @@ class CliIT {
 
   @Test
   void readsGhzJsonTomlAndYamlConfigFilesAndFlagsOverrideThem() throws Exception {
-    Path jsonConfig = tmp.resolve("ghz.json");
-    Files.writeString(
-        jsonConfig,
-        "{\"proto\":\""
-            + PROTO
-            + "\",\"call\":\""
-            + Cli.MODEL_INFER
-            + "\",\"insecure\":true,\"total\":12,"
-            + "\"concurrency\":2,\"timeout\":\"5s\",\"data\":{\"model_name\":\"from-json-config\"},"
-            + "\"format\":\"json\",\"host\":\""
-            + server.target()
-            + "\",\"name\":\"cfg\"}");
-    JsonNode r = json(Cli.run("--config", jsonConfig.toString(), "-n", "7"));
+    JsonNode r =
+        runWithConfig(
+            "ghz.json",
+            "{\"proto\":\""
+                + PROTO
+                + "\",\"call\":\""
+                + Cli.MODEL_INFER
+                + "\",\"insecure\":true,\"total\":12,"
+                + "\"concurrency\":2,\"timeout\":\"5s\",\"data\":{\"model_name\":\"from-json-config\"},"
+                + "\"format\":\"json\",\"host\":\""
+                + server.target()
+                + "\",\"name\":\"cfg\"}",
+            "from-json-config",
+            "-n",
+            "7");
     assertThat(r.get("count").asInt()).isEqualTo(7);
     assertThat(r.get("name").asText()).isEqualTo("cfg");
     assertThat(r.get("options").get("timeout").asLong()).isEqualTo(5_000_000_000L);
-    assertThat(server.requests()).anyMatch(q -> q.getModelName().equals("from-json-config"));
 
-    Path toml = tmp.resolve("ghz.toml");
-    Files.writeString(
-        toml,
-        "proto = \""
-            + PROTO
-            + "\"\ncall = \""
-            + Cli.MODEL_INFER
-            + "\"\ninsecure = true\ntotal = 9\n"
-            + "concurrency = 3\nformat = \"json\"\nhost = \""
-            + server.target()
-            + "\"\n"
-            + "import-paths = [\"../proto/src/main/proto\"]\n[data]\nmodel_name = \"from-toml\"\n");
-    JsonNode t = json(Cli.run("--config", toml.toString()));
+    JsonNode t =
+        runWithConfig(
+            "ghz.toml",
+            "proto = \""
+                + PROTO
+                + "\"\ncall = \""
+                + Cli.MODEL_INFER
+                + "\"\ninsecure = true\ntotal = 9\n"
+                + "concurrency = 3\nformat = \"json\"\nhost = \""
+                + server.target()
+                + "\"\n"
+                + "import-paths = [\"../proto/src/main/proto\"]\n[data]\nmodel_name = \"from-toml\"\n",
+            "from-toml");
     assertThat(t.get("count").asInt()).isEqualTo(9);
     assertThat(t.get("options").get("concurrency").asInt()).isEqualTo(3);
-    assertThat(server.requests()).anyMatch(q -> q.getModelName().equals("from-toml"));
 
-    Path yaml = tmp.resolve("ghz.yaml");
-    Files.writeString(
-        yaml,
-        "proto: "
-            + PROTO
-            + "\ncall: "
-            + Cli.MODEL_INFER
-            + "\ninsecure: true\ntotal: 5\nconcurrency: 1\ntimeout: 4s\nformat: json\nhost: "
-            + server.target()
-            + "\ndata:\n  model_name: from-yaml\n");
-    JsonNode y = json(Cli.run("--config", yaml.toString()));
+    JsonNode y =
+        runWithConfig(
+            "ghz.yaml",
+            "proto: "
+                + PROTO
+                + "\ncall: "
+                + Cli.MODEL_INFER
+                + "\ninsecure: true\ntotal: 5\nconcurrency: 1\ntimeout: 4s\nformat: json\nhost: "
+                + server.target()
+                + "\ndata:\n  model_name: from-yaml\n",
+            "from-yaml");
     assertThat(y.get("count").asInt()).isEqualTo(5);
     assertThat(y.get("options").get("timeout").asLong()).isEqualTo(4_000_000_000L);
-    assertThat(server.requests()).anyMatch(q -> q.getModelName().equals("from-yaml"));
+  }
+
+  /**
+   * The JSON report of a run with {@code --config} a file named {@code name} holding {@code text},
+   * and {@code flags}; the server must have seen a call for {@code modelName}, which the file's
+   * data names.
+   */
+  private JsonNode runWithConfig(String name, String text, String modelName, String... flags)
+      throws Exception {
+    Path file = tmp.resolve(name);
+    Files.writeString(file, text);
+    JsonNode report = json(Cli.run(Cli.concat(new String[] {"--config", file.toString()}, flags)));
+    assertThat(server.requests()).anyMatch(q -> q.getModelName().equals(modelName));
+    return report;
   }
 
   @Test

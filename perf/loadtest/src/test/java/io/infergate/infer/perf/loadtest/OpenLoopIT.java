@@ -34,6 +34,13 @@ class OpenLoopIT {
     return JSON.readTree(r.out());
   }
 
+  /** {@link #run} against a server of its own, closed once the run is over. */
+  private static JsonNode runOnAFreshServer(String... flags) throws Exception {
+    try (TestServer server = TestServer.start()) {
+      return run(server, flags);
+    }
+  }
+
   private static long p99(JsonNode report) {
     for (JsonNode e : report.get("latencyDistribution")) {
       if (e.get("percentage").asInt() == 99) {
@@ -74,25 +81,21 @@ class OpenLoopIT {
 
   @Test
   void stepScheduleAchievesEachStepsRateInOpenLoop() throws Exception {
-    JsonNode r;
-    try (TestServer server = TestServer.start()) {
-      r =
-          run(
-              server,
-              "--open-loop",
-              "--load-schedule",
-              "step",
-              "--load-start",
-              "100",
-              "--load-step",
-              "100",
-              "--load-step-duration",
-              "1s",
-              "--load-end",
-              "300",
-              "-n",
-              "600");
-    }
+    JsonNode r =
+        runOnAFreshServer(
+            "--open-loop",
+            "--load-schedule",
+            "step",
+            "--load-start",
+            "100",
+            "--load-step",
+            "100",
+            "--load-step-duration",
+            "1s",
+            "--load-end",
+            "300",
+            "-n",
+            "600");
     assertAchieved(r);
     assertThat(r.get("loadtest").get("requestedRps").asDouble()).isCloseTo(200, withPercentage(10));
     assertThat(r.get("options").get("load-schedule").asText()).isEqualTo("step");
@@ -101,22 +104,18 @@ class OpenLoopIT {
 
   @Test
   void lineScheduleAchievesItsRampInGhzClosedLoop() throws Exception {
-    JsonNode r;
-    try (TestServer server = TestServer.start()) {
-      r =
-          run(
-              server,
-              "-c",
-              "50",
-              "--load-schedule",
-              "line",
-              "--load-start",
-              "100",
-              "--load-step",
-              "100",
-              "-n",
-              "600");
-    }
+    JsonNode r =
+        runOnAFreshServer(
+            "-c",
+            "50",
+            "--load-schedule",
+            "line",
+            "--load-start",
+            "100",
+            "--load-step",
+            "100",
+            "-n",
+            "600");
     assertAchieved(r);
     assertThat(r.get("options").get("load-schedule").asText()).isEqualTo("line");
     assertThat(r.get("loadtest").get("mode").asText()).isEqualTo("closed-loop");
@@ -216,10 +215,7 @@ class OpenLoopIT {
 
   @Test
   void ghzAsyncSendsOnScheduleButMeasuresFromTheActualSend() throws Exception {
-    JsonNode r;
-    try (TestServer server = TestServer.start()) {
-      r = run(server, "--async", "--rps", "200", "-n", "100");
-    }
+    JsonNode r = runOnAFreshServer("--async", "--rps", "200", "-n", "100");
     assertThat(r.get("count").asLong()).isEqualTo(100);
     assertThat(r.get("options").get("async").asBoolean()).isTrue();
     assertThat(r.get("loadtest").get("mode").asText()).isEqualTo("async");

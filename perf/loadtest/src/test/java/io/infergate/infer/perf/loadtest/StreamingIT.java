@@ -41,24 +41,48 @@ class StreamingIT {
     server.forget();
   }
 
-  private static JsonNode run(String method, String... flags) throws Exception {
+  /**
+   * A JSON report of {@code calls} streams of {@code method} ({@code -n}), {@code concurrency} at a
+   * time ({@code -c}).
+   */
+  private static JsonNode run(
+      String method, String data, int calls, int concurrency, String... flags) throws Exception {
     Cli.Result r =
-        Cli.run(
+        runWithProto(
+            method,
             Cli.concat(
-                Cli.concat(
-                    new String[] {
-                      "--insecure",
-                      "--proto",
-                      StreamingTestServer.PROTO.toString(),
-                      "--call",
-                      method,
-                      "-O",
-                      "json"
-                    },
-                    flags),
-                server.target()));
+                new String[] {
+                  "-O",
+                  "json",
+                  "-d",
+                  data,
+                  "-n",
+                  Integer.toString(calls),
+                  "-c",
+                  Integer.toString(concurrency)
+                },
+                flags));
     assertThat(r.exitCode()).as(r.err()).isZero();
     return JSON.readTree(r.out());
+  }
+
+  /** The harness calling {@code method} of the test server, plaintext, described by its .proto. */
+  private static Cli.Result runWithProto(String method, String... flags) {
+    return Cli.run(
+        Cli.concat(
+            Cli.concat(
+                new String[] {
+                  "--insecure", "--proto", StreamingTestServer.PROTO.toString(), "--call", method
+                },
+                flags),
+            server.target()));
+  }
+
+  /** The server saw {@code streams} streams, each sending {@link #ABC}'s names in order. */
+  private static void assertEachStreamSentAbc(int streams) {
+    assertThat(namesPerStream())
+        .hasSize(streams)
+        .allSatisfy(n -> assertThat(n).containsExactly("a", "b", "c"));
   }
 
   private static List<List<String>> namesPerStream() {
@@ -67,11 +91,9 @@ class StreamingIT {
 
   @Test
   void clientStreamSendsEveryElementOfTheArrayInOrderAndCountsAsOneCall() throws Exception {
-    JsonNode report = run(StreamingTestServer.UPLOAD, "-d", ABC, "-n", "4", "-c", "2");
+    JsonNode report = run(StreamingTestServer.UPLOAD, ABC, 4, 2);
 
-    assertThat(namesPerStream())
-        .hasSize(4)
-        .allSatisfy(n -> assertThat(n).containsExactly("a", "b", "c"));
+    assertEachStreamSentAbc(4);
     assertThat(server.streams()).allSatisfy(s -> assertThat(s.halfClosed()).isTrue());
     assertThat(report.get("count").asLong()).isEqualTo(4);
     assertThat(report.get("statusCodeDistribution").toString()).isEqualTo("{\"OK\":4}");
@@ -81,35 +103,25 @@ class StreamingIT {
 
   @Test
   void aSingleObjectIsOneMessage() throws Exception {
-    run(StreamingTestServer.UPLOAD, "-d", "{\"name\":\"solo\"}", "-n", "2", "-c", "1");
+    run(StreamingTestServer.UPLOAD, "{\"name\":\"solo\"}", 2, 1);
 
     assertThat(namesPerStream()).containsExactly(List.of("solo"), List.of("solo"));
   }
 
   @Test
   void streamCallCountCutsTheDataShortOrCyclesThroughIt() throws Exception {
-    run(StreamingTestServer.UPLOAD, "-d", ABC, "-n", "2", "-c", "1", "--stream-call-count", "2");
+    run(StreamingTestServer.UPLOAD, ABC, 2, 1, "--stream-call-count", "2");
     assertThat(namesPerStream()).containsExactly(List.of("a", "b"), List.of("a", "b"));
 
     server.forget();
-    run(StreamingTestServer.CHAT, "-d", ABC, "-n", "1", "-c", "1", "--stream-call-count", "5");
+    run(StreamingTestServer.CHAT, ABC, 1, 1, "--stream-call-count", "5");
     assertThat(namesPerStream()).containsExactly(List.of("a", "b", "c", "a", "b"));
     assertThat(server.streams().get(0).answered()).isEqualTo(5);
   }
 
   @Test
   void streamIntervalSpacesTheSendsAndTheStreamIsTimedToItsStatus() throws Exception {
-    JsonNode report =
-        run(
-            StreamingTestServer.UPLOAD,
-            "-d",
-            ABC,
-            "-n",
-            "2",
-            "-c",
-            "1",
-            "--stream-interval",
-            "60ms");
+    JsonNode report = run(StreamingTestServer.UPLOAD, ABC, 2, 1, "--stream-interval", "60ms");
 
     for (Seen s : server.streams()) {
       List<Long> at = s.arrivalNanos();
@@ -130,12 +142,9 @@ class StreamingIT {
     JsonNode report =
         run(
             StreamingTestServer.UPLOAD,
-            "-d",
             ABC,
-            "-n",
-            "2",
-            "-c",
-            "2",
+            2,
+            2,
             "--stream-call-count",
             "1000",
             "--stream-interval",
@@ -156,15 +165,7 @@ class StreamingIT {
 
   @Test
   void serverStreamReadsEveryAnswerUntilTheStatus() throws Exception {
-    JsonNode report =
-        run(
-            StreamingTestServer.DOWNLOAD,
-            "-d",
-            "{\"name\":\"q\",\"count\":7}",
-            "-n",
-            "3",
-            "-c",
-            "3");
+    JsonNode report = run(StreamingTestServer.DOWNLOAD, "{\"name\":\"q\",\"count\":7}", 3, 3);
 
     assertThat(server.streams()).hasSize(3).allSatisfy(s -> assertThat(s.answered()).isEqualTo(7));
     assertThat(report.get("statusCodeDistribution").toString()).isEqualTo("{\"OK\":3}");
@@ -174,12 +175,9 @@ class StreamingIT {
   void serverStreamArrayDataIsRoundRobinPerCallAsForUnary() throws Exception {
     run(
         StreamingTestServer.DOWNLOAD,
-        "-d",
         "[{\"name\":\"x\",\"count\":1},{\"name\":\"y\",\"count\":1}]",
-        "-n",
-        "4",
-        "-c",
-        "1");
+        4,
+        1);
 
     assertThat(namesPerStream())
         .containsExactly(List.of("x"), List.of("y"), List.of("x"), List.of("y"));
@@ -190,12 +188,9 @@ class StreamingIT {
     JsonNode report =
         run(
             StreamingTestServer.DOWNLOAD,
-            "-d",
             "{\"name\":\"endless\"}",
-            "-n",
-            "3",
-            "-c",
-            "1",
+            3,
+            1,
             "--stream-call-count",
             "3");
 
@@ -215,12 +210,9 @@ class StreamingIT {
     JsonNode report =
         run(
             StreamingTestServer.DOWNLOAD,
-            "-d",
             "{\"name\":\"endless\"}",
-            "-n",
-            "2",
-            "-c",
-            "2",
+            2,
+            2,
             "--stream-call-duration",
             "150ms");
 
@@ -239,11 +231,9 @@ class StreamingIT {
 
   @Test
   void bidiSendsTheDataWhileReadingTheEchoesAndEndsAtTheStatus() throws Exception {
-    JsonNode report = run(StreamingTestServer.CHAT, "-d", ABC, "-n", "3", "-c", "2");
+    JsonNode report = run(StreamingTestServer.CHAT, ABC, 3, 2);
 
-    assertThat(namesPerStream())
-        .hasSize(3)
-        .allSatisfy(n -> assertThat(n).containsExactly("a", "b", "c"));
+    assertEachStreamSentAbc(3);
     assertThat(server.streams())
         .allSatisfy(
             s -> {
@@ -258,12 +248,9 @@ class StreamingIT {
     String data = "{\"name\":\"{{.RequestNumber}}-{{newUUID}}\"}";
     run(
         StreamingTestServer.UPLOAD,
-        "-d",
         data,
-        "-n",
-        "2",
-        "-c",
-        "1",
+        2,
+        1,
         "--stream-call-count",
         "4",
         "--stream-dynamic-messages");
@@ -272,7 +259,7 @@ class StreamingIT {
     }
 
     server.forget();
-    run(StreamingTestServer.UPLOAD, "-d", data, "-n", "2", "-c", "1", "--stream-call-count", "4");
+    run(StreamingTestServer.UPLOAD, data, 2, 1, "--stream-call-count", "4");
     List<List<String>> once = namesPerStream();
     assertThat(once).hasSize(2).allSatisfy(names -> assertThat(new HashSet<>(names)).hasSize(1));
     Set<String> starts = new HashSet<>();
@@ -283,14 +270,7 @@ class StreamingIT {
   @Test
   void aFailedStreamIsCountedWithGhzsStatusAndError() throws Exception {
     JsonNode report =
-        run(
-            StreamingTestServer.UPLOAD,
-            "-d",
-            "[{\"name\":\"ok\"},{\"name\":\"fail\"}]",
-            "-n",
-            "2",
-            "-c",
-            "1");
+        run(StreamingTestServer.UPLOAD, "[{\"name\":\"ok\"},{\"name\":\"fail\"}]", 2, 1);
 
     assertThat(report.get("statusCodeDistribution").toString()).isEqualTo("{\"Internal\":2}");
     assertThat(report.get("errorDistribution").toString())
@@ -322,25 +302,12 @@ class StreamingIT {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(JSON.readTree(r.out()).get("statusCodeDistribution").toString())
         .isEqualTo("{\"OK\":4}");
-    assertThat(namesPerStream())
-        .hasSize(4)
-        .allSatisfy(n -> assertThat(n).containsExactly("a", "b", "c"));
+    assertEachStreamSentAbc(4);
   }
 
   @Test
   void theH2TransportRefusesAStreamingMethodAndAutoPicksGrpcJava() {
-    Cli.Result r =
-        Cli.run(
-            "--insecure",
-            "--proto",
-            StreamingTestServer.PROTO.toString(),
-            "--call",
-            StreamingTestServer.UPLOAD,
-            "--transport",
-            "h2",
-            "-n",
-            "1",
-            server.target());
+    Cli.Result r = runWithProto(StreamingTestServer.UPLOAD, "--transport", "h2", "-n", "1");
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err())
@@ -351,17 +318,7 @@ class StreamingIT {
 
   @Test
   void dynamicMessagesWithoutATemplateIsBadUsage() {
-    Cli.Result r =
-        Cli.run(
-            "--insecure",
-            "--proto",
-            StreamingTestServer.PROTO.toString(),
-            "--call",
-            StreamingTestServer.UPLOAD,
-            "-d",
-            ABC,
-            "--stream-dynamic-messages",
-            server.target());
+    Cli.Result r = runWithProto(StreamingTestServer.UPLOAD, "-d", ABC, "--stream-dynamic-messages");
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("--stream-dynamic-messages");
