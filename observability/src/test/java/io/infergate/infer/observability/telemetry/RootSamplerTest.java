@@ -3,12 +3,10 @@ package io.infergate.infer.observability.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
-import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -52,44 +50,5 @@ class RootSamplerTest {
     // 9 standard deviations either side: never fails by chance, fails at any other ratio.
     assertThat(sampled).isBetween(9_200L, 10_800L);
     assertThatThrownBy(() -> RootSampler.ratio(1.5)).hasMessageContaining("ratio: 1.5");
-  }
-
-  @Test
-  void withTheDefaultSamplerTheServersTakeTheRatioAndTheSdkRecordsWhatTheySample()
-      throws Exception {
-    com.sun.net.httpserver.HttpServer receiver =
-        com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.createContext(
-        "/",
-        exchange -> {
-          exchange.getRequestBody().readAllBytes();
-          exchange.sendResponseHeaders(200, -1);
-          exchange.close();
-        });
-    receiver.start();
-    try {
-      TelemetryConfig config =
-          new TelemetryConfig(
-              null,
-              null,
-              false,
-              "http://127.0.0.1:" + receiver.getAddress().getPort(),
-              TelemetryConfig.OtlpProtocol.HTTP_PROTOBUF,
-              0.01,
-              null);
-      try (Telemetry telemetry = Telemetry.start("test-service", config)) {
-        OpenTelemetry otel = telemetry.openTelemetry();
-        assertThat(RootSampler.of(otel).ratio()).isEqualTo(0.01);
-        // What a server sampled reaches the SDK, which records it: no second draw at 1 %.
-        for (int i = 0; i < 100; i++) {
-          Span span = otel.getTracer("test").spanBuilder("call").startSpan();
-          assertThat(span.isRecording()).isTrue();
-          span.end();
-        }
-      }
-    } finally {
-      receiver.stop(0);
-    }
-    assertThat(RootSampler.of(OpenTelemetry.noop())).isSameAs(RootSampler.SDK);
   }
 }

@@ -2,18 +2,17 @@ package io.infergate.infer.observability.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.infergate.infer.observability.testing.InMemoryTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.MetricDataType;
 import io.opentelemetry.sdk.metrics.data.SumData;
-import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.resources.Resource;
 import java.util.Collection;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -28,21 +27,15 @@ class TalliedInstrumentsTest {
   private static final List<Double> BOUNDARIES = List.of(0.001, 0.01, 0.1, 1.0);
   private static final Attributes SERIES = Attributes.of(AttributeKey.stringKey("model"), "digits");
 
-  private final InMemoryMetricReader reader = InMemoryMetricReader.create();
-  private final TalliedHistograms histograms = TalliedHistograms.create();
-  private final OpenTelemetrySdk sdk =
-      OpenTelemetrySdk.builder()
-          .setMeterProvider(
-              SdkMeterProvider.builder()
-                  .registerMetricReader(reader)
-                  .registerMetricProducer(histograms)
-                  .build())
-          .build();
-  private final OpenTelemetry otel = RecordingOpenTelemetry.of(sdk, histograms);
+  private final InMemoryTelemetry telemetry = new InMemoryTelemetry();
+  private final RecordingOpenTelemetry otel = (RecordingOpenTelemetry) telemetry.openTelemetry();
+
+  /** The same SDK without the tallies: its histograms are the SDK's own. */
+  private final OpenTelemetry sdk = otel.otel();
 
   @AfterEach
   void close() {
-    sdk.close();
+    telemetry.close();
   }
 
   @Test
@@ -57,7 +50,7 @@ class TalliedInstrumentsTest {
       ownSeries.record(value);
     }
 
-    Collection<MetricData> metrics = reader.collectAllMetrics();
+    Collection<MetricData> metrics = telemetry.metrics();
     HistogramPointData talliedPoint = point(metrics, "tallied");
     HistogramPointData ownPoint = point(metrics, "own");
     assertThat(talliedPoint.getCounts()).containsExactly(3L, 2L, 2L, 2L, 1L);
@@ -75,7 +68,7 @@ class TalliedInstrumentsTest {
 
     // Cumulative: a second collection adds to the first.
     talliedSeries.record(0.02);
-    assertThat(point(reader.collectAllMetrics(), "tallied").getCounts())
+    assertThat(point(telemetry.metrics(), "tallied").getCounts())
         .containsExactly(3L, 2L, 3L, 2L, 1L);
   }
 
@@ -83,14 +76,14 @@ class TalliedInstrumentsTest {
   void aSeriesIsReportedFromItsFirstRecordAndAClosedHistogramNoMore() {
     CallHistogram tallied = CallHistogram.of(otel, SCOPE, "tallied", "s", "d", BOUNDARIES);
     HistogramSeries series = tallied.series(SERIES);
-    assertThat(reader.collectAllMetrics()).noneMatch(m -> m.getName().equals("tallied"));
+    assertThat(telemetry.metrics()).noneMatch(m -> m.getName().equals("tallied"));
     assertThat(tallied.series(SERIES)).isSameAs(series);
 
     series.record(0.5);
-    assertThat(point(reader.collectAllMetrics(), "tallied").getCount()).isEqualTo(1);
+    assertThat(point(telemetry.metrics(), "tallied").getCount()).isEqualTo(1);
 
     tallied.close();
-    assertThat(reader.collectAllMetrics()).noneMatch(m -> m.getName().equals("tallied"));
+    assertThat(telemetry.metrics()).noneMatch(m -> m.getName().equals("tallied"));
   }
 
   @Test
@@ -98,8 +91,8 @@ class TalliedInstrumentsTest {
     CallHistogram own = CallHistogram.of(sdk, SCOPE, "own", "s", "d", BOUNDARIES);
     own.series(SERIES).record(0.5);
 
-    assertThat(point(reader.collectAllMetrics(), "own").getCount()).isEqualTo(1);
-    assertThat(histograms.produce(io.opentelemetry.sdk.resources.Resource.empty())).isEmpty();
+    assertThat(point(telemetry.metrics(), "own").getCount()).isEqualTo(1);
+    assertThat(otel.histograms().produce(Resource.empty())).isEmpty();
   }
 
   @Test
@@ -111,7 +104,7 @@ class TalliedInstrumentsTest {
     inFlight.series(SERIES).add(2);
     inFlight.series(SERIES).add(-1);
 
-    Collection<MetricData> metrics = reader.collectAllMetrics();
+    Collection<MetricData> metrics = telemetry.metrics();
     SumData<?> callsSum = metric(metrics, "calls").getLongSumData();
     SumData<?> inFlightSum = metric(metrics, "in_flight").getLongSumData();
     assertThat(callsSum.isMonotonic()).isTrue();
@@ -124,7 +117,7 @@ class TalliedInstrumentsTest {
         .satisfies(p -> assertThat(p.getValue()).isEqualTo(1));
 
     calls.close();
-    assertThat(reader.collectAllMetrics()).noneMatch(m -> m.getName().equals("calls"));
+    assertThat(telemetry.metrics()).noneMatch(m -> m.getName().equals("calls"));
   }
 
   @Test

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.infergate.infer.observability.testing.OtlpReceiver;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,28 +47,10 @@ class TelemetryTest {
       assertThat(span.getSpanContext().isValid()).isFalse();
       span.end();
     }
-    // An OTLP/HTTP receiver that records which paths were posted to.
     List<String> posted = new CopyOnWriteArrayList<>();
-    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.createContext(
-        "/",
-        exchange -> {
-          posted.add(exchange.getRequestURI().getPath());
-          exchange.getRequestBody().readAllBytes();
-          exchange.sendResponseHeaders(200, -1);
-          exchange.close();
-        });
-    receiver.start();
+    HttpServer receiver = otlpHttpReceiver(posted);
     try {
-      TelemetryConfig exported =
-          new TelemetryConfig(
-              null,
-              null,
-              false,
-              "http://127.0.0.1:" + receiver.getAddress().getPort(),
-              TelemetryConfig.OtlpProtocol.HTTP_PROTOBUF,
-              1.0,
-              null);
+      TelemetryConfig exported = otlpHttpTo(receiver, 1.0);
       try (Telemetry on = Telemetry.start("test-service", exported)) {
         Span span = on.openTelemetry().getTracer("test").spanBuilder("call").startSpan();
         assertThat(span.getSpanContext().isSampled()).isTrue();
@@ -78,6 +62,55 @@ class TelemetryTest {
     } finally {
       receiver.stop(0);
     }
+  }
+
+  @Test
+  void withTheDefaultSamplerTheServersTakeTheRatioAndTheSdkRecordsWhatTheySample()
+      throws Exception {
+    HttpServer receiver = otlpHttpReceiver(new CopyOnWriteArrayList<>());
+    try {
+      TelemetryConfig config = otlpHttpTo(receiver, 0.01);
+      try (Telemetry telemetry = Telemetry.start("test-service", config)) {
+        OpenTelemetry otel = telemetry.openTelemetry();
+        assertThat(RootSampler.of(otel).ratio()).isEqualTo(0.01);
+        // What a server sampled reaches the SDK, which records it: no second draw at 1 %.
+        for (int i = 0; i < 100; i++) {
+          Span span = otel.getTracer("test").spanBuilder("call").startSpan();
+          assertThat(span.isRecording()).isTrue();
+          span.end();
+        }
+      }
+    } finally {
+      receiver.stop(0);
+    }
+    assertThat(RootSampler.of(OpenTelemetry.noop())).isSameAs(RootSampler.SDK);
+  }
+
+  /** Metrics not served; traces and metrics pushed over OTLP/HTTP to {@code receiver}. */
+  private static TelemetryConfig otlpHttpTo(HttpServer receiver, double traceSampleRatio) {
+    return new TelemetryConfig(
+        null,
+        null,
+        false,
+        "http://127.0.0.1:" + receiver.getAddress().getPort(),
+        TelemetryConfig.OtlpProtocol.HTTP_PROTOBUF,
+        traceSampleRatio,
+        null);
+  }
+
+  /** An OTLP/HTTP receiver that answers every export and records which paths were posted to. */
+  private static HttpServer otlpHttpReceiver(List<String> posted) throws IOException {
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/",
+        exchange -> {
+          posted.add(exchange.getRequestURI().getPath());
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    receiver.start();
+    return receiver;
   }
 
   @Test
