@@ -410,12 +410,7 @@ class KubernetesManifestsTest {
     assertThat(environment.keySet()).as(name + " environment").isSubsetOf(known);
 
     Path configFile = Path.of(environment.get(configVariable));
-    return new Workload(
-        deployment,
-        pod,
-        container,
-        environment,
-        configMapFile(objects, pod, container, configFile));
+    return new Workload(deployment, configMapFile(objects, pod, container, configFile));
   }
 
   /** The container's plain environment (values from the downward API are left out). */
@@ -570,11 +565,18 @@ class KubernetesManifestsTest {
     return names;
   }
 
-  /** One deployment's pod, its one container and environment, and its config file here. */
-  private record Workload(
-      Deployment deployment,
-      PodSpec pod,
-      Container container,
-      Map<String, String> environment,
-      Path configFile) {}
+  /** A deployment whose pod runs one container, and that container's config file, written here. */
+  private record Workload(Deployment deployment, Path configFile) {
+    PodSpec pod() {
+      return deployment.getSpec().getTemplate().getSpec();
+    }
+
+    Container container() {
+      return pod().getContainers().get(0);
+    }
+
+    Map<String, String> environment() {
+      return KubernetesManifestsTest.environment(container());
+    }
+  }
 }
