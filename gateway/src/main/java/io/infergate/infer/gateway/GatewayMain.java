@@ -12,6 +12,7 @@ import io.infergate.infer.observability.config.Bound;
 import io.infergate.infer.observability.config.ConfigException;
 import io.infergate.infer.observability.config.Durations;
 import io.infergate.infer.observability.server.ExitCodes;
+import io.infergate.infer.observability.server.ListeningLines;
 import io.infergate.infer.observability.telemetry.Telemetry;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.io.IOException;
@@ -219,17 +220,10 @@ public final class GatewayMain implements Callable<Integer> {
                   telemetry.close();
                 },
                 "gateway-shutdown"));
-    String shown = "0.0.0.0".equals(config.host()) ? "127.0.0.1" : config.host();
     PrintWriter out = spec.commandLine().getOut();
-    out.println(
-        "gateway listening on "
-            + shown
-            + ":"
-            + gateway.port()
-            + (config.tls() == null ? "" : " (" + config.tls().describe() + ")"));
-    if (telemetry.metricsUrl() != null) {
-      out.println("metrics on " + telemetry.metricsUrl());
-    }
+    ListeningLines.of(
+            "gateway", config.host(), gateway.port(), config.tls(), telemetry.metricsUrl())
+        .forEach(out::println);
     if (adminServer != null) {
       out.println(
           "admin API on "

@@ -11,6 +11,7 @@ import io.infergate.infer.observability.config.ConfigBinder;
 import io.infergate.infer.observability.config.ConfigException;
 import io.infergate.infer.observability.config.Source;
 import io.infergate.infer.observability.server.ExitCodes;
+import io.infergate.infer.observability.server.ListeningLines;
 import io.infergate.infer.observability.telemetry.Telemetry;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.io.UncheckedIOException;
@@ -159,16 +160,9 @@ public final class ModelServerMain implements Callable<Integer> {
                   telemetry.close();
                 },
                 "model-server-shutdown"));
-    String shown = "0.0.0.0".equals(config.host()) ? "127.0.0.1" : config.host();
-    System.out.println(
-        "model-server listening on "
-            + shown
-            + ":"
-            + server.port()
-            + (config.tls() == null ? "" : " (" + config.tls().describe() + ")"));
-    if (telemetry.metricsUrl() != null) {
-      System.out.println("metrics on " + telemetry.metricsUrl());
-    }
+    ListeningLines.of(
+            "model-server", config.host(), server.port(), config.tls(), telemetry.metricsUrl())
+        .forEach(System.out::println);
     log.info(
         "Serving {} on port {} ({} transport, {})",
         config.models(),

@@ -15,7 +15,6 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import io.infergate.infer.modelserver.config.BatchingConfig;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
 import io.infergate.infer.modelserver.testing.RunningServer;
@@ -87,14 +86,14 @@ class ConnectionLimitsIT {
     ManagedChannel first = channel();
     AtomicInteger answered = new AtomicInteger();
     for (int i = 0; i < MAX_CALLS_PER_CONNECTION; i++) {
-      watch(first, answered);
+      watchCall(first, answered);
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() == MAX_CALLS_PER_CONNECTION);
 
-    watch(first, answered);
+    watchCall(first, answered);
     // Another connection has places of its own: its call is answered while the first's third
     // still waits in its client for a stream.
-    watch(channel(), answered);
+    watchCall(channel(), answered);
     await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() == 3);
     await()
         .during(Duration.ofMillis(300))
@@ -161,32 +160,6 @@ class ConnectionLimitsIT {
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
         .withDeadlineAfter(10, TimeUnit.SECONDS)
         .check(HealthCheckRequest.getDefaultInstance());
-  }
-
-  /** A health Watch that stays open; counts its first answer. */
-  private static void watch(ManagedChannel channel, AtomicInteger answered) {
-    HealthGrpc.newStub(channel)
-        .watch(
-            HealthCheckRequest.getDefaultInstance(),
-            new StreamObserver<>() {
-              private boolean first = true;
-
-              @Override
-              public void onNext(HealthCheckResponse value) {
-                if (first) {
-                  first = false;
-                  answered.incrementAndGet();
-                }
-              }
-
-              @Override
-              public void onError(Throwable t) {
-                // The channel's shutdown after the test.
-              }
-
-              @Override
-              public void onCompleted() {}
-            });
   }
 
   /** A health Watch that stays open until cancelled; counts its first answer. */

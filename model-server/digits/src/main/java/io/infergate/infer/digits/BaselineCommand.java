@@ -1,5 +1,6 @@
 package io.infergate.infer.digits;
 
+import io.infergate.infer.observability.baseline.Baseline;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -78,18 +79,18 @@ public final class BaselineCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = console.err();
     try {
-      TrainingBaseline baseline = fromCsv(csv, input);
+      Baseline baseline = fromCsv(csv, input);
       if (predictions != null) {
         long[] predicted = readClasses(predictions);
         int k = classes != null ? classes : (int) maxOf(predicted) + 1;
-        baseline = baseline.withPredictions(output, k, predicted);
+        baseline = baseline.withPredictions(TrainingBaseline.predictions(output, k, predicted));
       }
       baseline.writeTo(versionDirectory);
       console
           .out()
           .printf(
               "wrote %s: %d rows, %d features%s%n",
-              versionDirectory.resolve(TrainingBaseline.PATH),
+              versionDirectory.resolve(Baseline.PATH),
               baseline.rows(),
               baseline.features().size(),
               baseline.predictions() == null
@@ -108,7 +109,7 @@ public final class BaselineCommand implements Callable<Integer> {
    *
    * @throws IllegalArgumentException naming the line of a row that cannot be read
    */
-  static TrainingBaseline fromCsv(Path file, String input) throws IOException {
+  static Baseline fromCsv(Path file, String input) throws IOException {
     List<String> names = null;
     float[] values = new float[1024];
     int count = 0;

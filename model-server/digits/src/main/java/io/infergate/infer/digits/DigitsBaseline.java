@@ -1,5 +1,6 @@
 package io.infergate.infer.digits;
 
+import io.infergate.infer.observability.baseline.Baseline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,19 +16,20 @@ final class DigitsBaseline {
 
   /** Writes it into {@code versionDirectory} unless it is there already. */
   static void ensureWritten(Path versionDirectory, DigitsDataset.Split split) throws IOException {
-    if (Files.exists(versionDirectory.resolve(TrainingBaseline.PATH))) {
+    if (Files.exists(versionDirectory.resolve(Baseline.PATH))) {
       return;
     }
     of(versionDirectory, split).writeTo(versionDirectory);
   }
 
   /** The baseline of the SavedModel in {@code versionDirectory}. */
-  static TrainingBaseline of(Path versionDirectory, DigitsDataset.Split split) {
+  static Baseline of(Path versionDirectory, DigitsDataset.Split split) {
     return TrainingBaseline.of(ServingExport.INPUT, pixelNames(), split.train().flatPixels())
         .withPredictions(
-            ServingExport.CLASSES,
-            DigitsDataset.CLASSES,
-            SavedModelEvaluation.predictClasses(versionDirectory, split.validation()));
+            TrainingBaseline.predictions(
+                ServingExport.CLASSES,
+                DigitsDataset.CLASSES,
+                SavedModelEvaluation.predictClasses(versionDirectory, split.validation())));
   }
 
   /** Pixels are named by their index, 0..63, row-major. */

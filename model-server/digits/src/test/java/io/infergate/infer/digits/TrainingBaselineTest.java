@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.infergate.infer.observability.baseline.Baseline;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -22,8 +23,7 @@ class TrainingBaselineTest {
     for (int i = 0; i <= 100; i++) {
       values[i] = i;
     }
-    TrainingBaseline.Feature feature =
-        TrainingBaseline.of("x", List.of("a"), values).features().get(0);
+    Baseline.Feature feature = TrainingBaseline.of("x", List.of("a"), values).features().get(0);
 
     assertThat(feature.min()).isZero();
     assertThat(feature.max()).isEqualTo(100);
@@ -39,7 +39,7 @@ class TrainingBaselineTest {
 
   @Test
   void aConstantFeatureHasOneInnerBin() {
-    TrainingBaseline.Feature feature =
+    Baseline.Feature feature =
         TrainingBaseline.of("x", List.of("a"), new float[] {3, 3, 3}).features().get(0);
 
     assertThat(feature.binEdges()).containsExactly(3.0, Math.nextUp(3.0));
@@ -51,10 +51,9 @@ class TrainingBaselineTest {
       throws Exception {
     DigitsTrainer.ensureExported(repository);
     JsonNode file =
-        new ObjectMapper()
-            .readTree(repository.resolve("digits/2").resolve(TrainingBaseline.PATH).toFile());
+        new ObjectMapper().readTree(repository.resolve("digits/2").resolve(Baseline.PATH).toFile());
 
-    assertThat(file.get("format").asText()).isEqualTo(TrainingBaseline.FORMAT);
+    assertThat(file.get("format").asText()).isEqualTo(Baseline.FORMAT);
     assertThat(file.get("input").asText()).isEqualTo("pixels");
     assertThat(file.get("rows").asLong()).isEqualTo(DigitsDataset.load().split().train().size());
     assertThat(file.get("features")).hasSize(DigitsDataset.PIXELS);
@@ -89,7 +88,7 @@ class TrainingBaselineTest {
 
     assertThat(exit).isZero();
     assertThat(out.toString()).contains("3 rows, 2 features, predicted classes of 4 held-out rows");
-    JsonNode file = new ObjectMapper().readTree(version.resolve(TrainingBaseline.PATH).toFile());
+    JsonNode file = new ObjectMapper().readTree(version.resolve(Baseline.PATH).toFile());
     assertThat(file.get("features").get(1).get("name").asText()).isEqualTo("income");
     assertThat(file.get("features").get(1).get("max").asDouble()).isEqualTo(3000.0);
     assertThat(file.get("predictions").get("classCounts").toString()).isEqualTo("[1,2,1]");

@@ -3,6 +3,7 @@ package io.infergate.infer.modelserver.monitoring;
 import io.infergate.infer.modelserver.backend.ElementType;
 import io.infergate.infer.modelserver.backend.HostTensor;
 import io.infergate.infer.modelserver.backend.TensorSpec;
+import io.infergate.infer.observability.baseline.Baseline;
 import io.infergate.infer.observability.drift.Divergences;
 import java.nio.ByteBuffer;
 import java.util.List;

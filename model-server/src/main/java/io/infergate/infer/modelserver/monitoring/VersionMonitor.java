@@ -9,6 +9,7 @@ import io.infergate.infer.modelserver.backend.LoadedModel;
 import io.infergate.infer.modelserver.backend.TensorSpec;
 import io.infergate.infer.modelserver.config.MonitoringConfig;
 import io.infergate.infer.modelserver.telemetry.VersionTelemetry;
+import io.infergate.infer.observability.baseline.Baseline;
 import io.infergate.infer.observability.drift.DriftWindow;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

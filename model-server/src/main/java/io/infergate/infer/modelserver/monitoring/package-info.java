@@ -5,7 +5,7 @@
  * The hot path makes one pass over the decoded input, allocating nothing per value; the divergences
  * are computed only when metrics are collected.
  *
- * <p>Starting points: {@link io.infergate.infer.modelserver.monitoring.Baseline} (the file) and
+ * <p>Starting points: {@link io.infergate.infer.observability.baseline.Baseline} (the file) and
  * {@link io.infergate.infer.modelserver.monitoring.VersionMonitor} (one per monitored version).
  */
 package io.infergate.infer.modelserver.monitoring;

@@ -1,9 +1,15 @@
 package io.infergate.infer.modelserver.telemetry;
 
+import io.grpc.Status;
+
 /**
  * How a call ended, as the {@code outcome} attribute of {@code infergate.model.calls}: the
  * gateway's taxonomy (its {@code CallOutcome}) applied to the status this server answered with, so
  * that both sides of a call agree about whose fault a status is.
+ *
+ * <p>The gateway's router keeps its table by numeric code because it must stay free of gRPC types;
+ * this server has them, so it classifies {@link Status.Code} by name, and the compiler checks that
+ * every code is classified. Keep the two in step when either changes.
  */
 public enum Outcome {
   SUCCESS("success"),
@@ -12,26 +18,14 @@ public enum Outcome {
   BACKEND_FAILURE("backend_failure"),
   CANCELLED("cancelled");
 
-  /** By gRPC status code, 0..16. */
-  private static final Outcome[] BY_CODE = {
-    SUCCESS, // 0 OK
-    CANCELLED, // 1 CANCELLED
-    BACKEND_FAILURE, // 2 UNKNOWN
-    CALLER_ERROR, // 3 INVALID_ARGUMENT
-    BACKEND_FAILURE, // 4 DEADLINE_EXCEEDED
-    CALLER_ERROR, // 5 NOT_FOUND
-    CALLER_ERROR, // 6 ALREADY_EXISTS
-    CALLER_ERROR, // 7 PERMISSION_DENIED
-    OVERLOAD, // 8 RESOURCE_EXHAUSTED
-    CALLER_ERROR, // 9 FAILED_PRECONDITION
-    CALLER_ERROR, // 10 ABORTED
-    CALLER_ERROR, // 11 OUT_OF_RANGE
-    CALLER_ERROR, // 12 UNIMPLEMENTED
-    BACKEND_FAILURE, // 13 INTERNAL
-    BACKEND_FAILURE, // 14 UNAVAILABLE (this server answered: it is shutting down)
-    BACKEND_FAILURE, // 15 DATA_LOSS
-    CALLER_ERROR, // 16 UNAUTHENTICATED
-  };
+  /** By gRPC status code value, filled once so that a call's outcome is one array read. */
+  private static final Outcome[] BY_CODE = new Outcome[Status.Code.values().length];
+
+  static {
+    for (Status.Code code : Status.Code.values()) {
+      BY_CODE[code.value()] = of(code);
+    }
+  }
 
   private final String value;
 
@@ -39,9 +33,29 @@ public enum Outcome {
     this.value = value;
   }
 
-  /** The outcome of a call answered with gRPC status {@code code}. */
+  /** The outcome of a call answered with gRPC status {@code code}; unknown codes are failures. */
   public static Outcome ofStatusCode(int code) {
     return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : BACKEND_FAILURE;
+  }
+
+  private static Outcome of(Status.Code code) {
+    return switch (code) {
+      case OK -> SUCCESS;
+      case CANCELLED -> CANCELLED;
+      case RESOURCE_EXHAUSTED -> OVERLOAD;
+      case INVALID_ARGUMENT,
+          NOT_FOUND,
+          ALREADY_EXISTS,
+          PERMISSION_DENIED,
+          FAILED_PRECONDITION,
+          ABORTED,
+          OUT_OF_RANGE,
+          UNIMPLEMENTED,
+          UNAUTHENTICATED ->
+          CALLER_ERROR;
+      // UNAVAILABLE: this server answered, so it is shutting down.
+      case UNKNOWN, DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE, DATA_LOSS -> BACKEND_FAILURE;
+    };
   }
 
   /** The attribute value: the name in lower case. */

@@ -64,9 +64,7 @@ class InferenceCallTest {
 
   @Test
   void aCallOfAModelThatRunsQuicklyRunsOnTheReceivingThreadOnceARunHasBeenTimed() {
-    InferencePath inlinePath =
-        new InferencePath(
-            new ModelResolver(name -> null), new WorkerQueue(workers::add, 1, 1, Long.MAX_VALUE));
+    InferencePath inlinePath = inlinePath();
     ServedVersion version = unbatched();
     TestCall first = new TestCall(version);
     inlinePath.submit(first);
@@ -85,9 +83,7 @@ class InferenceCallTest {
 
   @Test
   void anErrorFromAModelRunOnTheReceivingThreadAnswersTheCallAndReleasesItsVersionOnce() {
-    InferencePath inlinePath =
-        new InferencePath(
-            new ModelResolver(name -> null), new WorkerQueue(workers::add, 1, 1, Long.MAX_VALUE));
+    InferencePath inlinePath = inlinePath();
     ServedVersion version = unbatched();
     inlinePath.submit(new TestCall(version));
     runWorkers();
@@ -180,6 +176,12 @@ class InferenceCallTest {
     assertRefused(call, Kind.NOT_FOUND);
     assertThat(call.answers).hasValue(1);
     assertThat(version.callsInFlight()).isZero();
+  }
+
+  /** A path on which a model whose runs have been timed runs on the receiving thread. */
+  private InferencePath inlinePath() {
+    return new InferencePath(
+        new ModelResolver(name -> null), new WorkerQueue(workers::add, 1, 1, Long.MAX_VALUE));
   }
 
   private TestCall submit(ServedVersion version, TestCall call) {

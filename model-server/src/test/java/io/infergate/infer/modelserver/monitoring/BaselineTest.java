@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.infergate.infer.modelserver.config.MonitoringConfig;
 import io.infergate.infer.modelserver.testing.TestRepository;
+import io.infergate.infer.observability.baseline.Baseline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

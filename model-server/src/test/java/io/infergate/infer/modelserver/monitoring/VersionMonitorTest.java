@@ -11,6 +11,7 @@ import io.infergate.infer.modelserver.backend.TensorSpec;
 import io.infergate.infer.modelserver.config.MonitoringConfig;
 import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
 import io.infergate.infer.modelserver.telemetry.VersionTelemetry;
+import io.infergate.infer.observability.baseline.Baseline;
 import io.infergate.infer.observability.testing.InMemoryTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -283,31 +284,24 @@ class VersionMonitorTest {
   }
 
   private static LoadedModel model(List<TensorSpec> outputs) {
-    List<TensorSpec> inputs =
-        List.of(new TensorSpec("pixels", ElementType.FP32, new long[] {-1, FEATURES}));
-    return new LoadedModel() {
-      @Override
-      public List<TensorSpec> inputs() {
-        return inputs;
-      }
+    return new SignatureOnly(
+        List.of(new TensorSpec("pixels", ElementType.FP32, new long[] {-1, FEATURES})), outputs);
+  }
 
-      @Override
-      public List<TensorSpec> outputs() {
-        return outputs;
-      }
+  /** A model with a signature and nothing to run: all a monitor looks at. */
+  private record SignatureOnly(List<TensorSpec> inputs, List<TensorSpec> outputs)
+      implements LoadedModel {
+    @Override
+    public SignatureDef signatureDef() {
+      return SignatureDef.getDefaultInstance();
+    }
 
-      @Override
-      public SignatureDef signatureDef() {
-        return SignatureDef.getDefaultInstance();
-      }
+    @Override
+    public HostTensor[] run(HostTensor[] feeds, int[] fetch) {
+      throw new UnsupportedOperationException("signature only");
+    }
 
-      @Override
-      public HostTensor[] run(HostTensor[] feeds, int[] fetch) {
-        throw new UnsupportedOperationException("signature only");
-      }
-
-      @Override
-      public void close() {}
-    };
+    @Override
+    public void close() {}
   }
 }

@@ -154,19 +154,19 @@ class KubernetesManifestsTest {
   @ValueSource(strings = {"cpu", "gpu", "canary"})
   void theGatewayDeploymentAgreesWithTheGatewaysConfiguration(String overlay) throws IOException {
     List<HasMetadata> objects = render(overlay);
-    Deployment deployment = one(objects, Deployment.class, "gateway");
-    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
-    Container container = pod.getContainers().get(0);
-    Map<String, String> environment = environment(container);
-
-    Set<String> known = new HashSet<>(GatewayConfigLoader.ENVIRONMENT.keySet());
-    known.add(GatewayConfigLoader.CONFIG_VARIABLE);
-    known.addAll(COMMON_VARIABLES);
-    assertThat(environment.keySet()).isSubsetOf(known);
-
-    Path configFile = Path.of(environment.get(GatewayConfigLoader.CONFIG_VARIABLE));
-    Path local = configMapFile(objects, pod, container, configFile);
-    GatewayConfig config = new GatewayConfigLoader(local, environment, Map.of()).load().value();
+    Workload gateway =
+        workload(
+            objects,
+            "gateway",
+            GatewayConfigLoader.ENVIRONMENT.keySet(),
+            GatewayConfigLoader.CONFIG_VARIABLE);
+    Deployment deployment = gateway.deployment();
+    PodSpec pod = gateway.pod();
+    Container container = gateway.container();
+    GatewayConfig config =
+        new GatewayConfigLoader(gateway.configFile(), gateway.environment(), Map.of())
+            .load()
+            .value();
 
     Map<String, Integer> ports = ports(container);
     assertThat(ports)
@@ -220,18 +220,16 @@ class KubernetesManifestsTest {
       throws IOException {
     List<HasMetadata> objects = render(overlay);
     for (String variant : List.of("stable", "canary")) {
-      Deployment deployment = one(objects, Deployment.class, "model-server-" + variant);
-      PodSpec pod = deployment.getSpec().getTemplate().getSpec();
-      Container container = pod.getContainers().get(0);
-      Map<String, String> environment = environment(container);
-
-      Set<String> known = new HashSet<>(ModelServerMain.VARIABLES.keySet());
-      known.add(ModelServerMain.CONFIG_VARIABLE);
-      known.addAll(COMMON_VARIABLES);
-      assertThat(environment.keySet()).isSubsetOf(known);
-
-      Path configFile = Path.of(environment.get(ModelServerMain.CONFIG_VARIABLE));
-      Path local = configMapFile(objects, pod, container, configFile);
+      Workload server =
+          workload(
+              objects,
+              "model-server-" + variant,
+              ModelServerMain.VARIABLES.keySet(),
+              ModelServerMain.CONFIG_VARIABLE);
+      Deployment deployment = server.deployment();
+      PodSpec pod = server.pod();
+      Container container = server.container();
+      Map<String, String> environment = server.environment();
       // The repository is the PVC's mount; here it is bound to an empty directory of ours.
       Path models = Path.of(environment.get("MODEL_SERVER_MODELS"));
       Volume repository = volumeAt(pod, container, models);
@@ -242,7 +240,7 @@ class KubernetesManifestsTest {
       here.put("MODEL_SERVER_MODELS", dir.toString());
       ModelServerConfig config =
           ConfigBinder.of(ModelServerConfig.class)
-              .file(local)
+              .file(server.configFile())
               .environment(here, ModelServerMain.VARIABLES)
               .bind()
               .value();
@@ -391,6 +389,28 @@ class KubernetesManifestsTest {
 
   private static String describe(HasMetadata object) {
     return object.getKind() + " " + object.getMetadata().getName();
+  }
+
+  /**
+   * The deployment named {@code name}, after checking that its container sets only environment
+   * variables its process reads ({@code variables}, {@code configVariable} and the JVM's), with its
+   * config file written here from its ConfigMap.
+   */
+  private Workload workload(
+      List<HasMetadata> objects, String name, Set<String> variables, String configVariable)
+      throws IOException {
+    Deployment deployment = one(objects, Deployment.class, name);
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+    Map<String, String> environment = environment(container);
+
+    Set<String> known = new HashSet<>(variables);
+    known.add(configVariable);
+    known.addAll(COMMON_VARIABLES);
+    assertThat(environment.keySet()).as(name + " environment").isSubsetOf(known);
+
+    Path configFile = Path.of(environment.get(configVariable));
+    return new Workload(deployment, configMapFile(objects, pod, container, configFile));
   }
 
   /** The container's plain environment (values from the downward API are left out). */
@@ -543,5 +563,20 @@ class KubernetesManifestsTest {
     List<String> names = new ArrayList<>();
     rules.forEach(rule -> names.add(rule.path("name").path("as").asText()));
     return names;
+  }
+
+  /** A deployment whose pod runs one container, and that container's config file, written here. */
+  private record Workload(Deployment deployment, Path configFile) {
+    PodSpec pod() {
+      return deployment.getSpec().getTemplate().getSpec();
+    }
+
+    Container container() {
+      return pod().getContainers().get(0);
+    }
+
+    Map<String, String> environment() {
+      return KubernetesManifestsTest.environment(container());
+    }
   }
 }

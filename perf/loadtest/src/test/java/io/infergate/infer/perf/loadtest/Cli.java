@@ -14,7 +14,15 @@ final class Cli {
    */
   static final Path OIP_PROTO =
       Path.of(
-          "..", "..", "proto", "src", "main", "proto", "inference", "open_inference_grpc.proto");
+          "..",
+          "..",
+          "proto",
+          "src",
+          "main",
+          "third_party",
+          "open-inference-protocol",
+          "inference",
+          "open_inference_grpc.proto");
 
   static final String MODEL_INFER = "inference.GRPCInferenceService/ModelInfer";
 

@@ -201,7 +201,7 @@ class CliIT {
                 + "concurrency = 3\nformat = \"json\"\nhost = \""
                 + server.target()
                 + "\"\n"
-                + "import-paths = [\"../proto/src/main/proto\"]\n[data]\nmodel_name = \"from-toml\"\n",
+                + "import-paths = [\"../proto/src/main/third_party/open-inference-protocol\"]\n[data]\nmodel_name = \"from-toml\"\n",
             "from-toml");
     assertThat(t.get("count").asInt()).isEqualTo(9);
     assertThat(t.get("options").get("concurrency").asInt()).isEqualTo(3);

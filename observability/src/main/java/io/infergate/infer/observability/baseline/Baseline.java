@@ -1,7 +1,13 @@
-package io.infergate.infer.modelserver.monitoring;
+package io.infergate.infer.observability.baseline;
 
+import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,27 +17,32 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A model version's training baseline, as the trainer (or {@code bin/baseline}) wrote it into
- * {@code <version>/assets.extra/baseline.json}: per feature of one input its range and histogram,
- * and the predicted-class distribution on held-out data. The README documents the format.
+ * A model version's training baseline, the file {@code <version>/assets.extra/baseline.json}: per
+ * feature of one input its range and histogram, and the predicted-class distribution on held-out
+ * data. The trainer (or {@code bin/baseline}) writes it and the model server reads it, so the
+ * format is defined once, here; the README ("Monitoring for data scientists") documents it.
  *
  * @param format {@value #FORMAT}
  * @param input the signature input whose last dimension the features are
  * @param rows training rows the statistics came from
  * @param features one per column of the input's last dimension, in order
- * @param predictions the predicted-class distribution; null when the file has none
+ * @param predictions the predicted-class distribution; null when unknown (and then not written)
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Baseline(
     String format, String input, long rows, List<Feature> features, Predictions predictions) {
 
-  /** The only format this server reads. */
+  /** The only format written and read. */
   public static final String FORMAT = "infergate-baseline/1";
 
   /** Where a version ships it, relative to its directory. */
   public static final String PATH = "assets.extra/baseline.json";
 
-  private static final ObjectMapper JSON =
+  private static final ObjectMapper READER =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  private static final ObjectMapper WRITER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
    * Reads and checks {@code file}.
@@ -42,8 +53,8 @@ public record Baseline(
   public static Baseline read(Path file) throws IOException {
     Baseline baseline;
     try {
-      baseline = JSON.readValue(Files.readString(file), Baseline.class);
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      baseline = READER.readValue(Files.readString(file), Baseline.class);
+    } catch (JacksonException e) {
       throw new IllegalArgumentException(file + ": " + e.getOriginalMessage(), e);
     }
     List<String> problems = baseline.problems();
@@ -51,6 +62,38 @@ public record Baseline(
       throw new IllegalArgumentException(file + ": " + String.join("; ", problems));
     }
     return baseline;
+  }
+
+  /** This baseline with {@code predictions} instead of its own. */
+  public Baseline withPredictions(Predictions predictions) {
+    return new Baseline(format, input, rows, features, predictions);
+  }
+
+  /** The file's text. */
+  public String toJson() {
+    try {
+      return WRITER.writeValueAsString(this) + "\n";
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write a baseline as JSON", e); // records always can
+    }
+  }
+
+  /** Writes {@link #PATH} under {@code versionDirectory}, replacing it whole (temp and rename). */
+  public void writeTo(Path versionDirectory) throws IOException {
+    write(versionDirectory.resolve(PATH));
+  }
+
+  /** Writes {@code file}, replacing it whole (temp and rename). */
+  public void write(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path temp = Files.createTempFile(parent, ".baseline", ".json");
+    try {
+      Files.writeString(temp, toJson());
+      Files.move(temp, file, ATOMIC_MOVE, REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
   }
 
   /** What is wrong with it, one entry per key; empty when it can be used. */
@@ -75,13 +118,23 @@ public record Baseline(
     return problems;
   }
 
+  /** The sum of {@code counts}. */
+  public static long total(long[] counts) {
+    long total = 0;
+    for (long count : counts) {
+      total += count;
+    }
+    return total;
+  }
+
   /**
    * One feature's statistics.
    *
-   * @param name the column's name (the {@code feature} attribute of its metrics)
+   * @param name the column's name (its index, unless the data named it; the {@code feature}
+   *     attribute of its metrics)
    * @param min smallest training value: the range a served value is checked against
    * @param max largest training value
-   * @param quantiles informational ({@code p1} .. {@code p99})
+   * @param quantiles informational: {@code p1, p5, p25, p50, p75, p95, p99} (nearest rank)
    * @param binEdges strictly ascending; bin 0 lies below the first edge, bin i in {@code
    *     [binEdges[i-1], binEdges[i])}, the last bin at or above the last edge
    * @param binCounts training values per bin: {@code binEdges.length + 1} counts
@@ -94,7 +147,7 @@ public record Baseline(
       double[] binEdges,
       long[] binCounts) {
 
-    void check(String key, List<String> problems) {
+    private void check(String key, List<String> problems) {
       if (name == null || name.isBlank()) {
         problems.add(key + ".name: missing");
       }
@@ -126,15 +179,15 @@ public record Baseline(
   }
 
   /**
-   * The predicted classes on held-out data.
+   * The classes the model predicts on held-out data.
    *
    * @param output the signature output of the class: an integer per row, or one score per class
    *     (the largest wins)
-   * @param rows held-out rows
-   * @param classCounts rows predicted as each class
+   * @param rows held-out rows predicted
+   * @param classCounts rows predicted as each class, by class index
    */
   public record Predictions(String output, long rows, long[] classCounts) {
-    void check(List<String> problems) {
+    private void check(List<String> problems) {
       if (output == null || output.isBlank()) {
         problems.add("predictions.output: missing (expected: the signature output's name)");
       }
@@ -148,13 +201,5 @@ public record Baseline(
                 + " (expected: a count >= 0 per class, some)");
       }
     }
-  }
-
-  static long total(long[] counts) {
-    long total = 0;
-    for (long count : counts) {
-      total += count;
-    }
-    return total;
   }
 }
