@@ -1,22 +1,18 @@
 package io.infergate.infer.perf.reliability;
 
+import io.infergate.infer.observability.testing.Http2Frames;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
 import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2Settings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,13 +33,7 @@ final class RapidResetAttacker implements AutoCloseable {
   private static final int BATCH = 100;
 
   private static final Http2Headers HEADERS =
-      new DefaultHttp2Headers()
-          .method("POST")
-          .scheme("http")
-          .authority("localhost")
-          .path("/inference.GRPCInferenceService/ModelInfer")
-          .add("content-type", "application/grpc")
-          .add("te", "trailers");
+      Http2Frames.grpcRequest("/inference.GRPCInferenceService/ModelInfer");
 
   private final EventLoopGroup group = new NioEventLoopGroup(1);
   private final String host;
@@ -72,13 +62,7 @@ final class RapidResetAttacker implements AutoCloseable {
     new Bootstrap()
         .group(group)
         .channel(NioSocketChannel.class)
-        .handler(
-            new ChannelInitializer<NioSocketChannel>() {
-              @Override
-              protected void initChannel(NioSocketChannel ch) {
-                ch.pipeline().addLast(new AttackHandler());
-              }
-            })
+        .handler(new AttackHandler())
         .connect(host, port)
         .addListener(
             (ChannelFuture f) -> {
@@ -122,15 +106,10 @@ final class RapidResetAttacker implements AutoCloseable {
     private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(false);
     private int nextStream = 1;
 
-    /**
-     * The preface goes out before anything is read: an acknowledgement of the server's SETTINGS
-     * written before it makes the server refuse the connection as PROTOCOL_ERROR, not count resets.
-     */
+    /** The preface goes out before anything is read ({@link Http2Frames#writePreface}). */
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-      ctx.write(Http2CodecUtil.connectionPrefaceBuf());
-      writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise());
-      ctx.flush();
+      Http2Frames.writePreface(ctx, writer);
       super.channelActive(ctx);
       writeBatch(ctx);
     }
@@ -175,7 +154,7 @@ final class RapidResetAttacker implements AutoCloseable {
       reader.readFrame(
           ctx,
           in,
-          new Http2FrameAdapter() {
+          new Http2Frames.Acknowledging(writer) {
             @Override
             public void onGoAwayRead(
                 ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
@@ -183,28 +162,6 @@ final class RapidResetAttacker implements AutoCloseable {
                   && debugData.toString(StandardCharsets.UTF_8).contains("too_many_rststreams")) {
                 tooManyRstStreams.increment();
               }
-            }
-
-            @Override
-            public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
-              writer.writeSettingsAck(ctx, ctx.newPromise());
-              ctx.flush();
-            }
-
-            @Override
-            public void onPingRead(ChannelHandlerContext ctx, long data) {
-              writer.writePing(ctx, true, data, ctx.newPromise());
-              ctx.flush();
-            }
-
-            @Override
-            public int onDataRead(
-                ChannelHandlerContext ctx,
-                int streamId,
-                ByteBuf data,
-                int padding,
-                boolean endOfStream) {
-              return data.readableBytes() + padding;
             }
           });
     }
