@@ -1,6 +1,7 @@
 package io.infergate.infer.gateway.testing;
 
 import io.infergate.infer.observability.testing.Http2Frames;
+import io.infergate.infer.observability.testing.Http2Frames.GoAway;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -8,13 +9,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
 import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -133,23 +131,10 @@ public final class RawHttp2Client implements AutoCloseable {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 
-  /**
-   * A GOAWAY frame as read.
-   *
-   * @param errorCode the HTTP/2 error code
-   * @param debugData its debug data as text (grpc-java and Netty put the reason there)
-   */
-  public record GoAway(long errorCode, String debugData) {}
-
   /** Reads the server's frames, acknowledging its SETTINGS and PINGs ({@link Http2Frames}). */
-  private final class FrameDecoder extends ByteToMessageDecoder {
-    // Not validating: the server may answer a call before its reset arrives.
-    private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(false);
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-      Http2Frames.writePreface(ctx, writer);
-      super.channelActive(ctx);
+  private final class FrameDecoder extends Http2Frames.ClientConnection {
+    FrameDecoder() {
+      super(RawHttp2Client.this.writer);
     }
 
     /** A frame the reader cannot parse ends the test's connection, and the wait for GOAWAY. */
@@ -168,59 +153,54 @@ public final class RawHttp2Client implements AutoCloseable {
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
-        throws Exception {
-      reader.readFrame(
-          ctx,
-          in,
-          new Http2Frames.Acknowledging(writer) {
-            @Override
-            public void onGoAwayRead(
-                ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
-              goAway.complete(new GoAway(errorCode, debugData.toString(StandardCharsets.UTF_8)));
-            }
+    protected Http2FrameListener listener() {
+      return new Http2Frames.Acknowledging(writer) {
+        @Override
+        protected void onGoAway(GoAway received) {
+          goAway.complete(received);
+        }
 
-            @Override
-            public void onHeadersRead(
-                ChannelHandlerContext ctx,
-                int streamId,
-                Http2Headers headers,
-                int padding,
-                boolean endOfStream) {
-              CharSequence status = headers.get("grpc-status");
-              CompletableFuture<String> call = calls.get(streamId);
-              if (endOfStream && call != null) {
-                call.complete(status == null ? "none" : status.toString());
-              }
-            }
+        @Override
+        public void onHeadersRead(
+            ChannelHandlerContext ctx,
+            int streamId,
+            Http2Headers headers,
+            int padding,
+            boolean endOfStream) {
+          CharSequence status = headers.get("grpc-status");
+          CompletableFuture<String> call = calls.get(streamId);
+          if (endOfStream && call != null) {
+            call.complete(status == null ? "none" : status.toString());
+          }
+        }
 
-            @Override
-            public void onHeadersRead(
-                ChannelHandlerContext ctx,
-                int streamId,
-                Http2Headers headers,
-                int streamDependency,
-                short weight,
-                boolean exclusive,
-                int padding,
-                boolean endOfStream) {
-              onHeadersRead(ctx, streamId, headers, padding, endOfStream);
-            }
+        @Override
+        public void onHeadersRead(
+            ChannelHandlerContext ctx,
+            int streamId,
+            Http2Headers headers,
+            int streamDependency,
+            short weight,
+            boolean exclusive,
+            int padding,
+            boolean endOfStream) {
+          onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+        }
 
-            @Override
-            public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
-              CompletableFuture<String> call = calls.get(streamId);
-              if (call != null) {
-                call.completeExceptionally(
-                    new IllegalStateException("RST_STREAM " + errorCode + " on " + streamId));
-              }
-            }
+        @Override
+        public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+          CompletableFuture<String> call = calls.get(streamId);
+          if (call != null) {
+            call.completeExceptionally(
+                new IllegalStateException("RST_STREAM " + errorCode + " on " + streamId));
+          }
+        }
 
-            @Override
-            public void onPingAckRead(ChannelHandlerContext ctx, long data) {
-              pingAck.complete(null);
-            }
-          });
+        @Override
+        public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+          pingAck.complete(null);
+        }
+      };
     }
   }
 }

@@ -2,19 +2,15 @@ package io.infergate.infer.perf.reliability;
 
 import io.infergate.infer.observability.testing.Http2Frames;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
 import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -100,16 +96,16 @@ final class RapidResetAttacker implements AutoCloseable {
   }
 
   /** One connection: preface first, then batches until the server closes it. */
-  private final class AttackHandler extends ByteToMessageDecoder {
-    private final DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
-    // Not validating: frames for streams already reset may still arrive.
-    private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(false);
+  private final class AttackHandler extends Http2Frames.ClientConnection {
     private int nextStream = 1;
 
-    /** The preface goes out before anything is read ({@link Http2Frames#writePreface}). */
+    AttackHandler() {
+      super(new DefaultHttp2FrameWriter());
+    }
+
+    /** The preface goes out before anything is read, then the first batch. */
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-      Http2Frames.writePreface(ctx, writer);
       super.channelActive(ctx);
       writeBatch(ctx);
     }
@@ -149,21 +145,16 @@ final class RapidResetAttacker implements AutoCloseable {
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
-        throws Exception {
-      reader.readFrame(
-          ctx,
-          in,
-          new Http2Frames.Acknowledging(writer) {
-            @Override
-            public void onGoAwayRead(
-                ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
-              if (errorCode == Http2Error.ENHANCE_YOUR_CALM.code()
-                  && debugData.toString(StandardCharsets.UTF_8).contains("too_many_rststreams")) {
-                tooManyRstStreams.increment();
-              }
-            }
-          });
+    protected Http2FrameListener listener() {
+      return new Http2Frames.Acknowledging(writer) {
+        @Override
+        protected void onGoAway(Http2Frames.GoAway goAway) {
+          if (goAway.errorCode() == Http2Error.ENHANCE_YOUR_CALM.code()
+              && goAway.debugData().contains("too_many_rststreams")) {
+            tooManyRstStreams.increment();
+          }
+        }
+      };
     }
   }
 }
