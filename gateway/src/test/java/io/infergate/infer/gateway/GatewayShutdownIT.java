@@ -12,7 +12,6 @@ import io.infergate.infer.gateway.testing.GatewayClient.Recorder;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.Requests;
 import io.infergate.infer.gateway.testing.Transport;
-import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +101,7 @@ class GatewayShutdownIT extends OneGatewayTest {
             """
                 .formatted(drainTimeout, backend.endpoint()));
     // Closed by the test; closing again after it does nothing.
-    start(config, OpenTelemetry.noop());
+    start(config);
   }
 
   /** Starts an OIP ModelInfer for digits with a minute's deadline, half-closed. */

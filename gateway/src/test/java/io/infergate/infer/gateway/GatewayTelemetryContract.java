@@ -14,7 +14,6 @@ import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.Routes;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.observability.testing.InMemoryTelemetry;
-import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
@@ -282,7 +281,7 @@ abstract class GatewayTelemetryContract extends OneGatewayTest {
   @Test
   void withTelemetryOffTheCallersTraceparentReachesTheBackendUntouched() {
     FakeBackend stable = bed.backend("stable");
-    start(TestBed.routesConfig(dir, Routes.sole("digits", stable)), OpenTelemetry.noop());
+    start(TestBed.routesConfig(dir, Routes.sole("digits", stable)));
 
     Reply reply = client.infer("digits", Map.of("traceparent", CALLER_TRACEPARENT));
 

@@ -39,7 +39,12 @@ abstract class OneGatewayTest {
 
   /** Starts the gateway serving {@code routes}, as {@link TestBed#routesConfig} has them. */
   void start(String routes) {
-    start(TestBed.routesConfig(dir, routes), OpenTelemetry.noop());
+    start(TestBed.routesConfig(dir, routes));
+  }
+
+  /** Starts the gateway serving {@code config}, recording no telemetry. */
+  final void start(GatewayConfig config) {
+    start(config, OpenTelemetry.noop());
   }
 
   /** Starts the gateway serving {@code config}, recording into {@code telemetry}. */
