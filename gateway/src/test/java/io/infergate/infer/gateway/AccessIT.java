@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,15 +33,9 @@ class AccessIT {
   @TempDir Path dir;
   @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
 
-  private FakeBackend stable;
-  private FakeBackend dark;
+  private final FakeBackend stable = bed.backend("stable");
+  private final FakeBackend dark = bed.backend("dark");
   private GatewayClient client;
-
-  @BeforeEach
-  void backends() throws IOException {
-    stable = bed.backend("stable");
-    dark = bed.backend("dark");
-  }
 
   @Test
   void anOrdinaryCallersOverrideIsIgnoredAndACallerWithATokenReachesTheDarkVariant()
@@ -105,12 +98,8 @@ class AccessIT {
 
   @Test
   void aShadowGetsOnlyTraceHeadersByDefaultNeverTheCallersAuthorization() throws Exception {
-    startShadowed("");
+    Received copy = shadowCopyOfACall("");
 
-    assertThat(client.infer("digits", callerHeaders()).variant()).isEqualTo("stable");
-
-    Received copy = dark.received().poll(10, TimeUnit.SECONDS);
-    assertThat(copy).isNotNull();
     assertThat(header(copy, "authorization")).isNull();
     assertThat(header(copy, "cookie")).isNull();
     assertThat(header(copy, "x-user-id")).isNull();
@@ -123,12 +112,8 @@ class AccessIT {
 
   @Test
   void aShadowGetsTheCallersAuthorizationWhenTheRouteListsIt() throws Exception {
-    startShadowed(", headers: [authorization, x-user-id]");
+    Received copy = shadowCopyOfACall(", headers: [authorization, x-user-id]");
 
-    assertThat(client.infer("digits", callerHeaders()).variant()).isEqualTo("stable");
-
-    Received copy = dark.received().poll(10, TimeUnit.SECONDS);
-    assertThat(copy).isNotNull();
     assertThat(header(copy, "authorization")).isEqualTo("Bearer secret");
     assertThat(header(copy, "x-user-id")).isEqualTo("u1");
     assertThat(header(copy, "x-request-id")).isNull();
@@ -164,6 +149,21 @@ class AccessIT {
               - {name: dark, weight: 0, endpoints: ["%s"]}
         """
             .formatted(access.stripTrailing(), stable.endpoint(), dark.endpoint()));
+  }
+
+  /**
+   * Shadows route {@code digits} to {@code dark} with {@code headers} (the rest of the shadow
+   * setting), makes a call with {@link #callerHeaders}, which stable answers, and returns the copy
+   * dark received.
+   */
+  private Received shadowCopyOfACall(String headers) throws Exception {
+    startShadowed(headers);
+
+    assertThat(client.infer("digits", callerHeaders()).variant()).isEqualTo("stable");
+
+    Received copy = dark.received().poll(10, TimeUnit.SECONDS);
+    assertThat(copy).isNotNull();
+    return copy;
   }
 
   private void startShadowed(String headers) throws IOException {

@@ -18,6 +18,7 @@ import io.infergate.infer.gateway.testing.GrpcCleanupExtension;
 import io.infergate.infer.gateway.testing.RawHttp2Client;
 import io.infergate.infer.gateway.testing.Requests;
 import io.infergate.infer.gateway.testing.Transport;
+import io.infergate.infer.observability.testing.Http2Frames;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -196,7 +197,7 @@ class GatewayLimitsIT {
       // grpc-java counts the resets a client sends (and those the server is made to send for
       // malformed frames) and ends the connection on the first past maxRstFramesPerWindow.
       assertThat(attacker.goAway().get(10, TimeUnit.SECONDS))
-          .isEqualTo(new RawHttp2Client.GoAway(ENHANCE_YOUR_CALM, "too_many_rststreams"));
+          .isEqualTo(new Http2Frames.GoAway(ENHANCE_YOUR_CALM, "too_many_rststreams"));
       attacker.closed().get(10, TimeUnit.SECONDS);
     }
     assertThat(other.infer("m", Map.of()).status().getCode()).isEqualTo(Status.Code.OK);

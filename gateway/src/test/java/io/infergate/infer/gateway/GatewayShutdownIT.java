@@ -8,13 +8,10 @@ import io.grpc.Status;
 import io.infergate.infer.gateway.config.GatewayConfig;
 import io.infergate.infer.gateway.testing.Configs;
 import io.infergate.infer.gateway.testing.FakeBackend;
-import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Recorder;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.Requests;
-import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +19,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link Gateway#close} over Netty on loopback sockets, as a rollout stops a gateway pod: calls in
@@ -31,13 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * closed port), and calls still running at the drain timeout are cancelled, on the model server
  * too.
  */
-class GatewayShutdownIT {
-  private static final Duration PATIENCE = Duration.ofSeconds(15);
-
-  @TempDir Path dir;
-  @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
-  private Gateway gateway;
-  private GatewayClient client;
+class GatewayShutdownIT extends OneGatewayTest {
+  @Override
+  Transport transport() {
+    return Transport.loopback();
+  }
 
   @Test
   void closeLetsCallsInFlightFinishWithinTheDrainTimeoutAndRefusesNewOnes() {
@@ -108,8 +101,7 @@ class GatewayShutdownIT {
             """
                 .formatted(drainTimeout, backend.endpoint()));
     // Closed by the test; closing again after it does nothing.
-    gateway = bed.gateway(config);
-    client = bed.client(gateway);
+    start(config);
   }
 
   /** Starts an OIP ModelInfer for digits with a minute's deadline, half-closed. */

@@ -13,7 +13,6 @@ import io.infergate.infer.gateway.testing.GatewayClient.Pending;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.Routes;
 import io.infergate.infer.gateway.testing.TestBed;
-import io.infergate.infer.gateway.testing.Transport;
 import io.infergate.infer.observability.testing.InMemoryTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -23,8 +22,6 @@ import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.PointData;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -33,16 +30,13 @@ import java.util.function.ToLongFunction;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the gateway records of the calls it forwards, through an SDK with in-memory exporters: a
  * SERVER span under the caller's trace, a CLIENT span per attempt whose context the model server
  * receives, and the metrics dashboards read. Runs in-process and over Netty loopback sockets.
  */
-abstract class GatewayTelemetryContract {
-  private static final Duration PATIENCE = Duration.ofSeconds(15);
+abstract class GatewayTelemetryContract extends OneGatewayTest {
   private static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
   private static final String CALLER_SPAN_ID = "b7ad6b7169203331";
   private static final String CALLER_TRACEPARENT = "00-" + TRACE_ID + "-" + CALLER_SPAN_ID + "-01";
@@ -50,13 +44,7 @@ abstract class GatewayTelemetryContract {
   private static final Metadata.Key<String> TRACESTATE = GatewayClient.header("tracestate");
   private static final String MODEL_INFER = "inference.GRPCInferenceService/ModelInfer";
 
-  @TempDir Path dir;
-  @RegisterExtension final TestBed bed = new TestBed(transport());
-
   private final InMemoryTelemetry telemetry = new InMemoryTelemetry();
-  private GatewayClient client;
-
-  abstract Transport transport();
 
   @AfterEach
   void closeSdk() {
@@ -147,13 +135,10 @@ abstract class GatewayTelemetryContract {
     FakeBackend canary = bed.backend("canary");
     canary.behaveByDefault("fail:INTERNAL:broken");
     start(
-        Routes.split(
+        Routes.either(
             "digits",
             stable,
-            1,
             canary,
-            1,
-            Routes.OVERRIDABLE,
             "breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 1m}"));
     Map<String, String> toCanary = Map.of("x-variant-override", "canary");
     client.inferUntilFallback("digits", toCanary, "circuit_open;from=canary", PATIENCE);
@@ -315,18 +300,19 @@ abstract class GatewayTelemetryContract {
   @Test
   void withTelemetryOffTheCallersTraceparentReachesTheBackendUntouched() {
     FakeBackend stable = bed.backend("stable");
-    Gateway gateway = bed.gateway(TestBed.routesConfig(dir, Routes.sole("digits", stable)));
+    start(TestBed.routesConfig(dir, Routes.sole("digits", stable)));
 
-    Reply reply = bed.client(gateway).infer("digits", Map.of("traceparent", CALLER_TRACEPARENT));
+    Reply reply = client.infer("digits", Map.of("traceparent", CALLER_TRACEPARENT));
 
     assertThat(reply.isOk()).isTrue();
     assertThat(stable.received().peek().headers().getAll(TRACEPARENT))
         .containsExactly(CALLER_TRACEPARENT);
   }
 
-  private void start(String routes) {
-    Gateway gateway = bed.gateway(TestBed.routesConfig(dir, routes), telemetry.openTelemetry());
-    client = bed.client(gateway);
+  /** Starts the gateway serving {@code routes}, recording into the in-memory SDK. */
+  @Override
+  void start(String routes) {
+    start(TestBed.routesConfig(dir, routes), telemetry.openTelemetry());
   }
 
   /** The spans ended so far, once there are {@code count}: a server span ends after its answer. */

@@ -12,11 +12,8 @@ import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Pending;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.GatewayClient.Timed;
-import io.infergate.infer.gateway.testing.Requests;
 import io.infergate.infer.gateway.testing.Routes;
-import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +21,6 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Which variant answers when the one a call was meant for cannot, in one process: a half-open
@@ -33,9 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * than a variant's median latency, and a trial call its caller cancels. Each asserts what the
  * caller sees ({@code x-variant}, {@code x-fallback}, the status) and which backends were reached.
  */
-class InProcessFallbackTest {
+class InProcessFallbackTest extends OneGatewayTest {
   private static final Metadata.Key<String> X_FALLBACK = GatewayClient.header("x-fallback");
-  private static final Duration PATIENCE = Duration.ofSeconds(15);
 
   /** Paces loops that wait for a breaker to change state: about a hundred calls a second. */
   private static final Duration PACE = Duration.ofMillis(10);
@@ -43,10 +37,10 @@ class InProcessFallbackTest {
   private static final String STALL = "stall";
   private static final String OVERRIDE = "x-variant-override";
 
-  @TempDir Path dir;
-  @RegisterExtension final TestBed bed = new TestBed(Transport.inProcess());
-  private Gateway gateway;
-  private GatewayClient client;
+  @Override
+  Transport transport() {
+    return Transport.inProcess();
+  }
 
   @Test
   void aHalfOpenTrialOnAStillStalledCanaryGetsHalfTheTimeLeftAndStableAnswersBeforeTheDeadline() {
@@ -114,13 +108,10 @@ class InProcessFallbackTest {
     a.behaveByDefault(STALL);
     b.behaveByDefault(STALL);
     start(
-        Routes.split(
+        Routes.either(
             "pair",
             a,
-            1,
             b,
-            1,
-            Routes.OVERRIDABLE,
             "breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 1m}",
             "outlier: {consecutiveFailures: 1000}"));
     // Calls that stall to their deadline open both breakers.
@@ -198,9 +189,7 @@ class InProcessFallbackTest {
         .startsWith("model 'solo': ")
         .endsWith(
             " ms left is less than the median latency of every variant (slow deadline); not sent");
-    assertThat(elsewhere.isOk()).as("%s", elsewhere.status()).isTrue();
-    assertThat(elsewhere.variant()).isEqualTo("fast");
-    assertThat(elsewhere.header("x-fallback")).isEqualTo("deadline;from=slow");
+    assertAnswered(elsewhere, "fast", "deadline;from=slow");
     assertThat(slow.calls()).as("neither reached the slow variant").isEqualTo(reached);
   }
 
@@ -211,13 +200,10 @@ class InProcessFallbackTest {
     FakeBackend canary = bed.backend("canary");
     canary.behaveByDefault(STALL);
     start(
-        Routes.split(
+        Routes.either(
             "digits",
             stable,
-            1,
             canary,
-            1,
-            Routes.OVERRIDABLE,
             "breaker: {window: 10s, minimumCalls: 2, failureRate: 50, openFor: 200ms, halfOpenCalls: 1, maxHalfOpen: 1m}"));
     Map<String, String> onCanary = Map.of(OVERRIDE, "canary");
     for (int i = 0; i < 2; i++) {
@@ -248,13 +234,7 @@ class InProcessFallbackTest {
     // Had the cancelled trial kept its permission, the breaker would stay half-open with none
     // left for maxHalfOpen (a minute), and these would all fall back to stable.
     List<Reply> after = client.infer(10, "digits", onCanary);
-    assertThat(after)
-        .allSatisfy(
-            reply -> {
-              assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
-              assertThat(reply.variant()).isEqualTo("canary");
-              assertThat(reply.header("x-fallback")).isNull();
-            });
+    assertThat(after).allSatisfy(reply -> assertAnswered(reply, "canary", null));
   }
 
   @Test
@@ -263,22 +243,17 @@ class InProcessFallbackTest {
     FakeBackend canary = bed.backend("canary");
     canary.behaveByDefault("fail:INTERNAL:broken");
     start(
-        """
-          - model: digits
-            overrideHeader: x-variant-override
-            overrideAllow: {anyCaller: true}
-            variants:
-              - {name: stable, weight: 1, endpoints: ["%s"]}
-              - {name: canary, weight: 1, endpoints: ["%s"]}
-            breaker: {window: 10s, minimumCalls: 2, failureRate: 50, openFor: 2s, halfOpenCalls: 1, maxHalfOpen: 1m}
-            outlier: {consecutiveFailures: 1000}
-        """
-            .formatted(stable.endpoint(), canary.endpoint()));
+        Routes.either(
+            "digits",
+            stable,
+            canary,
+            "breaker: {window: 10s, minimumCalls: 2, failureRate: 50, openFor: 2s, halfOpenCalls: 1, maxHalfOpen: 1m}",
+            "outlier: {consecutiveFailures: 1000}"));
     Map<String, String> onCanary = Map.of(OVERRIDE, "canary");
     for (int i = 0; i < 2; i++) {
       assertThat(client.infer("digits", onCanary).code()).isEqualTo(Status.Code.INTERNAL);
     }
-    assertThat(breaker("canary")).isEqualTo("OPEN");
+    assertThat(breaker("digits", "canary")).isEqualTo("OPEN");
 
     // Once open for two seconds, the breaker lets one trial through, which fails again.
     int beforeTrial = canary.calls();
@@ -292,14 +267,11 @@ class InProcessFallbackTest {
             });
 
     assertThat(canary.calls()).as("one trial").isEqualTo(beforeTrial + 1);
-    assertThat(breaker("canary"))
+    assertThat(breaker("digits", "canary"))
         .as("open again, not closed nor still half-open")
         .isEqualTo("OPEN");
     for (int i = 0; i < 10; i++) {
-      Reply reply = client.infer("digits", onCanary);
-      assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
-      assertThat(reply.variant()).isEqualTo("stable");
-      assertThat(reply.header("x-fallback")).isEqualTo("circuit_open;from=canary");
+      assertAnswered(client.infer("digits", onCanary), "stable", "circuit_open;from=canary");
     }
     assertThat(canary.calls())
         .as("nothing reached the canary while open")
@@ -311,7 +283,7 @@ class InProcessFallbackTest {
         .atMost(PATIENCE)
         .pollInterval(PACE)
         .until(() -> "canary".equals(client.infer("digits", onCanary).variant()));
-    assertThat(breaker("canary")).isEqualTo("CLOSED");
+    assertThat(breaker("digits", "canary")).isEqualTo("CLOSED");
     Reply served = client.infer("digits", onCanary);
     assertThat(served.variant()).isEqualTo("canary");
     assertThat(served.header("x-fallback")).isNull();
@@ -322,17 +294,7 @@ class InProcessFallbackTest {
     FakeBackend primary = bed.backend("primary");
     FakeBackend other = bed.backend("other");
     primary.behaveByDefault("fail:UNAVAILABLE:busy");
-    start(
-        """
-          - model: digits
-            overrideHeader: x-variant-override
-            overrideAllow: {anyCaller: true}
-            variants:
-              - {name: primary, weight: 1, endpoints: ["%s"]}
-              - {name: other, weight: 1, endpoints: ["%s"]}
-            deadline: {default: 30s, max: 1m}
-        """
-            .formatted(primary.endpoint(), other.endpoint()));
+    start(Routes.either("digits", primary, other, "deadline: {default: 30s, max: 1m}"));
 
     // The primary turns the call away unprocessed and asks for 700 ms of the caller's 1 s before
     // a retry: the other variant must be sent the rest of the second, not the route's 30 s.
@@ -341,9 +303,7 @@ class InProcessFallbackTest {
         inferWithin("digits", Map.of(OVERRIDE, "primary", "x-fake-pushback", "700"), 1000);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-    assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
-    assertThat(reply.variant()).isEqualTo("other");
-    assertThat(reply.header("x-fallback")).isEqualTo("unavailable;from=primary");
+    assertAnswered(reply, "other", "unavailable;from=primary");
     // OK, so answered before the caller's deadline (its client would have ended it otherwise),
     // after the pushback the primary asked for.
     assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(700));
@@ -388,27 +348,5 @@ class InProcessFallbackTest {
     return replies.stream()
         .filter(timed -> "trial_failed;from=canary".equals(timed.reply().header("x-fallback")))
         .toList();
-  }
-
-  private void start(String routes) {
-    gateway = bed.gateway(dir, routes);
-    client = bed.client(gateway);
-  }
-
-  private Reply inferWithin(String model, Map<String, String> headers, long millis) {
-    return client.unary(
-        Requests.MODEL_INFER,
-        Requests.oip(model, ""),
-        headers,
-        CallOptions.DEFAULT.withDeadlineAfter(millis, TimeUnit.MILLISECONDS));
-  }
-
-  /** The state of the breaker of {@code digits}' variant {@code variant}. */
-  private String breaker(String variant) {
-    return gateway.liveVariants().of("digits", variant, Duration.ofSeconds(1)).breaker();
-  }
-
-  private void awaitIdle(String model) {
-    await().atMost(PATIENCE).until(() -> gateway.inFlight(model) == 0);
   }
 }

@@ -18,7 +18,6 @@ import io.infergate.infer.gateway.testing.Requests;
 import io.infergate.infer.gateway.testing.Routes;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +26,6 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gateway's resilience where no socket is needed: admission and its pushback, the deadlines a
@@ -36,17 +33,22 @@ import org.junit.jupiter.api.io.TempDir;
  * which answers count against a backend, and breaker state across reloads. In one process, so that
  * each runs in milliseconds; {@link ResilienceIT} covers what rests on real sockets.
  */
-class InProcessResilienceTest {
+class InProcessResilienceTest extends OneGatewayTest {
   private static final Metadata.Key<String> PUSHBACK =
       GatewayClient.header("grpc-retry-pushback-ms");
   private static final Metadata.Key<String> X_FALLBACK = GatewayClient.header("x-fallback");
-  private static final Duration PATIENCE = Duration.ofSeconds(10);
   private static final String STALL = "stall";
 
-  @TempDir Path dir;
-  @RegisterExtension final TestBed bed = new TestBed(Transport.inProcess());
-  private Gateway gateway;
-  private GatewayClient client;
+  /** Policies that would trip at a backend's first failures, were those failures counted. */
+  private static final String[] TRIP_AT_ONCE = {
+    "breaker: {window: 10s, minimumCalls: 5, failureRate: 50, openFor: 1m}",
+    "outlier: {consecutiveFailures: 1, baseEjectionTime: 1m, maxEjectionTime: 1m}"
+  };
+
+  @Override
+  Transport transport() {
+    return Transport.inProcess();
+  }
 
   @Test
   void aThousandCallerErrorsOpenNoBreakerAndEjectNoEndpoint() {
@@ -54,20 +56,7 @@ class InProcessResilienceTest {
     FakeBackend control = bed.backend("control");
     control.behaveByDefault("fail:INTERNAL:broken");
     // The same policies on both: they trip at the first failures a backend is to blame for.
-    start(
-        """
-          - model: solo
-            variants:
-              - {name: solo, weight: 1, endpoints: ["%s"]}
-            breaker: {window: 10s, minimumCalls: 5, failureRate: 50, openFor: 1m}
-            outlier: {consecutiveFailures: 1, baseEjectionTime: 1m, maxEjectionTime: 1m}
-          - model: control
-            variants:
-              - {name: control, weight: 1, endpoints: ["%s"]}
-            breaker: {window: 10s, minimumCalls: 5, failureRate: 50, openFor: 1m}
-            outlier: {consecutiveFailures: 1, baseEjectionTime: 1m, maxEjectionTime: 1m}
-        """
-            .formatted(solo.endpoint(), control.endpoint()));
+    start(Routes.sole("solo", solo, TRIP_AT_ONCE) + Routes.sole("control", control, TRIP_AT_ONCE));
 
     List<Reply> invalid = client.infer(1000, "solo", Map.of("x-fake", "fail:INVALID_ARGUMENT:bad"));
     Reply after = client.infer("solo", Map.of());
@@ -80,9 +69,7 @@ class InProcessResilienceTest {
               assertThat(reply.variant()).isEqualTo("solo");
               assertThat(reply.trailers().get(X_FALLBACK)).isNull();
             });
-    assertThat(after.isOk()).as("%s", after.status()).isTrue();
-    assertThat(after.variant()).isEqualTo("solo");
-    assertThat(after.header("x-fallback")).isNull();
+    assertAnswered(after, "solo", null);
     assertThat(solo.calls()).isEqualTo(1001);
     // Health is published every 500 ms: it stays SERVING over several publications.
     await()
@@ -254,12 +241,7 @@ class InProcessResilienceTest {
     assertThat(cancelled.recorder().await().code()).isEqualTo(Status.Code.CANCELLED);
     awaitIdle("counted");
 
-    Reply callersDeadline =
-        client.unary(
-            Requests.MODEL_INFER,
-            Requests.oip("counted", ""),
-            withHeader(onA, "x-fake", STALL),
-            CallOptions.DEFAULT.withDeadlineAfter(100, TimeUnit.MILLISECONDS));
+    Reply callersDeadline = inferWithin("counted", withHeader(onA, "x-fake", STALL), 100);
     assertThat(callersDeadline.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     awaitIdle("counted");
 
@@ -322,10 +304,7 @@ class InProcessResilienceTest {
 
     // Each variant's one place was given back too: neither is skipped as full.
     for (String variant : List.of("a", "b")) {
-      Reply reply = client.infer("counted", Map.of("x-variant-override", variant));
-      assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
-      assertThat(reply.variant()).isEqualTo(variant);
-      assertThat(reply.header("x-fallback")).isNull();
+      assertAnswered(client.infer("counted", Map.of("x-variant-override", variant)), variant, null);
     }
   }
 
@@ -372,12 +351,7 @@ class InProcessResilienceTest {
             attempts(
                 first,
                 second,
-                () ->
-                    client.unary(
-                        Requests.MODEL_INFER,
-                        Requests.oip("pushy", ""),
-                        withHeader(busy, "x-fake-pushback", "5000"),
-                        CallOptions.DEFAULT.withDeadlineAfter(1, TimeUnit.SECONDS))))
+                () -> inferWithin("pushy", withHeader(busy, "x-fake-pushback", "5000"), 1000)))
         .as("a pushback past the deadline: not retried")
         .isEqualTo(1);
 
@@ -427,23 +401,18 @@ class InProcessResilienceTest {
     // Policies that would trip at the first refusals were they counted: two failures open a
     // breaker, one ejects solo's only endpoint, three the canary's.
     start(
-        """
-          - model: solo
-            variants:
-              - {name: solo, weight: 1, endpoints: ["%s"]}
-            limits: {maxInFlightPerVariant: 1}
-            breaker: {window: 10s, minimumCalls: 2, failureRate: 50, openFor: 1m}
-            outlier: {consecutiveFailures: 1, baseEjectionTime: 1m, maxEjectionTime: 1m}
-          - model: digits
-            overrideHeader: x-variant-override
-            overrideAllow: {anyCaller: true}
-            variants:
-              - {name: stable, weight: 1, endpoints: ["%s"]}
-              - {name: canary, weight: 1, endpoints: ["%s"]}
-            breaker: {window: 10s, minimumCalls: 2, failureRate: 50, openFor: 5s, halfOpenCalls: 1}
-            outlier: {consecutiveFailures: 3, baseEjectionTime: 1m, maxEjectionTime: 1m}
-        """
-            .formatted(solo.endpoint(), stable.endpoint(), canary.endpoint()));
+        Routes.sole(
+                "solo",
+                solo,
+                "limits: {maxInFlightPerVariant: 1}",
+                "breaker: {window: 10s, minimumCalls: 2, failureRate: 50, openFor: 1m}",
+                "outlier: {consecutiveFailures: 1, baseEjectionTime: 1m, maxEjectionTime: 1m}")
+            + Routes.either(
+                "digits",
+                stable,
+                canary,
+                "breaker: {window: 10s, minimumCalls: 2, failureRate: 50, openFor: 5s, halfOpenCalls: 1}",
+                "outlier: {consecutiveFailures: 3, baseEjectionTime: 1m, maxEjectionTime: 1m}"));
 
     // A bulkhead of one, held, and fifty more calls while it is.
     Pending held =
@@ -473,10 +442,7 @@ class InProcessResilienceTest {
     // Had one refusal counted against the endpoint it would be ejected, and these would fail as
     // having no healthy backend.
     for (int i = 0; i < 5; i++) {
-      Reply reply = client.infer("solo", Map.of());
-      assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
-      assertThat(reply.variant()).isEqualTo("solo");
-      assertThat(reply.header("x-fallback")).isNull();
+      assertAnswered(client.infer("solo", Map.of()), "solo", null);
     }
     assertThat(breaker("solo", "solo")).isEqualTo("CLOSED");
 
@@ -488,10 +454,7 @@ class InProcessResilienceTest {
     }
     assertThat(breaker("digits", "canary")).isEqualTo("OPEN");
     for (int i = 0; i < 50; i++) {
-      Reply reply = client.infer("digits", onCanary);
-      assertThat(reply.isOk()).as("%s", reply.status()).isTrue();
-      assertThat(reply.variant()).isEqualTo("stable");
-      assertThat(reply.header("x-fallback")).isEqualTo("circuit_open;from=canary");
+      assertAnswered(client.infer("digits", onCanary), "stable", "circuit_open;from=canary");
     }
     assertThat(canary.calls()).isEqualTo(2);
     assertThat(breaker("digits", "stable")).isEqualTo("CLOSED");
@@ -516,22 +479,8 @@ class InProcessResilienceTest {
         "breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: " + openFor + "}");
   }
 
-  private void start(String routes) {
-    gateway = bed.gateway(dir, routes);
-    client = bed.client(gateway);
-  }
-
   private Reply inferWith(CallOptions options) {
     return client.unary(Requests.MODEL_INFER, Requests.oip("timed", ""), Map.of(), options);
-  }
-
-  /** The state of the circuit breaker of {@code model}'s {@code variant}. */
-  private String breaker(String model, String variant) {
-    return gateway.liveVariants().of(model, variant, Duration.ofSeconds(1)).breaker();
-  }
-
-  private void awaitIdle(String model) {
-    await().atMost(PATIENCE).until(() -> gateway.inFlight(model) == 0);
   }
 
   /** Attempts that {@code call} made on the two backends. */

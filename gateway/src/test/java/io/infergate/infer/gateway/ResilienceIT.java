@@ -8,16 +8,13 @@ import io.grpc.CallOptions;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.infergate.infer.gateway.testing.FakeBackend;
-import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.Requests;
 import io.infergate.infer.gateway.testing.Routes;
-import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.ServerReadyRequest;
 import io.infergate.infer.router.Endpoint;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,8 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -43,13 +38,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * reconnect, deadlines that run out on the wire. Routes set small windows, open times and ejection
  * times, so that breakers open and close within a second or two.
  */
-class ResilienceIT {
-  /** How long anything the gateway does on its own (reconnect, half-open, health) may take. */
-  private static final Duration PATIENCE = Duration.ofSeconds(15);
-
-  @TempDir Path dir;
-  @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
-  private GatewayClient client;
+class ResilienceIT extends OneGatewayTest {
+  @Override
+  Transport transport() {
+    return Transport.loopback();
+  }
 
   @Test
   void aClosedCanarysShareGoesToStableWithoutAFailedCallAndTheCanaryServesAgainOnceRestarted()
@@ -71,7 +64,7 @@ class ResilienceIT {
     Endpoint canaryAt = canary.endpoint();
     canary.close();
 
-    List<Reply> replies = inferInOrder("digits", 500);
+    List<Reply> replies = client.infer(500, "digits", Map.of());
 
     assertThat(failures(replies)).isEmpty();
     assertThat(replies).extracting(Reply::variant).containsOnly("stable");
@@ -91,7 +84,7 @@ class ResilienceIT {
         .atMost(PATIENCE)
         .until(
             () -> {
-              List<Reply> batch = inferInOrder("digits", 200);
+              List<Reply> batch = client.infer(200, "digits", Map.of());
               recovering.addAll(batch);
               return batch.stream().anyMatch(reply -> "canary".equals(reply.variant()))
                   && fallbacks(batch).isEmpty();
@@ -131,7 +124,7 @@ class ResilienceIT {
     int callers = 16;
     int callsEach = 50;
 
-    List<Reply> replies = inParallel(callers, () -> inferInOrder("pair", callsEach));
+    List<Reply> replies = inParallel(callers, () -> client.infer(callsEach, "pair", Map.of()));
 
     assertThat(failures(replies)).isEmpty();
     assertThat(live.calls()).isEqualTo(callers * callsEach);
@@ -192,7 +185,7 @@ class ResilienceIT {
     int calls = 500;
 
     long startNanos = System.nanoTime();
-    List<Reply> replies = inferInOrder("down", calls);
+    List<Reply> replies = client.infer(calls, "down", Map.of());
     long seconds = (System.nanoTime() - startNanos + 999_999_999L) / 1_000_000_000L;
 
     assertThat(replies)
@@ -265,28 +258,12 @@ class ResilienceIT {
     canary.close();
 
     // A single model: with it, the gateway as a whole is not ready either.
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                health(client.channel(), "digits") == ServingStatus.NOT_SERVING
-                    && health(client.channel(), "") == ServingStatus.NOT_SERVING
-                    && !serverReady());
+    await().atMost(PATIENCE).until(() -> digitsAndGatewayAre(ServingStatus.NOT_SERVING));
 
     bed.register(bed.transport().backendAt("stable", stableAt));
 
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                health(client.channel(), "digits") == ServingStatus.SERVING
-                    && health(client.channel(), "") == ServingStatus.SERVING
-                    && serverReady());
+    await().atMost(PATIENCE).until(() -> digitsAndGatewayAre(ServingStatus.SERVING));
     assertThat(client.infer("digits", Map.of("x-variant-override", "stable")).isOk()).isTrue();
-  }
-
-  private void start(String routes) {
-    client = bed.client(bed.gateway(dir, routes));
   }
 
   /** Backends that answer every call UNAVAILABLE without headers: never reached a model. */
@@ -322,14 +299,6 @@ class ResilienceIT {
     return backends.stream().map(FakeBackend::endpoint).toArray();
   }
 
-  private List<Reply> inferInOrder(String model, int calls) {
-    List<Reply> replies = new ArrayList<>(calls);
-    for (int i = 0; i < calls; i++) {
-      replies.add(client.infer(model, Map.of()));
-    }
-    return replies;
-  }
-
   private static List<Reply> inParallel(int callers, Callable<List<Reply>> each) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(callers);
     try {
@@ -343,6 +312,16 @@ class ResilienceIT {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * Whether model {@code digits} and the gateway as a whole report {@code status} through gRPC
+   * health, and the OIP ServerReady agrees.
+   */
+  private boolean digitsAndGatewayAre(ServingStatus status) {
+    return health(client.channel(), "digits") == status
+        && health(client.channel(), "") == status
+        && serverReady() == (status == ServingStatus.SERVING);
   }
 
   private boolean serverReady() {

@@ -42,7 +42,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,16 +55,8 @@ class AdminApiIT {
   @TempDir Path dir;
   @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
 
-  private FakeBackend stable;
-  private FakeBackend canary;
-  private Path stateDir;
-
-  @BeforeEach
-  void backends() throws Exception {
-    stable = bed.backend("stable");
-    canary = bed.backend("canary");
-    stateDir = dir.resolve("state");
-  }
+  private final FakeBackend stable = bed.backend("stable");
+  private final FakeBackend canary = bed.backend("canary");
 
   @Test
   void theDataPortAnswersUnimplementedForAdminMethods() {
@@ -232,7 +223,7 @@ class AdminApiIT {
     assertThat(weights(second.release().routes().route("digits")))
         .as("what the data path serves")
         .isEqualTo(Map.of("stable", 10, "canary", 90));
-    List<String> lines = Files.readAllLines(stateDir.resolve(AuditLog.FILE));
+    List<String> lines = Files.readAllLines(auditLog());
     JsonNode last = new ObjectMapper().readTree(lines.get(lines.size() - 1));
     assertThat(last.get("identity").asText()).isEqualTo("alice");
     assertThat(last.get("model").asText()).isEqualTo("digits");
@@ -250,7 +241,7 @@ class AdminApiIT {
     assertThat(weights(edited.getRoutes(0))).isEqualTo(Map.of("stable", 50, "canary", 50));
     assertThat(edited.getRoutes(0).getWeightsFromApi()).isFalse();
     assertThat(edited.getRevision()).isEqualTo(revision + 2);
-    List<String> all = Files.readAllLines(stateDir.resolve(AuditLog.FILE));
+    List<String> all = Files.readAllLines(auditLog());
     assertThat(new ObjectMapper().readTree(all.get(all.size() - 1)).get("identity").asText())
         .isEqualTo(ReleaseControl.CONFIG_FILE);
   }
@@ -289,6 +280,11 @@ class AdminApiIT {
   }
 
   /** A gateway and its admin port on a file of {@code stable} and {@code canary} weights. */
+  /** The audit log in the state directory that {@link AdminPlane#yaml} names. */
+  private Path auditLog() {
+    return dir.resolve("state").resolve(AuditLog.FILE);
+  }
+
   private AdminPlane start(int stableWeight, int canaryWeight) {
     return AdminPlane.start(bed, config(stableWeight, canaryWeight));
   }

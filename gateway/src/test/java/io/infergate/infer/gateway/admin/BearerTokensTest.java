@@ -2,11 +2,16 @@ package io.infergate.infer.gateway.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class BearerTokensTest {
   @TempDir Path dir;
@@ -31,37 +36,33 @@ class BearerTokensTest {
     assertThat(Role.VIEWER.allows(Role.OPERATOR)).isFalse();
   }
 
-  @Test
-  void refusesABadFileNamingEachLine() throws Exception {
+  @ParameterizedTest
+  @MethodSource("badFiles")
+  void refusesABadFileNamingEachProblem(String content, String expected) throws Exception {
     Path file = dir.resolve("tokens.txt");
-    Files.writeString(file, "short viewer a\nlong-enough-token-xyz root b\nonly-two fields\n");
+    Files.writeString(file, content);
 
     assertThatThrownBy(() -> BearerTokens.load(file))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(
-            file
-                + ":1: token of 5 chars (expected: 16+)\n"
-                + file
-                + ":2: role \"root\" (expected: viewer, operator or admin)\n"
-                + file
-                + ":3: 2 fields (expected: TOKEN ROLE NAME)");
+        .hasMessage(expected.formatted(file));
   }
 
-  @Test
-  void refusesTheNamesTheAuditLogReserves() throws Exception {
-    Path file = dir.resolve("tokens.txt");
-    Files.writeString(file, "long-enough-token-xyz operator gateway\n");
-
-    assertThatThrownBy(() -> BearerTokens.load(file))
-        .hasMessageStartingWith(file + ":1: name \"gateway\" (expected: not one of");
-  }
-
-  @Test
-  void refusesAFileWithoutTokens() throws Exception {
-    Path file = dir.resolve("tokens.txt");
-    Files.writeString(file, "# nobody yet\n");
-
-    assertThatThrownBy(() -> BearerTokens.load(file))
-        .hasMessage(file + ": no tokens (expected: at least one TOKEN ROLE NAME line)");
+  /** A tokens file's content, and the message its refusal has ({@code %1$s}: the file). */
+  static Stream<Arguments> badFiles() {
+    return Stream.of(
+        arguments(
+            "short viewer a\nlong-enough-token-xyz root b\nonly-two fields\n",
+            """
+            %1$s:1: token of 5 chars (expected: 16+)
+            %1$s:2: role "root" (expected: viewer, operator or admin)
+            %1$s:3: 2 fields (expected: TOKEN ROLE NAME)"""),
+        // The names the audit log reserves for itself.
+        arguments(
+            "long-enough-token-xyz operator gateway\n",
+            "%1$s:1: name \"gateway\" (expected: not one of "
+                + Identity.RESERVED_NAMES
+                + ", which the audit log reserves)"),
+        arguments(
+            "# nobody yet\n", "%1$s: no tokens (expected: at least one TOKEN ROLE NAME line)"));
   }
 }

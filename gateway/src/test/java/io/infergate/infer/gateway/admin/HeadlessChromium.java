@@ -5,7 +5,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.File;
+import io.infergate.infer.gateway.testing.Processes;
+import io.infergate.infer.observability.testing.Chromium;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,16 +16,13 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's {@code chromium}, headless, driven over the DevTools protocol (a WebSocket of JSON
@@ -51,26 +49,19 @@ final class HeadlessChromium implements AutoCloseable {
    * aborts the test when none is installed.
    */
   static HeadlessChromium start(Path dir, int width, int height) throws Exception {
-    String chromium = find();
+    String chromium = Chromium.find("the console's browser check");
     Path profile = Files.createTempDirectory(dir, "chromium-profile");
     Path log = dir.resolve("chromium.log");
     Process process =
         new ProcessBuilder(
-                chromium,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-                "--window-size=" + width + "," + height,
-                "--remote-debugging-address=127.0.0.1",
-                "--remote-debugging-port=0",
-                "--user-data-dir=" + profile,
-                "about:blank")
+                Chromium.command(
+                    chromium,
+                    profile,
+                    "--hide-scrollbars",
+                    "--window-size=" + width + "," + height,
+                    "--remote-debugging-address=127.0.0.1",
+                    "--remote-debugging-port=0",
+                    "about:blank"))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
@@ -156,34 +147,7 @@ final class HeadlessChromium implements AutoCloseable {
   @Override
   public void close() {
     socket.abort();
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static String find() {
-    List<String> candidates = new ArrayList<>();
-    String env = System.getenv("CHROMIUM");
-    if (env != null && !env.isBlank()) {
-      candidates.add(env);
-    }
-    candidates.addAll(
-        List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"));
-    for (String candidate : candidates) {
-      if (new File(candidate).canExecute()) {
-        return candidate;
-      }
-    }
-    Assumptions.abort(
-        "headless Chromium not installed (apt-get install -y chromium); skipping the console's"
-            + " browser check");
-    throw new AssertionError("unreachable");
+    Processes.stop(process);
   }
 
   /** Matches answers to commands by id; events (messages without an id) are not needed. */

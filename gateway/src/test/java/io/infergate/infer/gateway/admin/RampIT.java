@@ -48,16 +48,14 @@ class RampIT {
   @TempDir Path dir;
   @RegisterExtension final TestBed bed = new TestBed(Transport.loopback());
 
-  private FakeBackend stable;
-  private FakeBackend canary;
+  private final FakeBackend stable = bed.backend("stable");
+  private final FakeBackend canary = bed.backend("canary");
   private AdminPlane plane;
   private AdminClient operator;
   private Load load;
 
   @BeforeEach
   void start() throws Exception {
-    stable = bed.backend("stable");
-    canary = bed.backend("canary");
     plane = AdminPlane.start(bed, config());
     operator = plane.client(OPERATOR);
   }

@@ -3,6 +3,7 @@ package io.infergate.infer.gateway.admin;
 import static io.infergate.infer.gateway.admin.AdminCalls.weights;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.StatusException;
 import io.infergate.infer.gateway.admin.LiveVariants.LiveVariant;
 import io.infergate.infer.gateway.config.GatewayConfig;
 import io.infergate.infer.gateway.config.Rewrite;
@@ -29,6 +30,9 @@ class ReleaseControlTest {
   private static final Identity ALICE = new Identity("alice", Role.OPERATOR);
   private static final Duration WINDOW = Duration.ofSeconds(10);
   private static final long MS = 1_000_000;
+
+  /** Stable as a healthy ramp sees it: a thousand calls, none failed, a median of 10 ms. */
+  private static final LiveVariant STABLE = new LiveVariant(figures(1000, 0, 10), "CLOSED");
 
   @TempDir Path dir;
 
@@ -69,11 +73,9 @@ class ReleaseControlTest {
 
   @Test
   void aCanaryWhoseBreakerIsOpenIsRolledBackAfterThreeJudgements() throws Exception {
-    ReleaseControl control = open(routes(100, 0));
-    control.startRamp(ALICE, "digits", plan(List.of(10, 100)), 1, "");
-    seen.put("stable", new LiveVariant(figures(1000, 0, 10), "CLOSED"));
+    ReleaseControl control = rampStarted(List.of(10, 100));
     // Rejected by its open breaker, the canary answers nothing: its window alone looks quiet.
-    seen.put("canary", new LiveVariant(WindowFigures.none(WINDOW), "OPEN"));
+    saw(STABLE, new LiveVariant(WindowFigures.none(WINDOW), "OPEN"));
 
     control.tick();
     control.tick();
@@ -90,10 +92,8 @@ class ReleaseControlTest {
 
   @Test
   void breachesCountedAgainstOneRampDoNotCarryIntoTheNext() throws Exception {
-    ReleaseControl control = open(routes(100, 0));
-    control.startRamp(ALICE, "digits", plan(List.of(10, 100)), 1, "");
-    seen.put("stable", new LiveVariant(figures(1000, 0, 10), "CLOSED"));
-    seen.put("canary", new LiveVariant(figures(100, 50, 10), "CLOSED"));
+    ReleaseControl control = rampStarted(List.of(10, 100));
+    saw(STABLE, new LiveVariant(figures(100, 50, 10), "CLOSED"));
     control.tick();
     control.tick();
     long revision = control.abortRamp(ALICE, "digits", 2, "").revision();
@@ -107,8 +107,7 @@ class ReleaseControlTest {
 
   @Test
   void atTheLastStepTheCanaryIsJudgedAgainstStableAsLastSeen() throws Exception {
-    ReleaseControl control = open(routes(100, 0));
-    control.startRamp(ALICE, "digits", plan(List.of(50, 100)), 1, "");
+    ReleaseControl control = rampStarted(List.of(50, 100));
     healthy();
     control.tick();
     clock.advance(Duration.ofSeconds(60));
@@ -116,8 +115,9 @@ class ReleaseControlTest {
     assertThat(control.snapshot().ramps().get("digits").canaryWeight()).isEqualTo(100);
 
     // Stable now takes no calls; the canary's median triples.
-    seen.put("stable", new LiveVariant(WindowFigures.none(WINDOW), "CLOSED"));
-    seen.put("canary", new LiveVariant(figures(1000, 0, 30), "CLOSED"));
+    saw(
+        new LiveVariant(WindowFigures.none(WINDOW), "CLOSED"),
+        new LiveVariant(figures(1000, 0, 30), "CLOSED"));
     control.tick();
     control.tick();
     control.tick();
@@ -156,9 +156,21 @@ class ReleaseControlTest {
     return control;
   }
 
+  /** Opens release control on the file's 100/0 split and starts a ramp through {@code steps}. */
+  private ReleaseControl rampStarted(List<Integer> steps) throws StatusException {
+    ReleaseControl control = open(routes(100, 0));
+    control.startRamp(ALICE, "digits", plan(steps), 1, "");
+    return control;
+  }
+
   private void healthy() {
-    seen.put("stable", new LiveVariant(figures(1000, 0, 10), "CLOSED"));
-    seen.put("canary", new LiveVariant(figures(100, 0, 10), "CLOSED"));
+    saw(STABLE, new LiveVariant(figures(100, 0, 10), "CLOSED"));
+  }
+
+  /** What the gateway saw of each variant in its last window. */
+  private void saw(LiveVariant stable, LiveVariant canary) {
+    seen.put("stable", stable);
+    seen.put("canary", canary);
   }
 
   private static WindowFigures figures(long calls, long failures, long p50Ms) {

@@ -95,23 +95,11 @@ class TablesTest {
     GetHistoryResponse history =
         GetHistoryResponse.newBuilder()
             .addEntries(
-                AuditEntry.newBuilder()
-                    .setTime(NOON)
-                    .setRevision(8)
-                    .setModel("digits")
-                    .setIdentity("alice")
-                    .setAction("SetWeights")
-                    .putAllBefore(Map.of("v1", 100, "v2", 0))
+                digitsAtNoon(8, "alice", "SetWeights", Map.of("v1", 100, "v2", 0))
                     .putAllAfter(Map.of("v1", 90, "v2", 10))
                     .setReason("canary to 10%"))
             .addEntries(
-                AuditEntry.newBuilder()
-                    .setTime(NOON)
-                    .setRevision(9)
-                    .setModel("digits")
-                    .setIdentity("gateway")
-                    .setAction("gate-rollback")
-                    .putAllBefore(Map.of("v1", 90, "v2", 10))
+                digitsAtNoon(9, "gateway", "gate-rollback", Map.of("v1", 90, "v2", 10))
                     .putAllAfter(Map.of("v1", 100, "v2", 0))
                     .putFigures("canary_failure_rate", 0.48))
             .build();
@@ -130,5 +118,17 @@ class TablesTest {
     assertThat(Tables.weightChange(Map.of("a", 1, "b", 2), Map.of("a", 1, "b", 3)))
         .isEqualTo("a 1 b 2->3");
     assertThat(Tables.weightChange(Map.of(), Map.of("a", 100, "b", 0))).isEqualTo("a 100 b 0");
+  }
+
+  /** An audit entry of model {@code digits} at noon, from the weights {@code before}. */
+  private static AuditEntry.Builder digitsAtNoon(
+      long revision, String identity, String action, Map<String, Integer> before) {
+    return AuditEntry.newBuilder()
+        .setTime(NOON)
+        .setRevision(revision)
+        .setModel("digits")
+        .setIdentity(identity)
+        .setAction(action)
+        .putAllBefore(before);
   }
 }

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToLongFunction;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,28 +127,13 @@ class WeightChangeLatencyIT {
             .filter(a -> a.answeredNanos() - returnedNanos >= EFFECT_BOUND_NANOS)
             .filter(a -> !"v2".equals(a.servedBy()))
             .toList();
-    long lastV1 =
-        answers.stream()
-            .filter(a -> "v1".equals(a.servedBy()))
-            .mapToLong(Answered::answeredNanos)
-            .max()
-            .orElseThrow();
-    long firstV2 =
-        answers.stream()
-            .filter(a -> "v2".equals(a.servedBy()))
-            .mapToLong(Answered::answeredNanos)
-            .min()
-            .orElseThrow();
+    long lastV1 = timesOf(answers, "v1", Answered::answeredNanos).max().orElseThrow();
+    long firstV2 = timesOf(answers, "v2", Answered::answeredNanos).min().orElseThrow();
     long v1AfterReturn =
         answers.stream()
             .filter(a -> "v1".equals(a.servedBy()) && a.answeredNanos() > returnedNanos)
             .count();
-    long lastV1Sent =
-        answers.stream()
-            .filter(a -> "v1".equals(a.servedBy()))
-            .mapToLong(Answered::sentNanos)
-            .max()
-            .orElseThrow();
+    long lastV1Sent = timesOf(answers, "v1", Answered::sentNanos).max().orElseThrow();
     long[] latencies =
         answers.stream().mapToLong(a -> a.answeredNanos() - a.sentNanos()).sorted().toArray();
     long firstSent = answers.get(0).sentNanos();
@@ -180,6 +167,12 @@ class WeightChangeLatencyIT {
     assertThat(firstV2 - returnedNanos)
         .as("first v2 answer after the return")
         .isLessThan(EFFECT_BOUND_NANOS);
+  }
+
+  /** {@code time} of each call that {@code variant} served. */
+  private static LongStream timesOf(
+      List<Answered> answers, String variant, ToLongFunction<Answered> time) {
+    return answers.stream().filter(a -> variant.equals(a.servedBy())).mapToLong(time);
   }
 
   private static double millis(long nanos) {

@@ -16,25 +16,14 @@ import java.time.Clock;
 
 /**
  * A gateway with its admin port, wired as {@code bin/gateway} wires them, over real sockets; the
- * tokens its tests sign in with; and the configuration the admin and gatewayctl tests share.
+ * tokens its tests sign in with; and the configuration the admin and gatewayctl tests share. Start
+ * one with {@link #start}; {@code bed} closes what it started.
  */
-public final class AdminPlane {
+public record AdminPlane(TestBed bed, Gateway gateway, ReleaseControl release, AdminServer admin) {
   public static final String VIEWER = "viewer-token-0123456789";
   public static final String OPERATOR = "operator-token-0123456789";
   public static final String OTHER_OPERATOR = "operator-token-abcdefghij";
   public static final String ADMIN = "admin-token-0123456789ab";
-
-  private final TestBed bed;
-  private final Gateway gateway;
-  private final ReleaseControl release;
-  private final AdminServer admin;
-
-  private AdminPlane(TestBed bed, Gateway gateway, ReleaseControl release, AdminServer admin) {
-    this.bed = bed;
-    this.gateway = gateway;
-    this.release = release;
-    this.admin = admin;
-  }
 
   /**
    * Starts a gateway on {@link #yaml}'s route with no route settings, and its admin port; {@code
@@ -111,14 +100,6 @@ public final class AdminPlane {
                     : BearerTokens.load(config.admin().tokensFile()),
                 release));
     return new AdminPlane(bed, gateway, release, admin);
-  }
-
-  public Gateway gateway() {
-    return gateway;
-  }
-
-  public ReleaseControl release() {
-    return release;
   }
 
   /** The admin port: gRPC and the console. */

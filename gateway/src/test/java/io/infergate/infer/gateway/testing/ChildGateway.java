@@ -141,15 +141,7 @@ public final class ChildGateway implements AutoCloseable {
         jmx.close();
       }
     } finally {
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
+      Processes.stop(process);
     }
   }
 

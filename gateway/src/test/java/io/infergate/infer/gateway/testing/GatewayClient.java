@@ -39,7 +39,6 @@ public final class GatewayClient {
     return infer(model, "", headers);
   }
 
-  /** An OIP ModelInfer for {@code model} at {@code version}, with {@code headers}. */
   /**
    * Calls {@code model} with {@code headers} until a call is answered with {@code x-fallback:
    * fallback} (such as {@code circuit_open;from=canary}, once that breaker has opened), for at most
@@ -61,6 +60,7 @@ public final class GatewayClient {
     return replies;
   }
 
+  /** An OIP ModelInfer for {@code model} at {@code version}, with {@code headers}. */
   public Reply infer(String model, String version, Map<String, String> headers) {
     return unary(Requests.MODEL_INFER, Requests.oip(model, version), headers);
   }

@@ -1,24 +1,18 @@
 package io.infergate.infer.gateway.testing;
 
+import io.infergate.infer.observability.testing.Http2Frames;
+import io.infergate.infer.observability.testing.Http2Frames.GoAway;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
 import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2Settings;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,13 +43,7 @@ public final class RawHttp2Client implements AutoCloseable {
         new Bootstrap()
             .group(group)
             .channel(NioSocketChannel.class)
-            .handler(
-                new ChannelInitializer<NioSocketChannel>() {
-                  @Override
-                  protected void initChannel(NioSocketChannel ch) {
-                    ch.pipeline().addLast(decoder);
-                  }
-                })
+            .handler(decoder)
             .connect("127.0.0.1", port)
             .sync()
             .channel();
@@ -70,7 +58,12 @@ public final class RawHttp2Client implements AutoCloseable {
             () -> {
               for (int i = 0; i < count; i++) {
                 writer.writeHeaders(
-                    context, nextStream, grpcHeaders(path), 0, false, context.newPromise());
+                    context,
+                    nextStream,
+                    Http2Frames.grpcRequest(path),
+                    0,
+                    false,
+                    context.newPromise());
                 writer.writeRstStream(
                     context, nextStream, Http2Error.CANCEL.code(), context.newPromise());
                 nextStream += 2;
@@ -96,7 +89,7 @@ public final class RawHttp2Client implements AutoCloseable {
               ByteBuf framed = context.alloc().buffer(5 + message.length);
               framed.writeByte(0).writeInt(message.length).writeBytes(message);
               writer.writeHeaders(
-                  context, stream, grpcHeaders(path), 0, false, context.newPromise());
+                  context, stream, Http2Frames.grpcRequest(path), 0, false, context.newPromise());
               writer.writeData(context, stream, framed, 0, true, context.newPromise());
               context.flush();
             });
@@ -132,46 +125,16 @@ public final class RawHttp2Client implements AutoCloseable {
     return closed;
   }
 
-  private static Http2Headers grpcHeaders(String path) {
-    return new DefaultHttp2Headers()
-        .method("POST")
-        .scheme("http")
-        .authority("localhost")
-        .path(path)
-        .add("content-type", "application/grpc")
-        .add("te", "trailers");
-  }
-
   @Override
   public void close() {
     channel.close();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 
-  /**
-   * A GOAWAY frame as read.
-   *
-   * @param errorCode the HTTP/2 error code
-   * @param debugData its debug data as text (grpc-java and Netty put the reason there)
-   */
-  public record GoAway(long errorCode, String debugData) {}
-
-  /** Reads the server's frames, acknowledging its SETTINGS and PINGs. */
-  private final class FrameDecoder extends ByteToMessageDecoder {
-    // Not validating: the server may answer a call before its reset arrives.
-    private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(false);
-
-    /**
-     * Writes the preface here, before any read: the server sends its SETTINGS at once, and an
-     * acknowledgement written before the preface makes the server refuse the connection with
-     * PROTOCOL_ERROR ("client preface string missing or corrupt") instead of counting resets.
-     */
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-      ctx.write(Http2CodecUtil.connectionPrefaceBuf());
-      writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise());
-      ctx.flush();
-      super.channelActive(ctx);
+  /** Reads the server's frames, acknowledging its SETTINGS and PINGs ({@link Http2Frames}). */
+  private final class FrameDecoder extends Http2Frames.ClientConnection {
+    FrameDecoder() {
+      super(RawHttp2Client.this.writer);
     }
 
     /** A frame the reader cannot parse ends the test's connection, and the wait for GOAWAY. */
@@ -190,82 +153,54 @@ public final class RawHttp2Client implements AutoCloseable {
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
-        throws Exception {
-      reader.readFrame(
-          ctx,
-          in,
-          new Http2FrameAdapter() {
-            @Override
-            public void onGoAwayRead(
-                ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
-              goAway.complete(new GoAway(errorCode, debugData.toString(StandardCharsets.UTF_8)));
-            }
+    protected Http2FrameListener listener() {
+      return new Http2Frames.Acknowledging(writer) {
+        @Override
+        protected void onGoAway(GoAway received) {
+          goAway.complete(received);
+        }
 
-            @Override
-            public void onHeadersRead(
-                ChannelHandlerContext ctx,
-                int streamId,
-                Http2Headers headers,
-                int padding,
-                boolean endOfStream) {
-              CharSequence status = headers.get("grpc-status");
-              CompletableFuture<String> call = calls.get(streamId);
-              if (endOfStream && call != null) {
-                call.complete(status == null ? "none" : status.toString());
-              }
-            }
+        @Override
+        public void onHeadersRead(
+            ChannelHandlerContext ctx,
+            int streamId,
+            Http2Headers headers,
+            int padding,
+            boolean endOfStream) {
+          CharSequence status = headers.get("grpc-status");
+          CompletableFuture<String> call = calls.get(streamId);
+          if (endOfStream && call != null) {
+            call.complete(status == null ? "none" : status.toString());
+          }
+        }
 
-            @Override
-            public void onHeadersRead(
-                ChannelHandlerContext ctx,
-                int streamId,
-                Http2Headers headers,
-                int streamDependency,
-                short weight,
-                boolean exclusive,
-                int padding,
-                boolean endOfStream) {
-              onHeadersRead(ctx, streamId, headers, padding, endOfStream);
-            }
+        @Override
+        public void onHeadersRead(
+            ChannelHandlerContext ctx,
+            int streamId,
+            Http2Headers headers,
+            int streamDependency,
+            short weight,
+            boolean exclusive,
+            int padding,
+            boolean endOfStream) {
+          onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+        }
 
-            @Override
-            public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
-              CompletableFuture<String> call = calls.get(streamId);
-              if (call != null) {
-                call.completeExceptionally(
-                    new IllegalStateException("RST_STREAM " + errorCode + " on " + streamId));
-              }
-            }
+        @Override
+        public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+          CompletableFuture<String> call = calls.get(streamId);
+          if (call != null) {
+            call.completeExceptionally(
+                new IllegalStateException("RST_STREAM " + errorCode + " on " + streamId));
+          }
+        }
 
-            /** grpc-java's graceful GOAWAY waits for this acknowledgement before closing. */
-            @Override
-            public void onPingRead(ChannelHandlerContext ctx, long data) {
-              writer.writePing(ctx, true, data, ctx.newPromise());
-              ctx.flush();
-            }
-
-            @Override
-            public void onPingAckRead(ChannelHandlerContext ctx, long data) {
-              pingAck.complete(null);
-            }
-
-            @Override
-            public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
-              writer.writeSettingsAck(ctx, ctx.newPromise());
-              ctx.flush();
-            }
-
-            @Override
-            public int onDataRead(
-                ChannelHandlerContext ctx,
-                int streamId,
-                ByteBuf data,
-                int padding,
-                boolean endOfStream) {
-              return data.readableBytes() + padding;
-            }
-          });
+        @Override
+        public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+          pingAck.complete(null);
+        }
+      };
     }
   }
 }

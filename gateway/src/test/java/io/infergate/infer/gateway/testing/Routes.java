@@ -59,6 +59,18 @@ public final class Routes {
         + lines(settings);
   }
 
+  /**
+   * Route {@code model} split evenly between {@code first} and {@code second}, either of which a
+   * caller may pick by name with the {@code x-variant-override} header ({@link #OVERRIDABLE}).
+   */
+  public static String either(
+      String model, FakeBackend first, FakeBackend second, String... settings) {
+    String[] overridable = new String[settings.length + 1];
+    overridable[0] = OVERRIDABLE;
+    System.arraycopy(settings, 0, overridable, 1, settings.length);
+    return split(model, first, 1, second, 1, overridable);
+  }
+
   /** Route {@code model} with one variant, named as the model, on all of {@code endpoints}. */
   public static String spread(String model, List<FakeBackend> endpoints, String... settings) {
     return """

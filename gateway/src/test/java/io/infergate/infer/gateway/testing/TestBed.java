@@ -48,35 +48,14 @@ public final class TestBed implements AfterEachCallback {
 
   /** As {@link #gateway(GatewayConfig)}, recording traces and metrics into {@code telemetry}. */
   public Gateway gateway(GatewayConfig config, OpenTelemetry telemetry) {
-    try {
-      return cleanup.register(
-          transport
-              .gateway()
-              .telemetry(telemetry)
-              .routes(config.routes())
-              .drainTimeout(config.drainTimeout())
-              .reflection(config.reflection())
-              .start());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return start(transport.gateway().telemetry(telemetry).routes(config.routes()), config);
   }
 
   /**
    * A gateway serving {@code routes} (such as release control's) with {@code config}'s settings.
    */
   public Gateway gateway(GatewayConfig config, RoutingTable<Rewrite> routes) {
-    try {
-      return cleanup.register(
-          transport
-              .gateway()
-              .routes(routes)
-              .drainTimeout(config.drainTimeout())
-              .reflection(config.reflection())
-              .start());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return start(transport.gateway().routes(routes), config);
   }
 
   /**
@@ -104,6 +83,16 @@ public final class TestBed implements AfterEachCallback {
   public static GatewayConfig routesConfig(Path dir, String settings, String routes) {
     return Configs.load(
         dir, settings + "reloadCheckInterval: 0s\ndrainTimeout: 1s\nroutes:\n" + routes);
+  }
+
+  /** Starts {@code gateway} with {@code config}'s drain timeout and reflection setting. */
+  private Gateway start(Gateway.Builder gateway, GatewayConfig config) {
+    try {
+      return cleanup.register(
+          gateway.drainTimeout(config.drainTimeout()).reflection(config.reflection()).start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override

@@ -129,6 +129,18 @@ public final class InMemoryTelemetry implements AutoCloseable {
     return sum;
   }
 
+  /**
+   * The sum of long counter {@code name}'s points, whatever their attributes, among {@code metrics}
+   * (read from any reader); 0 when not recorded.
+   */
+  public static long total(Collection<MetricData> metrics, String name) {
+    return metrics.stream()
+        .filter(data -> data.getName().equals(name))
+        .flatMap(data -> data.getLongSumData().getPoints().stream())
+        .mapToLong(LongPointData::getValue)
+        .sum();
+  }
+
   /** A histogram's point; fails when not recorded. */
   public HistogramPointData histogram(String name, Attributes attributes) {
     PointData point =

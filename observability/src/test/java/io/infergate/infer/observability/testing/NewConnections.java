@@ -61,6 +61,15 @@ public final class NewConnections implements AutoCloseable {
     return true;
   }
 
+  /** Opens {@code count} more connections, one after another: how many the server served. */
+  public int openMore(int count) throws IOException {
+    int served = 0;
+    for (int i = 0; i < count; i++) {
+      served += openOneMore() ? 1 : 0;
+    }
+    return served;
+  }
+
   @Override
   public void close() throws IOException {
     for (Socket socket : open) {

@@ -1,24 +1,16 @@
 package io.infergate.infer.perf.reliability;
 
+import io.infergate.infer.observability.testing.Http2Frames;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
 import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2Settings;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -37,13 +29,7 @@ final class RapidResetAttacker implements AutoCloseable {
   private static final int BATCH = 100;
 
   private static final Http2Headers HEADERS =
-      new DefaultHttp2Headers()
-          .method("POST")
-          .scheme("http")
-          .authority("localhost")
-          .path("/inference.GRPCInferenceService/ModelInfer")
-          .add("content-type", "application/grpc")
-          .add("te", "trailers");
+      Http2Frames.grpcRequest("/inference.GRPCInferenceService/ModelInfer");
 
   private final EventLoopGroup group = new NioEventLoopGroup(1);
   private final String host;
@@ -72,13 +58,7 @@ final class RapidResetAttacker implements AutoCloseable {
     new Bootstrap()
         .group(group)
         .channel(NioSocketChannel.class)
-        .handler(
-            new ChannelInitializer<NioSocketChannel>() {
-              @Override
-              protected void initChannel(NioSocketChannel ch) {
-                ch.pipeline().addLast(new AttackHandler());
-              }
-            })
+        .handler(new AttackHandler())
         .connect(host, port)
         .addListener(
             (ChannelFuture f) -> {
@@ -116,21 +96,16 @@ final class RapidResetAttacker implements AutoCloseable {
   }
 
   /** One connection: preface first, then batches until the server closes it. */
-  private final class AttackHandler extends ByteToMessageDecoder {
-    private final DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
-    // Not validating: frames for streams already reset may still arrive.
-    private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(false);
+  private final class AttackHandler extends Http2Frames.ClientConnection {
     private int nextStream = 1;
 
-    /**
-     * The preface goes out before anything is read: an acknowledgement of the server's SETTINGS
-     * written before it makes the server refuse the connection as PROTOCOL_ERROR, not count resets.
-     */
+    AttackHandler() {
+      super(new DefaultHttp2FrameWriter());
+    }
+
+    /** The preface goes out before anything is read, then the first batch. */
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-      ctx.write(Http2CodecUtil.connectionPrefaceBuf());
-      writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise());
-      ctx.flush();
       super.channelActive(ctx);
       writeBatch(ctx);
     }
@@ -170,43 +145,16 @@ final class RapidResetAttacker implements AutoCloseable {
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
-        throws Exception {
-      reader.readFrame(
-          ctx,
-          in,
-          new Http2FrameAdapter() {
-            @Override
-            public void onGoAwayRead(
-                ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
-              if (errorCode == Http2Error.ENHANCE_YOUR_CALM.code()
-                  && debugData.toString(StandardCharsets.UTF_8).contains("too_many_rststreams")) {
-                tooManyRstStreams.increment();
-              }
-            }
-
-            @Override
-            public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
-              writer.writeSettingsAck(ctx, ctx.newPromise());
-              ctx.flush();
-            }
-
-            @Override
-            public void onPingRead(ChannelHandlerContext ctx, long data) {
-              writer.writePing(ctx, true, data, ctx.newPromise());
-              ctx.flush();
-            }
-
-            @Override
-            public int onDataRead(
-                ChannelHandlerContext ctx,
-                int streamId,
-                ByteBuf data,
-                int padding,
-                boolean endOfStream) {
-              return data.readableBytes() + padding;
-            }
-          });
+    protected Http2FrameListener listener() {
+      return new Http2Frames.Acknowledging(writer) {
+        @Override
+        protected void onGoAway(Http2Frames.GoAway goAway) {
+          if (goAway.errorCode() == Http2Error.ENHANCE_YOUR_CALM.code()
+              && goAway.debugData().contains("too_many_rststreams")) {
+            tooManyRstStreams.increment();
+          }
+        }
+      };
     }
   }
 }

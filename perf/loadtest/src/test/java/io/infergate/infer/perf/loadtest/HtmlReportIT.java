@@ -2,21 +2,17 @@ package io.infergate.infer.perf.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.infergate.infer.observability.testing.Chromium;
 import io.infergate.infer.perf.loadtest.testing.TestServer;
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +72,7 @@ class HtmlReportIT {
 
   @Test
   void rendersWithChartsInHeadlessChromium() throws Exception {
-    String chromium = chromium();
+    String chromium = Chromium.find("the browser rendering check");
     String dom =
         new String(
             runChromium(chromium, "--dump-dom", report.toUri().toString()), StandardCharsets.UTF_8);
@@ -114,37 +110,9 @@ class HtmlReportIT {
     assertThat(blue).isGreaterThan(5_000);
   }
 
-  /** $CHROMIUM if set, else the first browser installed; aborts the test when there is none. */
-  private static String chromium() {
-    Optional<String> installed =
-        Stream.concat(
-                Stream.ofNullable(System.getenv("CHROMIUM")).filter(env -> !env.isBlank()),
-                Stream.of(
-                    "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"))
-            .filter(candidate -> new File(candidate).canExecute())
-            .findFirst();
-    Assumptions.assumeTrue(
-        installed.isPresent(),
-        "headless Chromium not installed (apt-get install -y chromium); skipping the browser rendering check");
-    return installed.orElseThrow();
-  }
-
   private static byte[] runChromium(String chromium, String... args) throws Exception {
     Path profile = Files.createTempDirectory(tmp, "chromium-profile");
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                chromium,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--user-data-dir=" + profile));
-    cmd.addAll(List.of(args));
+    List<String> cmd = Chromium.command(chromium, profile, args);
     Path log = tmp.resolve("chromium-" + System.nanoTime() + ".log");
     Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
     byte[] out = p.getInputStream().readAllBytes();
