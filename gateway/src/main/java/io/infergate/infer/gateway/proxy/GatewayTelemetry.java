@@ -301,13 +301,13 @@ final class GatewayTelemetry {
     if (!tracing) {
       return Span.getInvalid();
     }
-    Context parent = Context.root().with(server);
-    if (!server.getSpanContext().isSampled()) {
+    if (!RootSampler.sampled(server)) {
       // Nothing of this call is recorded: the model server gets the server span's not-sampled
       // context, so it drops the call too, without a CLIENT span built only to be dropped.
-      traceHeaders.inject(parent, headers);
+      traceHeaders.injectNotSampled(server, headers);
       return Span.getInvalid();
     }
+    Context parent = Context.root().with(server);
     Span client =
         tracer
             .spanBuilder(method.spanName())
