@@ -1,6 +1,7 @@
 package io.infergate.infer.gateway.proxy;
 
 import io.grpc.MethodDescriptor;
+import io.infergate.infer.observability.telemetry.RpcSpans;
 import io.opentelemetry.api.common.Attributes;
 import java.io.IOException;
 
@@ -36,13 +37,7 @@ record ForwardedMethod(
         answers,
         !type.clientSendsOneMessage(),
         !type.serverSendsOneMessage(),
-        Attributes.of(
-            GatewayTelemetry.RPC_SYSTEM,
-            "grpc",
-            GatewayTelemetry.RPC_SERVICE,
-            descriptor.getServiceName(),
-            GatewayTelemetry.RPC_METHOD,
-            descriptor.getBareMethodName()));
+        RpcSpans.methodAttributes(descriptor.getFullMethodName()));
   }
 
   /** The span name: {@code <rpc.service>/<rpc.method>}, which is gRPC's full method name. */

@@ -8,8 +8,8 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.infergate.infer.observability.telemetry.CallHistogram;
 import io.infergate.infer.observability.telemetry.RootSampler;
+import io.infergate.infer.observability.telemetry.RpcSpans;
 import io.infergate.infer.observability.telemetry.TalliedCounter;
-import io.infergate.infer.observability.telemetry.TraceHeaders;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.metrics.BatchCallback;
@@ -21,9 +21,6 @@ import io.opentelemetry.api.metrics.ObservableLongGauge;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Context;
 import java.util.List;
 import java.util.function.Consumer;
@@ -59,10 +56,6 @@ final class GatewayTelemetry {
   static final AttributeKey<String> DISTRIBUTION = stringKey("distribution");
 
   // Span attributes: OpenTelemetry's RPC conventions, and the project's own.
-  static final AttributeKey<String> RPC_SYSTEM = stringKey("rpc.system");
-  static final AttributeKey<String> RPC_SERVICE = stringKey("rpc.service");
-  static final AttributeKey<String> RPC_METHOD = stringKey("rpc.method");
-  static final AttributeKey<Long> RPC_GRPC_STATUS_CODE = longKey("rpc.grpc.status_code");
   static final AttributeKey<String> SPAN_MODEL = stringKey("infergate.model");
   static final AttributeKey<String> SPAN_VERSION = stringKey("infergate.model.version");
   static final AttributeKey<String> SPAN_VARIANT = stringKey("infergate.variant");
@@ -83,10 +76,7 @@ final class GatewayTelemetry {
 
   private static final GatewayTelemetry NOOP = new GatewayTelemetry(OpenTelemetry.noop());
 
-  private final boolean tracing;
-  private final Tracer tracer;
-  private final TraceHeaders traceHeaders;
-  private final RootSampler roots;
+  private final RpcSpans spans;
 
   private final Meter meter;
 
@@ -108,10 +98,7 @@ final class GatewayTelemetry {
 
   GatewayTelemetry(OpenTelemetry otel) {
     requireNonNull(otel, "otel");
-    this.tracing = otel.getTracerProvider() != TracerProvider.noop();
-    this.tracer = otel.getTracer(SCOPE);
-    this.traceHeaders = new TraceHeaders(otel.getPropagators().getTextMapPropagator());
-    this.roots = RootSampler.of(otel);
+    this.spans = new RpcSpans(otel, SCOPE);
     this.meter = otel.getMeter(SCOPE);
     this.calls =
         TalliedCounter.counter(
@@ -270,26 +257,10 @@ final class GatewayTelemetry {
    * (non-recording) span when tracing is off.
    */
   Span startServer(ForwardedMethod method, Metadata headers) {
-    if (!tracing) {
-      return Span.getInvalid();
-    }
-    Context parent = traceHeaders.extract(headers);
-    if (parent == Context.root() && !roots.sample()) {
-      return roots.notSampled(); // a new trace, not recorded: no SDK builder (RootSampler)
-    }
-    Span server =
-        tracer
-            .spanBuilder(method.spanName())
-            .setParent(parent)
-            .setSpanKind(SpanKind.SERVER)
-            .startSpan();
-    // Attributes after the sampler's decision, not on the builder: most calls are not sampled,
-    // and a builder's attributes are copied for the sampler whatever it decides. Our samplers
-    // (ratio, parent-based) do not read them.
-    if (server.isRecording()) {
-      server.setAllAttributes(method.rpcAttributes());
-    }
-    return server;
+    return spans.on()
+        ? spans.startServer(
+            method.spanName(), method.rpcAttributes(), spans.headers().extract(headers))
+        : Span.getInvalid();
   }
 
   /**
@@ -298,18 +269,19 @@ final class GatewayTelemetry {
    * writes it only when there is one).
    */
   Span startClient(Span server, ForwardedMethod method, Metadata headers) {
-    if (!tracing) {
+    if (!spans.on()) {
+      return Span.getInvalid();
+    }
+    if (!RootSampler.sampled(server)) {
+      // Nothing of this call is recorded: the model server gets the server span's not-sampled
+      // context, so it drops the call too, without a CLIENT span built only to be dropped.
+      spans.headers().injectNotSampled(server, headers);
       return Span.getInvalid();
     }
     Context parent = Context.root().with(server);
-    if (!server.getSpanContext().isSampled()) {
-      // Nothing of this call is recorded: the model server gets the server span's not-sampled
-      // context, so it drops the call too, without a CLIENT span built only to be dropped.
-      traceHeaders.inject(parent, headers);
-      return Span.getInvalid();
-    }
     Span client =
-        tracer
+        spans
+            .tracer()
             .spanBuilder(method.spanName())
             .setParent(parent)
             .setSpanKind(SpanKind.CLIENT)
@@ -317,29 +289,12 @@ final class GatewayTelemetry {
     if (client.isRecording()) {
       client.setAllAttributes(method.rpcAttributes());
     }
-    traceHeaders.inject(parent.with(client), headers);
+    spans.headers().inject(parent.with(client), headers);
     return client;
   }
 
-  /**
-   * Ends {@code span} with the gRPC status, marking it failed as the RPC conventions say: a client
-   * span on any code but OK, a server span only on codes that are the server's fault.
-   */
+  /** Ends {@code span} with {@code status} ({@link RpcSpans#end}). */
   static void end(Span span, Status status, boolean server) {
-    if (span.isRecording()) {
-      Status.Code code = status.getCode();
-      span.setAttribute(RPC_GRPC_STATUS_CODE, code.value());
-      if (server ? isServerError(code) : code != Status.Code.OK) {
-        span.setStatus(StatusCode.ERROR);
-      }
-    }
-    span.end();
-  }
-
-  private static boolean isServerError(Status.Code code) {
-    return switch (code) {
-      case UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS -> true;
-      default -> false;
-    };
+    RpcSpans.end(span, status.getCode(), server);
   }
 }

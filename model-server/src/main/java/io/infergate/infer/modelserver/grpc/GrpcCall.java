@@ -12,8 +12,7 @@ import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
 import io.infergate.infer.modelserver.telemetry.Outcome;
 import io.infergate.infer.modelserver.telemetry.RpcMethod;
 import io.infergate.infer.observability.server.Warmup;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
+import io.infergate.infer.observability.telemetry.RpcSpans;
 import java.util.concurrent.Executor;
 
 /**
@@ -80,7 +79,7 @@ abstract class GrpcCall<ReqT, RespT> extends InferenceCall<RespT>
 
   @Override
   protected final void reply(RespT response) {
-    ended(Status.Code.OK.value());
+    ended(Status.Code.OK);
     observer.onNext(response);
     observer.onCompleted();
   }
@@ -88,34 +87,17 @@ abstract class GrpcCall<ReqT, RespT> extends InferenceCall<RespT>
   @Override
   protected final void refuse(InferenceException failure) {
     Status status = Statuses.toStatus(failure, deadline);
-    ended(status.getCode().value());
+    ended(status.getCode());
     Statuses.send(observer, status, failure);
   }
 
-  private void ended(int statusCode) {
+  private void ended(Status.Code code) {
     if (monitored) {
       served()
           .recordCall(
-              method.api(), Outcome.ofStatusCode(statusCode), System.nanoTime() - startedNanos());
+              method.api(), Outcome.ofStatusCode(code.value()), System.nanoTime() - startedNanos());
     }
-    Span span = callerSpan();
-    if (span.isRecording()) {
-      span.setAttribute(ModelServerTelemetry.RPC_GRPC_STATUS_CODE, (long) statusCode);
-      if (isServerError(statusCode)) {
-        span.setStatus(StatusCode.ERROR);
-      }
-      span.end();
-    }
-  }
-
-  /** The codes OpenTelemetry's RPC conventions count as a server span's error. */
-  private static boolean isServerError(int code) {
-    return code == Status.Code.UNKNOWN.value()
-        || code == Status.Code.DEADLINE_EXCEEDED.value()
-        || code == Status.Code.UNIMPLEMENTED.value()
-        || code == Status.Code.INTERNAL.value()
-        || code == Status.Code.UNAVAILABLE.value()
-        || code == Status.Code.DATA_LOSS.value();
+    RpcSpans.end(callerSpan(), code, true);
   }
 
   /** The call's context was cancelled: by the caller, its deadline, or the call's own end. */

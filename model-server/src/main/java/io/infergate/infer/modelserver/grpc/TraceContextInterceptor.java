@@ -11,7 +11,6 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
 import io.infergate.infer.observability.telemetry.TraceHeaders;
-import io.opentelemetry.context.propagation.TextMapPropagator;
 
 /**
  * Reads the caller's trace context ({@code traceparent}, {@code tracestate}) from the request
@@ -28,8 +27,8 @@ public final class TraceContextInterceptor implements ServerInterceptor {
 
   private final TraceHeaders traceHeaders;
 
-  private TraceContextInterceptor(TextMapPropagator propagator) {
-    this.traceHeaders = new TraceHeaders(propagator);
+  private TraceContextInterceptor(TraceHeaders traceHeaders) {
+    this.traceHeaders = traceHeaders;
   }
 
   /**
@@ -42,7 +41,7 @@ public final class TraceContextInterceptor implements ServerInterceptor {
       return service.bindService();
     }
     return ServerInterceptors.intercept(
-        service, new TraceContextInterceptor(telemetry.propagator()));
+        service, new TraceContextInterceptor(telemetry.traceHeaders()));
   }
 
   @Override

@@ -6,8 +6,9 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
 import static java.util.Objects.requireNonNull;
 
 import io.infergate.infer.observability.telemetry.CallHistogram;
-import io.infergate.infer.observability.telemetry.RootSampler;
+import io.infergate.infer.observability.telemetry.RpcSpans;
 import io.infergate.infer.observability.telemetry.TalliedCounter;
+import io.infergate.infer.observability.telemetry.TraceHeaders;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.metrics.LongHistogram;
@@ -15,9 +16,7 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.List;
 
 /**
@@ -41,10 +40,6 @@ public final class ModelServerTelemetry {
   public static final AttributeKey<String> QUEUE = stringKey("queue");
 
   // Span attributes: OpenTelemetry's RPC conventions, plus the project's own.
-  public static final AttributeKey<String> RPC_SYSTEM = stringKey("rpc.system");
-  public static final AttributeKey<String> RPC_SERVICE = stringKey("rpc.service");
-  public static final AttributeKey<String> RPC_METHOD = stringKey("rpc.method");
-  public static final AttributeKey<Long> RPC_GRPC_STATUS_CODE = longKey("rpc.grpc.status_code");
   public static final AttributeKey<String> SPAN_MODEL = stringKey("infergate.model");
   public static final AttributeKey<String> SPAN_MODEL_VERSION =
       stringKey("infergate.model.version");
@@ -64,10 +59,7 @@ public final class ModelServerTelemetry {
 
   private static final ModelServerTelemetry NOOP = new ModelServerTelemetry(OpenTelemetry.noop());
 
-  private final Tracer tracer;
-  private final boolean tracing;
-  private final TextMapPropagator propagator;
-  private final RootSampler roots;
+  private final RpcSpans spans;
   private final Meter meter;
   // What every call updates is tallied and read by the SDK when it collects (TalliedCounter and
   // TalliedHistograms say why); the batch size, once a batch, is the SDK's own instrument.
@@ -83,11 +75,7 @@ public final class ModelServerTelemetry {
   private final VersionTelemetry unresolved;
 
   private ModelServerTelemetry(OpenTelemetry telemetry) {
-    this.tracer = telemetry.getTracer(SCOPE);
-    // The API's no-op tracer still allocates a builder per span: skip it altogether.
-    this.tracing = telemetry.getTracerProvider() != TracerProvider.noop();
-    this.propagator = telemetry.getPropagators().getTextMapPropagator();
-    this.roots = RootSampler.of(telemetry);
+    this.spans = new RpcSpans(telemetry, SCOPE);
     this.meter = telemetry.getMeter(SCOPE);
     this.calls =
         TalliedCounter.counter(
@@ -198,12 +186,12 @@ public final class ModelServerTelemetry {
 
   /** Whether spans are recorded at all: false with a no-op tracer provider. */
   public boolean tracing() {
-    return tracing;
+    return spans.on();
   }
 
   /** How callers' trace context arrives in request headers (W3C {@code traceparent}). */
-  public TextMapPropagator propagator() {
-    return propagator;
+  public TraceHeaders traceHeaders() {
+    return spans.headers();
   }
 
   /** For the observable gauges that the server registers over its repository and workers. */
@@ -216,24 +204,8 @@ public final class ModelServerTelemetry {
    * new trace); the invalid span, without allocating, when tracing is off.
    */
   public Span startServerSpan(RpcMethod method, Context parent) {
-    if (!tracing) {
-      return Span.getInvalid();
-    }
-    if (parent == null && !roots.sample()) {
-      return roots.notSampled(); // a new trace, not recorded: no SDK builder (RootSampler)
-    }
-    Span span =
-        tracer
-            .spanBuilder(method.spanName())
-            .setSpanKind(SpanKind.SERVER)
-            .setParent(parent == null ? Context.root() : parent)
-            .startSpan();
-    // Only once the sampler has said yes: a builder's attributes are copied for the sampler
-    // whatever it decides, which an unsampled call (most of them at a low ratio) would pay for.
-    if (span.isRecording()) {
-      span.setAllAttributes(method.attributes());
-    }
-    return span;
+    return spans.startServer(
+        method.spanName(), method.attributes(), parent == null ? Context.root() : parent);
   }
 
   /**
@@ -244,7 +216,8 @@ public final class ModelServerTelemetry {
     if (!parent.isRecording()) {
       return Span.getInvalid();
     }
-    return tracer
+    return spans
+        .tracer()
         .spanBuilder(name)
         .setSpanKind(SpanKind.INTERNAL)
         .setParent(Context.root().with(parent))
@@ -253,6 +226,6 @@ public final class ModelServerTelemetry {
 
   /** A span builder, for the batch span whose parent and links the batcher chooses. */
   public Tracer tracer() {
-    return tracer;
+    return spans.tracer();
   }
 }

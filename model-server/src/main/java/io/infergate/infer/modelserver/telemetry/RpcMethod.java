@@ -2,6 +2,7 @@ package io.infergate.infer.modelserver.telemetry;
 
 import static java.util.Objects.requireNonNull;
 
+import io.infergate.infer.observability.telemetry.RpcSpans;
 import io.opentelemetry.api.common.Attributes;
 
 /**
@@ -25,14 +26,7 @@ public final class RpcMethod {
           "fullMethodName: " + fullMethodName + " (expected: service/method)");
     }
     this.spanName = fullMethodName;
-    this.attributes =
-        Attributes.of(
-            ModelServerTelemetry.RPC_SYSTEM,
-            "grpc",
-            ModelServerTelemetry.RPC_SERVICE,
-            fullMethodName.substring(0, slash),
-            ModelServerTelemetry.RPC_METHOD,
-            fullMethodName.substring(slash + 1));
+    this.attributes = RpcSpans.methodAttributes(fullMethodName);
     this.api = requireNonNull(api, "api");
   }
 

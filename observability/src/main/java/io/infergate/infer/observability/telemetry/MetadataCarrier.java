@@ -14,7 +14,7 @@ import java.util.Collection;
 enum MetadataCarrier implements TextMapGetter<Metadata>, TextMapSetter<Metadata> {
   INSTANCE;
 
-  private static final Metadata.Key<String> TRACEPARENT =
+  static final Metadata.Key<String> TRACEPARENT =
       Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> TRACESTATE =
       Metadata.Key.of("tracestate", Metadata.ASCII_STRING_MARSHALLER);

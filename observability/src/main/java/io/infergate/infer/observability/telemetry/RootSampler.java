@@ -2,11 +2,6 @@ package io.infergate.infer.observability.telemetry;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanId;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceId;
-import io.opentelemetry.api.trace.TraceState;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -48,7 +43,10 @@ public final class RootSampler {
     return ratio >= 1 || (ratio > 0 && ThreadLocalRandom.current().nextDouble() < ratio);
   }
 
-  /** The span of a call starting a new trace that is not recorded: fresh ids, not sampled. */
+  /**
+   * The span of a call starting a new trace that is not recorded: fresh ids, not sampled, whose
+   * {@code traceparent} {@link TraceHeaders#injectNotSampled} writes without building a context.
+   */
   public Span notSampled() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     long spanId;
@@ -59,12 +57,12 @@ public final class RootSampler {
     do {
       traceIdLow = random.nextLong();
     } while (traceIdLow == 0);
-    return Span.wrap(
-        SpanContext.create(
-            TraceId.fromLongs(random.nextLong(), traceIdLow),
-            SpanId.fromLong(spanId),
-            TraceFlags.getDefault(),
-            TraceState.getDefault()));
+    return new NotSampledSpan(random.nextLong(), traceIdLow, spanId);
+  }
+
+  /** Whether {@code span} is part of a sampled trace, without making a not-sampled one's ids. */
+  public static boolean sampled(Span span) {
+    return !(span instanceof NotSampledSpan) && span.getSpanContext().isSampled();
   }
 
   double ratio() {
