@@ -22,11 +22,11 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The YAML shape of a route, a variant and a shadow, as Jackson binds them: each creator hands what
- * the file says to the router's own factories, which parse and check it, so that a file is turned
- * into router types in one pass and the router's messages are the ones users see (the binder
- * prefixes each with the node's path). {@link #describe} goes the other way, for the report of the
- * effective configuration.
+ * The YAML shape of a route, a variant and a shadow, as Jackson binds them: records whose
+ * components are the file's keys, each of which hands what the file says to the router's own
+ * factories, which parse and check it, so that the router's messages are the ones users see ({@link
+ * #built} and the binder prefix each with its path). {@link #describe} goes the other way, for the
+ * report of the effective configuration.
  */
 final class YamlNodes {
   private YamlNodes() {}
