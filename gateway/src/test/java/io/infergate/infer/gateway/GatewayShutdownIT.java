@@ -65,8 +65,7 @@ class GatewayShutdownIT extends OneGatewayTest {
 
   @Test
   void closeCancelsCallsStillInFlightAtTheDrainTimeout() throws Exception {
-    FakeBackend backend = bed.backend("model");
-    backend.behaveByDefault("stall");
+    FakeBackend backend = bed.backend("model", "stall");
     start(backend, "300ms");
     Recorder stuck = open(Map.of());
     await().atMost(PATIENCE).until(() -> backend.calls() == 1);

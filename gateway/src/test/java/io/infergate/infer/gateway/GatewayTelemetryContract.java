@@ -131,20 +131,13 @@ abstract class GatewayTelemetryContract extends OneGatewayTest {
 
   @Test
   void aFallbackRecordsItsCauseOnTheSpansAndInMetricsBesideTheOpenBreaker() {
-    FakeBackend stable = bed.backend("stable");
-    FakeBackend canary = bed.backend("canary");
-    canary.behaveByDefault("fail:INTERNAL:broken");
-    start(
-        Routes.either(
-            "digits",
-            stable,
-            canary,
-            "breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 1m}"));
-    Map<String, String> toCanary = Map.of("x-variant-override", "canary");
-    client.inferUntilFallback("digits", toCanary, "circuit_open;from=canary", PATIENCE);
+    startStableAndCanary(
+        "fail:INTERNAL:broken",
+        "breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 1m}");
+    client.inferUntilFallback("digits", ON_CANARY, "circuit_open;from=canary", PATIENCE);
     telemetry.resetSpans();
 
-    Reply reply = client.infer("digits", withHeader(toCanary, "traceparent", CALLER_TRACEPARENT));
+    Reply reply = client.infer("digits", withHeader(ON_CANARY, "traceparent", CALLER_TRACEPARENT));
 
     assertThat(reply.variant()).isEqualTo("stable");
     // The call before reset() may end its span after it (the caller is answered first): count
@@ -218,8 +211,7 @@ abstract class GatewayTelemetryContract extends OneGatewayTest {
   @Test
   void aShadowCopyIsAClientSpanBesideTheAttemptAndADroppedCopyIsCounted() {
     FakeBackend stable = bed.backend("stable");
-    FakeBackend candidate = bed.backend("candidate");
-    candidate.behaveByDefault("hold");
+    FakeBackend candidate = bed.backend("candidate", "hold");
     start(
         Routes.split(
             "shadowed",

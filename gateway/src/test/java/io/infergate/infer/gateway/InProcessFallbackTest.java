@@ -44,17 +44,10 @@ class InProcessFallbackTest extends OneGatewayTest {
 
   @Test
   void aHalfOpenTrialOnAStillStalledCanaryGetsHalfTheTimeLeftAndStableAnswersBeforeTheDeadline() {
-    FakeBackend stable = bed.backend("stable");
-    FakeBackend canary = bed.backend("canary");
-    canary.behaveByDefault(STALL);
-    start(
-        Routes.split(
-            "digits",
-            stable,
-            50,
-            canary,
-            50,
-            "breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 300ms, halfOpenCalls: 1, maxHalfOpen: 1m}"));
+    FakeBackend canary =
+        startStableAndCanary(
+            STALL,
+            "breaker: {window: 10s, minimumCalls: 3, failureRate: 50, openFor: 300ms, halfOpenCalls: 1, maxHalfOpen: 1m}");
     // Short deadlines until the canary's breaker has opened on them.
     await()
         .atMost(PATIENCE)
@@ -103,10 +96,8 @@ class InProcessFallbackTest extends OneGatewayTest {
 
   @Test
   void withEveryBreakerOpenCallsGoPastThemFailNoHealthyBackendAndAreServedOnceBackendsRecover() {
-    FakeBackend a = bed.backend("a");
-    FakeBackend b = bed.backend("b");
-    a.behaveByDefault(STALL);
-    b.behaveByDefault(STALL);
+    FakeBackend a = bed.backend("a", STALL);
+    FakeBackend b = bed.backend("b", STALL);
     start(
         Routes.either(
             "pair",
@@ -157,9 +148,8 @@ class InProcessFallbackTest extends OneGatewayTest {
 
   @Test
   void aDeadlineShorterThanTheMedianLatencyIsNotSentOrGoesToAFasterVariant() {
-    FakeBackend slow = bed.backend("slow");
+    FakeBackend slow = bed.backend("slow", "delay:200");
     FakeBackend fast = bed.backend("fast");
-    slow.behaveByDefault("delay:200");
     start(
         """
           - model: solo
@@ -196,18 +186,13 @@ class InProcessFallbackTest extends OneGatewayTest {
   @Test
   void aHalfOpenTrialCancelledByItsCallerGivesBackItsPermissionSoTheNextTrialClosesTheBreaker()
       throws Exception {
-    FakeBackend stable = bed.backend("stable");
-    FakeBackend canary = bed.backend("canary");
-    canary.behaveByDefault(STALL);
-    start(
-        Routes.either(
-            "digits",
-            stable,
-            canary,
-            "breaker: {window: 10s, minimumCalls: 2, failureRate: 50, openFor: 200ms, halfOpenCalls: 1, maxHalfOpen: 1m}"));
-    Map<String, String> onCanary = Map.of(OVERRIDE, "canary");
+    FakeBackend canary =
+        startStableAndCanary(
+            STALL,
+            "breaker: {window: 10s, minimumCalls: 2, failureRate: 50, openFor: 200ms, halfOpenCalls: 1, maxHalfOpen: 1m}");
     for (int i = 0; i < 2; i++) {
-      Reply failed = client.infer("digits", withHeader(onCanary, "x-fake", "fail:INTERNAL:broken"));
+      Reply failed =
+          client.infer("digits", withHeader(ON_CANARY, "x-fake", "fail:INTERNAL:broken"));
       assertThat(failed.code()).isEqualTo(Status.Code.INTERNAL);
       assertThat(failed.variant()).isEqualTo("canary");
     }
@@ -217,8 +202,8 @@ class InProcessFallbackTest extends OneGatewayTest {
         await()
             .atMost(PATIENCE)
             .pollInterval(PACE)
-            .until(() -> trialOn(canary, onCanary), Objects::nonNull);
-    Reply meanwhile = client.infer("digits", onCanary);
+            .until(() -> trialOn(canary, ON_CANARY), Objects::nonNull);
+    Reply meanwhile = client.infer("digits", ON_CANARY);
     assertThat(meanwhile.isOk()).as("%s", meanwhile.status()).isTrue();
     assertThat(meanwhile.variant()).isEqualTo("stable");
     assertThat(meanwhile.header("x-fallback"))
@@ -233,25 +218,19 @@ class InProcessFallbackTest extends OneGatewayTest {
 
     // Had the cancelled trial kept its permission, the breaker would stay half-open with none
     // left for maxHalfOpen (a minute), and these would all fall back to stable.
-    List<Reply> after = client.infer(10, "digits", onCanary);
+    List<Reply> after = client.infer(10, "digits", ON_CANARY);
     assertThat(after).allSatisfy(reply -> assertAnswered(reply, "canary", null));
   }
 
   @Test
   void aHalfOpenTrialThatFailsOpensTheBreakerAgainAndOneThatSucceedsClosesIt() {
-    FakeBackend stable = bed.backend("stable");
-    FakeBackend canary = bed.backend("canary");
-    canary.behaveByDefault("fail:INTERNAL:broken");
-    start(
-        Routes.either(
-            "digits",
-            stable,
-            canary,
+    FakeBackend canary =
+        startStableAndCanary(
+            "fail:INTERNAL:broken",
             "breaker: {window: 10s, minimumCalls: 2, failureRate: 50, openFor: 2s, halfOpenCalls: 1, maxHalfOpen: 1m}",
-            "outlier: {consecutiveFailures: 1000}"));
-    Map<String, String> onCanary = Map.of(OVERRIDE, "canary");
+            "outlier: {consecutiveFailures: 1000}");
     for (int i = 0; i < 2; i++) {
-      assertThat(client.infer("digits", onCanary).code()).isEqualTo(Status.Code.INTERNAL);
+      assertThat(client.infer("digits", ON_CANARY).code()).isEqualTo(Status.Code.INTERNAL);
     }
     assertThat(breaker("digits", "canary")).isEqualTo("OPEN");
 
@@ -262,7 +241,7 @@ class InProcessFallbackTest extends OneGatewayTest {
         .pollInterval(PACE)
         .until(
             () -> {
-              client.infer("digits", onCanary);
+              client.infer("digits", ON_CANARY);
               return canary.calls() > beforeTrial;
             });
 
@@ -271,7 +250,7 @@ class InProcessFallbackTest extends OneGatewayTest {
         .as("open again, not closed nor still half-open")
         .isEqualTo("OPEN");
     for (int i = 0; i < 10; i++) {
-      assertAnswered(client.infer("digits", onCanary), "stable", "circuit_open;from=canary");
+      assertAnswered(client.infer("digits", ON_CANARY), "stable", "circuit_open;from=canary");
     }
     assertThat(canary.calls())
         .as("nothing reached the canary while open")
@@ -282,18 +261,17 @@ class InProcessFallbackTest extends OneGatewayTest {
     await()
         .atMost(PATIENCE)
         .pollInterval(PACE)
-        .until(() -> "canary".equals(client.infer("digits", onCanary).variant()));
+        .until(() -> "canary".equals(client.infer("digits", ON_CANARY).variant()));
     assertThat(breaker("digits", "canary")).isEqualTo("CLOSED");
-    Reply served = client.infer("digits", onCanary);
+    Reply served = client.infer("digits", ON_CANARY);
     assertThat(served.variant()).isEqualTo("canary");
     assertThat(served.header("x-fallback")).isNull();
   }
 
   @Test
   void aRetryAfterThePrimaryTookMostOfTheDeadlineGetsOnlyTheTimeLeft() throws Exception {
-    FakeBackend primary = bed.backend("primary");
+    FakeBackend primary = bed.backend("primary", "fail:UNAVAILABLE:busy");
     FakeBackend other = bed.backend("other");
-    primary.behaveByDefault("fail:UNAVAILABLE:busy");
     start(Routes.either("digits", primary, other, "deadline: {default: 30s, max: 1m}"));
 
     // The primary turns the call away unprocessed and asks for 700 ms of the caller's 1 s before

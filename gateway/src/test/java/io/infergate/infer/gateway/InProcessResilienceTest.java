@@ -53,8 +53,7 @@ class InProcessResilienceTest extends OneGatewayTest {
   @Test
   void aThousandCallerErrorsOpenNoBreakerAndEjectNoEndpoint() {
     FakeBackend solo = bed.backend("solo");
-    FakeBackend control = bed.backend("control");
-    control.behaveByDefault("fail:INTERNAL:broken");
+    FakeBackend control = bed.backend("control", "fail:INTERNAL:broken");
     // The same policies on both: they trip at the first failures a backend is to blame for.
     start(Routes.sole("solo", solo, TRIP_AT_ONCE) + Routes.sole("control", control, TRIP_AT_ONCE));
 
@@ -89,8 +88,7 @@ class InProcessResilienceTest extends OneGatewayTest {
 
   @Test
   void aRouteAtItsMaxInFlightShedsTheNextCallWithPushbackAndAdmitsAgainOnceCallsEnd() {
-    FakeBackend stalled = bed.backend("stalled");
-    stalled.behaveByDefault(STALL);
+    FakeBackend stalled = bed.backend("stalled", STALL);
     start(
         """
           - model: limited
@@ -121,10 +119,8 @@ class InProcessResilienceTest extends OneGatewayTest {
 
   @Test
   void whenEveryVariantIsAtItsMaxInFlightTheCallIsShedWithPushback() {
-    FakeBackend a = bed.backend("a");
-    FakeBackend b = bed.backend("b");
-    a.behaveByDefault(STALL);
-    b.behaveByDefault(STALL);
+    FakeBackend a = bed.backend("a", STALL);
+    FakeBackend b = bed.backend("b", STALL);
     start(Routes.split("split", a, 1, b, 1, "limits: {maxInFlightPerVariant: 1, pushback: 300ms}"));
     // Whichever variant the second call picks, a full one is skipped for the other.
     List<Pending> held =
@@ -310,9 +306,8 @@ class InProcessResilienceTest extends OneGatewayTest {
 
   @Test
   void anEndpointWhoseCallsItsSiblingServesOnRetryIsEjectedWithoutOpeningTheVariantsBreaker() {
-    FakeBackend failing = bed.backend("failing");
+    FakeBackend failing = bed.backend("failing", "fail:UNAVAILABLE:model not loaded");
     FakeBackend live = bed.backend("live");
-    failing.behaveByDefault("fail:UNAVAILABLE:model not loaded");
     start(
         Routes.spread(
             "pair",
@@ -367,8 +362,7 @@ class InProcessResilienceTest extends OneGatewayTest {
   @Test
   void aWeightChangeKeepsAnOpenBreakerOpenAndAPolicyChangeStartsAfresh() {
     FakeBackend stable = bed.backend("stable");
-    FakeBackend canary = bed.backend("canary");
-    canary.behaveByDefault("fail:INTERNAL:broken");
+    FakeBackend canary = bed.backend("canary", "fail:INTERNAL:broken");
     start(split(stable, 50, canary, 50, "1m"));
     client.inferUntilFallback("digits", Map.of(), "circuit_open;from=canary", PATIENCE);
     int reached = canary.calls();
@@ -396,8 +390,7 @@ class InProcessResilienceTest extends OneGatewayTest {
   void theGatewaysOwnRefusalsCountAgainstNoBreakerAndEjectNoEndpoint() {
     FakeBackend solo = bed.backend("solo");
     FakeBackend stable = bed.backend("stable");
-    FakeBackend canary = bed.backend("canary");
-    canary.behaveByDefault("fail:INTERNAL:broken");
+    FakeBackend canary = bed.backend("canary", "fail:INTERNAL:broken");
     // Policies that would trip at the first refusals were they counted: two failures open a
     // breaker, one ejects solo's only endpoint, three the canary's.
     start(
@@ -448,13 +441,12 @@ class InProcessResilienceTest extends OneGatewayTest {
 
     // A breaker forced open by two failures: the fifty calls it refuses are answered by stable and
     // count against neither variant.
-    Map<String, String> onCanary = Map.of("x-variant-override", "canary");
     for (int i = 0; i < 2; i++) {
-      assertThat(client.infer("digits", onCanary).code()).isEqualTo(Status.Code.INTERNAL);
+      assertThat(client.infer("digits", ON_CANARY).code()).isEqualTo(Status.Code.INTERNAL);
     }
     assertThat(breaker("digits", "canary")).isEqualTo("OPEN");
     for (int i = 0; i < 50; i++) {
-      assertAnswered(client.infer("digits", onCanary), "stable", "circuit_open;from=canary");
+      assertAnswered(client.infer("digits", ON_CANARY), "stable", "circuit_open;from=canary");
     }
     assertThat(canary.calls()).isEqualTo(2);
     assertThat(breaker("digits", "stable")).isEqualTo("CLOSED");
@@ -464,7 +456,7 @@ class InProcessResilienceTest extends OneGatewayTest {
     canary.behaveByDefault(null);
     await()
         .atMost(PATIENCE)
-        .until(() -> "canary".equals(client.infer("digits", onCanary).variant()));
+        .until(() -> "canary".equals(client.infer("digits", ON_CANARY).variant()));
     assertThat(breaker("digits", "canary")).isEqualTo("CLOSED");
   }
 

@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.CallOptions;
 import io.infergate.infer.gateway.config.GatewayConfig;
+import io.infergate.infer.gateway.testing.FakeBackend;
 import io.infergate.infer.gateway.testing.GatewayClient;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.Requests;
+import io.infergate.infer.gateway.testing.Routes;
 import io.infergate.infer.gateway.testing.TestBed;
 import io.infergate.infer.gateway.testing.Transport;
 import io.opentelemetry.api.OpenTelemetry;
@@ -28,6 +30,9 @@ abstract class OneGatewayTest {
    * How long anything the gateway does on its own (a breaker half-opening, a call ending) takes.
    */
   static final Duration PATIENCE = Duration.ofSeconds(15);
+
+  /** Headers that send a call to the variant named canary of a route {@link Routes#either} made. */
+  static final Map<String, String> ON_CANARY = Map.of("x-variant-override", "canary");
 
   @TempDir Path dir;
   @RegisterExtension final TestBed bed = new TestBed(transport());
@@ -51,6 +56,23 @@ abstract class OneGatewayTest {
   final void start(GatewayConfig config, OpenTelemetry telemetry) {
     gateway = bed.gateway(config, telemetry);
     client = bed.client(gateway);
+  }
+
+  /**
+   * Starts the gateway routing {@code digits} evenly between two new backends, {@code stable} and
+   * {@code canary}, either of which a caller may pick by name ({@link Routes#either}), with {@code
+   * settings}: a canary that misbehaves beside a stable that answers, as the tests of fallbacks
+   * have it.
+   *
+   * @param canaryBehaviour what the canary does until told otherwise, as {@link
+   *     FakeBackend#behaveByDefault} takes it
+   * @return the canary, which such tests watch and change
+   */
+  final FakeBackend startStableAndCanary(String canaryBehaviour, String... settings) {
+    FakeBackend stable = bed.backend("stable");
+    FakeBackend canary = bed.backend("canary", canaryBehaviour);
+    start(Routes.either("digits", stable, canary, settings));
+    return canary;
   }
 
   /** An OIP ModelInfer for {@code model} with a deadline {@code millis} from now. */

@@ -19,24 +19,17 @@ import io.opentelemetry.api.metrics.ObservableLongMeasurement;
  * queue, versions loaded per model, and per monitored version its drift from the training baseline
  * and its out-of-range values per feature. They are read from the repository's published snapshot
  * when metrics are collected, so calls pay nothing for them (the divergences are computed here).
+ *
+ * @param queueDepth {@code infergate.model.queue.depth}
+ * @param versionsLoaded {@code infergate.model.versions.loaded}
+ * @param monitoring the drift and data-quality instruments' one callback
  */
-final class ModelServerGauges implements AutoCloseable {
+record ModelServerGauges(
+    ObservableLongGauge queueDepth, ObservableLongGauge versionsLoaded, BatchCallback monitoring)
+    implements AutoCloseable {
   private static final Attributes WORKER_QUEUE =
       Attributes.of(ModelServerTelemetry.QUEUE, "worker");
   private static final AttributeKey<String> MODEL = AttributeKey.stringKey("model");
-
-  private final ObservableLongGauge queueDepth;
-  private final ObservableLongGauge versionsLoaded;
-  private final BatchCallback monitoring;
-
-  private ModelServerGauges(
-      ObservableLongGauge queueDepth,
-      ObservableLongGauge versionsLoaded,
-      BatchCallback monitoring) {
-    this.queueDepth = queueDepth;
-    this.versionsLoaded = versionsLoaded;
-    this.monitoring = monitoring;
-  }
 
   static ModelServerGauges register(
       ModelServerTelemetry telemetry, ModelRepository repository, WorkerQueue workers) {

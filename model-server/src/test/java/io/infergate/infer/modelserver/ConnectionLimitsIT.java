@@ -15,11 +15,9 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.infergate.infer.modelserver.config.BatchingConfig;
-import io.infergate.infer.modelserver.config.ModelServerConfig;
 import io.infergate.infer.modelserver.testing.RunningServer;
+import io.infergate.infer.modelserver.testing.TestConfigs;
 import io.infergate.infer.modelserver.testing.TestRepository;
-import io.infergate.infer.observability.transport.ConnectionLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,27 +46,13 @@ class ConnectionLimitsIT {
   static void start() throws Exception {
     server =
         RunningServer.start(
-            new ModelServerConfig(
-                    "127.0.0.1",
-                    0,
-                    TestRepository.shared(),
-                    2,
-                    64 << 20,
-                    Duration.ofSeconds(5),
-                    BatchingConfig.DISABLED)
-                .withConnections(
-                    new ConnectionLimits(
-                        MAX_CALLS_PER_CONNECTION,
-                        MAX_METADATA_BYTES,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null)));
+            TestConfigs.of(
+                TestRepository.shared(),
+                "connections: {maxConcurrentCallsPerConnection: "
+                    + MAX_CALLS_PER_CONNECTION
+                    + ", maxInboundMetadataBytes: "
+                    + MAX_METADATA_BYTES
+                    + "}"));
   }
 
   @AfterAll

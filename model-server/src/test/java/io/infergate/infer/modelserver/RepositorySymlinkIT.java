@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.infergate.infer.modelserver.backend.ModelLoadException;
 import io.infergate.infer.modelserver.config.ModelServerConfig;
 import io.infergate.infer.modelserver.testing.RunningServer;
+import io.infergate.infer.modelserver.testing.ScratchRepository;
 import io.infergate.infer.modelserver.testing.TestConfigs;
 import io.infergate.infer.modelserver.testing.TestRepository;
 import io.infergate.infer.proto.tfserving.GetModelStatusRequest;
@@ -16,9 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,8 +48,8 @@ class RepositorySymlinkIT {
   void directories() throws IOException {
     root = Files.createDirectories(temp.resolve("models"));
     outside = Files.createDirectories(temp.resolve("elsewhere"));
-    copyTree(trained.resolve("1"), outside.resolve("1"));
-    copyTree(trained.resolve("2"), outside.resolve("2"));
+    ScratchRepository.copyTree(trained.resolve("1"), outside.resolve("1"));
+    ScratchRepository.copyTree(trained.resolve("2"), outside.resolve("2"));
     Files.createDirectories(root.resolve("digits"));
   }
 
@@ -77,7 +76,7 @@ class RepositorySymlinkIT {
   void aVersionLinkedInsideTheRootIsServedAndALaterOneLinkedOutsideEndsWithARelativeError()
       throws IOException {
     Path store = Files.createDirectories(root.resolve(".store"));
-    copyTree(trained.resolve("1"), store.resolve("1"));
+    ScratchRepository.copyTree(trained.resolve("1"), store.resolve("1"));
     Files.createSymbolicLink(root.resolve("digits/1"), Path.of("../.store/1"));
 
     try (RunningServer server = RunningServer.start(config(false))) {
@@ -113,18 +112,5 @@ class RepositorySymlinkIT {
                 .setModelSpec(ModelSpec.newBuilder().setName("digits"))
                 .build())
         .getModelVersionStatusList();
-  }
-
-  private static void copyTree(Path source, Path target) throws IOException {
-    try (Stream<Path> paths = Files.walk(source)) {
-      for (Path path : paths.sorted(Comparator.naturalOrder()).toList()) {
-        Path copy = target.resolve(source.relativize(path).toString());
-        if (Files.isDirectory(path)) {
-          Files.createDirectories(copy);
-        } else {
-          Files.copy(path, copy);
-        }
-      }
-    }
   }
 }

@@ -35,7 +35,6 @@ public record CanaryDrift(
   public static final int BUCKETS_LIMIT = 360;
 
   private static final Duration MIN_BUCKET = Duration.ofMillis(100);
-  private static final Duration MAX_BUCKET = Duration.ofHours(1);
 
   /**
    * Validates the settings; that the reference is a variant of the route is checked by the route.
@@ -78,9 +77,10 @@ public record CanaryDrift(
     if (reference != null) {
       problems.nonBlank(reference, "reference");
     }
+    Duration maxBucket = Problems.MAX_POLICY_DURATION;
     boolean bucketValid =
-        bucket != null && bucket.compareTo(MIN_BUCKET) >= 0 && bucket.compareTo(MAX_BUCKET) <= 0;
-    problems.check(bucketValid, "bucket", bucket, MIN_BUCKET + ".." + MAX_BUCKET);
+        bucket != null && bucket.compareTo(MIN_BUCKET) >= 0 && bucket.compareTo(maxBucket) <= 0;
+    problems.check(bucketValid, "bucket", bucket, MIN_BUCKET + ".." + maxBucket);
     if (bucketValid) {
       long buckets = window == null ? 0 : window.toNanos() / bucket.toNanos();
       problems.check(

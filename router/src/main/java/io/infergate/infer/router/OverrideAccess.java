@@ -22,7 +22,7 @@ import java.util.function.UnaryOperator;
 public final class OverrideAccess {
   /** Nobody may override: a route with an override header and no allow rule. */
   public static final OverrideAccess NOBODY =
-      new OverrideAccess(false, null, new byte[0][], null, 0, List.of(), Denied.IGNORE);
+      new OverrideAccess(false, Tokens.NONE, List.of(), Denied.IGNORE);
 
   /** Shortest token: shorter ones can be guessed. */
   public static final int MIN_TOKEN_LENGTH = 16;
@@ -37,26 +37,13 @@ public final class OverrideAccess {
       MIN_TOKEN_LENGTH + ".." + MAX_TOKEN_LENGTH + " visible ASCII characters, no spaces or commas";
 
   private final boolean anyCaller;
-  private final String secretHeader;
-  private final byte[][] tokens;
-  private final String secretsEnv;
-  private final int fileTokens;
+  private final Tokens tokens;
   private final List<String> identities;
   private final Denied denied;
 
-  private OverrideAccess(
-      boolean anyCaller,
-      String secretHeader,
-      byte[][] tokens,
-      String secretsEnv,
-      int fileTokens,
-      List<String> identities,
-      Denied denied) {
+  private OverrideAccess(boolean anyCaller, Tokens tokens, List<String> identities, Denied denied) {
     this.anyCaller = anyCaller;
-    this.secretHeader = secretHeader;
     this.tokens = tokens;
-    this.secretsEnv = secretsEnv;
-    this.fileTokens = fileTokens;
     this.identities = identities;
     this.denied = denied;
   }
@@ -88,40 +75,8 @@ public final class OverrideAccess {
     boolean anyone = anyCaller != null && anyCaller;
     Denied mode = Denied.parse(denied);
     problems.check(mode != null, "overrideDenied", denied, "ignore or refuse");
-    List<byte[]> accepted = new ArrayList<>();
-    int inFile = secrets == null ? 0 : secrets.size();
-    if (secrets != null) {
-      for (int i = 0; i < secrets.size(); i++) {
-        // Never echo a token: the message says what is wrong with it, not what it is.
-        addToken(problems, "overrideAllow.secrets[" + i + "]", secrets.get(i), accepted);
-      }
-    }
-    if (secretsEnv != null) {
-      String value = secretsEnv.isBlank() ? null : environment.apply(secretsEnv);
-      if (value == null || value.isBlank()) {
-        problems.add(
-            "overrideAllow.secretsEnv", secretsEnv, "a set environment variable with tokens");
-      } else {
-        String[] parts = value.split(",", -1);
-        for (int i = 0; i < parts.length; i++) {
-          addToken(
-              problems,
-              "overrideAllow.secretsEnv (" + secretsEnv + ", token " + (i + 1) + ")",
-              parts[i].strip(),
-              accepted);
-        }
-      }
-    }
     boolean hasSecrets = secrets != null || secretsEnv != null;
-    if (hasSecrets) {
-      problems.check(
-          secretHeader != null && Route.isHeaderName(secretHeader),
-          "overrideAllow.secretHeader",
-          secretHeader,
-          "a lower-case header name of a-z, 0-9, '-', '_' and '.', not grpc-* or *-bin");
-    } else if (secretHeader != null) {
-      problems.add("overrideAllow.secrets", null, "secrets or secretsEnv with secretHeader");
-    }
+    Tokens tokens = Tokens.read(problems, secretHeader, secrets, secretsEnv, environment);
     List<String> names = identities == null ? List.of() : identities;
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
@@ -141,14 +96,7 @@ public final class OverrideAccess {
           "anyCaller: true, identities, or secretHeader with secrets/secretsEnv");
     }
     problems.throwIfAny();
-    return new OverrideAccess(
-        anyone,
-        secretHeader,
-        accepted.toArray(new byte[0][]),
-        secretsEnv,
-        inFile,
-        List.copyOf(names),
-        mode);
+    return new OverrideAccess(anyone, tokens, List.copyOf(names), mode);
   }
 
   /**
@@ -176,9 +124,7 @@ public final class OverrideAccess {
       throw new IllegalArgumentException(
           "overrideDenied: " + Problems.show(denied) + " (expected: ignore or refuse)");
     }
-    return mode == Denied.IGNORE
-        ? NOBODY
-        : new OverrideAccess(false, null, new byte[0][], null, 0, List.of(), mode);
+    return mode == Denied.IGNORE ? NOBODY : new OverrideAccess(false, Tokens.NONE, List.of(), mode);
   }
 
   /**
@@ -194,7 +140,7 @@ public final class OverrideAccess {
     }
     // Every token is compared in full, whatever matched, so timing tells nothing of which did.
     boolean matched = false;
-    for (byte[] expected : tokens) {
+    for (byte[] expected : tokens.accepted) {
       matched |= equalsInConstantTime(expected, token);
     }
     return matched;
@@ -235,22 +181,22 @@ public final class OverrideAccess {
 
   /** Returns whether some caller may override: false for {@link #NOBODY}. */
   public boolean allowsSomeone() {
-    return anyCaller || tokens.length > 0 || !identities.isEmpty();
+    return anyCaller || tokens.accepted.length > 0 || !identities.isEmpty();
   }
 
   /** Returns the header that carries a caller's token, or null if callers prove nothing. */
   public String secretHeader() {
-    return secretHeader;
+    return tokens.header;
   }
 
   /** Returns the environment variable the tokens come from, or null. */
   public String secretsEnv() {
-    return secretsEnv;
+    return tokens.env;
   }
 
   /** Returns how many tokens the file itself holds (the report shows counts, never tokens). */
   public int fileTokens() {
-    return fileTokens;
+    return tokens.inFile;
   }
 
   /** Returns what an ordinary caller's override gets. */
@@ -272,36 +218,16 @@ public final class OverrideAccess {
     return difference == 0;
   }
 
-  private static void addToken(
-      Problems problems, String field, String token, List<byte[]> accepted) {
-    boolean valid =
-        token != null && token.length() >= MIN_TOKEN_LENGTH && token.length() <= MAX_TOKEN_LENGTH;
-    for (int i = 0; valid && i < token.length(); i++) {
-      char c = token.charAt(i);
-      valid = c > ' ' && c < 0x7f && c != ',';
-    }
-    if (!valid) {
-      problems.describe(
-          field, token == null ? "missing" : "a token of " + token.length() + " characters", TOKEN);
-      return;
-    }
-    byte[] bytes = new byte[token.length()];
-    for (int i = 0; i < bytes.length; i++) {
-      bytes[i] = (byte) token.charAt(i);
-    }
-    accepted.add(bytes);
-  }
-
   @Override
   public String toString() {
     return "OverrideAccess[anyCaller="
         + anyCaller
         + ", secretHeader="
-        + secretHeader
+        + tokens.header
         + ", secretsEnv="
-        + secretsEnv
+        + tokens.env
         + ", tokens="
-        + tokens.length
+        + tokens.accepted.length
         + ", identities="
         + identities
         + ", denied="
@@ -324,6 +250,97 @@ public final class OverrideAccess {
     /** Returns the mode named {@code text}; IGNORE when null; null when unknown. */
     static Denied parse(String text) {
       return text == null ? IGNORE : ConfigNames.find(values(), text);
+    }
+  }
+
+  /**
+   * The secret-header way in: the header a caller's token comes in, the tokens accepted, and where
+   * they came from (the report shows the variable's name and a count, never a token).
+   */
+  private static final class Tokens {
+    static final Tokens NONE = new Tokens(null, new byte[0][], null, 0);
+
+    final String header;
+    final byte[][] accepted;
+    final String env;
+    final int inFile;
+
+    private Tokens(String header, byte[][] accepted, String env, int inFile) {
+      this.header = header;
+      this.accepted = accepted;
+      this.env = env;
+      this.inFile = inFile;
+    }
+
+    /**
+     * Reads and checks the tokens written in the file ({@code secrets}) and held in the variable
+     * {@code secretsEnv}, and the header they come in, adding what is wrong to {@code problems}.
+     */
+    static Tokens read(
+        Problems problems,
+        String secretHeader,
+        List<String> secrets,
+        String secretsEnv,
+        UnaryOperator<String> environment) {
+      List<byte[]> accepted = new ArrayList<>();
+      if (secrets != null) {
+        for (int i = 0; i < secrets.size(); i++) {
+          // Never echo a token: the message says what is wrong with it, not what it is.
+          addToken(problems, "overrideAllow.secrets[" + i + "]", secrets.get(i), accepted);
+        }
+      }
+      if (secretsEnv != null) {
+        String value = secretsEnv.isBlank() ? null : environment.apply(secretsEnv);
+        if (value == null || value.isBlank()) {
+          problems.add(
+              "overrideAllow.secretsEnv", secretsEnv, "a set environment variable with tokens");
+        } else {
+          String[] parts = value.split(",", -1);
+          for (int i = 0; i < parts.length; i++) {
+            addToken(
+                problems,
+                "overrideAllow.secretsEnv (" + secretsEnv + ", token " + (i + 1) + ")",
+                parts[i].strip(),
+                accepted);
+          }
+        }
+      }
+      if (secrets != null || secretsEnv != null) {
+        problems.check(
+            secretHeader != null && Route.isHeaderName(secretHeader),
+            "overrideAllow.secretHeader",
+            secretHeader,
+            "a lower-case header name of a-z, 0-9, '-', '_' and '.', not grpc-* or *-bin");
+      } else if (secretHeader != null) {
+        problems.add("overrideAllow.secrets", null, "secrets or secretsEnv with secretHeader");
+      }
+      return new Tokens(
+          secretHeader,
+          accepted.toArray(new byte[0][]),
+          secretsEnv,
+          secrets == null ? 0 : secrets.size());
+    }
+
+    private static void addToken(
+        Problems problems, String field, String token, List<byte[]> accepted) {
+      boolean valid =
+          token != null && token.length() >= MIN_TOKEN_LENGTH && token.length() <= MAX_TOKEN_LENGTH;
+      for (int i = 0; valid && i < token.length(); i++) {
+        char c = token.charAt(i);
+        valid = c > ' ' && c < 0x7f && c != ',';
+      }
+      if (!valid) {
+        problems.describe(
+            field,
+            token == null ? "missing" : "a token of " + token.length() + " characters",
+            TOKEN);
+        return;
+      }
+      byte[] bytes = new byte[token.length()];
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] = (byte) token.charAt(i);
+      }
+      accepted.add(bytes);
     }
   }
 }

@@ -34,8 +34,6 @@ public record Shadow(
   /** Deadline of each copy when the config does not say. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
-  private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
-
   /**
    * Validates the shadow; that the variant exists is checked by the route.
    *
@@ -101,16 +99,8 @@ public record Shadow(
     problems.nonBlank(variant, "variant");
     problems.check(
         fraction != null && fraction > 0 && fraction <= 1, "fraction", fraction, "> 0 and <= 1");
-    problems.check(
-        maxInFlight >= 1 && maxInFlight <= 1_000_000, "maxInFlight", maxInFlight, "1..1000000");
-    problems.check(
-        timeout != null
-            && !timeout.isNegative()
-            && !timeout.isZero()
-            && timeout.compareTo(MAX_TIMEOUT) <= 0,
-        "timeout",
-        timeout,
-        "> 0 and <= PT1H");
+    problems.range(maxInFlight, "maxInFlight", 1, 1_000_000);
+    problems.positive(timeout, "timeout");
     return problems;
   }
 }

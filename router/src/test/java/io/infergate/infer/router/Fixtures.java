@@ -7,6 +7,12 @@ import java.util.List;
 final class Fixtures {
   static final String MODEL = "digits";
 
+  /**
+   * Calls a statistical test of shares makes: enough that its {@link BinomialInterval} is a few
+   * percent of the share wide, few enough to run in a moment.
+   */
+  static final int CALLS = 100_000;
+
   private Fixtures() {}
 
   static Variant variant(String name, int weight) {

@@ -1,5 +1,6 @@
 package io.infergate.infer.router;
 
+import static io.infergate.infer.router.Fixtures.CALLS;
 import static io.infergate.infer.router.Fixtures.MODEL;
 import static io.infergate.infer.router.Fixtures.route;
 import static io.infergate.infer.router.Fixtures.userKeys;
@@ -15,8 +16,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@link Route#next}: where a call goes when the variants it tried cannot serve it. */
 class RouteFallbackTest {
-  private static final int CALLS = 100_000;
-
   @Test
   void anExplicitChainGivesItsFirstVariantNotTried() {
     Route<Void> route =

@@ -1,5 +1,6 @@
 package io.infergate.infer.router;
 
+import static io.infergate.infer.router.Fixtures.CALLS;
 import static io.infergate.infer.router.Fixtures.MODEL;
 import static io.infergate.infer.router.Fixtures.route;
 import static io.infergate.infer.router.Fixtures.shadow;
@@ -12,8 +13,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class RouteTest {
-  private static final int CALLS = 100_000;
-
   @Test
   void anOverrideNamingAVariantForcesItEvenWithWeightZero() {
     Route<Void> route = route(variant("stable", 100), variant("dark", 0));

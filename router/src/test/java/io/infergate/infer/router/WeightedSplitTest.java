@@ -1,5 +1,6 @@
 package io.infergate.infer.router;
 
+import static io.infergate.infer.router.Fixtures.CALLS;
 import static io.infergate.infer.router.Fixtures.route;
 import static io.infergate.infer.router.Fixtures.userKeys;
 import static io.infergate.infer.router.Fixtures.variant;
@@ -9,8 +10,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class WeightedSplitTest {
-  private static final int CALLS = 100_000;
-
   @Test
   void aNinetyTenSplitWithoutStickyKeysLandsWithinTheBinomialInterval() {
     Route<Void> route = route(variant("stable", 90), variant("canary", 10));

@@ -163,10 +163,14 @@ public record GatewayConfig(
     } else {
       List<Route<Rewrite>> built = new ArrayList<>();
       for (int i = 0; i < routes.size(); i++) {
+        String key = "routes[" + i + "]";
         if (routes.get(i) == null) {
-          problems.add("routes[" + i + "]: missing (expected: a route)");
+          problems.add(key + ": missing (expected: a route)");
         } else {
-          built.add(routes.get(i).route());
+          Route<Rewrite> route = YamlNodes.built(key, routes.get(i), RouteNode::route, problems);
+          if (route != null) {
+            built.add(route);
+          }
         }
       }
       try {

@@ -1,6 +1,5 @@
 package io.infergate.infer.gateway.config;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.infergate.infer.router.CanaryDrift;
 import io.infergate.infer.router.Endpoint;
@@ -20,13 +19,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * The YAML shape of a route, a variant and a shadow, as Jackson binds them: each creator hands what
- * the file says to the router's own factories, which parse and check it, so that a file is turned
- * into router types in one pass and the router's messages are the ones users see (the binder
- * prefixes each with the node's path). {@link #describe} goes the other way, for the report of the
- * effective configuration.
+ * The YAML shape of a route, a variant and a shadow, as Jackson binds them: records whose
+ * components are the file's keys, each of which hands what the file says to the router's own
+ * factories, which parse and check it, so that the router's messages are the ones users see ({@link
+ * #built} and the binder prefix each with its path). {@link #describe} goes the other way, for the
+ * report of the effective configuration.
  */
 final class YamlNodes {
   private YamlNodes() {}
@@ -117,53 +117,110 @@ final class YamlNodes {
     }
   }
 
-  /** {@code routes[i]}: a route and its variants, each variant carrying its rewrite. */
-  record RouteNode(Route<Rewrite> route) {
-    @JsonCreator
-    static RouteNode fromYaml(
-        @JsonProperty("model") String model,
-        @JsonProperty("stickyHeader") String stickyHeader,
-        @JsonProperty("overrideHeader") String overrideHeader,
-        @JsonProperty("overrideAllow") OverrideAllowNode overrideAllow,
-        @JsonProperty("overrideDenied") String overrideDenied,
-        @JsonProperty("shadow") ShadowNode shadow,
-        @JsonProperty("canaryDrift") CanaryDriftNode canaryDrift,
-        @JsonProperty("variants") List<VariantNode> variants,
-        @JsonProperty("fallback") List<String> fallback,
-        @JsonProperty("deadline") DeadlinesNode deadline,
-        @JsonProperty("limits") LimitsNode limits,
-        @JsonProperty("breaker") BreakerNode breaker,
-        @JsonProperty("outlier") OutlierNode outlier,
-        @JsonProperty("retry") RetryNode retry,
-        @JsonProperty("slowStart") SlowStartNode slowStart) {
-      Route.Builder<Rewrite> builder =
-          Route.<Rewrite>builder(model)
-              .stickyHeader(stickyHeader)
-              .overrideHeader(overrideHeader)
-              .overrideAccess(access(overrideAllow, overrideDenied))
-              .shadow(shadow == null ? null : shadow.shadow())
-              .canaryDrift(canaryDrift == null ? null : canaryDrift.canaryDrift())
-              .fallback(fallback == null ? List.of() : fallback)
-              .resilience(
-                  Resilience.of(
-                      deadline == null ? null : deadline.deadlines(),
-                      limits == null ? null : limits.limits(),
-                      breaker == null ? null : breaker.policy(),
-                      outlier == null ? null : outlier.policy(),
-                      retry == null ? null : retry.policy(),
-                      slowStart == null ? null : slowStart.policy()));
-      if (variants != null) {
-        for (int i = 0; i < variants.size(); i++) {
-          VariantNode variant = variants.get(i);
-          if (variant == null) {
-            // Jackson reports a variant it could not build itself; this is an explicit null.
-            throw new IllegalArgumentException(
-                "variants[" + i + "]: missing (expected: a variant)");
-          }
-          builder.variant(variant.variant(), variant.rewrite());
+  /**
+   * What {@code build} makes of {@code node}, or null when the file leaves the key out or when the
+   * router refuses the node: then each line of its message, prefixed with {@code key}, goes to
+   * {@code problems}. The router names the keys of the node it checks, and the binder the path of
+   * the node whose creator throws; a node built inside another one is named here, so that every
+   * problem has its full path ({@code routes[0].breaker.minimumCalls}) and binding goes on to find
+   * the others.
+   */
+  static <N, T> T built(String key, N node, Function<N, T> build, List<String> problems) {
+    if (node == null) {
+      return null;
+    }
+    try {
+      return build.apply(node);
+    } catch (IllegalArgumentException e) {
+      for (String line : String.valueOf(e.getMessage()).split("\n")) {
+        problems.add(key + "." + line.strip());
+      }
+      return null;
+    }
+  }
+
+  /**
+   * {@code routes[i]}: a route and its variants, each variant carrying its rewrite. Jackson binds
+   * this and the other nodes by their components' names, which are the file's keys.
+   */
+  record RouteNode(
+      String model,
+      String stickyHeader,
+      String overrideHeader,
+      OverrideAllowNode overrideAllow,
+      String overrideDenied,
+      ShadowNode shadow,
+      CanaryDriftNode canaryDrift,
+      List<VariantNode> variants,
+      List<String> fallback,
+      DeadlinesNode deadline,
+      LimitsNode limits,
+      BreakerNode breaker,
+      OutlierNode outlier,
+      RetryNode retry,
+      SlowStartNode slowStart) {
+    /**
+     * The route as the router builds and checks it.
+     *
+     * @throws IllegalArgumentException naming each bad key, one a line
+     */
+    Route<Rewrite> route() {
+      List<String> problems = new ArrayList<>();
+      Shadow copies = built("shadow", shadow, ShadowNode::shadow, problems);
+      CanaryDrift drift = built("canaryDrift", canaryDrift, CanaryDriftNode::canaryDrift, problems);
+      Deadlines deadlines = built("deadline", deadline, DeadlinesNode::deadlines, problems);
+      Limits bounds = built("limits", limits, LimitsNode::limits, problems);
+      BreakerPolicy breakerPolicy = built("breaker", breaker, BreakerNode::policy, problems);
+      OutlierPolicy outlierPolicy = built("outlier", outlier, OutlierNode::policy, problems);
+      RetryPolicy retryPolicy = built("retry", retry, RetryNode::policy, problems);
+      SlowStartPolicy slowStartPolicy =
+          built("slowStart", slowStart, SlowStartNode::policy, problems);
+      // A variant the router refuses is left out, as is a node Jackson could not bind: the route's
+      // own problems with what is left then name "variants" and read as the same problem.
+      List<Variant> built = new ArrayList<>();
+      List<Rewrite> targets = new ArrayList<>();
+      List<VariantNode> declared = variants == null ? List.of() : variants;
+      for (int i = 0; i < declared.size(); i++) {
+        VariantNode node = declared.get(i);
+        if (node == null) {
+          // Jackson reports a variant it could not bind itself; this is an explicit null.
+          problems.add("variants[" + i + "]: missing (expected: a variant)");
+          throw new IllegalArgumentException(String.join("\n", problems));
+        }
+        Variant variant = built("variants[" + i + "]", node, VariantNode::variant, problems);
+        if (variant != null) {
+          built.add(variant);
+          targets.add(node.target());
         }
       }
-      return new RouteNode(builder.build());
+      try {
+        Route.Builder<Rewrite> builder =
+            Route.<Rewrite>builder(model)
+                .stickyHeader(stickyHeader)
+                .overrideHeader(overrideHeader)
+                .overrideAccess(access(overrideAllow, overrideDenied))
+                .shadow(copies)
+                .canaryDrift(drift)
+                .fallback(fallback == null ? List.of() : fallback)
+                .resilience(
+                    Resilience.of(
+                        deadlines,
+                        bounds,
+                        breakerPolicy,
+                        outlierPolicy,
+                        retryPolicy,
+                        slowStartPolicy));
+        for (int i = 0; i < built.size(); i++) {
+          builder.variant(built.get(i), targets.get(i));
+        }
+        Route<Rewrite> route = builder.build();
+        if (problems.isEmpty()) {
+          return route;
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+      throw new IllegalArgumentException(String.join("\n", problems));
     }
 
     /** Null when the route says nothing about access, so the route can tell it was left out. */
@@ -192,133 +249,101 @@ final class YamlNodes {
       String secretHeader,
       List<String> secrets,
       String secretsEnv,
-      List<String> identities) {
-    @JsonCreator
-    static OverrideAllowNode fromYaml(
-        @JsonProperty("anyCaller") Boolean anyCaller,
-        @JsonProperty("secretHeader") String secretHeader,
-        @JsonProperty("secrets") List<String> secrets,
-        @JsonProperty("secretsEnv") String secretsEnv,
-        @JsonProperty("identities") List<String> identities) {
-      return new OverrideAllowNode(anyCaller, secretHeader, secrets, secretsEnv, identities);
-    }
-  }
+      List<String> identities) {}
 
   /** {@code routes[i].variants[j]}. */
-  record VariantNode(Variant variant, Rewrite rewrite) {
-    @JsonCreator
-    static VariantNode fromYaml(
-        @JsonProperty("name") String name,
-        @JsonProperty("weight") Integer weight,
-        @JsonProperty("endpoints") List<String> endpoints,
-        @JsonProperty("balance") String balance,
-        @JsonProperty("rewrite") Rewrite rewrite) {
-      return new VariantNode(
-          Variant.of(name, weight, endpoints, balance), rewrite == null ? Rewrite.NONE : rewrite);
+  record VariantNode(
+      String name, Integer weight, List<String> endpoints, String balance, Rewrite rewrite) {
+    Variant variant() {
+      return Variant.of(name, weight, endpoints, balance);
+    }
+
+    /** What the variant's servers are sent: its rewrite, else the caller's body as it is. */
+    Rewrite target() {
+      return rewrite == null ? Rewrite.NONE : rewrite;
     }
   }
 
   /** {@code routes[i].shadow}. */
-  record ShadowNode(Shadow shadow) {
-    @JsonCreator
-    static ShadowNode fromYaml(
-        @JsonProperty("variant") String variant,
-        @JsonProperty("fraction") Double fraction,
-        @JsonProperty("maxInFlight") Integer maxInFlight,
-        @JsonProperty("timeout") Duration timeout,
-        @JsonProperty("headers") List<String> headers) {
-      return new ShadowNode(Shadow.of(variant, fraction, maxInFlight, timeout, headers));
+  record ShadowNode(
+      String variant,
+      Double fraction,
+      Integer maxInFlight,
+      Duration timeout,
+      List<String> headers) {
+    Shadow shadow() {
+      return Shadow.of(variant, fraction, maxInFlight, timeout, headers);
     }
   }
 
   /** {@code routes[i].canaryDrift}. */
-  record CanaryDriftNode(CanaryDrift canaryDrift) {
-    @JsonCreator
-    static CanaryDriftNode fromYaml(
-        @JsonProperty("reference") String reference,
-        @JsonProperty("window") Duration window,
-        @JsonProperty("bucket") Duration bucket,
-        @JsonProperty("minAnswers") Integer minAnswers,
-        @JsonProperty("fraction") Double fraction) {
-      return new CanaryDriftNode(CanaryDrift.of(reference, window, bucket, minAnswers, fraction));
+  record CanaryDriftNode(
+      String reference, Duration window, Duration bucket, Integer minAnswers, Double fraction) {
+    CanaryDrift canaryDrift() {
+      return CanaryDrift.of(reference, window, bucket, minAnswers, fraction);
     }
   }
 
-  /** {@code routes[i].deadline}. */
-  record DeadlinesNode(Deadlines deadlines) {
-    @JsonCreator
-    static DeadlinesNode fromYaml(
-        @JsonProperty("default") Duration initial, @JsonProperty("max") Duration max) {
-      return new DeadlinesNode(Deadlines.of(initial, max));
+  /** {@code routes[i].deadline}: {@code default} is a Java keyword, so that key is renamed. */
+  record DeadlinesNode(@JsonProperty("default") Duration initial, Duration max) {
+    Deadlines deadlines() {
+      return Deadlines.of(initial, max);
     }
   }
 
   /** {@code routes[i].limits}. */
-  record LimitsNode(Limits limits) {
-    @JsonCreator
-    static LimitsNode fromYaml(
-        @JsonProperty("maxInFlight") Integer maxInFlight,
-        @JsonProperty("maxInFlightPerVariant") Integer maxInFlightPerVariant,
-        @JsonProperty("pushback") Duration pushback) {
-      return new LimitsNode(Limits.of(maxInFlight, maxInFlightPerVariant, pushback));
+  record LimitsNode(Integer maxInFlight, Integer maxInFlightPerVariant, Duration pushback) {
+    Limits limits() {
+      return Limits.of(maxInFlight, maxInFlightPerVariant, pushback);
     }
   }
 
   /** {@code routes[i].breaker}. */
-  record BreakerNode(BreakerPolicy policy) {
-    @JsonCreator
-    static BreakerNode fromYaml(
-        @JsonProperty("window") Duration window,
-        @JsonProperty("minimumCalls") Integer minimumCalls,
-        @JsonProperty("failureRate") Float failureRate,
-        @JsonProperty("slowCall") Duration slowCall,
-        @JsonProperty("slowCallRate") Float slowCallRate,
-        @JsonProperty("openFor") Duration openFor,
-        @JsonProperty("halfOpenCalls") Integer halfOpenCalls,
-        @JsonProperty("maxHalfOpen") Duration maxHalfOpen) {
-      return new BreakerNode(
-          BreakerPolicy.of(
-              window,
-              minimumCalls,
-              failureRate,
-              slowCall,
-              slowCallRate,
-              openFor,
-              halfOpenCalls,
-              maxHalfOpen));
+  record BreakerNode(
+      Duration window,
+      Integer minimumCalls,
+      Float failureRate,
+      Duration slowCall,
+      Float slowCallRate,
+      Duration openFor,
+      Integer halfOpenCalls,
+      Duration maxHalfOpen) {
+    BreakerPolicy policy() {
+      return BreakerPolicy.of(
+          window,
+          minimumCalls,
+          failureRate,
+          slowCall,
+          slowCallRate,
+          openFor,
+          halfOpenCalls,
+          maxHalfOpen);
     }
   }
 
   /** {@code routes[i].outlier}. */
-  record OutlierNode(OutlierPolicy policy) {
-    @JsonCreator
-    static OutlierNode fromYaml(
-        @JsonProperty("consecutiveFailures") Integer consecutiveFailures,
-        @JsonProperty("baseEjectionTime") Duration baseEjectionTime,
-        @JsonProperty("maxEjectionTime") Duration maxEjectionTime,
-        @JsonProperty("maxEjectionPercent") Integer maxEjectionPercent) {
-      return new OutlierNode(
-          OutlierPolicy.of(
-              consecutiveFailures, baseEjectionTime, maxEjectionTime, maxEjectionPercent));
+  record OutlierNode(
+      Integer consecutiveFailures,
+      Duration baseEjectionTime,
+      Duration maxEjectionTime,
+      Integer maxEjectionPercent) {
+    OutlierPolicy policy() {
+      return OutlierPolicy.of(
+          consecutiveFailures, baseEjectionTime, maxEjectionTime, maxEjectionPercent);
     }
   }
 
   /** {@code routes[i].slowStart}. */
-  record SlowStartNode(SlowStartPolicy policy) {
-    @JsonCreator
-    static SlowStartNode fromYaml(@JsonProperty("window") Duration window) {
-      return new SlowStartNode(SlowStartPolicy.of(window));
+  record SlowStartNode(Duration window) {
+    SlowStartPolicy policy() {
+      return SlowStartPolicy.of(window);
     }
   }
 
   /** {@code routes[i].retry}. */
-  record RetryNode(RetryPolicy policy) {
-    @JsonCreator
-    static RetryNode fromYaml(
-        @JsonProperty("maxAttempts") Integer maxAttempts,
-        @JsonProperty("budgetRatio") Double budgetRatio,
-        @JsonProperty("minRetriesPerSecond") Integer minRetriesPerSecond) {
-      return new RetryNode(RetryPolicy.of(maxAttempts, budgetRatio, minRetriesPerSecond));
+  record RetryNode(Integer maxAttempts, Double budgetRatio, Integer minRetriesPerSecond) {
+    RetryPolicy policy() {
+      return RetryPolicy.of(maxAttempts, budgetRatio, minRetriesPerSecond);
     }
   }
 }

@@ -11,27 +11,32 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Per call this costs a random draw (below fraction 1) and a queue offer: the answer is kept by
  * reference and parsed on the decoder's worker, never on an event loop.
+ *
+ * @param window where this variant's answers are counted, kept across tables while it fits
+ * @param decoder the worker that parses answers off the event loops, shared by every route
+ * @param telemetry this variant's instruments
+ * @param settings the route's canary drift
+ * @param sampleBelow draws of {@code nextLong() >>> 11} (53 bits) below this are decoded; -1
+ *     decodes every one ({@link #of} derives it from the settings' fraction)
  */
-final class CanaryWatch {
-  private final AnswerWindow window;
-  private final AnswerDecoder decoder;
-  private final VariantTelemetry telemetry;
-  private final CanaryDrift settings;
-
-  /** Draws of {@code nextLong() >>> 11} (53 bits) below this are decoded; -1 decodes every one. */
-  private final long sampleBelow;
-
-  CanaryWatch(
+record CanaryWatch(
+    AnswerWindow window,
+    AnswerDecoder decoder,
+    VariantTelemetry telemetry,
+    CanaryDrift settings,
+    long sampleBelow) {
+  /**
+   * The watch of a variant whose answers are counted into {@code window}, sampling them as {@code
+   * settings} say.
+   */
+  static CanaryWatch of(
       AnswerWindow window,
       AnswerDecoder decoder,
       VariantTelemetry telemetry,
       CanaryDrift settings) {
-    this.window = window;
-    this.decoder = decoder;
-    this.telemetry = telemetry;
-    this.settings = settings;
-    this.sampleBelow =
+    long sampleBelow =
         settings.fraction() >= 1 ? -1 : (long) Math.ceil(settings.fraction() * 0x1.0p53);
+    return new CanaryWatch(window, decoder, telemetry, settings, sampleBelow);
   }
 
   /**
@@ -45,10 +50,6 @@ final class CanaryWatch {
       return;
     }
     decoder.offer(new Answer(format, answer, this));
-  }
-
-  AnswerWindow window() {
-    return window;
   }
 
   /**

@@ -449,10 +449,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       retryOf.telemetry().retried();
       retryOf = null;
     }
-    // A trial call of a half-open breaker may meet the very stall that opened it: it gets half the
-    // time left, so that if it fails the call still has time on another variant.
-    boolean trial = target.isHalfOpen() && !method.clientStreams() && fallback == null;
-    Attempt next = new Attempt(attempts, variant, target, endpoint, trial, !panic);
+    Attempt next = new Attempt(variant, target, endpoint);
     byte[] forwarded;
     try {
       forwarded = target.body(method.request(), body);
@@ -469,7 +466,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       next.call =
           channel.newCall(
               method.descriptor(),
-              trial
+              next.trial
                   ? CallOptions.DEFAULT.withDeadlineAfter(remaining / 2, TimeUnit.NANOSECONDS)
                   : callOptions);
       next.call.start(next, headers);
@@ -679,19 +676,16 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     /** Set when the gateway cancelled the attempt itself: what the caller is told instead. */
     private volatile Status failure;
 
-    Attempt(
-        int seq,
-        int variant,
-        VariantTarget target,
-        int endpoint,
-        boolean trial,
-        boolean breakerPermit) {
-      this.seq = seq;
+    /** The call's next attempt, on {@code endpoint} of {@code target}, as things stand now. */
+    Attempt(int variant, VariantTarget target, int endpoint) {
+      this.seq = attempts;
       this.variant = variant;
       this.target = target;
       this.endpoint = endpoint;
-      this.trial = trial;
-      this.breakerPermit = breakerPermit;
+      // A trial call of a half-open breaker may meet the very stall that opened it: it gets half
+      // the time left, so that if it fails the call still has time on another variant.
+      this.trial = target.isHalfOpen() && !method.clientStreams() && fallback == null;
+      this.breakerPermit = !panic;
     }
 
     /** Passes the caller's half-close on, once, from whichever side learns of it second. */

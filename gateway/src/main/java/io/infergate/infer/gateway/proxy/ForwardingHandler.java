@@ -4,16 +4,14 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 
-/** Starts a {@link ForwardingCall} for one method; the call is routed on its first message. */
-final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
-  private final ForwardedMethod method;
-  private final LiveRoutes routes;
-
-  ForwardingHandler(ForwardedMethod method, LiveRoutes routes) {
-    this.method = method;
-    this.routes = routes;
-  }
-
+/**
+ * Starts a {@link ForwardingCall} for one method; the call is routed on its first message.
+ *
+ * @param method the method this handler forwards, as the registry knows it
+ * @param routes the routes in force, read when each call's first message arrives
+ */
+record ForwardingHandler(ForwardedMethod method, LiveRoutes routes)
+    implements ServerCallHandler<byte[], byte[]> {
   @Override
   public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> call, Metadata headers) {
     ForwardingCall forwarding = new ForwardingCall(method, routes, call, headers);

@@ -512,7 +512,7 @@ public final class LiveRoutes implements AutoCloseable {
       window = new AnswerWindow(drift, System::nanoTime);
     }
     windows.put(key, window);
-    return new CanaryWatch(window, agreement, measured, drift);
+    return CanaryWatch.of(window, agreement, measured, drift);
   }
 
   private static Variant declaredVariant(Route<Rewrite> route, String name) {

@@ -127,7 +127,7 @@ class CanaryWatchTest {
     AnswerDecoder closed = new AnswerDecoder(1);
     closed.close(); // takes nothing off: every answer offered is dropped
     CanaryWatch dropping =
-        new CanaryWatch(
+        CanaryWatch.of(
             new AnswerWindow(SETTINGS, nanos::get),
             closed,
             new VariantTelemetry(route, "canary"),
@@ -168,7 +168,7 @@ class CanaryWatchTest {
   }
 
   private CanaryWatch watch(String variant, CanaryDrift settings) {
-    return new CanaryWatch(
+    return CanaryWatch.of(
         new AnswerWindow(settings, nanos::get),
         decoder,
         new VariantTelemetry(route, variant),

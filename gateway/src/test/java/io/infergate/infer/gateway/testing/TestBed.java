@@ -41,6 +41,16 @@ public final class TestBed implements AfterEachCallback {
     }
   }
 
+  /**
+   * A fake backend named {@code name} that answers calls without a behaviour header as {@code
+   * behaviour} says ({@link FakeBackend#behaveByDefault}) until told otherwise.
+   */
+  public FakeBackend backend(String name, String behaviour) {
+    FakeBackend backend = backend(name);
+    backend.behaveByDefault(behaviour);
+    return backend;
+  }
+
   /** A gateway serving {@code config}'s routes with its drain timeout and reflection setting. */
   public Gateway gateway(GatewayConfig config) {
     return gateway(config, OpenTelemetry.noop());

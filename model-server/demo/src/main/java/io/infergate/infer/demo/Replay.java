@@ -2,12 +2,12 @@ package io.infergate.infer.demo;
 
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
+import io.infergate.infer.observability.Schedulers;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceStub;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import io.infergate.infer.proto.oip.v2.ModelInferResponse;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,13 +34,7 @@ final class Replay implements AutoCloseable {
   private Replay(Channel channel, List<ModelInferRequest> requests) {
     this.stub = GRPCInferenceServiceGrpc.newStub(channel);
     this.requests = List.copyOf(requests);
-    this.sender =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "replay");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.sender = Schedulers.daemon("replay");
   }
 
   /** Starts sending {@code requests} over {@code channel}, {@code callsPerSecond} a second. */

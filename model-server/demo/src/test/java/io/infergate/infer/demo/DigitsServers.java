@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * classified through it.
  */
 final class DigitsServers {
-  private static final Metadata.Key<String> X_VARIANT =
+  /** The header in which the gateway names the variant that answered. */
+  static final Metadata.Key<String> X_VARIANT =
       Metadata.Key.of("x-variant", Metadata.ASCII_STRING_MARSHALLER);
 
   private DigitsServers() {}
@@ -26,6 +27,17 @@ final class DigitsServers {
   /** A model server whose repository holds only {@code digits/<version>} (a copy: ~30 KB). */
   static RunningServer version(int version, Path scratch) throws Exception {
     return RunningServer.start(repository(version, scratch));
+  }
+
+  /** Digits v1 and v2, each on a model server of its own, as a gateway's two variants. */
+  static BothVersions bothVersions(Path scratch) throws Exception {
+    RunningServer v1 = version(1, scratch);
+    try {
+      return new BothVersions(v1, version(2, scratch));
+    } catch (Exception | Error e) {
+      v1.close();
+      throw e;
+    }
   }
 
   /** A new repository in {@code scratch} holding a copy of {@code digits/<version>} only. */
@@ -83,4 +95,24 @@ final class DigitsServers {
 
   /** One classification through the gateway. */
   record Answer(String variant, boolean correct) {}
+
+  /** The servers of {@link #bothVersions}, closed together. */
+  record BothVersions(RunningServer v1, RunningServer v2) implements AutoCloseable {
+    int v1Port() {
+      return v1.server().port();
+    }
+
+    int v2Port() {
+      return v2.server().port();
+    }
+
+    @Override
+    public void close() {
+      try {
+        v1.close();
+      } finally {
+        v2.close();
+      }
+    }
+  }
 }

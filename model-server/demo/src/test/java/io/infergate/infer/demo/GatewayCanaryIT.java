@@ -7,11 +7,11 @@ import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.infergate.infer.demo.DigitsServers.Answer;
+import io.infergate.infer.demo.DigitsServers.BothVersions;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.gateway.Gateway;
 import io.infergate.infer.gateway.config.GatewayConfigLoader;
 import io.infergate.infer.modelserver.testing.DigitsRequests;
-import io.infergate.infer.modelserver.testing.RunningServer;
 import io.infergate.infer.proto.tfserving.PredictResponse;
 import io.infergate.infer.proto.tfserving.PredictionServiceGrpc;
 import java.nio.file.Files;
@@ -31,22 +31,17 @@ import org.junit.jupiter.api.io.TempDir;
  * answers are checked against the labels and the split against the binomial interval.
  */
 class GatewayCanaryIT {
-  private static final Metadata.Key<String> X_VARIANT =
-      Metadata.Key.of("x-variant", Metadata.ASCII_STRING_MARSHALLER);
-
   @TempDir static Path scratch;
-  static RunningServer stable;
-  static RunningServer canary;
+  static BothVersions servers;
   static Gateway gateway;
   static ManagedChannel channel;
 
   @BeforeAll
   static void start() throws Exception {
-    stable = DigitsServers.version(1, scratch);
-    canary = DigitsServers.version(2, scratch);
+    servers = DigitsServers.bothVersions(scratch);
     Path file =
         DigitsServers.config(
-            scratch, "stable 90 " + stable.server().port(), "canary 10 " + canary.server().port());
+            scratch, "stable 90 " + servers.v1Port(), "canary 10 " + servers.v2Port());
     // The test counts each variant's answers to the held-out digits: no warm-up calls among them.
     Files.writeString(file, Files.readString(file) + "\nwarmup: {enabled: false}\n");
     gateway = Gateway.start(GatewayConfigLoader.of(file).load().value());
@@ -57,8 +52,7 @@ class GatewayCanaryIT {
   static void stop() {
     channel.shutdownNow();
     gateway.close();
-    stable.close();
-    canary.close();
+    servers.close();
   }
 
   @Test
@@ -105,7 +99,7 @@ class GatewayCanaryIT {
                 MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>()))
             .predict(DigitsRequests.predict(rows, 0).build());
 
-    assertThat(headers.get().get(X_VARIANT)).isEqualTo("canary;version=2");
+    assertThat(headers.get().get(DigitsServers.X_VARIANT)).isEqualTo("canary;version=2");
     assertThat(response.getOutputsOrThrow("classes").getInt64ValCount()).isEqualTo(8);
   }
 

@@ -2,7 +2,7 @@ package io.infergate.infer.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.infergate.infer.modelserver.testing.RunningServer;
+import io.infergate.infer.demo.DigitsServers.BothVersions;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,10 +17,9 @@ class GatewayReloadIT {
 
   @Test
   void aCanaryRampAndTheStableServersRemovalUnderLoadFailNoCall() throws Exception {
-    try (RunningServer v1 = DigitsServers.version(1, scratch);
-        RunningServer v2 = DigitsServers.version(2, scratch)) {
-      int stablePort = v1.server().port();
-      int canaryPort = v2.server().port();
+    try (BothVersions servers = DigitsServers.bothVersions(scratch)) {
+      int stablePort = servers.v1Port();
+      int canaryPort = servers.v2Port();
       Path file =
           DigitsServers.config(scratch, "stable 100 " + stablePort, "canary 0 " + canaryPort);
       FileGateway gateway = FileGateway.start(file);

@@ -6,11 +6,11 @@ import static org.assertj.core.data.Offset.offset;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
+import io.infergate.infer.demo.DigitsServers.BothVersions;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.gateway.Gateway;
 import io.infergate.infer.gateway.config.GatewayConfigLoader;
 import io.infergate.infer.modelserver.testing.DigitsRequests;
-import io.infergate.infer.modelserver.testing.RunningServer;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
@@ -42,8 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShadowAgreementIT {
   @TempDir static Path scratch;
-  static RunningServer v1;
-  static RunningServer v2;
+  static BothVersions servers;
   static InMemoryMetricReader metrics;
   static Gateway gateway;
   static ManagedChannel toGateway;
@@ -52,8 +51,7 @@ class ShadowAgreementIT {
 
   @BeforeAll
   static void start() throws Exception {
-    v1 = DigitsServers.version(1, scratch);
-    v2 = DigitsServers.version(2, scratch);
+    servers = DigitsServers.bothVersions(scratch);
     Path file = scratch.resolve("gateway.yaml");
     Files.writeString(
         file,
@@ -68,7 +66,7 @@ class ShadowAgreementIT {
               - {name: v1, weight: 100, endpoints: ["127.0.0.1:%d"]}
               - {name: v2, weight: 0, endpoints: ["127.0.0.1:%d"]}
         """
-            .formatted(v1.server().port(), v2.server().port()));
+            .formatted(servers.v1Port(), servers.v2Port()));
     metrics = InMemoryMetricReader.create();
     gateway =
         Gateway.start(
@@ -77,8 +75,8 @@ class ShadowAgreementIT {
                 .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
                 .build());
     toGateway = DigitsCalls.channel("127.0.0.1:" + gateway.port());
-    toV1 = DigitsCalls.channel("127.0.0.1:" + v1.server().port());
-    toV2 = DigitsCalls.channel("127.0.0.1:" + v2.server().port());
+    toV1 = DigitsCalls.channel("127.0.0.1:" + servers.v1Port());
+    toV2 = DigitsCalls.channel("127.0.0.1:" + servers.v2Port());
   }
 
   @AfterAll
@@ -87,8 +85,7 @@ class ShadowAgreementIT {
     DigitsCalls.close(toV1);
     DigitsCalls.close(toV2);
     gateway.close();
-    v1.close();
-    v2.close();
+    servers.close();
   }
 
   @Test

@@ -98,7 +98,7 @@ public final class DigitsTrainer {
     try {
       Files.createDirectories(modelDirectory);
       List<TrainedVersion> versions = new ArrayList<>();
-      for (DigitsArchitecture architecture : DigitsArchitecture.values()) {
+      for (DigitsArchitecture architecture : DigitsArchitecture.ALL) {
         Path versionDirectory = modelDirectory.resolve(Integer.toString(architecture.version()));
         if (!force && Files.exists(versionDirectory)) {
           versions.add(alreadyExported(architecture, versionDirectory, split.validation()));

@@ -36,9 +36,10 @@ public final class TfServingModelService extends ModelServiceGrpc.ModelServiceIm
       ModelSpec spec = request.getModelSpec();
       ServedModel model = resolver.model(spec.getName(), "model_spec.name");
       GetModelStatusResponse.Builder response = GetModelStatusResponse.newBuilder();
-      if (spec.hasVersion()
-          || spec.getVersionChoiceCase() == ModelSpec.VersionChoiceCase.VERSION_LABEL) {
-        long version = wanted(model, spec);
+      String label = ModelSpecs.label(spec);
+      if (spec.hasVersion() || label != null) {
+        long version =
+            ModelResolver.versionNumber(model, ModelSpecs.version(spec, model.name()), label);
         for (VersionState state : model.states()) {
           if (state.version() == version) {
             response.addModelVersionStatus(status(state));
@@ -56,27 +57,6 @@ public final class TfServingModelService extends ModelServiceGrpc.ModelServiceIm
     } catch (RuntimeException e) {
       Statuses.reply(observer, e);
     }
-  }
-
-  private static long wanted(ServedModel model, ModelSpec spec) {
-    if (spec.getVersionChoiceCase() == ModelSpec.VersionChoiceCase.VERSION_LABEL) {
-      Long labelled = model.labelled(spec.getVersionLabel());
-      if (labelled == null) {
-        throw InferenceException.notFound(
-            "model '"
-                + model.name()
-                + "' has no version labelled '"
-                + spec.getVersionLabel()
-                + "'");
-      }
-      return labelled;
-    }
-    long version = spec.getVersion().getValue();
-    if (version <= 0) {
-      throw InferenceException.notFound(
-          "model '" + model.name() + "' version " + version + " not found");
-    }
-    return version;
   }
 
   private static ModelVersionStatus status(VersionState state) {

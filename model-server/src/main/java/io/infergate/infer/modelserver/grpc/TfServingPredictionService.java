@@ -91,25 +91,8 @@ public final class TfServingPredictionService
   /** The version a spec names, without a reference (metadata only). */
   private static ServedVersion resolve(ModelResolver models, ModelSpec spec) {
     ServedModel model = models.model(spec.getName(), "model_spec.name");
-    return ModelResolver.version(model, version(spec, model.name()), label(spec));
-  }
-
-  /** The spec's version number; 0 (the newest) when it names none or a label. */
-  private static long version(ModelSpec spec, String model) {
-    if (!spec.hasVersion()) {
-      return 0;
-    }
-    long version = spec.getVersion().getValue();
-    if (version <= 0) {
-      throw InferenceException.notFound("model '" + model + "' version " + version + " not found");
-    }
-    return version;
-  }
-
-  private static String label(ModelSpec spec) {
-    return spec.getVersionChoiceCase() == ModelSpec.VersionChoiceCase.VERSION_LABEL
-        ? spec.getVersionLabel()
-        : null;
+    return ModelResolver.version(
+        model, ModelSpecs.version(spec, model.name()), ModelSpecs.label(spec));
   }
 
   private static ModelSpec answeredSpec(ServedVersion version) {
@@ -141,7 +124,8 @@ public final class TfServingPredictionService
             "Serving signature key \"" + signature + "\" not found.");
       }
       String name = models.model(spec.getName(), "model_spec.name").name();
-      return models.acquire(name, "model_spec.name", version(spec, name), label(spec));
+      return models.acquire(
+          name, "model_spec.name", ModelSpecs.version(spec, name), ModelSpecs.label(spec));
     }
 
     @Override

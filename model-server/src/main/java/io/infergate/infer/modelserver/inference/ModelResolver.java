@@ -78,15 +78,7 @@ public final class ModelResolver {
 
   /** A version of {@code model}: a label, else {@code number}, where 0 means the newest. */
   public static ServedVersion version(ServedModel model, long number, String label) {
-    long wanted = number;
-    if (label != null) {
-      Long labelled = model.labelled(label);
-      if (labelled == null) {
-        throw InferenceException.notFound(
-            "model '" + model.name() + "' has no version labelled '" + label + "'");
-      }
-      wanted = labelled;
-    }
+    long wanted = versionNumber(model, number, label);
     ServedVersion version = wanted == 0 ? model.latest() : model.version(wanted);
     if (version == null) {
       throw InferenceException.notFound(
@@ -99,6 +91,22 @@ public final class ModelResolver {
               + ")");
     }
     return version;
+  }
+
+  /**
+   * The version number a call names: the one {@code label} stands for, else {@code number} (0 for
+   * the newest), whether or not that version is loaded.
+   */
+  public static long versionNumber(ServedModel model, long number, String label) {
+    if (label == null) {
+      return number;
+    }
+    Long labelled = model.labelled(label);
+    if (labelled == null) {
+      throw InferenceException.notFound(
+          "model '" + model.name() + "' has no version labelled '" + label + "'");
+    }
+    return labelled;
   }
 
   /** A decimal version, or -1 for anything else (a label). */

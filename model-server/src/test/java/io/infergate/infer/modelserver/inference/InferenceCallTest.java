@@ -33,6 +33,11 @@ class InferenceCallTest {
   private final InferencePath path =
       new InferencePath(new ModelResolver(name -> null), new WorkerQueue(workers::add, 1, 1));
 
+  /** A path on which a model whose runs have been timed runs on the receiving thread. */
+  private final InferencePath inlinePath =
+      new InferencePath(
+          new ModelResolver(name -> null), new WorkerQueue(workers::add, 1, 1, Long.MAX_VALUE));
+
   private final FakeModel model = new FakeModel();
 
   @Test
@@ -64,12 +69,8 @@ class InferenceCallTest {
 
   @Test
   void aCallOfAModelThatRunsQuicklyRunsOnTheReceivingThreadOnceARunHasBeenTimed() {
-    InferencePath inlinePath = inlinePath();
     ServedVersion version = unbatched();
-    TestCall first = new TestCall(version);
-    inlinePath.submit(first);
-    assertThat(workers).as("no run timed yet: the first call goes to a worker").hasSize(1);
-    runWorkers();
+    TestCall first = timeARun(version);
     assertAnsweredOnceAndReleased(first, version);
 
     TestCall second = new TestCall(version);
@@ -83,10 +84,8 @@ class InferenceCallTest {
 
   @Test
   void anErrorFromAModelRunOnTheReceivingThreadAnswersTheCallAndReleasesItsVersionOnce() {
-    InferencePath inlinePath = inlinePath();
     ServedVersion version = unbatched();
-    inlinePath.submit(new TestCall(version));
-    runWorkers();
+    timeARun(version);
     model.failure = new StackOverflowError("deep graph");
     TestCall call = new TestCall(version);
 
@@ -178,10 +177,13 @@ class InferenceCallTest {
     assertThat(version.callsInFlight()).isZero();
   }
 
-  /** A path on which a model whose runs have been timed runs on the receiving thread. */
-  private InferencePath inlinePath() {
-    return new InferencePath(
-        new ModelResolver(name -> null), new WorkerQueue(workers::add, 1, 1, Long.MAX_VALUE));
+  /** Runs a first call of {@code version} through the inline path on a worker, timing a run. */
+  private TestCall timeARun(ServedVersion version) {
+    TestCall first = new TestCall(version);
+    inlinePath.submit(first);
+    assertThat(workers).as("no run timed yet: the first call goes to a worker").hasSize(1);
+    runWorkers();
+    return first;
   }
 
   private TestCall submit(ServedVersion version, TestCall call) {

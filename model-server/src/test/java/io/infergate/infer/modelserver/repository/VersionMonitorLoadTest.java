@@ -8,12 +8,12 @@ import io.infergate.infer.modelserver.config.BatchingConfig;
 import io.infergate.infer.modelserver.config.MonitoringConfig;
 import io.infergate.infer.modelserver.config.TensorFlowConfig;
 import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
+import io.infergate.infer.modelserver.testing.ScratchRepository;
 import io.infergate.infer.modelserver.testing.TestRepository;
 import io.infergate.infer.observability.baseline.Baseline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,16 +67,7 @@ class VersionMonitorLoadTest {
   private Path copyOfDigits2(String name) throws Exception {
     Path from = TestRepository.shared().resolve("digits/2");
     Path to = temp.resolve(name);
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path file : files.toList()) {
-        Path target = to.resolve(from.relativize(file).toString());
-        if (Files.isDirectory(file)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(file, target);
-        }
-      }
-    }
+    ScratchRepository.copyTree(from, to);
     return to;
   }
 }

@@ -92,7 +92,8 @@ public final class ScratchRepository {
     }
   }
 
-  private static void copyTree(Path source, Path target) throws IOException {
+  /** Copies {@code source} and everything under it to {@code target} (a version directory). */
+  public static void copyTree(Path source, Path target) throws IOException {
     try (Stream<Path> tree = Files.walk(source)) {
       for (Path path : (Iterable<Path>) tree::iterator) {
         Path copy = target.resolve(source.relativize(path).toString());

@@ -6,13 +6,13 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.util.AdvancedTlsX509TrustManager;
 import io.grpc.util.AdvancedTlsX509TrustManager.Verification;
+import io.infergate.infer.observability.Schedulers;
 import io.netty.handler.ssl.OpenSsl;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -44,13 +44,7 @@ public final class TlsCredentials implements AutoCloseable {
     if (refreshInterval.isZero()) {
       this.refresher = null;
     } else {
-      this.refresher =
-          Executors.newSingleThreadScheduledExecutor(
-              task -> {
-                Thread thread = new Thread(task, "tls-refresh");
-                thread.setDaemon(true);
-                return thread;
-              });
+      this.refresher = Schedulers.daemon("tls-refresh");
       long nanos = refreshInterval.toNanos();
       for (PemFiles file : files) {
         refresher.scheduleWithFixedDelay(file::refresh, nanos, nanos, TimeUnit.NANOSECONDS);

@@ -99,22 +99,20 @@ class ConfigBinderTest {
 
   @Test
   void everyProblemIsReportedAtOnceWithItsPath() throws IOException {
-    Path file =
-        write(
-            "port: 70000\n"
-                + "timeout: soon\n"
-                + "mode: FASTEST\n"
-                + "colour: blue\n"
-                + "backends:\n"
-                + "  - address: a:1\n"
-                + "    weight: -5\n"
-                + "  - weight: 2\n"
-                + "  - address: c:1\n"
-                + "    wieght: 3\n"
-                + "limits:\n"
-                + "  maxCalls: lots\n");
-
-    assertThat(problems(ConfigBinder.of(Server.class).file(file)))
+    assertThat(
+            problemsOf(
+                "port: 70000\n"
+                    + "timeout: soon\n"
+                    + "mode: FASTEST\n"
+                    + "colour: blue\n"
+                    + "backends:\n"
+                    + "  - address: a:1\n"
+                    + "    weight: -5\n"
+                    + "  - weight: 2\n"
+                    + "  - address: c:1\n"
+                    + "    wieght: 3\n"
+                    + "limits:\n"
+                    + "  maxCalls: lots\n"))
         .containsExactlyInAnyOrder(
             "timeout: \"soon\" (expected: a duration, e.g. 250ms, 10s, 1h30m)",
             "mode: \"FASTEST\" (expected: one of FAST, SAFE)",
@@ -128,9 +126,8 @@ class ConfigBinderTest {
 
   @Test
   void anUnknownKeyBesideABadValueLeavesTheBadValuesPathAlone() throws IOException {
-    Path file = write("backends:\n  - {weight: -5, colour: red}\n  - {colour: red, weight: -6}\n");
-
-    assertThat(problems(ConfigBinder.of(Server.class).file(file)))
+    assertThat(
+            problemsOf("backends:\n  - {weight: -5, colour: red}\n  - {colour: red, weight: -6}\n"))
         .containsExactlyInAnyOrder(
             "backends[0].colour: unknown key (expected one of: address, weight)",
             "backends[0].address: missing (expected: host:port)",
@@ -140,9 +137,7 @@ class ConfigBinderTest {
 
   @Test
   void aRecordsOwnChecksAreAllReportedWhenItsValuesParsed() throws IOException {
-    Path file = write("port: 70000\ntimeout: 0s\n");
-
-    assertThat(problems(ConfigBinder.of(Server.class).file(file)))
+    assertThat(problemsOf("port: 70000\ntimeout: 0s\n"))
         .containsExactly("port: 70000 (expected: 0..65535)", "timeout: 0s (expected: > 0)");
   }
 
@@ -171,7 +166,9 @@ class ConfigBinderTest {
         .hasMessageContaining("limits.maxCals: unknown key (expected one of: maxCalls, sizes)");
   }
 
-  private static List<String> problems(ConfigBinder<?> binder) {
+  /** The problems found in a file holding {@code yaml}, bound to {@link Server}. */
+  private List<String> problemsOf(String yaml) throws IOException {
+    ConfigBinder<Server> binder = ConfigBinder.of(Server.class).file(write(yaml));
     try {
       binder.bind();
     } catch (ConfigException e) {

@@ -5,26 +5,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class DurationsTest {
-  @Test
-  void readsGoSyntax() {
-    assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
-    assertThat(Durations.parse("10s")).isEqualTo(Duration.ofSeconds(10));
-    assertThat(Durations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
-    assertThat(Durations.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
-    assertThat(Durations.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
-    assertThat(Durations.parse("10us")).isEqualTo(Duration.ofNanos(10_000));
-    assertThat(Durations.parse("10µs")).isEqualTo(Duration.ofNanos(10_000));
-    assertThat(Durations.parse("7ns")).isEqualTo(Duration.ofNanos(7));
-    assertThat(Durations.parse("0")).isEqualTo(Duration.ZERO);
-    assertThat(Durations.parse("-2s")).isEqualTo(Duration.ofSeconds(-2));
-  }
-
-  @Test
-  void readsIso8601() {
-    assertThat(Durations.parse("PT1M30S")).isEqualTo(Duration.ofSeconds(90));
-    assertThat(Durations.parse("PT0.25S")).isEqualTo(Duration.ofMillis(250));
+  /** Go's syntax, and ISO-8601 as {@link Duration#toString()} writes it; the expected, in ISO. */
+  @ParameterizedTest(name = "{0} is {1}")
+  @CsvSource({
+    "250ms, PT0.25S",
+    "10s, PT10S",
+    "1h30m, PT1H30M",
+    "1m30s, PT1M30S",
+    "1.5s, PT1.5S",
+    "10us, PT0.00001S",
+    "10µs, PT0.00001S",
+    "7ns, PT0.000000007S",
+    "0, PT0S",
+    "-2s, PT-2S",
+    "PT1M30S, PT1M30S",
+    "PT0.25S, PT0.25S"
+  })
+  void readsGoSyntaxAndIso8601(String text, Duration expected) {
+    assertThat(Durations.parse(text)).isEqualTo(expected);
   }
 
   @Test

@@ -2,7 +2,9 @@ package io.infergate.infer.observability.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WarmupSettlingTest {
@@ -10,21 +12,15 @@ class WarmupSettlingTest {
   void settlesOnceTwoRoundsMediansAreWithinTenPercentAndEnoughCallsAnswered() {
     WarmupSettling settling = new WarmupSettling(300);
 
-    assertThat(settling.round(latencies(100, 5_000), 100)).isFalse();
-    // Within 10% of the round before, but only 200 calls answered so far.
-    assertThat(settling.round(latencies(100, 4_800), 100)).isFalse();
-    assertThat(settling.round(latencies(100, 4_500), 100)).isTrue();
+    // The second round is within 10% of the first, but only 200 calls answered by then.
+    assertThat(rounds(settling, 100, 5_000, 4_800, 4_500)).containsExactly(false, false, true);
     assertThat(settling.lastMedianNanos()).isEqualTo(4_500);
   }
 
   @Test
   void aMedianStillFallingByMoreThanTenPercentIsNotSettled() {
-    WarmupSettling settling = new WarmupSettling(0);
-
-    assertThat(settling.round(latencies(50, 10_000), 50)).isFalse();
-    assertThat(settling.round(latencies(50, 8_000), 50)).isFalse();
-    assertThat(settling.round(latencies(50, 6_000), 50)).isFalse();
-    assertThat(settling.round(latencies(50, 5_700), 50)).isTrue();
+    assertThat(rounds(new WarmupSettling(0), 50, 10_000, 8_000, 6_000, 5_700))
+        .containsExactly(false, false, false, true);
   }
 
   @Test
@@ -41,10 +37,21 @@ class WarmupSettlingTest {
   void aRoundWithoutAnswersStartsTheComparisonAgain() {
     WarmupSettling settling = new WarmupSettling(0);
 
-    settling.round(latencies(10, 1_000), 10);
+    rounds(settling, 10, 1_000);
     assertThat(settling.round(new long[10], 0)).isFalse();
-    assertThat(settling.round(latencies(10, 1_000), 10)).isFalse();
-    assertThat(settling.round(latencies(10, 1_000), 10)).isTrue();
+    assertThat(rounds(settling, 10, 1_000, 1_000)).containsExactly(false, true);
+  }
+
+  /**
+   * Feeds {@code settling} one round per median, each of {@code calls} answers that all took it;
+   * whether each round settled.
+   */
+  private static List<Boolean> rounds(WarmupSettling settling, int calls, long... medianNanos) {
+    List<Boolean> settled = new ArrayList<>();
+    for (long nanos : medianNanos) {
+      settled.add(settling.round(latencies(calls, nanos), calls));
+    }
+    return settled;
   }
 
   private static long[] latencies(int count, long nanos) {

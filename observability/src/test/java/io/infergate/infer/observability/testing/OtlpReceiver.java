@@ -1,5 +1,6 @@
 package io.infergate.infer.observability.testing;
 
+import com.google.protobuf.Message;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -36,43 +37,21 @@ public final class OtlpReceiver implements AutoCloseable {
   private final Server server;
 
   private OtlpReceiver() {
-    MethodDescriptor<ExportTraceServiceRequest, ExportTraceServiceResponse> exportTraces =
-        unary(
-            "opentelemetry.proto.collector.trace.v1.TraceService",
-            ExportTraceServiceRequest.getDefaultInstance(),
-            ExportTraceServiceResponse.getDefaultInstance());
-    MethodDescriptor<ExportMetricsServiceRequest, ExportMetricsServiceResponse> exportMetrics =
-        unary(
-            "opentelemetry.proto.collector.metrics.v1.MetricsService",
-            ExportMetricsServiceRequest.getDefaultInstance(),
-            ExportMetricsServiceResponse.getDefaultInstance());
     try {
       server =
           NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
               .addService(
-                  ServerServiceDefinition.builder(exportTraces.getServiceName())
-                      .addMethod(
-                          exportTraces,
-                          ServerCalls.asyncUnaryCall(
-                              (request, answer) ->
-                                  keep(
-                                      traces,
-                                      request,
-                                      answer,
-                                      ExportTraceServiceResponse.getDefaultInstance())))
-                      .build())
+                  exportService(
+                      "opentelemetry.proto.collector.trace.v1.TraceService",
+                      ExportTraceServiceRequest.getDefaultInstance(),
+                      ExportTraceServiceResponse.getDefaultInstance(),
+                      traces))
               .addService(
-                  ServerServiceDefinition.builder(exportMetrics.getServiceName())
-                      .addMethod(
-                          exportMetrics,
-                          ServerCalls.asyncUnaryCall(
-                              (request, answer) ->
-                                  keep(
-                                      metrics,
-                                      request,
-                                      answer,
-                                      ExportMetricsServiceResponse.getDefaultInstance())))
-                      .build())
+                  exportService(
+                      "opentelemetry.proto.collector.metrics.v1.MetricsService",
+                      ExportMetricsServiceRequest.getDefaultInstance(),
+                      ExportMetricsServiceResponse.getDefaultInstance(),
+                      metrics))
               .build()
               .start();
     } catch (IOException e) {
@@ -135,20 +114,28 @@ public final class OtlpReceiver implements AutoCloseable {
     return null;
   }
 
-  private static <T, R> void keep(
-      Queue<T> received, T request, StreamObserver<R> answer, R response) {
-    received.add(request);
-    answer.onNext(response);
-    answer.onCompleted();
-  }
-
-  private static <T extends com.google.protobuf.Message, R extends com.google.protobuf.Message>
-      MethodDescriptor<T, R> unary(String service, T request, R response) {
-    return MethodDescriptor.<T, R>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName(MethodDescriptor.generateFullMethodName(service, "Export"))
-        .setRequestMarshaller(ProtoUtils.marshaller(request))
-        .setResponseMarshaller(ProtoUtils.marshaller(response))
+  /**
+   * An OTLP service of one unary method, {@code Export}, that adds each request to {@code received}
+   * and answers {@code response}.
+   */
+  private static <T extends Message, R extends Message> ServerServiceDefinition exportService(
+      String service, T request, R response, Queue<T> received) {
+    MethodDescriptor<T, R> export =
+        MethodDescriptor.<T, R>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(MethodDescriptor.generateFullMethodName(service, "Export"))
+            .setRequestMarshaller(ProtoUtils.marshaller(request))
+            .setResponseMarshaller(ProtoUtils.marshaller(response))
+            .build();
+    return ServerServiceDefinition.builder(service)
+        .addMethod(
+            export,
+            ServerCalls.asyncUnaryCall(
+                (T exported, StreamObserver<R> answer) -> {
+                  received.add(exported);
+                  answer.onNext(response);
+                  answer.onCompleted();
+                }))
         .build();
   }
 }

@@ -2,6 +2,7 @@ package io.infergate.infer.perf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.infergate.infer.perf.gateway.GatewayBenchmark;
 import io.infergate.infer.perf.reliability.RapidResetBench;
 import io.infergate.infer.perf.reliability.ReliabilityBench;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,26 @@ class ServerJvmsTest {
   }
 
   @Test
+  void aSuiteMayStartItsServersWithOtherJvmOptionsByDefault() {
+    HeavierBench bench = new HeavierBench();
+
+    new CommandLine(bench).parseArgs();
+
+    assertThat(bench.jvms.jvmOptions()).containsExactly("-Xms1g", "-Xmx1g");
+    assertThat(bench.jvms.gatewayClasspath()).isEqualTo(System.getProperty("java.class.path"));
+  }
+
+  @Test
+  void theGatewayBenchStartsItsServersWithAFixedOneGigabyteHeapByDefault() {
+    CommandLine commandLine = new CommandLine(new GatewayBenchmark());
+
+    commandLine.parseArgs("--model-server-classpath", "m.jar");
+
+    assertThat(commandLine.getCommandSpec().findOption("--jvm-options").<String>getValue())
+        .isEqualTo("-Xms1g -Xmx1g");
+  }
+
+  @Test
   void theSuitesThatStartGatewaysTakeBothFlags() {
     for (Object suite : new Object[] {new RapidResetBench(), new ReliabilityBench()}) {
       CommandLine.ParseResult parsed =
@@ -48,5 +69,10 @@ class ServerJvmsTest {
   @Command(name = "fake-bench")
   static final class FakeBench {
     @Mixin ServerJvms jvms;
+  }
+
+  @Command(name = "heavier-bench")
+  static final class HeavierBench {
+    @Mixin ServerJvms jvms = new ServerJvms("-Xms1g -Xmx1g");
   }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -64,13 +62,9 @@ class InFlightLimitTest {
     InFlightLimit limit = new InFlightLimit(max);
     // Counted apart from the limit, whose own count briefly includes callers it is refusing.
     AtomicInteger holders = new AtomicInteger();
-    int threads = 8;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
+    try (Together together = new Together(8)) {
       List<Integer> mostSeenByEach =
-          Together.run(
-              pool,
-              threads,
+          together.run(
               () -> {
                 int mostSeen = 0;
                 for (int i = 0; i < 20_000; i++) {
@@ -87,8 +81,6 @@ class InFlightLimitTest {
       assertThat(mostSeenByEach).allSatisfy(seen -> assertThat(seen).isBetween(0, max));
       assertThat(mostSeenByEach.stream().mapToInt(Integer::intValue).max().orElse(0))
           .isBetween(1, max);
-    } finally {
-      pool.shutdownNow();
     }
 
     assertThat(limit.inFlight()).isZero();

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -242,15 +240,12 @@ class OutlierDetectorTest {
     // Several threads may cross the threshold before the first marks the ejection; only one of
     // them may eject, or the first ejection would count twice and last twice as long. Many short
     // rounds, because the window is a few instructions wide.
-    int threads = 8;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
+    try (Together together = new Together(8)) {
       for (int round = 0; round < 500; round++) {
         OutlierDetector detector = detector(OutlierPolicy.of(5, null, null, 100), 1);
         int ejections =
-            Together.run(
-                    pool,
-                    threads,
+            together
+                .run(
                     () -> {
                       int ejected = 0;
                       for (int i = 0; i < 200; i++) {
@@ -273,8 +268,6 @@ class OutlierDetectorTest {
         assertThat(detector.isEjected(0)).isFalse();
         now.set(ejectedAt);
       }
-    } finally {
-      pool.shutdownNow();
     }
   }
 

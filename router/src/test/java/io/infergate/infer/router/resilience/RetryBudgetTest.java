@@ -17,9 +17,7 @@ class RetryBudgetTest {
   void aHundredCallsAtARatioOfOneFifthAllowTwentyRetriesAndNotTheTwentyFirst() {
     RetryBudget budget = budget(0.2, 0);
 
-    for (int i = 0; i < 100; i++) {
-      budget.onCall();
-    }
+    calls(budget, 100);
 
     assertThat(retries(budget, 20)).isEqualTo(20);
     assertThat(budget.tryRetry()).isFalse();
@@ -38,9 +36,7 @@ class RetryBudgetTest {
   void eachCallDepositsItsShareOfARetry() {
     RetryBudget budget = budget(0.2, 0);
 
-    for (int i = 0; i < 4; i++) {
-      budget.onCall();
-    }
+    calls(budget, 4);
     assertThat(budget.tryRetry()).as("0.8 of a retry").isFalse();
 
     budget.onCall();
@@ -52,9 +48,7 @@ class RetryBudgetTest {
   void aRatioOfZeroAllowsNoRetriesWhateverTheCalls() {
     RetryBudget budget = budget(0, 0);
 
-    for (int i = 0; i < 10_000; i++) {
-      budget.onCall();
-    }
+    calls(budget, 10_000);
 
     assertThat(budget.tryRetry()).isFalse();
   }
@@ -195,6 +189,13 @@ class RetryBudgetTest {
 
   private RetryBudget budget(double ratio, int minRetriesPerSecond) {
     return new RetryBudget(new RetryPolicy(3, ratio, minRetriesPerSecond), now::get);
+  }
+
+  /** Makes {@code count} calls, each depositing its share of a retry. */
+  private static void calls(RetryBudget budget, int count) {
+    for (int i = 0; i < count; i++) {
+      budget.onCall();
+    }
   }
 
   /** Takes retries until refused or {@code most} are taken; how many were taken. */

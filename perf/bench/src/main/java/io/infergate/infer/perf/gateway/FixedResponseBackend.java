@@ -4,11 +4,10 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
-import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
 import io.infergate.infer.observability.HelpAndVersion;
+import io.infergate.infer.perf.ListenAddress;
 import io.infergate.infer.perf.kit.RawMethods;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.LongAdder;
@@ -30,11 +29,7 @@ import picocli.CommandLine.Option;
 public final class FixedResponseBackend implements Callable<Integer> {
   @Mixin HelpAndVersion helpAndVersion;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind")
-  String host;
-
-  @Option(names = "--port", defaultValue = "0", description = "port (0: any free port)")
-  int port;
+  @Mixin ListenAddress listen;
 
   @Option(names = "--label", defaultValue = "0", description = "the class the answer names")
   int label;
@@ -56,7 +51,8 @@ public final class FixedResponseBackend implements Callable<Integer> {
             .build()
             .toByteArray();
     Server server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        listen
+            .serverBuilder()
             .directExecutor()
             .addService(
                 unary(
@@ -81,11 +77,8 @@ public final class FixedResponseBackend implements Callable<Integer> {
                           ByteBuffer.allocate(Long.BYTES).putLong(served.sum()).array());
                       observer.onCompleted();
                     }))
-            .build()
-            .start();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow, "backend-shutdown"));
-    System.out.println("backend listening on " + host + ":" + server.getPort());
-    server.awaitTermination();
+            .build();
+    listen.serveUntilStopped(server, "backend listening on ");
     return 0;
   }
 

@@ -1,5 +1,6 @@
 package io.infergate.infer.perf.gateway;
 
+import io.infergate.infer.perf.ServerJvms;
 import io.infergate.infer.perf.Suite;
 import io.infergate.infer.perf.kit.Machine;
 import io.infergate.infer.perf.kit.Table;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
@@ -27,8 +27,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = "Benchmarks the gateway against nginx grpc_pass and end to end to digits.")
 public final class GatewayBenchmark implements Callable<Integer> {
-  @Option(names = "--gateway-classpath", required = true, description = "the gateway's classpath")
-  String gatewayClasspath;
+  @Mixin ServerJvms jvms = new ServerJvms("-Xms1g -Xmx1g");
 
   @Option(
       names = "--model-server-classpath",
@@ -46,12 +45,6 @@ public final class GatewayBenchmark implements Callable<Integer> {
   Path work;
 
   @Mixin Suite suite;
-
-  @Option(
-      names = "--jvm-options",
-      defaultValue = "-Xms1g -Xmx1g",
-      description = "options of every server JVM (default: ${DEFAULT-VALUE})")
-  String jvmOptions;
 
   @Option(names = "--proxy-cpus", defaultValue = "0", description = "proxy (gateway, nginx) CPUs")
   String proxyCpus;
@@ -182,10 +175,10 @@ public final class GatewayBenchmark implements Callable<Integer> {
     OtlpSink sink = gatewayTelemetry.contains("OTLP_SINK") ? new OtlpSink() : null;
     Launcher launcher =
         new Launcher(
-            Arrays.asList(jvmOptions.trim().split("\\s+")),
-            gatewayClasspath,
+            jvms.jvmOptions(),
+            jvms.gatewayClasspath(),
             modelServerClasspath,
-            System.getProperty("java.class.path"),
+            ServerJvms.ownClasspath(),
             sink == null
                 ? gatewayTelemetry
                 : gatewayTelemetry.replace("OTLP_SINK", sink.endpoint()));
@@ -302,12 +295,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
   private String environment(String nginxVersion) throws IOException, InterruptedException {
     Table table = suite.environment("GATEWAY_BENCH_COMMAND");
     table.row("machine", Suite.processors() + " CPUs (`nproc`), " + Suite.cpuModel());
-    table.row(
-        "JVM",
-        Suite.jvm()
-            + ", server JVMs with `"
-            + jvmOptions
-            + "` (one CPU each: the JVM picks SerialGC)");
+    table.row("JVM", jvms.describe() + " (one CPU each: the JVM picks SerialGC)");
     table.row("nginx", nginxVersion == null ? "not used" : nginxVersion);
     table.row("h2load", H2Load.version());
     table.row(

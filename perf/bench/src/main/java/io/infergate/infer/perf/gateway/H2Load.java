@@ -15,22 +15,14 @@ import java.util.concurrent.TimeUnit;
  * Runs h2load (nghttp2), the neutral HTTP/2 load generator, closed loop: {@code clients}
  * connections with {@code streams} calls in flight on each, one thread, a fixed duration after a
  * warm-up, one pre-encoded gRPC body, and a per-request log for latencies.
+ *
+ * @param cpus the {@code taskset -c} list h2load runs on
+ * @param body the file with the pre-encoded gRPC body every call sends
+ * @param workDirectory where the per-request logs and outputs go
+ * @param callTimeout the {@code grpc-timeout} header every call carries (such as {@code 20S}), or
+ *     null for none
  */
-final class H2Load {
-  private final String cpus;
-  private final Path body;
-  private final Path workDirectory;
-
-  /** The {@code grpc-timeout} header every call carries (such as {@code 20S}), or null for none. */
-  private final String callTimeout;
-
-  H2Load(String cpus, Path body, Path workDirectory, String callTimeout) {
-    this.callTimeout = callTimeout;
-    this.cpus = cpus;
-    this.body = body;
-    this.workDirectory = workDirectory;
-  }
-
+record H2Load(String cpus, Path body, Path workDirectory, String callTimeout) {
   /** The {@code h2load --version} line. */
   static String version() throws IOException, InterruptedException {
     Process process = new ProcessBuilder("h2load", "--version").redirectErrorStream(true).start();

@@ -9,11 +9,11 @@ import java.util.Map;
  * Nothing listens behind either variant: every call must fail, and fail fast with a status that
  * says why, rather than wait or pile up.
  */
-final class AllDown extends Scenario {
+final class AllDown implements Scenario.Script {
   private static final OpenLoop LOAD = OpenLoop.withoutDeadline(500, 10);
   private static final double P99_GOAL_MILLIS = 10;
 
-  private static final String DESCRIPTION =
+  static final String DESCRIPTION =
       "`stable` (weight 90) and `canary` (weight 10) each on a port with nothing listening; "
           + LOAD.describe()
           + " after a 10 s warm-up ramp of the same calls, no deadline. Goal: p99 < "
@@ -22,15 +22,12 @@ final class AllDown extends Scenario {
           + " connection attempts are not counted: a refused connection leaves no trace a user"
           + " process can read without packet capture.";
 
-  AllDown() {
-    super("all-down", GatewayConfigs.ALL_DOWN, DESCRIPTION);
-  }
-
   @Override
-  Outcome run(Fleet fleet) throws Exception {
+  public Outcome run(Fleet fleet) throws Exception {
     var gateway =
         fleet.gateway(
-            gatewayConfig(), Map.of("DEAD1", Fleet.deadAddress(), "DEAD2", Fleet.deadAddress()));
+            GatewayConfigs.ALL_DOWN,
+            Map.of("DEAD1", Fleet.deadAddress(), "DEAD2", Fleet.deadAddress()));
     fleet.progress().printf("  %s calls/s for %s s%n", LOAD.rate(), LOAD.seconds());
     byte[] body = DigitsRequests.valid().toByteArray();
     LOAD.warmUp(gateway.address(), body, fleet.progress());

@@ -11,12 +11,12 @@ import java.util.concurrent.TimeUnit;
  * gone): the other can serve every call, so no caller should see the dead one, whichever balance
  * policy spreads the calls.
  */
-final class DeadEndpoint extends Scenario {
+final class DeadEndpoint implements Scenario.Script {
   private static final List<String> POLICIES = List.of("round_robin", "least_outstanding");
   private static final int CALLERS = 16;
   private static final long SECONDS = 10;
 
-  private static final String DESCRIPTION =
+  static final String DESCRIPTION =
       "Variant `stable` with endpoints [A (digits v2), a port with nothing listening]; for"
           + " each balance policy ("
           + String.join(", ", POLICIES)
@@ -26,12 +26,8 @@ final class DeadEndpoint extends Scenario {
           + SECONDS
           + " s, no deadline. Goal: no failed call.";
 
-  DeadEndpoint() {
-    super("dead-endpoint", GatewayConfigs.DEAD_ENDPOINT, DESCRIPTION);
-  }
-
   @Override
-  Outcome run(Fleet fleet) throws Exception {
+  public Outcome run(Fleet fleet) throws Exception {
     ChildProcess a = fleet.modelServer("A", 2, 0);
     String dead = Fleet.deadAddress();
     byte[] body = DigitsRequests.valid().toByteArray();
@@ -44,7 +40,8 @@ final class DeadEndpoint extends Scenario {
           fleet.gateway(
               "gateway-" + policy,
               GatewayConfigs.render(
-                  gatewayConfig(), Map.of("A", a.address(), "DEAD", dead, "BALANCE", policy)));
+                  GatewayConfigs.DEAD_ENDPOINT,
+                  Map.of("A", a.address(), "DEAD", dead, "BALANCE", policy)));
       fleet.progress().printf("  %s: %d callers for %d s%n", policy, CALLERS, SECONDS);
       CallTally tally = new CallTally(System.nanoTime());
       int unfinished;

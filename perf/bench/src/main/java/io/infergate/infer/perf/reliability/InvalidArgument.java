@@ -10,12 +10,12 @@ import java.util.List;
  * get the model server's INVALID_ARGUMENT unchanged, and none may count against a backend's health,
  * so valid calls right after are all answered, by both variants.
  */
-final class InvalidArgument extends Scenario {
+final class InvalidArgument implements Scenario.Script {
   private static final double RATE = 500;
   private static final int INVALID_CALLS = 10_000;
   private static final double VALID_SECONDS = 5;
 
-  private static final String DESCRIPTION =
+  static final String DESCRIPTION =
       "`stable` = A (digits v1, weight 90), `canary` = B (digits v2, weight 10); after a"
           + " 10 s warm-up ramp of valid calls, "
           + INVALID_CALLS
@@ -27,12 +27,8 @@ final class InvalidArgument extends Scenario {
           + " after succeeds, and both variants answer some (no breaker opened, no endpoint"
           + " ejected).";
 
-  InvalidArgument() {
-    super("invalid-argument", GatewayConfigs.CANARY, DESCRIPTION);
-  }
-
   @Override
-  Outcome run(Fleet fleet) throws Exception {
+  public Outcome run(Fleet fleet) throws Exception {
     String target = fleet.canary().gateway().address();
     byte[] validBody = DigitsRequests.valid().toByteArray();
     OpenLoopPhase.warmUp(target, validBody, RATE, 0, fleet.progress());

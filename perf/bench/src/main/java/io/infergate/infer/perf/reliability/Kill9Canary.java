@@ -15,14 +15,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * stable variant can answer every call), and the canary should take its share again soon after it
  * is back.
  */
-final class Kill9Canary extends Scenario {
+final class Kill9Canary implements Scenario.Script {
   private static final OpenLoop LOAD = OpenLoop.withoutDeadline(500, 40);
   private static final double KILL_AT = 5;
   private static final double RESTART_AT = 15;
   private static final double RECOVERED_SHARE = 0.05;
   private static final double RECOVERY_GOAL_SECONDS = 30;
 
-  private static final String DESCRIPTION =
+  static final String DESCRIPTION =
       "Model servers A (digits v1, `stable`, weight 90) and B (digits v2, `canary`, weight"
           + " 10); "
           + LOAD.describe()
@@ -34,12 +34,8 @@ final class Kill9Canary extends Scenario {
           + fixed(RECOVERY_GOAL_SECONDS, 0)
           + " s of the restart.";
 
-  Kill9Canary() {
-    super("kill9-canary", GatewayConfigs.CANARY, DESCRIPTION);
-  }
-
   @Override
-  Outcome run(Fleet fleet) throws Exception {
+  public Outcome run(Fleet fleet) throws Exception {
     Fleet.Canary canary = fleet.canary();
     ChildProcess b = canary.b();
     String target = canary.gateway().address();

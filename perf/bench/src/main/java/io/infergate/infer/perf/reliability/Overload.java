@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * well-behaved clients when to come back), the calls let in must stay fast, and the gateway must
  * neither grow without bound nor die.
  */
-final class Overload extends Scenario {
+final class Overload implements Scenario.Script {
   private static final double FACTOR = 3;
   private static final double SECONDS = 15;
   private static final int PROBE_CONCURRENCY = 64;
@@ -34,12 +34,11 @@ final class Overload extends Scenario {
    * @param capacity the model server's capacity in calls/s; 0 to measure it
    */
   Overload(double capacity) {
-    super("overload", GatewayConfigs.OVERLOAD, describe(capacity));
     this.capacityFlag = capacity;
   }
 
   /** What it does for a model server of {@code capacity} calls/s (0: measured). */
-  private static String describe(double capacity) {
+  static String describe(double capacity) {
     return "One model server A (digits v2) behind `stable`; its capacity "
         + (capacity > 0
             ? "given by `--capacity` (" + whole(capacity) + " calls/s)"
@@ -59,10 +58,10 @@ final class Overload extends Scenario {
   }
 
   @Override
-  Outcome run(Fleet fleet) throws Exception {
+  public Outcome run(Fleet fleet) throws Exception {
     ChildProcess a = fleet.modelServer("A", 2, 0);
     double capacity = capacityFlag > 0 ? capacityFlag : probe(fleet, a);
-    ChildProcess gateway = fleet.gateway(gatewayConfig(), Map.of("A", a.address()));
+    ChildProcess gateway = fleet.gateway(GatewayConfigs.OVERLOAD, Map.of("A", a.address()));
     double rate = FACTOR * capacity;
     byte[] body = DigitsRequests.valid().toByteArray();
     OpenLoopPhase.warmUp(gateway.address(), body, capacity / 2, 0, fleet.progress());

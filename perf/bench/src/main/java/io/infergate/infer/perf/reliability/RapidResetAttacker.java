@@ -69,24 +69,14 @@ final class RapidResetAttacker implements AutoCloseable {
             });
   }
 
-  /** HEADERS+RST_STREAM pairs written so far (handed to the socket, not necessarily read). */
-  long streamsSent() {
-    return streamsSent.sum();
-  }
-
-  /** Connections opened so far. */
-  long connections() {
-    return connections.sum();
-  }
-
-  /** Connections the server closed while the attacker still wanted them. */
-  long closedByServer() {
-    return closedByServer.sum();
-  }
-
-  /** GOAWAY frames read with ENHANCE_YOUR_CALM and {@code too_many_rststreams}. */
-  long tooManyRstStreams() {
-    return tooManyRstStreams.sum();
+  /**
+   * What it has done so far: HEADERS+RST_STREAM pairs written (handed to the socket, not
+   * necessarily read), connections opened, connections the server closed while the attacker still
+   * wanted them, and GOAWAY frames read with ENHANCE_YOUR_CALM and {@code too_many_rststreams}.
+   */
+  RapidResetAttackerMain.Totals totals() {
+    return new RapidResetAttackerMain.Totals(
+        streamsSent.sum(), connections.sum(), closedByServer.sum(), tooManyRstStreams.sum());
   }
 
   @Override

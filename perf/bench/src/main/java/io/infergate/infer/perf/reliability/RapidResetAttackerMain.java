@@ -65,17 +65,19 @@ public final class RapidResetAttackerMain implements Callable<Integer> {
     static final Totals NONE = new Totals(0, 0, 0, 0);
 
     static Totals of(List<RapidResetAttacker> attackers) {
-      long streams = 0;
-      long opened = 0;
-      long closed = 0;
-      long calm = 0;
+      Totals sum = NONE;
       for (RapidResetAttacker attacker : attackers) {
-        streams += attacker.streamsSent();
-        opened += attacker.connections();
-        closed += attacker.closedByServer();
-        calm += attacker.tooManyRstStreams();
+        sum = sum.plus(attacker.totals());
       }
-      return new Totals(streams, opened, closed, calm);
+      return sum;
+    }
+
+    Totals plus(Totals other) {
+      return new Totals(
+          streams + other.streams,
+          opened + other.opened,
+          closed + other.closed,
+          tooManyRstStreams + other.tooManyRstStreams);
     }
 
     String line() {

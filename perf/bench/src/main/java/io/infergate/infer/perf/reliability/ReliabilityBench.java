@@ -140,13 +140,34 @@ public final class ReliabilityBench implements Callable<Integer> {
     Map<String, Scenario> all = new LinkedHashMap<>();
     for (Scenario scenario :
         List.of(
-            new Kill9Canary(),
-            new DeadEndpoint(),
-            new StalledCanary(),
-            new InvalidArgument(),
-            new AllDown(),
-            new Overload(capacity),
-            new ReloadUnderLoad())) {
+            new Scenario(
+                "kill9-canary", GatewayConfigs.CANARY, Kill9Canary.DESCRIPTION, new Kill9Canary()),
+            new Scenario(
+                "dead-endpoint",
+                GatewayConfigs.DEAD_ENDPOINT,
+                DeadEndpoint.DESCRIPTION,
+                new DeadEndpoint()),
+            new Scenario(
+                "stalled-canary",
+                GatewayConfigs.STALLED_CANARY,
+                StalledCanary.DESCRIPTION,
+                new StalledCanary()),
+            new Scenario(
+                "invalid-argument",
+                GatewayConfigs.CANARY,
+                InvalidArgument.DESCRIPTION,
+                new InvalidArgument()),
+            new Scenario("all-down", GatewayConfigs.ALL_DOWN, AllDown.DESCRIPTION, new AllDown()),
+            new Scenario(
+                "overload",
+                GatewayConfigs.OVERLOAD,
+                Overload.describe(capacity),
+                new Overload(capacity)),
+            new Scenario(
+                "reload-under-load",
+                GatewayConfigs.RELOAD,
+                ReloadUnderLoad.DESCRIPTION,
+                new ReloadUnderLoad()))) {
       all.put(scenario.name(), scenario);
     }
     return all;

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * file the gateway must refuse, then a good one. No call may fail, the refused file must be refused
  * (logged) while the routes in force keep serving, and the good file must take effect.
  */
-final class ReloadUnderLoad extends Scenario {
+final class ReloadUnderLoad implements Scenario.Script {
   private static final int CALLERS = 16;
   private static final int BODY_BYTES = 1 << 20;
 
@@ -41,7 +41,7 @@ final class ReloadUnderLoad extends Scenario {
   private static final List<List<String>> PAIRS =
       List.of(List.of("A1", "A2"), List.of("A2", "A3"), List.of("A1", "A3"));
 
-  private static final String DESCRIPTION =
+  static final String DESCRIPTION =
       "`stable` on [A1, A2] (digits v2 each); "
           + CALLERS
           + " closed-loop callers send ~1 MB ModelInfer bodies (a valid digit plus a 1 MB string"
@@ -63,12 +63,8 @@ final class ReloadUnderLoad extends Scenario {
           + APPLY_GRACE_SECONDS
           + " s).";
 
-  ReloadUnderLoad() {
-    super("reload-under-load", GatewayConfigs.RELOAD, DESCRIPTION);
-  }
-
   @Override
-  Outcome run(Fleet fleet) throws Exception {
+  public Outcome run(Fleet fleet) throws Exception {
     ChildProcess a1 = fleet.modelServer("A1", 2, 0);
     ChildProcess a2 = fleet.modelServer("A2", 2, 0);
     ChildProcess a3 = fleet.modelServer("A3", 2, 0);

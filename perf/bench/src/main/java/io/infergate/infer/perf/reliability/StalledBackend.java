@@ -6,17 +6,15 @@ import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
-import io.grpc.netty.NettyServerBuilder;
 import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.observability.transport.RawMarshaller;
-import java.net.InetSocketAddress;
+import io.infergate.infer.perf.ListenAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * A backend that is up but stuck, the failure a health check on the TCP port cannot see: it accepts
@@ -34,11 +32,7 @@ public final class StalledBackend implements Callable<Integer> {
 
   @Mixin HelpAndVersion helpAndVersion;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind")
-  String host;
-
-  @Option(names = "--port", defaultValue = "0", description = "port (0: any free port)")
-  int port;
+  @Mixin ListenAddress listen;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new StalledBackend()).execute(args));
@@ -46,14 +40,8 @@ public final class StalledBackend implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Server server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-            .fallbackHandlerRegistry(new NeverAnswering())
-            .build()
-            .start();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow, "stalled-shutdown"));
-    System.out.println(READY + host + ":" + server.getPort());
-    server.awaitTermination();
+    Server server = listen.serverBuilder().fallbackHandlerRegistry(new NeverAnswering()).build();
+    listen.serveUntilStopped(server, READY);
     return 0;
   }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * gateway learns to stop sending there; once it has seen the canary stall for its window, stable
  * should answer every call.
  */
-final class StalledCanary extends Scenario {
+final class StalledCanary implements Scenario.Script {
   private static final OpenLoop LOAD = new OpenLoop(200, 20, 200);
 
   /** A breaker's window: from here on the goal is that stable answers every call. */
@@ -26,7 +26,7 @@ final class StalledCanary extends Scenario {
 
   private static final int CANARY_WEIGHT = 10;
 
-  private static final String DESCRIPTION =
+  static final String DESCRIPTION =
       "`stable` = A (digits v1, weight 90), `canary` = a backend that accepts every call and"
           + " never answers (weight 0 during a 10 s warm-up ramp of the gateway, then "
           + CANARY_WEIGHT
@@ -39,23 +39,19 @@ final class StalledCanary extends Scenario {
           + SETTLED_FROM_SECOND
           + " s (a breaker's window to notice the stall).";
 
-  StalledCanary() {
-    super("stalled-canary", GatewayConfigs.STALLED_CANARY, DESCRIPTION);
-  }
-
   @Override
-  Outcome run(Fleet fleet) throws Exception {
+  public Outcome run(Fleet fleet) throws Exception {
     ChildProcess a = fleet.modelServer("A", 1, 0);
     ChildProcess stalled = fleet.stalledBackend("stalled");
     Map<String, String> warmUp =
         Map.of("A", a.address(), "STALLED", stalled.address(), "CANARY_WEIGHT", "0");
-    ChildProcess gateway = fleet.gateway(gatewayConfig(), warmUp);
+    ChildProcess gateway = fleet.gateway(GatewayConfigs.STALLED_CANARY, warmUp);
     byte[] body = DigitsRequests.valid().toByteArray();
     LOAD.warmUp(gateway.address(), body, fleet.progress());
     int reloadsBefore = reloads(gateway);
     Map<String, String> measured = new HashMap<>(warmUp);
     measured.put("CANARY_WEIGHT", Integer.toString(CANARY_WEIGHT));
-    fleet.rewriteConfig("gateway", GatewayConfigs.render(gatewayConfig(), measured));
+    fleet.rewriteConfig("gateway", GatewayConfigs.render(GatewayConfigs.STALLED_CANARY, measured));
     long reloadWait = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (reloads(gateway) == reloadsBefore) {
       if (System.nanoTime() > reloadWait) {

@@ -29,4 +29,12 @@ class RapidResetAttackerMainTest {
     assertThat(RapidResetAttackerMain.Totals.parse(List.of("attacking 127.0.0.1:4242")))
         .isEqualTo(RapidResetAttackerMain.Totals.NONE);
   }
+
+  @Test
+  void totalsAddCountByCount() {
+    assertThat(
+            new RapidResetAttackerMain.Totals(1, 2, 3, 4)
+                .plus(new RapidResetAttackerMain.Totals(10, 20, 30, 40)))
+        .isEqualTo(new RapidResetAttackerMain.Totals(11, 22, 33, 44));
+  }
 }

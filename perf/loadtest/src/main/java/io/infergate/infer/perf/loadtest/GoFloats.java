@@ -119,12 +119,15 @@ final class GoFloats {
       return Double.parseDouble("0." + digits + "E" + point);
     }
 
+    /** A builder holding the sign (Go prints -0 too), with room for the digits and the layout. */
+    private StringBuilder signed() {
+      StringBuilder b = new StringBuilder(digits.length() + 8);
+      return negative ? b.append('-') : b;
+    }
+
     /** Go's %f with the shortest precision: {@code 0.0001}, {@code 123}, {@code 1.5}. */
     String fixed() {
-      StringBuilder b = new StringBuilder(digits.length() + 8);
-      if (negative) {
-        b.append('-');
-      }
+      StringBuilder b = signed();
       if (digits.isEmpty()) {
         return b.append('0').toString();
       }
@@ -145,10 +148,7 @@ final class GoFloats {
 
     /** Go's %e with the shortest precision: {@code 1.5e+09}, {@code 1e-07}, {@code 8.41e+21}. */
     String exponential() {
-      StringBuilder b = new StringBuilder(digits.length() + 8);
-      if (negative) {
-        b.append('-');
-      }
+      StringBuilder b = signed();
       if (digits.isEmpty()) {
         return b.append("0e+00").toString();
       }

@@ -3,6 +3,7 @@ package io.infergate.infer.perf.loadtest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntConsumer;
 
 /**
  * Writes JSON the way Go's {@code encoding/json} does, so that ghz consumers (and byte-level diffs)
@@ -122,6 +123,21 @@ final class GoJson {
     return value(node.asText());
   }
 
+  /**
+   * A Go slice of {@code length} elements, each written by {@code element} (given its index); none
+   * is a nil slice, which Go marshals as {@code null} (the reports' slices are nil when empty).
+   */
+  GoJson slice(int length, IntConsumer element) {
+    if (length == 0) {
+      return nullValue();
+    }
+    beginArray();
+    for (int i = 0; i < length; i++) {
+      element.accept(i);
+    }
+    return endArray();
+  }
+
   /** A string→int map with sorted keys, as Go marshals {@code map[string]int}. */
   GoJson counts(Map<String, ? extends Number> map) {
     beginObject();
@@ -184,37 +200,27 @@ final class GoJson {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
-        case '"':
-          b.append("\\\"");
-          break;
-        case '\\':
-          b.append("\\\\");
-          break;
-        case '\n':
-          b.append("\\n");
-          break;
-        case '\r':
-          b.append("\\r");
-          break;
-        case '\t':
-          b.append("\\t");
-          break;
-        case '<':
-        case '>':
-        case '&':
-        case '\u2028':
-        case '\u2029':
-          b.append(String.format("\\u%04x", (int) c));
-          break;
-        default:
+        case '"', '\\' -> b.append('\\').append(c);
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        // HTML-safe, as Go escapes them, and the two line separators JavaScript cannot hold.
+        case '<', '>', '&', '\u2028', '\u2029' -> unicodeEscape(b, c);
+        default -> {
           if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
+            unicodeEscape(b, c);
           } else {
             b.append(c);
           }
+        }
       }
     }
     b.append('"');
+  }
+
+  /** The six-character escape, in lower-case hex as Go writes it. */
+  private static void unicodeEscape(StringBuilder b, char c) {
+    b.append(String.format("\\u%04x", (int) c));
   }
 
   /** Go's encoding/json float64 form ({@link GoFloats#json}). */

@@ -203,52 +203,37 @@ final class Report {
     j.name("rps").value(rps);
     j.name("errorDistribution").counts(errorDist);
     j.name("statusCodeDistribution").counts(statusDist);
-    j.name("latencyDistribution");
-    if (latencyDistribution == null) {
-      j.nullValue();
-    } else {
-      j.beginArray();
-      for (long[] e : latencyDistribution) {
-        j.beginObject().name("percentage").value(e[0]).name("latency").value(e[1]).endObject();
-      }
-      j.endArray();
-    }
-    j.name("histogram");
-    if (histogramMarks == null) {
-      j.nullValue();
-    } else {
-      j.beginArray();
-      for (int i = 0; i < histogramMarks.length; i++) {
-        j.beginObject()
-            .name("mark")
-            .value(histogramMarks[i])
-            .name("count")
-            .value(histogramCounts[i])
-            .name("frequency")
-            .value(histogramFrequencies[i])
-            .endObject();
-      }
-      j.endArray();
-    }
-    j.name("details");
-    if (rec.details == 0) {
-      j.nullValue();
-    } else {
-      j.beginArray();
-      for (int i = 0; i < rec.details; i++) {
-        j.beginObject()
-            .name("timestamp")
-            .value(rfc3339Nano(rec.epochNanos(rec.endNanos[i])))
-            .name("latency")
-            .value(rec.latency[i])
-            .name("error")
-            .value(rec.error[i] < 0 ? "" : rec.errors.get(rec.error[i]))
-            .name("status")
-            .value(Recorder.GO_CODES[rec.status[i]])
-            .endObject();
-      }
-      j.endArray();
-    }
+    j.name("latencyDistribution")
+        .slice(
+            latencyDistribution == null ? 0 : latencyDistribution.length,
+            i -> {
+              long[] e = latencyDistribution[i];
+              j.beginObject();
+              j.name("percentage").value(e[0]);
+              j.name("latency").value(e[1]);
+              j.endObject();
+            });
+    j.name("histogram")
+        .slice(
+            histogramMarks == null ? 0 : histogramMarks.length,
+            i -> {
+              j.beginObject();
+              j.name("mark").value(histogramMarks[i]);
+              j.name("count").value(histogramCounts[i]);
+              j.name("frequency").value(histogramFrequencies[i]);
+              j.endObject();
+            });
+    j.name("details")
+        .slice(
+            rec.details,
+            i -> {
+              j.beginObject();
+              j.name("timestamp").value(rfc3339Nano(rec.epochNanos(rec.endNanos[i])));
+              j.name("latency").value(rec.latency[i]);
+              j.name("error").value(rec.error[i] < 0 ? "" : rec.errors.get(rec.error[i]));
+              j.name("status").value(Recorder.GO_CODES[rec.status[i]]);
+              j.endObject();
+            });
     if (tags != null && !tags.isEmpty()) {
       j.name("tags").strings(tags);
     }
@@ -358,22 +343,15 @@ final class Report {
         j.name("bestRps").value(Math.max(0, sloBestRps));
         j.name("probes").beginArray();
         for (SloSearch.Probe p : sloProbes) {
-          j.beginObject()
-              .name("requestedRps")
-              .value(p.requestedRps())
-              .name("achievedRps")
-              .value(p.achievedRps())
-              .name("p50")
-              .value(p.p50())
-              .name("p99")
-              .value(p.p99())
-              .name("p999")
-              .value(p.p999())
-              .name("errors")
-              .value(p.errors())
-              .name("meets")
-              .value(p.meets())
-              .endObject();
+          j.beginObject();
+          j.name("requestedRps").value(p.requestedRps());
+          j.name("achievedRps").value(p.achievedRps());
+          j.name("p50").value(p.p50());
+          j.name("p99").value(p.p99());
+          j.name("p999").value(p.p999());
+          j.name("errors").value(p.errors());
+          j.name("meets").value(p.meets());
+          j.endObject();
         }
         j.endArray().endObject();
       }

@@ -1,6 +1,7 @@
 package io.infergate.infer.perf.loadtest;
 
 import io.grpc.ClientCall;
+import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,12 +23,13 @@ import java.util.concurrent.TimeUnit;
  *   <li>answers are read as they come (bidi reads while it sends); the call ends at its status.
  * </ul>
  *
- * The runner's listener ({@code outcome}) sees the headers and the status, so a stream is one
- * "call" in the report, timed from its start to its status as ghz's stats handler times it. Sending
- * honours grpc-java's flow control ({@code isReady}/{@code onReady}) so a fast stream never buffers
- * without bound; pauses wait on the runner's timer, never in a thread.
+ * The runner's listener ({@code outcome}, the delegate) is forwarded the headers and the status, so
+ * a stream is one "call" in the report, timed from its start to its status as ghz's stats handler
+ * times it; answers and readiness stop here (the stream counts the one and sends on the other).
+ * Sending honours grpc-java's flow control ({@code isReady}/{@code onReady}) so a fast stream never
+ * buffers without bound; pauses wait on the runner's timer, never in a thread.
  */
-final class StreamCall extends ClientCall.Listener<byte[]> {
+final class StreamCall extends SimpleForwardingClientCallListener<byte[]> {
   /** grpc-go's words for a call whose context the client cancelled. */
   static final String CANCELLED_BY_CLIENT = "context canceled";
 
@@ -45,7 +47,6 @@ final class StreamCall extends ClientCall.Listener<byte[]> {
   record Rules(boolean clientSends, boolean serverStreams, Streaming limits) {}
 
   private final ClientCall<byte[], byte[]> call;
-  private final ClientCall.Listener<byte[]> outcome;
   private final Rules rules;
   private final Messages messages;
   private final ScheduledExecutorService timer;
@@ -70,8 +71,8 @@ final class StreamCall extends ClientCall.Listener<byte[]> {
       Rules rules,
       Messages messages,
       ScheduledExecutorService timer) {
+    super(outcome);
     this.call = call;
-    this.outcome = outcome;
     this.rules = rules;
     this.messages = messages;
     this.timer = timer;
@@ -109,11 +110,6 @@ final class StreamCall extends ClientCall.Listener<byte[]> {
   }
 
   @Override
-  public void onHeaders(Metadata headers) {
-    outcome.onHeaders(headers);
-  }
-
-  @Override
   public void onMessage(byte[] message) {
     received++;
     long answerLimit = rules.limits().callCount();
@@ -135,7 +131,7 @@ final class StreamCall extends ClientCall.Listener<byte[]> {
       cancel(pause);
       cancel(timeLimit);
     }
-    outcome.onClose(status, trailers);
+    super.onClose(status, trailers);
   }
 
   private void sendMore() {

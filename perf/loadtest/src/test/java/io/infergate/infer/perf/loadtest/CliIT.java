@@ -11,37 +11,30 @@ import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** ghz's ways of naming the method and giving the data, config files, formats and bad usage. */
 class CliIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PROTO = Cli.OIP_PROTO.toString();
-  private static TestServer server;
+  @AutoClose private static final TestServer server = TestServer.start();
 
   @TempDir Path tmp;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   private static JsonNode json(Cli.Result r) throws Exception {
     assertThat(r.exitCode()).as(r.err()).isZero();
@@ -235,60 +228,69 @@ class CliIT {
     return report;
   }
 
+  /** {@code -O format}'s output for a run of 50 calls named "fmt run". */
+  private static String formatted(String format) {
+    return Cli.infer(
+            server.target(),
+            "-d",
+            "{\"model_name\":\"fmt\"}",
+            "-n",
+            "50",
+            "-c",
+            "2",
+            "--name",
+            "fmt run",
+            "-O",
+            format)
+        .out();
+  }
+
+  /** ghz's one-report text formats: how each starts, and what else it holds. */
+  static Stream<Arguments> ghzTextFormats() {
+    return Stream.of(
+        Arguments.of(
+            "summary",
+            "\nSummary:\n  Name:\t\tfmt run\n  Count:\t50\n  Total:\t",
+            List.of(
+                "\n  Requests/sec:\t",
+                "\nResponse time histogram:\n",
+                "\nLatency distribution:\n  10 % in ",
+                "\n  99 % in ",
+                "Status code distribution:\n  [OK]   50 responses   \n")),
+        Arguments.of(
+            "influx-summary",
+            "ghz_run,name=\"fmt\\ run\",proto=\"" + PROTO + "\",call=\"" + Cli.MODEL_INFER + "\"",
+            List.of(
+                ",n=50,c=2,rps=0,z=0,timeout=20,dial_timeout=10,keepalive=0,",
+                ",errors=0,has_errors=false count=50,total=")),
+        Arguments.of(
+            "prometheus",
+            "# TYPE ghz_run_count gauge\nghz_run_count{",
+            List.of(
+                "} 50\n# TYPE ghz_run_total gauge\n",
+                "# TYPE ghz_run_histogram histogram\n",
+                ",le=\"+Inf\"} 50\n",
+                ",quantile=\"0.99\"} ",
+                "# TYPE ghz_run_errors gauge\n",
+                "insecure=\"true\"",
+                "end_reason=\"normal\"")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("ghzTextFormats")
+  void printsGhzTextFormats(String format, String start, List<String> parts) {
+    assertThat(formatted(format)).startsWith(start).contains(parts);
+  }
+
   @Test
-  void printsGhzTextFormats() {
-    UnaryOperator<String> formatted =
-        format ->
-            Cli.infer(
-                    server.target(),
-                    "-d",
-                    "{\"model_name\":\"fmt\"}",
-                    "-n",
-                    "50",
-                    "-c",
-                    "2",
-                    "--name",
-                    "fmt run",
-                    "-O",
-                    format)
-                .out();
-    String summary = formatted.apply("summary");
-    assertThat(summary).startsWith("\nSummary:\n  Name:\t\tfmt run\n  Count:\t50\n  Total:\t");
-    assertThat(summary)
-        .contains(
-            "\n  Requests/sec:\t",
-            "\nResponse time histogram:\n",
-            "\nLatency distribution:\n  10 % in ",
-            "\n  99 % in ",
-            "Status code distribution:\n  [OK]   50 responses   \n");
-    String csv = formatted.apply("csv");
-    String[] rows = csv.split("\n");
+  void printsGhzPerCallFormatsOneLinePerCall() {
+    String[] rows = formatted("csv").split("\n");
     assertThat(rows[1]).isEqualTo("duration (ms),status,error");
     assertThat(rows).hasSize(52);
     assertThat(rows[2]).matches("\\d+\\.\\d\\d,OK,");
-    String influx = formatted.apply("influx-summary");
-    assertThat(influx)
-        .startsWith(
-            "ghz_run,name=\"fmt\\ run\",proto=\"" + PROTO + "\",call=\"" + Cli.MODEL_INFER + "\"");
-    assertThat(influx)
-        .contains(
-            ",n=50,c=2,rps=0,z=0,timeout=20,dial_timeout=10,keepalive=0,",
-            ",errors=0,has_errors=false count=50,total=");
-    String details = formatted.apply("influx-details");
-    assertThat(details.split("\n"))
+    assertThat(formatted("influx-details").split("\n"))
         .hasSize(50)
         .allMatch(l -> l.startsWith("ghz_detail,") && l.contains(",hasError=false latency="));
-    String prom = formatted.apply("prometheus");
-    assertThat(prom).startsWith("# TYPE ghz_run_count gauge\nghz_run_count{");
-    assertThat(prom)
-        .contains(
-            "} 50\n# TYPE ghz_run_total gauge\n",
-            "# TYPE ghz_run_histogram histogram\n",
-            ",le=\"+Inf\"} 50\n",
-            ",quantile=\"0.99\"} ",
-            "# TYPE ghz_run_errors gauge\n",
-            "insecure=\"true\"",
-            "end_reason=\"normal\"");
   }
 
   @Test
@@ -415,18 +417,17 @@ class CliIT {
   }
 
   @Test
-  void helpListsGhzFlags() {
+  void helpListsEveryFlagWithItsShortForm() {
     Cli.Result r = Cli.run("--help");
     assertThat(r.exitCode()).isZero();
-    assertThat(r.out())
-        .contains(
-            "--call",
-            "-n, --total",
-            "-c, --concurrency",
-            "-O, --format",
-            "--load-schedule",
-            "--open-loop",
-            "--slo");
+    List<String> flags = new ArrayList<>();
+    for (OptionSpec o : new CommandLine(new Options()).getCommandSpec().options()) {
+      String[] names = o.names().clone();
+      Arrays.sort(names, Comparator.comparingInt(String::length)); // as the help lists them
+      flags.add(String.join(", ", names));
+    }
+    assertThat(flags).contains("-n, --total", "-O, --format", "--load-schedule", "--slo");
+    assertThat(r.out()).contains(flags);
   }
 
   @Test

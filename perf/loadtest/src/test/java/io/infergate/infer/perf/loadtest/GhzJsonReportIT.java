@@ -8,7 +8,7 @@ import io.infergate.infer.perf.loadtest.testing.TestServer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Test;
  */
 class GhzJsonReportIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static TestServer server;
+  @AutoClose private static final TestServer server = TestServer.start();
   private static JsonNode report;
   private static String pretty;
 
   @BeforeAll
   static void runOnce() throws Exception {
-    server = TestServer.start().failEvery(20);
+    server.failEvery(20);
     Cli.Result r =
         Cli.infer(
             server.target(),
@@ -56,11 +56,6 @@ class GhzJsonReportIT {
             "pretty");
     assertThat(p.exitCode()).as(p.err()).isZero();
     pretty = p.out();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
   }
 
   @Test
@@ -190,12 +185,10 @@ class GhzJsonReportIT {
       }
     }
     Collections.sort(ok);
-    JsonNode dist = report.get("latencyDistribution");
-    assertThat(dist).hasSize(7);
+    JsonNode dist = objects("latencyDistribution", 7, "percentage", "latency");
     int[] pct = {10, 25, 50, 75, 90, 95, 99};
     for (int i = 0; i < pct.length; i++) {
       JsonNode e = dist.get(i);
-      assertThat(fieldNames(e)).containsExactly("percentage", "latency");
       assertThat(e.get("percentage").asInt()).isEqualTo(pct[i]);
       double ip = pct[i] / 100.0 * ok.size();
       int di = (int) ip;
@@ -213,11 +206,9 @@ class GhzJsonReportIT {
 
   @Test
   void histogramHasElevenBucketsWithMarksInSeconds() {
-    JsonNode h = report.get("histogram");
-    assertThat(h).hasSize(11);
+    JsonNode h = objects("histogram", 11, "mark", "count", "frequency");
     long sum = 0;
     for (JsonNode b : h) {
-      assertThat(fieldNames(b)).containsExactly("mark", "count", "frequency");
       assertThat(b.get("count").isIntegralNumber()).isTrue();
       sum += b.get("count").asLong();
       assertThat(b.get("frequency").asDouble())
@@ -232,11 +223,9 @@ class GhzJsonReportIT {
 
   @Test
   void detailsAreOnePerCallWithNanosecondTimestamps() {
-    JsonNode details = report.get("details");
-    assertThat(details).hasSize(200);
+    JsonNode details = objects("details", 200, "timestamp", "latency", "error", "status");
     int errors = 0;
     for (JsonNode d : details) {
-      assertThat(fieldNames(d)).containsExactly("timestamp", "latency", "error", "status");
       assertThat(d.get("timestamp").asText())
           .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,9})?(Z|[+-]\\d\\d:\\d\\d)");
       assertThat(d.get("latency").isIntegralNumber()).isTrue();
@@ -268,6 +257,14 @@ class GhzJsonReportIT {
     assertThat(p.get("count").asLong()).isEqualTo(20);
     assertThat(p.has("name")).isFalse();
     assertThat(p.has("tags")).isFalse();
+  }
+
+  /** The report's array {@code key}: {@code size} objects, each with exactly {@code keys}. */
+  private static JsonNode objects(String key, int size, String... keys) {
+    JsonNode array = report.get(key);
+    assertThat(array).hasSize(size);
+    array.forEach(e -> assertThat(fieldNames(e)).as(key).containsExactly(keys));
+    return array;
   }
 
   static List<String> fieldNames(JsonNode node) {

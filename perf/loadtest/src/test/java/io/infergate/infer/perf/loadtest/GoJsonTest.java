@@ -42,6 +42,7 @@ class GoJsonTest {
   @Test
   void escapesHtmlCharactersAndSortsMapKeysAsGoDoes() throws Exception {
     assertThat(GoJson.quote("a<b>&\"\n")).isEqualTo("\"a\\u003cb\\u003e\\u0026\\\"\\n\"");
+    assertThat(GoJson.quote("\\\r\t\u2028\u0001é")).isEqualTo("\"\\\\\\r\\t\\u2028\\u0001é\"");
     String any =
         new GoJson()
             .any(new ObjectMapper().readTree("{\"z\":1,\"a\":[2.5,\"x\",true,null]}"))

@@ -10,8 +10,7 @@ import io.infergate.infer.perf.loadtest.testing.StreamingTestServer.Seen;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,17 +23,7 @@ import org.junit.jupiter.api.Test;
 class StreamingIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ABC = "[{\"name\":\"a\"},{\"name\":\"b\"},{\"name\":\"c\"}]";
-  private static StreamingTestServer server;
-
-  @BeforeAll
-  static void startServer() {
-    server = StreamingTestServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
+  @AutoClose private static final StreamingTestServer server = StreamingTestServer.start();
 
   @BeforeEach
   void forgetEarlierStreams() {

@@ -16,17 +16,12 @@ import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
-import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.ProtoFileDescriptorSupplier;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.infergate.infer.observability.transport.RawMarshaller;
 import io.infergate.infer.observability.transport.Shutdowns;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -108,16 +103,7 @@ public final class StreamingTestServer implements AutoCloseable {
             .addMethod(upload, ServerCalls.asyncClientStreamingCall(out -> receive(out, false)))
             .addMethod(chat, ServerCalls.asyncBidiStreamingCall(out -> receive(out, true)))
             .build();
-    try {
-      server =
-          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-              .addService(service)
-              .addService(ProtoReflectionServiceV1.newInstance())
-              .build()
-              .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    server = Loopback.start(Loopback.builder().addService(service));
   }
 
   public static StreamingTestServer start() {
@@ -125,7 +111,7 @@ public final class StreamingTestServer implements AutoCloseable {
   }
 
   public String target() {
-    return "127.0.0.1:" + server.getPort();
+    return Loopback.target(server);
   }
 
   /** Every stream seen so far, in the order they started. */

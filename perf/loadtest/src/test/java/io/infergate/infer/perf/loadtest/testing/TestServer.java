@@ -8,9 +8,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
-import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionService;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.stub.StreamObserver;
 import io.infergate.infer.observability.transport.Shutdowns;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
@@ -18,9 +16,6 @@ import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import io.infergate.infer.proto.oip.v2.ModelInferResponse;
 import io.infergate.infer.proto.oip.v2.ServerLiveRequest;
 import io.infergate.infer.proto.oip.v2.ServerLiveResponse;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -87,18 +82,12 @@ public final class TestServer implements AutoCloseable {
                 headers);
           }
         };
-    try {
-      server =
-          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-              .directExecutor()
-              .addService(ServerInterceptors.intercept(new Service(), variantTagger))
-              .addService(ProtoReflectionServiceV1.newInstance())
-              .addService(legacyReflection())
-              .build()
-              .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    server =
+        Loopback.start(
+            Loopback.builder()
+                .directExecutor()
+                .addService(ServerInterceptors.intercept(new Service(), variantTagger))
+                .addService(legacyReflection()));
   }
 
   @SuppressWarnings("deprecation") // v1alpha is what older clients speak; serve both
@@ -111,7 +100,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   public String target() {
-    return "127.0.0.1:" + server.getPort();
+    return Loopback.target(server);
   }
 
   public int port() {
