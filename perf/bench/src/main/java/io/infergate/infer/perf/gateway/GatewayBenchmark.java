@@ -77,7 +77,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
   @Option(
       names = "--warmup-max-seconds",
       defaultValue = "45",
-      description = "per path, at most, until the rate is steady")
+      description = "per path, at most, until its JIT compilers are quiet")
   int warmupMaxSeconds;
 
   @Option(

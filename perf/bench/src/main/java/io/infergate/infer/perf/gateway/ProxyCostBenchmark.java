@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.infergate.infer.perf.kit.ChildProcess;
 import io.infergate.infer.perf.kit.GrpcFrames;
+import io.infergate.infer.perf.kit.JitCpu;
 import io.infergate.infer.perf.kit.Spread;
 import io.infergate.infer.perf.kit.Stats;
 import io.infergate.infer.perf.kit.Table;
@@ -143,9 +144,14 @@ final class ProxyCostBenchmark {
           .append(" bytes.\n\n");
       out.append(validate("before the rounds", addresses, request, label));
 
-      Table warmup = new Table("path", "calls/s in each 5 s warm-up run at 64 in flight");
+      Table warmup =
+          new Table(
+              "path",
+              "calls/s in each 5 s warm-up run at 64 in flight (the path's JIT compilers' share of"
+                  + " a core)");
       for (String target : targets) {
-        List<String> rates = warmUp(h2load, addresses.get(target));
+        List<ChildProcess> jvms = onPath(backend, proxies.get(target));
+        List<String> rates = warmUp(h2load, addresses.get(target), jvms);
         progress.printf("warm-up %s: %s%n", target, rates);
         warmup.row(target, String.join(", ", rates));
       }
@@ -163,8 +169,7 @@ final class ProxyCostBenchmark {
             // Rotate the order every round so that no path always runs first or last.
             String target = targets.get((i + round - 1) % targets.size());
             ChildProcess proxy = proxies.get(target);
-            List<ChildProcess> measured =
-                proxy == null ? List.of(backend) : List.of(backend, proxy);
+            List<ChildProcess> measured = onPath(backend, proxy);
             long servedBefore = Probes.callsServed(backendChannel);
             H2Load.Run run =
                 h2load.run(
@@ -219,24 +224,39 @@ final class ProxyCostBenchmark {
   }
 
   /**
-   * 5 s runs at 64 in flight for at least {@code warmupSeconds}, then until two runs in a row are
-   * within 10 % of each other, for at most {@code warmupMaxSeconds}: a JVM on one core compiles
-   * while it serves, and reaches its steady rate only after tens of seconds.
+   * 5 s runs at 64 in flight for at least {@code warmupSeconds}, then until the path's JVMs ({@code
+   * jvms}) spent under {@link JitCpu#QUIET_SHARE} of a core compiling in two runs in a row, for at
+   * most {@code warmupMaxSeconds}. A JVM on one core compiles while it serves and reaches its
+   * steady rate only after tens of seconds; two runs agreeing on a rate is no sign of that (a CI
+   * run saw a gateway at 1,786 then 1,872 calls/s, its compilers still busy, then 10,643 measured),
+   * and C2 may resume after one quiet run. Each rate is shown with the compilers' share of a core.
    */
-  private List<String> warmUp(H2Load h2load, String address) throws Exception {
+  private List<String> warmUp(H2Load h2load, String address, List<ChildProcess> jvms)
+      throws Exception {
     List<String> rates = new ArrayList<>();
-    double previous = Double.NaN;
+    int quietRuns = 0;
     for (int elapsed = 0; elapsed < options.warmupMaxSeconds(); elapsed += WARMUP_RUN_SECONDS) {
+      long jitBefore = jitTicks(jvms);
+      long started = System.nanoTime();
       H2Load.Run run = h2load.run(address, options.clients(), 16, 0, WARMUP_RUN_SECONDS, List.of());
-      double rate = run.summary().requestsPerSecond();
-      rates.add(whole(rate));
-      boolean stable = Math.abs(rate - previous) <= 0.1 * rate;
-      if (elapsed + WARMUP_RUN_SECONDS >= options.warmupSeconds() && stable) {
+      double jit = JitCpu.share(jitTicks(jvms) - jitBefore, System.nanoTime() - started);
+      rates.add(
+          whole(run.summary().requestsPerSecond()) + " (JIT " + Math.round(100 * jit) + " %)");
+      quietRuns = jit < JitCpu.QUIET_SHARE ? quietRuns + 1 : 0;
+      if (elapsed + WARMUP_RUN_SECONDS >= options.warmupSeconds() && quietRuns >= 2) {
         break;
       }
-      previous = rate;
     }
     return rates;
+  }
+
+  /** The processes a call crosses: the backend, and the proxy unless {@code proxy} is null. */
+  private static List<ChildProcess> onPath(ChildProcess backend, ChildProcess proxy) {
+    return proxy == null ? List.of(backend) : List.of(backend, proxy);
+  }
+
+  private static long jitTicks(List<ChildProcess> jvms) {
+    return jvms.stream().mapToLong(ChildProcess::jitCpuTicks).sum();
   }
 
   private String validate(

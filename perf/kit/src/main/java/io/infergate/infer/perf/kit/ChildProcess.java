@@ -149,6 +149,11 @@ public final class ChildProcess implements AutoCloseable {
     return ProcStat.treeCpuTicks(process.pid());
   }
 
+  /** CPU ticks its JIT compiler threads have used so far ({@link JitCpu}); 0 for what is no JVM. */
+  public long jitCpuTicks() {
+    return JitCpu.ticks(pid());
+  }
+
   /** Resident set size in KiB of the process itself, from {@code /proc/<pid>/status}. */
   public long rssKib() {
     return ProcessStatus.read(pid()).rssKb();
