@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Security;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,14 @@ class GatewayMainTest {
   @TempDir Path dir;
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
+
+  @Test
+  void loadingTheMainClassSetsTheJvmDefaultsItDocuments() {
+    new GatewayMain(Map.of()); // its static initialiser has run
+
+    assertThat(System.getProperty(GatewayMain.NETTY_RECYCLER_CAPACITY)).isEqualTo("0");
+    assertThat(Security.getProperty(GatewayMain.DNS_CACHE_TTL)).isEqualTo("1");
+  }
 
   @Test
   void versionPrintsTheProjectsVersion() {
