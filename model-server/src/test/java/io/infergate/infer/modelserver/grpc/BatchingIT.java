@@ -139,10 +139,14 @@ class BatchingIT {
   @Test
   void aCallWhoseDeadlinePassesWhileQueuedIsDroppedAndNeverRuns() throws Exception {
     BatchStats before = digitsStats();
+    // 5 s, not less: the call must reach the queue before its deadline, and at load 12 a first call
+    // on a fresh connection took over a second to (then it was refused, not dropped from the
+    // queue).
     ListenableFuture<ModelInferResponse> late =
         GRPCInferenceServiceGrpc.newFutureStub(fours.channel())
-            .withDeadlineAfter(1, TimeUnit.SECONDS)
+            .withDeadlineAfter(5, TimeUnit.SECONDS)
             .modelInfer(oipRaw(pixels(0, 1), 1));
+    await().atMost(Duration.ofSeconds(5)).until(() -> digitsStats().queued() == 1);
 
     assertThatThrownBy(() -> late.get(30, TimeUnit.SECONDS))
         .isInstanceOfSatisfying(
