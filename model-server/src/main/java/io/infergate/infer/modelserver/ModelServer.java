@@ -23,6 +23,7 @@ import io.infergate.infer.modelserver.repository.ServedModel;
 import io.infergate.infer.modelserver.repository.ServedVersion;
 import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
 import io.infergate.infer.observability.ProjectVersion;
+import io.infergate.infer.observability.Schedulers;
 import io.infergate.infer.observability.config.Durations;
 import io.infergate.infer.observability.server.StandardServices;
 import io.infergate.infer.observability.server.Warmup;
@@ -41,7 +42,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -279,12 +279,8 @@ public final class ModelServer implements AutoCloseable {
     // batcher, then its session) once its last call is answered.
     repository.close();
     executor.shutdown();
-    try {
-      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-        log.warn("Worker threads still busy after shutdown");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (Schedulers.stillRunningAfter(executor, 5)) {
+      log.warn("Worker threads still busy after shutdown");
     }
     gauges.close();
     instruments.close();

@@ -1,9 +1,11 @@
 package io.infergate.infer.observability;
 
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
-/** Background timers as every process of ours makes them. */
+/** Background timers and worker pools as every process of ours makes and stops them. */
 public final class Schedulers {
   private Schedulers() {}
 
@@ -18,5 +20,19 @@ public final class Schedulers {
           thread.setDaemon(true);
           return thread;
         });
+  }
+
+  /**
+   * Waits up to {@code seconds} for {@code executor}, already shut down, to finish its tasks; true
+   * if they are still running then, for the caller to say so. An interrupted wait stops waiting,
+   * keeps the thread's interrupt status and returns false: the caller was told to stop, not failed.
+   */
+  public static boolean stillRunningAfter(ExecutorService executor, long seconds) {
+    try {
+      return !executor.awaitTermination(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 }

@@ -14,14 +14,12 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,10 +93,7 @@ public final class Batcher implements AutoCloseable {
   /** Recent time per batch (model run and split), for the pushback hint. */
   private volatile long batchNanos;
 
-  private final AtomicLongArray batchSizes;
-  private final AtomicLong callsRun = new AtomicLong();
-  private final AtomicLong dropped = new AtomicLong();
-  private final AtomicLong rejected = new AtomicLong();
+  private final BatchTally tally;
 
   // Owned by the scheduler thread.
   private final ArrayList<BatchedCall> pending = new ArrayList<>();
@@ -115,14 +110,10 @@ public final class Batcher implements AutoCloseable {
 
   private boolean warnedUnsplittable;
 
+  /** Named for the version it records through, as {@code telemetry} names it. */
   private Batcher(
-      String label,
-      String threadName,
-      Runner runner,
-      BatchingConfig config,
-      Executor completions,
-      VersionTelemetry telemetry) {
-    this.label = label;
+      Runner runner, BatchingConfig config, Executor completions, VersionTelemetry telemetry) {
+    this.label = "model '" + telemetry.model() + "' version " + telemetry.version();
     this.telemetry = telemetry;
     this.runner = runner;
     this.completions = completions;
@@ -132,8 +123,9 @@ public final class Batcher implements AutoCloseable {
         config.preferredBatchSizes().stream().mapToInt(Integer::intValue).toArray();
     this.queueCapacity = config.queueCapacity();
     this.wakeRows = preferredBatchSizes.length > 0 ? preferredBatchSizes[0] : maxBatchSize;
-    this.batchSizes = new AtomicLongArray(maxBatchSize + 2);
-    this.scheduler = new Thread(this::schedule, threadName);
+    this.tally = new BatchTally(maxBatchSize);
+    this.scheduler =
+        new Thread(this::schedule, "batcher-" + telemetry.model() + "-" + telemetry.version());
     this.scheduler.setDaemon(true);
   }
 
@@ -146,31 +138,18 @@ public final class Batcher implements AutoCloseable {
    */
   public static Batcher start(
       String model, long version, Runner runner, BatchingConfig config, Executor completions) {
-    return start(
-        model,
-        version,
-        runner,
-        config,
-        completions,
-        ModelServerTelemetry.noop().version(model, version));
+    return start(runner, config, completions, ModelServerTelemetry.noop().version(model, version));
   }
 
   /**
-   * As {@link #start(String, long, Runner, BatchingConfig, Executor)}, recording batch sizes and
-   * queue waits, and tracing each batch, through {@code telemetry}.
+   * As {@link #start(String, long, Runner, BatchingConfig, Executor)} for the model version that
+   * {@code telemetry} records (and names the batcher and its thread), recording batch sizes and
+   * queue waits, and tracing each batch, through it.
    */
   public static Batcher start(
-      String model,
-      long version,
-      Runner runner,
-      BatchingConfig config,
-      Executor completions,
-      VersionTelemetry telemetry) {
-    requireNonNull(model, "model");
+      Runner runner, BatchingConfig config, Executor completions, VersionTelemetry telemetry) {
     Batcher batcher =
         new Batcher(
-            "model '" + model + "' version " + version,
-            "batcher-" + model + "-" + version,
             requireNonNull(runner, "runner"),
             requireNonNull(config, "config"),
             requireNonNull(completions, "completions"),
@@ -190,7 +169,7 @@ public final class Batcher implements AutoCloseable {
     int before = queuedCalls.getAndIncrement();
     if (before >= queueCapacity) {
       queuedCalls.decrementAndGet();
-      rejected.incrementAndGet();
+      tally.rejected();
       return Admission.QUEUE_FULL;
     }
     // Read after the increment, so that close() either sees this call counted or we see closed.
@@ -232,14 +211,7 @@ public final class Batcher implements AutoCloseable {
 
   /** What this batcher has done so far. */
   public BatchStats stats() {
-    TreeMap<Integer, Long> sizes = new TreeMap<>();
-    for (int size = 0; size < batchSizes.length(); size++) {
-      long count = batchSizes.get(size);
-      if (count > 0) {
-        sizes.put(size, count);
-      }
-    }
-    return new BatchStats(sizes, callsRun.get(), dropped.get(), rejected.get(), queuedCalls.get());
+    return tally.stats(queuedCalls.get());
   }
 
   /**
@@ -429,7 +401,7 @@ public final class Batcher implements AutoCloseable {
       BatchedCall call = calls.get(i);
       if (call.state == BatchedCall.QUEUED && call.abandoned()) {
         dequeue(call);
-        dropped.incrementAndGet();
+        tally.dropped();
         call.complete(BatchedCall.NotRun.ABANDONED);
         finish(call);
         any = true;
@@ -452,8 +424,7 @@ public final class Batcher implements AutoCloseable {
       call.leftQueue(now - call.enqueuedNanos);
     }
     pending.removeIf(call -> call.state != BatchedCall.QUEUED);
-    batchSizes.incrementAndGet((int) Math.min(rows, maxBatchSize + 1L));
-    callsRun.addAndGet(calls.size());
+    tally.ran(rows, calls.size());
   }
 
   /** Rows a call adds to its batch's size: for one whose inputs disagree, its first input's. */

@@ -34,8 +34,10 @@ abstract class GrpcCall<ReqT, RespT> extends InferenceCall<RespT>
   protected final ReqT request;
 
   private final StreamObserver<RespT> observer;
+
+  /** The call's context, which holds its deadline too (read there, not kept in a field). */
   private final Context context;
-  private final Deadline deadline;
+
   private final RpcMethod method;
 
   /**
@@ -58,7 +60,6 @@ abstract class GrpcCall<ReqT, RespT> extends InferenceCall<RespT>
     this.request = request;
     this.observer = requireNonNull(observer, "observer");
     this.context = Context.current();
-    this.deadline = context.getDeadline();
     this.monitored = !Warmup.isWarmupCall();
   }
 
@@ -69,6 +70,7 @@ abstract class GrpcCall<ReqT, RespT> extends InferenceCall<RespT>
 
   @Override
   protected final boolean abandoned() {
+    Deadline deadline = context.getDeadline();
     return context.isCancelled() || (deadline != null && deadline.isExpired());
   }
 
@@ -86,7 +88,7 @@ abstract class GrpcCall<ReqT, RespT> extends InferenceCall<RespT>
 
   @Override
   protected final void refuse(InferenceException failure) {
-    Status status = Statuses.toStatus(failure, deadline);
+    Status status = Statuses.toStatus(failure, context.getDeadline());
     ended(status.getCode());
     Statuses.send(observer, status, failure);
   }

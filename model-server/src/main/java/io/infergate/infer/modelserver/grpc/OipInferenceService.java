@@ -125,7 +125,7 @@ public final class OipInferenceService
    */
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
-    inference.submit(new Infer(request, observer, telemetry));
+    inference.submit(new Infer(request, observer));
   }
 
   private static TensorMetadata metadata(TensorSpec spec) {
@@ -138,11 +138,8 @@ public final class OipInferenceService
   }
 
   /** One ModelInfer call: which version it names, its tensors, and its answer. */
-  private static final class Infer extends GrpcCall<ModelInferRequest, ModelInferResponse> {
-    Infer(
-        ModelInferRequest request,
-        StreamObserver<ModelInferResponse> observer,
-        ModelServerTelemetry telemetry) {
+  private final class Infer extends GrpcCall<ModelInferRequest, ModelInferResponse> {
+    Infer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
       super(request, observer, telemetry, MODEL_INFER);
     }
 

@@ -56,7 +56,7 @@ public final class TfServingPredictionService
    */
   @Override
   public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
-    inference.submit(new Predict(request, observer, telemetry));
+    inference.submit(new Predict(request, observer));
   }
 
   @Override
@@ -104,11 +104,8 @@ public final class TfServingPredictionService
   }
 
   /** One Predict call: which version it names, its tensors, and its answer. */
-  private static final class Predict extends GrpcCall<PredictRequest, PredictResponse> {
-    Predict(
-        PredictRequest request,
-        StreamObserver<PredictResponse> observer,
-        ModelServerTelemetry telemetry) {
+  private final class Predict extends GrpcCall<PredictRequest, PredictResponse> {
+    Predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
       super(request, observer, telemetry, PREDICT);
     }
 

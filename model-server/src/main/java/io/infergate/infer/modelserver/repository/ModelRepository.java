@@ -197,12 +197,8 @@ public final class ModelRepository implements AutoCloseable {
   @Override
   public void close() {
     thread.shutdownNow();
-    try {
-      if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
-        log.warn("Model repository thread still loading a model after 30 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (Schedulers.stillRunningAfter(thread, 30)) {
+      log.warn("Model repository thread still loading a model after 30 s");
     }
     // Unpublish first, as a swap does, so no call can find a version after it is retired.
     served = Map.of();

@@ -85,8 +85,7 @@ final class VersionLoader {
       warmUp(loaded, dir, sizes);
       Batcher batcher = null;
       if (unbatchable == null) {
-        batcher =
-            Batcher.start(model, version, timed(loaded, metrics), batching, completions, metrics);
+        batcher = Batcher.start(timed(loaded, metrics), batching, completions, metrics);
       } else if (batching.enabled()) {
         log.info("Not batching model {} version {}: {}", model, version, unbatchable);
       }

@@ -8,11 +8,22 @@ import io.opentelemetry.api.common.Attributes;
 /**
  * One inference method as its spans name it: {@code "<rpc.service>/<rpc.method>"} and the RPC
  * attributes, built once per service rather than per call.
+ *
+ * @param spanName the span name: gRPC's full method name, {@code service/method}
+ * @param attributes {@code rpc.system}, {@code rpc.service} and {@code rpc.method}
+ * @param api the protocol, the {@code api} attribute of the call metrics
  */
-public final class RpcMethod {
-  private final String spanName;
-  private final Attributes attributes;
-  private final Api api;
+public record RpcMethod(String spanName, Attributes attributes, Api api) {
+
+  public RpcMethod {
+    int slash = spanName.lastIndexOf('/');
+    if (slash <= 0 || slash == spanName.length() - 1) {
+      throw new IllegalArgumentException(
+          "fullMethodName: " + spanName + " (expected: service/method)");
+    }
+    requireNonNull(attributes, "attributes");
+    requireNonNull(api, "api");
+  }
 
   /**
    * @param fullMethodName gRPC's {@code service/method}, e.g. {@code
@@ -20,28 +31,6 @@ public final class RpcMethod {
    * @param api the {@code api} attribute of the call metrics
    */
   public RpcMethod(String fullMethodName, Api api) {
-    int slash = fullMethodName.lastIndexOf('/');
-    if (slash <= 0 || slash == fullMethodName.length() - 1) {
-      throw new IllegalArgumentException(
-          "fullMethodName: " + fullMethodName + " (expected: service/method)");
-    }
-    this.spanName = fullMethodName;
-    this.attributes = RpcSpans.methodAttributes(fullMethodName);
-    this.api = requireNonNull(api, "api");
-  }
-
-  /** The span name: the full method name. */
-  public String spanName() {
-    return spanName;
-  }
-
-  /** {@code rpc.system}, {@code rpc.service} and {@code rpc.method}. */
-  public Attributes attributes() {
-    return attributes;
-  }
-
-  /** The protocol, for the call metrics. */
-  public Api api() {
-    return api;
+    this(fullMethodName, RpcSpans.methodAttributes(fullMethodName), api);
   }
 }

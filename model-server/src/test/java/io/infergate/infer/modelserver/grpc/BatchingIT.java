@@ -56,8 +56,8 @@ class BatchingIT {
   private static final Metadata.Key<String> RETRY_PUSHBACK_MS =
       Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
 
+  static final DigitsDataset validation = DigitsRequests.validation();
   static Path repository;
-  static DigitsDataset validation;
   static TensorFlowModel unbatched;
 
   /** Batches of 4 rows: for the shape, deadline and cancellation cases. */
@@ -66,7 +66,6 @@ class BatchingIT {
   @BeforeAll
   static void start() throws Exception {
     repository = TestRepository.shared();
-    validation = DigitsRequests.validation();
     unbatched = TensorFlowModel.load(repository.resolve("digits").resolve("2"));
     fours = RunningServer.start(repository, new BatchingConfig(true, 4, LONG, List.of(), 1024));
   }

@@ -9,6 +9,8 @@ import io.infergate.infer.modelserver.backend.ElementType;
 import io.infergate.infer.modelserver.backend.HostTensor;
 import io.infergate.infer.modelserver.backend.InferenceException;
 import io.infergate.infer.modelserver.backend.TensorSpec;
+import io.infergate.infer.proto.oip.v2.ModelInferRequest;
+import io.infergate.infer.proto.tfserving.PredictRequest;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
@@ -44,6 +46,22 @@ final class DecodedRequests {
           new TensorSpec("probs", ElementType.FP32, new long[] {-1, 10}),
           new TensorSpec("label", ElementType.INT64, new long[] {-1}));
 
+  /** ModelInfer's decoding, fuzzed by {@link OipTensorsFuzzTest}. */
+  static final Protocol<ModelInferRequest> OIP =
+      new Protocol<>(
+          "OipTensorsFuzzTestInputs",
+          ModelInferRequest.parser(),
+          (request, specs) -> OipTensors.decodeInputs(request, "m", specs),
+          request -> OipTensors.requestedOutputs(request, "m", OUTPUTS));
+
+  /** Predict's decoding, fuzzed by {@link TfTensorsFuzzTest}. */
+  static final Protocol<PredictRequest> TF_SERVING =
+      new Protocol<>(
+          "TfTensorsFuzzTestInputs",
+          PredictRequest.parser(),
+          (request, specs) -> TfTensors.decodeInputs(request.getInputsMap(), specs),
+          request -> TfTensors.outputFilter(request, OUTPUTS));
+
   /**
    * Bytes decoding may allocate per byte of message, plus a constant: a packed INT64 value of one
    * byte becomes eight in the tensor.
@@ -59,32 +77,6 @@ final class DecodedRequests {
 
   static List<TensorSpec> signature(byte selector) {
     return SIGNATURES.get((selector & 0xff) % SIGNATURES.size());
-  }
-
-  /**
-   * One fuzz input of a request kind: its first byte picks a signature, the rest is the request.
-   * One that {@code parser} refuses is done with (grpc-java refuses it before the service sees it);
-   * one that parses must {@code decode} as {@link #check} holds and select its {@code outputs} as
-   * {@link #checkOutputs} holds.
-   */
-  static <R> void checkParsed(
-      byte[] input,
-      Parser<R> parser,
-      BiFunction<R, List<TensorSpec>, HostTensor[]> decode,
-      Function<R, int[]> outputs) {
-    if (input.length == 0) {
-      return;
-    }
-    List<TensorSpec> specs = signature(input[0]);
-    byte[] message = Arrays.copyOfRange(input, 1, input.length);
-    R request;
-    try {
-      request = parser.parseFrom(message);
-    } catch (InvalidProtocolBufferException e) {
-      return;
-    }
-    check(specs, message.length, () -> decode.apply(request, specs));
-    checkOutputs(() -> outputs.apply(request));
   }
 
   /**
@@ -138,6 +130,49 @@ final class DecodedRequests {
       }
     } catch (InferenceException e) {
       assertThat(e.kind()).isEqualTo(InferenceException.Kind.BAD_INPUT);
+    }
+  }
+
+  /**
+   * One protocol's request decoding, as its fuzz test and the seed corpus test drive it.
+   *
+   * @param corpus the fuzz test's inputs directory (a test resource), whose first byte of each
+   *     input picks a signature and the rest is the request
+   * @param parser how a request parses
+   * @param decodeInputs decodes a request's inputs against a signature
+   * @param selectOutputs selects a request's outputs from {@link #OUTPUTS}
+   * @param <R> the request message
+   */
+  record Protocol<R>(
+      String corpus,
+      Parser<R> parser,
+      BiFunction<R, List<TensorSpec>, HostTensor[]> decodeInputs,
+      Function<R, int[]> selectOutputs) {
+
+    /**
+     * One fuzz input. One that {@link #parser} refuses is done with (grpc-java refuses it before
+     * the service sees it); one that parses must decode as {@link DecodedRequests#check} holds and
+     * select its outputs as {@link DecodedRequests#checkOutputs} holds.
+     */
+    void check(byte[] input) {
+      if (input.length == 0) {
+        return;
+      }
+      List<TensorSpec> specs = signature(input[0]);
+      byte[] message = Arrays.copyOfRange(input, 1, input.length);
+      R request;
+      try {
+        request = parser.parseFrom(message);
+      } catch (InvalidProtocolBufferException e) {
+        return;
+      }
+      DecodedRequests.check(specs, message.length, () -> decodeInputs.apply(request, specs));
+      checkOutputs(() -> selectOutputs.apply(request));
+    }
+
+    /** The inputs of an input of {@link #corpus} that must parse, decoded. */
+    HostTensor[] decodeSeed(byte[] input) throws InvalidProtocolBufferException {
+      return decodeInputs.apply(parser.parseFrom(input, 1, input.length - 1), signature(input[0]));
     }
   }
 }

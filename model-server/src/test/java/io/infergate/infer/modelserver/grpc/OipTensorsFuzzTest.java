@@ -1,7 +1,6 @@
 package io.infergate.infer.modelserver.grpc;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 
 /**
  * Fuzzes the OIP request decoding (ModelInferRequest to tensors): the first byte picks a signature
@@ -17,10 +16,6 @@ class OipTensorsFuzzTest {
 
   @FuzzTest(maxDuration = "30s")
   void decodesOrRefusesEveryParsedRequest(byte[] input) {
-    DecodedRequests.checkParsed(
-        input,
-        ModelInferRequest.parser(),
-        (request, specs) -> OipTensors.decodeInputs(request, "m", specs),
-        request -> OipTensors.requestedOutputs(request, "m", DecodedRequests.OUTPUTS));
+    DecodedRequests.OIP.check(input);
   }
 }

@@ -7,13 +7,11 @@ import io.infergate.infer.modelserver.backend.TensorSpec;
 import io.infergate.infer.proto.oip.v2.InferTensorContents;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest.InferInputTensor;
-import io.infergate.infer.proto.tfserving.PredictRequest;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -90,20 +88,14 @@ class RequestDecodingBoundsTest {
 
   @Test
   void theSeedCorpusRealRequestsDecode() throws IOException, URISyntaxException {
-    for (Path seed : seeds("OipTensorsFuzzTestInputs")) {
-      byte[] input = Files.readAllBytes(seed);
-      List<TensorSpec> specs = DecodedRequests.signature(input[0]);
-      ModelInferRequest request =
-          ModelInferRequest.parseFrom(Arrays.copyOfRange(input, 1, input.length));
-      assertThat(OipTensors.decodeInputs(request, "m", specs)).as("%s", seed).hasSize(specs.size());
-    }
-    for (Path seed : seeds("TfTensorsFuzzTestInputs")) {
-      byte[] input = Files.readAllBytes(seed);
-      List<TensorSpec> specs = DecodedRequests.signature(input[0]);
-      PredictRequest request = PredictRequest.parseFrom(Arrays.copyOfRange(input, 1, input.length));
-      assertThat(TfTensors.decodeInputs(request.getInputsMap(), specs))
-          .as("%s", seed)
-          .hasSize(specs.size());
+    for (DecodedRequests.Protocol<?> protocol :
+        List.of(DecodedRequests.OIP, DecodedRequests.TF_SERVING)) {
+      for (Path seed : seeds(protocol.corpus())) {
+        byte[] input = Files.readAllBytes(seed);
+        assertThat(protocol.decodeSeed(input))
+            .as("%s", seed)
+            .hasSize(DecodedRequests.signature(input[0]).size());
+      }
     }
   }
 

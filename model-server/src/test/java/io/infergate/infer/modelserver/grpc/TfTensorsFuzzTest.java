@@ -1,7 +1,6 @@
 package io.infergate.infer.modelserver.grpc;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.infergate.infer.proto.tfserving.PredictRequest;
 
 /**
  * Fuzzes the TF Serving request decoding (PredictRequest's TensorProtos to tensors): the first byte
@@ -17,10 +16,6 @@ class TfTensorsFuzzTest {
 
   @FuzzTest(maxDuration = "30s")
   void decodesOrRefusesEveryParsedRequest(byte[] input) {
-    DecodedRequests.checkParsed(
-        input,
-        PredictRequest.parser(),
-        (request, specs) -> TfTensors.decodeInputs(request.getInputsMap(), specs),
-        request -> TfTensors.outputFilter(request, DecodedRequests.OUTPUTS));
+    DecodedRequests.TF_SERVING.check(input);
   }
 }

@@ -52,13 +52,12 @@ class ModelServerTelemetryIT {
 
   private static final String NO_BATCHING = "{enabled: false}";
 
+  static final DigitsDataset validation = DigitsRequests.validation();
   static Path repository;
-  static DigitsDataset validation;
 
   @BeforeAll
   static void models() throws Exception {
     repository = TestRepository.shared();
-    validation = DigitsRequests.validation();
   }
 
   @Test

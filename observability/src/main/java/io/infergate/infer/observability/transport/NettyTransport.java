@@ -32,24 +32,22 @@ import java.util.function.Supplier;
  * <p>The only package of the servers that imports Netty.
  */
 public final class NettyTransport implements AutoCloseable {
+  private static final ChannelTypes EPOLL =
+      new ChannelTypes(
+          EpollServerSocketChannel.class, EpollServerSocketChannel::new, EpollSocketChannel.class);
+  private static final ChannelTypes NIO =
+      new ChannelTypes(
+          NioServerSocketChannel.class, NioServerSocketChannel::new, NioSocketChannel.class);
+
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
-  private final Class<? extends ServerChannel> serverChannel;
-  private final Supplier<ServerChannel> newServerChannel;
-  private final Class<? extends SocketChannel> clientChannel;
+  private final ChannelTypes channels;
   private final LongAdder refusedConnections = new LongAdder();
 
-  private NettyTransport(
-      EventLoopGroup boss,
-      EventLoopGroup workers,
-      Class<? extends ServerChannel> serverChannel,
-      Supplier<ServerChannel> newServerChannel,
-      Class<? extends SocketChannel> clientChannel) {
+  private NettyTransport(EventLoopGroup boss, EventLoopGroup workers, ChannelTypes channels) {
     this.boss = boss;
     this.workers = workers;
-    this.serverChannel = serverChannel;
-    this.newServerChannel = newServerChannel;
-    this.clientChannel = clientChannel;
+    this.channels = channels;
   }
 
   /**
@@ -63,16 +61,12 @@ public final class NettyTransport implements AutoCloseable {
       return new NettyTransport(
           new EpollEventLoopGroup(1, bossThreads),
           new EpollEventLoopGroup(workerThreads, ioThreads),
-          EpollServerSocketChannel.class,
-          EpollServerSocketChannel::new,
-          EpollSocketChannel.class);
+          EPOLL);
     }
     return new NettyTransport(
         new NioEventLoopGroup(1, bossThreads),
         new NioEventLoopGroup(workerThreads, ioThreads),
-        NioServerSocketChannel.class,
-        NioServerSocketChannel::new,
-        NioSocketChannel.class);
+        NIO);
   }
 
   /**
@@ -83,7 +77,7 @@ public final class NettyTransport implements AutoCloseable {
     return NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
         .bossEventLoopGroup(boss)
         .workerEventLoopGroup(workers)
-        .channelType(serverChannel);
+        .channelType(channels.server());
   }
 
   /**
@@ -100,7 +94,7 @@ public final class NettyTransport implements AutoCloseable {
       // bootstrap adds once it binds: it sees each connection before anything else does.
       server.channelFactory(
           () -> {
-            ServerChannel channel = newServerChannel.get();
+            ServerChannel channel = channels.newServer().get();
             channel
                 .pipeline()
                 .addLast(new NewConnectionFilter(limits, refusedConnections, System::nanoTime));
@@ -140,12 +134,12 @@ public final class NettyTransport implements AutoCloseable {
   public NettyChannelBuilder channel(String host, int port, ChannelCredentials credentials) {
     return NettyChannelBuilder.forAddress(host, port, credentials)
         .eventLoopGroup(workers)
-        .channelType(clientChannel);
+        .channelType(channels.client());
   }
 
   /** "epoll" or "nio", for the start-up log line. */
   public String kind() {
-    return serverChannel == EpollServerSocketChannel.class ? "epoll" : "nio";
+    return channels == EPOLL ? "epoll" : "nio";
   }
 
   @Override
@@ -153,4 +147,14 @@ public final class NettyTransport implements AutoCloseable {
     boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
+
+  /**
+   * The channel types of one transport, epoll's or NIO's: what the server listens and accepts on,
+   * how a listening channel is made (where a filter goes in before the acceptor), and what the
+   * client channels connect with.
+   */
+  private record ChannelTypes(
+      Class<? extends ServerChannel> server,
+      Supplier<ServerChannel> newServer,
+      Class<? extends SocketChannel> client) {}
 }
