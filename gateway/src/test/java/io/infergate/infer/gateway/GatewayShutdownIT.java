@@ -27,9 +27,8 @@ import org.junit.jupiter.api.Test;
  * too.
  */
 class GatewayShutdownIT extends OneGatewayTest {
-  @Override
-  Transport transport() {
-    return Transport.loopback();
+  GatewayShutdownIT() {
+    super(Transport.loopback());
   }
 
   @Test

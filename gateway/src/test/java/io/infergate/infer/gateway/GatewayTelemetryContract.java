@@ -13,6 +13,7 @@ import io.infergate.infer.gateway.testing.GatewayClient.Pending;
 import io.infergate.infer.gateway.testing.GatewayClient.Reply;
 import io.infergate.infer.gateway.testing.Routes;
 import io.infergate.infer.gateway.testing.TestBed;
+import io.infergate.infer.gateway.testing.Transport;
 import io.infergate.infer.observability.testing.InMemoryTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -45,6 +46,10 @@ abstract class GatewayTelemetryContract extends OneGatewayTest {
   private static final String MODEL_INFER = "inference.GRPCInferenceService/ModelInfer";
 
   private final InMemoryTelemetry telemetry = new InMemoryTelemetry();
+
+  GatewayTelemetryContract(Transport transport) {
+    super(transport);
+  }
 
   @AfterEach
   void closeSdk() {

@@ -37,9 +37,8 @@ class InProcessFallbackTest extends OneGatewayTest {
   private static final String STALL = "stall";
   private static final String OVERRIDE = "x-variant-override";
 
-  @Override
-  Transport transport() {
-    return Transport.inProcess();
+  InProcessFallbackTest() {
+    super(Transport.inProcess());
   }
 
   @Test
@@ -150,19 +149,7 @@ class InProcessFallbackTest extends OneGatewayTest {
   void aDeadlineShorterThanTheMedianLatencyIsNotSentOrGoesToAFasterVariant() {
     FakeBackend slow = bed.backend("slow", "delay:200");
     FakeBackend fast = bed.backend("fast");
-    start(
-        """
-          - model: solo
-            variants:
-              - {name: slow, weight: 1, endpoints: ["%s"]}
-          - model: pair
-            overrideHeader: x-variant-override
-            overrideAllow: {anyCaller: true}
-            variants:
-              - {name: slow, weight: 1, endpoints: ["%1$s"]}
-              - {name: fast, weight: 1, endpoints: ["%s"]}
-        """
-            .formatted(slow.endpoint(), fast.endpoint()));
+    start(Routes.sole("solo", slow) + Routes.either("pair", slow, fast));
     Map<String, String> onSlow = Map.of(OVERRIDE, "slow");
     // Each route's slow variant learns its median latency: 200 ms and a little more.
     for (int i = 0; i < 3; i++) {

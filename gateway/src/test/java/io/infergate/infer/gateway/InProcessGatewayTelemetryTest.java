@@ -4,8 +4,7 @@ import io.infergate.infer.gateway.testing.Transport;
 
 /** {@link GatewayTelemetryContract} in one process. */
 class InProcessGatewayTelemetryTest extends GatewayTelemetryContract {
-  @Override
-  Transport transport() {
-    return Transport.inProcess();
+  InProcessGatewayTelemetryTest() {
+    super(Transport.inProcess());
   }
 }

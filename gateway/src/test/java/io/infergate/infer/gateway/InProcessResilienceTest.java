@@ -45,9 +45,8 @@ class InProcessResilienceTest extends OneGatewayTest {
     "outlier: {consecutiveFailures: 1, baseEjectionTime: 1m, maxEjectionTime: 1m}"
   };
 
-  @Override
-  Transport transport() {
-    return Transport.inProcess();
+  InProcessResilienceTest() {
+    super(Transport.inProcess());
   }
 
   @Test

@@ -4,8 +4,7 @@ import io.infergate.infer.gateway.testing.Transport;
 
 /** {@link GatewayTelemetryContract} over Netty on loopback sockets, as {@code bin/gateway} runs. */
 class NettyGatewayTelemetryIT extends GatewayTelemetryContract {
-  @Override
-  Transport transport() {
-    return Transport.loopback();
+  NettyGatewayTelemetryIT() {
+    super(Transport.loopback());
   }
 }

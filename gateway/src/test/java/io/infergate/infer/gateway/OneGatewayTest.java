@@ -21,9 +21,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A test whose methods each start one gateway, with the routes that method needs, over {@link
- * #transport()}, and call it through one client. What such tests ask of that gateway (a breaker's
- * state, whether a route is idle, a call with its own deadline, who answered) is written here once.
+ * A test whose methods each start one gateway, with the routes that method needs, over the
+ * transport it is constructed with, and call it through one client. What such tests ask of that
+ * gateway (a breaker's state, whether a route is idle, a call with its own deadline, who answered)
+ * is written here once.
  */
 abstract class OneGatewayTest {
   /**
@@ -35,12 +36,16 @@ abstract class OneGatewayTest {
   static final Map<String, String> ON_CANARY = Map.of("x-variant-override", "canary");
 
   @TempDir Path dir;
-  @RegisterExtension final TestBed bed = new TestBed(transport());
+  @RegisterExtension final TestBed bed;
   Gateway gateway;
   GatewayClient client;
 
-  /** The transport of every backend, gateway and client the test starts; a constant. */
-  abstract Transport transport();
+  /**
+   * @param transport the transport of every backend, gateway and client the test starts
+   */
+  OneGatewayTest(Transport transport) {
+    this.bed = new TestBed(transport);
+  }
 
   /** Starts the gateway serving {@code routes}, as {@link TestBed#routesConfig} has them. */
   void start(String routes) {

@@ -39,9 +39,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * times, so that breakers open and close within a second or two.
  */
 class ResilienceIT extends OneGatewayTest {
-  @Override
-  Transport transport() {
-    return Transport.loopback();
+  ResilienceIT() {
+    super(Transport.loopback());
   }
 
   @Test

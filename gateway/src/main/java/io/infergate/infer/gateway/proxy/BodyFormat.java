@@ -50,6 +50,11 @@ enum BodyFormat {
   private static final int MODEL_SPEC = 1;
   private static final int INT64_VALUE = 1;
 
+  /** No field's tag: {@link CodedInputStream#readTag} returns 0 only at the end. */
+  private static final int NO_TAG = 0;
+
+  private static final byte[] EMPTY = new byte[0];
+
   /**
    * The model the request body names, reading at most {@code maxFields} field tags.
    *
@@ -74,86 +79,51 @@ enum BodyFormat {
     };
   }
 
+  /**
+   * OIP's request with a new name and version: {@code model_name} and {@code model_version} go to
+   * the end, each only where one is given.
+   */
   private static byte[] rewriteOip(byte[] body, String name, String version) throws IOException {
-    CodedInputStream in = CodedInputStream.newInstance(body);
-    ByteString.Output bytes = ByteString.newOutput(body.length + 16);
-    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-    boolean nameWritten = false;
-    boolean versionWritten = false;
-    int start = 0;
-    for (int tag = in.readTag(); tag != 0; start = in.getTotalBytesRead(), tag = in.readTag()) {
-      if (tag == lengthDelimited(NAME) && name != null) {
-        in.skipField(tag);
-        if (!nameWritten) {
-          out.writeString(NAME, name);
-          nameWritten = true;
-        }
-      } else if (tag == lengthDelimited(VERSION) && version != null) {
-        in.skipField(tag);
-        if (!versionWritten) {
-          out.writeString(VERSION, version);
-          versionWritten = true;
-        }
-      } else {
-        copyField(in, tag, body, start, out);
-      }
-    }
-    if (name != null && !nameWritten) {
-      out.writeString(NAME, name);
-    }
-    if (version != null && !versionWritten) {
-      out.writeString(VERSION, version);
-    }
-    out.flush();
-    return bytes.toByteString().toByteArray();
+    return rewriteNamed(body, name, version, false);
   }
 
+  /**
+   * TF Serving's request with its {@code model_spec} rewritten and moved to the end. The peek has
+   * refused a body with two, so the first is the only one.
+   */
   private static byte[] rewriteTfServing(byte[] body, String name, String version)
       throws IOException {
-    CodedInputStream in = CodedInputStream.newInstance(body);
-    ByteString.Output bytes = ByteString.newOutput(body.length + 16);
+    byte[] spec = rewriteNamed(firstField(body, MODEL_SPEC), name, version, true);
+    ByteString.Output bytes = ByteString.newOutput(body.length + spec.length + 8);
     CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-    boolean specWritten = false;
-    int start = 0;
-    for (int tag = in.readTag(); tag != 0; start = in.getTotalBytesRead(), tag = in.readTag()) {
-      if (tag == lengthDelimited(MODEL_SPEC)) {
-        byte[] spec = rewriteModelSpec(in.readByteArray(), name, version);
-        if (!specWritten) {
-          out.writeByteArray(MODEL_SPEC, spec);
-          specWritten = true;
-        }
-      } else {
-        copyField(in, tag, body, start, out);
-      }
-    }
-    if (!specWritten) {
-      out.writeByteArray(MODEL_SPEC, rewriteModelSpec(new byte[0], name, version));
-    }
+    copyAllBut(body, lengthDelimited(MODEL_SPEC), NO_TAG, NO_TAG, out);
+    out.writeByteArray(MODEL_SPEC, spec);
     out.flush();
     return bytes.toByteString().toByteArray();
   }
 
-  private static byte[] rewriteModelSpec(byte[] spec, String name, String version)
+  /**
+   * A message that names a model as OIP's request and TF Serving's {@code ModelSpec} do ({@code
+   * name = 1}, {@code version = 2}), with the fields of each one given dropped and the new ones
+   * written at the end. In a {@code ModelSpec} the version is an Int64Value, an empty one means the
+   * latest, and a new version drops the {@code version_label} too.
+   */
+  private static byte[] rewriteNamed(byte[] message, String name, String version, boolean modelSpec)
       throws IOException {
-    CodedInputStream in = CodedInputStream.newInstance(spec);
-    ByteString.Output bytes = ByteString.newOutput(spec.length + 16);
+    ByteString.Output bytes = ByteString.newOutput(message.length + 16);
     CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-    int start = 0;
-    for (int tag = in.readTag(); tag != 0; start = in.getTotalBytesRead(), tag = in.readTag()) {
-      boolean replaced =
-          (tag == lengthDelimited(NAME) && name != null)
-              || ((tag == lengthDelimited(VERSION) || tag == lengthDelimited(VERSION_LABEL))
-                  && version != null);
-      if (replaced) {
-        in.skipField(tag);
-      } else {
-        copyField(in, tag, spec, start, out);
-      }
-    }
+    copyAllBut(
+        message,
+        name == null ? NO_TAG : lengthDelimited(NAME),
+        version == null ? NO_TAG : lengthDelimited(VERSION),
+        version == null || !modelSpec ? NO_TAG : lengthDelimited(VERSION_LABEL),
+        out);
     if (name != null) {
       out.writeString(NAME, name);
     }
-    if (version != null && !version.isEmpty()) {
+    if (version != null && !modelSpec) {
+      out.writeString(VERSION, version);
+    } else if (version != null && !version.isEmpty()) {
       long value = Long.parseLong(version);
       out.writeTag(VERSION, WireFormat.WIRETYPE_LENGTH_DELIMITED);
       out.writeUInt32NoTag(CodedOutputStream.computeInt64Size(INT64_VALUE, value));
@@ -163,16 +133,34 @@ enum BodyFormat {
     return bytes.toByteString().toByteArray();
   }
 
-  private static int lengthDelimited(int field) {
-    return tag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+  /** Copies {@code message}'s fields to {@code out} as they are, but those with the tags given. */
+  private static void copyAllBut(
+      byte[] message, int dropped, int alsoDropped, int lastDropped, CodedOutputStream out)
+      throws IOException {
+    CodedInputStream in = CodedInputStream.newInstance(message);
+    int start = 0;
+    for (int tag = in.readTag(); tag != 0; start = in.getTotalBytesRead(), tag = in.readTag()) {
+      in.skipField(tag);
+      if (tag != dropped && tag != alsoDropped && tag != lastDropped) {
+        out.writeRawBytes(message, start, in.getTotalBytesRead() - start);
+      }
+    }
   }
 
-  /** Copies one field (tag and value, as they are) from {@code source} to {@code out}. */
-  private static void copyField(
-      CodedInputStream in, int tag, byte[] source, int start, CodedOutputStream out)
-      throws IOException {
-    in.skipField(tag);
-    out.writeRawBytes(source, start, in.getTotalBytesRead() - start);
+  /** The value of the first length-delimited {@code field} of {@code message}; empty if none. */
+  private static byte[] firstField(byte[] message, int field) throws IOException {
+    CodedInputStream in = CodedInputStream.newInstance(message);
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      if (tag == lengthDelimited(field)) {
+        return in.readByteArray();
+      }
+      in.skipField(tag);
+    }
+    return EMPTY;
+  }
+
+  private static int lengthDelimited(int field) {
+    return tag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
   }
 
   /** A field's tag as it is on the wire (protobuf's own {@code makeTag} is not public). */
@@ -193,18 +181,7 @@ enum BodyFormat {
     }
 
     ModelRef oip() throws IOException {
-      String name = null;
-      String version = null;
-      for (int tag = nextTag(); tag != 0; tag = nextTag()) {
-        if (tag == lengthDelimited(NAME)) {
-          name = once(name, "model_name", readName("model_name"));
-        } else if (tag == lengthDelimited(VERSION)) {
-          version = once(version, "model_version", readName("model_version"));
-        } else {
-          skip(tag);
-        }
-      }
-      return new ModelRef(name == null ? "" : name, version == null ? "" : version);
+      return named(false);
     }
 
     ModelRef tfServing() throws IOException {
@@ -215,7 +192,7 @@ enum BodyFormat {
             throw RefusedBodyException.repeated("model_spec");
           }
           int limit = in.pushLimit(in.readRawVarint32());
-          spec = modelSpec();
+          spec = named(true);
           in.popLimit(limit);
         } else {
           skip(tag);
@@ -224,32 +201,45 @@ enum BodyFormat {
       return spec == null ? new ModelRef("", "") : spec;
     }
 
-    private ModelRef modelSpec() throws IOException {
+    /**
+     * The model a message names as OIP's request does ({@code name = 1}, {@code version = 2}, both
+     * strings) or, with {@code modelSpec}, as TF Serving's {@code ModelSpec} does ({@code version =
+     * 2} an Int64Value, or {@code version_label = 4}).
+     */
+    private ModelRef named(boolean modelSpec) throws IOException {
+      String nameField = modelSpec ? "model_spec.name" : "model_name";
       String name = null;
       String version = null;
       for (int tag = nextTag(); tag != 0; tag = nextTag()) {
         if (tag == lengthDelimited(NAME)) {
-          name = once(name, "model_spec.name", readName("model_spec.name"));
+          name = once(name, nameField, readName(nameField));
+        } else if (tag == lengthDelimited(VERSION) && !modelSpec) {
+          version = once(version, "model_version", readName("model_version"));
         } else if (tag == lengthDelimited(VERSION)) {
-          int limit = in.pushLimit(in.readRawVarint32());
-          long value = 0;
-          for (int inner = nextTag(); inner != 0; inner = nextTag()) {
-            if (inner == tag(INT64_VALUE, WireFormat.WIRETYPE_VARINT)) {
-              value = in.readInt64();
-            } else {
-              skip(inner);
-            }
-          }
-          in.popLimit(limit);
           // version and version_label are a oneof: either one twice, or both, is a repeat.
-          version = once(version, "model_spec.version", Long.toString(value));
-        } else if (tag == lengthDelimited(VERSION_LABEL)) {
+          version = once(version, "model_spec.version", Long.toString(int64Value()));
+        } else if (tag == lengthDelimited(VERSION_LABEL) && modelSpec) {
           version = once(version, "model_spec.version", readName("model_spec.version_label"));
         } else {
           skip(tag);
         }
       }
       return new ModelRef(name == null ? "" : name, version == null ? "" : version);
+    }
+
+    /** An Int64Value message's value (0 when it has none). */
+    private long int64Value() throws IOException {
+      int limit = in.pushLimit(in.readRawVarint32());
+      long value = 0;
+      for (int inner = nextTag(); inner != 0; inner = nextTag()) {
+        if (inner == tag(INT64_VALUE, WireFormat.WIRETYPE_VARINT)) {
+          value = in.readInt64();
+        } else {
+          skip(inner);
+        }
+      }
+      in.popLimit(limit);
+      return value;
     }
 
     /** The next tag, 0 at the end of the message (or of the limit pushed). */

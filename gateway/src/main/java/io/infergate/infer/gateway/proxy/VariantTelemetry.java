@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.infergate.infer.observability.telemetry.HistogramSeries;
 import io.infergate.infer.observability.telemetry.Tally;
 import io.infergate.infer.router.resilience.CallOutcome;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.util.Locale;
@@ -16,7 +17,21 @@ import java.util.Locale;
  */
 final class VariantTelemetry {
   private static final CallOutcome[] OUTCOMES = CallOutcome.values();
-  private static final Skip[] SKIPS = Skip.values();
+
+  /** The {@code outcome} attribute's values, by {@link CallOutcome} ordinal. */
+  private static final String[] OUTCOME_NAMES = new String[OUTCOMES.length];
+
+  /** The {@code cause} attribute's values, by {@link Skip} ordinal. */
+  private static final String[] SKIP_CAUSES = new String[Skip.values().length];
+
+  static {
+    for (CallOutcome outcome : OUTCOMES) {
+      OUTCOME_NAMES[outcome.ordinal()] = outcome.name().toLowerCase(Locale.ROOT);
+    }
+    for (Skip skip : Skip.values()) {
+      SKIP_CAUSES[skip.ordinal()] = skip.header();
+    }
+  }
 
   /** By {@link AnswerDecoder#NOT_DECODABLE} and {@link AnswerDecoder#QUEUE_FULL}. */
   private static final String[] NOT_COMPARED_REASONS = {"not_decodable", "queue_full"};
@@ -29,7 +44,7 @@ final class VariantTelemetry {
 
   private final RouteTelemetry route;
   private final String name;
-  private final Attributes[] byOutcome = new Attributes[OUTCOMES.length];
+  private final Attributes[] byOutcome;
 
   /** {@code infergate.gateway.calls} by outcome, shared with other tables. */
   private final Tally[] callsByOutcome;
@@ -37,7 +52,7 @@ final class VariantTelemetry {
   /** {@code infergate.gateway.call.duration} by outcome, shared with other tables. */
   private final HistogramSeries[] durationByOutcome;
 
-  private final Attributes[] bySkip = new Attributes[SKIPS.length];
+  private final Attributes[] bySkip;
   private final Attributes byVariant;
   private final Attributes spanAttributes;
 
@@ -61,33 +76,19 @@ final class VariantTelemetry {
     this.route = route;
     this.name = name;
     String model = route.model();
-    for (CallOutcome outcome : OUTCOMES) {
-      byOutcome[outcome.ordinal()] =
-          Attributes.of(
-              GatewayTelemetry.MODEL,
-              model,
-              GatewayTelemetry.VARIANT,
-              name,
-              GatewayTelemetry.OUTCOME,
-              outcome.name().toLowerCase(Locale.ROOT));
-    }
+    this.byVariant = Attributes.of(GatewayTelemetry.MODEL, model, GatewayTelemetry.VARIANT, name);
+    this.byOutcome = each(byVariant, GatewayTelemetry.OUTCOME, OUTCOME_NAMES);
     this.callsByOutcome = new Tally[OUTCOMES.length];
     this.durationByOutcome = new HistogramSeries[OUTCOMES.length];
     for (int i = 0; i < OUTCOMES.length; i++) {
       callsByOutcome[i] = route.instruments().calls.series(byOutcome[i]);
       durationByOutcome[i] = route.instruments().duration.series(byOutcome[i]);
     }
-    for (Skip skip : SKIPS) {
-      bySkip[skip.ordinal()] =
-          Attributes.of(
-              GatewayTelemetry.MODEL,
-              model,
-              GatewayTelemetry.FROM_VARIANT,
-              name,
-              GatewayTelemetry.CAUSE,
-              skip.header());
-    }
-    this.byVariant = Attributes.of(GatewayTelemetry.MODEL, model, GatewayTelemetry.VARIANT, name);
+    this.bySkip =
+        each(
+            Attributes.of(GatewayTelemetry.MODEL, model, GatewayTelemetry.FROM_VARIANT, name),
+            GatewayTelemetry.CAUSE,
+            SKIP_CAUSES);
     this.spanAttributes =
         Attributes.of(GatewayTelemetry.SPAN_MODEL, model, GatewayTelemetry.SPAN_VARIANT, name);
     String shadow = route.shadowVariant();
@@ -103,33 +104,22 @@ final class VariantTelemetry {
               name,
               GatewayTelemetry.SHADOW_VARIANT,
               shadow);
-      this.byNotCompared = new Attributes[NOT_COMPARED_REASONS.length];
-      for (int i = 0; i < NOT_COMPARED_REASONS.length; i++) {
-        byNotCompared[i] =
-            byShadowPair.toBuilder().put(GatewayTelemetry.REASON, NOT_COMPARED_REASONS[i]).build();
-      }
+      this.byNotCompared = each(byShadowPair, GatewayTelemetry.REASON, NOT_COMPARED_REASONS);
     }
     String reference = route.canaryReference();
     if (reference == null || name.equals(GatewayTelemetry.NO_VARIANT)) {
       this.byCanaryDistribution = null;
       this.byCanaryNotCounted = null;
     } else {
-      this.byCanaryNotCounted = new Attributes[NOT_COMPARED_REASONS.length];
-      for (int i = 0; i < NOT_COMPARED_REASONS.length; i++) {
-        byCanaryNotCounted[i] =
-            byVariant.toBuilder().put(GatewayTelemetry.REASON, NOT_COMPARED_REASONS[i]).build();
-      }
+      this.byCanaryNotCounted = each(byVariant, GatewayTelemetry.REASON, NOT_COMPARED_REASONS);
       if (reference.equals(name)) {
         this.byCanaryDistribution = null;
       } else {
-        this.byCanaryDistribution = new Attributes[DISTRIBUTIONS.length];
-        for (int i = 0; i < DISTRIBUTIONS.length; i++) {
-          byCanaryDistribution[i] =
-              byVariant.toBuilder()
-                  .put(GatewayTelemetry.REFERENCE_VARIANT, reference)
-                  .put(GatewayTelemetry.DISTRIBUTION, DISTRIBUTIONS[i])
-                  .build();
-        }
+        this.byCanaryDistribution =
+            each(
+                byVariant.toBuilder().put(GatewayTelemetry.REFERENCE_VARIANT, reference).build(),
+                GatewayTelemetry.DISTRIBUTION,
+                DISTRIBUTIONS);
       }
     }
   }
@@ -218,6 +208,15 @@ final class VariantTelemetry {
   /** Reports {@code breaker}'s state: 0 closed, 1 half-open, 2 open (forced or not). */
   void recordBreaker(CircuitBreaker breaker, ObservableLongMeasurement into) {
     into.record(stateValue(breaker.getState()), byVariant);
+  }
+
+  /** {@code base} with {@code key} set to each of {@code values}, in their order. */
+  private static Attributes[] each(Attributes base, AttributeKey<String> key, String[] values) {
+    Attributes[] sets = new Attributes[values.length];
+    for (int i = 0; i < values.length; i++) {
+      sets[i] = base.toBuilder().put(key, values[i]).build();
+    }
+    return sets;
   }
 
   static long stateValue(CircuitBreaker.State state) {
