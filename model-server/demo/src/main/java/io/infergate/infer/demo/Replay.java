@@ -80,28 +80,13 @@ final class Replay implements AutoCloseable {
             });
   }
 
-  /** Calls sent so far. */
-  long sent() {
-    return sent.get();
-  }
-
-  /** Calls answered with OK. */
-  long answered() {
-    return answered.get();
-  }
-
-  /** Calls that failed. */
-  long failed() {
-    return failed.get();
-  }
-
-  /** Rows predicted as each class so far. */
-  long[] predicted() {
-    long[] counts = new long[predicted.length()];
-    for (int c = 0; c < counts.length; c++) {
-      counts[c] = predicted.get(c);
+  /** What the replay has counted so far. */
+  Counts counts() {
+    long[] classes = new long[predicted.length()];
+    for (int c = 0; c < classes.length; c++) {
+      classes[c] = predicted.get(c);
     }
-    return counts;
+    return new Counts(sent.get(), answered.get(), failed.get(), classes);
   }
 
   /** Stops sending and waits (up to the deadline) for the calls in flight to end. */
@@ -118,4 +103,14 @@ final class Replay implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
   }
+
+  /**
+   * A replay's tally.
+   *
+   * @param sent calls sent
+   * @param answered calls answered with OK
+   * @param failed calls that failed
+   * @param predicted rows predicted as each class
+   */
+  record Counts(long sent, long answered, long failed, long[] predicted) {}
 }
