@@ -10,7 +10,6 @@ import io.infergate.infer.proto.oip.v2.ModelInferResponse;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -23,18 +22,16 @@ final class Replay implements AutoCloseable {
 
   private final GRPCInferenceServiceStub stub;
   private final List<ModelInferRequest> requests;
-  private final ScheduledExecutorService sender;
-  private final AtomicInteger next = new AtomicInteger();
+  private final ScheduledExecutorService sender = Schedulers.daemon("replay");
+  // Calls in flight are those sent and neither answered nor failed yet.
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong answered = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLongArray predicted = new AtomicLongArray(10);
-  private final AtomicLong inFlight = new AtomicLong();
 
   private Replay(Channel channel, List<ModelInferRequest> requests) {
     this.stub = GRPCInferenceServiceGrpc.newStub(channel);
     this.requests = List.copyOf(requests);
-    this.sender = Schedulers.daemon("replay");
   }
 
   /** Starts sending {@code requests} over {@code channel}, {@code callsPerSecond} a second. */
@@ -49,10 +46,8 @@ final class Replay implements AutoCloseable {
   }
 
   private void sendOne() {
-    ModelInferRequest request =
-        requests.get(Math.floorMod(next.getAndIncrement(), requests.size()));
-    sent.incrementAndGet();
-    inFlight.incrementAndGet();
+    // One sender thread: the count of calls sent also picks the next request, round and round.
+    ModelInferRequest request = requests.get((int) (sent.getAndIncrement() % requests.size()));
     stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
         .modelInfer(
             request,
@@ -69,13 +64,11 @@ final class Replay implements AutoCloseable {
               @Override
               public void onError(Throwable t) {
                 failed.incrementAndGet();
-                inFlight.decrementAndGet();
               }
 
               @Override
               public void onCompleted() {
                 answered.incrementAndGet();
-                inFlight.decrementAndGet();
               }
             });
   }
@@ -96,7 +89,7 @@ final class Replay implements AutoCloseable {
     try {
       sender.awaitTermination(DEADLINE_SECONDS, TimeUnit.SECONDS);
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS + 1);
-      while (inFlight.get() > 0 && System.nanoTime() < until) {
+      while (sent.get() > answered.get() + failed.get() && System.nanoTime() < until) {
         Thread.sleep(10);
       }
     } catch (InterruptedException e) {
