@@ -9,7 +9,6 @@ import io.infergate.infer.observability.ProcessLogging;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import io.infergate.infer.proto.oip.v2.ModelInferRequest;
 import io.infergate.infer.proto.oip.v2.ModelInferResponse;
-import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
@@ -40,11 +39,6 @@ final class DigitsCalls {
   /** A plaintext channel to {@code host:port}. */
   static ManagedChannel channel(String target) {
     return NettyChannelBuilder.forTarget(target).usePlaintext().build();
-  }
-
-  /** A channel to {@code host:port}, plaintext or TLS as {@code tls} says. */
-  static ManagedChannel channel(String target, TlsOptions tls) throws IOException {
-    return NettyChannelBuilder.forTarget(target, tls.credentials()).build();
   }
 
   /** Closes {@code channel} now, waiting up to 5 s for it to end. */

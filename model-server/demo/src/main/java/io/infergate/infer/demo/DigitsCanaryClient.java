@@ -2,13 +2,11 @@ package io.infergate.infer.demo;
 
 import io.grpc.ManagedChannel;
 import io.infergate.infer.digits.DigitsDataset;
-import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,16 +19,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "digits-canary-client",
     description = "Classifies held-out digits through a gateway and reports per variant.")
-public final class DigitsCanaryClient implements Callable<Integer> {
-  @Mixin HelpAndVersion helpAndVersion;
-
-  @Option(names = "--target", required = true, description = "host:port of the gateway")
-  String target;
+public final class DigitsCanaryClient extends DigitsClient {
+  @Mixin TlsOptions tls;
 
   @Option(names = "--calls", defaultValue = "1000", description = "calls to send (default 1000)")
   int calls;
-
-  @Mixin TlsOptions tls;
 
   public static void main(String[] args) {
     DigitsCalls.run(new DigitsCanaryClient(), args);
@@ -39,7 +32,7 @@ public final class DigitsCanaryClient implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException, IOException {
     DigitsDataset heldOut = DigitsCalls.heldOut();
-    ManagedChannel channel = DigitsCalls.channel(target, tls);
+    ManagedChannel channel = channel(tls);
     GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
     Map<String, int[]> tally = new TreeMap<>();
     try {

@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
 import io.grpc.ManagedChannel;
 import io.infergate.infer.digits.DigitsDataset;
-import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import io.infergate.infer.proto.tfserving.ModelSpec;
@@ -13,10 +12,8 @@ import io.infergate.infer.proto.tfserving.PredictionServiceGrpc;
 import io.infergate.infer.proto.tfserving.PredictionServiceGrpc.PredictionServiceBlockingStub;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,13 +24,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "digits-demo-client",
     description = "Classifies the held-out UCI digits over OIP v2 and TF Serving gRPC.")
-public final class DigitsDemoClient implements Callable<Integer> {
-  @Mixin HelpAndVersion helpAndVersion;
-
+public final class DigitsDemoClient extends DigitsClient {
   private static final int SHOWN = 8;
-
-  @Option(names = "--target", required = true, description = "host:port of the server")
-  String target;
 
   @Option(
       names = "--versions",
@@ -49,7 +41,7 @@ public final class DigitsDemoClient implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     DigitsDataset heldOut = DigitsCalls.heldOut();
-    ManagedChannel channel = DigitsCalls.channel(target);
+    ManagedChannel channel = plaintextChannel();
     try {
       GRPCInferenceServiceBlockingStub oip = GRPCInferenceServiceGrpc.newBlockingStub(channel);
       PredictionServiceBlockingStub tfServing = PredictionServiceGrpc.newBlockingStub(channel);

@@ -3,7 +3,6 @@ package io.infergate.infer.demo;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.infergate.infer.digits.DigitsDataset;
-import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,14 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,13 +26,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "digits-release-client",
     description = "Publishes a new digits version under load and tallies who answered.")
-public final class DigitsReleaseClient implements Callable<Integer> {
-  @Mixin HelpAndVersion helpAndVersion;
-
+public final class DigitsReleaseClient extends DigitsClient {
   private static final int THREADS = 4;
-
-  @Option(names = "--target", required = true, description = "host:port of the gateway")
-  String target;
 
   @Option(names = "--model-dir", required = true, description = "the served <repo>/digits dir")
   Path modelDir;
@@ -67,7 +59,7 @@ public final class DigitsReleaseClient implements Callable<Integer> {
     DigitsDataset heldOut = DigitsCalls.heldOut();
     before = new CountDownLatch(calls);
     after = new CountDownLatch(calls);
-    ManagedChannel channel = DigitsCalls.channel(target);
+    ManagedChannel channel = plaintextChannel();
     Thread[] senders = new Thread[THREADS];
     for (int i = 0; i < THREADS; i++) {
       senders[i] = new Thread(() -> send(channel, heldOut), "release-client-" + i);
@@ -130,13 +122,9 @@ public final class DigitsReleaseClient implements Callable<Integer> {
   private void publish() throws IOException {
     Path staging = modelDir.resolve(".staging-" + version);
     try (Stream<Path> tree = Files.walk(source)) {
-      for (Path path : (Iterable<Path>) tree::iterator) {
-        Path copy = staging.resolve(source.relativize(path).toString());
-        if (Files.isDirectory(path)) {
-          Files.createDirectories(copy);
-        } else {
-          Files.copy(path, copy);
-        }
+      // Parents come first; Files.copy of a directory creates it empty, ready for its files.
+      for (Path path : tree.toList()) {
+        Files.copy(path, staging.resolve(source.relativize(path).toString()));
       }
     }
     Files.move(staging, modelDir.resolve(Long.toString(version)), StandardCopyOption.ATOMIC_MOVE);

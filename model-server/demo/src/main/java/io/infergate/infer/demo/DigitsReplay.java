@@ -1,12 +1,10 @@
 package io.infergate.infer.demo;
 
 import io.grpc.ManagedChannel;
-import io.infergate.infer.observability.HelpAndVersion;
 import io.infergate.infer.observability.config.Durations;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -21,15 +19,8 @@ import picocli.CommandLine.Option;
     name = "replay",
     description =
         "Replays the held-out digits at a rate, with controllable drift, to watch model monitoring.")
-public final class DigitsReplay implements Callable<Integer> {
-  @Mixin HelpAndVersion helpAndVersion;
-
-  @Option(
-      names = "--target",
-      paramLabel = "HOST:PORT",
-      required = true,
-      description = "host:port of a model server or gateway")
-  String target;
+public final class DigitsReplay extends DigitsClient {
+  @Mixin TlsOptions tls;
 
   @Option(
       names = "--model",
@@ -100,8 +91,6 @@ public final class DigitsReplay implements Callable<Integer> {
       description = "random seed (default 1)")
   long seed;
 
-  @Mixin TlsOptions tls;
-
   public static void main(String[] args) {
     DigitsCalls.run(new DigitsReplay(), args);
   }
@@ -117,12 +106,14 @@ public final class DigitsReplay implements Callable<Integer> {
             outOfRangeShare,
             rowsPerCall,
             seed);
-    ManagedChannel channel = DigitsCalls.channel(target, tls);
-    Replay replay;
+    ManagedChannel channel = channel(tls);
+    Replay.Counts counts;
     try {
-      replay = Replay.start(channel, drift.requests(DigitsCalls.heldOut(), model, version), rate);
+      Replay replay =
+          Replay.start(channel, drift.requests(DigitsCalls.heldOut(), model, version), rate);
       new CountDownLatch(1).await(length.toNanos(), TimeUnit.NANOSECONDS);
       replay.close();
+      counts = replay.counts();
     } finally {
       DigitsCalls.close(channel);
     }
@@ -130,17 +121,17 @@ public final class DigitsReplay implements Callable<Integer> {
         "replayed %d calls (%d digits each) to %s in %s: %d answered, %d failed%n"
             + "  drift: shift %s, noise %s, classes %s, out-of-range share %s%n"
             + "  predicted classes 0..9: %s%n",
-        replay.sent(),
+        counts.sent(),
         rowsPerCall,
         target,
         Durations.format(length),
-        replay.answered(),
-        replay.failed(),
+        counts.answered(),
+        counts.failed(),
         shift,
         noise,
         onlyClasses == null ? "0-9" : onlyClasses,
         outOfRangeShare,
-        Arrays.toString(replay.predicted()));
-    return replay.failed() == 0 ? 0 : 1;
+        Arrays.toString(counts.predicted()));
+    return counts.failed() == 0 ? 0 : 1;
   }
 }

@@ -10,7 +10,6 @@ import io.infergate.infer.proto.oip.v2.ModelInferResponse;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -23,18 +22,16 @@ final class Replay implements AutoCloseable {
 
   private final GRPCInferenceServiceStub stub;
   private final List<ModelInferRequest> requests;
-  private final ScheduledExecutorService sender;
-  private final AtomicInteger next = new AtomicInteger();
+  private final ScheduledExecutorService sender = Schedulers.daemon("replay");
+  // Calls in flight are those sent and neither answered nor failed yet.
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong answered = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLongArray predicted = new AtomicLongArray(10);
-  private final AtomicLong inFlight = new AtomicLong();
 
   private Replay(Channel channel, List<ModelInferRequest> requests) {
     this.stub = GRPCInferenceServiceGrpc.newStub(channel);
     this.requests = List.copyOf(requests);
-    this.sender = Schedulers.daemon("replay");
   }
 
   /** Starts sending {@code requests} over {@code channel}, {@code callsPerSecond} a second. */
@@ -49,10 +46,8 @@ final class Replay implements AutoCloseable {
   }
 
   private void sendOne() {
-    ModelInferRequest request =
-        requests.get(Math.floorMod(next.getAndIncrement(), requests.size()));
-    sent.incrementAndGet();
-    inFlight.incrementAndGet();
+    // One sender thread: the count of calls sent also picks the next request, round and round.
+    ModelInferRequest request = requests.get((int) (sent.getAndIncrement() % requests.size()));
     stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
         .modelInfer(
             request,
@@ -69,39 +64,22 @@ final class Replay implements AutoCloseable {
               @Override
               public void onError(Throwable t) {
                 failed.incrementAndGet();
-                inFlight.decrementAndGet();
               }
 
               @Override
               public void onCompleted() {
                 answered.incrementAndGet();
-                inFlight.decrementAndGet();
               }
             });
   }
 
-  /** Calls sent so far. */
-  long sent() {
-    return sent.get();
-  }
-
-  /** Calls answered with OK. */
-  long answered() {
-    return answered.get();
-  }
-
-  /** Calls that failed. */
-  long failed() {
-    return failed.get();
-  }
-
-  /** Rows predicted as each class so far. */
-  long[] predicted() {
-    long[] counts = new long[predicted.length()];
-    for (int c = 0; c < counts.length; c++) {
-      counts[c] = predicted.get(c);
+  /** What the replay has counted so far. */
+  Counts counts() {
+    long[] classes = new long[predicted.length()];
+    for (int c = 0; c < classes.length; c++) {
+      classes[c] = predicted.get(c);
     }
-    return counts;
+    return new Counts(sent.get(), answered.get(), failed.get(), classes);
   }
 
   /** Stops sending and waits (up to the deadline) for the calls in flight to end. */
@@ -111,11 +89,21 @@ final class Replay implements AutoCloseable {
     try {
       sender.awaitTermination(DEADLINE_SECONDS, TimeUnit.SECONDS);
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS + 1);
-      while (inFlight.get() > 0 && System.nanoTime() < until) {
+      while (sent.get() > answered.get() + failed.get() && System.nanoTime() < until) {
         Thread.sleep(10);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
+
+  /**
+   * A replay's tally.
+   *
+   * @param sent calls sent
+   * @param answered calls answered with OK
+   * @param failed calls that failed
+   * @param predicted rows predicted as each class
+   */
+  record Counts(long sent, long answered, long failed, long[] predicted) {}
 }

@@ -11,12 +11,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /**
- * bin/demo's commands parse their own flags (picocli refuses a command whose options clash, e.g. a
- * {@code --version} of its own beside the standard one) and answer {@code --version}.
+ * bin/demo's and bin/replay's commands parse their own flags (picocli refuses a command whose
+ * options clash, e.g. a {@code --version} of its own beside the standard one) and answer {@code
+ * --version}.
  */
 class DemoCommandsTest {
   static Stream<Callable<Integer>> commands() {
-    return Stream.of(new DigitsDemoClient(), new DigitsCanaryClient(), new DigitsReleaseClient());
+    return Stream.of(
+        new DigitsDemoClient(),
+        new DigitsCanaryClient(),
+        new DigitsReleaseClient(),
+        new DigitsReplay());
   }
 
   @ParameterizedTest

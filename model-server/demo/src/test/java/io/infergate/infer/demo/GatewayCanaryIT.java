@@ -2,15 +2,11 @@ package io.infergate.infer.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.infergate.infer.demo.DigitsServers.Answer;
 import io.infergate.infer.demo.DigitsServers.BothVersions;
 import io.infergate.infer.digits.DigitsDataset;
-import io.infergate.infer.gateway.Gateway;
-import io.infergate.infer.gateway.config.GatewayConfigLoader;
 import io.infergate.infer.modelserver.testing.DigitsRequests;
 import io.infergate.infer.proto.tfserving.PredictResponse;
 import io.infergate.infer.proto.tfserving.PredictionServiceGrpc;
@@ -33,8 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewayCanaryIT {
   @TempDir static Path scratch;
   static BothVersions servers;
-  static Gateway gateway;
-  static ManagedChannel channel;
+  static FileGateway gateway;
 
   @BeforeAll
   static void start() throws Exception {
@@ -44,13 +39,11 @@ class GatewayCanaryIT {
             scratch, "stable 90 " + servers.v1Port(), "canary 10 " + servers.v2Port());
     // The test counts each variant's answers to the held-out digits: no warm-up calls among them.
     Files.writeString(file, Files.readString(file) + "\nwarmup: {enabled: false}\n");
-    gateway = Gateway.start(GatewayConfigLoader.of(file).load().value());
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+    gateway = FileGateway.start(file);
   }
 
   @AfterAll
   static void stop() {
-    channel.shutdownNow();
     gateway.close();
     servers.close();
   }
@@ -61,7 +54,7 @@ class GatewayCanaryIT {
     int calls = 1_000;
     Map<String, int[]> tally = new TreeMap<>();
     for (int i = 0; i < calls; i++) {
-      Answer answer = DigitsServers.classify(channel, heldOut, i % heldOut.size());
+      Answer answer = DigitsServers.classify(gateway.channel(), heldOut, i % heldOut.size());
       int[] counts = tally.computeIfAbsent(answer.variant(), v -> new int[2]);
       counts[0]++;
       counts[1] += answer.correct() ? 1 : 0;
@@ -92,7 +85,7 @@ class GatewayCanaryIT {
     DigitsDataset rows = DigitsRequests.validation().head(8);
 
     PredictResponse response =
-        PredictionServiceGrpc.newBlockingStub(channel)
+        PredictionServiceGrpc.newBlockingStub(gateway.channel())
             .withDeadlineAfter(20, TimeUnit.SECONDS)
             .withInterceptors(
                 MetadataUtils.newAttachHeadersInterceptor(override("canary")),

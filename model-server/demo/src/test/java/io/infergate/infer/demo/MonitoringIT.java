@@ -101,7 +101,7 @@ class MonitoringIT {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> metric("infergate_model_drift_window_rows", "2", "input") >= 2000);
-      assertThat(undrifted.failed()).isZero();
+      assertThat(undrifted.counts().failed()).isZero();
     }
     assertThat(metric("infergate_model_input_calls_checked_total", "2", null)).isPositive();
     assertThat(metric("infergate_model_input_calls_flagged_total", "2", null)).isZero();
@@ -117,7 +117,7 @@ class MonitoringIT {
     long shiftStarted = System.nanoTime();
     try (Replay shifted = replay(new ReplayDrift(4, 0, ReplayDrift.allClasses(), 0, 8, 1), "2")) {
       await().atMost(Duration.ofSeconds(30)).until(() -> firingDrift("2"));
-      assertThat(shifted.failed()).isZero();
+      assertThat(shifted.counts().failed()).isZero();
     }
     System.out.printf(
         "MonitoringIT: InfergateModelDrift fired %.1f s after the +4 shift started (input PSI %.2f)%n",
@@ -133,7 +133,7 @@ class MonitoringIT {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> metric("infergate_model_drift_psi", "1", "prediction") > 0.2);
-      assertThat(skewed.failed()).isZero();
+      assertThat(skewed.counts().failed()).isZero();
     }
     System.out.printf(
         "MonitoringIT: digits 0-4 only: prediction PSI %.2f%n",

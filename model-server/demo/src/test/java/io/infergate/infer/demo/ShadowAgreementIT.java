@@ -46,8 +46,6 @@ class ShadowAgreementIT {
   static InMemoryMetricReader metrics;
   static Gateway gateway;
   static ManagedChannel toGateway;
-  static ManagedChannel toV1;
-  static ManagedChannel toV2;
 
   @BeforeAll
   static void start() throws Exception {
@@ -75,15 +73,11 @@ class ShadowAgreementIT {
                 .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
                 .build());
     toGateway = DigitsCalls.channel("127.0.0.1:" + gateway.port());
-    toV1 = DigitsCalls.channel("127.0.0.1:" + servers.v1Port());
-    toV2 = DigitsCalls.channel("127.0.0.1:" + servers.v2Port());
   }
 
   @AfterAll
   static void stop() throws Exception {
     DigitsCalls.close(toGateway);
-    DigitsCalls.close(toV1);
-    DigitsCalls.close(toV2);
     gateway.close();
     servers.close();
   }
@@ -98,8 +92,8 @@ class ShadowAgreementIT {
       ModelInferRequest request = probabilities(heldOut.pixels(row));
       // One at a time, so no copy is ever dropped for want of room.
       DigitsCalls.infer(stub(toGateway), request);
-      float[] p1 = scores(DigitsCalls.infer(stub(toV1), request));
-      float[] p2 = scores(DigitsCalls.infer(stub(toV2), request));
+      float[] p1 = scores(DigitsCalls.infer(stub(servers.v1().channel()), request));
+      float[] p2 = scores(DigitsCalls.infer(stub(servers.v2().channel()), request));
       offlineMatches += argMax(p1) == argMax(p2) ? 1 : 0;
       offlineAbsDiff += meanAbsDiff(p1, p2);
     }

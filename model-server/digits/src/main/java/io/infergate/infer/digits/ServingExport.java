@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
+import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -66,10 +66,7 @@ final class ServingExport {
               .build();
       try (Session session = new Session(graph)) {
         session.initialize();
-        SavedModelBundle.exporter(directory.toString())
-            .withSession(session)
-            .withSignature(signature)
-            .export();
+        SessionFunction.create(signature, session).save(directory.toString());
       }
     }
   }

@@ -60,15 +60,16 @@ record LoadRun(
     debug.add("run started");
     try {
       long cpuBefore = ProcessCpu.nanos();
-      runner.run(progress);
+      Runner.Finished finished = runner.run(progress);
       long cpuNanos = ProcessCpu.nanos() - cpuBefore;
       clearProgress(progress);
-      debug.add("run ended: " + runner.endReason() + ", " + runner.recorder().count + " calls");
-      Report report = Reports.of(settings, runner, plan);
-      if (report.extras != null && cpuNanos > 0 && runner.recorder().count > 0) {
-        report.extras.cpuPerCallNanos = cpuNanos / runner.recorder().count;
+      long calls = finished.recorder().count;
+      debug.add("run ended: " + finished.endReason() + ", " + calls + " calls");
+      Report report = Reports.of(settings, finished, plan);
+      if (report.extras != null && cpuNanos > 0 && calls > 0) {
+        report.extras.cpuPerCallNanos = cpuNanos / calls;
       }
-      if (signals && runner.endReason().equals("cancel")) {
+      if (signals && runner.cancelled()) {
         // On SIGINT the JVM halts once the hook returns: write the report before releasing it.
         writer.write(report);
         return null;
@@ -104,15 +105,17 @@ record LoadRun(
             settings.load().plan().skipFirst());
     search.search(
         rps -> {
-          Runner r =
+          Runner.Finished probe =
               new Runner(
-                  target, base.withRate(Schedule.constant(Math.round(rps)), probeNanos), () -> {});
-          r.run(progress);
+                      target,
+                      base.withRate(Schedule.constant(Math.round(rps)), probeNanos),
+                      () -> {})
+                  .run(progress);
           clearProgress(progress);
-          return r;
+          return probe;
         },
         line -> err.println("loadtest: " + line));
-    Runner shown = search.best != null ? search.best : search.first;
+    Runner.Finished shown = search.best != null ? search.best : search.first;
     RunPlan plan =
         base.withRate(
             Schedule.constant(Math.round(search.bestRps > 0 ? search.bestRps : slo.minRps())),

@@ -8,17 +8,17 @@ import java.util.List;
 final class Reports {
   private Reports() {}
 
-  /** The report of {@code runner}, which ran {@code plan} under {@code settings}. */
-  static Report of(Settings settings, Runner runner, RunPlan plan) {
-    Recorder rec = runner.recorder();
+  /** The report of {@code run}, which ran {@code plan} under {@code settings}. */
+  static Report of(Settings settings, Runner.Finished run, RunPlan plan) {
+    Recorder rec = run.recorder();
     Report report;
     synchronized (rec) {
       report =
           new Report(
               ghzOptions(settings, plan),
               rec,
-              runner.endReason(),
-              runner.totalNanos(),
+              run.endReason(),
+              run.totalNanos(),
               settings.output().tags());
     }
     Settings.Load load = settings.load();
@@ -36,9 +36,9 @@ final class Reports {
       x.mode = plan.mode();
       x.hasIntended = plan.openLoop();
       x.sent = rec.sent;
-      double seconds = Math.max(1e-9, runner.totalNanos() / 1e9);
+      double seconds = Math.max(1e-9, run.totalNanos() / 1e9);
       x.achievedRps = rec.sent / seconds;
-      x.requestedRps = requestedRps(plan.rate(), runner.totalNanos());
+      x.requestedRps = requestedRps(plan.rate(), run.totalNanos());
       if (plan.rate() != null) {
         x.requestedPerSecond = new double[rec.timeline.size()];
         for (int i = 0; i < x.requestedPerSecond.length; i++) {

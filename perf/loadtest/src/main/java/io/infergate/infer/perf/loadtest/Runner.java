@@ -80,26 +80,16 @@ final class Runner {
     timer.setRemoveOnCancelPolicy(true);
   }
 
-  Recorder recorder() {
-    return rec;
+  /** Whether the run was stopped by {@link #cancel()}, even after it ended (a late SIGINT). */
+  boolean cancelled() {
+    return endReason.equals("cancel");
   }
 
-  String endReason() {
-    return endReason;
-  }
-
-  /** Wall time of the run: from the start to the last call's end. */
-  long totalNanos() {
-    return endNanos - rec.startNanos;
-  }
-
-  /** Calls issued so far. */
-  long issued() {
-    return issued.get();
-  }
-
-  /** Runs to the end; {@code progress} (may be null) gets a status line four times a second. */
-  void run(Consumer<String> progress) throws InterruptedException {
+  /**
+   * Runs to the end and returns what it recorded; {@code progress} (may be null) gets a status line
+   * four times a second.
+   */
+  Finished run(Consumer<String> progress) throws InterruptedException {
     ScheduledFuture<?> progressTask = null;
     if (progress != null) {
       progressTask =
@@ -122,6 +112,7 @@ final class Runner {
       progressTask.cancel(false);
     }
     timer.shutdownNow();
+    return new Finished(rec, endReason, endNanos - rec.startNanos);
   }
 
   /** Stops early (SIGINT): in-flight calls are cancelled and counted, as ghz does on close. */
@@ -450,4 +441,13 @@ final class Runner {
         "%8d%s calls  %8.0f calls/s  %d errors  %5.1fs  in flight %d",
         count, total, secs > 0 ? count / secs : 0.0, errors, secs, inFlight.get());
   }
+
+  /**
+   * A run that has ended.
+   *
+   * @param recorder its calls
+   * @param endReason ghz's end reason: normal, timeout or cancel
+   * @param totalNanos wall time, from the start to the last call's end
+   */
+  record Finished(Recorder recorder, String endReason, long totalNanos) {}
 }

@@ -54,9 +54,9 @@ final class SloSearch {
       long errors,
       boolean meets) {}
 
-  /** Runs one open-loop probe at a rate and hands back its runner. */
+  /** Runs one open-loop probe at a rate and hands back the finished run. */
   interface ProbeRunner {
-    Runner run(double rps) throws InterruptedException;
+    Runner.Finished run(double rps) throws InterruptedException;
   }
 
   private final List<Objective> objectives;
@@ -64,8 +64,8 @@ final class SloSearch {
   private final double maxRps;
   private final double precision;
   final List<Probe> probes = new ArrayList<>();
-  Runner best;
-  Runner first;
+  Runner.Finished best;
+  Runner.Finished first;
   double bestRps = -1;
 
   SloSearch(List<Objective> objectives, double minRps, double maxRps, double precision) {
@@ -117,7 +117,7 @@ final class SloSearch {
 
   private boolean probe(ProbeRunner runner, double rate, Consumer<String> log)
       throws InterruptedException {
-    Runner r = runner.run(rate);
+    Runner.Finished r = runner.run(rate);
     if (first == null) {
       first = r;
     }
