@@ -53,8 +53,7 @@ public final class RapidResetBench implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "30", description = "each measured window")
   double seconds;
 
-  @Option(names = "--attackers", defaultValue = "1", description = "attacking connections at once")
-  int attackers;
+  @Mixin AttackerCount attackers;
 
   @Option(names = "--gateway-cpus", defaultValue = "0", description = "taskset list; empty: none")
   String gatewayCpus;
@@ -142,7 +141,7 @@ public final class RapidResetBench implements Callable<Integer> {
             "  during attack: "
                 + load.describe()
                 + ", "
-                + attackers
+                + attackers.count()
                 + " attacker(s) (pid "
                 + attacker.pid()
                 + ")");
@@ -156,14 +155,13 @@ public final class RapidResetBench implements Callable<Integer> {
 
   private ChildProcess startAttacker(List<String> options, String classpath, String target)
       throws Exception {
+    List<String> arguments = new ArrayList<>(List.of("--target", target));
+    arguments.addAll(attackers.asArguments());
     List<String> command =
         ChildProcess.pinned(
             attackerCpus,
             ChildProcess.java(
-                options,
-                classpath,
-                RapidResetAttackerMain.class.getName(),
-                List.of("--target", target, "--attackers", Integer.toString(attackers))));
+                options, classpath, RapidResetAttackerMain.class.getName(), arguments));
     // nice execs taskset, which execs the JVM: the pid stays the JVM's, for its CPU time.
     List<String> niced = new ArrayList<>(List.of("nice", "-n", Integer.toString(attackerNice)));
     niced.addAll(command);
@@ -382,7 +380,7 @@ public final class RapidResetBench implements Callable<Integer> {
         + "Callers: "
         + OpenLoop.withoutDeadline(rate, seconds).describe()
         + " per window, latency from each call's intended send time. Attack: "
-        + attackers
+        + attackers.count()
         + " connection(s) of HEADERS+RST_STREAM CANCEL as fast as the socket takes them,"
         + " reconnecting when closed; gateway limits at their defaults (on one source address with"
         + " the callers: 127.0.0.1).\n\n"
