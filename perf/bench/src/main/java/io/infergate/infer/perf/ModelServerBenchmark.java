@@ -5,7 +5,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.digits.DigitsTrainer;
 import io.infergate.infer.perf.kit.ChildProcess;
 import io.infergate.infer.perf.kit.ClosedLoop;
@@ -70,11 +69,7 @@ public final class ModelServerBenchmark implements Callable<Integer> {
           "model repository; digits is trained into it if absent (default: ${DEFAULT-VALUE})")
   Path models;
 
-  @Option(
-      names = "--model-version",
-      defaultValue = "2",
-      description = "digits version to serve and run (default: 2)")
-  int version;
+  @Mixin DigitsSample sample;
 
   @Option(
       names = "--concurrency",
@@ -130,22 +125,11 @@ public final class ModelServerBenchmark implements Callable<Integer> {
   int workerThreads;
 
   @Option(
-      names = "--row",
-      defaultValue = "0",
-      description = "which held-out digit every call classifies (default: 0)")
-  int row;
-
-  @Option(
       names = "--jvm-arg",
       description = "extra JVM option for both child processes (server and loop); repeatable")
   List<String> jvmArgs = new ArrayList<>();
 
-  @Option(
-      names = "--server-jvm-arg",
-      description =
-          "extra JVM option for the model server only (say, -XX:StartFlightRecording=...);"
-              + " repeatable")
-  List<String> serverJvmArgs = new ArrayList<>();
+  @Mixin ServerJvmArgs serverJvmArgs;
 
   @Option(
       names = "--logs",
@@ -177,7 +161,7 @@ public final class ModelServerBenchmark implements Callable<Integer> {
     Files.createDirectories(logs);
     progress("ensuring digits models in %s", models);
     DigitsTrainer.ensureExported(models);
-    float[] pixels = DigitsDataset.load().split().validation().pixels(row);
+    float[] pixels = sample.pixels();
     ModelInferRequest request = request(pixels);
 
     List<Round> results = new ArrayList<>();
@@ -228,7 +212,7 @@ public final class ModelServerBenchmark implements Callable<Integer> {
   private ChildProcess startServer(Machine machine, Path log)
       throws IOException, InterruptedException {
     List<String> options = new ArrayList<>(jvmArgs);
-    options.addAll(serverJvmArgs);
+    options.addAll(serverJvmArgs.forServer("model-server"));
     progress("starting the model server (log: %s)", log);
     return ModelServers.start(
         "model-server",
@@ -242,25 +226,20 @@ public final class ModelServerBenchmark implements Callable<Integer> {
   /** A: a fresh SessionRunLoop process on the server's core, while the server idles. */
   private Measurement runSessionLoop(Machine machine, int threads)
       throws IOException, InterruptedException {
+    List<String> arguments =
+        new ArrayList<>(
+            List.of(
+                "--models",
+                models.toString(),
+                "--threads",
+                Integer.toString(threads),
+                "--seconds",
+                Double.toString(seconds),
+                "--warmup-seconds",
+                Double.toString(loopWarmupSeconds)));
+    arguments.addAll(sample.asArguments());
     List<String> command =
-        machine.onCpu(
-            SERVER_CPU,
-            java(
-                List.of(),
-                SessionRunLoop.class.getName(),
-                List.of(
-                    "--models",
-                    models.toString(),
-                    "--model-version",
-                    Integer.toString(version),
-                    "--threads",
-                    Integer.toString(threads),
-                    "--seconds",
-                    Double.toString(seconds),
-                    "--warmup-seconds",
-                    Double.toString(loopWarmupSeconds),
-                    "--row",
-                    Integer.toString(row))));
+        machine.onCpu(SERVER_CPU, java(List.of(), SessionRunLoop.class.getName(), arguments));
     Path log = logs.resolve("session-run-loop.log");
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectError(Redirect.appendTo(log.toFile()));
@@ -338,7 +317,9 @@ public final class ModelServerBenchmark implements Callable<Integer> {
     if (!outputs.containsAll(List.of("probs", "classes"))) {
       throw new IllegalStateException("ModelInfer answered outputs " + outputs);
     }
-    progress("ModelInfer digits v%d answers outputs %s (%s encoding)", version, outputs, encoding);
+    progress(
+        "ModelInfer digits v%d answers outputs %s (%s encoding)",
+        sample.version(), outputs, encoding);
   }
 
   /** One held-out digit, batch 1, asking for every output (as the loop fetches both). */
@@ -352,7 +333,7 @@ public final class ModelServerBenchmark implements Callable<Integer> {
     ModelInferRequest.Builder request =
         ModelInferRequest.newBuilder()
             .setModelName(DigitsTrainer.MODEL_NAME)
-            .setModelVersion(Integer.toString(version));
+            .setModelVersion(Integer.toString(sample.version()));
     if (encoding == Encoding.RAW) {
       ByteBuffer bytes =
           ByteBuffer.allocate(pixels.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -407,7 +388,7 @@ public final class ModelServerBenchmark implements Callable<Integer> {
                 + " (min–max); B/A is the ratio of median throughputs (min–max of per-round"
                 + " ratios); CPU per call is user+system time of the whole process doing the"
                 + " model work%n%n",
-            version,
+            sample.version(),
             started.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
             launcher + (args.length == 0 ? "" : " " + String.join(" ", args)),
             machine.onlineCpus(),

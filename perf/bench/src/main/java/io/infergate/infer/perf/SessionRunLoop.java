@@ -44,20 +44,16 @@ import picocli.CommandLine.Option;
     description =
         "Runs the digits SavedModel in a closed Session.run loop and prints one JSON line.")
 public final class SessionRunLoop implements Callable<Integer> {
-  @Mixin HelpAndVersion helpAndVersion;
-
   private static final String SERVE_TAG = "serve";
   private static final String SIGNATURE = "serving_default";
   private static final Shape ONE_DIGIT = Shape.of(1, DigitsDataset.PIXELS);
 
+  @Mixin HelpAndVersion helpAndVersion;
+
   @Option(names = "--models", required = true, description = "model repository root")
   Path models;
 
-  @Option(
-      names = "--model-version",
-      defaultValue = "2",
-      description = "digits version (default: 2)")
-  int version;
+  @Mixin DigitsSample sample;
 
   @Option(names = "--threads", defaultValue = "1", description = "closed-loop threads (default: 1)")
   int threads;
@@ -71,12 +67,6 @@ public final class SessionRunLoop implements Callable<Integer> {
       description = "seconds run and discarded first (default: 5)")
   double warmupSeconds;
 
-  @Option(
-      names = "--row",
-      defaultValue = "0",
-      description = "which held-out digit to classify (default: 0)")
-  int row;
-
   private volatile boolean running = true;
 
   public static void main(String[] args) {
@@ -85,8 +75,8 @@ public final class SessionRunLoop implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException, ExecutionException {
-    Path dir = models.resolve(DigitsTrainer.MODEL_NAME).resolve(Integer.toString(version));
-    float[] pixels = DigitsDataset.load().split().validation().pixels(row);
+    Path dir = models.resolve(DigitsTrainer.MODEL_NAME).resolve(Integer.toString(sample.version()));
+    float[] pixels = sample.pixels();
     try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), SERVE_TAG)) {
       SignatureDef signature = bundle.metaGraphDef().getSignatureDefMap().get(SIGNATURE);
       GraphNames names =
