@@ -75,9 +75,7 @@ public final class SoakBench implements Callable<Integer> {
               + " 60s)")
   Duration swapTimeout = Duration.ofSeconds(60);
 
-  @Option(
-      names = "--sample-every",
-      description = "time between samples of the server (default: 5s)")
+  @Option(names = "--sample-every", description = "time between server samples (default: 5s)")
   Duration sampleEvery = Duration.ofSeconds(5);
 
   @Option(
