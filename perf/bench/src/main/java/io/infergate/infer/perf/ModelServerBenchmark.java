@@ -8,7 +8,6 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.infergate.infer.digits.DigitsTrainer;
 import io.infergate.infer.perf.kit.ChildProcess;
 import io.infergate.infer.perf.kit.ClosedLoop;
-import io.infergate.infer.perf.kit.ContextSwitches;
 import io.infergate.infer.perf.kit.Machine;
 import io.infergate.infer.perf.kit.ProcStat;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
@@ -31,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -180,13 +178,14 @@ public final class ModelServerBenchmark implements Callable<Integer> {
             "warming up the server: %.0f s at %d in flight",
             serverWarmupSeconds, warmupConcurrency);
         // JIT, TF graph and connection warm-up: the whole run is the window, and it is discarded.
-        runGrpc(load, warmupConcurrency, 0, serverWarmupSeconds, server.pid());
+        runGrpc(load, warmupConcurrency, new MeasuredWindow(0, serverWarmupSeconds), server.pid());
+        MeasuredWindow grpcRound = new MeasuredWindow(grpcWarmupSeconds, seconds);
         for (int concurrency : concurrencies) {
           for (int round = 1; round <= rounds; round++) {
             ProcStat serverBeforeA = ProcStat.read(server.pid());
             Measurement a = runSessionLoop(machine, concurrency);
             double idleServerCpu = ProcStat.read(server.pid()).secondsSince(serverBeforeA);
-            GrpcRun b = runGrpc(load, concurrency, grpcWarmupSeconds, seconds, server.pid());
+            GrpcRun b = runGrpc(load, concurrency, grpcRound, server.pid());
             Round result = new Round(concurrency, a, b.server(), b.loadCpuSeconds(), idleServerCpu);
             results.add(result);
             progress(
@@ -226,17 +225,11 @@ public final class ModelServerBenchmark implements Callable<Integer> {
   /** A: a fresh SessionRunLoop process on the server's core, while the server idles. */
   private Measurement runSessionLoop(Machine machine, int threads)
       throws IOException, InterruptedException {
+    MeasuredWindow window = new MeasuredWindow(loopWarmupSeconds, seconds);
     List<String> arguments =
         new ArrayList<>(
-            List.of(
-                "--models",
-                models.toString(),
-                "--threads",
-                Integer.toString(threads),
-                "--seconds",
-                Double.toString(seconds),
-                "--warmup-seconds",
-                Double.toString(loopWarmupSeconds)));
+            List.of("--models", models.toString(), "--threads", Integer.toString(threads)));
+    arguments.addAll(window.asArguments());
     arguments.addAll(sample.asArguments());
     List<String> command =
         machine.onCpu(SERVER_CPU, java(List.of(), SessionRunLoop.class.getName(), arguments));
@@ -246,7 +239,7 @@ public final class ModelServerBenchmark implements Callable<Integer> {
     builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
     Process process = builder.start();
     String stdout = new String(process.getInputStream().readAllBytes(), UTF_8);
-    long limitSeconds = (long) (loopWarmupSeconds + seconds) + 120;
+    long limitSeconds = (long) window.totalSeconds() + 120;
     if (!process.waitFor(limitSeconds, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new IllegalStateException(
@@ -270,28 +263,16 @@ public final class ModelServerBenchmark implements Callable<Integer> {
    * B: closed-loop ModelInfer from this process. The server's CPU is read around the measured
    * window only, as is this process's (the load generator's).
    */
-  private GrpcRun runGrpc(
-      ClosedLoop load, int inFlight, double warmupSeconds, double measuredSeconds, long serverPid)
+  private GrpcRun runGrpc(ClosedLoop load, int inFlight, MeasuredWindow window, long serverPid)
       throws InterruptedException {
     load.start(inFlight);
     Measurement server;
     double loadCpu;
     try {
-      SessionRunLoop.sleepSeconds(warmupSeconds);
-      load.latencySinceLastAsked(); // the warm-up, discarded
-      ProcStat serverBefore = ProcStat.read(serverPid);
-      long serverSwitchesBefore = ContextSwitches.of(serverPid);
+      window.warmUp(load::latencySinceLastAsked);
       ProcStat loadBefore = ProcStat.self();
-      long start = System.nanoTime();
-      SessionRunLoop.sleepSeconds(measuredSeconds);
-      Histogram window = load.latencySinceLastAsked();
-      long windowNanos = System.nanoTime() - start;
-      ProcStat serverAfter = ProcStat.read(serverPid);
-      long serverSwitches = ContextSwitches.of(serverPid) - serverSwitchesBefore;
+      server = window.measure(load::latencySinceLastAsked, serverPid);
       loadCpu = ProcStat.self().secondsSince(loadBefore);
-      server =
-          Measurement.of(
-              window, windowNanos, serverAfter.secondsSince(serverBefore), serverSwitches);
     } finally {
       if (!load.stop(Duration.ofSeconds(30))) {
         progress("WARNING: ModelInfer calls still in flight 30 s after stopping");

@@ -3,8 +3,6 @@ package io.infergate.infer.perf;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.digits.DigitsTrainer;
 import io.infergate.infer.observability.HelpAndVersion;
-import io.infergate.infer.perf.kit.ContextSwitches;
-import io.infergate.infer.perf.kit.ProcStat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -58,14 +55,7 @@ public final class SessionRunLoop implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "1", description = "closed-loop threads (default: 1)")
   int threads;
 
-  @Option(names = "--seconds", defaultValue = "10", description = "measured seconds (default: 10)")
-  double seconds;
-
-  @Option(
-      names = "--warmup-seconds",
-      defaultValue = "5",
-      description = "seconds run and discarded first (default: 5)")
-  double warmupSeconds;
+  @Mixin MeasuredWindow window;
 
   private volatile boolean running = true;
 
@@ -99,21 +89,14 @@ public final class SessionRunLoop implements Callable<Integer> {
       for (int i = 0; i < threads; i++) {
         loops.add(pool.submit(() -> loop(session, names, pixels, recorder)));
       }
-      sleepSeconds(warmupSeconds);
-      recorder.getIntervalHistogram(); // the warm-up, discarded
-      ProcStat cpuBefore = ProcStat.self();
-      long switchesBefore = ContextSwitches.self();
-      long start = System.nanoTime();
-      sleepSeconds(seconds);
-      Histogram window = recorder.getIntervalHistogram();
-      long windowNanos = System.nanoTime() - start;
-      ProcStat cpuAfter = ProcStat.self();
-      long switches = ContextSwitches.self() - switchesBefore;
+      window.warmUp(recorder::getIntervalHistogram);
+      Measurement measurement =
+          window.measure(recorder::getIntervalHistogram, ProcessHandle.current().pid());
       running = false;
       for (Future<Long> loop : loops) {
         loop.get(); // rethrows what failed a loop
       }
-      return Measurement.of(window, windowNanos, cpuAfter.secondsSince(cpuBefore), switches);
+      return measurement;
     } finally {
       running = false;
       pool.shutdown();
@@ -146,10 +129,6 @@ public final class SessionRunLoop implements Callable<Integer> {
       recorder.recordValue((System.nanoTime() - start) / 1000);
     }
     return checksum;
-  }
-
-  static void sleepSeconds(double seconds) throws InterruptedException {
-    TimeUnit.NANOSECONDS.sleep((long) (seconds * 1e9));
   }
 
   /** Graph tensor names behind the signature's aliases, as the server's backend resolves them. */
