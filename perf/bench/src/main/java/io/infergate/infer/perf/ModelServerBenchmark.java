@@ -5,11 +5,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.digits.DigitsTrainer;
 import io.infergate.infer.perf.kit.ChildProcess;
 import io.infergate.infer.perf.kit.ClosedLoop;
-import io.infergate.infer.perf.kit.ContextSwitches;
 import io.infergate.infer.perf.kit.Machine;
 import io.infergate.infer.perf.kit.ProcStat;
 import io.infergate.infer.proto.oip.v2.GRPCInferenceServiceGrpc;
@@ -32,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,11 +67,7 @@ public final class ModelServerBenchmark implements Callable<Integer> {
           "model repository; digits is trained into it if absent (default: ${DEFAULT-VALUE})")
   Path models;
 
-  @Option(
-      names = "--model-version",
-      defaultValue = "2",
-      description = "digits version to serve and run (default: 2)")
-  int version;
+  @Mixin DigitsSample sample;
 
   @Option(
       names = "--concurrency",
@@ -130,22 +123,11 @@ public final class ModelServerBenchmark implements Callable<Integer> {
   int workerThreads;
 
   @Option(
-      names = "--row",
-      defaultValue = "0",
-      description = "which held-out digit every call classifies (default: 0)")
-  int row;
-
-  @Option(
       names = "--jvm-arg",
       description = "extra JVM option for both child processes (server and loop); repeatable")
   List<String> jvmArgs = new ArrayList<>();
 
-  @Option(
-      names = "--server-jvm-arg",
-      description =
-          "extra JVM option for the model server only (say, -XX:StartFlightRecording=...);"
-              + " repeatable")
-  List<String> serverJvmArgs = new ArrayList<>();
+  @Mixin ServerJvmArgs serverJvmArgs;
 
   @Option(
       names = "--logs",
@@ -177,7 +159,7 @@ public final class ModelServerBenchmark implements Callable<Integer> {
     Files.createDirectories(logs);
     progress("ensuring digits models in %s", models);
     DigitsTrainer.ensureExported(models);
-    float[] pixels = DigitsDataset.load().split().validation().pixels(row);
+    float[] pixels = sample.pixels();
     ModelInferRequest request = request(pixels);
 
     List<Round> results = new ArrayList<>();
@@ -196,13 +178,14 @@ public final class ModelServerBenchmark implements Callable<Integer> {
             "warming up the server: %.0f s at %d in flight",
             serverWarmupSeconds, warmupConcurrency);
         // JIT, TF graph and connection warm-up: the whole run is the window, and it is discarded.
-        runGrpc(load, warmupConcurrency, 0, serverWarmupSeconds, server.pid());
+        runGrpc(load, warmupConcurrency, new MeasuredWindow(0, serverWarmupSeconds), server.pid());
+        MeasuredWindow grpcRound = new MeasuredWindow(grpcWarmupSeconds, seconds);
         for (int concurrency : concurrencies) {
           for (int round = 1; round <= rounds; round++) {
             ProcStat serverBeforeA = ProcStat.read(server.pid());
             Measurement a = runSessionLoop(machine, concurrency);
             double idleServerCpu = ProcStat.read(server.pid()).secondsSince(serverBeforeA);
-            GrpcRun b = runGrpc(load, concurrency, grpcWarmupSeconds, seconds, server.pid());
+            GrpcRun b = runGrpc(load, concurrency, grpcRound, server.pid());
             Round result = new Round(concurrency, a, b.server(), b.loadCpuSeconds(), idleServerCpu);
             results.add(result);
             progress(
@@ -228,7 +211,7 @@ public final class ModelServerBenchmark implements Callable<Integer> {
   private ChildProcess startServer(Machine machine, Path log)
       throws IOException, InterruptedException {
     List<String> options = new ArrayList<>(jvmArgs);
-    options.addAll(serverJvmArgs);
+    options.addAll(serverJvmArgs.forServer("model-server"));
     progress("starting the model server (log: %s)", log);
     return ModelServers.start(
         "model-server",
@@ -242,32 +225,21 @@ public final class ModelServerBenchmark implements Callable<Integer> {
   /** A: a fresh SessionRunLoop process on the server's core, while the server idles. */
   private Measurement runSessionLoop(Machine machine, int threads)
       throws IOException, InterruptedException {
+    MeasuredWindow window = new MeasuredWindow(loopWarmupSeconds, seconds);
+    List<String> arguments =
+        new ArrayList<>(
+            List.of("--models", models.toString(), "--threads", Integer.toString(threads)));
+    arguments.addAll(window.asArguments());
+    arguments.addAll(sample.asArguments());
     List<String> command =
-        machine.onCpu(
-            SERVER_CPU,
-            java(
-                List.of(),
-                SessionRunLoop.class.getName(),
-                List.of(
-                    "--models",
-                    models.toString(),
-                    "--model-version",
-                    Integer.toString(version),
-                    "--threads",
-                    Integer.toString(threads),
-                    "--seconds",
-                    Double.toString(seconds),
-                    "--warmup-seconds",
-                    Double.toString(loopWarmupSeconds),
-                    "--row",
-                    Integer.toString(row))));
+        machine.onCpu(SERVER_CPU, java(List.of(), SessionRunLoop.class.getName(), arguments));
     Path log = logs.resolve("session-run-loop.log");
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectError(Redirect.appendTo(log.toFile()));
     builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
     Process process = builder.start();
     String stdout = new String(process.getInputStream().readAllBytes(), UTF_8);
-    long limitSeconds = (long) (loopWarmupSeconds + seconds) + 120;
+    long limitSeconds = (long) window.totalSeconds() + 120;
     if (!process.waitFor(limitSeconds, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new IllegalStateException(
@@ -291,28 +263,16 @@ public final class ModelServerBenchmark implements Callable<Integer> {
    * B: closed-loop ModelInfer from this process. The server's CPU is read around the measured
    * window only, as is this process's (the load generator's).
    */
-  private GrpcRun runGrpc(
-      ClosedLoop load, int inFlight, double warmupSeconds, double measuredSeconds, long serverPid)
+  private GrpcRun runGrpc(ClosedLoop load, int inFlight, MeasuredWindow window, long serverPid)
       throws InterruptedException {
     load.start(inFlight);
     Measurement server;
     double loadCpu;
     try {
-      SessionRunLoop.sleepSeconds(warmupSeconds);
-      load.latencySinceLastAsked(); // the warm-up, discarded
-      ProcStat serverBefore = ProcStat.read(serverPid);
-      long serverSwitchesBefore = ContextSwitches.of(serverPid);
+      window.warmUp(load::latencySinceLastAsked);
       ProcStat loadBefore = ProcStat.self();
-      long start = System.nanoTime();
-      SessionRunLoop.sleepSeconds(measuredSeconds);
-      Histogram window = load.latencySinceLastAsked();
-      long windowNanos = System.nanoTime() - start;
-      ProcStat serverAfter = ProcStat.read(serverPid);
-      long serverSwitches = ContextSwitches.of(serverPid) - serverSwitchesBefore;
+      server = window.measure(load::latencySinceLastAsked, serverPid);
       loadCpu = ProcStat.self().secondsSince(loadBefore);
-      server =
-          Measurement.of(
-              window, windowNanos, serverAfter.secondsSince(serverBefore), serverSwitches);
     } finally {
       if (!load.stop(Duration.ofSeconds(30))) {
         progress("WARNING: ModelInfer calls still in flight 30 s after stopping");
@@ -338,7 +298,9 @@ public final class ModelServerBenchmark implements Callable<Integer> {
     if (!outputs.containsAll(List.of("probs", "classes"))) {
       throw new IllegalStateException("ModelInfer answered outputs " + outputs);
     }
-    progress("ModelInfer digits v%d answers outputs %s (%s encoding)", version, outputs, encoding);
+    progress(
+        "ModelInfer digits v%d answers outputs %s (%s encoding)",
+        sample.version(), outputs, encoding);
   }
 
   /** One held-out digit, batch 1, asking for every output (as the loop fetches both). */
@@ -352,7 +314,7 @@ public final class ModelServerBenchmark implements Callable<Integer> {
     ModelInferRequest.Builder request =
         ModelInferRequest.newBuilder()
             .setModelName(DigitsTrainer.MODEL_NAME)
-            .setModelVersion(Integer.toString(version));
+            .setModelVersion(Integer.toString(sample.version()));
     if (encoding == Encoding.RAW) {
       ByteBuffer bytes =
           ByteBuffer.allocate(pixels.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -407,7 +369,7 @@ public final class ModelServerBenchmark implements Callable<Integer> {
                 + " (min–max); B/A is the ratio of median throughputs (min–max of per-round"
                 + " ratios); CPU per call is user+system time of the whole process doing the"
                 + " model work%n%n",
-            version,
+            sample.version(),
             started.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
             launcher + (args.length == 0 ? "" : " " + String.join(" ", args)),
             machine.onlineCpus(),

@@ -3,8 +3,6 @@ package io.infergate.infer.perf;
 import io.infergate.infer.digits.DigitsDataset;
 import io.infergate.infer.digits.DigitsTrainer;
 import io.infergate.infer.observability.HelpAndVersion;
-import io.infergate.infer.perf.kit.ContextSwitches;
-import io.infergate.infer.perf.kit.ProcStat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -44,38 +41,21 @@ import picocli.CommandLine.Option;
     description =
         "Runs the digits SavedModel in a closed Session.run loop and prints one JSON line.")
 public final class SessionRunLoop implements Callable<Integer> {
-  @Mixin HelpAndVersion helpAndVersion;
-
   private static final String SERVE_TAG = "serve";
   private static final String SIGNATURE = "serving_default";
   private static final Shape ONE_DIGIT = Shape.of(1, DigitsDataset.PIXELS);
 
+  @Mixin HelpAndVersion helpAndVersion;
+
   @Option(names = "--models", required = true, description = "model repository root")
   Path models;
 
-  @Option(
-      names = "--model-version",
-      defaultValue = "2",
-      description = "digits version (default: 2)")
-  int version;
+  @Mixin DigitsSample sample;
 
   @Option(names = "--threads", defaultValue = "1", description = "closed-loop threads (default: 1)")
   int threads;
 
-  @Option(names = "--seconds", defaultValue = "10", description = "measured seconds (default: 10)")
-  double seconds;
-
-  @Option(
-      names = "--warmup-seconds",
-      defaultValue = "5",
-      description = "seconds run and discarded first (default: 5)")
-  double warmupSeconds;
-
-  @Option(
-      names = "--row",
-      defaultValue = "0",
-      description = "which held-out digit to classify (default: 0)")
-  int row;
+  @Mixin MeasuredWindow window;
 
   private volatile boolean running = true;
 
@@ -85,8 +65,8 @@ public final class SessionRunLoop implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException, ExecutionException {
-    Path dir = models.resolve(DigitsTrainer.MODEL_NAME).resolve(Integer.toString(version));
-    float[] pixels = DigitsDataset.load().split().validation().pixels(row);
+    Path dir = models.resolve(DigitsTrainer.MODEL_NAME).resolve(Integer.toString(sample.version()));
+    float[] pixels = sample.pixels();
     try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), SERVE_TAG)) {
       SignatureDef signature = bundle.metaGraphDef().getSignatureDefMap().get(SIGNATURE);
       GraphNames names =
@@ -109,21 +89,14 @@ public final class SessionRunLoop implements Callable<Integer> {
       for (int i = 0; i < threads; i++) {
         loops.add(pool.submit(() -> loop(session, names, pixels, recorder)));
       }
-      sleepSeconds(warmupSeconds);
-      recorder.getIntervalHistogram(); // the warm-up, discarded
-      ProcStat cpuBefore = ProcStat.self();
-      long switchesBefore = ContextSwitches.self();
-      long start = System.nanoTime();
-      sleepSeconds(seconds);
-      Histogram window = recorder.getIntervalHistogram();
-      long windowNanos = System.nanoTime() - start;
-      ProcStat cpuAfter = ProcStat.self();
-      long switches = ContextSwitches.self() - switchesBefore;
+      window.warmUp(recorder::getIntervalHistogram);
+      Measurement measurement =
+          window.measure(recorder::getIntervalHistogram, ProcessHandle.current().pid());
       running = false;
       for (Future<Long> loop : loops) {
         loop.get(); // rethrows what failed a loop
       }
-      return Measurement.of(window, windowNanos, cpuAfter.secondsSince(cpuBefore), switches);
+      return measurement;
     } finally {
       running = false;
       pool.shutdown();
@@ -156,10 +129,6 @@ public final class SessionRunLoop implements Callable<Integer> {
       recorder.recordValue((System.nanoTime() - start) / 1000);
     }
     return checksum;
-  }
-
-  static void sleepSeconds(double seconds) throws InterruptedException {
-    TimeUnit.NANOSECONDS.sleep((long) (seconds * 1e9));
   }
 
   /** Graph tensor names behind the signature's aliases, as the server's backend resolves them. */

@@ -4,6 +4,7 @@ import io.infergate.infer.digits.DigitsTrainer;
 import io.infergate.infer.perf.DigitsCalls;
 import io.infergate.infer.perf.DigitsServer;
 import io.infergate.infer.perf.ModelServers;
+import io.infergate.infer.perf.ServerJvmArgs;
 import io.infergate.infer.perf.Suite;
 import io.infergate.infer.perf.gateway.CoreTimes;
 import io.infergate.infer.perf.gateway.OtlpSink;
@@ -145,12 +146,7 @@ public final class BatchingBench implements Callable<Integer> {
       description = "with --quick: the lowest batched ÷ unbatched ratio that passes (default: 2.0)")
   double minRatio = 2.0;
 
-  @Option(
-      names = "--server-jvm-arg",
-      description =
-          "extra JVM option for both model servers, {name} standing for the server's name (say,"
-              + " -XX:StartFlightRecording=filename=x-{name}.jfr); repeatable")
-  List<String> serverJvmArgs = new ArrayList<>();
+  @Mixin ServerJvmArgs serverJvmArgs;
 
   @Option(names = "--log-dir", description = "server logs (default: ${DEFAULT-VALUE})")
   Path logDir = Path.of("perf", "bench", "target", "batching-bench");
@@ -226,13 +222,7 @@ public final class BatchingBench implements Callable<Integer> {
         Round b = measure(toBatched, concurrency, round, batched);
         unbatchedRounds.add(a.withCycleCpuTicks(unbatched.cpuTicks() - unbatchedBefore));
         batchedRounds.add(b.withCycleCpuTicks(batched.cpuTicks() - batchedBefore));
-        System.err.printf(
-            "round %d: %s %.0f calls/s, %s %.0f calls/s%n",
-            r,
-            nameA,
-            unbatchedRounds.get(r - 1).callsPerSecond(),
-            nameB,
-            batchedRounds.get(r - 1).callsPerSecond());
+        progressRound(r, unbatchedRounds.get(r - 1), batchedRounds.get(r - 1));
       }
       List<String> notes = new ArrayList<>();
       if (sink != null) {
@@ -336,13 +326,7 @@ public final class BatchingBench implements Callable<Integer> {
       for (int r = 1; r <= rounds; r++) {
         metadataRounds.add(measure(metadata, concurrency, round, batched, nameA));
         inferRounds.add(measure(infer, concurrency, round, batched, nameB));
-        System.err.printf(
-            "round %d: %s %.0f calls/s, %s %.0f calls/s%n",
-            r,
-            nameA,
-            metadataRounds.get(r - 1).callsPerSecond(),
-            nameB,
-            inferRounds.get(r - 1).callsPerSecond());
+        progressRound(r, metadataRounds.get(r - 1), inferRounds.get(r - 1));
       }
       batchedLog = batched.stop(Duration.ofMinutes(1));
     }
@@ -352,6 +336,13 @@ public final class BatchingBench implements Callable<Integer> {
   }
 
   /** The quick mode's exit code: 0 when the median ratio reaches {@link #minRatio}, else 1. */
+  /** Says on standard error what round {@code r} measured, the first server's then the second's. */
+  private void progressRound(int r, Round a, Round b) {
+    System.err.printf(
+        "round %d: %s %.0f calls/s, %s %.0f calls/s%n",
+        r, nameA, a.callsPerSecond(), nameB, b.callsPerSecond());
+  }
+
   private int verdict(List<Round> unbatched, List<Round> batched) {
     double ratio =
         median(batched, Round::callsPerSecond) / median(unbatched, Round::callsPerSecond);
@@ -589,7 +580,7 @@ public final class BatchingBench implements Callable<Integer> {
     return ModelServers.start(
         name,
         digitsServer.serverCpu(),
-        serverJvmArgs.stream().map(arg -> arg.replace("{name}", name)).toList(),
+        serverJvmArgs.forServer(name),
         digitsServer.models(),
         serverArgs,
         logDir.resolve(name + ".log"));

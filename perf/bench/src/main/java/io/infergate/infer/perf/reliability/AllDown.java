@@ -26,8 +26,7 @@ final class AllDown implements Scenario.Script {
   public Outcome run(Fleet fleet) throws Exception {
     var gateway =
         fleet.gateway(
-            GatewayConfigs.ALL_DOWN,
-            Map.of("DEAD1", Fleet.deadAddress(), "DEAD2", Fleet.deadAddress()));
+            GatewayConfigs.CANARY, Map.of("A", Fleet.deadAddress(), "B", Fleet.deadAddress()));
     fleet.progress().printf("  %s calls/s for %s s%n", LOAD.rate(), LOAD.seconds());
     byte[] body = DigitsRequests.valid().toByteArray();
     LOAD.warmUp(gateway.address(), body, fleet.progress());

@@ -8,13 +8,17 @@ import java.util.regex.Pattern;
  * The gateway configuration of each scenario, written as a user writes one today (no resilience
  * keys), so that the results can be read against the file that produced them and the docs can quote
  * it. {@code ${NAME}} stands for an address the suite knows only once it has started the servers:
- * {@code A}, {@code B}, {@code A1}..{@code A3} are model servers, {@code DEAD*} ports where nothing
- * listens, {@code STALLED} the {@link StalledBackend}.
+ * {@code A}, {@code B}, {@code A1}..{@code A3} are model servers (or, for all-down, ports where
+ * nothing listens), {@code DEAD} a port where nothing listens, {@code STALLED} the {@link
+ * StalledBackend}.
  */
 final class GatewayConfigs {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)}");
 
-  /** kill9-canary, invalid-argument: digits v1 as stable, v2 as canary, 90/10. */
+  /**
+   * kill9-canary, invalid-argument: digits v1 as stable, v2 as canary, 90/10; all-down: the same
+   * file with nothing listening at {@code A} and {@code B}.
+   */
   static final String CANARY =
       digitsRoute(
           "",
@@ -44,16 +48,6 @@ final class GatewayConfigs {
           """
           - {name: stable, weight: 90, endpoints: ["${A}"]}
           - {name: canary, weight: ${CANARY_WEIGHT}, endpoints: ["${STALLED}"]}
-          """);
-
-  /** all-down: nothing listens behind either variant. */
-  static final String ALL_DOWN =
-      digitsRoute(
-          "",
-          "",
-          """
-          - {name: stable, weight: 90, endpoints: ["${DEAD1}"]}
-          - {name: canary, weight: 10, endpoints: ["${DEAD2}"]}
           """);
 
   /**

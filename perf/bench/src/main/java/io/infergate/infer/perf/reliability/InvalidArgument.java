@@ -11,18 +11,22 @@ import java.util.List;
  * so valid calls right after are all answered, by both variants.
  */
 final class InvalidArgument implements Scenario.Script {
-  private static final double RATE = 500;
   private static final int INVALID_CALLS = 10_000;
-  private static final double VALID_SECONDS = 5;
+
+  /** The invalid calls: exactly {@link #INVALID_CALLS} intended ones. */
+  private static final OpenLoop INVALID = OpenLoop.withoutDeadline(500, INVALID_CALLS / 500.0);
+
+  /** The valid calls right after, at the same rate. */
+  private static final OpenLoop VALID = OpenLoop.withoutDeadline(INVALID.rate(), 5);
 
   static final String DESCRIPTION =
       "`stable` = A (digits v1, weight 90), `canary` = B (digits v2, weight 10); after a"
           + " 10 s warm-up ramp of valid calls, "
           + INVALID_CALLS
           + " ModelInfer calls with input shape [1,3] (the model takes [-1,64]) at "
-          + fixed(RATE, 0)
+          + fixed(INVALID.rate(), 0)
           + " calls/s, then "
-          + fixed(VALID_SECONDS, 0)
+          + fixed(VALID.seconds(), 0)
           + " s of valid calls. Goals: every invalid call gets INVALID_ARGUMENT; every valid call"
           + " after succeeds, and both variants answer some (no breaker opened, no endpoint"
           + " ejected).";
@@ -31,16 +35,13 @@ final class InvalidArgument implements Scenario.Script {
   public Outcome run(Fleet fleet) throws Exception {
     String target = fleet.canary().gateway().address();
     byte[] validBody = DigitsRequests.valid().toByteArray();
-    OpenLoopPhase.warmUp(target, validBody, RATE, 0, fleet.progress());
-    double invalidSeconds = INVALID_CALLS / RATE;
-    fleet.progress().printf("  %d invalid calls at %s calls/s%n", INVALID_CALLS, RATE);
+    VALID.warmUp(target, validBody, fleet.progress());
+    fleet.progress().printf("  %d invalid calls at %s calls/s%n", INVALID_CALLS, INVALID.rate());
     // No warm-up of its own: the measured window holds exactly INVALID_CALLS intended calls.
-    CallTally.Summary bad =
-        OpenLoopPhase.measure(
-            target, DigitsRequests.wrongShape().toByteArray(), RATE, invalidSeconds, 0);
+    CallTally.Summary bad = INVALID.measure(target, DigitsRequests.wrongShape().toByteArray());
 
-    fleet.progress().printf("  valid calls for %s s%n", VALID_SECONDS);
-    CallTally.Summary good = OpenLoopPhase.measure(target, validBody, RATE, VALID_SECONDS, 0);
+    fleet.progress().printf("  valid calls for %s s%n", VALID.seconds());
+    CallTally.Summary good = VALID.measure(target, validBody);
     long invalidArgument = bad.count(Status.Code.INVALID_ARGUMENT);
     StringBuilder out = new StringBuilder();
     out.append(

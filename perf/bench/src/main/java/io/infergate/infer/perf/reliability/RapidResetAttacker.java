@@ -32,17 +32,15 @@ final class RapidResetAttacker implements AutoCloseable {
       Http2Frames.grpcRequest("/inference.GRPCInferenceService/ModelInfer");
 
   private final EventLoopGroup group = new NioEventLoopGroup(1);
-  private final String host;
-  private final int port;
+  private final HostPort target;
   private final LongAdder streamsSent = new LongAdder();
   private final LongAdder connections = new LongAdder();
   private final LongAdder closedByServer = new LongAdder();
   private final LongAdder tooManyRstStreams = new LongAdder();
   private volatile boolean stopped;
 
-  RapidResetAttacker(String host, int port) {
-    this.host = host;
-    this.port = port;
+  RapidResetAttacker(HostPort target) {
+    this.target = target;
   }
 
   /** Starts attacking; returns at once. */
@@ -59,7 +57,7 @@ final class RapidResetAttacker implements AutoCloseable {
         .group(group)
         .channel(NioSocketChannel.class)
         .handler(new AttackHandler())
-        .connect(host, port)
+        .connect(target.host(), target.port())
         .addListener(
             (ChannelFuture f) -> {
               if (!f.isSuccess() && !stopped) {

@@ -7,7 +7,6 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@link RapidResetAttacker}s in a process of their own, so that a benchmark's callers and the
@@ -28,8 +27,7 @@ public final class RapidResetAttackerMain implements Callable<Integer> {
 
   @Mixin TargetFlag target;
 
-  @Option(names = "--attackers", defaultValue = "1", description = "attacking connections at once")
-  int attackers;
+  @Mixin AttackerCount attackers;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new RapidResetAttackerMain()).execute(args));
@@ -38,9 +36,8 @@ public final class RapidResetAttackerMain implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     List<RapidResetAttacker> running = new ArrayList<>();
-    for (int i = 0; i < attackers; i++) {
-      RapidResetAttacker attacker =
-          new RapidResetAttacker(target.address().host(), target.address().port());
+    for (int i = 0; i < attackers.count(); i++) {
+      RapidResetAttacker attacker = new RapidResetAttacker(target.address());
       attacker.start();
       running.add(attacker);
     }

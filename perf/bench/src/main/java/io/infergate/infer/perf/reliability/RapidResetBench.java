@@ -17,7 +17,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -47,14 +46,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = "Callers' p99 before and during a Rapid Reset attack on the gateway.")
 public final class RapidResetBench implements Callable<Integer> {
-  @Option(names = "--rate", defaultValue = "2000", description = "callers' calls/s (open loop)")
-  double rate;
-
-  @Option(names = "--seconds", defaultValue = "30", description = "each measured window")
-  double seconds;
-
-  @Option(names = "--attackers", defaultValue = "1", description = "attacking connections at once")
-  int attackers;
+  @Mixin CallerLoad callers;
 
   @Option(names = "--gateway-cpus", defaultValue = "0", description = "taskset list; empty: none")
   String gatewayCpus;
@@ -62,20 +54,7 @@ public final class RapidResetBench implements Callable<Integer> {
   @Option(names = "--backend-cpus", defaultValue = "1", description = "taskset list; empty: none")
   String backendCpus;
 
-  @Option(
-      names = "--attacker-cpus",
-      defaultValue = "1",
-      description =
-          "taskset list for the attackers' process; empty: none (default: ${DEFAULT-VALUE})")
-  String attackerCpus;
-
-  @Option(
-      names = "--attacker-nice",
-      defaultValue = "19",
-      description =
-          "the attackers' process's niceness, so that on a core it shares it takes only what the"
-              + " others leave (default: ${DEFAULT-VALUE})")
-  int attackerNice;
+  @Mixin AttackerProcess attackers;
 
   @Mixin ServerJvms jvms;
 
@@ -132,17 +111,18 @@ public final class RapidResetBench implements Callable<Integer> {
       String target = gateway.address();
       progress.println(
           "gateway " + target + " (pid " + gateway.pid() + "), backend " + backend.address());
-      OpenLoop load = OpenLoop.withoutDeadline(rate, seconds);
+      OpenLoop load = callers.window();
       load.warmUp(target, body, progress);
       progress.println("  baseline: " + load.describe());
       Window baseline = measure("before", gateway, load, target, body, null);
       Window attacked;
-      try (ChildProcess attacker = startAttacker(options, ownClasspath, target)) {
+      try (ChildProcess attacker =
+          attackers.start(options, ownClasspath, target, work.resolve("attacker.log"))) {
         progress.println(
             "  during attack: "
                 + load.describe()
                 + ", "
-                + attackers
+                + attackers.count()
                 + " attacker(s) (pid "
                 + attacker.pid()
                 + ")");
@@ -152,27 +132,6 @@ public final class RapidResetBench implements Callable<Integer> {
       suite.print(results);
       return p99Ratio(baseline, attacked) <= MAX_P99_RATIO ? 0 : 1;
     }
-  }
-
-  private ChildProcess startAttacker(List<String> options, String classpath, String target)
-      throws Exception {
-    List<String> command =
-        ChildProcess.pinned(
-            attackerCpus,
-            ChildProcess.java(
-                options,
-                classpath,
-                RapidResetAttackerMain.class.getName(),
-                List.of("--target", target, "--attackers", Integer.toString(attackers))));
-    // nice execs taskset, which execs the JVM: the pid stays the JVM's, for its CPU time.
-    List<String> niced = new ArrayList<>(List.of("nice", "-n", Integer.toString(attackerNice)));
-    niced.addAll(command);
-    return ChildProcess.startAnnounced(
-        "attacker",
-        niced,
-        work.resolve("attacker.log"),
-        RapidResetAttackerMain.READY,
-        Duration.ofMinutes(1));
   }
 
   private ChildProcess startGateway(List<String> options, String backendAddress) throws Exception {
@@ -351,7 +310,7 @@ public final class RapidResetBench implements Callable<Integer> {
           w.coreBusy(),
           w.loadAverage(),
           whole(w.attackStreams()),
-          whole(w.attackStreams() / seconds),
+          whole(w.attackStreams() / callers.window().seconds()),
           whole(w.attackConnectionsOpened()),
           w.attackConnectionsClosed(),
           w.tooManyRstStreams(),
@@ -371,18 +330,16 @@ public final class RapidResetBench implements Callable<Integer> {
             + backendCpus
             + "`, callers (this JVM) on CPUs `"
             + ownCpus()
-            + "`, attackers (their own JVM) on CPUs `"
-            + attackerCpus
-            + "` at nice "
-            + attackerNice);
+            + "`, attackers (their own JVM) on "
+            + attackers.placement());
     environment.row("JVM", jvms.describe());
     environment.row("load average before", loadBefore);
     return environment
         + "\n"
         + "Callers: "
-        + OpenLoop.withoutDeadline(rate, seconds).describe()
+        + callers.window().describe()
         + " per window, latency from each call's intended send time. Attack: "
-        + attackers
+        + attackers.count()
         + " connection(s) of HEADERS+RST_STREAM CANCEL as fast as the socket takes them,"
         + " reconnecting when closed; gateway limits at their defaults (on one source address with"
         + " the callers: 127.0.0.1).\n\n"

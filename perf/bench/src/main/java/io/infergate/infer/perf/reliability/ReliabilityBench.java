@@ -157,7 +157,7 @@ public final class ReliabilityBench implements Callable<Integer> {
                 GatewayConfigs.CANARY,
                 InvalidArgument.DESCRIPTION,
                 new InvalidArgument()),
-            new Scenario("all-down", GatewayConfigs.ALL_DOWN, AllDown.DESCRIPTION, new AllDown()),
+            new Scenario("all-down", GatewayConfigs.CANARY, AllDown.DESCRIPTION, new AllDown()),
             new Scenario(
                 "overload",
                 GatewayConfigs.OVERLOAD,

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,9 @@ final class ReloadUnderLoad implements Scenario.Script {
   /** Seconds after the good file is written by which every answer must come from it. */
   private static final int APPLY_GRACE_SECONDS = 2;
 
+  /** The model servers, each serving digits v2; the file cycles through pairs of them. */
+  private static final List<String> SERVERS = List.of("A1", "A2", "A3");
+
   private static final List<List<String>> PAIRS =
       List.of(List.of("A1", "A2"), List.of("A2", "A3"), List.of("A1", "A3"));
 
@@ -65,17 +69,19 @@ final class ReloadUnderLoad implements Scenario.Script {
 
   @Override
   public Outcome run(Fleet fleet) throws Exception {
-    ChildProcess a1 = fleet.modelServer("A1", 2, 0);
-    ChildProcess a2 = fleet.modelServer("A2", 2, 0);
-    ChildProcess a3 = fleet.modelServer("A3", 2, 0);
-    Map<String, String> addresses =
-        Map.of("A1", a1.address(), "A2", a2.address(), "A3", a3.address());
+    List<ChildProcess> servers = new ArrayList<>();
+    Map<String, String> addresses = new HashMap<>();
+    for (String name : SERVERS) {
+      ChildProcess server = fleet.modelServer(name, 2, 0);
+      servers.add(server);
+      addresses.put(name, server.address());
+    }
     ChildProcess gateway = fleet.gateway("gateway", pair(0, addresses));
     byte[] body = DigitsRequests.padded(BODY_BYTES).toByteArray();
 
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     List<String> refusal = Collections.synchronizedList(new ArrayList<>());
-    long[] ticksAtGood = new long[3];
+    long[] ticksAtGood = new long[servers.size()];
     long origin = System.nanoTime();
     CallTally tally = new CallTally(origin);
     int unfinished;
@@ -110,9 +116,9 @@ final class ReloadUnderLoad implements Scenario.Script {
           GOOD_AT,
           () -> {
             refusal.addAll(newLines(gateway.log(), linesBefore[0]));
-            ticksAtGood[0] = ProcStat.read(a1.pid()).cpuTicks();
-            ticksAtGood[1] = ProcStat.read(a2.pid()).cpuTicks();
-            ticksAtGood[2] = ProcStat.read(a3.pid()).cpuTicks();
+            for (int i = 0; i < servers.size(); i++) {
+              ticksAtGood[i] = ProcStat.read(servers.get(i).pid()).cpuTicks();
+            }
             fleet.rewriteConfig(
                 "gateway", GatewayConfigs.render(GatewayConfigs.RELOAD_AFTER_REFUSED, addresses));
             events.add(fixed(faults.now(), 2) + " s: good file, variant stable-a3 on [A3]");
@@ -124,11 +130,10 @@ final class ReloadUnderLoad implements Scenario.Script {
               tally, CALLERS, TimeUnit.SECONDS.toNanos(SECONDS), TimeUnit.SECONDS.toNanos(15));
       faults.awaitAll();
     }
-    double[] cpuAfterGood = {
-      seconds(ProcStat.read(a1.pid()).cpuTicks() - ticksAtGood[0]),
-      seconds(ProcStat.read(a2.pid()).cpuTicks() - ticksAtGood[1]),
-      seconds(ProcStat.read(a3.pid()).cpuTicks() - ticksAtGood[2])
-    };
+    double[] cpuAfterGood = new double[servers.size()];
+    for (int i = 0; i < servers.size(); i++) {
+      cpuAfterGood[i] = seconds(ProcStat.read(servers.get(i).pid()).cpuTicks() - ticksAtGood[i]);
+    }
     List<String> log = Files.readAllLines(gateway.log(), UTF_8);
     long reloaded = log.stream().filter(line -> line.contains("Config reloaded")).count();
     // The refusal is a WARN (or, for an unexpected failure, an ERROR) whose problems follow on

@@ -65,24 +65,17 @@ public final class SoakBench implements Callable<Integer> {
   @Option(names = "--concurrency", description = "calls in flight (default: ${DEFAULT-VALUE})")
   int concurrency = 16;
 
-  @Option(
-      names = "--swap-every",
-      converter = DurationFlagConverter.class,
-      description = "time between version publishes (default: 20s)")
+  @Option(names = "--swap-every", description = "time between version publishes (default: 20s)")
   Duration swapEvery = Duration.ofSeconds(20);
 
   @Option(
       names = "--swap-timeout",
-      converter = DurationFlagConverter.class,
       description =
           "how long a new version may take to answer before its swap counts as failed (default:"
               + " 60s)")
   Duration swapTimeout = Duration.ofSeconds(60);
 
-  @Option(
-      names = "--sample-every",
-      converter = DurationFlagConverter.class,
-      description = "time between samples of the server (default: 5s)")
+  @Option(names = "--sample-every", description = "time between server samples (default: 5s)")
   Duration sampleEvery = Duration.ofSeconds(5);
 
   @Option(
@@ -93,10 +86,7 @@ public final class SoakBench implements Callable<Integer> {
               + " ${DEFAULT-VALUE})")
   boolean batching = true;
 
-  @Option(
-      names = "--deadline",
-      converter = DurationFlagConverter.class,
-      description = "deadline of each call (default: 5s)")
+  @Option(names = "--deadline", description = "deadline of each call (default: 5s)")
   Duration deadline = Duration.ofSeconds(5);
 
   @Option(
@@ -111,10 +101,12 @@ public final class SoakBench implements Callable<Integer> {
               + " directory)")
   Path work;
 
-  private final AtomicInteger swapsDone = new AtomicInteger();
-
   public static void main(String[] args) {
-    System.exit(new CommandLine(new SoakBench()).execute(args));
+    // Every Duration flag in the one duration syntax (20s, 500ms), not ISO-8601.
+    System.exit(
+        new CommandLine(new SoakBench())
+            .registerConverter(Duration.class, new DurationFlagConverter())
+            .execute(args));
   }
 
   @Override
@@ -146,6 +138,7 @@ public final class SoakBench implements Callable<Integer> {
     Map<Status.Code, String> firstDescriptions = new EnumMap<>(Status.Code.class);
     SortedMap<Long, Long> answersByVersion;
     Versions versions = new Versions();
+    AtomicInteger swapsDone = new AtomicInteger();
     try (ChildProcess server =
             ModelServers.start(
                 "model-server",
@@ -167,7 +160,7 @@ public final class SoakBench implements Callable<Integer> {
       sampling.scheduleAtFixedRate(
           () -> sample(sampler, samples), 0, sampleEvery.toNanos(), TimeUnit.NANOSECONDS);
       long endNanos = startNanos + (long) (minutes * 60e9);
-      swap(repository, versions, startNanos, endNanos, swaps);
+      swap(repository, versions, startNanos, endNanos, swaps, swapsDone);
       sleepUntil(endNanos);
       sampling.shutdown();
       if (!sampling.awaitTermination(60, TimeUnit.SECONDS)) {
@@ -210,14 +203,16 @@ public final class SoakBench implements Callable<Integer> {
   /**
    * Publishes a version every {@code swapEvery} until the end, each as a release manager would:
    * copy into a hidden staging directory, rename into place, wait for the first answer from it,
-   * then delete the older versions.
+   * then delete the older versions. Adds each to {@code swaps} and counts those that answered in
+   * {@code swapsDone}, which the sampler reads meanwhile.
    */
   private void swap(
       ScratchRepository repository,
       Versions versions,
       long startNanos,
       long endNanos,
-      List<Swap> swaps)
+      List<Swap> swaps,
+      AtomicInteger swapsDone)
       throws IOException, InterruptedException {
     for (long at = startNanos + swapEvery.toNanos(); at < endNanos; at += swapEvery.toNanos()) {
       sleepUntil(at);
