@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.Security;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,25 +43,9 @@ import picocli.CommandLine.Spec;
     name = "gateway",
     description = "Routes OIP v2 and TF Serving gRPC calls to model servers by model.")
 public final class GatewayMain implements Callable<Integer> {
-  /** The JVM's cache of DNS answers, in seconds; 30 unless set. */
-  static final String DNS_CACHE_TTL = "networkaddress.cache.ttl";
-
-  /** Objects Netty's {@code Recycler} pools per thread; 4,096 unless set, 0 (off) here. */
-  static final String NETTY_RECYCLER_CAPACITY = "io.netty.recycler.maxCapacityPerThread";
-
   static {
-    // First, before logging or anything else resolves a name: the JVM reads it once. dns:///
-    // endpoints are re-resolved every discovery.interval (at least 1s), so answers a second old.
-    if (Security.getProperty(DNS_CACHE_TTL) == null
-        && System.getProperty("sun.net.inetaddr.ttl") == null) {
-      Security.setProperty(DNS_CACHE_TTL, "1");
-    }
-    // Before any Netty class, which reads it once. On the gateway's event loop the pool's
-    // bookkeeping costs more than the short-lived objects it saves: with it off, 2-6 % more calls/s
-    // at 64 in flight, measured side by side (docs/benchmarks.md). -D on the command line wins.
-    if (System.getProperty(NETTY_RECYCLER_CAPACITY) == null) {
-      System.setProperty(NETTY_RECYCLER_CAPACITY, "0");
-    }
+    // First, before logging resolves a name or anything loads Netty.
+    JvmDefaults.apply();
   }
 
   @Mixin HelpAndVersion helpAndVersion;

@@ -31,8 +31,21 @@ class GatewayMainTest {
   void loadingTheMainClassSetsTheJvmDefaultsItDocuments() {
     new GatewayMain(Map.of()); // its static initialiser has run
 
-    assertThat(System.getProperty(GatewayMain.NETTY_RECYCLER_CAPACITY)).isEqualTo("0");
-    assertThat(Security.getProperty(GatewayMain.DNS_CACHE_TTL)).isEqualTo("1");
+    assertThat(System.getProperty(JvmDefaults.NETTY_RECYCLER_CAPACITY)).isEqualTo("0");
+    assertThat(Security.getProperty(JvmDefaults.DNS_CACHE_TTL)).isEqualTo("1");
+  }
+
+  @Test
+  void anOperatorsSettingOfTheRecyclerWins() {
+    String before = System.getProperty(JvmDefaults.NETTY_RECYCLER_CAPACITY);
+    System.setProperty(JvmDefaults.NETTY_RECYCLER_CAPACITY, "4096");
+    try {
+      JvmDefaults.apply();
+
+      assertThat(System.getProperty(JvmDefaults.NETTY_RECYCLER_CAPACITY)).isEqualTo("4096");
+    } finally {
+      System.setProperty(JvmDefaults.NETTY_RECYCLER_CAPACITY, before == null ? "0" : before);
+    }
   }
 
   @Test
