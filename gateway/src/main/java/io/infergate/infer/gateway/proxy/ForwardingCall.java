@@ -1,5 +1,9 @@
 package io.infergate.infer.gateway.proxy;
 
+import static io.infergate.infer.gateway.proxy.AnswerHeaders.RETRY_PUSHBACK;
+import static io.infergate.infer.gateway.proxy.AnswerHeaders.X_FALLBACK;
+import static io.infergate.infer.gateway.proxy.AnswerHeaders.X_VARIANT;
+
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Context;
@@ -51,13 +55,6 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * the span records.
  */
 final class ForwardingCall extends ServerCall.Listener<byte[]> {
-  static final Metadata.Key<String> X_VARIANT =
-      Metadata.Key.of("x-variant", Metadata.ASCII_STRING_MARSHALLER);
-  static final Metadata.Key<String> X_FALLBACK =
-      Metadata.Key.of("x-fallback", Metadata.ASCII_STRING_MARSHALLER);
-  static final Metadata.Key<String> PUSHBACK =
-      Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
-
   /** Times a call reads the table again because a reload retired the endpoint it was given. */
   private static final int MAX_REROUTES = 3;
 
@@ -201,7 +198,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       Metadata trailers = new Metadata();
       CallOutcome outcome = CallOutcome.CALLER_ERROR;
       if (refused.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
-        trailers.put(PUSHBACK, pushbackMillis(route));
+        trailers.put(RETRY_PUSHBACK, pushbackMillis(route));
         outcome = CallOutcome.REJECTED;
       }
       finish(refused, trailers, outcome);
@@ -431,7 +428,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     Status status;
     if (skipKinds == 1 << Skip.BULKHEAD_FULL.ordinal()) {
       status = Statuses.variantsFull(model, skipped);
-      trailers.put(PUSHBACK, pushbackMillis(admittedBy));
+      trailers.put(RETRY_PUSHBACK, pushbackMillis(admittedBy));
       telemetryOf(route).shedBulkheadFull();
     } else if (skipKinds == 1 << Skip.DEADLINE.ordinal()) {
       status = Statuses.deadlineTooShort(model, deadline, skipped);
@@ -527,7 +524,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       return -1;
     }
     long delay = 0;
-    String pushback = trailers.get(PUSHBACK);
+    String pushback = trailers.get(RETRY_PUSHBACK);
     if (pushback != null) {
       try {
         delay = Long.parseLong(pushback.trim());

@@ -67,7 +67,7 @@ class ForwardingCallTest {
 
     assertThat(caller.status().isOk()).isTrue();
     assertThat(caller.messages).containsExactly(body);
-    assertThat(caller.headers.get(ForwardingCall.X_VARIANT)).isEqualTo("pair;version=4");
+    assertThat(caller.headers.get(AnswerHeaders.X_VARIANT)).isEqualTo("pair;version=4");
     assertThat(caller.closes()).isEqualTo(1);
   }
 
@@ -112,7 +112,7 @@ class ForwardingCallTest {
     RecordingServerCall caller = forward(Requests.oip("digits", ""));
 
     assertThat(caller.status().isOk()).as("%s", caller.status()).isTrue();
-    assertThat(caller.headers.get(ForwardingCall.X_VARIANT)).isEqualTo("stable");
+    assertThat(caller.headers.get(AnswerHeaders.X_VARIANT)).isEqualTo("stable");
     assertThat(b.calls()).isEqualTo(1);
     assertThat(a.calls()).isZero();
   }

@@ -1,5 +1,9 @@
 package io.infergate.infer.perf.reliability;
 
+import static io.infergate.infer.gateway.proxy.AnswerHeaders.RETRY_PUSHBACK;
+import static io.infergate.infer.gateway.proxy.AnswerHeaders.X_FALLBACK;
+import static io.infergate.infer.gateway.proxy.AnswerHeaders.X_VARIANT;
+
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.infergate.infer.perf.CallObserver;
@@ -27,13 +31,6 @@ import org.HdrHistogram.Histogram;
  * a failure (an answer of trailers only), so both are read, headers first.
  */
 final class CallTally implements CallObserver {
-  static final Metadata.Key<String> X_VARIANT =
-      Metadata.Key.of("x-variant", Metadata.ASCII_STRING_MARSHALLER);
-  static final Metadata.Key<String> X_FALLBACK =
-      Metadata.Key.of("x-fallback", Metadata.ASCII_STRING_MARSHALLER);
-  static final Metadata.Key<String> RETRY_PUSHBACK =
-      Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
-
   private static final long MAX_LATENCY_MICROS = TimeUnit.SECONDS.toMicros(120);
   private static final Status.Code[] CODES = Status.Code.values();
 
