@@ -209,7 +209,7 @@ class RouteFallbackTest {
     assertThat(route.resilience()).isEqualTo(Resilience.DEFAULT);
     assertThat(route.admission().max()).isEqualTo(Limits.DEFAULT.maxInFlight());
 
-    Resilience two = Resilience.of(null, Limits.of(2, null, null), null, null, null, null);
+    Resilience two = withMaxInFlight(2);
     Route<Void> limited =
         Route.<Void>builder(MODEL).variant(variant("a", 1)).resilience(two).build();
     assertThat(limited.resilience()).isSameAs(two);
@@ -220,7 +220,7 @@ class RouteFallbackTest {
 
   @Test
   void newTargetsGetAFreshAdmissionAndRetryBudgetButKeepTheFallback() {
-    Resilience one = Resilience.of(null, Limits.of(1, null, null), null, null, null, null);
+    Resilience one = withMaxInFlight(1);
     Route<Void> route =
         Route.<Void>builder(MODEL)
             .variant(variant("a", 1))
@@ -267,5 +267,13 @@ class RouteFallbackTest {
       mask |= 1L << index;
     }
     return mask;
+  }
+
+  /** The default resilience, admitting at most {@code max} calls of the route at once. */
+  private static Resilience withMaxInFlight(int max) {
+    Resilience d = Resilience.DEFAULT;
+    Limits limits = new Limits(max, d.limits().maxInFlightPerVariant(), d.limits().pushback());
+    return new Resilience(
+        d.deadlines(), limits, d.breaker(), d.outlier(), d.retry(), d.slowStart());
   }
 }

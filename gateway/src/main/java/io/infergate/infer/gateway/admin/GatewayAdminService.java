@@ -226,20 +226,12 @@ final class GatewayAdminService extends GatewayAdminGrpc.GatewayAdminImplBase {
               : route.variant(0).name();
     }
     try {
-      var gates = request.getGates();
       return new RampPlan(
           request.getCanary(),
           stable,
           request.getStepsCount() == 0 ? RampPlan.DEFAULT_STEPS : request.getStepsList(),
           request.hasHold() ? duration(request.getHold()) : RampPlan.DEFAULT_HOLD,
-          Gates.of(
-              gates.getMaxFailureRateIncrease(),
-              gates.getMaxP50Ratio(),
-              gates.getMaxP99Ratio(),
-              gates.hasMinLatencyIncrease() ? duration(gates.getMinLatencyIncrease()) : null,
-              gates.getMinCalls(),
-              gates.hasWindow() ? duration(gates.getWindow()) : null,
-              gates.getBreachesToRollBack()));
+          RequestedGates.from(request.getGates()));
     } catch (IllegalArgumentException e) {
       throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException();
     }
@@ -327,7 +319,7 @@ final class GatewayAdminService extends GatewayAdminGrpc.GatewayAdminImplBase {
         .build();
   }
 
-  private static Duration duration(com.google.protobuf.Duration duration) {
+  static Duration duration(com.google.protobuf.Duration duration) {
     return Duration.ofSeconds(duration.getSeconds(), duration.getNanos());
   }
 

@@ -117,6 +117,11 @@ final class YamlNodes {
     }
   }
 
+  /** A key the file leaves out takes the router's default: {@code absent}. */
+  private static <T> T or(T value, T absent) {
+    return value == null ? absent : value;
+  }
+
   /**
    * What {@code build} makes of {@code node}, or null when the file leaves the key out or when the
    * router refuses the node: then each line of its message, prefixed with {@code key}, goes to
@@ -203,13 +208,13 @@ final class YamlNodes {
                 .canaryDrift(drift)
                 .fallback(fallback == null ? List.of() : fallback)
                 .resilience(
-                    Resilience.of(
-                        deadlines,
-                        bounds,
-                        breakerPolicy,
-                        outlierPolicy,
-                        retryPolicy,
-                        slowStartPolicy));
+                    new Resilience(
+                        or(deadlines, Deadlines.DEFAULT),
+                        or(bounds, Limits.DEFAULT),
+                        or(breakerPolicy, BreakerPolicy.DEFAULT),
+                        or(outlierPolicy, OutlierPolicy.DEFAULT),
+                        or(retryPolicy, RetryPolicy.DEFAULT),
+                        or(slowStartPolicy, SlowStartPolicy.OFF)));
         for (int i = 0; i < built.size(); i++) {
           builder.variant(built.get(i), targets.get(i));
         }
@@ -287,14 +292,19 @@ final class YamlNodes {
   /** {@code routes[i].deadline}: {@code default} is a Java keyword, so that key is renamed. */
   record DeadlinesNode(@JsonProperty("default") Duration initial, Duration max) {
     Deadlines deadlines() {
-      return Deadlines.of(initial, max);
+      Deadlines absent = Deadlines.DEFAULT;
+      return new Deadlines(or(initial, absent.initial()), or(max, absent.max()));
     }
   }
 
   /** {@code routes[i].limits}. */
   record LimitsNode(Integer maxInFlight, Integer maxInFlightPerVariant, Duration pushback) {
     Limits limits() {
-      return Limits.of(maxInFlight, maxInFlightPerVariant, pushback);
+      Limits absent = Limits.DEFAULT;
+      return new Limits(
+          or(maxInFlight, absent.maxInFlight()),
+          or(maxInFlightPerVariant, absent.maxInFlightPerVariant()),
+          or(pushback, absent.pushback()));
     }
   }
 
@@ -309,15 +319,16 @@ final class YamlNodes {
       Integer halfOpenCalls,
       Duration maxHalfOpen) {
     BreakerPolicy policy() {
-      return BreakerPolicy.of(
-          window,
-          minimumCalls,
-          failureRate,
-          slowCall,
-          slowCallRate,
-          openFor,
-          halfOpenCalls,
-          maxHalfOpen);
+      BreakerPolicy absent = BreakerPolicy.DEFAULT;
+      return new BreakerPolicy(
+          or(window, absent.window()),
+          or(minimumCalls, absent.minimumCalls()),
+          or(failureRate, absent.failureRate()),
+          or(slowCall, absent.slowCall()),
+          or(slowCallRate, absent.slowCallRate()),
+          or(openFor, absent.openFor()),
+          or(halfOpenCalls, absent.halfOpenCalls()),
+          or(maxHalfOpen, absent.maxHalfOpen()));
     }
   }
 
@@ -328,8 +339,12 @@ final class YamlNodes {
       Duration maxEjectionTime,
       Integer maxEjectionPercent) {
     OutlierPolicy policy() {
-      return OutlierPolicy.of(
-          consecutiveFailures, baseEjectionTime, maxEjectionTime, maxEjectionPercent);
+      OutlierPolicy absent = OutlierPolicy.DEFAULT;
+      return new OutlierPolicy(
+          or(consecutiveFailures, absent.consecutiveFailures()),
+          or(baseEjectionTime, absent.baseEjectionTime()),
+          or(maxEjectionTime, absent.maxEjectionTime()),
+          or(maxEjectionPercent, absent.maxEjectionPercent()));
     }
   }
 
@@ -343,7 +358,11 @@ final class YamlNodes {
   /** {@code routes[i].retry}. */
   record RetryNode(Integer maxAttempts, Double budgetRatio, Integer minRetriesPerSecond) {
     RetryPolicy policy() {
-      return RetryPolicy.of(maxAttempts, budgetRatio, minRetriesPerSecond);
+      RetryPolicy absent = RetryPolicy.DEFAULT;
+      return new RetryPolicy(
+          or(maxAttempts, absent.maxAttempts()),
+          or(budgetRatio, absent.budgetRatio()),
+          or(minRetriesPerSecond, absent.minRetriesPerSecond()));
     }
   }
 }

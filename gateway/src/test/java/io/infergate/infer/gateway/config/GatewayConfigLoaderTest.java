@@ -15,6 +15,13 @@ import io.infergate.infer.router.Route;
 import io.infergate.infer.router.Shadow;
 import io.infergate.infer.router.Variant;
 import io.infergate.infer.router.policy.BalancePolicy;
+import io.infergate.infer.router.policy.SlowStartPolicy;
+import io.infergate.infer.router.resilience.BreakerPolicy;
+import io.infergate.infer.router.resilience.Deadlines;
+import io.infergate.infer.router.resilience.Limits;
+import io.infergate.infer.router.resilience.OutlierPolicy;
+import io.infergate.infer.router.resilience.Resilience;
+import io.infergate.infer.router.resilience.RetryPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +94,51 @@ class GatewayConfigLoaderTest {
     assertThat(config.maxPeekedFields()).isEqualTo(4096);
     assertThat(config.connections()).isEqualTo(ConnectionLimits.DEFAULT);
     assertThat(config.upstream()).isEqualTo(UpstreamConfig.DEFAULT);
+  }
+
+  @Test
+  void eachResilienceKeyLeftOutTakesItsOwnDefaultBesideTheKeysGiven() throws IOException {
+    Resilience resilience =
+        load("""
+                routes:
+                  - model: m
+                    variants: [{name: a, weight: 1, endpoints: ["h:1"]}]
+                    deadline: {default: 2s}
+                    limits: {maxInFlight: 5}
+                    breaker: {minimumCalls: 3}
+                    outlier: {maxEjectionPercent: 10}
+                    retry: {maxAttempts: 1}
+                """)
+            .routes()
+            .route("m")
+            .resilience();
+
+    assertThat(resilience.deadlines())
+        .isEqualTo(new Deadlines(Duration.ofSeconds(2), Duration.ofMinutes(5)));
+    assertThat(resilience.limits()).isEqualTo(new Limits(5, 1024, Duration.ofMillis(100)));
+    BreakerPolicy breaker = BreakerPolicy.DEFAULT;
+    assertThat(resilience.breaker())
+        .isEqualTo(
+            new BreakerPolicy(
+                breaker.window(),
+                3,
+                breaker.failureRate(),
+                breaker.slowCall(),
+                breaker.slowCallRate(),
+                breaker.openFor(),
+                breaker.halfOpenCalls(),
+                breaker.maxHalfOpen()));
+    assertThat(resilience.outlier())
+        .isEqualTo(new OutlierPolicy(5, Duration.ofSeconds(5), Duration.ofSeconds(30), 10));
+    assertThat(resilience.retry()).isEqualTo(new RetryPolicy(1, 0.2, 10));
+    assertThat(resilience.slowStart()).isEqualTo(SlowStartPolicy.OFF);
+
+    Resilience untouched =
+        load("routes: [{model: m, variants: [{name: a, weight: 1, endpoints: [\"h:1\"]}]}]")
+            .routes()
+            .route("m")
+            .resilience();
+    assertThat(untouched).isEqualTo(Resilience.DEFAULT);
   }
 
   @Test

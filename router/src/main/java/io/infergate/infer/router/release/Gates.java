@@ -76,27 +76,6 @@ public record Gates(
     problems.throwIfAny();
   }
 
-  /** Gates from a request: 0 or null takes the default. */
-  public static Gates of(
-      double maxFailureRateIncrease,
-      double maxP50Ratio,
-      double maxP99Ratio,
-      Duration minLatencyIncrease,
-      int minCalls,
-      Duration window,
-      int breachesToRollBack) {
-    return new Gates(
-        maxFailureRateIncrease == 0 ? DEFAULT.maxFailureRateIncrease : maxFailureRateIncrease,
-        maxP50Ratio == 0 ? DEFAULT.maxP50Ratio : maxP50Ratio,
-        maxP99Ratio,
-        minLatencyIncrease == null || minLatencyIncrease.isZero()
-            ? DEFAULT.minLatencyIncrease
-            : minLatencyIncrease,
-        minCalls == 0 ? DEFAULT.minCalls : minCalls,
-        window == null || window.isZero() ? DEFAULT.window : window,
-        breachesToRollBack == 0 ? DEFAULT.breachesToRollBack : breachesToRollBack);
-  }
-
   /** Compares {@code canary} with {@code stable}, both over {@link #window}. */
   public Verdict judge(WindowFigures canary, WindowFigures stable) {
     Map<String, Double> figures = new LinkedHashMap<>();

@@ -62,25 +62,4 @@ public record BreakerPolicy(
     problems.positive(maxHalfOpen, "maxHalfOpen");
     problems.throwIfAny();
   }
-
-  /** From a config file: null takes the default. */
-  public static BreakerPolicy of(
-      Duration window,
-      Integer minimumCalls,
-      Float failureRate,
-      Duration slowCall,
-      Float slowCallRate,
-      Duration openFor,
-      Integer halfOpenCalls,
-      Duration maxHalfOpen) {
-    return new BreakerPolicy(
-        window == null ? DEFAULT.window : window,
-        minimumCalls == null ? DEFAULT.minimumCalls : minimumCalls,
-        failureRate == null ? DEFAULT.failureRate : failureRate,
-        slowCall == null ? DEFAULT.slowCall : slowCall,
-        slowCallRate == null ? DEFAULT.slowCallRate : slowCallRate,
-        openFor == null ? DEFAULT.openFor : openFor,
-        halfOpenCalls == null ? DEFAULT.halfOpenCalls : halfOpenCalls,
-        maxHalfOpen == null ? DEFAULT.maxHalfOpen : maxHalfOpen);
-  }
 }

@@ -30,10 +30,4 @@ public record Deadlines(Duration initial, Duration max) {
     problems.positive(initial, "default", maxValid ? max : LONGEST);
     problems.throwIfAny();
   }
-
-  /** From a config file: null takes the default. */
-  public static Deadlines of(Duration initial, Duration max) {
-    return new Deadlines(
-        initial == null ? DEFAULT.initial : initial, max == null ? DEFAULT.max : max);
-  }
 }

@@ -29,12 +29,4 @@ public record Limits(int maxInFlight, int maxInFlightPerVariant, Duration pushba
     problems.positive(pushback, "pushback");
     problems.throwIfAny();
   }
-
-  /** From a config file: null takes the default. */
-  public static Limits of(Integer maxInFlight, Integer maxInFlightPerVariant, Duration pushback) {
-    return new Limits(
-        maxInFlight == null ? DEFAULT.maxInFlight : maxInFlight,
-        maxInFlightPerVariant == null ? DEFAULT.maxInFlightPerVariant : maxInFlightPerVariant,
-        pushback == null ? DEFAULT.pushback : pushback);
-  }
 }

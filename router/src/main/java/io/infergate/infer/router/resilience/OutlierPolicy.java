@@ -41,17 +41,4 @@ public record OutlierPolicy(
     problems.range(maxEjectionPercent, "maxEjectionPercent", 0, 100);
     problems.throwIfAny();
   }
-
-  /** From a config file: null takes the default. */
-  public static OutlierPolicy of(
-      Integer consecutiveFailures,
-      Duration baseEjectionTime,
-      Duration maxEjectionTime,
-      Integer maxEjectionPercent) {
-    return new OutlierPolicy(
-        consecutiveFailures == null ? DEFAULT.consecutiveFailures : consecutiveFailures,
-        baseEjectionTime == null ? DEFAULT.baseEjectionTime : baseEjectionTime,
-        maxEjectionTime == null ? DEFAULT.maxEjectionTime : maxEjectionTime,
-        maxEjectionPercent == null ? DEFAULT.maxEjectionPercent : maxEjectionPercent);
-  }
 }

@@ -33,21 +33,4 @@ public record Resilience(
     requireNonNull(retry, "retry");
     requireNonNull(slowStart, "slowStart");
   }
-
-  /** From a config file: null parts take their defaults. */
-  public static Resilience of(
-      Deadlines deadlines,
-      Limits limits,
-      BreakerPolicy breaker,
-      OutlierPolicy outlier,
-      RetryPolicy retry,
-      SlowStartPolicy slowStart) {
-    return new Resilience(
-        deadlines == null ? Deadlines.DEFAULT : deadlines,
-        limits == null ? Limits.DEFAULT : limits,
-        breaker == null ? BreakerPolicy.DEFAULT : breaker,
-        outlier == null ? OutlierPolicy.DEFAULT : outlier,
-        retry == null ? RetryPolicy.DEFAULT : retry,
-        slowStart == null ? SlowStartPolicy.OFF : slowStart);
-  }
 }

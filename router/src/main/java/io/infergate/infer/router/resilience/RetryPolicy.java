@@ -26,13 +26,4 @@ public record RetryPolicy(int maxAttempts, double budgetRatio, int minRetriesPer
     problems.range(minRetriesPerSecond, "minRetriesPerSecond", 0, 1000);
     problems.throwIfAny();
   }
-
-  /** From a config file: null takes the default. */
-  public static RetryPolicy of(
-      Integer maxAttempts, Double budgetRatio, Integer minRetriesPerSecond) {
-    return new RetryPolicy(
-        maxAttempts == null ? DEFAULT.maxAttempts : maxAttempts,
-        budgetRatio == null ? DEFAULT.budgetRatio : budgetRatio,
-        minRetriesPerSecond == null ? DEFAULT.minRetriesPerSecond : minRetriesPerSecond);
-  }
 }

@@ -1,7 +1,6 @@
 package io.infergate.infer.router.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.infergate.infer.router.release.Verdict.Kind;
 import java.time.Duration;
@@ -75,23 +74,5 @@ class GatesTest {
     assertThat(Gates.DEFAULT.judge(canary, stable).kind()).isEqualTo(Kind.HOLDING);
     assertThat(p99.judge(canary, stable).kind()).isEqualTo(Kind.BREACHED);
     assertThat(p99.judge(canary, stable).why()).startsWith("p99 latency 500.0 ms");
-  }
-
-  @Test
-  void zeroFieldsTakeTheDefaults() {
-    assertThat(Gates.of(0, 0, 0, Duration.ZERO, 0, null, 0)).isEqualTo(Gates.DEFAULT);
-  }
-
-  @Test
-  void badGatesNameTheirFields() {
-    assertThatThrownBy(() -> Gates.of(1.5, 0.5, 0.5, null, -1, Duration.ofSeconds(31), 61))
-        .hasMessageContaining("gates.max_failure_rate_increase: 1.5")
-        .hasMessageContaining("gates.max_p50_ratio: 0.5")
-        .hasMessageContaining("gates.max_p99_ratio: 0.5")
-        .hasMessageContaining("gates.breaches_to_roll_back: 61")
-        .hasMessageContaining("gates.min_calls: -1")
-        .hasMessageContaining("gates.window: PT31S");
-    assertThat(Gates.of(0, 0, 0, null, 0, Gates.MAX_WINDOW, 0).window())
-        .isEqualTo(Gates.MAX_WINDOW);
   }
 }

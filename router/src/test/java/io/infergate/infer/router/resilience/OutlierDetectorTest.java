@@ -149,7 +149,7 @@ class OutlierDetectorTest {
 
   @Test
   void atMostTheMaxEjectionPercentOfEndpointsAreEjectedAtOnce() {
-    OutlierPolicy policy = OutlierPolicy.of(null, null, null, 30);
+    OutlierPolicy policy = policy(5, 30);
     OutlierDetector detector = detector(policy, 10);
 
     for (int endpoint = 0; endpoint < 10; endpoint++) {
@@ -163,7 +163,7 @@ class OutlierDetectorTest {
 
   @Test
   void anEndpointRefusedByTheCapIsEjectedOnceAnotherComesBack() {
-    OutlierPolicy policy = OutlierPolicy.of(null, null, null, 50);
+    OutlierPolicy policy = policy(5, 50);
     OutlierDetector detector = detector(policy, 2);
     long start = now.get();
     fail(detector, 0, 5);
@@ -179,7 +179,7 @@ class OutlierDetectorTest {
   @Test
   void aSingleEndpointVariantMayAlwaysEjectItsOneEndpoint() {
     for (int percent : new int[] {0, 1, 50, 99}) {
-      OutlierDetector detector = detector(OutlierPolicy.of(null, null, null, percent), 1);
+      OutlierDetector detector = detector(policy(5, percent), 1);
 
       assertThat(fail(detector, 0, 5)).as("%d%%", percent).isTrue();
       assertThat(detector.ejectedMask()).isEqualTo(1);
@@ -188,7 +188,7 @@ class OutlierDetectorTest {
 
   @Test
   void aHundredPercentMayEjectEveryEndpoint() {
-    OutlierDetector detector = detector(OutlierPolicy.of(null, null, null, 100), 4);
+    OutlierDetector detector = detector(policy(5, 100), 4);
 
     for (int endpoint = 0; endpoint < 4; endpoint++) {
       assertThat(fail(detector, endpoint, 5)).isTrue();
@@ -199,7 +199,7 @@ class OutlierDetectorTest {
 
   @Test
   void theMaskHasOneBitPerEjectedEndpointUpToTheSixtyFourth() {
-    OutlierDetector detector = detector(OutlierPolicy.of(1, null, null, 100), 64);
+    OutlierDetector detector = detector(policy(1, 100), 64);
 
     detector.onFailure(0);
     detector.onFailure(5);
@@ -242,7 +242,7 @@ class OutlierDetectorTest {
     // rounds, because the window is a few instructions wide.
     try (Together together = new Together(8)) {
       for (int round = 0; round < 500; round++) {
-        OutlierDetector detector = detector(OutlierPolicy.of(5, null, null, 100), 1);
+        OutlierDetector detector = detector(policy(5, 100), 1);
         int ejections =
             together
                 .run(
@@ -306,5 +306,12 @@ class OutlierDetectorTest {
     }
     now.set(ejectedAt + low);
     return low;
+  }
+
+  /** The default ejection times, with these counts. */
+  private static OutlierPolicy policy(int consecutiveFailures, int maxEjectionPercent) {
+    OutlierPolicy d = OutlierPolicy.DEFAULT;
+    return new OutlierPolicy(
+        consecutiveFailures, d.baseEjectionTime(), d.maxEjectionTime(), maxEjectionPercent);
   }
 }

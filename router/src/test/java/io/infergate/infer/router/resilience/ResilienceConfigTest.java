@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each record's defaults, and each bound at its limit: the last value accepted and the first
- * refused, with the exact message the config layer prefixes with the key's path.
+ * refused, with the exact message the config layer prefixes with the key's path. (Which default a
+ * key left out of a file takes is the config layer's, tested with its loader.)
  */
 class ResilienceConfigTest {
   private static final Duration HOUR = Duration.ofHours(1);
@@ -20,10 +21,6 @@ class ResilienceConfigTest {
   @Test
   void limitsDefaultToAThousandAndTwentyFourInFlightAndAPushbackOfATenthOfASecond() {
     assertThat(Limits.DEFAULT).isEqualTo(new Limits(1024, 1024, Duration.ofMillis(100)));
-    assertThat(Limits.of(null, null, null)).isEqualTo(Limits.DEFAULT);
-    assertThat(Limits.of(5, null, null)).isEqualTo(new Limits(5, 1024, Duration.ofMillis(100)));
-    assertThat(Limits.of(null, 6, Duration.ofSeconds(1)))
-        .isEqualTo(new Limits(1024, 6, Duration.ofSeconds(1)));
   }
 
   @Test
@@ -31,16 +28,15 @@ class ResilienceConfigTest {
     assertThat(new Limits(1, 1, NANO).maxInFlight()).isEqualTo(1);
     assertThat(new Limits(1_000_000, 1_000_000, HOUR).maxInFlightPerVariant()).isEqualTo(1_000_000);
 
-    refused(() -> Limits.of(0, null, null), "maxInFlight: 0 (expected: 1..1000000)");
-    refused(() -> Limits.of(1_000_001, null, null), "maxInFlight: 1000001 (expected: 1..1000000)");
-    refused(() -> Limits.of(null, 0, null), "maxInFlightPerVariant: 0 (expected: 1..1000000)");
+    refused(() -> new Limits(0, 1, NANO), "maxInFlight: 0 (expected: 1..1000000)");
+    refused(() -> new Limits(1_000_001, 1, NANO), "maxInFlight: 1000001 (expected: 1..1000000)");
+    refused(() -> new Limits(1, 0, NANO), "maxInFlightPerVariant: 0 (expected: 1..1000000)");
     refused(
-        () -> Limits.of(null, 1_000_001, null),
+        () -> new Limits(1, 1_000_001, NANO),
         "maxInFlightPerVariant: 1000001 (expected: 1..1000000)");
+    refused(() -> new Limits(1, 1, Duration.ZERO), "pushback: PT0S (expected: > 0 and <= PT1H)");
     refused(
-        () -> Limits.of(null, null, Duration.ZERO), "pushback: PT0S (expected: > 0 and <= PT1H)");
-    refused(
-        () -> Limits.of(null, null, PAST_HOUR),
+        () -> new Limits(1, 1, PAST_HOUR),
         "pushback: PT1H0.000000001S (expected: > 0 and <= PT1H)");
     refused(
         () -> new Limits(-1, 0, null),
@@ -53,8 +49,6 @@ class ResilienceConfigTest {
   void deadlinesDefaultToThirtySecondsAndAtMostFiveMinutes() {
     assertThat(Deadlines.DEFAULT)
         .isEqualTo(new Deadlines(Duration.ofSeconds(30), Duration.ofMinutes(5)));
-    assertThat(Deadlines.of(null, null)).isEqualTo(Deadlines.DEFAULT);
-    assertThat(Deadlines.of(Duration.ofSeconds(2), null).max()).isEqualTo(Duration.ofMinutes(5));
   }
 
   @Test
@@ -63,14 +57,17 @@ class ResilienceConfigTest {
     assertThat(new Deadlines(NANO, NANO).max()).isEqualTo(NANO);
 
     refused(
-        () -> Deadlines.of(Duration.ofMinutes(6), null),
+        () -> new Deadlines(Duration.ofMinutes(6), Duration.ofMinutes(5)),
         "default: PT6M (expected: > 0 and <= PT5M)");
     refused(
         () -> new Deadlines(Duration.ofSeconds(2), Duration.ofSeconds(1)),
         "default: PT2S (expected: > 0 and <= PT1S)");
-    refused(() -> Deadlines.of(Duration.ZERO, null), "default: PT0S (expected: > 0 and <= PT5M)");
     refused(
-        () -> Deadlines.of(null, PAST_HOUR), "max: PT1H0.000000001S (expected: > 0 and <= PT1H)");
+        () -> new Deadlines(Duration.ZERO, Duration.ofMinutes(5)),
+        "default: PT0S (expected: > 0 and <= PT5M)");
+    refused(
+        () -> new Deadlines(Duration.ofSeconds(30), PAST_HOUR),
+        "max: PT1H0.000000001S (expected: > 0 and <= PT1H)");
     refused(
         () -> new Deadlines(null, Duration.ofSeconds(-1)),
         "max: PT-1S (expected: > 0 and <= PT1H)\n"
@@ -89,9 +86,6 @@ class ResilienceConfigTest {
     assertThat(policy.openFor()).isEqualTo(Duration.ofSeconds(5));
     assertThat(policy.halfOpenCalls()).isEqualTo(5);
     assertThat(policy.maxHalfOpen()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(BreakerPolicy.of(null, null, null, null, null, null, null, null)).isEqualTo(policy);
-    assertThat(BreakerPolicy.of(null, 3, null, null, null, null, null, null).minimumCalls())
-        .isEqualTo(3);
   }
 
   @Test
@@ -142,8 +136,6 @@ class ResilienceConfigTest {
   void outlierPolicyDefaults() {
     assertThat(OutlierPolicy.DEFAULT)
         .isEqualTo(new OutlierPolicy(5, Duration.ofSeconds(5), Duration.ofSeconds(30), 50));
-    assertThat(OutlierPolicy.of(null, null, null, null)).isEqualTo(OutlierPolicy.DEFAULT);
-    assertThat(OutlierPolicy.of(null, null, null, 10).maxEjectionPercent()).isEqualTo(10);
   }
 
   @Test
@@ -152,38 +144,35 @@ class ResilienceConfigTest {
     assertThat(new OutlierPolicy(1000, NANO, NANO, 100).consecutiveFailures()).isEqualTo(1000);
 
     refused(
-        () -> OutlierPolicy.of(null, Duration.ofSeconds(10), Duration.ofSeconds(5), null),
+        () -> new OutlierPolicy(5, Duration.ofSeconds(10), Duration.ofSeconds(5), 50),
         "maxEjectionTime: PT5S (expected: >= baseEjectionTime)");
     refused(
-        () -> OutlierPolicy.of(null, Duration.ofSeconds(31), null, null),
+        () -> new OutlierPolicy(5, Duration.ofSeconds(31), Duration.ofSeconds(30), 50),
         "maxEjectionTime: PT30S (expected: >= baseEjectionTime)");
     refused(
-        () -> OutlierPolicy.of(null, Duration.ZERO, null, null),
+        () -> new OutlierPolicy(5, Duration.ZERO, Duration.ofSeconds(30), 50),
         "baseEjectionTime: PT0S (expected: > 0 and <= PT1H)");
     refused(
-        () -> OutlierPolicy.of(null, null, PAST_HOUR, null),
+        () -> new OutlierPolicy(5, Duration.ofSeconds(5), PAST_HOUR, 50),
         "maxEjectionTime: PT1H0.000000001S (expected: > 0 and <= PT1H)");
   }
 
   @Test
   void outlierCountsAndPercentAreBoundedAtBothEnds() {
     refused(
-        () -> OutlierPolicy.of(0, null, null, null), "consecutiveFailures: 0 (expected: 1..1000)");
+        () -> new OutlierPolicy(0, HOUR, HOUR, 50), "consecutiveFailures: 0 (expected: 1..1000)");
     refused(
-        () -> OutlierPolicy.of(1001, null, null, null),
+        () -> new OutlierPolicy(1001, HOUR, HOUR, 50),
         "consecutiveFailures: 1001 (expected: 1..1000)");
     refused(
-        () -> OutlierPolicy.of(null, null, null, -1), "maxEjectionPercent: -1 (expected: 0..100)");
+        () -> new OutlierPolicy(5, HOUR, HOUR, -1), "maxEjectionPercent: -1 (expected: 0..100)");
     refused(
-        () -> OutlierPolicy.of(null, null, null, 101),
-        "maxEjectionPercent: 101 (expected: 0..100)");
+        () -> new OutlierPolicy(5, HOUR, HOUR, 101), "maxEjectionPercent: 101 (expected: 0..100)");
   }
 
   @Test
   void retryPolicyDefaults() {
     assertThat(RetryPolicy.DEFAULT).isEqualTo(new RetryPolicy(3, 0.2, 10));
-    assertThat(RetryPolicy.of(null, null, null)).isEqualTo(RetryPolicy.DEFAULT);
-    assertThat(RetryPolicy.of(1, null, null)).isEqualTo(new RetryPolicy(1, 0.2, 10));
   }
 
   @Test
@@ -191,29 +180,13 @@ class ResilienceConfigTest {
     assertThat(new RetryPolicy(1, 0, 0).maxAttempts()).isEqualTo(1);
     assertThat(new RetryPolicy(5, 1, 1000).minRetriesPerSecond()).isEqualTo(1000);
 
-    refused(() -> RetryPolicy.of(0, null, null), "maxAttempts: 0 (expected: 1..5)");
-    refused(() -> RetryPolicy.of(6, null, null), "maxAttempts: 6 (expected: 1..5)");
-    refused(() -> RetryPolicy.of(null, -0.1, null), "budgetRatio: -0.1 (expected: 0..1)");
-    refused(() -> RetryPolicy.of(null, 1.5, null), "budgetRatio: 1.5 (expected: 0..1)");
-    refused(() -> RetryPolicy.of(null, Double.NaN, null), "budgetRatio: NaN (expected: 0..1)");
-    refused(() -> RetryPolicy.of(null, null, -1), "minRetriesPerSecond: -1 (expected: 0..1000)");
-    refused(
-        () -> RetryPolicy.of(null, null, 1001), "minRetriesPerSecond: 1001 (expected: 0..1000)");
-  }
-
-  @Test
-  void resilienceDefaultsEachPartAndKeepsThoseGiven() {
-    assertThat(Resilience.of(null, null, null, null, null, null)).isEqualTo(Resilience.DEFAULT);
-
-    Limits limits = Limits.of(7, null, null);
-    RetryPolicy retry = RetryPolicy.of(1, null, null);
-    Resilience partly = Resilience.of(null, limits, null, null, retry, null);
-    assertThat(partly.limits()).isSameAs(limits);
-    assertThat(partly.retry()).isSameAs(retry);
-    assertThat(partly.deadlines()).isEqualTo(Deadlines.DEFAULT);
-    assertThat(partly.breaker()).isEqualTo(BreakerPolicy.DEFAULT);
-    assertThat(partly.outlier()).isEqualTo(OutlierPolicy.DEFAULT);
-    assertThat(partly.slowStart()).isEqualTo(SlowStartPolicy.OFF);
+    refused(() -> new RetryPolicy(0, 0.2, 10), "maxAttempts: 0 (expected: 1..5)");
+    refused(() -> new RetryPolicy(6, 0.2, 10), "maxAttempts: 6 (expected: 1..5)");
+    refused(() -> new RetryPolicy(3, -0.1, 10), "budgetRatio: -0.1 (expected: 0..1)");
+    refused(() -> new RetryPolicy(3, 1.5, 10), "budgetRatio: 1.5 (expected: 0..1)");
+    refused(() -> new RetryPolicy(3, Double.NaN, 10), "budgetRatio: NaN (expected: 0..1)");
+    refused(() -> new RetryPolicy(3, 0.2, -1), "minRetriesPerSecond: -1 (expected: 0..1000)");
+    refused(() -> new RetryPolicy(3, 0.2, 1001), "minRetriesPerSecond: 1001 (expected: 0..1000)");
   }
 
   @Test
