@@ -419,7 +419,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     } else {
       skipped.append(", ");
     }
-    skipped.append(target.name()).append(' ').append(why.header());
+    skipped.append(target.name).append(' ').append(why.header());
   }
 
   /** No variant of the route could take the call: the answer says the gateway's own reason. */
@@ -443,7 +443,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       int variant, VariantTarget target, int endpoint, ManagedChannel channel, long remaining) {
     attempts++;
     if (retryOf != null) {
-      retryOf.telemetry().retried();
+      retryOf.telemetry.retried();
       retryOf = null;
     }
     Attempt next = new Attempt(variant, target, endpoint);
@@ -453,7 +453,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
       if (attempts == 1 && recorded) {
         int shadow = route.shadowFor(variant, random);
         if (shadow >= 0) {
-          shadowPair = route.target(shadow).copies().send(method, body, headers, span);
+          shadowPair = route.target(shadow).copies.send(method, body, headers, span);
         }
       }
       next.span = telemetry.startClient(span, method, headers);
@@ -501,7 +501,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
   /** The attributes of an attempt's CLIENT span that are not its method's. */
   private void describe(Span client, VariantTarget target, int attempt) {
-    client.setAllAttributes(target.telemetry().spanAttributes());
+    client.setAllAttributes(target.telemetry.spanAttributes);
     client.setAttribute(GatewayTelemetry.SPAN_ATTEMPT, attempt);
     if (!version.isEmpty()) {
       client.setAttribute(GatewayTelemetry.SPAN_VERSION, version);
@@ -618,14 +618,14 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
   private void record(Status status, CallOutcome outcome) {
     VariantTelemetry where = lastVariant;
     if (where == null) {
-      where = route != null ? telemetryOf(route).none() : telemetry.unrouted();
+      where = route != null ? telemetryOf(route).none : telemetry.unrouted();
     }
     if (recorded) {
       where.answered(outcome, System.nanoTime() - startNanos);
     }
     if (span.isRecording()) {
       if (lastVariant != null) {
-        span.setAttribute(GatewayTelemetry.SPAN_VARIANT, lastVariant.variant());
+        span.setAttribute(GatewayTelemetry.SPAN_VARIANT, lastVariant.variant);
       }
       if (fallback != null) {
         span.setAttribute(GatewayTelemetry.SPAN_FALLBACK_CAUSE, fallback.header());
@@ -636,7 +636,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
   /** A route's attribute sets, made with the table it belongs to. */
   private static RouteTelemetry telemetryOf(Route<VariantTarget> route) {
-    return route.target(0).telemetry().route();
+    return route.target(0).telemetry.route;
   }
 
   private static String pushbackMillis(Route<VariantTarget> route) {
@@ -708,16 +708,15 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
         if (!version.isEmpty() && span.isRecording()) {
           span.setAttribute(GatewayTelemetry.SPAN_VERSION, version); // the version that served
         }
-        out.put(
-            X_VARIANT, version.isEmpty() ? target.name() : target.name() + ";version=" + version);
+        out.put(X_VARIANT, version.isEmpty() ? target.name : target.name + ";version=" + version);
         markFallback(out);
         serverCall.sendHeaders(out);
         headersSent = true;
         if (shadowPair != null) {
           // A reference only: the comparison runs later, on its own thread, if the shadow answers.
-          shadowPair.primaryAnswered(message, target.telemetry());
+          shadowPair.primaryAnswered(message, target.telemetry);
         }
-        if (target.canary() != null && recorded) {
+        if (target.canary != null && recorded) {
           watchedAnswer = message;
         }
       }
@@ -738,7 +737,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
     public void onClose(Status status, Metadata trailers) {
       GatewayTelemetry.end(span, status, false);
       CallOutcome outcome = outcomeOf(status);
-      lastVariant = target.telemetry();
+      lastVariant = target.telemetry;
       lastOutcome = outcome;
       if (outcome.isRetriable()) {
         long delay = retryDelayMillis(trailers);
@@ -765,12 +764,12 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
         return;
       }
       if (fallback != null) {
-        fallbackFrom.telemetry().fellBack(fallback);
+        fallbackFrom.telemetry.fellBack(fallback);
       }
       Status answer = failure != null ? failure : status;
       if (watchedAnswer != null && answer.isOk() && fallback == null) {
         // Only answers of the variant the call was meant for, and only of calls that succeeded.
-        target.canary().answered(method.answers(), watchedAnswer);
+        target.canary.answered(method.answers(), watchedAnswer);
       }
       if (!headersSent) {
         if (heldHeaders != null) {
@@ -782,7 +781,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
           // No answer at all from the endpoint: say which variant failed, not just "io exception".
           answer = Statuses.endpointUnavailable(target, endpoint, model, status);
         }
-        trailers.put(X_VARIANT, target.name());
+        trailers.put(X_VARIANT, target.name);
         markFallback(trailers);
       }
       finish(answer, trailers, outcome);
@@ -808,7 +807,7 @@ final class ForwardingCall extends ServerCall.Listener<byte[]> {
 
     private void markFallback(Metadata out) {
       if (fallback != null) {
-        out.put(X_FALLBACK, fallback.header() + ";from=" + fallbackFrom.name());
+        out.put(X_FALLBACK, fallback.header() + ";from=" + fallbackFrom.name);
       }
     }
 

@@ -180,7 +180,7 @@ final class GatewayTelemetry {
                 "Answers meant for a canary-drift window that were not counted: not decodable, or"
                     + " the worker behind")
             .build();
-    this.unrouted = new RouteTelemetry(this, UNKNOWN_MODEL, null, null).none();
+    this.unrouted = new RouteTelemetry(this, UNKNOWN_MODEL, null, null).none;
   }
 
   /** Telemetry that records nothing, for routes built without a gateway (tests). */

@@ -159,18 +159,18 @@ public final class LiveRoutes implements AutoCloseable {
    */
   public synchronized WindowFigures figures(String model, String variant, Duration window) {
     VariantHealth known = health.get(model + "\0" + variant);
-    return known == null ? null : known.window().figures(window);
+    return known == null ? null : known.window.figures(window);
   }
 
   /** The state of the variant's circuit breaker (CLOSED, OPEN, HALF_OPEN, ...), or null. */
   public synchronized String breakerState(String model, String variant) {
     VariantHealth known = health.get(model + "\0" + variant);
-    return known == null ? null : known.breaker().getState().name();
+    return known == null ? null : known.breaker.getState().name();
   }
 
   private synchronized void rollWindows() {
     for (VariantHealth known : health.values()) {
-      known.window().roll();
+      known.window.roll();
     }
   }
 
@@ -183,7 +183,7 @@ public final class LiveRoutes implements AutoCloseable {
     for (Route<VariantTarget> route : router.table().routes()) {
       for (int i = 0; i < route.variants().size(); i++) {
         VariantTarget target = route.target(i);
-        target.telemetry().recordBreaker(target.health().breaker(), into);
+        target.telemetry.recordBreaker(target.health.breaker, into);
       }
     }
   }
@@ -199,9 +199,9 @@ public final class LiveRoutes implements AutoCloseable {
       if (reference < 0) {
         continue;
       }
-      AnswerWindow.Counts expected = route.target(reference).canary().window().sum();
+      AnswerWindow.Counts expected = route.target(reference).canary.window().sum();
       for (int i = 0; i < route.variants().size(); i++) {
-        CanaryWatch watch = route.target(i).canary();
+        CanaryWatch watch = route.target(i).canary;
         if (i == reference) {
           watch.report(expected, null, into);
         } else {
@@ -376,7 +376,7 @@ public final class LiveRoutes implements AutoCloseable {
         target.reconnectFailed();
         target.watchSlowStart(now);
         boolean takesTraffic =
-            route.variant(i).weight() > 0 || route.fallback().contains(target.name());
+            route.variant(i).weight() > 0 || route.fallback().contains(target.name);
         any |= takesTraffic && target.canServe();
       }
       result.put(route.model(), any);
@@ -434,7 +434,7 @@ public final class LiveRoutes implements AutoCloseable {
     if (route == null || route.shadowVariant() < 0) {
       return ShadowCounts.NONE;
     }
-    return route.target(route.shadowVariant()).copies().counts();
+    return route.target(route.shadowVariant()).copies.counts();
   }
 
   /**
@@ -485,7 +485,7 @@ public final class LiveRoutes implements AutoCloseable {
               declaredVariant,
               served,
               route.resilience(),
-              known == null ? new VariantWindow() : known.window());
+              known == null ? new VariantWindow() : known.window);
     } else {
       known = known.serving(served, route.resilience());
     }

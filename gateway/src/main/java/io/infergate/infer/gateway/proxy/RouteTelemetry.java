@@ -6,13 +6,18 @@ import io.opentelemetry.api.common.Attributes;
 /**
  * A route's attribute sets, made when a table is built so that a call allocates none: {@code
  * [model]} for calls in flight, {@code [model, reason]} for each way of shedding, and the sets of
- * calls that no variant answered ({@link #none()}).
+ * calls that no variant answered ({@link #none}).
  */
 final class RouteTelemetry {
-  private final GatewayTelemetry instruments;
-  private final String model;
-  private final String shadowVariant;
-  private final String canaryReference;
+  final GatewayTelemetry instruments;
+  final String model;
+
+  /** The route's shadow variant, or null if it has none. */
+  final String shadowVariant;
+
+  /** The route's canary-drift reference variant, or null if its answers are not compared. */
+  final String canaryReference;
+
   private final Attributes byModel;
 
   /** Calls in flight on this model, shared with its routes in other tables. */
@@ -20,7 +25,9 @@ final class RouteTelemetry {
 
   private final Attributes routeFull;
   private final Attributes bulkheadFull;
-  private final VariantTelemetry none;
+
+  /** The sets of a call that no variant answered. */
+  final VariantTelemetry none;
 
   /**
    * @param shadowVariant the route's shadow variant, whose answers its other variants' are compared
@@ -41,29 +48,6 @@ final class RouteTelemetry {
     this.bulkheadFull =
         Attributes.of(GatewayTelemetry.MODEL, model, GatewayTelemetry.REASON, "bulkhead_full");
     this.none = new VariantTelemetry(this, GatewayTelemetry.NO_VARIANT);
-  }
-
-  GatewayTelemetry instruments() {
-    return instruments;
-  }
-
-  String model() {
-    return model;
-  }
-
-  /** The route's shadow variant, or null if it has none. */
-  String shadowVariant() {
-    return shadowVariant;
-  }
-
-  /** The route's canary-drift reference variant, or null if its answers are not compared. */
-  String canaryReference() {
-    return canaryReference;
-  }
-
-  /** The sets of a call that no variant answered. */
-  VariantTelemetry none() {
-    return none;
   }
 
   void admitted() {

@@ -77,10 +77,10 @@ final class ShadowCopies {
     try {
       byte[] copy = target.body(method.request(), body);
       Metadata headers = allowedHeaders(callerHeaders);
-      VariantTelemetry telemetry = target.telemetry();
-      span = telemetry.route().instruments().startClient(callSpan, method, headers);
+      VariantTelemetry telemetry = target.telemetry;
+      span = telemetry.route.instruments.startClient(callSpan, method, headers);
       if (span.isRecording()) {
-        span.setAllAttributes(telemetry.spanAttributes());
+        span.setAllAttributes(telemetry.spanAttributes);
       }
       ClientCall<byte[], byte[]> created =
           target
@@ -137,7 +137,7 @@ final class ShadowCopies {
 
   private void drop() {
     dropped.increment();
-    target.telemetry().shadowDropped();
+    target.telemetry.shadowDropped();
   }
 
   private void done(int endpoint) {

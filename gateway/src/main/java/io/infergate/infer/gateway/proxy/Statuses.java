@@ -88,7 +88,7 @@ final class Statuses {
     return Status.INTERNAL
         .withDescription(
             "variant '"
-                + variant.name()
+                + variant.name
                 + "' of model '"
                 + model
                 + "': the gateway failed to forward the call: "
@@ -134,7 +134,7 @@ final class Statuses {
             + "' ("
             + skipped
             + "; sent past the open breakers to "
-            + variant.name()
+            + variant.name
             + " at "
             + variant.endpoint(endpoint)
             + ": "
@@ -165,7 +165,7 @@ final class Statuses {
     return Status.UNAVAILABLE
         .withDescription(
             "variant '"
-                + variant.name()
+                + variant.name
                 + "' of model '"
                 + model
                 + "': endpoint "

@@ -28,13 +28,13 @@ import java.util.List;
 final class VariantHealth {
   private final Variant declared;
   private final BreakerPolicy breakerPolicy;
-  private final CircuitBreaker breaker;
-  private final LatencyMedian latency;
-  private final VariantWindow window;
+  final CircuitBreaker breaker;
+  final LatencyMedian latency;
+  final VariantWindow window;
   private final List<Endpoint> served;
-  private final OutlierDetector outliers;
+  final OutlierDetector outliers;
   private final SlowStartPolicy slowStartPolicy;
-  private final SlowStart slowStart;
+  final SlowStart slowStart;
   private boolean seeded;
 
   /**
@@ -95,10 +95,6 @@ final class VariantHealth {
         : new VariantHealth(this, served, policies);
   }
 
-  SlowStart slowStart() {
-    return slowStart;
-  }
-
   /**
    * The first time a table uses this health: endpoints whose channel is already connected (kept
    * from the table before) count as up, so that a reload adding an endpoint ramps only the new one.
@@ -112,22 +108,6 @@ final class VariantHealth {
         }
       }
     }
-  }
-
-  CircuitBreaker breaker() {
-    return breaker;
-  }
-
-  OutlierDetector outliers() {
-    return outliers;
-  }
-
-  LatencyMedian latency() {
-    return latency;
-  }
-
-  VariantWindow window() {
-    return window;
   }
 
   private static CircuitBreakerConfig breakerConfig(BreakerPolicy policy) {

@@ -37,8 +37,8 @@ final class VariantTarget {
   /** Breakers need a Throwable per failure; one shared, without a stack trace, allocates none. */
   private static final Exception BACKEND_FAILURE = new BackendFailure();
 
-  private final String name;
-  private final List<Endpoint> endpoints;
+  final String name;
+  final List<Endpoint> endpoints;
   private final ManagedChannel[] channels;
 
   /** Bit i set for each endpoint i. */
@@ -46,12 +46,17 @@ final class VariantTarget {
 
   private final EndpointBalancer balancer;
   private final Bulkhead bulkhead;
-  private final VariantHealth health;
+  final VariantHealth health;
   private final CircuitBreaker breaker;
   private final Rewrite rewrite;
-  private final ShadowCopies copies;
-  private final CanaryWatch canary;
-  private final VariantTelemetry telemetry;
+
+  /** The copies this variant receives as its route's shadow; null if it is not the shadow. */
+  final ShadowCopies copies;
+
+  /** Where this variant's answers are watched for canary drift; null when they are not. */
+  final CanaryWatch canary;
+
+  final VariantTelemetry telemetry;
   private final SlowStart slowStart;
 
   /**
@@ -86,12 +91,12 @@ final class VariantTarget {
                 .writableStackTraceEnabled(false)
                 .build());
     this.health = health;
-    this.breaker = health.breaker();
+    this.breaker = health.breaker;
     this.rewrite = rewrite.isNone() ? null : rewrite;
     this.telemetry = telemetry;
     this.copies = shadow == null ? null : new ShadowCopies(this, shadow, agreement);
     this.canary = canary;
-    this.slowStart = health.slowStart();
+    this.slowStart = health.slowStart;
     if (slowStart.enabled()) {
       boolean[] connected = new boolean[channels.length];
       for (int i = 0; i < channels.length; i++) {
@@ -99,15 +104,6 @@ final class VariantTarget {
       }
       health.seedSlowStart(connected);
     }
-  }
-
-  String name() {
-    return name;
-  }
-
-  /** Where this variant's answers are watched for canary drift; null when they are not. */
-  CanaryWatch canary() {
-    return canary;
   }
 
   /**
@@ -122,7 +118,7 @@ final class VariantTarget {
    *     endpoints in {@code excluded} were left
    */
   int admit(long excluded, long remainingNanos) {
-    if (remainingNanos < health.latency().nanos()) {
+    if (remainingNanos < health.latency.nanos()) {
       return skip(Skip.DEADLINE);
     }
     if (!breaker.tryAcquirePermission()) {
@@ -176,7 +172,7 @@ final class VariantTarget {
   void release(int endpoint, CallOutcome outcome, long nanos, boolean breakerPermit) {
     balancer.release(endpoint);
     bulkhead.onComplete();
-    health.window().record(outcome, nanos);
+    health.window.record(outcome, nanos);
     if (!breakerPermit) {
       recordEndpoint(endpoint, outcome, nanos);
       return;
@@ -193,9 +189,9 @@ final class VariantTarget {
 
   private void recordEndpoint(int endpoint, CallOutcome outcome, long nanos) {
     if (outcome.isSuccess()) {
-      health.outliers().onSuccess(endpoint);
+      health.outliers.onSuccess(endpoint);
       if (outcome == CallOutcome.SUCCESS) {
-        health.latency().record(nanos);
+        health.latency.record(nanos);
       }
     } else if (outcome.isFailure()) {
       endpointFailed(endpoint);
@@ -227,7 +223,7 @@ final class VariantTarget {
   }
 
   private void endpointFailed(int endpoint) {
-    if (health.outliers().onFailure(endpoint)) {
+    if (health.outliers.onFailure(endpoint)) {
       // The channel reconnects at once when the ejection ends, not after its own backoff.
       channels[endpoint].resetConnectBackoff();
     }
@@ -255,7 +251,7 @@ final class VariantTarget {
       return;
     }
     slowStart.expire(nowNanos);
-    long ejected = health.outliers().ejectedMask();
+    long ejected = health.outliers.ejectedMask();
     for (int i = 0; i < channels.length; i++) {
       noteForSlowStart(i, channels[i].getState(false), (ejected & (1L << i)) != 0);
     }
@@ -275,7 +271,7 @@ final class VariantTarget {
 
   /** Endpoints a call cannot use now: ejected, or whose channel fails to connect. */
   private long unusable() {
-    long ejected = health.outliers().ejectedMask();
+    long ejected = health.outliers.ejectedMask();
     long mask = ejected;
     boolean slow = slowStart.enabled();
     for (int i = 0; i < channels.length; i++) {
@@ -330,7 +326,7 @@ final class VariantTarget {
   void reconnectFailed() {
     for (int i = 0; i < channels.length; i++) {
       if (channels[i].getState(false) == ConnectivityState.TRANSIENT_FAILURE
-          && !health.outliers().isEjected(i)) {
+          && !health.outliers.isEjected(i)) {
         channels[i].resetConnectBackoff();
       }
     }
@@ -342,23 +338,6 @@ final class VariantTarget {
 
   Endpoint endpoint(int index) {
     return endpoints.get(index);
-  }
-
-  List<Endpoint> endpoints() {
-    return endpoints;
-  }
-
-  VariantHealth health() {
-    return health;
-  }
-
-  VariantTelemetry telemetry() {
-    return telemetry;
-  }
-
-  /** The copies this variant receives as its route's shadow; null if it is not the shadow. */
-  ShadowCopies copies() {
-    return copies;
   }
 
   /** The body to send: the caller's bytes untouched, unless this variant renames the model. */

@@ -42,8 +42,11 @@ final class VariantTelemetry {
   static final int TOP1_SCORE = 1;
   private static final String[] DISTRIBUTIONS = {"prediction", "top1_score"};
 
-  private final RouteTelemetry route;
-  private final String name;
+  final RouteTelemetry route;
+
+  /** The variant's name, or {@link GatewayTelemetry#NO_VARIANT}. */
+  final String variant;
+
   private final Attributes[] byOutcome;
 
   /** {@code infergate.gateway.calls} by outcome, shared with other tables. */
@@ -54,7 +57,9 @@ final class VariantTelemetry {
 
   private final Attributes[] bySkip;
   private final Attributes byVariant;
-  private final Attributes spanAttributes;
+
+  /** {@code infergate.model} and {@code infergate.variant}, for a span of this variant. */
+  final Attributes spanAttributes;
 
   /**
    * {@code [model, variant, shadow_variant]}, and with each not-compared reason; null: no shadow.
@@ -72,27 +77,28 @@ final class VariantTelemetry {
   /** {@code [model, variant, reason]} by not-counted reason; null without canary drift. */
   private final Attributes[] byCanaryNotCounted;
 
-  VariantTelemetry(RouteTelemetry route, String name) {
+  VariantTelemetry(RouteTelemetry route, String variant) {
     this.route = route;
-    this.name = name;
-    String model = route.model();
-    this.byVariant = Attributes.of(GatewayTelemetry.MODEL, model, GatewayTelemetry.VARIANT, name);
+    this.variant = variant;
+    String model = route.model;
+    this.byVariant =
+        Attributes.of(GatewayTelemetry.MODEL, model, GatewayTelemetry.VARIANT, variant);
     this.byOutcome = each(byVariant, GatewayTelemetry.OUTCOME, OUTCOME_NAMES);
     this.callsByOutcome = new Tally[OUTCOMES.length];
     this.durationByOutcome = new HistogramSeries[OUTCOMES.length];
     for (int i = 0; i < OUTCOMES.length; i++) {
-      callsByOutcome[i] = route.instruments().calls.series(byOutcome[i]);
-      durationByOutcome[i] = route.instruments().duration.series(byOutcome[i]);
+      callsByOutcome[i] = route.instruments.calls.series(byOutcome[i]);
+      durationByOutcome[i] = route.instruments.duration.series(byOutcome[i]);
     }
     this.bySkip =
         each(
-            Attributes.of(GatewayTelemetry.MODEL, model, GatewayTelemetry.FROM_VARIANT, name),
+            Attributes.of(GatewayTelemetry.MODEL, model, GatewayTelemetry.FROM_VARIANT, variant),
             GatewayTelemetry.CAUSE,
             SKIP_CAUSES);
     this.spanAttributes =
-        Attributes.of(GatewayTelemetry.SPAN_MODEL, model, GatewayTelemetry.SPAN_VARIANT, name);
-    String shadow = route.shadowVariant();
-    if (shadow == null || shadow.equals(name)) {
+        Attributes.of(GatewayTelemetry.SPAN_MODEL, model, GatewayTelemetry.SPAN_VARIANT, variant);
+    String shadow = route.shadowVariant;
+    if (shadow == null || shadow.equals(variant)) {
       this.byShadowPair = null;
       this.byNotCompared = null;
     } else {
@@ -101,18 +107,18 @@ final class VariantTelemetry {
               GatewayTelemetry.MODEL,
               model,
               GatewayTelemetry.VARIANT,
-              name,
+              variant,
               GatewayTelemetry.SHADOW_VARIANT,
               shadow);
       this.byNotCompared = each(byShadowPair, GatewayTelemetry.REASON, NOT_COMPARED_REASONS);
     }
-    String reference = route.canaryReference();
-    if (reference == null || name.equals(GatewayTelemetry.NO_VARIANT)) {
+    String reference = route.canaryReference;
+    if (reference == null || variant.equals(GatewayTelemetry.NO_VARIANT)) {
       this.byCanaryDistribution = null;
       this.byCanaryNotCounted = null;
     } else {
       this.byCanaryNotCounted = each(byVariant, GatewayTelemetry.REASON, NOT_COMPARED_REASONS);
-      if (reference.equals(name)) {
+      if (reference.equals(variant)) {
         this.byCanaryDistribution = null;
       } else {
         this.byCanaryDistribution =
@@ -124,19 +130,6 @@ final class VariantTelemetry {
     }
   }
 
-  String variant() {
-    return name;
-  }
-
-  RouteTelemetry route() {
-    return route;
-  }
-
-  /** {@code infergate.model} and {@code infergate.variant}, for a span of this variant. */
-  Attributes spanAttributes() {
-    return spanAttributes;
-  }
-
   /** A call answered (by this variant, or by none) with {@code outcome} after {@code nanos}. */
   void answered(CallOutcome outcome, long nanos) {
     int index = outcome.ordinal();
@@ -146,17 +139,17 @@ final class VariantTelemetry {
 
   /** A call meant for this variant was answered by another, because of {@code why}. */
   void fellBack(Skip why) {
-    route.instruments().fallbacks.add(1, bySkip[why.ordinal()]);
+    route.instruments.fallbacks.add(1, bySkip[why.ordinal()]);
   }
 
   /** An attempt on this variant never reached a model and is made again. */
   void retried() {
-    route.instruments().retries.add(1, byVariant);
+    route.instruments.retries.add(1, byVariant);
   }
 
   /** A shadow copy for this variant was not sent. */
   void shadowDropped() {
-    route.instruments().shadowDropped.add(1, byVariant);
+    route.instruments.shadowDropped.add(1, byVariant);
   }
 
   /**
@@ -168,7 +161,7 @@ final class VariantTelemetry {
     if (byShadowPair == null) {
       return;
     }
-    GatewayTelemetry instruments = route.instruments();
+    GatewayTelemetry instruments = route.instruments;
     instruments.shadowCompared.add(rows, byShadowPair);
     instruments.shadowTop1Matches.add(top1Matches, byShadowPair);
     instruments.shadowAbsDiff.add(absDiff, byShadowPair);
@@ -177,14 +170,14 @@ final class VariantTelemetry {
   /** A call of this variant's whose shadow answered was not compared, for {@code reason}. */
   void shadowNotCompared(int reason) {
     if (byNotCompared != null) {
-      route.instruments().shadowNotCompared.add(1, byNotCompared[reason]);
+      route.instruments.shadowNotCompared.add(1, byNotCompared[reason]);
     }
   }
 
   /** An answer of this variant was not counted into its canary-drift window, for {@code reason}. */
   void canaryNotCounted(int reason) {
     if (byCanaryNotCounted != null) {
-      route.instruments().canaryNotCounted.add(1, byCanaryNotCounted[reason]);
+      route.instruments.canaryNotCounted.add(1, byCanaryNotCounted[reason]);
     }
   }
 
@@ -229,6 +222,6 @@ final class VariantTelemetry {
 
   @Override
   public String toString() {
-    return route.model() + "/" + name;
+    return route.model + "/" + variant;
   }
 }

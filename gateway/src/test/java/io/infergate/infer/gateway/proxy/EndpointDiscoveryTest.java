@@ -83,8 +83,8 @@ class EndpointDiscoveryTest {
   void aChangedAnswerServesNewAddressesRetiresOldOnesAndKeepsTheVariantsHealth() throws Exception {
     answer("10.0.0.1");
     apply(1, "dns:///" + NAME + ":8500");
-    VariantHealth before = routes.route("m").target(0).health();
-    before.breaker().transitionToOpenState();
+    VariantHealth before = routes.route("m").target(0).health;
+    before.breaker.transitionToOpenState();
     ManagedChannel first = dialed.get(new Endpoint("10.0.0.1", 8500));
 
     answer("10.0.0.1", "10.0.0.2", "10.0.0.3");
@@ -97,10 +97,10 @@ class EndpointDiscoveryTest {
             new Endpoint("10.0.0.3", 8500));
     VariantTarget grown = routes.route("m").target(0);
     assertThat(grown.channel(0)).as("the address that stayed keeps its channel").isSameAs(first);
-    assertThat(grown.health().breaker()).isSameAs(before.breaker());
-    assertThat(grown.health().window()).isSameAs(before.window());
-    assertThat(grown.health().latency()).isSameAs(before.latency());
-    assertThat(grown.health().outliers()).isNotSameAs(before.outliers());
+    assertThat(grown.health.breaker).isSameAs(before.breaker);
+    assertThat(grown.health.window).isSameAs(before.window);
+    assertThat(grown.health.latency).isSameAs(before.latency);
+    assertThat(grown.health.outliers).isNotSameAs(before.outliers);
     assertThat(routes.breakerState("m", "v")).isEqualTo("OPEN");
 
     answer("10.0.0.3", "10.0.0.2");
@@ -110,7 +110,7 @@ class EndpointDiscoveryTest {
         .containsExactly(new Endpoint("10.0.0.2", 8500), new Endpoint("10.0.0.3", 8500));
     assertThat(first.isShutdown()).as("10.0.0.1 left the answer: its channel drains").isTrue();
     assertThat(dialed.get(new Endpoint("10.0.0.2", 8500)).isShutdown()).isFalse();
-    assertThat(routes.route("m").target(0).health().breaker()).isSameAs(before.breaker());
+    assertThat(routes.route("m").target(0).health.breaker).isSameAs(before.breaker);
   }
 
   @Test
@@ -145,7 +145,7 @@ class EndpointDiscoveryTest {
   void anotherTableWithTheSameNamesAsAWeightWriteMakesUsesTheKnownAnswer() throws Exception {
     answer("10.0.0.1", "10.0.0.2");
     apply(1, "dns:///" + NAME + ":8500");
-    VariantHealth before = routes.route("m").target(0).health();
+    VariantHealth before = routes.route("m").target(0).health;
     int looked = lookups.get();
 
     apply(7, "dns:///" + NAME + ":8500");
@@ -153,7 +153,7 @@ class EndpointDiscoveryTest {
     assertThat(lookups).as("no lookup on the applying thread for a known name").hasValue(looked);
     assertThat(routes.route("m").variant(0).weight()).isEqualTo(7);
     assertThat(endpoints()).hasSize(2);
-    assertThat(routes.route("m").target(0).health()).isSameAs(before);
+    assertThat(routes.route("m").target(0).health).isSameAs(before);
   }
 
   private void answer(String... ips) throws UnknownHostException {

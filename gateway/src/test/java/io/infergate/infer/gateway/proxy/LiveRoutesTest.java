@@ -101,8 +101,8 @@ class LiveRoutesTest {
     assertThat(routes.header(GatewayClient.metadata(Map.of("x-user-id", "u7")), "x-user-id"))
         .isEqualTo("u7");
     assertThat(routes.header(GatewayClient.metadata(Map.of()), route.overrideHeader())).isNull();
-    assertThat(route.target(1).copies()).isNotNull();
-    assertThat(route.target(0).copies()).isNull();
+    assertThat(route.target(1).copies).isNotNull();
+    assertThat(route.target(0).copies).isNull();
     assertThat(routes.shadowCounts("m")).isEqualTo(new ShadowCounts(0, 0, 0, 0));
     assertThat(routes.shadowCounts("absent")).isSameAs(ShadowCounts.NONE);
   }

@@ -149,6 +149,6 @@ class ShadowCopiesTest {
                 new RouteTelemetry(GatewayTelemetry.noop(), "digits", "candidate", null),
                 "candidate"),
             null);
-    return target.copies();
+    return target.copies;
   }
 }
