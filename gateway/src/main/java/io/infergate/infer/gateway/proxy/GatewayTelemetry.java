@@ -278,18 +278,11 @@ final class GatewayTelemetry {
       spans.headers().injectNotSampled(server, headers);
       return Span.getInvalid();
     }
-    Context parent = Context.root().with(server);
-    Span client =
-        spans
-            .tracer()
-            .spanBuilder(method.spanName())
-            .setParent(parent)
-            .setSpanKind(SpanKind.CLIENT)
-            .startSpan();
+    Span client = spans.child(method.spanName(), server).setSpanKind(SpanKind.CLIENT).startSpan();
     if (client.isRecording()) {
       client.setAllAttributes(method.rpcAttributes());
     }
-    spans.headers().inject(parent.with(client), headers);
+    spans.headers().inject(Context.root().with(client), headers);
     return client;
   }
 

@@ -8,8 +8,6 @@ import io.infergate.infer.modelserver.telemetry.ModelServerTelemetry;
 import io.infergate.infer.modelserver.telemetry.VersionTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.context.Context;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -482,10 +480,7 @@ public final class Batcher implements AutoCloseable {
     SpanBuilder batch =
         telemetry
             .server()
-            .tracer()
-            .spanBuilder("batch")
-            .setSpanKind(SpanKind.INTERNAL)
-            .setParent(Context.root().with(parent))
+            .childSpan("batch", parent)
             .setAttribute(ModelServerTelemetry.BATCH_SIZE, (long) calls.size())
             .setAttribute(ModelServerTelemetry.SPAN_MODEL, telemetry.model())
             .setAttribute(ModelServerTelemetry.SPAN_MODEL_VERSION, telemetry.version());

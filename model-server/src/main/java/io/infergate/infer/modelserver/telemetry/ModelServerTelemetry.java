@@ -14,8 +14,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.context.Context;
 import java.util.List;
 
@@ -216,16 +215,11 @@ public final class ModelServerTelemetry {
     if (!parent.isRecording()) {
       return Span.getInvalid();
     }
-    return spans
-        .tracer()
-        .spanBuilder(name)
-        .setSpanKind(SpanKind.INTERNAL)
-        .setParent(Context.root().with(parent))
-        .startSpan();
+    return spans.child(name, parent).startSpan();
   }
 
-  /** A span builder, for the batch span whose parent and links the batcher chooses. */
-  public Tracer tracer() {
-    return spans.tracer();
+  /** An INTERNAL child of {@code parent} to build: the batch span, whose links the batcher adds. */
+  public SpanBuilder childSpan(String name, Span parent) {
+    return spans.child(name, parent);
   }
 }

@@ -10,6 +10,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -62,11 +63,6 @@ public final class RpcSpans {
     return on;
   }
 
-  /** For the spans a server shapes itself: its CLIENT, queue, run and batch spans. */
-  public Tracer tracer() {
-    return tracer;
-  }
-
   /** How trace context travels in the calls' headers. */
   public TraceHeaders headers() {
     return headers;
@@ -96,6 +92,17 @@ public final class RpcSpans {
       span.setAllAttributes(attributes);
     }
     return span;
+  }
+
+  /**
+   * A builder of an INTERNAL span named {@code name}, child of {@code parent}: a server's own spans
+   * (queue, run, batch), or its CLIENT span once the kind is set.
+   */
+  public SpanBuilder child(String name, Span parent) {
+    return tracer
+        .spanBuilder(name)
+        .setSpanKind(SpanKind.INTERNAL)
+        .setParent(Context.root().with(parent));
   }
 
   /**
