@@ -1,8 +1,9 @@
 package io.infergate.infer.gateway.admin;
 
+import static io.infergate.infer.gateway.admin.ProtoTime.duration;
+import static io.infergate.infer.gateway.admin.ProtoTime.timestamp;
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.StreamObserver;
@@ -309,24 +310,6 @@ final class GatewayAdminService extends GatewayAdminGrpc.GatewayAdminImplBase {
         .setReason(record.reason())
         .setRevision(record.revision())
         .putAllFigures(record.figures())
-        .build();
-  }
-
-  private static com.google.protobuf.Duration duration(Duration duration) {
-    return com.google.protobuf.Duration.newBuilder()
-        .setSeconds(duration.getSeconds())
-        .setNanos(duration.getNano())
-        .build();
-  }
-
-  static Duration duration(com.google.protobuf.Duration duration) {
-    return Duration.ofSeconds(duration.getSeconds(), duration.getNanos());
-  }
-
-  private static Timestamp timestamp(Instant instant) {
-    return Timestamp.newBuilder()
-        .setSeconds(instant.getEpochSecond())
-        .setNanos(instant.getNano())
         .build();
   }
 }

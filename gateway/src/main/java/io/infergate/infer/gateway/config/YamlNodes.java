@@ -117,9 +117,9 @@ final class YamlNodes {
     }
   }
 
-  /** A key the file leaves out takes the router's default: {@code absent}. */
-  private static <T> T or(T value, T absent) {
-    return value == null ? absent : value;
+  /** A key the file leaves out (null) takes the router's default. */
+  private static <T> T or(T value, T defaultValue) {
+    return value == null ? defaultValue : value;
   }
 
   /**
@@ -292,19 +292,19 @@ final class YamlNodes {
   /** {@code routes[i].deadline}: {@code default} is a Java keyword, so that key is renamed. */
   record DeadlinesNode(@JsonProperty("default") Duration initial, Duration max) {
     Deadlines deadlines() {
-      Deadlines absent = Deadlines.DEFAULT;
-      return new Deadlines(or(initial, absent.initial()), or(max, absent.max()));
+      Deadlines defaults = Deadlines.DEFAULT;
+      return new Deadlines(or(initial, defaults.initial()), or(max, defaults.max()));
     }
   }
 
   /** {@code routes[i].limits}. */
   record LimitsNode(Integer maxInFlight, Integer maxInFlightPerVariant, Duration pushback) {
     Limits limits() {
-      Limits absent = Limits.DEFAULT;
+      Limits defaults = Limits.DEFAULT;
       return new Limits(
-          or(maxInFlight, absent.maxInFlight()),
-          or(maxInFlightPerVariant, absent.maxInFlightPerVariant()),
-          or(pushback, absent.pushback()));
+          or(maxInFlight, defaults.maxInFlight()),
+          or(maxInFlightPerVariant, defaults.maxInFlightPerVariant()),
+          or(pushback, defaults.pushback()));
     }
   }
 
@@ -319,16 +319,16 @@ final class YamlNodes {
       Integer halfOpenCalls,
       Duration maxHalfOpen) {
     BreakerPolicy policy() {
-      BreakerPolicy absent = BreakerPolicy.DEFAULT;
+      BreakerPolicy defaults = BreakerPolicy.DEFAULT;
       return new BreakerPolicy(
-          or(window, absent.window()),
-          or(minimumCalls, absent.minimumCalls()),
-          or(failureRate, absent.failureRate()),
-          or(slowCall, absent.slowCall()),
-          or(slowCallRate, absent.slowCallRate()),
-          or(openFor, absent.openFor()),
-          or(halfOpenCalls, absent.halfOpenCalls()),
-          or(maxHalfOpen, absent.maxHalfOpen()));
+          or(window, defaults.window()),
+          or(minimumCalls, defaults.minimumCalls()),
+          or(failureRate, defaults.failureRate()),
+          or(slowCall, defaults.slowCall()),
+          or(slowCallRate, defaults.slowCallRate()),
+          or(openFor, defaults.openFor()),
+          or(halfOpenCalls, defaults.halfOpenCalls()),
+          or(maxHalfOpen, defaults.maxHalfOpen()));
     }
   }
 
@@ -339,12 +339,12 @@ final class YamlNodes {
       Duration maxEjectionTime,
       Integer maxEjectionPercent) {
     OutlierPolicy policy() {
-      OutlierPolicy absent = OutlierPolicy.DEFAULT;
+      OutlierPolicy defaults = OutlierPolicy.DEFAULT;
       return new OutlierPolicy(
-          or(consecutiveFailures, absent.consecutiveFailures()),
-          or(baseEjectionTime, absent.baseEjectionTime()),
-          or(maxEjectionTime, absent.maxEjectionTime()),
-          or(maxEjectionPercent, absent.maxEjectionPercent()));
+          or(consecutiveFailures, defaults.consecutiveFailures()),
+          or(baseEjectionTime, defaults.baseEjectionTime()),
+          or(maxEjectionTime, defaults.maxEjectionTime()),
+          or(maxEjectionPercent, defaults.maxEjectionPercent()));
     }
   }
 
@@ -358,11 +358,11 @@ final class YamlNodes {
   /** {@code routes[i].retry}. */
   record RetryNode(Integer maxAttempts, Double budgetRatio, Integer minRetriesPerSecond) {
     RetryPolicy policy() {
-      RetryPolicy absent = RetryPolicy.DEFAULT;
+      RetryPolicy defaults = RetryPolicy.DEFAULT;
       return new RetryPolicy(
-          or(maxAttempts, absent.maxAttempts()),
-          or(budgetRatio, absent.budgetRatio()),
-          or(minRetriesPerSecond, absent.minRetriesPerSecond()));
+          or(maxAttempts, defaults.maxAttempts()),
+          or(budgetRatio, defaults.budgetRatio()),
+          or(minRetriesPerSecond, defaults.minRetriesPerSecond()));
     }
   }
 }

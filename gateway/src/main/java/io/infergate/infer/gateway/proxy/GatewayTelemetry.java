@@ -278,7 +278,7 @@ final class GatewayTelemetry {
       spans.headers().injectNotSampled(server, headers);
       return Span.getInvalid();
     }
-    Span client = spans.child(method.spanName(), server).setSpanKind(SpanKind.CLIENT).startSpan();
+    Span client = spans.child(method.spanName(), SpanKind.CLIENT, server).startSpan();
     if (client.isRecording()) {
       client.setAllAttributes(method.rpcAttributes());
     }

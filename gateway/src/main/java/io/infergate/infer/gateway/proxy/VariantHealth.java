@@ -26,15 +26,17 @@ import java.util.List;
  * variant is the same) and starts the ejection state afresh, as it is indexed by endpoint.
  */
 final class VariantHealth {
-  private final Variant declared;
-  private final BreakerPolicy breakerPolicy;
+  // What the call path and the telemetry read and record into directly.
   final CircuitBreaker breaker;
   final LatencyMedian latency;
   final VariantWindow window;
-  private final List<Endpoint> served;
   final OutlierDetector outliers;
-  private final SlowStartPolicy slowStartPolicy;
   final SlowStart slowStart;
+
+  private final Variant declared;
+  private final BreakerPolicy breakerPolicy;
+  private final List<Endpoint> served;
+  private final SlowStartPolicy slowStartPolicy;
   private boolean seeded;
 
   /**

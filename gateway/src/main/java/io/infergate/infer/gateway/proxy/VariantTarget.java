@@ -38,7 +38,7 @@ final class VariantTarget {
   private static final Exception BACKEND_FAILURE = new BackendFailure();
 
   final String name;
-  final List<Endpoint> endpoints;
+  private final List<Endpoint> endpoints;
   private final ManagedChannel[] channels;
 
   /** Bit i set for each endpoint i. */

@@ -480,7 +480,7 @@ public final class Batcher implements AutoCloseable {
     SpanBuilder batch =
         telemetry
             .server()
-            .childSpan("batch", parent)
+            .batchSpanBuilder(parent)
             .setAttribute(ModelServerTelemetry.BATCH_SIZE, (long) calls.size())
             .setAttribute(ModelServerTelemetry.SPAN_MODEL, telemetry.model())
             .setAttribute(ModelServerTelemetry.SPAN_MODEL_VERSION, telemetry.version());

@@ -15,6 +15,7 @@ import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import java.util.List;
 
@@ -215,11 +216,14 @@ public final class ModelServerTelemetry {
     if (!parent.isRecording()) {
       return Span.getInvalid();
     }
-    return spans.child(name, parent).startSpan();
+    return spans.child(name, SpanKind.INTERNAL, parent).startSpan();
   }
 
-  /** An INTERNAL child of {@code parent} to build: the batch span, whose links the batcher adds. */
-  public SpanBuilder childSpan(String name, Span parent) {
-    return spans.child(name, parent);
+  /**
+   * The builder of a "batch" span, child of {@code parent} (a recorded caller's span), to which the
+   * batcher adds its attributes and links.
+   */
+  public SpanBuilder batchSpanBuilder(Span parent) {
+    return spans.child("batch", SpanKind.INTERNAL, parent);
   }
 }

@@ -95,14 +95,13 @@ public final class RpcSpans {
   }
 
   /**
-   * A builder of an INTERNAL span named {@code name}, child of {@code parent}: a server's own spans
-   * (queue, run, batch), or its CLIENT span once the kind is set.
+   * A builder of a {@code kind} span named {@code name}, child of {@code parent}: a server's CLIENT
+   * span of an upstream call, or its own INTERNAL ones (queue, run, batch). It is built whatever
+   * the parent: callers ask first whether the parent is recorded, so that an unsampled call builds
+   * nothing.
    */
-  public SpanBuilder child(String name, Span parent) {
-    return tracer
-        .spanBuilder(name)
-        .setSpanKind(SpanKind.INTERNAL)
-        .setParent(Context.root().with(parent));
+  public SpanBuilder child(String name, SpanKind kind, Span parent) {
+    return tracer.spanBuilder(name).setSpanKind(kind).setParent(Context.root().with(parent));
   }
 
   /**

@@ -7,6 +7,7 @@ import io.infergate.infer.observability.testing.InMemoryTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -69,6 +70,25 @@ class RpcSpansTest {
                 assertThat(data.getStatus().getStatusCode())
                     .isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
               });
+    }
+  }
+
+  @Test
+  void aChildSpanHasTheKindAskedForAndItsParentsTrace() {
+    try (InMemoryTelemetry telemetry = new InMemoryTelemetry()) {
+      RpcSpans spans = new RpcSpans(telemetry.openTelemetry(1), "test");
+      Span server = spans.startServer("s/m", Attributes.empty(), Context.root());
+      spans.child("s/m", SpanKind.CLIENT, server).startSpan().end();
+      spans.child("queue", SpanKind.INTERNAL, server).startSpan().end();
+      RpcSpans.end(server, Status.Code.OK, true);
+
+      assertThat(telemetry.spans())
+          .hasSize(3)
+          .allSatisfy(
+              span -> assertThat(span.getTraceId()).isEqualTo(server.getSpanContext().getTraceId()))
+          .filteredOn(span -> span.getParentSpanId().equals(server.getSpanContext().getSpanId()))
+          .extracting(span -> span.getName() + " " + span.getKind())
+          .containsExactlyInAnyOrder("s/m CLIENT", "queue INTERNAL");
     }
   }
 }
