@@ -351,7 +351,7 @@ final class YamlNodes {
   /** {@code routes[i].slowStart}. */
   record SlowStartNode(Duration window) {
     SlowStartPolicy policy() {
-      return SlowStartPolicy.of(window);
+      return new SlowStartPolicy(or(window, SlowStartPolicy.OFF.window()));
     }
   }
 

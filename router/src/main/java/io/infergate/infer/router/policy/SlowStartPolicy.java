@@ -32,11 +32,6 @@ public record SlowStartPolicy(Duration window) {
     problems.throwIfAny();
   }
 
-  /** From a config file: null takes the default (off). */
-  public static SlowStartPolicy of(Duration window) {
-    return window == null ? OFF : new SlowStartPolicy(window);
-  }
-
   /** Whether slow start is on. */
   public boolean enabled() {
     return !window.isZero();
